@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# The one entry point: ./build.sh test | demo | publish | help
+# Each verb installs the Debian packages it needs when they are missing.
+set -euo pipefail
+cd "$(dirname "$0")"
+root=$PWD
+artifacts=$root/artifacts
+
+say() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
+
+need_dotnet() {
+  command -v dotnet >/dev/null 2>&1 ||
+    die "the .NET 10 SDK is missing: install it (https://learn.microsoft.com/dotnet/core/install/linux-debian) and put 'dotnet' on PATH"
+  local major
+  major=$(dotnet --version 2>/dev/null | cut -d. -f1)
+  [ "${major:-0}" -ge 10 ] || die "the .NET SDK on PATH is $(dotnet --version), NodeDaemon needs 10 or newer"
+  export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+}
+
+apt_updated=0
+# need_debs PACKAGE... installs the Debian packages that are not installed yet.
+need_debs() {
+  local missing=() p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  command -v apt-get >/dev/null 2>&1 || die "missing Debian packages: ${missing[*]} (and no apt-get to install them)"
+  local sudo=()
+  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+  say "installing Debian packages: ${missing[*]}"
+  if [ $apt_updated -eq 0 ]; then
+    "${sudo[@]}" apt-get update -qq || die "apt-get update failed; install by hand: ${missing[*]}"
+    apt_updated=1
+  fi
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
+    die "could not install: ${missing[*]}"
+}
+
+test_debs=(dbus-daemon systemd-journal-remote systemd)
+publish_debs=(clang zlib1g-dev)
+
+cmd_test() {
+  need_dotnet
+  need_debs "${test_debs[@]}"
+  say "building"
+  dotnet build NodeDaemon.sln -c Release -nologo -clp:NoSummary -v:q
+  say "testing"
+  local rc=0
+  dotnet test NodeDaemon.sln -c Release --no-build -nologo -v:q \
+    --logger "console;verbosity=minimal" --results-directory "$artifacts/test-results" \
+    --logger "trx" 2>&1 | tee "$artifacts/test.log" || rc=$?
+  summarize_tests
+  return $rc
+}
+
+# summarize_tests prints one closing line with the totals of every test project.
+summarize_tests() {
+  local passed failed skipped
+  passed=$(grep -Eo 'Passed: +[0-9]+' "$artifacts/test.log" | awk '{s+=$2} END {print s+0}')
+  failed=$(grep -Eo 'Failed: +[0-9]+' "$artifacts/test.log" | awk '{s+=$2} END {print s+0}')
+  skipped=$(grep -Eo 'Skipped: +[0-9]+' "$artifacts/test.log" | awk '{s+=$2} END {print s+0}')
+  echo "tests: $passed passed, $failed failed, $skipped skipped"
+}
+
+cmd_publish() {
+  need_dotnet
+  need_debs "${publish_debs[@]}"
+  say "publishing the Native AOT binary"
+  rm -rf "$artifacts/bin"
+  dotnet publish src/NodeDaemon/NodeDaemon.csproj -c Release -r linux-x64 -nologo -v:q \
+    -o "$artifacts/bin"
+  [ -x "$artifacts/bin/nodedaemon" ] || die "publish produced no artifacts/bin/nodedaemon"
+  rm -f "$artifacts/bin/"*.dbg "$artifacts/bin/"*.pdb
+  say "$(du -h "$artifacts/bin/nodedaemon" | cut -f1) artifacts/bin/nodedaemon"
+}
+
+cmd_demo() {
+  cmd_publish
+  bash "$root/tests/demo/run-demo.sh" "$artifacts/bin/nodedaemon"
+}
+
+usage() {
+  cat <<USAGE
+usage: ./build.sh VERB
+  test      build and run every test (installs dbus-daemon, systemd-journal-remote)
+  demo      publish the binary and run the demo
+  publish   Native AOT binary at artifacts/bin/nodedaemon (installs clang, zlib1g-dev)
+USAGE
+}
+
+mkdir -p "$artifacts"
+case "${1:-help}" in
+  test) cmd_test ;;
+  publish) cmd_publish ;;
+  demo) cmd_demo ;;
+  help|-h|--help) usage ;;
+  *) usage >&2; exit 2 ;;
+esac

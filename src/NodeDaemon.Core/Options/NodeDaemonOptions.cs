@@ -1,0 +1,41 @@
+namespace NodeDaemon.Core.Options;
+
+/// <summary>Every setting of the daemon, merged from the drop-in JSON files and the environment.</summary>
+public sealed partial record NodeDaemonOptions
+{
+    /// <summary>The Node object this daemon manages; empty means <c>$NODE_NAME</c>, else the host name.</summary>
+    public string NodeName { get; init; } = "";
+
+    /// <summary>Prefix of every annotation key of the protocol, ending in <c>/</c>.</summary>
+    public string AnnotationPrefix { get; init; } = NodeDaemonOptionsDefaults.AnnotationPrefix;
+
+    /// <summary>Which annotation keys the daemon speaks.</summary>
+    public AnnotationProtocol Protocol { get; init; } = AnnotationProtocol.NodeDaemon;
+
+    /// <summary>Accept a desired image without a digest; the digest rpm-ostree resolves then counts.</summary>
+    public bool AllowTags { get; init; }
+
+    /// <summary>How rpm-ostree verifies the pulled image.</summary>
+    public SignaturePolicy SignaturePolicy { get; init; } = SignaturePolicy.Unverified;
+
+    /// <summary>Registry credentials installed for rpm-ostree before staging; empty disables.</summary>
+    public string AuthFile { get; init; } = NodeDaemonOptionsDefaults.AuthFile;
+
+    /// <summary>Where the daemon keeps what must survive a reboot.</summary>
+    public string StateDirectory { get; init; } = NodeDaemonOptionsDefaults.StateDirectory;
+
+    /// <summary>Path of a kubeconfig; empty means the in-cluster service account.</summary>
+    public string Kubeconfig { get; init; } = "";
+
+    /// <summary>Pulling and staging the image.</summary>
+    public StagingOptions Staging { get; init; } = new();
+
+    /// <summary>Rebooting into the staged image.</summary>
+    public RebootOptions Reboot { get; init; } = new();
+
+    /// <summary>Cordon and drain.</summary>
+    public DrainOptions Drain { get; init; } = new();
+
+    /// <summary>Taking turns with the other nodes of a pool.</summary>
+    public FleetOptions Fleet { get; init; } = new();
+}

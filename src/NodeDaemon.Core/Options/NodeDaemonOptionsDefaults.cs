@@ -1,0 +1,47 @@
+namespace NodeDaemon.Core.Options;
+
+/// <summary>The default of every option, in one place for the code and the docs.</summary>
+public static class NodeDaemonOptionsDefaults
+{
+    /// <summary>Default annotation prefix.</summary>
+    public const string AnnotationPrefix = "nodedaemon.io/";
+
+    /// <summary>The kubelet's pull secret, which is what a node already uses for its pods.</summary>
+    public const string AuthFile = "/var/lib/kubelet/config.json";
+
+    /// <summary>Default state directory (systemd's StateDirectory=nodedaemon).</summary>
+    public const string StateDirectory = "/var/lib/nodedaemon";
+
+    /// <summary>Default stage attempts.</summary>
+    public const int StageMaxAttempts = 3;
+
+    /// <summary>Default delay before the second stage attempt.</summary>
+    public static readonly TimeSpan StageRetryDelay = TimeSpan.FromSeconds(30);
+
+    /// <summary>Default transaction timeout; a multi-gigabyte pull on a slow link takes a while.</summary>
+    public static readonly TimeSpan TransactionTimeout = TimeSpan.FromHours(1);
+
+    /// <summary>Default wait for another client's transaction.</summary>
+    public static readonly TimeSpan BusyWait = TimeSpan.FromMinutes(10);
+
+    /// <summary>Default reboots for one desired image: the first and one retry.</summary>
+    public const int RebootMaxAttempts = 2;
+
+    /// <summary>Default drain timeout.</summary>
+    public static readonly TimeSpan DrainTimeout = TimeSpan.FromMinutes(15);
+
+    /// <summary>Default evictions in flight.</summary>
+    public const int DrainConcurrency = 8;
+
+    /// <summary>Default pool label.</summary>
+    public const string PoolLabel = "node-role.kubernetes.io/worker";
+
+    /// <summary>Default slots per pool.</summary>
+    public const string MaxUnavailable = "1";
+
+    /// <summary>Default Lease namespace.</summary>
+    public const string LeaseNamespace = "nodedaemon";
+
+    /// <summary>Default failures that halt a pool.</summary>
+    public const int HaltAfterFailures = 1;
+}

@@ -1,0 +1,31 @@
+namespace NodeDaemon.Core.Options;
+
+/// <summary>The annotation keys the daemon reads and writes.</summary>
+public enum AnnotationProtocol
+{
+    /// <summary>The daemon's own keys under <see cref="NodeDaemonOptions.AnnotationPrefix"/>.</summary>
+    NodeDaemon,
+
+    /// <summary>The machine-config-operator's <c>machineconfiguration.openshift.io/</c> keys.</summary>
+    MachineConfigOperator,
+}
+
+/// <summary>The signature check rpm-ostree applies to a pulled image.</summary>
+public enum SignaturePolicy
+{
+    /// <summary><c>ostree-unverified-registry:</c>: the digest pins the content, no signature is checked.</summary>
+    Unverified,
+
+    /// <summary><c>ostree-image-signed:docker://</c>: verified against the host's containers policy.</summary>
+    Verified,
+}
+
+/// <summary>What to do with a node whose drain did not finish in time.</summary>
+public enum DrainTimeoutPolicy
+{
+    /// <summary>Give the node back to the scheduler and report Degraded; never reboot.</summary>
+    Uncordon,
+
+    /// <summary>Keep the node cordoned and report Degraded, for an admin to look at; never reboot.</summary>
+    StayCordoned,
+}

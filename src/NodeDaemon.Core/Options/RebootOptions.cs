@@ -1,0 +1,8 @@
+namespace NodeDaemon.Core.Options;
+
+/// <summary>Settings for the reboot into the staged image.</summary>
+public sealed record RebootOptions
+{
+    /// <summary>Reboots tried for one desired image; a boot that comes back on the old image counts as one.</summary>
+    public int MaxAttempts { get; init; } = NodeDaemonOptionsDefaults.RebootMaxAttempts;
+}
