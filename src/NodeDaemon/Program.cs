@@ -1,1 +1,3 @@
-return 0;
+using NodeDaemon.Cli;
+
+return await NodeDaemonCommand.Create().Parse(args).InvokeAsync().ConfigureAwait(false);

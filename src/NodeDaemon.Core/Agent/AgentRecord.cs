@@ -1,0 +1,70 @@
+using NodeDaemon.Core.Images;
+using NodeDaemon.Core.Options;
+
+namespace NodeDaemon.Core.Agent;
+
+/// <summary>The daemon's own notes about the current desired image, persisted so they survive crashes and reboots.</summary>
+/// <remarks>
+/// The host and the node say almost everything; these notes hold only what they cannot: that we staged with a
+/// lock (rpm-ostree does not show it), how often we tried, that the drain finished, and which boot we asked to
+/// end. Every <c>With*</c> method is pure, so the executor records outcomes the same way tests do.
+/// </remarks>
+public sealed record AgentRecord
+{
+    /// <summary>No notes.</summary>
+    public static readonly AgentRecord Empty = new();
+
+    /// <summary>The canonical desired pullspec these notes are about; null when empty.</summary>
+    public string? Target { get; init; }
+
+    /// <summary>The digest we staged with <c>lock-finalization</c>.</summary>
+    public Digest? LockedStage { get; init; }
+
+    /// <summary>Failed stage attempts for <see cref="Target"/>.</summary>
+    public int StageFailures { get; init; }
+
+    /// <summary>Not before this instant is staging tried again.</summary>
+    public DateTimeOffset? NextStageAttemptAt { get; init; }
+
+    /// <summary>The last stage error, verbatim from rpm-ostree.</summary>
+    public string? LastStageError { get; init; }
+
+    /// <summary>The drain for <see cref="Target"/> completed.</summary>
+    public bool Drained { get; init; }
+
+    /// <summary>The last reboot we requested for <see cref="Target"/>.</summary>
+    public RebootRequest? Reboot { get; init; }
+
+    /// <summary>We gave up on <see cref="Target"/>.</summary>
+    public RecordedFailure? Failure { get; init; }
+
+    /// <summary>Fresh notes for <paramref name="target"/>.</summary>
+    public static AgentRecord For(string target) => new() { Target = target };
+
+    /// <summary>These notes when they are about <paramref name="target"/>, else fresh ones: a new target starts clean.</summary>
+    public AgentRecord About(string target) => Target == target ? this : For(target);
+
+    /// <summary>Notes after a successful stage of <paramref name="digest"/>.</summary>
+    public AgentRecord WithStaged(Digest digest) =>
+        this with { LockedStage = digest, StageFailures = 0, NextStageAttemptAt = null, LastStageError = null };
+
+    /// <summary>Notes after a failed stage: the next attempt waits, doubling from the configured delay.</summary>
+    public AgentRecord WithStageFailure(string error, DateTimeOffset now, StagingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = StageFailures + 1;
+        // Doubling with a cap keeps a flapping registry from being hammered without waiting for hours.
+        var delay = options.RetryDelay * Math.Pow(2, Math.Min(failures - 1, 6));
+        return this with { StageFailures = failures, NextStageAttemptAt = now + delay, LastStageError = error };
+    }
+
+    /// <summary>Notes after the drain finished.</summary>
+    public AgentRecord WithDrained() => this with { Drained = true };
+
+    /// <summary>Notes just before finalizing: one more reboot attempt, in the boot <paramref name="bootId"/>.</summary>
+    public AgentRecord WithRebootRequested(string bootId, DateTimeOffset now) =>
+        this with { Reboot = new RebootRequest((Reboot?.Attempts ?? 0) + 1, bootId, now), Drained = false };
+
+    /// <summary>Notes after giving up.</summary>
+    public AgentRecord WithFailure(RecordedFailure failure) => this with { Failure = failure };
+}

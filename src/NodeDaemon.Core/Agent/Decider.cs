@@ -1,0 +1,227 @@
+using NodeDaemon.Core.Images;
+using NodeDaemon.Core.Options;
+
+namespace NodeDaemon.Core.Agent;
+
+/// <summary>The agent's brain: a pure function from a snapshot of node, host, notes and clock to one decision.</summary>
+/// <remarks>
+/// Rules are tried in order and the first that applies wins. Every action is a single idempotent step; the
+/// executor runs it, observes again, and asks again. So a crash or reboot at any point resumes correctly: the
+/// next decision is computed from what the node, the host and the persisted notes say, never from memory of
+/// what the process was doing. See docs/states.md for the table in prose.
+/// </remarks>
+public static class Decider
+{
+    /// <summary>Decides the next step.</summary>
+    public static Decision Decide(AgentInputs inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (string.IsNullOrEmpty(inputs.Node.DesiredImage))
+        {
+            return NothingDesired(inputs);
+        }
+
+        var target = DesiredTarget.TryCreate(inputs.Node.DesiredImage, inputs.Options.AllowTags, out var error);
+        if (target is null)
+        {
+            return GiveBack(inputs, AgentState.Degraded, error, reason: error);
+        }
+
+        var record = inputs.Record.About(target.Key);
+        if (target.IsMatchedBy(inputs.Host.Booted))
+        {
+            return OnDesiredImage(inputs, target, record);
+        }
+
+        return RebootOutcome(inputs, target, record)
+            ?? Failed(inputs, record)
+            ?? (inputs.Node.Paused ? Paused(inputs, target) : null)
+            ?? (target.IsMatchedBy(inputs.Host.Staged) ? Disrupt(inputs, target, record) : Stage(inputs, target, record));
+    }
+
+    private static Decision NothingDesired(AgentInputs inputs)
+    {
+        var host = inputs.Host;
+        if (inputs.Node.CordonedByUs || inputs.SlotHeld)
+        {
+            return GiveBack(inputs, AgentState.Idle, "no desired image", reason: null);
+        }
+
+        if (host.Staged is { ImageDigest: { } staged } && inputs.Record.LockedStage == staged)
+        {
+            return new(AgentState.Idle, new AgentAction.CleanupStaged(), $"no desired image; dropping our staged {Short(staged)}");
+        }
+
+        if (inputs.Record != AgentRecord.Empty)
+        {
+            return new(AgentState.Idle, new AgentAction.ResetRecord(), "no desired image; forgetting notes about the last one");
+        }
+
+        return new(AgentState.Idle, new AgentAction.None(), $"no desired image; booted {Describe(host.Booted)}");
+    }
+
+    private static Decision OnDesiredImage(AgentInputs inputs, DesiredTarget target, AgentRecord record)
+    {
+        var booted = inputs.Host.Booted;
+        var digest = booted.ImageDigest!.Value;
+        var verifying = record.Reboot is not null;
+        var state = verifying ? AgentState.Verifying : AgentState.Idle;
+        if (inputs.Node.CordonedByUs)
+        {
+            return new(state, new AgentAction.Uncordon(), $"booted {Short(digest)}, the desired image; lifting our cordon");
+        }
+
+        if (verifying)
+        {
+            return new(state, new AgentAction.CompleteVerification(digest), $"verified: booted {target.Image.Name}@{digest}");
+        }
+
+        if (inputs.SlotHeld)
+        {
+            return new(AgentState.Idle, new AgentAction.ReleaseSlot(), $"booted {Short(digest)}; giving the slot back");
+        }
+
+        if (inputs.Host.Staged is { ImageDigest: { } staged } && staged != digest && record.LockedStage == staged)
+        {
+            return new(AgentState.Idle, new AgentAction.CleanupStaged(), $"booted the desired image; dropping our staged {Short(staged)}");
+        }
+
+        return new(AgentState.Idle, new AgentAction.None(), $"up to date: booted {target.Image.Name}@{digest}");
+    }
+
+    /// <summary>A reboot of ours that did not bring the target up: retry within the budget, then give up.</summary>
+    private static Decision? RebootOutcome(AgentInputs inputs, DesiredTarget target, AgentRecord record)
+    {
+        if (record.Reboot is not { } reboot || record.Failure is not null)
+        {
+            return null;
+        }
+
+        var sameBoot = reboot.FromBootId == inputs.Host.BootId;
+        var deadline = reboot.RequestedAt + RebootRequestGrace;
+        if (sameBoot && inputs.Now < deadline)
+        {
+            return new(AgentState.Rebooting, new AgentAction.Wait(deadline), $"rebooting into {target.Image}");
+        }
+
+        if (reboot.Attempts < inputs.Options.Reboot.MaxAttempts)
+        {
+            return null;
+        }
+
+        var what = sameBoot
+            ? $"the reboot requested at {reboot.RequestedAt:u} did not happen"
+            : $"the host booted {Describe(inputs.Host.Booted)} instead (the staged deployment was lost or finalization failed)";
+        var reason = $"gave up on {target.Image} after {reboot.Attempts} reboot(s): {what}";
+        return new(AgentState.Degraded, new AgentAction.RecordFailure(new(reason, AgentState.Rebooting)), reason, reason);
+    }
+
+    private static Decision? Failed(AgentInputs inputs, AgentRecord record)
+    {
+        if (record.Failure is not { } failure)
+        {
+            return null;
+        }
+
+        var keep = failure.KeepCordon && inputs.Node.CordonedByUs;
+        return keep
+            ? new(AgentState.Degraded, new AgentAction.None(), failure.Reason + " (cordon kept for an admin)", failure.Reason)
+            : GiveBack(inputs, AgentState.Degraded, failure.Reason, failure.Reason);
+    }
+
+    /// <summary>Paused: staging goes on (it disrupts nothing), but nothing past it, and our cordon is given back.</summary>
+    private static Decision? Paused(AgentInputs inputs, DesiredTarget target)
+    {
+        if (inputs.Node.CordonedByUs || inputs.SlotHeld)
+        {
+            return GiveBack(inputs, AgentState.Paused, "paused", reason: null);
+        }
+
+        return target.IsMatchedBy(inputs.Host.Staged)
+            ? new(AgentState.Paused, new AgentAction.None(), $"paused; {target.Image} is staged")
+            : null;
+    }
+
+    private static Decision Stage(AgentInputs inputs, DesiredTarget target, AgentRecord record)
+    {
+        // Never hold a cordon or a slot while pulling: a slow or failing pull must not keep capacity away.
+        if (inputs.Node.CordonedByUs || inputs.SlotHeld)
+        {
+            return GiveBack(inputs, AgentState.Staging, $"staging {target.Image} first", reason: null);
+        }
+
+        var staging = inputs.Options.Staging;
+        if (record.StageFailures >= staging.MaxAttempts)
+        {
+            var reason = $"staging {target.Image} failed {record.StageFailures} time(s): {record.LastStageError}";
+            return new(AgentState.Degraded, new AgentAction.RecordFailure(new(reason, AgentState.Staging)), reason, reason);
+        }
+
+        if (record.NextStageAttemptAt is { } next && inputs.Now < next)
+        {
+            var message = $"staging {target.Image}: attempt {record.StageFailures + 1} at {next:u} after: {record.LastStageError}";
+            return new(AgentState.Staging, new AgentAction.Wait(next), message);
+        }
+
+        var verified = inputs.Options.SignaturePolicy == SignaturePolicy.Verified;
+        var refspec = OstreeRefspec.ForImage(target.Image, verified);
+        var note = inputs.Node.Paused ? " (paused: holding before the cordon)" : "";
+        return new(AgentState.Staging, new AgentAction.Stage(refspec, target.Image.Digest), $"staging {target.Image}{note}");
+    }
+
+    /// <summary>Staged and wanted: slot, cordon, drain, finalize, each once.</summary>
+    private static Decision Disrupt(AgentInputs inputs, DesiredTarget target, AgentRecord record)
+    {
+        var node = inputs.Node;
+        var staged = inputs.Host.Staged!.ImageDigest!.Value;
+        // A window that closes mid-drain does not abandon the drain: that would disrupt twice.
+        if (!inputs.WindowOpen && !node.CordonedByUs)
+        {
+            return new(AgentState.Staged, new AgentAction.Wait(inputs.Now + WindowRecheck),
+                $"{target.Image} is staged; waiting for the maintenance window");
+        }
+
+        if (inputs.Options.Fleet.Enabled && !inputs.SlotHeld)
+        {
+            return new(AgentState.WaitingForSlot, new AgentAction.AcquireSlot(), $"{target.Image} is staged; waiting for a slot");
+        }
+
+        if (!node.Unschedulable)
+        {
+            return new(AgentState.Draining, new AgentAction.Cordon(), $"cordoning for {target.Image}");
+        }
+
+        if (!record.Drained)
+        {
+            return new(AgentState.Draining, new AgentAction.Drain(), $"draining for {target.Image}");
+        }
+
+        return new(AgentState.Rebooting, new AgentAction.Finalize(staged), $"rebooting into {target.Image.Name}@{staged}");
+    }
+
+    /// <summary>Gives back our cordon, then our slot, one step at a time; then settles in <paramref name="state"/>.</summary>
+    private static Decision GiveBack(AgentInputs inputs, AgentState state, string message, string? reason)
+    {
+        if (inputs.Node.CordonedByUs)
+        {
+            return new(state, new AgentAction.Uncordon(), $"{message}; lifting our cordon", reason);
+        }
+
+        return inputs.SlotHeld
+            ? new(state, new AgentAction.ReleaseSlot(), $"{message}; giving the slot back", reason)
+            : new(state, new AgentAction.None(), message, reason);
+    }
+
+    private static string Describe(HostDeployment deployment) =>
+        deployment.ImageDigest is { } digest
+            ? $"{deployment.Image?.Name ?? deployment.ContainerImageReference}@{digest}"
+            : $"ostree commit {deployment.Checksum}";
+
+    private static string Short(Digest digest) => digest.ToString()[..19];
+
+    /// <summary>How long a requested reboot may take before the agent concludes it did not happen.</summary>
+    public static readonly TimeSpan RebootRequestGrace = TimeSpan.FromMinutes(10);
+
+    /// <summary>How often a closed maintenance window is looked at again.</summary>
+    public static readonly TimeSpan WindowRecheck = TimeSpan.FromMinutes(1);
+}

@@ -1,0 +1,17 @@
+namespace NodeDaemon.Core.Agent;
+
+/// <summary>The outcome of one decision: the state to be in, the one action to take, and what to tell people.</summary>
+/// <param name="State">The state the agent is in while the action runs.</param>
+/// <param name="Action">The single next step.</param>
+/// <param name="Message">The progress line for the node's <c>message</c> and the systemd STATUS.</param>
+/// <param name="Reason">Why the node is Degraded; null otherwise.</param>
+public sealed record Decision(AgentState State, AgentAction Action, string Message, string? Reason = null)
+{
+    /// <summary>The coarse condition for the <c>state</c> annotation.</summary>
+    public AgentCondition Condition => State switch
+    {
+        AgentState.Idle => AgentCondition.Done,
+        AgentState.Degraded => AgentCondition.Degraded,
+        _ => AgentCondition.Working,
+    };
+}

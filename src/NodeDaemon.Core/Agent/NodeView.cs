@@ -1,0 +1,8 @@
+namespace NodeDaemon.Core.Agent;
+
+/// <summary>What the decision needs to know about the own Node object.</summary>
+/// <param name="DesiredImage">The raw <c>desired-image</c> annotation; null when absent.</param>
+/// <param name="Paused">The <c>paused</c> annotation is <c>true</c>.</param>
+/// <param name="Unschedulable">The node's <c>spec.unschedulable</c>, whoever set it.</param>
+/// <param name="CordonedByUs">The <c>cordoned-by</c> annotation marks a cordon this daemon made.</param>
+public sealed record NodeView(string? DesiredImage, bool Paused, bool Unschedulable, bool CordonedByUs);

@@ -1,0 +1,47 @@
+using System.CommandLine;
+using NodeDaemon.Configuration;
+using NodeDaemon.Core.Options;
+
+namespace NodeDaemon.Cli;
+
+/// <summary>The options every verb that reads the configuration shares: where the drop-in files are.</summary>
+internal sealed class ConfigArguments
+{
+    /// <summary>Extra files, applied after the drop-in directories.</summary>
+    public Option<string[]> Files { get; } = new("--config")
+    {
+        Description = "An extra JSON config file, applied after the drop-in directories (repeatable)",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    /// <summary>Replaces the default drop-in directories.</summary>
+    public Option<string[]> Directories { get; } = new("--config-dir")
+    {
+        Description = "A drop-in directory of *.json files, replacing the defaults /usr/lib/nodedaemon/config.d and /etc/nodedaemon/config.d (repeatable, later wins)",
+    };
+
+    /// <summary>Adds both options to <paramref name="command"/>.</summary>
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Files);
+        command.Options.Add(Directories);
+    }
+
+    /// <summary>Discovers, reads, merges and validates the configuration named by <paramref name="result"/>.</summary>
+    public OptionsLoadResult Load(ParseResult result)
+    {
+        var directories = result.GetValue(Directories) is { Length: > 0 } given ? given : ConfigFileSource.DefaultDirectories;
+        return ConfigFileSource.Load(directories, result.GetValue(Files) ?? [], EnvironmentVariables());
+    }
+
+    private static Dictionary<string, string> EnvironmentVariables()
+    {
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (System.Collections.DictionaryEntry entry in Environment.GetEnvironmentVariables())
+        {
+            variables[(string)entry.Key] = entry.Value as string ?? "";
+        }
+
+        return variables;
+    }
+}

@@ -1,0 +1,37 @@
+using System.CommandLine;
+using Microsoft.Extensions.Hosting;
+using NodeDaemon.Hosting;
+
+namespace NodeDaemon.Cli;
+
+/// <summary><c>nodedaemon run</c>: the daemon, as systemd starts it.</summary>
+internal static class RunCommand
+{
+    /// <summary>Builds the verb.</summary>
+    public static Command Create()
+    {
+        var config = new ConfigArguments();
+        var command = new Command("run", "Run the daemon (systemd Type=notify; logs to journald when its socket exists)");
+        config.AddTo(command);
+        command.SetAction(async (result, cancellation) =>
+        {
+            var loaded = config.Load(result);
+            if (loaded.Options is null)
+            {
+                var error = result.InvocationConfiguration.Error;
+                foreach (var problem in loaded.Errors)
+                {
+                    await error.WriteLineAsync($"error: {problem}").ConfigureAwait(false);
+                }
+
+                await error.WriteLineAsync("nodedaemon: not starting; fix the configuration (nodedaemon validate-config)").ConfigureAwait(false);
+                return NodeDaemonCommand.ConfigErrorExitCode;
+            }
+
+            using var host = DaemonHost.Build(NodeIdentity.Resolve(loaded.Options, Environment.GetEnvironmentVariable));
+            await host.RunAsync(cancellation).ConfigureAwait(false);
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Systemd;
+using NodeDaemon.Agent;
+using NodeDaemon.Core.Options;
+using NodeDaemon.Logging;
+using NodeDaemon.Systemd;
+using Serilog;
+
+namespace NodeDaemon.Hosting;
+
+/// <summary>The composition root: the generic host with systemd integration, journald logging and the agent.</summary>
+internal static class DaemonHost
+{
+    /// <summary>Builds the host for <paramref name="options"/>, already validated.</summary>
+    public static IHost Build(NodeDaemonOptions options)
+    {
+        // The empty builder skips appsettings, user secrets and the console logger: our configuration is the
+        // drop-in files, and our logs go to journald.
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "nodedaemon" });
+        var logger = new LoggerConfiguration()
+            .ConfigureNodeDaemon(logLevel: Environment.GetEnvironmentVariable("NODEDAEMON_LOG_LEVEL"))
+            .CreateLogger();
+        builder.Services.AddSerilog(logger, dispose: true);
+
+        builder.Services.AddSystemd();
+        // AddSystemd registers the notifier only under systemd; STATUS and WATCHDOG need it in any case (it is a
+        // no-op without NOTIFY_SOCKET).
+        builder.Services.TryAddSingleton<ISystemdNotifier, SystemdNotifier>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<AgentHeartbeat>();
+        builder.Services.AddSingleton<StatusReporter>();
+        builder.Services.AddSingleton(WatchdogSettings.FromEnvironment(Environment.GetEnvironmentVariable, Environment.ProcessId));
+        builder.Services.AddHostedService<AgentService>();
+        builder.Services.AddHostedService<WatchdogService>();
+        return builder.Build();
+    }
+}

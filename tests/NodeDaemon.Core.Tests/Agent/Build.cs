@@ -1,0 +1,55 @@
+using NodeDaemon.Core.Agent;
+using NodeDaemon.Core.Images;
+using NodeDaemon.Core.Options;
+
+namespace NodeDaemon.Core.Tests.Agent;
+
+/// <summary>Builders for decision inputs: three digests, one repository, one clock.</summary>
+internal static class Build
+{
+    public static readonly string D1 = "sha256:" + new string('1', 64);
+    public static readonly string D2 = "sha256:" + new string('2', 64);
+    public static readonly string D3 = "sha256:" + new string('3', 64);
+    public static readonly DateTimeOffset Now = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+    public const string Repo = "quay.io/example/os";
+    public const string BootId = "boot-1";
+
+    public static string Pull(string digest) => $"{Repo}@{digest}";
+
+    public static string Key(string digest) => ImageReference.Parse(Pull(digest)).ToString();
+
+    public static HostDeployment Deployment(string digest, string? reference = null) =>
+        new($"ostree-unverified-registry:{reference ?? Pull(digest)}", Digest.Parse(digest), "c0" + digest[7..20]);
+
+    public static readonly HostDeployment OstreeRemote = new(null, null, "8c3a9e1f0d");
+
+    public static AgentRecord Record(string digest) => AgentRecord.For(Key(digest));
+
+    public static AgentInputs Inputs(
+        string? desired = null,
+        HostDeployment? booted = null,
+        HostDeployment? staged = null,
+        AgentRecord? record = null,
+        bool unschedulable = false,
+        bool cordonedByUs = false,
+        bool paused = false,
+        bool slotHeld = false,
+        bool windowOpen = true,
+        NodeDaemonOptions? options = null,
+        DateTimeOffset? now = null,
+        string bootId = BootId) =>
+        new(
+            new NodeView(desired, paused, unschedulable || cordonedByUs, cordonedByUs),
+            new HostView(booted ?? Deployment(D1), staged, bootId),
+            record ?? AgentRecord.Empty,
+            options ?? new NodeDaemonOptions(),
+            now ?? Now,
+            slotHeld,
+            windowOpen);
+
+    public static AgentAction.Stage StageOf(string pullspec, bool verified = false)
+    {
+        var image = ImageReference.Parse(pullspec);
+        return new AgentAction.Stage(OstreeRefspec.ForImage(image, verified), image.Digest);
+    }
+}

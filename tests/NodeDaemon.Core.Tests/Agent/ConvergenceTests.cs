@@ -1,0 +1,166 @@
+using NodeDaemon.Core.Agent;
+using NodeDaemon.Core.Images;
+using NodeDaemon.Core.Options;
+using static NodeDaemon.Core.Tests.Agent.Build;
+
+namespace NodeDaemon.Core.Tests.Agent;
+
+/// <summary>Whole updates in the model world: converge once, survive a crash at every step, never loop.</summary>
+public sealed class ConvergenceTests
+{
+    private static void AssertConverged(ModelWorld world, string digest, int reboots = 1)
+    {
+        Assert.Equal(Digest.Parse(digest), world.Booted.ImageDigest);
+        Assert.Equal(reboots, world.Reboots);
+        Assert.False(world.CordonedByUs);
+        Assert.False(world.Unschedulable);
+        Assert.False(world.SlotHeld);
+        Assert.Null(world.Record.Reboot);
+        Assert.Equal(AgentState.Idle, world.Machine.Current);
+    }
+
+    [Fact]
+    public void Happy_path_goes_through_every_phase_once()
+    {
+        var world = new ModelWorld { Desired = Pull(D2) };
+
+        world.Run();
+
+        AssertConverged(world, D2);
+        Assert.Equal(1, world.Drains);
+        var phases = world.Decisions.Select(d => d.State).Distinct();
+        Assert.Equal([AgentState.Staging, AgentState.Draining, AgentState.Rebooting, AgentState.Verifying, AgentState.Idle], phases);
+    }
+
+    [Fact]
+    public void Fleet_path_takes_and_returns_a_slot()
+    {
+        var world = new ModelWorld { Desired = Pull(D2), Options = new() { Fleet = new() { Enabled = true } } };
+
+        world.Run();
+
+        AssertConverged(world, D2);
+        Assert.Contains(world.Decisions, d => d.State == AgentState.WaitingForSlot);
+    }
+
+    public static TheoryData<int> CrashPoints => new(Enumerable.Range(0, 12));
+
+    [Theory]
+    [MemberData(nameof(CrashPoints))]
+    public void A_crash_midway_through_any_step_still_converges_with_one_reboot(int step)
+    {
+        var world = new ModelWorld { Desired = Pull(D2) };
+
+        world.Run(crashAt: new HashSet<int> { step });
+
+        AssertConverged(world, D2);
+        Assert.InRange(world.Drains, 1, 2);
+        Assert.Equal(1, world.Cordons);
+    }
+
+    [Fact]
+    public void Crashes_at_every_step_at_once_still_converge()
+    {
+        var world = new ModelWorld { Desired = Pull(D2) };
+
+        world.Run(crashAt: Enumerable.Range(0, 40).Where(i => i % 2 == 0).ToHashSet());
+
+        AssertConverged(world, D2);
+    }
+
+    [Fact]
+    public void A_lost_stage_is_retried_once_within_the_budget()
+    {
+        var world = new ModelWorld { Desired = Pull(D2), LostStages = 1 };
+
+        world.Run();
+
+        AssertConverged(world, D2, reboots: 2);
+    }
+
+    [Fact]
+    public void Stages_lost_every_time_end_Degraded_with_no_further_reboot_and_no_cordon()
+    {
+        var world = new ModelWorld { Desired = Pull(D2), LostStages = int.MaxValue };
+
+        var rest = world.Run();
+        for (var i = 0; i < 20; i++)
+        {
+            rest = world.Step();
+        }
+
+        Assert.Equal(AgentState.Degraded, rest.State);
+        Assert.Equal(new NodeDaemonOptions().Reboot.MaxAttempts, world.Reboots);
+        Assert.False(world.CordonedByUs);
+        Assert.Contains("reboot(s)", rest.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Failing_pulls_are_retried_with_backoff_and_never_drain()
+    {
+        var world = new ModelWorld { Desired = Pull(D2), FailingStages = 2 };
+
+        world.Run();
+
+        AssertConverged(world, D2);
+        var firstCordon = world.Decisions.FindIndex(d => d.Action is AgentAction.Cordon);
+        var lastStage = world.Decisions.FindLastIndex(d => d.Action is AgentAction.Stage);
+        Assert.True(lastStage < firstCordon, "a cordon came before the pull succeeded");
+        Assert.True(world.Now >= Now + TimeSpan.FromSeconds(30 + 60), "retries did not wait");
+    }
+
+    [Fact]
+    public void Pulls_failing_past_the_budget_end_Degraded_without_ever_cordoning()
+    {
+        var world = new ModelWorld { Desired = Pull(D2), FailingStages = int.MaxValue };
+
+        var rest = world.Run();
+
+        Assert.Equal(AgentState.Degraded, rest.State);
+        Assert.Equal(0, world.Cordons);
+        Assert.Equal(0, world.Reboots);
+        Assert.Contains("manifest unknown", rest.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_admins_cordon_is_used_and_kept()
+    {
+        var world = new ModelWorld { Desired = Pull(D2), Unschedulable = true };
+
+        world.Run();
+
+        Assert.Equal(Digest.Parse(D2), world.Booted.ImageDigest);
+        Assert.Equal(0, world.Cordons);
+        Assert.True(world.Unschedulable);
+        Assert.Equal(1, world.Reboots);
+    }
+
+    [Fact]
+    public void A_desired_image_changed_mid_drain_is_the_one_booted_with_one_reboot()
+    {
+        var world = new ModelWorld { Desired = Pull(D2) };
+        while (world.Step().Action is not AgentAction.Drain)
+        {
+        }
+
+        world.Desired = Pull(D3);
+        world.Run();
+
+        AssertConverged(world, D3);
+    }
+
+    [Fact]
+    public void Pause_holds_before_the_cordon_and_release_goes_on()
+    {
+        var world = new ModelWorld { Desired = Pull(D2), Paused = true };
+
+        var rest = world.Run();
+        Assert.Equal(AgentState.Paused, rest.State);
+        Assert.Equal(Digest.Parse(D2), world.Staged?.ImageDigest);
+        Assert.Equal(0, world.Cordons);
+
+        world.Paused = false;
+        world.Run();
+        AssertConverged(world, D2);
+    }
+}

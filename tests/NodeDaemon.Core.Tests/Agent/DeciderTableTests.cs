@@ -1,0 +1,162 @@
+using NodeDaemon.Core.Agent;
+using NodeDaemon.Core.Images;
+using NodeDaemon.Core.Options;
+using static NodeDaemon.Core.Tests.Agent.Build;
+
+namespace NodeDaemon.Core.Tests.Agent;
+
+/// <summary>The decision table: one row per situation and per resume point after a crash or a reboot.</summary>
+public sealed class DeciderTableTests
+{
+    /// <summary>One row: a named situation, the state it must lead to, and the one action.</summary>
+    public sealed record Row(string Name, AgentInputs Inputs, AgentState State, AgentAction Action)
+    {
+        public override string ToString() => Name;
+    }
+
+    private static readonly NodeDaemonOptions s_fleet = new() { Fleet = new FleetOptions { Enabled = true } };
+    private static readonly NodeDaemonOptions s_tags = new() { AllowTags = true };
+    private static Digest Dg(string d) => Digest.Parse(d);
+
+    private static AgentRecord Staged(string d) => Record(d).WithStaged(Dg(d));
+
+    private static AgentRecord Rebooted(string d, int attempts, string fromBoot = "boot-0", DateTimeOffset? at = null) =>
+        Staged(d) with { Reboot = new RebootRequest(attempts, fromBoot, at ?? Now.AddMinutes(-30)) };
+
+    public static TheoryData<Row> Rows => new()
+    {
+        // Nothing desired.
+        new("nothing desired, nothing held", Inputs(), AgentState.Idle, new AgentAction.None()),
+        new("nothing desired, our cordon left", Inputs(cordonedByUs: true), AgentState.Idle, new AgentAction.Uncordon()),
+        new("nothing desired, slot held", Inputs(slotHeld: true), AgentState.Idle, new AgentAction.ReleaseSlot()),
+        new("nothing desired, our locked stage left", Inputs(staged: Deployment(D2), record: Staged(D2)), AgentState.Idle, new AgentAction.CleanupStaged()),
+        new("nothing desired, someone else's stage is not ours to drop", Inputs(staged: Deployment(D2)), AgentState.Idle, new AgentAction.None()),
+        new("nothing desired, old notes", Inputs(record: Staged(D2)), AgentState.Idle, new AgentAction.ResetRecord()),
+
+        // Bad input never acts, but gives back what we hold.
+        new("malformed desired image", Inputs(desired: "quay.io/example/os@sha256:XYZ"), AgentState.Degraded, new AgentAction.None()),
+        new("malformed desired image while we hold a cordon", Inputs(desired: "not an image", cordonedByUs: true), AgentState.Degraded, new AgentAction.Uncordon()),
+        new("tag without digest refused", Inputs(desired: Repo + ":stable"), AgentState.Degraded, new AgentAction.None()),
+        new("tag allowed: stage it", Inputs(desired: Repo + ":stable", options: s_tags), AgentState.Staging, StageOf(Repo + ":stable")),
+        new("tag allowed: staged under that tag counts", Inputs(desired: Repo + ":stable", staged: Deployment(D2, Repo + ":stable"), options: s_tags), AgentState.Draining, new AgentAction.Cordon()),
+        new("tag allowed: booted under that tag counts", Inputs(desired: Repo + ":stable", booted: Deployment(D2, Repo + ":stable"), options: s_tags), AgentState.Idle, new AgentAction.None()),
+
+        // Booted on the desired image.
+        new("up to date", Inputs(desired: Pull(D1)), AgentState.Idle, new AgentAction.None()),
+        new("same digest under another name is up to date", Inputs(desired: "registry.local:5000/mirror/os@" + D1), AgentState.Idle, new AgentAction.None()),
+        new("after our reboot: lift our cordon first", Inputs(desired: Pull(D1), cordonedByUs: true, record: Rebooted(D1, 1)), AgentState.Verifying, new AgentAction.Uncordon()),
+        new("after our reboot, cordon lifted: record success", Inputs(desired: Pull(D1), record: Rebooted(D1, 1)), AgentState.Verifying, new AgentAction.CompleteVerification(Dg(D1))),
+        new("after our reboot, an admin's cordon is never lifted", Inputs(desired: Pull(D1), unschedulable: true, record: Rebooted(D1, 1)), AgentState.Verifying, new AgentAction.CompleteVerification(Dg(D1))),
+        new("verified, slot still held", Inputs(desired: Pull(D1), slotHeld: true), AgentState.Idle, new AgentAction.ReleaseSlot()),
+        new("verified, our stale stage left", Inputs(desired: Pull(D1), staged: Deployment(D2), record: Record(D1) with { LockedStage = Dg(D2) }), AgentState.Idle, new AgentAction.CleanupStaged()),
+        new("up to date with our cordon (crash before uncordon)", Inputs(desired: Pull(D1), cordonedByUs: true), AgentState.Idle, new AgentAction.Uncordon()),
+
+        // Staging.
+        new("new image: stage it", Inputs(desired: Pull(D2)), AgentState.Staging, StageOf(Pull(D2))),
+        new("new image, signed policy", Inputs(desired: Pull(D2), options: new() { SignaturePolicy = SignaturePolicy.Verified }), AgentState.Staging, StageOf(Pull(D2), verified: true)),
+        new("ostree-remote host moves to a container image", Inputs(desired: Pull(D2), booted: OstreeRemote), AgentState.Staging, StageOf(Pull(D2))),
+        new("another image staged: stage the desired one", Inputs(desired: Pull(D2), staged: Deployment(D3)), AgentState.Staging, StageOf(Pull(D2))),
+        new("desired changed mid-drain: uncordon before pulling", Inputs(desired: Pull(D2), staged: Deployment(D3), cordonedByUs: true), AgentState.Staging, new AgentAction.Uncordon()),
+        new("desired changed while waiting with a slot: give it back", Inputs(desired: Pull(D2), staged: Deployment(D3), slotHeld: true), AgentState.Staging, new AgentAction.ReleaseSlot()),
+        new("stage failed: wait for the retry", Inputs(desired: Pull(D2), record: Record(D2).WithStageFailure("manifest unknown", Now, new())), AgentState.Staging, new AgentAction.Wait(Now.AddSeconds(30))),
+        new("stage failed: retry when due", Inputs(desired: Pull(D2), record: Record(D2).WithStageFailure("manifest unknown", Now.AddMinutes(-5), new())), AgentState.Staging, StageOf(Pull(D2))),
+        new("stage failed too often: give up", Inputs(desired: Pull(D2), record: Record(D2) with { StageFailures = 3, LastStageError = "manifest unknown" }), AgentState.Degraded,
+            new AgentAction.RecordFailure(new($"staging {Pull(D2)} failed 3 time(s): manifest unknown", AgentState.Staging))),
+
+        // Staged: slot, cordon, drain, finalize.
+        new("staged (crash after staging): never stage again", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2)), AgentState.Draining, new AgentAction.Cordon()),
+        new("staged, fleet on: take a slot first", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), options: s_fleet), AgentState.WaitingForSlot, new AgentAction.AcquireSlot()),
+        new("staged, slot held: cordon", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), options: s_fleet, slotHeld: true), AgentState.Draining, new AgentAction.Cordon()),
+        new("staged, window closed: hold", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), windowOpen: false), AgentState.Staged, new AgentAction.Wait(Now + Decider.WindowRecheck)),
+        new("window closed mid-drain: finish the drain", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), windowOpen: false, cordonedByUs: true), AgentState.Draining, new AgentAction.Drain()),
+        new("cordoned (crash during drain): drain again", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), cordonedByUs: true), AgentState.Draining, new AgentAction.Drain()),
+        new("admin's cordon: drain without cordoning", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), unschedulable: true), AgentState.Draining, new AgentAction.Drain()),
+        new("drained: finalize our locked stage", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2).WithDrained(), cordonedByUs: true), AgentState.Rebooting, new AgentAction.Finalize(Dg(D2))),
+        new("drained, stage without our note (crash mid-stage): finalize it", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Record(D2).WithDrained(), cordonedByUs: true), AgentState.Rebooting, new AgentAction.Finalize(Dg(D2))),
+
+        // Around the reboot.
+        new("finalized, same boot (crash before the reboot): wait, never finalize twice", Inputs(desired: Pull(D2), staged: Deployment(D2), cordonedByUs: true, record: Rebooted(D2, 1, BootId, Now.AddMinutes(-1))), AgentState.Rebooting, new AgentAction.Wait(Now.AddMinutes(-1) + Decider.RebootRequestGrace)),
+        new("finalized, reboot never came: drain check again, then a second attempt", Inputs(desired: Pull(D2), staged: Deployment(D2), cordonedByUs: true, record: Rebooted(D2, 1, BootId, Now.AddMinutes(-11))), AgentState.Draining, new AgentAction.Drain()),
+        new("finalized twice, reboot never came: give up", Inputs(desired: Pull(D2), staged: Deployment(D2), cordonedByUs: true, record: Rebooted(D2, 2, BootId, Now.AddMinutes(-11))), AgentState.Degraded,
+            new AgentAction.RecordFailure(new($"gave up on {Pull(D2)} after 2 reboot(s): the reboot requested at {Now.AddMinutes(-11):u} did not happen", AgentState.Rebooting))),
+        new("came back on the old image: retry, pulling without the cordon", Inputs(desired: Pull(D2), cordonedByUs: true, record: Rebooted(D2, 1)), AgentState.Staging, new AgentAction.Uncordon()),
+        new("came back on the old image, cordon lifted: stage again", Inputs(desired: Pull(D2), record: Rebooted(D2, 1)), AgentState.Staging, StageOf(Pull(D2))),
+        new("came back on the old image twice: give up, no third reboot", Inputs(desired: Pull(D2), cordonedByUs: true, record: Rebooted(D2, 2)), AgentState.Degraded,
+            new AgentAction.RecordFailure(new($"gave up on {Pull(D2)} after 2 reboot(s): the host booted {Pull(D1)} instead (the staged deployment was lost or finalization failed)", AgentState.Rebooting))),
+
+        // Given up.
+        new("failed: our cordon is given back", Inputs(desired: Pull(D2), cordonedByUs: true, record: Record(D2).WithFailure(new("drain timed out", AgentState.Draining))), AgentState.Degraded, new AgentAction.Uncordon()),
+        new("failed: slot is given back", Inputs(desired: Pull(D2), slotHeld: true, record: Record(D2).WithFailure(new("drain timed out", AgentState.Draining))), AgentState.Degraded, new AgentAction.ReleaseSlot()),
+        new("failed, stayCordoned policy: keep it", Inputs(desired: Pull(D2), cordonedByUs: true, record: Record(D2).WithFailure(new("drain timed out", AgentState.Draining, KeepCordon: true))), AgentState.Degraded, new AgentAction.None()),
+        new("failed, nothing held: stay Degraded", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2).WithFailure(new("drain timed out", AgentState.Draining))), AgentState.Degraded, new AgentAction.None()),
+        new("failed on another image: a new desired image starts clean", Inputs(desired: Pull(D3), record: Record(D2).WithFailure(new("x", AgentState.Draining))), AgentState.Staging, StageOf(Pull(D3))),
+
+        // Paused.
+        new("paused: staging still goes on", Inputs(desired: Pull(D2), paused: true), AgentState.Staging, StageOf(Pull(D2))),
+        new("paused and staged: hold before the cordon", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), paused: true), AgentState.Paused, new AgentAction.None()),
+        new("paused mid-drain: give the cordon back", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), paused: true, cordonedByUs: true), AgentState.Paused, new AgentAction.Uncordon()),
+        new("paused while waiting with a slot: give it back", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), paused: true, slotHeld: true), AgentState.Paused, new AgentAction.ReleaseSlot()),
+        new("paused but up to date", Inputs(desired: Pull(D1), paused: true), AgentState.Idle, new AgentAction.None()),
+    };
+
+    [Theory]
+    [MemberData(nameof(Rows))]
+    public void Decides(Row row)
+    {
+        var decision = Decider.Decide(row.Inputs);
+
+        Assert.Equal(row.Action, decision.Action);
+        Assert.Equal(row.State, decision.State);
+        Assert.False(string.IsNullOrWhiteSpace(decision.Message));
+        Assert.Equal(row.State == AgentState.Degraded, decision.Reason is not null);
+    }
+
+    [Fact]
+    public void Every_state_is_reached_by_some_row()
+    {
+        var reached = Rows.Select(r => ((Row)r[0]).State).ToHashSet();
+        var expected = Enum.GetValues<AgentState>().Where(s => s != AgentState.Starting);
+
+        Assert.All(expected, s => Assert.Contains(s, reached));
+    }
+
+    [Fact]
+    public void Every_action_kind_is_produced_by_some_row()
+    {
+        var produced = Rows.Select(r => ((Row)r[0]).Action.GetType()).ToHashSet();
+        var kinds = typeof(AgentAction).GetNestedTypes().Where(t => t.IsSubclassOf(typeof(AgentAction)));
+
+        Assert.All(kinds, k => Assert.Contains(k, produced));
+    }
+
+    [Theory]
+    [InlineData("quay.io/example/os@sha256:XYZ")]
+    [InlineData("quay.io/example/os:stable; reboot")]
+    [InlineData("")]
+    public void Bad_desired_image_reason_carries_the_parser_message(string desired)
+    {
+        var decision = Decider.Decide(Inputs(desired: desired));
+
+        if (desired.Length == 0)
+        {
+            Assert.Equal(AgentState.Idle, decision.State);
+            return;
+        }
+
+        Assert.Equal(AgentState.Degraded, decision.State);
+        Assert.StartsWith("desired image is invalid: ", decision.Reason, StringComparison.Ordinal);
+        Assert.True(ImageReference.TryParse(desired, out _, out var parserMessage) is false);
+        Assert.Contains(parserMessage, decision.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Degraded_reason_keeps_the_rpm_ostree_error_verbatim()
+    {
+        const string error = "error: Creating importer: failed to invoke method OpenImage: reading manifest stable in quay.io/example/os: manifest unknown";
+        var record = Record(D2) with { StageFailures = 3, LastStageError = error };
+
+        var decision = Decider.Decide(Inputs(desired: Pull(D2), record: record));
+
+        Assert.EndsWith(error, decision.Reason, StringComparison.Ordinal);
+    }
+}

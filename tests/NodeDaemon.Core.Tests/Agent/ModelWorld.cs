@@ -1,0 +1,175 @@
+using NodeDaemon.Core.Agent;
+using NodeDaemon.Core.Images;
+using NodeDaemon.Core.Options;
+using static NodeDaemon.Core.Tests.Agent.Build;
+
+namespace NodeDaemon.Core.Tests.Agent;
+
+/// <summary>A tiny model of node, host and clock that carries out decisions, with crashes and lost stages.</summary>
+/// <remarks>
+/// Only the node, the host and the persisted record survive a crash; the state machine does not. Cordon and
+/// uncordon are single patches (spec and mark together), so the model makes them atomic, as the adapter must.
+/// </remarks>
+internal sealed class ModelWorld
+{
+    private int _boots = 1;
+
+    public string? Desired { get; set; }
+    public bool Paused { get; set; }
+    public bool Unschedulable { get; set; }
+    public bool CordonedByUs { get; set; }
+    public HostDeployment Booted { get; set; } = Deployment(D1);
+    public HostDeployment? Staged { get; set; }
+    public string BootId { get; private set; } = "boot-1";
+    public AgentRecord Record { get; private set; } = AgentRecord.Empty;
+    public DateTimeOffset Now { get; private set; } = Build.Now;
+    public NodeDaemonOptions Options { get; init; } = new();
+    public bool SlotHeld { get; private set; }
+    public AgentStateMachine Machine { get; private set; } = new();
+
+    /// <summary>Stage attempts that fail before one succeeds.</summary>
+    public int FailingStages { get; set; }
+
+    /// <summary>Reboots that come back on the old image (the staged deployment is lost).</summary>
+    public int LostStages { get; set; }
+
+    public int Reboots { get; private set; }
+    public int Drains { get; private set; }
+    public int Cordons { get; private set; }
+    public int Steps { get; private set; }
+    public List<Decision> Decisions { get; } = [];
+
+    public AgentInputs Inputs => new(
+        new NodeView(Desired, Paused, Unschedulable, CordonedByUs),
+        new HostView(Booted, Staged, BootId),
+        Record,
+        Options,
+        Now,
+        SlotHeld);
+
+    /// <summary>Decides and acts once; <paramref name="crashMidway"/> stops the action half-way and restarts the agent.</summary>
+    public Decision Step(bool crashMidway = false)
+    {
+        var decision = Decider.Decide(Inputs);
+        Machine.TransitionTo(decision.State);
+        Decisions.Add(decision);
+        Steps++;
+        Execute(decision.Action, crashMidway);
+        if (crashMidway)
+        {
+            Machine = new AgentStateMachine();
+        }
+
+        return decision;
+    }
+
+    /// <summary>Steps until the agent has nothing left to do; crashes at the listed step numbers.</summary>
+    public Decision Run(int maxSteps = 200, ISet<int>? crashAt = null)
+    {
+        for (var i = 0; i < maxSteps; i++)
+        {
+            var decision = Step(crashAt?.Contains(Steps) ?? false);
+            if (decision.Action is AgentAction.None)
+            {
+                return decision;
+            }
+        }
+
+        throw new InvalidOperationException($"no rest after {maxSteps} steps: {string.Join(" | ", Decisions.TakeLast(6).Select(d => d.Action))}");
+    }
+
+    private string Key => DesiredTarget.TryCreate(Desired!, Options.AllowTags, out _)!.Key;
+
+    private void Execute(AgentAction action, bool crashMidway)
+    {
+        switch (action)
+        {
+            case AgentAction.None:
+                break;
+            case AgentAction.Wait wait:
+                Now = wait.Until > Now ? wait.Until : Now;
+                break;
+            case AgentAction.ResetRecord:
+                Record = AgentRecord.Empty;
+                break;
+            case AgentAction.Stage stage when FailingStages > 0:
+                FailingStages--;
+                Record = Record.About(Key).WithStageFailure("manifest unknown", Now, Options.Staging);
+                break;
+            case AgentAction.Stage stage:
+                // rpm-ostree finishes a started transaction whatever the client does, so the stage lands even
+                // when the agent dies before writing its note.
+                Staged = Deployment(stage.ExpectedDigest!.Value.ToString());
+                if (!crashMidway)
+                {
+                    Record = Record.About(Key).WithStaged(stage.ExpectedDigest.Value);
+                }
+
+                break;
+            case AgentAction.CleanupStaged:
+                Staged = null;
+                break;
+            case AgentAction.AcquireSlot:
+                SlotHeld = true;
+                break;
+            case AgentAction.ReleaseSlot:
+                SlotHeld = false;
+                break;
+            case AgentAction.Cordon:
+                Assert.False(Unschedulable, "cordoned a node that was already unschedulable");
+                (Unschedulable, CordonedByUs) = (true, true);
+                Cordons++;
+                break;
+            case AgentAction.Uncordon:
+                Assert.True(CordonedByUs, "lifted a cordon that was not ours");
+                (Unschedulable, CordonedByUs) = (false, false);
+                break;
+            case AgentAction.Drain:
+                Assert.True(Unschedulable, "drained a schedulable node");
+                Drains++;
+                if (!crashMidway)
+                {
+                    Record = Record.About(Key).WithDrained();
+                }
+
+                break;
+            case AgentAction.Finalize finalize:
+                Assert.True(Unschedulable, "rebooted a node that was not cordoned");
+                Assert.Equal(finalize.Digest, Staged?.ImageDigest);
+                Record = Record.About(Key).WithRebootRequested(BootId, Now);
+                if (!crashMidway)
+                {
+                    Reboot();
+                }
+
+                break;
+            case AgentAction.CompleteVerification:
+                Record = AgentRecord.For(Key);
+                break;
+            case AgentAction.RecordFailure failure:
+                Record = Record.About(Key).WithFailure(failure.Failure);
+                break;
+            default:
+                throw new InvalidOperationException($"the model does not know {action}");
+        }
+    }
+
+    private void Reboot()
+    {
+        Reboots++;
+        BootId = $"boot-{++_boots}";
+        if (LostStages > 0)
+        {
+            LostStages--;
+        }
+        else if (Staged is not null)
+        {
+            Booted = Staged;
+        }
+
+        // A locked staged deployment lives in /run: it is applied or gone, never staged across a reboot.
+        Staged = null;
+        Now += TimeSpan.FromMinutes(3);
+        Machine = new AgentStateMachine();
+    }
+}
