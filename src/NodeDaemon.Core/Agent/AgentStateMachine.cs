@@ -22,7 +22,8 @@ public sealed class AgentStateMachine
             AgentState.Draining, AgentState.Paused, AgentState.Idle, AgentState.Degraded],
         [AgentState.Draining] = [AgentState.Draining, AgentState.Rebooting, AgentState.Staging, AgentState.Paused,
             AgentState.Idle, AgentState.Degraded],
-        [AgentState.Rebooting] = [AgentState.Rebooting, AgentState.Verifying, AgentState.Staging,
+        // Back to Draining when a requested reboot never came: the drain is checked again before a second try.
+        [AgentState.Rebooting] = [AgentState.Rebooting, AgentState.Verifying, AgentState.Draining, AgentState.Staging,
             AgentState.Idle, AgentState.Degraded],
         [AgentState.Verifying] = [AgentState.Verifying, AgentState.Idle, AgentState.Staging, AgentState.Degraded],
         [AgentState.Paused] = [AgentState.Paused, AgentState.Staging, AgentState.Staged, AgentState.WaitingForSlot,

@@ -23,8 +23,8 @@ public sealed class DeciderTableTests
     private static AgentRecord Rebooted(string d, int attempts, string fromBoot = "boot-0", DateTimeOffset? at = null) =>
         Staged(d) with { Reboot = new RebootRequest(attempts, fromBoot, at ?? Now.AddMinutes(-30)) };
 
-    public static TheoryData<Row> Rows => new()
-    {
+    private static readonly Row[] s_rows =
+    [
         // Nothing desired.
         new("nothing desired, nothing held", Inputs(), AgentState.Idle, new AgentAction.None()),
         new("nothing desired, our cordon left", Inputs(cordonedByUs: true), AgentState.Idle, new AgentAction.Uncordon()),
@@ -97,7 +97,9 @@ public sealed class DeciderTableTests
         new("paused mid-drain: give the cordon back", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), paused: true, cordonedByUs: true), AgentState.Paused, new AgentAction.Uncordon()),
         new("paused while waiting with a slot: give it back", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), paused: true, slotHeld: true), AgentState.Paused, new AgentAction.ReleaseSlot()),
         new("paused but up to date", Inputs(desired: Pull(D1), paused: true), AgentState.Idle, new AgentAction.None()),
-    };
+    ];
+
+    public static TheoryData<Row> Rows => new(s_rows);
 
     [Theory]
     [MemberData(nameof(Rows))]
@@ -114,7 +116,7 @@ public sealed class DeciderTableTests
     [Fact]
     public void Every_state_is_reached_by_some_row()
     {
-        var reached = Rows.Select(r => ((Row)r[0]).State).ToHashSet();
+        var reached = s_rows.Select(r => r.State).ToHashSet();
         var expected = Enum.GetValues<AgentState>().Where(s => s != AgentState.Starting);
 
         Assert.All(expected, s => Assert.Contains(s, reached));
@@ -123,7 +125,7 @@ public sealed class DeciderTableTests
     [Fact]
     public void Every_action_kind_is_produced_by_some_row()
     {
-        var produced = Rows.Select(r => ((Row)r[0]).Action.GetType()).ToHashSet();
+        var produced = s_rows.Select(r => r.Action.GetType()).ToHashSet();
         var kinds = typeof(AgentAction).GetNestedTypes().Where(t => t.IsSubclassOf(typeof(AgentAction)));
 
         Assert.All(kinds, k => Assert.Contains(k, produced));

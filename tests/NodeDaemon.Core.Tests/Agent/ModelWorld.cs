@@ -68,8 +68,10 @@ internal sealed class ModelWorld
     {
         for (var i = 0; i < maxSteps; i++)
         {
-            var decision = Step(crashAt?.Contains(Steps) ?? false);
-            if (decision.Action is AgentAction.None)
+            var crash = crashAt?.Contains(Steps) ?? false;
+            var decision = Step(crash);
+            // A crash on the last step is followed by a restart, which decides again.
+            if (decision.Action is AgentAction.None && !crash)
             {
                 return decision;
             }
