@@ -1,7 +1,7 @@
 namespace NodeDaemon.Core.Options;
 
 /// <summary>Settings for taking turns through Leases with the other nodes of a pool.</summary>
-public sealed record FleetOptions
+public sealed partial record FleetOptions
 {
     /// <summary>Take a slot before cordoning; off means every node goes on its own.</summary>
     public bool Enabled { get; init; }

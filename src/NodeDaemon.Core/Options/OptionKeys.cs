@@ -1,0 +1,72 @@
+namespace NodeDaemon.Core.Options;
+
+/// <summary>The table of every configuration key; the loader binds through it instead of reflection (Native AOT).</summary>
+internal static class OptionKeys
+{
+    /// <summary>The keys that hold objects rather than values.</summary>
+    public static readonly IReadOnlyList<string> Sections = ["staging", "reboot", "drain", "fleet"];
+
+    /// <summary>Every leaf key, in documentation order.</summary>
+    public static readonly IReadOnlyList<OptionKey> All =
+    [
+        Text("nodeName", o => o.NodeName, (o, v) => o with { NodeName = v }),
+        Text("annotationPrefix", o => o.AnnotationPrefix, (o, v) => o with { AnnotationPrefix = v }),
+        Choice("protocol", o => o.Protocol, (o, v) => o with { Protocol = v },
+            ("nodeDaemon", AnnotationProtocol.NodeDaemon), ("machineConfigOperator", AnnotationProtocol.MachineConfigOperator)),
+        Boolean("allowTags", o => o.AllowTags, (o, v) => o with { AllowTags = v }),
+        Choice("signaturePolicy", o => o.SignaturePolicy, (o, v) => o with { SignaturePolicy = v },
+            ("unverified", SignaturePolicy.Unverified), ("verified", SignaturePolicy.Verified)),
+        Text("authFile", o => o.AuthFile, (o, v) => o with { AuthFile = v }),
+        Text("stateDirectory", o => o.StateDirectory, (o, v) => o with { StateDirectory = v }),
+        Text("kubeconfig", o => o.Kubeconfig, (o, v) => o with { Kubeconfig = v }),
+
+        Integer("staging.maxAttempts", o => o.Staging.MaxAttempts, (o, v) => o with { Staging = o.Staging with { MaxAttempts = v } }),
+        Seconds("staging.retryDelaySeconds", o => o.Staging.RetryDelay, (o, v) => o with { Staging = o.Staging with { RetryDelay = v } }),
+        Seconds("staging.transactionTimeoutSeconds", o => o.Staging.TransactionTimeout, (o, v) => o with { Staging = o.Staging with { TransactionTimeout = v } }),
+        Seconds("staging.busyWaitSeconds", o => o.Staging.BusyWait, (o, v) => o with { Staging = o.Staging with { BusyWait = v } }),
+
+        Integer("reboot.maxAttempts", o => o.Reboot.MaxAttempts, (o, v) => o with { Reboot = o.Reboot with { MaxAttempts = v } }),
+
+        Seconds("drain.timeoutSeconds", o => o.Drain.Timeout, (o, v) => o with { Drain = o.Drain with { Timeout = v } }),
+        Choice("drain.onTimeout", o => o.Drain.OnTimeout, (o, v) => o with { Drain = o.Drain with { OnTimeout = v } },
+            ("uncordon", DrainTimeoutPolicy.Uncordon), ("stayCordoned", DrainTimeoutPolicy.StayCordoned)),
+        Boolean("drain.deleteEmptyDirData", o => o.Drain.DeleteEmptyDirData, (o, v) => o with { Drain = o.Drain with { DeleteEmptyDirData = v } }),
+        Boolean("drain.evictUnreplicated", o => o.Drain.EvictUnreplicated, (o, v) => o with { Drain = o.Drain with { EvictUnreplicated = v } }),
+        Integer("drain.concurrency", o => o.Drain.Concurrency, (o, v) => o with { Drain = o.Drain with { Concurrency = v } }),
+        Text("drain.blockingPodSelector", o => o.Drain.BlockingPodSelector, (o, v) => o with { Drain = o.Drain with { BlockingPodSelector = v } }),
+        OptionalSeconds("drain.podGracePeriodSeconds", o => o.Drain.PodGracePeriod, (o, v) => o with { Drain = o.Drain with { PodGracePeriod = v } }),
+
+        Boolean("fleet.enabled", o => o.Fleet.Enabled, (o, v) => o with { Fleet = o.Fleet with { Enabled = v } }),
+        Text("fleet.poolLabel", o => o.Fleet.PoolLabel, (o, v) => o with { Fleet = o.Fleet with { PoolLabel = v } }),
+        new OptionKey("fleet.maxUnavailable", OptionKind.IntegerOrText, o => o.Fleet.MaxUnavailable, (o, v) => o with { Fleet = o.Fleet with { MaxUnavailable = (string)v! } }),
+        Text("fleet.leaseNamespace", o => o.Fleet.LeaseNamespace, (o, v) => o with { Fleet = o.Fleet with { LeaseNamespace = v } }),
+        Integer("fleet.haltAfterFailures", o => o.Fleet.HaltAfterFailures, (o, v) => o with { Fleet = o.Fleet with { HaltAfterFailures = v } }),
+    ];
+
+    private static readonly Dictionary<string, OptionKey> _byPath = All.ToDictionary(k => k.Path, StringComparer.Ordinal);
+
+    /// <summary>The key at a JSON path, matched exactly.</summary>
+    public static OptionKey? Find(string path) => _byPath.GetValueOrDefault(path);
+
+    /// <summary>The keys directly inside <paramref name="section"/> (empty for the root).</summary>
+    public static IEnumerable<OptionKey> In(string section) => All.Where(k => k.Section == section);
+
+    private static OptionKey Text(string path, Func<NodeDaemonOptions, string> get, Func<NodeDaemonOptions, string, NodeDaemonOptions> set) =>
+        new(path, OptionKind.Text, o => get(o), (o, v) => set(o, (string)v!));
+
+    private static OptionKey Boolean(string path, Func<NodeDaemonOptions, bool> get, Func<NodeDaemonOptions, bool, NodeDaemonOptions> set) =>
+        new(path, OptionKind.Boolean, o => get(o), (o, v) => set(o, (bool)v!));
+
+    private static OptionKey Integer(string path, Func<NodeDaemonOptions, int> get, Func<NodeDaemonOptions, int, NodeDaemonOptions> set) =>
+        new(path, OptionKind.Integer, o => get(o), (o, v) => set(o, (int)v!));
+
+    private static OptionKey Seconds(string path, Func<NodeDaemonOptions, TimeSpan> get, Func<NodeDaemonOptions, TimeSpan, NodeDaemonOptions> set) =>
+        new(path, OptionKind.Seconds, o => get(o), (o, v) => set(o, (TimeSpan)v!));
+
+    private static OptionKey OptionalSeconds(string path, Func<NodeDaemonOptions, TimeSpan?> get, Func<NodeDaemonOptions, TimeSpan?, NodeDaemonOptions> set) =>
+        new(path, OptionKind.OptionalSeconds, o => get(o), (o, v) => set(o, (TimeSpan?)v));
+
+    private static OptionKey Choice<T>(string path, Func<NodeDaemonOptions, T> get, Func<NodeDaemonOptions, T, NodeDaemonOptions> set, params (string Name, T Value)[] choices)
+        where T : struct, Enum =>
+        new(path, OptionKind.Choice, o => get(o), (o, v) => set(o, (T)v!), [.. choices.Select(c => new OptionChoice(c.Name, c.Value))]);
+}

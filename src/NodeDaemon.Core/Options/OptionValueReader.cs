@@ -1,0 +1,133 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace NodeDaemon.Core.Options;
+
+/// <summary>Converts a JSON value or an environment variable's text to a key's type, or says what was expected.</summary>
+internal static class OptionValueReader
+{
+    // TimeSpan.FromSeconds throws beyond about 29,000 years; anything that large is a typo anyway.
+    private static readonly double _maxSeconds = Math.Floor(TimeSpan.MaxValue.TotalSeconds) - 1;
+
+    /// <summary>Converts a JSON value; on failure <paramref name="expected"/> completes "must be ...".</summary>
+    public static bool TryRead(OptionKey key, JsonElement element, out object? value, out string expected)
+    {
+        value = null;
+        expected = Expected(key);
+        switch (key.Kind)
+        {
+            case OptionKind.Boolean when element.ValueKind is JsonValueKind.True or JsonValueKind.False:
+                value = element.GetBoolean();
+                return true;
+            case OptionKind.Integer when element.ValueKind == JsonValueKind.Number:
+                return TryReadInteger(element, ref value, ref expected);
+            case OptionKind.Text when element.ValueKind == JsonValueKind.String:
+                value = element.GetString();
+                return true;
+            case OptionKind.Seconds or OptionKind.OptionalSeconds when element.ValueKind == JsonValueKind.Number:
+                return TrySeconds(element.GetDouble(), out value);
+            case OptionKind.OptionalSeconds when element.ValueKind == JsonValueKind.Null:
+                return true;
+            case OptionKind.IntegerOrText when element.ValueKind == JsonValueKind.String:
+                value = element.GetString();
+                return true;
+            case OptionKind.IntegerOrText when element.ValueKind == JsonValueKind.Number && element.TryGetInt32(out var count):
+                value = ValueText.Integer(count);
+                return true;
+            case OptionKind.Choice when element.ValueKind == JsonValueKind.String:
+                return TryChoose(key, element.GetString()!, out value);
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>Converts an environment variable's text; on failure <paramref name="expected"/> completes "must be ...".</summary>
+    public static bool TryParse(OptionKey key, string text, out object? value, out string expected)
+    {
+        value = null;
+        expected = Expected(key);
+        var trimmed = text.Trim();
+        switch (key.Kind)
+        {
+            case OptionKind.Boolean when bool.TryParse(trimmed, out var flag):
+                value = flag;
+                return true;
+            case OptionKind.Integer when int.TryParse(trimmed, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number):
+                value = number;
+                return true;
+            case OptionKind.Text or OptionKind.IntegerOrText:
+                // Strings are taken verbatim: an empty NODEDAEMON_AUTH_FILE= is how to turn the auth file off.
+                value = text;
+                return true;
+            case OptionKind.OptionalSeconds when trimmed.Length == 0 || trimmed.Equals("null", StringComparison.OrdinalIgnoreCase):
+                return true;
+            case OptionKind.Seconds or OptionKind.OptionalSeconds
+                when double.TryParse(trimmed, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds):
+                return TrySeconds(seconds, out value);
+            case OptionKind.Choice:
+                return TryChoose(key, trimmed, out value);
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>A JSON value as a message shows it after "got": strings quoted and shortened, containers by kind.</summary>
+    public static string Describe(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.String => ValueText.Quote(element.GetString()),
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.Number => Shorten(element.GetRawText()),
+        _ => element.GetRawText(),
+    };
+
+    private static bool TryReadInteger(JsonElement element, ref object? value, ref string expected)
+    {
+        if (element.TryGetInt32(out var number))
+        {
+            value = number;
+            return true;
+        }
+
+        if (element.TryGetDouble(out var real) && real == Math.Floor(real))
+        {
+            expected = "an integer between -2147483648 and 2147483647";
+        }
+
+        return false;
+    }
+
+    private static bool TrySeconds(double seconds, out object? value)
+    {
+        value = null;
+        if (!double.IsFinite(seconds) || Math.Abs(seconds) > _maxSeconds)
+        {
+            return false;
+        }
+
+        value = TimeSpan.FromSeconds(seconds);
+        return true;
+    }
+
+    private static bool TryChoose(OptionKey key, string name, out object? value)
+    {
+        var choice = key.Choices.FirstOrDefault(c => c.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+        value = choice?.Value;
+        return choice is not null;
+    }
+
+    private static string Expected(OptionKey key) => key.Kind switch
+    {
+        OptionKind.Boolean => "true or false",
+        OptionKind.Integer => "an integer",
+        OptionKind.Text => "a string",
+        OptionKind.Seconds => "a number of seconds",
+        OptionKind.OptionalSeconds => "a number of seconds or null",
+        OptionKind.IntegerOrText => "an integer or a percentage string like \"10%\"",
+        OptionKind.Choice => "one of " + string.Join(", ", key.Choices.Select(c => $"\"{c.Name}\"")),
+        _ => "a value",
+    };
+
+    private static string Shorten(string raw) =>
+        raw.Length > ValueText.MaxEchoed ? $"{raw[..ValueText.MaxEchoed]}... ({raw.Length} characters)" : raw;
+}

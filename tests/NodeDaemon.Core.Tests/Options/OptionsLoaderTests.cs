@@ -1,0 +1,356 @@
+using NodeDaemon.Core.Options;
+
+namespace NodeDaemon.Core.Tests.Options;
+
+public class OptionsLoaderTests
+{
+    private const string Vendor = "/usr/lib/nodedaemon/config.d/00-vendor.json";
+    private const string Admin = "/etc/nodedaemon/config.d/10-drain.json";
+    private static readonly Dictionary<string, string> _noEnvironment = [];
+
+    private static OptionsLoadResult Load(params ConfigFile[] files) => OptionsLoader.Load(files, _noEnvironment);
+
+    private static OptionsLoadResult LoadEnvironment(params (string Name, string Value)[] variables) =>
+        OptionsLoader.Load([], variables.ToDictionary(v => v.Name, v => v.Value));
+
+    [Fact]
+    public void No_files_and_no_environment_give_the_defaults()
+    {
+        var result = Load();
+
+        Assert.True(result.Succeeded);
+        Assert.Equal(new NodeDaemonOptions(), result.Options);
+        Assert.Empty(result.Errors);
+        Assert.Empty(result.Sources);
+    }
+
+    [Fact]
+    public void Every_key_binds_to_its_property()
+    {
+        var result = Load(new ConfigFile(Admin, """
+            {
+              "nodeName": "worker-3",
+              "annotationPrefix": "updates.example.com/",
+              "protocol": "MachineConfigOperator",
+              "allowTags": true,
+              "signaturePolicy": "verified",
+              "authFile": "",
+              "stateDirectory": "/var/lib/nd",
+              "kubeconfig": "/etc/kubernetes/kubeconfig",
+              // Comments and trailing commas are forgiven in hand-edited drop-ins.
+              "staging": { "maxAttempts": 5, "retryDelaySeconds": 2.5, "transactionTimeoutSeconds": 7200, "busyWaitSeconds": 0 },
+              "reboot": { "maxAttempts": 3 },
+              "drain": {
+                "timeoutSeconds": 600, "onTimeout": "stayCordoned", "deleteEmptyDirData": true, "evictUnreplicated": true,
+                "concurrency": 4, "blockingPodSelector": "backup=running", "podGracePeriodSeconds": 30,
+              },
+              "fleet": { "enabled": true, "poolLabel": "pool", "maxUnavailable": 2, "leaseNamespace": "kube-system", "haltAfterFailures": 3 }
+            }
+            """));
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(
+            new NodeDaemonOptions
+            {
+                NodeName = "worker-3",
+                AnnotationPrefix = "updates.example.com/",
+                Protocol = AnnotationProtocol.MachineConfigOperator,
+                AllowTags = true,
+                SignaturePolicy = SignaturePolicy.Verified,
+                AuthFile = "",
+                StateDirectory = "/var/lib/nd",
+                Kubeconfig = "/etc/kubernetes/kubeconfig",
+                Staging = new() { MaxAttempts = 5, RetryDelay = TimeSpan.FromSeconds(2.5), TransactionTimeout = TimeSpan.FromHours(2), BusyWait = TimeSpan.Zero },
+                Reboot = new() { MaxAttempts = 3 },
+                Drain = new()
+                {
+                    Timeout = TimeSpan.FromMinutes(10), OnTimeout = DrainTimeoutPolicy.StayCordoned, DeleteEmptyDirData = true,
+                    EvictUnreplicated = true, Concurrency = 4, BlockingPodSelector = "backup=running", PodGracePeriod = TimeSpan.FromSeconds(30),
+                },
+                Fleet = new() { Enabled = true, PoolLabel = "pool", MaxUnavailable = "2", LeaseNamespace = "kube-system", HaltAfterFailures = 3 },
+            },
+            result.Options);
+        Assert.Equal(OptionsLoader.KnownKeys.Order(), Assert.Single(result.Sources).Keys.Order());
+    }
+
+    [Fact]
+    public void Later_files_override_earlier_ones_key_by_key()
+    {
+        var result = Load(
+            new ConfigFile(Vendor, """{ "drain": { "timeoutSeconds": 300, "concurrency": 2 }, "allowTags": true }"""),
+            new ConfigFile(Admin, """{ "drain": { "timeoutSeconds": 900 } }"""));
+
+        Assert.True(result.Succeeded);
+        Assert.Equal(TimeSpan.FromSeconds(900), result.Options.Drain.Timeout);
+        Assert.Equal(2, result.Options.Drain.Concurrency);
+        Assert.True(result.Options.AllowTags);
+        Assert.Equal([Vendor, Admin], result.Sources.Select(s => s.Name));
+        Assert.Equal(["drain.timeoutSeconds"], result.Sources[1].Keys);
+    }
+
+    [Fact]
+    public void A_later_null_clears_the_pod_grace_period()
+    {
+        var result = Load(
+            new ConfigFile(Vendor, """{ "drain": { "podGracePeriodSeconds": 60 } }"""),
+            new ConfigFile(Admin, """{ "drain": { "podGracePeriodSeconds": null } }"""));
+
+        Assert.True(result.Succeeded);
+        Assert.Null(result.Options.Drain.PodGracePeriod);
+    }
+
+    [Fact]
+    public void An_empty_file_sets_nothing()
+    {
+        var result = Load(new ConfigFile(Admin, " \n"));
+
+        Assert.True(result.Succeeded);
+        Assert.Equal(new NodeDaemonOptions(), result.Options);
+        Assert.Empty(Assert.Single(result.Sources).Keys);
+    }
+
+    [Fact]
+    public void Environment_overrides_files()
+    {
+        var result = OptionsLoader.Load(
+            [new ConfigFile(Admin, """{ "drain": { "timeoutSeconds": 300, "concurrency": 2 } }""")],
+            new Dictionary<string, string> { ["NODEDAEMON_DRAIN__TIMEOUT_SECONDS"] = "600", ["PATH"] = "/usr/bin" });
+
+        Assert.True(result.Succeeded);
+        Assert.Equal(TimeSpan.FromMinutes(10), result.Options.Drain.Timeout);
+        Assert.Equal(2, result.Options.Drain.Concurrency);
+        Assert.Equal("NODEDAEMON_DRAIN__TIMEOUT_SECONDS", result.Sources[^1].Name);
+        Assert.Equal(["drain.timeoutSeconds"], result.Sources[^1].Keys);
+    }
+
+    [Theory]
+    [InlineData("NODEDAEMON_ALLOW_TAGS", "true")]
+    [InlineData("NODEDAEMON_ALLOWTAGS", "TRUE")]
+    [InlineData("nodedaemon_allow_tags", "True")]
+    public void Environment_names_ignore_case_and_underscores_within_a_segment(string name, string value)
+    {
+        var result = LoadEnvironment((name, value));
+
+        Assert.True(result.Succeeded);
+        Assert.True(result.Options.AllowTags);
+    }
+
+    [Fact]
+    public void Environment_values_convert_to_each_type()
+    {
+        var result = LoadEnvironment(
+            ("NODEDAEMON_FLEET__MAX_UNAVAILABLE", "10%"),
+            ("NODEDAEMON_STAGING__RETRY_DELAY_SECONDS", "1.5"),
+            ("NODEDAEMON_DRAIN__CONCURRENCY", " 16 "),
+            ("NODEDAEMON_DRAIN__ON_TIMEOUT", "staycordoned"),
+            ("NODEDAEMON_DRAIN__POD_GRACE_PERIOD_SECONDS", "45"),
+            ("NODEDAEMON_AUTH_FILE", ""),
+            ("NODEDAEMON_PROTOCOL", "machineConfigOperator"));
+
+        Assert.Empty(result.Errors);
+        var options = result.Options!;
+        Assert.Equal("10%", options.Fleet.MaxUnavailable);
+        Assert.Equal(TimeSpan.FromSeconds(1.5), options.Staging.RetryDelay);
+        Assert.Equal(16, options.Drain.Concurrency);
+        Assert.Equal(DrainTimeoutPolicy.StayCordoned, options.Drain.OnTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(45), options.Drain.PodGracePeriod);
+        Assert.Equal("", options.AuthFile);
+        Assert.Equal(AnnotationProtocol.MachineConfigOperator, options.Protocol);
+        Assert.Equal(7, result.Sources.Count);
+    }
+
+    [Fact]
+    public void An_empty_environment_value_clears_the_pod_grace_period()
+    {
+        var result = OptionsLoader.Load(
+            [new ConfigFile(Admin, """{ "drain": { "podGracePeriodSeconds": 60 } }""")],
+            new Dictionary<string, string> { ["NODEDAEMON_DRAIN__POD_GRACE_PERIOD_SECONDS"] = "" });
+
+        Assert.True(result.Succeeded);
+        Assert.Null(result.Options.Drain.PodGracePeriod);
+    }
+
+    public static TheoryData<string, string> TypeErrors => new()
+    {
+        { """{ "drain": { "concurrency": "eight" } }""", $"drain.concurrency in {Admin} must be an integer, got \"eight\"" },
+        { """{ "drain": { "concurrency": 2.5 } }""", $"drain.concurrency in {Admin} must be an integer, got 2.5" },
+        { """{ "drain": { "concurrency": 1e10 } }""", $"drain.concurrency in {Admin} must be an integer between -2147483648 and 2147483647, got 1e10" },
+        { """{ "allowTags": "true" }""", $"allowTags in {Admin} must be true or false, got \"true\"" },
+        { """{ "nodeName": 5 }""", $"nodeName in {Admin} must be a string, got 5" },
+        { """{ "nodeName": null }""", $"nodeName in {Admin} must be a string, got null" },
+        { """{ "drain": { "timeoutSeconds": "10m" } }""", $"drain.timeoutSeconds in {Admin} must be a number of seconds, got \"10m\"" },
+        { """{ "drain": { "timeoutSeconds": 1e300 } }""", $"drain.timeoutSeconds in {Admin} must be a number of seconds, got 1e300" },
+        { """{ "drain": { "podGracePeriodSeconds": [] } }""", $"drain.podGracePeriodSeconds in {Admin} must be a number of seconds or null, got an array" },
+        { """{ "fleet": { "maxUnavailable": 1.5 } }""", $"fleet.maxUnavailable in {Admin} must be an integer or a percentage string like \"10%\", got 1.5" },
+        { """{ "fleet": { "enabled": {} } }""", $"fleet.enabled in {Admin} must be true or false, got an object" },
+        { """{ "protocol": "mco" }""", $"protocol in {Admin} must be one of \"nodeDaemon\", \"machineConfigOperator\", got \"mco\"" },
+        { """{ "drain": { "onTimeout": "reboot" } }""", $"drain.onTimeout in {Admin} must be one of \"uncordon\", \"stayCordoned\", got \"reboot\"" },
+        { """{ "signaturePolicy": true }""", $"signaturePolicy in {Admin} must be one of \"unverified\", \"verified\", got true" },
+        { """{ "drain": 5 }""", $"drain in {Admin} must be an object, got 5" },
+    };
+
+    [Theory]
+    [MemberData(nameof(TypeErrors))]
+    public void Wrong_types_name_the_key_the_file_and_the_value(string json, string expected)
+    {
+        var result = Load(new ConfigFile(Admin, json));
+
+        Assert.Null(result.Options);
+        Assert.Equal([expected], result.Errors);
+    }
+
+    public static TheoryData<string, string> UnknownKeys => new()
+    {
+        { """{ "drain": { "concurency": 8 } }""", $"unknown key \"drain.concurency\" in {Admin}; did you mean \"concurrency\"?" },
+        { """{ "drain": { "Concurrency": 8 } }""", $"unknown key \"drain.Concurrency\" in {Admin}; did you mean \"concurrency\"?" },
+        { """{ "drain": { "timeout": 8 } }""", $"unknown key \"drain.timeout\" in {Admin}; did you mean \"timeoutSeconds\"?" },
+        { """{ "alowTags": true }""", $"unknown key \"alowTags\" in {Admin}; did you mean \"allowTags\"?" },
+        { """{ "drains": {} }""", $"unknown key \"drains\" in {Admin}; did you mean \"drain\"?" },
+        { """{ "concurrency": 8 }""", $"unknown key \"concurrency\" in {Admin}; did you mean \"drain.concurrency\"?" },
+        { """{ "fleet": { "maxAttempts": 8 } }""", $"unknown key \"fleet.maxAttempts\" in {Admin}; did you mean \"staging.maxAttempts\" or \"reboot.maxAttempts\"?" },
+        { """{ "colour": "blue" }""", $"unknown key \"colour\" in {Admin}" },
+    };
+
+    [Theory]
+    [MemberData(nameof(UnknownKeys))]
+    public void Unknown_keys_are_named_with_the_closest_known_one(string json, string expected)
+    {
+        var result = Load(new ConfigFile(Admin, json));
+
+        Assert.Equal([expected], result.Errors);
+    }
+
+    [Fact]
+    public void Three_mistakes_give_three_messages()
+    {
+        var result = Load(new ConfigFile(Admin, """
+            {
+              "drain": { "concurrency": "eight", "timeoutSecs": 60 },
+              "protocol": "kured"
+            }
+            """));
+
+        Assert.Null(result.Options);
+        Assert.Equal(3, result.Errors.Count);
+        Assert.Contains(result.Errors, e => e.StartsWith("drain.concurrency in ", StringComparison.Ordinal));
+        Assert.Contains(result.Errors, e => e.StartsWith("unknown key \"drain.timeoutSecs\"", StringComparison.Ordinal));
+        Assert.Contains(result.Errors, e => e.StartsWith("protocol in ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Problems_in_several_files_and_the_environment_are_all_reported()
+    {
+        var result = OptionsLoader.Load(
+            [new ConfigFile(Vendor, "{ \"drain\": { \"concurrency\": 0 } }"), new ConfigFile(Admin, "[1]")],
+            new Dictionary<string, string> { ["NODEDAEMON_REBOOT__MAX_ATTEMPTS"] = "many" });
+
+        Assert.Equal(
+            [
+                $"{Admin}: the top level must be a JSON object, got an array",
+                "reboot.maxAttempts in environment variable NODEDAEMON_REBOOT__MAX_ATTEMPTS must be an integer, got \"many\"",
+                $"drain.concurrency must be between 1 and 64, got 0 (set in {Vendor})",
+            ],
+            result.Errors);
+    }
+
+    [Fact]
+    public void A_syntax_error_names_the_file_line_and_byte()
+    {
+        var result = Load(new ConfigFile(Admin, "{\n  \"drain\": {\n    \"concurrency\": 8,\n    oops\n  }\n}"));
+
+        var error = Assert.Single(result.Errors);
+        Assert.StartsWith($"{Admin}: invalid JSON at line 4, byte 5: ", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("LineNumber", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_duplicate_key_is_an_error()
+    {
+        var result = Load(new ConfigFile(Admin, """{ "allowTags": true, "allowTags": false }"""));
+
+        Assert.Equal([$"\"allowTags\" in {Admin} is set twice; keep one"], result.Errors);
+    }
+
+    [Fact]
+    public void Validation_names_where_the_bad_value_came_from()
+    {
+        var result = OptionsLoader.Load(
+            [new ConfigFile(Admin, """{ "drain": { "timeoutSeconds": 5 } }""")],
+            new Dictionary<string, string> { ["NODEDAEMON_FLEET__LEASE_NAMESPACE"] = "Bad" });
+
+        Assert.Equal(2, result.Errors.Count);
+        Assert.Equal($"drain.timeoutSeconds must be between 10 and 86400 seconds, got 5 (set in {Admin})", result.Errors[0]);
+        Assert.EndsWith("(set by NODEDAEMON_FLEET__LEASE_NAMESPACE)", result.Errors[1], StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string, string> EnvironmentErrors => new()
+    {
+        { "NODEDAEMON_DRAIN__CONCURENCY", "unknown environment variable NODEDAEMON_DRAIN__CONCURENCY; did you mean NODEDAEMON_DRAIN__CONCURRENCY?" },
+        { "NODEDAEMON_DRAIN_TIMEOUT_SECONDS", "unknown environment variable NODEDAEMON_DRAIN_TIMEOUT_SECONDS; did you mean NODEDAEMON_DRAIN__TIMEOUT_SECONDS?" },
+        { "NODEDAEMON_DRAIN", "environment variable NODEDAEMON_DRAIN names the section \"drain\", not a setting; set one of its keys, e.g. NODEDAEMON_DRAIN__TIMEOUT_SECONDS" },
+        { "NODEDAEMON_WHATEVER", "unknown environment variable NODEDAEMON_WHATEVER" },
+    };
+
+    [Theory]
+    [MemberData(nameof(EnvironmentErrors))]
+    public void Unknown_environment_variables_are_errors(string name, string expected)
+    {
+        var result = LoadEnvironment((name, "1"));
+
+        Assert.Equal([expected], result.Errors);
+    }
+
+    [Fact]
+    public void Two_variables_for_one_key_are_an_error()
+    {
+        var result = LoadEnvironment(("NODEDAEMON_ALLOW_TAGS", "true"), ("NODEDAEMON_ALLOWTAGS", "false"));
+
+        Assert.Equal(["NODEDAEMON_ALLOWTAGS and NODEDAEMON_ALLOW_TAGS both set allowTags; keep one"], result.Errors);
+    }
+
+    [Fact]
+    public void Bad_environment_values_list_what_is_allowed()
+    {
+        var result = LoadEnvironment(("NODEDAEMON_SIGNATURE_POLICY", "strict"), ("NODEDAEMON_FLEET__ENABLED", "yes"));
+
+        Assert.Equal(
+            [
+                "fleet.enabled in environment variable NODEDAEMON_FLEET__ENABLED must be true or false, got \"yes\"",
+                "signaturePolicy in environment variable NODEDAEMON_SIGNATURE_POLICY must be one of \"unverified\", \"verified\", got \"strict\"",
+            ],
+            result.Errors);
+    }
+
+    [Fact]
+    public void Long_values_are_never_echoed_whole()
+    {
+        var secret = new string('s', 10_000);
+        var result = OptionsLoader.Load(
+            [new ConfigFile(Admin, $$"""{ "drain": { "concurrency": "{{secret}}" }, "{{secret}}": 1 }""")],
+            new Dictionary<string, string> { ["NODEDAEMON_REBOOT__MAX_ATTEMPTS"] = secret, ["NODEDAEMON_NODE_NAME"] = secret });
+
+        Assert.Equal(4, result.Errors.Count);
+        Assert.All(result.Errors, e => Assert.True(e.Length < 400, e));
+        Assert.All(result.Errors, e => Assert.Contains("(10000 characters)", e, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Environment_variable_names_follow_the_json_keys()
+    {
+        Assert.Equal("NODEDAEMON_ALLOW_TAGS", OptionsLoader.EnvironmentVariableFor("allowTags"));
+        Assert.Equal("NODEDAEMON_DRAIN__POD_GRACE_PERIOD_SECONDS", OptionsLoader.EnvironmentVariableFor("drain.podGracePeriodSeconds"));
+        Assert.Throws<ArgumentException>(() => OptionsLoader.EnvironmentVariableFor("drain"));
+    }
+
+    [Fact]
+    public void Every_known_key_can_be_set_from_the_environment()
+    {
+        foreach (var key in OptionsLoader.KnownKeys)
+        {
+            var result = LoadEnvironment((OptionsLoader.EnvironmentVariableFor(key), "x"));
+
+            Assert.DoesNotContain(result.Errors, e => e.StartsWith("unknown", StringComparison.Ordinal));
+            Assert.Contains(result.Errors.Concat(result.Sources.SelectMany(s => s.Keys)), e => e.StartsWith(key, StringComparison.Ordinal));
+        }
+    }
+}
