@@ -98,7 +98,7 @@ public static class Decider
         }
 
         var sameBoot = reboot.FromBootId == inputs.Host.BootId;
-        var deadline = reboot.RequestedAt + RebootRequestGrace;
+        var deadline = reboot.RequestedAt + inputs.Options.Reboot.RequestTimeout;
         if (sameBoot && inputs.Now < deadline)
         {
             return new(AgentState.Rebooting, new AgentAction.Wait(deadline), $"rebooting into {target.Image}");
@@ -218,9 +218,6 @@ public static class Decider
             : $"ostree commit {deployment.Checksum}";
 
     private static string Short(Digest digest) => digest.ToString()[..19];
-
-    /// <summary>How long a requested reboot may take before the agent concludes it did not happen.</summary>
-    public static readonly TimeSpan RebootRequestGrace = TimeSpan.FromMinutes(10);
 
     /// <summary>How often a closed maintenance window is looked at again.</summary>
     public static readonly TimeSpan WindowRecheck = TimeSpan.FromMinutes(1);

@@ -37,6 +37,7 @@ public sealed partial record NodeDaemonOptions
         if (checks.NotNull("reboot", Reboot))
         {
             checks.Between("reboot.maxAttempts", Reboot.MaxAttempts, 1, 10);
+            checks.SecondsBetween("reboot.requestTimeoutSeconds", Reboot.RequestTimeout, TimeSpan.FromMinutes(1), TimeSpan.FromHours(1));
         }
 
         if (checks.NotNull("drain", Drain))

@@ -27,6 +27,9 @@ public sealed partial record NodeDaemonOptions
     /// <summary>Path of a kubeconfig; empty means the in-cluster service account.</summary>
     public string Kubeconfig { get; init; } = "";
 
+    /// <summary>How much the daemon logs.</summary>
+    public LogVerbosity LogLevel { get; init; } = LogVerbosity.Information;
+
     /// <summary>Pulling and staging the image.</summary>
     public StagingOptions Staging { get; init; } = new();
 

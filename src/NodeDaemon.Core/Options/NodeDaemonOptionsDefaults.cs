@@ -27,6 +27,9 @@ public static class NodeDaemonOptionsDefaults
     /// <summary>Default reboots for one desired image: the first and one retry.</summary>
     public const int RebootMaxAttempts = 2;
 
+    /// <summary>Default wait for a requested reboot: a slow shutdown stopping many pods' containers takes minutes.</summary>
+    public static readonly TimeSpan RebootRequestTimeout = TimeSpan.FromMinutes(10);
+
     /// <summary>Default drain timeout.</summary>
     public static readonly TimeSpan DrainTimeout = TimeSpan.FromMinutes(15);
 

@@ -20,6 +20,19 @@ public enum SignaturePolicy
     Verified,
 }
 
+/// <summary>How much the daemon logs.</summary>
+public enum LogVerbosity
+{
+    /// <summary>Transitions, progress and problems.</summary>
+    Information,
+
+    /// <summary>Also every decision and API call.</summary>
+    Debug,
+
+    /// <summary>Everything, including protocol detail.</summary>
+    Trace,
+}
+
 /// <summary>What to do with a node whose drain did not finish in time.</summary>
 public enum DrainTimeoutPolicy
 {

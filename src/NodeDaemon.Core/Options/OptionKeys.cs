@@ -19,6 +19,8 @@ internal static class OptionKeys
         Text("authFile", o => o.AuthFile, (o, v) => o with { AuthFile = v }),
         Text("stateDirectory", o => o.StateDirectory, (o, v) => o with { StateDirectory = v }),
         Text("kubeconfig", o => o.Kubeconfig, (o, v) => o with { Kubeconfig = v }),
+        Choice("logLevel", o => o.LogLevel, (o, v) => o with { LogLevel = v },
+            ("information", LogVerbosity.Information), ("debug", LogVerbosity.Debug), ("trace", LogVerbosity.Trace)),
 
         Integer("staging.maxAttempts", o => o.Staging.MaxAttempts, (o, v) => o with { Staging = o.Staging with { MaxAttempts = v } }),
         Seconds("staging.retryDelaySeconds", o => o.Staging.RetryDelay, (o, v) => o with { Staging = o.Staging with { RetryDelay = v } }),
@@ -26,6 +28,7 @@ internal static class OptionKeys
         Seconds("staging.busyWaitSeconds", o => o.Staging.BusyWait, (o, v) => o with { Staging = o.Staging with { BusyWait = v } }),
 
         Integer("reboot.maxAttempts", o => o.Reboot.MaxAttempts, (o, v) => o with { Reboot = o.Reboot with { MaxAttempts = v } }),
+        Seconds("reboot.requestTimeoutSeconds", o => o.Reboot.RequestTimeout, (o, v) => o with { Reboot = o.Reboot with { RequestTimeout = v } }),
 
         Seconds("drain.timeoutSeconds", o => o.Drain.Timeout, (o, v) => o with { Drain = o.Drain with { Timeout = v } }),
         Choice("drain.onTimeout", o => o.Drain.OnTimeout, (o, v) => o with { Drain = o.Drain with { OnTimeout = v } },

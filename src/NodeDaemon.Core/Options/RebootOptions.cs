@@ -5,4 +5,7 @@ public sealed record RebootOptions
 {
     /// <summary>Reboots tried for one desired image; a boot that comes back on the old image counts as one.</summary>
     public int MaxAttempts { get; init; } = NodeDaemonOptionsDefaults.RebootMaxAttempts;
+
+    /// <summary>How long a requested reboot may take before the agent concludes it did not happen and counts an attempt.</summary>
+    public TimeSpan RequestTimeout { get; init; } = NodeDaemonOptionsDefaults.RebootRequestTimeout;
 }

@@ -31,7 +31,12 @@ internal sealed class ConfigArguments
     public OptionsLoadResult Load(ParseResult result)
     {
         var directories = result.GetValue(Directories) is { Length: > 0 } given ? given : ConfigFileSource.DefaultDirectories;
-        return ConfigFileSource.Load(directories, result.GetValue(Files) ?? [], EnvironmentVariables());
+        var discovery = ConfigFileSource.Discover(directories, result.GetValue(Files) ?? []);
+        var loaded = OptionsLoader.Load(discovery.Files, EnvironmentVariables());
+        // A file that could not be read is as much a problem as one that does not validate: report both at once.
+        return discovery.Errors.Count == 0
+            ? loaded
+            : new OptionsLoadResult(null, [.. discovery.Errors, .. loaded.Errors], loaded.Sources);
     }
 
     private static Dictionary<string, string> EnvironmentVariables()

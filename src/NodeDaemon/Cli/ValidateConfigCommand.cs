@@ -18,7 +18,7 @@ internal static class ValidateConfigCommand
             var loaded = config.Load(result);
             foreach (var source in loaded.Sources)
             {
-                output.WriteLine($"read {source}");
+                output.WriteLine($"read {source.Name}: {string.Join(", ", source.Keys)}");
             }
 
             if (loaded.Errors.Count > 0)

@@ -14,8 +14,7 @@ internal static class VersionCommand
         {
             var output = result.InvocationConfiguration.Output;
             output.WriteLine($"nodedaemon {ThisAssemblyVersion.Informational}");
-            output.WriteLine($"runtime {RuntimeInformation.FrameworkDescription} {RuntimeInformation.RuntimeIdentifier}"
-                + (RuntimeFeature.IsDynamicCodeSupported ? "" : " (native AOT)"));
+            output.WriteLine($"runtime {RuntimeInformation.FrameworkDescription} {RuntimeInformation.RuntimeIdentifier}");
             return 0;
         });
         return command;

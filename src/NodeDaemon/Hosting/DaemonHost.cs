@@ -20,7 +20,7 @@ internal static class DaemonHost
         // drop-in files, and our logs go to journald.
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "nodedaemon" });
         var logger = new LoggerConfiguration()
-            .ConfigureNodeDaemon(logLevel: Environment.GetEnvironmentVariable("NODEDAEMON_LOG_LEVEL"))
+            .ConfigureNodeDaemon(logLevel: options.LogLevel.ToString())
             .CreateLogger();
         builder.Services.AddSerilog(logger, dispose: true);
 

@@ -75,7 +75,7 @@ public sealed class DeciderTableTests
         new("drained, stage without our note (crash mid-stage): finalize it", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Record(D2).WithDrained(), cordonedByUs: true), AgentState.Rebooting, new AgentAction.Finalize(Dg(D2))),
 
         // Around the reboot.
-        new("finalized, same boot (crash before the reboot): wait, never finalize twice", Inputs(desired: Pull(D2), staged: Deployment(D2), cordonedByUs: true, record: Rebooted(D2, 1, BootId, Now.AddMinutes(-1))), AgentState.Rebooting, new AgentAction.Wait(Now.AddMinutes(-1) + Decider.RebootRequestGrace)),
+        new("finalized, same boot (crash before the reboot): wait, never finalize twice", Inputs(desired: Pull(D2), staged: Deployment(D2), cordonedByUs: true, record: Rebooted(D2, 1, BootId, Now.AddMinutes(-1))), AgentState.Rebooting, new AgentAction.Wait(Now.AddMinutes(-1) + NodeDaemonOptionsDefaults.RebootRequestTimeout)),
         new("finalized, reboot never came: drain check again, then a second attempt", Inputs(desired: Pull(D2), staged: Deployment(D2), cordonedByUs: true, record: Rebooted(D2, 1, BootId, Now.AddMinutes(-11))), AgentState.Draining, new AgentAction.Drain()),
         new("finalized twice, reboot never came: give up", Inputs(desired: Pull(D2), staged: Deployment(D2), cordonedByUs: true, record: Rebooted(D2, 2, BootId, Now.AddMinutes(-11))), AgentState.Degraded,
             new AgentAction.RecordFailure(new($"gave up on {Pull(D2)} after 2 reboot(s): the reboot requested at {Now.AddMinutes(-11):u} did not happen", AgentState.Rebooting))),

@@ -37,9 +37,10 @@ public class OptionsLoaderTests
               "authFile": "",
               "stateDirectory": "/var/lib/nd",
               "kubeconfig": "/etc/kubernetes/kubeconfig",
+              "logLevel": "Debug",
               // Comments and trailing commas are forgiven in hand-edited drop-ins.
               "staging": { "maxAttempts": 5, "retryDelaySeconds": 2.5, "transactionTimeoutSeconds": 7200, "busyWaitSeconds": 0 },
-              "reboot": { "maxAttempts": 3 },
+              "reboot": { "maxAttempts": 3, "requestTimeoutSeconds": 300 },
               "drain": {
                 "timeoutSeconds": 600, "onTimeout": "stayCordoned", "deleteEmptyDirData": true, "evictUnreplicated": true,
                 "concurrency": 4, "blockingPodSelector": "backup=running", "podGracePeriodSeconds": 30,
@@ -60,8 +61,9 @@ public class OptionsLoaderTests
                 AuthFile = "",
                 StateDirectory = "/var/lib/nd",
                 Kubeconfig = "/etc/kubernetes/kubeconfig",
+                LogLevel = LogVerbosity.Debug,
                 Staging = new() { MaxAttempts = 5, RetryDelay = TimeSpan.FromSeconds(2.5), TransactionTimeout = TimeSpan.FromHours(2), BusyWait = TimeSpan.Zero },
-                Reboot = new() { MaxAttempts = 3 },
+                Reboot = new() { MaxAttempts = 3, RequestTimeout = TimeSpan.FromMinutes(5) },
                 Drain = new()
                 {
                     Timeout = TimeSpan.FromMinutes(10), OnTimeout = DrainTimeoutPolicy.StayCordoned, DeleteEmptyDirData = true,
