@@ -72,7 +72,7 @@ cmd_publish() {
   dotnet publish src/NodeDaemon/NodeDaemon.csproj -c Release -r linux-x64 -nologo -v:q \
     -o "$artifacts/bin"
   [ -x "$artifacts/bin/nodedaemon" ] || die "publish produced no artifacts/bin/nodedaemon"
-  rm -f "$artifacts/bin/"*.dbg "$artifacts/bin/"*.pdb
+  rm -f "$artifacts/bin/"*.dbg "$artifacts/bin/"*.pdb "$artifacts/bin/"*.xml
   say "$(du -h "$artifacts/bin/nodedaemon" | cut -f1) artifacts/bin/nodedaemon"
 }
 

@@ -13,6 +13,7 @@ namespace NodeDaemon.Agent;
 public sealed partial class AgentService(
     NodeDaemonOptions options,
     AgentHeartbeat heartbeat,
+    WatchdogSettings watchdog,
     StatusReporter status,
     TimeProvider time,
     ILogger<AgentService> logger) : BackgroundService
@@ -29,7 +30,9 @@ public sealed partial class AgentService(
         _machine.TransitionTo(AgentState.Idle);
         status.Report(_machine.Current.ToString(), "no host or cluster adapter in this build; nothing to do");
         heartbeat.Beat();
-        using var timer = new PeriodicTimer(IdleTick, time);
+        // Beat well inside the watchdog timeout, or a healthy idle loop would look stuck.
+        var tick = watchdog.Timeout is { } timeout && timeout / 4 < IdleTick ? timeout / 4 : IdleTick;
+        using var timer = new PeriodicTimer(tick, time);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
             heartbeat.Beat();

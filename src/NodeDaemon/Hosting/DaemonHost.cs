@@ -33,6 +33,11 @@ internal static class DaemonHost
         builder.Services.AddSingleton<AgentHeartbeat>();
         builder.Services.AddSingleton<StatusReporter>();
         builder.Services.AddSingleton(WatchdogSettings.FromEnvironment(Environment.GetEnvironmentVariable, Environment.ProcessId));
+        if (!SystemdHelpers.IsSystemdService())
+        {
+            builder.Services.AddHostedService<ReadinessNotifier>();
+        }
+
         builder.Services.AddHostedService<AgentService>();
         builder.Services.AddHostedService<WatchdogService>();
         return builder.Build();

@@ -25,7 +25,7 @@ public sealed partial class WatchdogService(
         {
             if (!_withheld)
             {
-                LogWithheld(since);
+                LogWithheld(Math.Round(since.TotalSeconds, 1));
                 _withheld = true;
             }
 
@@ -50,7 +50,7 @@ public sealed partial class WatchdogService(
             return;
         }
 
-        LogEnabled(settings.Timeout.Value, settings.Interval);
+        LogEnabled(settings.Timeout.Value.TotalSeconds, settings.Interval.TotalSeconds);
         using var timer = new PeriodicTimer(settings.Interval, time);
         do
         {
