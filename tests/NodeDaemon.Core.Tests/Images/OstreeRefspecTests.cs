@@ -1,3 +1,4 @@
+using NodeDaemon.Tests.Shared;
 using System.Text.Json;
 using NodeDaemon.Core.Images;
 
@@ -137,7 +138,7 @@ public sealed class OstreeRefspecTests
     {
         var references = new List<string>();
         var digests = new List<string>();
-        foreach (var file in Directory.EnumerateFiles(FixtureFiles.RpmOstreeStatusFolder(), "*.json"))
+        foreach (var file in Directory.EnumerateFiles(RepositoryPaths.RpmOstreeStatusFolder(), "*.json"))
         {
             using var document = JsonDocument.Parse(File.ReadAllText(file));
             Collect(document.RootElement, "container-image-reference", references);

@@ -1,10 +1,11 @@
+using NodeDaemon.Tests.Shared;
 using NodeDaemon.Core.Options;
 
 namespace NodeDaemon.Core.Tests.Options;
 
 public class ConfigurationDocsTests
 {
-    private static readonly Lazy<string[]> _lines = new(() => File.ReadAllLines(Path.Combine(RepositoryRoot(), "docs", "configuration.md")));
+    private static readonly Lazy<string[]> _lines = new(() => File.ReadAllLines(Path.Combine(RepositoryPaths.Root, "docs", "configuration.md")));
 
     public static TheoryData<string> Keys => [.. OptionsLoader.KnownKeys];
 
@@ -41,18 +42,5 @@ public class ConfigurationDocsTests
 
         Assert.Empty(result.Errors);
         Assert.Equal(9, Assert.Single(result.Sources).Keys.Count);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "NodeDaemon.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"no NodeDaemon.sln above {AppContext.BaseDirectory}");
     }
 }
