@@ -39,6 +39,16 @@ internal sealed class ConfigArguments
             : new OptionsLoadResult(null, [.. discovery.Errors, .. loaded.Errors], loaded.Sources);
     }
 
+    /// <summary>Writes each problem on its own <c>error:</c> line, the way every verb reports configuration problems.</summary>
+    public static void WriteProblems(TextWriter error, IReadOnlyList<string> problems)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        foreach (var problem in problems)
+        {
+            error.WriteLine($"error: {problem}");
+        }
+    }
+
     private static Dictionary<string, string> EnvironmentVariables()
     {
         var variables = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -26,11 +26,7 @@ internal static class ExplainCommand
             var loaded = config.Load(result);
             if (loaded.Options is null)
             {
-                foreach (var problem in loaded.Errors)
-                {
-                    error.WriteLine($"error: {problem}");
-                }
-
+                ConfigArguments.WriteProblems(error, loaded.Errors);
                 return NodeDaemonCommand.ConfigErrorExitCode;
             }
 

@@ -19,11 +19,7 @@ internal static class RunCommand
             if (loaded.Options is null)
             {
                 var error = result.InvocationConfiguration.Error;
-                foreach (var problem in loaded.Errors)
-                {
-                    await error.WriteLineAsync($"error: {problem}").ConfigureAwait(false);
-                }
-
+                ConfigArguments.WriteProblems(error, loaded.Errors);
                 await error.WriteLineAsync("nodedaemon: not starting; fix the configuration (nodedaemon validate-config)").ConfigureAwait(false);
                 return NodeDaemonCommand.ConfigErrorExitCode;
             }

@@ -23,11 +23,7 @@ internal static class ValidateConfigCommand
 
             if (loaded.Errors.Count > 0)
             {
-                foreach (var problem in loaded.Errors)
-                {
-                    error.WriteLine($"error: {problem}");
-                }
-
+                ConfigArguments.WriteProblems(error, loaded.Errors);
                 error.WriteLine($"{loaded.Errors.Count} problem(s) found");
                 return NodeDaemonCommand.ConfigErrorExitCode;
             }
