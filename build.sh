@@ -38,12 +38,23 @@ need_debs() {
     die "could not install: ${missing[*]}"
 }
 
-test_debs=(dbus-daemon systemd-journal-remote systemd)
+# dbus-daemon: the private bus; python3-gi: GLib's GDBus, which serves the rpm-ostreed simulator (the library
+# rpm-ostreed itself uses); libglib2.0-bin: gdbus; systemd: busctl and journalctl.
+test_debs=(dbus-daemon python3-gi gir1.2-glib-2.0 libglib2.0-bin systemd systemd-journal-remote)
+
+# need_kubectl makes sure some kubectl exists: the machine's versioned ones, else Debian's kubernetes-client.
+need_kubectl() {
+  if command -v kubectl >/dev/null 2>&1 || compgen -G '/usr/lib/google-cloud-sdk/bin/kubectl.1.*' >/dev/null; then
+    return 0
+  fi
+  need_debs kubernetes-client
+}
 publish_debs=(clang zlib1g-dev)
 
 cmd_test() {
   need_dotnet
   need_debs "${test_debs[@]}"
+  need_kubectl
   say "building"
   dotnet build NodeDaemon.sln -c Release -nologo -clp:NoSummary -v:q
   say "testing"

@@ -1,0 +1,3 @@
+using NodeDaemon.Sim;
+
+return await SimCommand.Create().Parse(args).InvokeAsync().ConfigureAwait(false);
