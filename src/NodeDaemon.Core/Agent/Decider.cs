@@ -1,3 +1,4 @@
+using NodeDaemon.Core.Host;
 using NodeDaemon.Core.Images;
 using NodeDaemon.Core.Options;
 

@@ -1,3 +1,4 @@
+using NodeDaemon.Core.Host;
 using NodeDaemon.Core.Images;
 
 namespace NodeDaemon.Core.Agent;

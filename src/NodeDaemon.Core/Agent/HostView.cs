@@ -1,3 +1,5 @@
+using NodeDaemon.Core.Host;
+
 namespace NodeDaemon.Core.Agent;
 
 /// <summary>What the decision needs to know about the host's deployments and boot.</summary>

@@ -39,7 +39,7 @@ public sealed partial class AgentService(
         }
     }
 
-    [LoggerMessage((int)Diagnostics.LogEventId.Starting, LogLevel.Information,
+    [LoggerMessage((int)Core.Diagnostics.LogEventId.Starting, LogLevel.Information,
         "nodedaemon {Version} starting for node {NodeName} (annotation prefix {AnnotationPrefix})")]
     private partial void LogStarting(string version, string nodeName, string annotationPrefix);
 }

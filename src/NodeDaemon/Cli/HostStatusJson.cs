@@ -1,3 +1,4 @@
+using NodeDaemon.Core.Host;
 using System.Text.Json;
 using NodeDaemon.Core.Agent;
 using NodeDaemon.Core.Images;

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using NodeDaemon.Diagnostics;
+using NodeDaemon.Core.Diagnostics;
 
 namespace NodeDaemon.Systemd;
 

@@ -1,0 +1,59 @@
+namespace NodeDaemon.Core.Diagnostics;
+
+/// <summary>Every log event id of the daemon; append only, never renumber (journald queries depend on them).</summary>
+public enum LogEventId
+{
+    /// <summary>The daemon started.</summary>
+    Starting = 1,
+
+    /// <summary>The daemon stops.</summary>
+    Stopping = 2,
+
+    /// <summary>The options in force.</summary>
+    OptionsLoaded = 3,
+
+    /// <summary>The agent reports a new status.</summary>
+    StatusChanged = 10,
+
+    /// <summary>The agent loop made no progress for too long; the watchdog is withheld.</summary>
+    WatchdogWithheld = 20,
+
+    /// <summary>The agent loop makes progress again.</summary>
+    WatchdogResumed = 21,
+
+    /// <summary>The watchdog is on, and how often it is fed.</summary>
+    WatchdogEnabled = 22,
+
+    /// <summary>Connected to rpm-ostreed and registered as its client.</summary>
+    HostConnected = 100,
+
+    /// <summary>A deployment dictionary held a key or type the reader did not expect.</summary>
+    HostStatusWarning = 101,
+
+    /// <summary>A transaction was started (or joined).</summary>
+    TransactionStarted = 102,
+
+    /// <summary>A transaction reported progress.</summary>
+    TransactionProgress = 103,
+
+    /// <summary>A transaction finished.</summary>
+    TransactionFinished = 104,
+
+    /// <summary>Another client's transaction is in progress; waiting for it.</summary>
+    HostBusy = 105,
+
+    /// <summary>rpm-ostreed went away during a transaction; the outcome is read from the deployments.</summary>
+    HostVanished = 106,
+
+    /// <summary>A transaction did not finish in time and was cancelled.</summary>
+    TransactionTimedOut = 107,
+
+    /// <summary>Registry credentials were installed for rpm-ostree.</summary>
+    AuthFileInstalled = 108,
+
+    /// <summary>The registry credentials file is unusable and was not installed.</summary>
+    AuthFileRejected = 109,
+
+    /// <summary>A reboot was requested.</summary>
+    RebootRequested = 110,
+}

@@ -1,0 +1,14 @@
+namespace NodeDaemon.Core.Host;
+
+/// <summary>The host's deployments as read now.</summary>
+/// <param name="Booted">The running deployment.</param>
+/// <param name="Staged">The deployment staged for the next boot, if any.</param>
+/// <param name="Rollback">The deployment a rollback would boot, if any.</param>
+/// <param name="ActiveTransaction">The title of the transaction in progress; null when idle.</param>
+/// <param name="Warnings">Keys or types the reader did not expect, tolerated and reported.</param>
+public sealed record HostStatus(
+    HostDeployment Booted,
+    HostDeployment? Staged,
+    HostDeployment? Rollback,
+    string? ActiveTransaction,
+    IReadOnlyList<string> Warnings);
