@@ -1,7 +1,7 @@
 namespace NodeDaemon.RpmOstree;
 
 /// <summary>The bus names, object paths and interfaces of rpm-ostreed's API (specs/rpm-ostree-dbus.md).</summary>
-internal static class RpmOstreeNames
+public static class RpmOstreeNames
 {
     /// <summary>rpm-ostreed's well-known name on the system bus.</summary>
     public const string BusName = "org.projectatomic.rpmostree1";

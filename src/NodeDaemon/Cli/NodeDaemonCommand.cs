@@ -17,6 +17,7 @@ internal static class NodeDaemonCommand
             VersionCommand.Create(),
             ValidateConfigCommand.Create(),
             ExplainCommand.Create(),
+            StatusCommand.Create(),
         };
         return root;
     }

@@ -1,0 +1,92 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using NodeDaemon.Core.Host;
+using NodeDaemon.RpmOstree;
+
+namespace NodeDaemon.Cli;
+
+/// <summary><c>nodedaemon status</c>: the host's deployments as NodeDaemon sees them.</summary>
+internal static class StatusCommand
+{
+    /// <summary>Builds the verb.</summary>
+    public static Command Create()
+    {
+        var config = new ConfigArguments();
+        var json = new Option<bool>("--json") { Description = "Print the stable JSON form (docs/cli.md)" };
+        var command = new Command("status", "Show the booted, staged and rollback deployments (image, digest, version, age) and any transaction in progress")
+        {
+            json,
+        };
+        config.AddTo(command);
+        command.SetAction(async (result, cancellation) =>
+        {
+            var output = result.InvocationConfiguration.Output;
+            var error = result.InvocationConfiguration.Error;
+            var loaded = config.Load(result);
+            if (loaded.Options is null)
+            {
+                ConfigArguments.WriteProblems(error, loaded.Errors);
+                return NodeDaemonCommand.ConfigErrorExitCode;
+            }
+
+            var busAddress = RpmOstreeNames.SystemBusAddress(Environment.GetEnvironmentVariable);
+            using var host = new RpmOstreeHost(new RpmOstreeHostOptions(busAddress, loaded.Options.Staging), auth: null,
+                new LogindRebooter(busAddress), TimeProvider.System, NullLogger<RpmOstreeHost>.Instance);
+            HostStatus status;
+            try
+            {
+                status = await host.ReadStatusAsync(cancellation).ConfigureAwait(false);
+            }
+            catch (HostException e)
+            {
+                await error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+                return 1;
+            }
+
+            if (result.GetValue(json))
+            {
+                await output.WriteLineAsync(JsonSerializer.Serialize(StatusDocument.From(status), StatusJsonContext.Default.StatusDocument))
+                    .ConfigureAwait(false);
+                return 0;
+            }
+
+            var now = TimeProvider.System.GetUtcNow();
+            Write(output, "booted", status.Booted, now);
+            Write(output, "staged", status.Staged, now);
+            Write(output, "rollback", status.Rollback, now);
+            await output.WriteLineAsync($"transaction: {status.ActiveTransaction ?? "none"}").ConfigureAwait(false);
+            foreach (var warning in status.Warnings)
+            {
+                await output.WriteLineAsync($"warning: {warning}").ConfigureAwait(false);
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static void Write(TextWriter output, string label, HostDeployment? deployment, DateTimeOffset now)
+    {
+        if (deployment is null)
+        {
+            output.WriteLine($"{label}: none");
+            return;
+        }
+
+        output.WriteLine($"{label}: {deployment.ContainerImageReference ?? deployment.Origin ?? deployment.Checksum}");
+        output.WriteLine($"  digest:  {deployment.ImageDigest?.ToString() ?? "-"}");
+        output.WriteLine($"  version: {deployment.Version ?? "-"}");
+        if (deployment.Timestamp is { } timestamp)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  built:   {timestamp:u} ({Age(now - timestamp)} ago)"));
+        }
+
+        output.WriteLine($"  commit:  {deployment.Checksum}");
+    }
+
+    private static string Age(TimeSpan age) => age.TotalDays >= 1
+        ? string.Create(CultureInfo.InvariantCulture, $"{(int)age.TotalDays} d")
+        : string.Create(CultureInfo.InvariantCulture, $"{(int)age.TotalHours} h");
+}
