@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
@@ -10,6 +11,9 @@ namespace NodeDaemon.Sim.KubeApi.Handlers;
 /// <summary>Reading JSON request bodies and writing JSON answers the way the real server frames them.</summary>
 internal static class HttpIo
 {
+    /// <summary>Escapes like Go's encoding/json (quotes as <c>\"</c>, not <c>\u0022</c>), so bodies read as the real server's.</summary>
+    public static readonly JsonSerializerOptions Wire = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>Writes a JSON body with a Content-Length; a Status with a retry hint also gets a Retry-After header.</summary>
     public static async Task WriteJsonAsync(HttpContext context, int code, JsonNode body)
     {
@@ -20,7 +24,7 @@ internal static class HttpIo
             context.Response.Headers.RetryAfter = retry.ToString(CultureInfo.InvariantCulture);
         }
 
-        var bytes = Encoding.UTF8.GetBytes(body.ToJsonString());
+        var bytes = Encoding.UTF8.GetBytes(body.ToJsonString(Wire));
         context.Response.ContentLength = bytes.Length;
         await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
     }

@@ -134,7 +134,7 @@ internal sealed class WatchHandler
 
     private static async Task WriteEventAsync(HttpContext context, string type, JsonObject obj)
     {
-        var line = new JsonObject { ["type"] = type, ["object"] = obj }.ToJsonString() + "\n";
+        var line = new JsonObject { ["type"] = type, ["object"] = obj }.ToJsonString(HttpIo.Wire) + "\n";
         await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(line), context.RequestAborted);
         await context.Response.Body.FlushAsync(context.RequestAborted);
     }

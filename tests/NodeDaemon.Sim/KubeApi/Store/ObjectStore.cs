@@ -297,5 +297,7 @@ public sealed class ObjectStore
         return Clone(obj);
     }
 
-    private static JsonObject Clone(JsonObject obj) => obj.DeepClone().AsObject();
+    // Through the text, so that every number in a copy is element-backed and any numeric cast works on it (a JsonValue
+    // built from a long in memory refuses an (int) cast).
+    private static JsonObject Clone(JsonObject obj) => JsonNode.Parse(obj.ToJsonString())!.AsObject();
 }
