@@ -1,10 +1,102 @@
 using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using NodeDaemon.Sim.KubeApi.Faults;
+using NodeDaemon.Sim.KubeApi.Handlers;
+using NodeDaemon.Sim.KubeApi.Store;
 
 namespace NodeDaemon.Sim.KubeApi;
 
-/// <summary>Placeholder for the <c>apiserver</c> verb while it is being built; replaced by its real implementation.</summary>
+/// <summary>The <c>apiserver</c> verb: runs a <see cref="TestApiServer"/> until interrupted.</summary>
 internal static class ApiServerCommand
 {
     /// <summary>Builds the verb.</summary>
-    public static Command Create() => new("apiserver", "(being built)");
+    public static Command Create()
+    {
+        var listen = new Option<string>("--listen")
+        {
+            Description = "Loopback address to listen on, 127.0.0.1:<port>; port 0 picks a free one. The URL is printed on stdout once listening.",
+            Required = true,
+        };
+        var seed = new Option<FileInfo>("--seed")
+        {
+            Description = "A Kubernetes List (JSON) of Node, Pod, PodDisruptionBudget, Lease, DaemonSet, ReplicaSet, StatefulSet, Namespace and Event objects.",
+            Required = true,
+        };
+        var kubeconfigOut = new Option<FileInfo>("--kubeconfig-out")
+        {
+            Description = "Where to write a kubeconfig (http server URL, a token user, a current context) for kubectl and the daemon.",
+            Required = true,
+        };
+        var faults = new Option<FileInfo?>("--faults")
+        {
+            Description = "Fault settings (JSON): unavailableSeconds, unavailableAfterSeconds, errors[{status,rate,resource,verb}], watchCutAfterEvents, watchCutAfterMilliseconds, watchCutAbort, latencyMilliseconds, seed. Also settable at POST /debug/faults.",
+        };
+        var timeScale = new Option<double>("--time-scale")
+        {
+            Description = "Multiplies grace periods and pod start-up delays (0.01: 30 s takes 300 ms).",
+            DefaultValueFactory = _ => 1,
+        };
+        var readyDelay = new Option<double>("--replacement-ready-seconds")
+        {
+            Description = "Nominal seconds a replacement pod takes to turn Ready (scaled by --time-scale).",
+            DefaultValueFactory = _ => 5,
+        };
+        var bookmarks = new Option<double>("--bookmark-interval-seconds")
+        {
+            Description = "Seconds between BOOKMARK events on watches that allow them.",
+            DefaultValueFactory = _ => 60,
+        };
+        var history = new Option<int>("--history")
+        {
+            Description = "How many changes are kept for watches that resume from a resourceVersion; older ones get 410 Expired.",
+            DefaultValueFactory = _ => 1000,
+        };
+        var command = new Command("apiserver", "A loopback test kube-apiserver (see docs/simulator.md, 'Test API server').")
+        {
+            listen, seed, kubeconfigOut, faults, timeScale, readyDelay, bookmarks, history,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (!TryParseListen(parse.GetValue(listen)!, out var port))
+            {
+                await Console.Error.WriteLineAsync("--listen must be 127.0.0.1:<port> (loopback only)");
+                return 2;
+            }
+
+            try
+            {
+                var options = new TestApiServerOptions
+                {
+                    Port = port,
+                    KubeconfigPath = parse.GetValue(kubeconfigOut)!.FullName,
+                    TimeScale = parse.GetValue(timeScale),
+                    ReplacementReadyDelay = TimeSpan.FromSeconds(parse.GetValue(readyDelay)),
+                    BookmarkInterval = TimeSpan.FromSeconds(parse.GetValue(bookmarks)),
+                    HistoryLimit = parse.GetValue(history),
+                    Faults = parse.GetValue(faults) is { } file
+                        ? JsonSerializer.Deserialize<FaultSettings>(File.ReadAllText(file.FullName), DebugEndpoints.Json) : null,
+                };
+                await using var server = await TestApiServer.StartAsync(SeedLoader.ReadFile(parse.GetValue(seed)!.FullName), options, cancellationToken);
+                await Console.Out.WriteLineAsync(server.Url.GetLeftPart(UriPartial.Authority));
+                await Console.Out.FlushAsync(cancellationToken);
+                await Task.Delay(Timeout.Infinite, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                return 0;
+            }
+            catch (Exception e) when (e is InvalidDataException or JsonException or IOException or ApiException or ArgumentException)
+            {
+                await Console.Error.WriteLineAsync($"apiserver: {e.Message}");
+                return 1;
+            }
+        });
+        return command;
+    }
+
+    private static bool TryParseListen(string value, out int port)
+    {
+        port = 0;
+        var colon = value.LastIndexOf(':');
+        return colon > 0 && value[..colon] == "127.0.0.1"
+            && int.TryParse(value[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out port) && port <= 65535;
+    }
 }

@@ -1,0 +1,144 @@
+using System.Text.Json.Nodes;
+using NodeDaemon.Sim.KubeApi;
+using NodeDaemon.Sim.KubeApi.Store;
+
+namespace NodeDaemon.Sim.Tests.KubeApi;
+
+/// <summary>The three PATCH types, PUT with resourceVersion, and the Status bodies of conflicts.</summary>
+public sealed class WriteTests : IAsyncLifetime
+{
+    private TestApiServer _server = null!;
+    private HttpClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await Cluster.StartAsync();
+        _client = Cluster.Client(_server);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _server.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Merge_patch_sets_and_null_removes_an_annotation_and_bumps_the_resource_version()
+    {
+        var before = _server.Store.ResourceVersion;
+        var node = await Patch("/api/v1/nodes/node-a", """{"metadata":{"annotations":{"nodedaemon.io/state":"Working","keep":"yes"}}}""", "application/merge-patch+json");
+        Assert.Equal("Working", (string?)node["metadata"]!["annotations"]!["nodedaemon.io/state"]);
+        Assert.Equal((before + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), (string?)node["metadata"]!["resourceVersion"]);
+
+        node = await Patch("/api/v1/nodes/node-a", """{"metadata":{"annotations":{"nodedaemon.io/state":null}}}""", "application/merge-patch+json");
+        Assert.False(node["metadata"]!["annotations"]!.AsObject().ContainsKey("nodedaemon.io/state"));
+        Assert.Equal("yes", (string?)node["metadata"]!["annotations"]!["keep"]);
+    }
+
+    [Fact]
+    public async Task A_patch_naming_a_stale_resource_version_is_409_Conflict()
+    {
+        using var response = await Cluster.SendAsync(_client, HttpMethod.Patch, "/api/v1/nodes/node-a",
+            """{"metadata":{"resourceVersion":"1","annotations":{"a":"b"}}}""", "application/merge-patch+json");
+        Assert.Equal(409, (int)response.StatusCode);
+        Assert.Equal(
+            """{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"Operation cannot be fulfilled on nodes \"node-a\": the object has been modified; please apply your changes to the latest version and try again","reason":"Conflict","details":{"name":"node-a","kind":"nodes"},"code":409}""",
+            await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Strategic_merge_patch_cordons_merges_conditions_by_type_and_replaces_taints()
+    {
+        var node = await Patch("/api/v1/nodes/node-b",
+            """{"spec":{"unschedulable":true,"taints":[{"key":"node.kubernetes.io/unschedulable","effect":"NoSchedule"}]},"status":{"conditions":[{"type":"DiskPressure","status":"False"}]}}""",
+            "application/strategic-merge-patch+json");
+        Assert.Equal("true", node["spec"]!["unschedulable"]!.ToJsonString());
+        Assert.Equal(["Ready", "DiskPressure"], node["status"]!["conditions"]!.AsArray().Select(c => (string)c!["type"]!));
+
+        node = await Patch("/api/v1/nodes/node-b",
+            """{"spec":{"unschedulable":null,"taints":[]},"status":{"conditions":[{"type":"DiskPressure","$patch":"delete"}]},"$setElementOrder/conditions":[{"type":"Ready"}]}""",
+            "application/strategic-merge-patch+json");
+        Assert.Null(node["spec"]!["unschedulable"]);
+        Assert.Empty(node["spec"]!["taints"]!.AsArray());
+        Assert.Equal(["Ready"], node["status"]!["conditions"]!.AsArray().Select(c => (string)c!["type"]!));
+    }
+
+    [Fact]
+    public async Task Json_patch_adds_replaces_tests_and_removes_with_escaped_paths()
+    {
+        var node = await Patch("/api/v1/nodes/node-c",
+            """[{"op":"add","path":"/metadata/annotations","value":{}},{"op":"add","path":"/metadata/annotations/nodedaemon.io~1phase","value":"Draining"},{"op":"replace","path":"/metadata/annotations/nodedaemon.io~1phase","value":"Rebooting"},{"op":"test","path":"/metadata/annotations/nodedaemon.io~1phase","value":"Rebooting"}]""",
+            "application/json-patch+json");
+        Assert.Equal("Rebooting", (string?)node["metadata"]!["annotations"]!["nodedaemon.io/phase"]);
+
+        node = await Patch("/api/v1/nodes/node-c", """[{"op":"remove","path":"/metadata/annotations/nodedaemon.io~1phase"}]""", "application/json-patch+json");
+        Assert.Empty(node["metadata"]!["annotations"]!.AsObject());
+
+        using var failed = await Cluster.SendAsync(_client, HttpMethod.Patch, "/api/v1/nodes/node-c",
+            """[{"op":"test","path":"/spec/unschedulable","value":true}]""", "application/json-patch+json");
+        Assert.Equal(422, (int)failed.StatusCode);
+        var status = await Cluster.JsonAsync(failed);
+        Assert.Equal("Invalid", (string?)status["reason"]);
+        Assert.Contains("test failed", (string?)status["details"]!["causes"]![0]!["message"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Put_with_the_current_resource_version_succeeds_and_with_a_stale_one_is_409()
+    {
+        var node = await Cluster.GetAsync(_client, "/api/v1/nodes/node-a");
+        var stale = node.DeepClone().AsObject();
+        node["metadata"]!["labels"]!["pool"] = "blue";
+        using (var ok = await Cluster.SendAsync(_client, HttpMethod.Put, "/api/v1/nodes/node-a", node.ToJsonString()))
+        {
+            Assert.Equal(200, (int)ok.StatusCode);
+            var updated = await Cluster.JsonAsync(ok);
+            Assert.Equal("blue", (string?)updated["metadata"]!["labels"]!["pool"]);
+            Assert.Equal((string?)node["metadata"]!["uid"], (string?)updated["metadata"]!["uid"]);
+        }
+
+        stale["metadata"]!["labels"]!["pool"] = "green";
+        using var conflict = await Cluster.SendAsync(_client, HttpMethod.Put, "/api/v1/nodes/node-a", stale.ToJsonString());
+        Assert.Equal(409, (int)conflict.StatusCode);
+        var status = await Cluster.JsonAsync(conflict);
+        Assert.Equal("Conflict", (string?)status["reason"]);
+        Assert.Equal("blue", (string?)_server.Store.Get(ResourceTypes.Nodes, null, "node-a")!["metadata"]!["labels"]!["pool"]);
+    }
+
+    [Fact]
+    public async Task Objects_carry_uid_creation_timestamp_and_resource_version_and_unknown_ones_are_404()
+    {
+        var pod = await Cluster.GetAsync(_client, "/api/v1/namespaces/shop/pods/cache-0");
+        Assert.False(string.IsNullOrEmpty((string?)pod["metadata"]!["uid"]));
+        Assert.False(string.IsNullOrEmpty((string?)pod["metadata"]!["creationTimestamp"]));
+        Assert.False(string.IsNullOrEmpty((string?)pod["metadata"]!["resourceVersion"]));
+        Assert.Equal("Running", (string?)pod["status"]!["phase"]);
+
+        using var missing = await _client.GetAsync("/api/v1/namespaces/shop/pods/nope");
+        Assert.Equal(404, (int)missing.StatusCode);
+        Assert.Equal("""{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"pods \"nope\" not found","reason":"NotFound","details":{"name":"nope","kind":"pods"},"code":404}""", await missing.Content.ReadAsStringAsync());
+        await Cluster.GetAsync(_client, "/openapi/v2", 404);
+        await Cluster.GetAsync(_client, "/openapi/v3", 404);
+    }
+
+    [Fact]
+    public async Task Lists_filter_by_field_and_label_selectors()
+    {
+        var pods = await Cluster.GetAsync(_client, "/api/v1/pods?fieldSelector=spec.nodeName%3Dnode-a");
+        Assert.Equal("PodList", (string?)pods["kind"]);
+        Assert.Equal(5, pods["items"]!.AsArray().Count);
+        var web = await Cluster.GetAsync(_client, "/api/v1/namespaces/shop/pods?labelSelector=app%3Dweb,pod-template-hash%20in%20(7d9f8c6b5)");
+        Assert.Equal(3, web["items"]!.AsArray().Count);
+        var nodes = await Cluster.GetAsync(_client, "/api/v1/nodes?labelSelector=kubernetes.io/hostname!%3Dnode-a");
+        Assert.Equal(2, nodes["items"]!.AsArray().Count);
+        var bad = await Cluster.GetAsync(_client, "/api/v1/nodes?fieldSelector=spec.foo%3Dx", 400);
+        Assert.Equal("field label not supported: spec.foo", (string?)bad["message"]);
+    }
+
+    private async Task<JsonObject> Patch(string path, string body, string contentType)
+    {
+        using var response = await Cluster.SendAsync(_client, HttpMethod.Patch, path, body, contentType);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(200 == (int)response.StatusCode, text);
+        return JsonNode.Parse(text)!.AsObject();
+    }
+}

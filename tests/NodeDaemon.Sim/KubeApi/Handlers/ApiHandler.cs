@@ -1,0 +1,102 @@
+using Microsoft.AspNetCore.Http;
+using NodeDaemon.Sim.KubeApi.Faults;
+using NodeDaemon.Sim.KubeApi.Store;
+
+namespace NodeDaemon.Sim.KubeApi.Handlers;
+
+/// <summary>The one middleware: debug endpoints, then counting, faults, discovery and resource dispatch.</summary>
+internal sealed class ApiHandler
+{
+    private readonly ResourceHandler _resources;
+    private readonly WatchHandler _watch;
+    private readonly DebugEndpoints _debug;
+    private readonly FaultInjector _faults;
+    private readonly RequestCounter _counter;
+
+    public ApiHandler(ResourceHandler resources, WatchHandler watch, DebugEndpoints debug, FaultInjector faults, RequestCounter counter)
+    {
+        _resources = resources;
+        _watch = watch;
+        _debug = debug;
+        _faults = faults;
+        _counter = counter;
+    }
+
+    public async Task HandleAsync(HttpContext context, CancellationToken stopping)
+    {
+        try
+        {
+            var path = context.Request.Path.Value ?? "/";
+            if (path.StartsWith("/debug/", StringComparison.Ordinal))
+            {
+                await _debug.HandleAsync(context);
+                return;
+            }
+
+            var target = RequestTarget.Parse(path);
+            var verb = target is null ? context.Request.Method.ToLowerInvariant() : Verb(context, target);
+            _counter.Add(target is null ? $"{verb} {path}" : $"{verb} {target.CountedResource}");
+
+            var faults = _faults.Current;
+            if (faults.LatencyMilliseconds > 0)
+            {
+                await Task.Delay(faults.LatencyMilliseconds, context.RequestAborted);
+            }
+
+            if (_faults.ErrorFor(verb, target?.CountedResource ?? path) is { } injected)
+            {
+                await HttpIo.WriteStatusAsync(context, injected);
+                return;
+            }
+
+            if (target is null)
+            {
+                var document = context.Request.Method == "GET" ? Discovery.For(path, context.Request.Host.Value ?? "") : null;
+                await (document is null ? HttpIo.WriteStatusAsync(context, StatusErrors.PathNotFound()) : HttpIo.WriteJsonAsync(context, 200, document));
+                return;
+            }
+
+            await (verb switch
+            {
+                "get" => _resources.GetAsync(context, target),
+                "list" => _resources.ListAsync(context, target),
+                "watch" => _watch.WatchAsync(context, target, stopping),
+                "create" => _resources.CreateAsync(context, target),
+                "update" => _resources.UpdateAsync(context, target),
+                "patch" => _resources.PatchAsync(context, target),
+                "delete" => _resources.DeleteAsync(context, target),
+                _ => throw new ApiException(StatusErrors.MethodNotSupported(target.Type, verb)),
+            });
+        }
+        catch (ApiException e) when (!context.Response.HasStarted)
+        {
+            await HttpIo.WriteStatusAsync(context, e.Status);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested || stopping.IsCancellationRequested)
+        {
+            // The client went away or the server is stopping.
+        }
+        catch (Exception e) when (e is not OperationCanceledException && !context.Response.HasStarted)
+        {
+            // A bug in the simulator: answer as the real server answers a panic, and say what broke.
+            await Console.Error.WriteLineAsync($"apiserver: {context.Request.Method} {context.Request.Path}: {e}");
+            await HttpIo.WriteStatusAsync(context, StatusErrors.Internal(e.Message));
+        }
+    }
+
+    // The Kubernetes verb of a request, as audit logs and RBAC name it.
+    private static string Verb(HttpContext context, RequestTarget target)
+    {
+        var watch = target.WatchPath || context.Request.Query["watch"] is var w && (w == "true" || w == "1");
+        return context.Request.Method switch
+        {
+            "GET" when target.Name is null => watch ? "watch" : "list",
+            "GET" => watch ? "watch" : "get",
+            "POST" => "create",
+            "PUT" => "update",
+            "PATCH" => "patch",
+            "DELETE" => target.Name is null ? "deletecollection" : "delete",
+            var method => method.ToLowerInvariant(),
+        };
+    }
+}

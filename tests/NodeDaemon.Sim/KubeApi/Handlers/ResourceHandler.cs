@@ -1,0 +1,192 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using NodeDaemon.Sim.KubeApi.Controllers;
+using NodeDaemon.Sim.KubeApi.Patches;
+using NodeDaemon.Sim.KubeApi.Store;
+
+namespace NodeDaemon.Sim.KubeApi.Handlers;
+
+/// <summary>get, list, create, update (PUT), patch and delete on any served resource, plus the eviction subresource.</summary>
+internal sealed class ResourceHandler
+{
+    private const string GenerateAlphabet = "bcdfghjklmnpqrstvwxz2456789";
+    private readonly ObjectStore _store;
+    private readonly PodTerminator _terminator;
+    private readonly Evictor _evictor;
+
+    public ResourceHandler(ObjectStore store, PodTerminator terminator, Evictor evictor)
+    {
+        _store = store;
+        _terminator = terminator;
+        _evictor = evictor;
+    }
+
+    public Task GetAsync(HttpContext context, RequestTarget target)
+    {
+        var obj = _store.Get(target.Type, target.Namespace, target.Name!) ?? throw new ApiException(StatusErrors.NotFound(target.Type, target.Name!));
+        return HttpIo.WriteJsonAsync(context, 200, obj);
+    }
+
+    public Task ListAsync(HttpContext context, RequestTarget target)
+    {
+        var fields = FieldSelector.Parse(context.Request.Query["fieldSelector"], target.Type);
+        var labels = LabelSelector.Parse(context.Request.Query["labelSelector"]);
+        long rv;
+        IReadOnlyList<JsonObject> objects;
+        lock (_store.Gate)
+        {
+            rv = _store.ResourceVersion;
+            objects = _store.List(target.Type, target.Namespace);
+        }
+
+        var items = new JsonArray();
+        foreach (var obj in objects.Where(o => fields.Matches(o) && labels.Matches(ObjectMeta.Labels(o))))
+        {
+            // Items of a typed list carry no kind/apiVersion on the wire.
+            obj.Remove("kind");
+            obj.Remove("apiVersion");
+            items.Add(obj);
+        }
+
+        return HttpIo.WriteJsonAsync(context, 200, new JsonObject
+        {
+            ["kind"] = target.Type.ListKind,
+            ["apiVersion"] = target.Type.ApiVersion,
+            ["metadata"] = new JsonObject { ["resourceVersion"] = rv.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            ["items"] = items,
+        });
+    }
+
+    public async Task CreateAsync(HttpContext context, RequestTarget target)
+    {
+        var body = await HttpIo.ReadObjectAsync(context);
+        if (target.Subresource == "eviction")
+        {
+            await HttpIo.WriteJsonAsync(context, 201, _evictor.Evict(target.Namespace!, target.Name!, body));
+            return;
+        }
+
+        if (target.Name is not null)
+        {
+            throw new ApiException(StatusErrors.MethodNotSupported(target.Type, "create"));
+        }
+
+        var meta = ObjectMeta.Metadata(body);
+        var bodyNs = (string?)meta["namespace"];
+        if (target.Type.Namespaced)
+        {
+            if (bodyNs is not null && bodyNs.Length > 0 && bodyNs != target.Namespace)
+            {
+                throw new ApiException(StatusErrors.BadRequest("the namespace of the provided object does not match the namespace sent on the request"));
+            }
+
+            meta["namespace"] = target.Namespace;
+        }
+
+        if (string.IsNullOrEmpty((string?)meta["name"]) && (string?)meta["generateName"] is { Length: > 0 } prefix)
+        {
+            meta["name"] = prefix + new string([.. Enumerable.Range(0, 5).Select(_ => GenerateAlphabet[Random.Shared.Next(GenerateAlphabet.Length)])]);
+        }
+
+        if (target.Type == ResourceTypes.Pods)
+        {
+            SeedDefaults.ApplyPod(body);
+        }
+
+        await HttpIo.WriteJsonAsync(context, 201, _store.Create(target.Type, body));
+    }
+
+    public async Task UpdateAsync(HttpContext context, RequestTarget target)
+    {
+        var body = await HttpIo.ReadObjectAsync(context);
+        var name = target.Name!;
+        var bodyName = ObjectMeta.Name(body);
+        if (bodyName != name)
+        {
+            throw new ApiException(StatusErrors.BadRequest($"the name of the object ({bodyName}) does not match the name on the URL ({name})"));
+        }
+
+        var wanted = ObjectMeta.ResourceVersion(body);
+        var updated = _store.Update(target.Type, target.Namespace, name, current =>
+        {
+            if (!string.IsNullOrEmpty(wanted) && wanted != ObjectMeta.ResourceVersion(current))
+            {
+                throw new ApiException(StatusErrors.Conflict(target.Type, name));
+            }
+
+            return body;
+        });
+        await HttpIo.WriteJsonAsync(context, 200, updated);
+    }
+
+    public async Task PatchAsync(HttpContext context, RequestTarget target)
+    {
+        var patch = await HttpIo.ReadJsonAsync(context);
+        var mediaType = (context.Request.ContentType ?? "").Split(';')[0].Trim();
+        Func<JsonObject, JsonObject> apply = mediaType switch
+        {
+            "application/merge-patch+json" => current => MergePatch.Apply(current, patch) as JsonObject ?? [],
+            "application/strategic-merge-patch+json" => current => StrategicMergePatch.Apply(current, patch) as JsonObject ?? [],
+            "application/json-patch+json" => current => JsonPatch.Apply(current, patch),
+            _ => throw new ApiException(StatusErrors.Status(415, "UnsupportedMediaType",
+                $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json")),
+        };
+        var name = target.Name!;
+        var updated = _store.Update(target.Type, target.Namespace, name, current =>
+        {
+            var currentRv = ObjectMeta.ResourceVersion(current);
+            var patched = apply(current);
+
+            // A patch that names a resourceVersion is an optimistic lock on it, as with PUT.
+            var wanted = ObjectMeta.ResourceVersion(patched);
+            if (!string.IsNullOrEmpty(wanted) && wanted != currentRv)
+            {
+                throw new ApiException(StatusErrors.Conflict(target.Type, name));
+            }
+
+            return patched;
+        });
+        await HttpIo.WriteJsonAsync(context, 200, updated);
+    }
+
+    public async Task DeleteAsync(HttpContext context, RequestTarget target)
+    {
+        var options = await HttpIo.ReadJsonAsync(context) as JsonObject;
+        var grace = JsonNumber.Read(options?["gracePeriodSeconds"]) ?? PodTerminator.ParseGrace(context.Request.Query["gracePeriodSeconds"]);
+        var uid = (string?)options?["preconditions"]?["uid"];
+        var rv = (string?)options?["preconditions"]?["resourceVersion"];
+        var name = target.Name!;
+        if (target.Type == ResourceTypes.Pods)
+        {
+            await HttpIo.WriteJsonAsync(context, 200, _terminator.Delete(target.Namespace!, name, grace, uid, rv));
+            return;
+        }
+
+        JsonObject? removed;
+        lock (_store.Gate)
+        {
+            var current = _store.Get(target.Type, target.Namespace, name) ?? throw new ApiException(StatusErrors.NotFound(target.Type, name));
+            if ((uid is not null && uid != ObjectMeta.Uid(current)) || (rv is not null && rv != ObjectMeta.ResourceVersion(current)))
+            {
+                throw new ApiException(StatusErrors.ConflictWith(target.Type, name, "Precondition failed"));
+            }
+
+            removed = _store.Remove(target.Type, target.Namespace, name);
+        }
+
+        var details = StatusErrors.Details(target.Type, name);
+        details["uid"] = removed is null ? null : ObjectMeta.Uid(removed);
+        await HttpIo.WriteJsonAsync(context, 200, StatusErrors.Success(200, details).Also(s => s.Remove("code")));
+    }
+}
+
+/// <summary>A small fluent helper for building JSON answers.</summary>
+internal static class JsonObjectExtensions
+{
+    /// <summary>Applies a change and returns the same object.</summary>
+    public static JsonObject Also(this JsonObject obj, Action<JsonObject> change)
+    {
+        change(obj);
+        return obj;
+    }
+}

@@ -1,0 +1,20 @@
+using System.Collections.Concurrent;
+
+namespace NodeDaemon.Sim.KubeApi;
+
+/// <summary>Counts requests by <c>"verb resource"</c> (<c>"patch nodes"</c>, <c>"create pods/eviction"</c>, <c>"watch nodes"</c>).</summary>
+public sealed class RequestCounter
+{
+    private readonly ConcurrentDictionary<string, int> _counts = new(StringComparer.Ordinal);
+
+    /// <summary>How many requests of this kind arrived.</summary>
+    public int this[string key] => _counts.TryGetValue(key, out var count) ? count : 0;
+
+    /// <summary>A copy of all counts, sorted by key.</summary>
+    public IReadOnlyDictionary<string, int> Snapshot() => new SortedDictionary<string, int>(_counts, StringComparer.Ordinal);
+
+    /// <summary>Forgets every count.</summary>
+    public void Reset() => _counts.Clear();
+
+    internal void Add(string key) => _counts.AddOrUpdate(key, 1, (_, count) => count + 1);
+}

@@ -1,0 +1,303 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace NodeDaemon.Sim.KubeApi.Store;
+
+/// <summary>
+/// All objects of the test API server, one global resourceVersion counter bumped on every write (as etcd's revision is),
+/// and a bounded history of changes so that watches can resume from a resourceVersion until it falls out of the window.
+/// </summary>
+/// <remarks>One lock guards everything; controllers run inside it, so every client sees a consistent state.</remarks>
+public sealed class ObjectStore
+{
+    private readonly object _gate = new();
+    private readonly TimeProvider _time;
+    private readonly int _historyLimit;
+    private readonly Dictionary<ResourceType, SortedDictionary<string, JsonObject>> _objects = [];
+    private readonly Queue<StoreEvent> _history = new();
+    private readonly List<WatchSubscription> _watchers = [];
+    private readonly List<IStoreReactor> _reactors = [];
+    private long _rv;
+    private long _compactedThrough;
+
+    /// <summary>An empty store.</summary>
+    public ObjectStore(TimeProvider time, int historyLimit = 1000)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(historyLimit, 1);
+        _time = time;
+        _historyLimit = historyLimit;
+        foreach (var type in ResourceTypes.All)
+        {
+            _objects[type] = new SortedDictionary<string, JsonObject>(StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>The clock the store stamps objects with.</summary>
+    public TimeProvider Time => _time;
+
+    /// <summary>The current global resourceVersion.</summary>
+    public long ResourceVersion
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _rv;
+            }
+        }
+    }
+
+    /// <summary>The lock that guards the store, for callers that need several operations to be atomic.</summary>
+    internal object Gate => _gate;
+
+    /// <summary>Adds a controller that sees every change.</summary>
+    public void AddReactor(IStoreReactor reactor)
+    {
+        lock (_gate)
+        {
+            _reactors.Add(reactor);
+        }
+    }
+
+    /// <summary>A copy of one object, or null.</summary>
+    public JsonObject? Get(ResourceType type, string? ns, string name)
+    {
+        lock (_gate)
+        {
+            return _objects[type].TryGetValue(ObjectMeta.Key(ns, name), out var obj) ? Clone(obj) : null;
+        }
+    }
+
+    /// <summary>Copies of the objects of a type, in one namespace or (null) all of them, ordered by namespace and name.</summary>
+    public IReadOnlyList<JsonObject> List(ResourceType type, string? ns = null)
+    {
+        lock (_gate)
+        {
+            return [.. _objects[type].Values.Where(o => ns is null || ObjectMeta.Namespace(o) == ns).Select(Clone)];
+        }
+    }
+
+    /// <summary>Creates an object, filling uid, creationTimestamp and resourceVersion; 409 AlreadyExists on a taken name.</summary>
+    /// <param name="type">The resource.</param>
+    /// <param name="obj">The object; the caller's copy is not kept.</param>
+    /// <param name="keepIdentity">Keep a given uid and creationTimestamp (seeds name uids that ownerReferences point at).</param>
+    public JsonObject Create(ResourceType type, JsonObject obj, bool keepIdentity = false)
+    {
+        lock (_gate)
+        {
+            var created = Clone(obj);
+            var meta = ObjectMeta.Metadata(created);
+            var name = ObjectMeta.Name(created) ?? throw new ApiException(StatusErrors.Status(422, "Invalid",
+                $"{type.Kind} \"\" is invalid: metadata.name: Required value: name or generateName is required"));
+            var ns = type.Namespaced ? ObjectMeta.Namespace(created) : null;
+            if (type.Namespaced)
+            {
+                if (string.IsNullOrEmpty(ns))
+                {
+                    throw new ApiException(StatusErrors.BadRequest("the server could not find the requested resource"));
+                }
+
+                if (!_objects[ResourceTypes.Namespaces].ContainsKey(ns))
+                {
+                    throw new ApiException(StatusErrors.NotFound(ResourceTypes.Namespaces, ns));
+                }
+            }
+            else
+            {
+                meta.Remove("namespace");
+            }
+
+            var key = ObjectMeta.Key(ns, name);
+            if (_objects[type].ContainsKey(key))
+            {
+                throw new ApiException(StatusErrors.AlreadyExists(type, name));
+            }
+
+            created["apiVersion"] = type.ApiVersion;
+            created["kind"] = type.Kind;
+            if (!keepIdentity || meta["uid"] is null)
+            {
+                meta["uid"] = Guid.NewGuid().ToString();
+            }
+
+            if (!keepIdentity || meta["creationTimestamp"] is null)
+            {
+                meta["creationTimestamp"] = ObjectMeta.Timestamp(_time.GetUtcNow());
+            }
+            if (type.Group is "apps" or "policy" && meta["generation"] is null)
+            {
+                meta["generation"] = 1;
+            }
+
+            meta.Remove("deletionTimestamp");
+            meta.Remove("deletionGracePeriodSeconds");
+            return Commit(type, key, "ADDED", created, null);
+        }
+    }
+
+    /// <summary>
+    /// Changes an object through <paramref name="mutate"/>, which gets a copy and returns the new state (it may throw an
+    /// <see cref="ApiException"/>, e.g. on a stale resourceVersion). Identity fields are kept; a change that changes
+    /// nothing is not written (as the real server skips no-op updates). 404 when the object does not exist.
+    /// Only the server itself (<paramref name="deleting"/>) may set the deletion fields.
+    /// </summary>
+    public JsonObject Update(ResourceType type, string? ns, string name, Func<JsonObject, JsonObject> mutate, bool deleting = false)
+    {
+        lock (_gate)
+        {
+            var key = ObjectMeta.Key(type.Namespaced ? ns : null, name);
+            if (!_objects[type].TryGetValue(key, out var current))
+            {
+                throw new ApiException(StatusErrors.NotFound(type, name));
+            }
+
+            var updated = mutate(Clone(current));
+            var meta = ObjectMeta.Metadata(updated);
+            var oldMeta = ObjectMeta.Metadata(current);
+            string[] identity = deleting
+                ? ["name", "namespace", "uid", "creationTimestamp", "generation"]
+                : ["name", "namespace", "uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation"];
+            foreach (var kept in identity)
+            {
+                if (oldMeta[kept] is { } value)
+                {
+                    meta[kept] = value.DeepClone();
+                }
+                else if (kept is not ("deletionTimestamp" or "deletionGracePeriodSeconds"))
+                {
+                    meta.Remove(kept);
+                }
+            }
+
+            updated["apiVersion"] = type.ApiVersion;
+            updated["kind"] = type.Kind;
+            meta["resourceVersion"] = oldMeta["resourceVersion"]?.DeepClone();
+            if (JsonNode.DeepEquals(updated, current))
+            {
+                return Clone(current);
+            }
+
+            // The real server bumps generation on spec changes of the resources that track it.
+            if (meta["generation"] is not null && !JsonNode.DeepEquals(updated["spec"], current["spec"]))
+            {
+                meta["generation"] = (JsonNumber.Read(meta["generation"]) ?? 0) + 1;
+            }
+
+            return Commit(type, key, "MODIFIED", updated, current);
+        }
+    }
+
+    /// <summary>Removes an object for good (the end of a graceful deletion); null when it was already gone or the uid differs.</summary>
+    public JsonObject? Remove(ResourceType type, string? ns, string name, string? uid = null)
+    {
+        lock (_gate)
+        {
+            var key = ObjectMeta.Key(type.Namespaced ? ns : null, name);
+            if (!_objects[type].TryGetValue(key, out var current) || (uid is not null && ObjectMeta.Uid(current) != uid))
+            {
+                return null;
+            }
+
+            var gone = Clone(current);
+            return Commit(type, key, "DELETED", gone, current);
+        }
+    }
+
+    /// <summary>
+    /// Starts a watch. <paramref name="fromResourceVersion"/> null or 0 starts with ADDED events for the current objects;
+    /// otherwise events after it are replayed, and a version older than the retained history yields a 410 Expired error.
+    /// </summary>
+    public WatchSubscription Watch(ResourceType type, string? ns, long? fromResourceVersion, Func<JsonObject, bool> filter)
+    {
+        lock (_gate)
+        {
+            var subscription = new WatchSubscription(this, type, ns, filter);
+            if (fromResourceVersion is null or 0)
+            {
+                foreach (var obj in _objects[type].Values)
+                {
+                    subscription.Offer(new StoreEvent("ADDED", type, Clone(obj), null, long.Parse(ObjectMeta.ResourceVersion(obj)!, CultureInfo.InvariantCulture)));
+                }
+            }
+            else if (fromResourceVersion < _compactedThrough)
+            {
+                subscription.Fail(StatusErrors.Expired(fromResourceVersion.Value, _compactedThrough));
+                return subscription;
+            }
+            else
+            {
+                foreach (var change in _history.Where(e => e.ResourceVersion > fromResourceVersion && e.Resource == type))
+                {
+                    subscription.Offer(change);
+                }
+            }
+
+            _watchers.Add(subscription);
+            return subscription;
+        }
+    }
+
+    /// <summary>Forgets all history, so that any watch from an older resourceVersion gets 410 (as after an etcd compaction).</summary>
+    public void Compact()
+    {
+        lock (_gate)
+        {
+            _history.Clear();
+            _compactedThrough = _rv;
+        }
+    }
+
+    /// <summary>The resourceVersion a bookmark may carry now: the current one if the watcher has nothing queued, else null.</summary>
+    internal long? BookmarkVersion(WatchSubscription subscription)
+    {
+        lock (_gate)
+        {
+            return subscription.Pending == 0 ? _rv : null;
+        }
+    }
+
+    internal void Unsubscribe(WatchSubscription subscription)
+    {
+        lock (_gate)
+        {
+            _watchers.Remove(subscription);
+        }
+    }
+
+    private JsonObject Commit(ResourceType type, string key, string eventType, JsonObject obj, JsonObject? previous)
+    {
+        _rv++;
+        ObjectMeta.Metadata(obj)["resourceVersion"] = _rv.ToString(CultureInfo.InvariantCulture);
+        if (eventType == "DELETED")
+        {
+            _objects[type].Remove(key);
+        }
+        else
+        {
+            _objects[type][key] = obj;
+        }
+
+        var change = new StoreEvent(eventType, type, Clone(obj), previous is null ? null : Clone(previous), _rv);
+        _history.Enqueue(change);
+        while (_history.Count > _historyLimit)
+        {
+            _compactedThrough = _history.Dequeue().ResourceVersion;
+        }
+
+        foreach (var watcher in _watchers.Where(w => w.Resource == type))
+        {
+            watcher.Offer(change);
+        }
+
+        foreach (var reactor in _reactors.ToArray())
+        {
+            reactor.OnChange(this, change);
+        }
+
+        return Clone(obj);
+    }
+
+    // Through the text, so that every number in a copy is element-backed and any numeric cast works on it (a JsonValue
+    // built from a long in memory refuses an (int) cast).
+    private static JsonObject Clone(JsonObject obj) => JsonNode.Parse(obj.ToJsonString())!.AsObject();
+}

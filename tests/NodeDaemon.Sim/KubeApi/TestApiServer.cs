@@ -1,0 +1,183 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using NodeDaemon.Sim.KubeApi.Controllers;
+using NodeDaemon.Sim.KubeApi.Faults;
+using NodeDaemon.Sim.KubeApi.Handlers;
+using NodeDaemon.Sim.KubeApi.Store;
+
+namespace NodeDaemon.Sim.KubeApi;
+
+/// <summary>
+/// A loopback kube-apiserver stand-in over real HTTP/1.1 (Kestrel): the surface of specs/kube-api-subset.md, PDB
+/// arithmetic, graceful deletion, controller replacement of evicted pods, watch with 410 expiry, fault knobs and request
+/// counts. Start one per test with <see cref="StartAsync(JsonObject?, TestApiServerOptions?, CancellationToken)"/>.
+/// </summary>
+public sealed class TestApiServer : IAsyncDisposable
+{
+    private readonly TestApiServerOptions _options;
+    private readonly ApiHandler _handler;
+    private readonly SimScheduler _scheduler;
+    private readonly SemaphoreSlim _hostGate = new(1, 1);
+    private readonly CancellationTokenSource _life = new();
+    private readonly List<Task> _outages = [];
+    private readonly bool _ownsKubeconfig;
+    private WebApplication? _app;
+    private int _port;
+
+    private TestApiServer(TestApiServerOptions options)
+    {
+        _options = options;
+        Store = new ObjectStore(options.Time, options.HistoryLimit);
+        _scheduler = new SimScheduler(options.Time, options.TimeScale);
+        Terminator = new PodTerminator(Store, _scheduler);
+        var evictor = new Evictor(Store, Terminator);
+        Store.AddReactor(new ReplicaController(_scheduler, options.ReplacementReadyDelay, new Random(options.RandomSeed)));
+        Store.AddReactor(new DisruptionController());
+        Faults.OutageRequested += OnOutageRequested;
+        _handler = new ApiHandler(
+            new ResourceHandler(Store, Terminator, evictor),
+            new WatchHandler(Store, Faults, options.BookmarkInterval),
+            new DebugEndpoints(Store, Faults, Requests),
+            Faults,
+            Requests);
+        _ownsKubeconfig = options.KubeconfigPath is null;
+        KubeconfigPath = options.KubeconfigPath ?? Path.Combine(Path.GetTempPath(), $"nodedaemon-sim-kubeconfig-{Guid.NewGuid():N}.yaml");
+    }
+
+    /// <summary>The server's base URL, <c>http://127.0.0.1:PORT/</c>.</summary>
+    public Uri Url { get; private set; } = new("http://127.0.0.1/");
+
+    /// <summary>The kubeconfig written for clients (kubectl, the daemon).</summary>
+    public string KubeconfigPath { get; }
+
+    /// <summary>Every object; tests read and change the world through it directly.</summary>
+    public ObjectStore Store { get; }
+
+    /// <summary>The fault knobs.</summary>
+    public FaultInjector Faults { get; } = new();
+
+    /// <summary>Requests seen, by <c>"verb resource"</c>.</summary>
+    public RequestCounter Requests { get; } = new();
+
+    /// <summary>Graceful pod deletion, for tests that delete pods as the kubelet or a user would.</summary>
+    public PodTerminator Terminator { get; }
+
+    /// <summary>Starts a server seeded with a <c>List</c> of objects (null: empty) and writes its kubeconfig.</summary>
+    public static async Task<TestApiServer> StartAsync(JsonObject? seed, TestApiServerOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var server = new TestApiServer(options ?? new TestApiServerOptions());
+        try
+        {
+            SeedLoader.Load(server.Store, seed);
+            server._port = server._options.Port;
+            await server.StartHostAsync(cancellationToken);
+            Kubeconfig.Write(server.KubeconfigPath, server.Url);
+            if (server._options.Faults is { } faults)
+            {
+                server.Faults.Set(faults);
+            }
+
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Stops listening (clients get connection refused) for <paramref name="duration"/>, then listens on the same port again.</summary>
+    public async Task MakeUnavailableAsync(TimeSpan duration, CancellationToken cancellationToken = default)
+    {
+        await StopHostAsync();
+        await Task.Delay(duration, cancellationToken);
+        await StartHostAsync(cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        await _life.CancelAsync();
+        try
+        {
+            await Task.WhenAll(_outages);
+        }
+        catch (OperationCanceledException)
+        {
+            // An outage in progress when the test ended.
+        }
+
+        await StopHostAsync();
+        _scheduler.Dispose();
+        _life.Dispose();
+        _hostGate.Dispose();
+        if (_ownsKubeconfig)
+        {
+            File.Delete(KubeconfigPath);
+        }
+    }
+
+    private void OnOutageRequested(FaultSettings settings)
+    {
+        lock (_outages)
+        {
+            _outages.Add(Task.Run(async () =>
+            {
+                await Task.Delay(TimeSpan.FromSeconds(settings.UnavailableAfterSeconds), _life.Token);
+                await MakeUnavailableAsync(TimeSpan.FromSeconds(settings.UnavailableSeconds), _life.Token);
+            }));
+        }
+    }
+
+    private async Task StartHostAsync(CancellationToken cancellationToken)
+    {
+        await _hostGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_app is not null || _life.IsCancellationRequested)
+            {
+                return;
+            }
+
+            var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+            builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.Listen(IPAddress.Loopback, _port));
+            builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
+            var app = builder.Build();
+            var stopping = app.Lifetime.ApplicationStopping;
+            app.Run(context => _handler.HandleAsync(context, stopping));
+            await app.StartAsync(cancellationToken);
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            Url = new Uri(new Uri(address).GetLeftPart(UriPartial.Authority) + "/");
+            _port = Url.Port;
+            _app = app;
+        }
+        finally
+        {
+            _hostGate.Release();
+        }
+    }
+
+    private async Task StopHostAsync()
+    {
+        await _hostGate.WaitAsync();
+        try
+        {
+            if (_app is { } app)
+            {
+                _app = null;
+                await app.StopAsync();
+                await app.DisposeAsync();
+            }
+        }
+        finally
+        {
+            _hostGate.Release();
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using NodeDaemon.Sim.KubeApi.Faults;
+
+namespace NodeDaemon.Sim.KubeApi;
+
+/// <summary>How a <see cref="TestApiServer"/> runs; every knob has a default that behaves like a real cluster.</summary>
+public sealed record TestApiServerOptions
+{
+    /// <summary>The loopback port; 0 picks a free one.</summary>
+    public int Port { get; init; }
+
+    /// <summary>The clock for timestamps and delayed work (grace periods, pods turning Ready).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Multiplies every nominal delay of the simulated cluster (0.01: a 30 s grace period takes 300 ms).</summary>
+    public double TimeScale { get; init; } = 1;
+
+    /// <summary>How long (nominal) a replacement pod takes from scheduled to Ready.</summary>
+    public TimeSpan ReplacementReadyDelay { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How many changes the server remembers for watches resuming from a resourceVersion.</summary>
+    public int HistoryLimit { get; init; } = 1000;
+
+    /// <summary>How often a watch with <c>allowWatchBookmarks=true</c> gets a BOOKMARK (the real server: about a minute).</summary>
+    public TimeSpan BookmarkInterval { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Seed of the random names of replacement pods.</summary>
+    public int RandomSeed { get; init; } = 1;
+
+    /// <summary>Where to write the kubeconfig; null writes a temporary file that is deleted on dispose.</summary>
+    public string? KubeconfigPath { get; init; }
+
+    /// <summary>Faults in force from the start.</summary>
+    public FaultSettings? Faults { get; init; }
+}
