@@ -9,14 +9,19 @@ internal delegate void BodyWriter(ref MessageWriter writer);
 internal sealed class BusClient : IDisposable
 {
     private readonly DBusConnection _connection;
+    private readonly string _osPath;
 
-    private BusClient(DBusConnection connection) => _connection = connection;
+    private BusClient(DBusConnection connection, string osPath)
+    {
+        _connection = connection;
+        _osPath = osPath;
+    }
 
-    public static async Task<BusClient> ConnectAsync(string address)
+    public static async Task<BusClient> ConnectAsync(string address, string osPath = SimWorld.OsPath)
     {
         var connection = new DBusConnection(address);
         await connection.ConnectAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5));
-        return new BusClient(connection);
+        return new BusClient(connection, osPath);
     }
 
     public string? UniqueName => _connection.UniqueName;
@@ -73,7 +78,7 @@ internal sealed class BusClient : IDisposable
 
     private async Task<string> CallForAddressAsync(string member, string signature, BodyWriter body)
     {
-        var message = Build(SimWorld.Name, SimWorld.OsPath, SimWorld.OsIface, member, signature, body);
+        var message = Build(SimWorld.Name, _osPath, SimWorld.OsIface, member, signature, body);
         return await _connection.CallMethodAsync(message, (m, _) => m.GetBodyReader().ReadString())
             .WaitAsync(TimeSpan.FromSeconds(5));
     }
