@@ -84,7 +84,7 @@ public sealed class BootTests
     public async Task Help_documents_every_option()
     {
         var rpm = await Tool.RunAsync("dotnet", [s_dll, "rpm-ostreed", "--help"], TimeSpan.FromSeconds(20));
-        foreach (var option in new[] { "--bus", "--state", "--registry", "--faults", "--osname", "--speed" })
+        foreach (var option in new[] { "--bus", "--state", "--registry", "--faults", "--osname", "--run-dir", "--speed" })
         {
             Assert.Contains(option, rpm.StandardOutput, StringComparison.Ordinal);
         }

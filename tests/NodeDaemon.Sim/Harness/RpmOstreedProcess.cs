@@ -120,7 +120,7 @@ public sealed class RpmOstreedProcess : IDisposable
         var args = new List<string>
         {
             SimulatorScript.ScriptPath, "--bus", _bus.Address, "--state", StatePath, "--registry", RegistryPath,
-            "--faults", FaultsPath, "--speed", _options.Speed.ToString(CultureInfo.InvariantCulture),
+            "--faults", FaultsPath, "--run-dir", _dir.Path, "--speed", _options.Speed.ToString(CultureInfo.InvariantCulture),
         };
         if (_options.OsName is { } osName)
         {

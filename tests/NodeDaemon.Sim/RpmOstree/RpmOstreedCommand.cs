@@ -15,10 +15,11 @@ internal static class RpmOstreedCommand
         var registry = new Option<string?>("--registry") { Description = "Fake registry JSON: {\"<pullspec>\": {\"digest\": \"sha256:...\", \"version\": \"...\"}}; re-read on every pull." };
         var faults = new Option<string?>("--faults") { Description = "Fault knobs JSON (see docs/simulator.md); re-read on SIGHUP, or set with org.nodedaemon.Sim1.SetFaults." };
         var osname = new Option<string?>("--osname") { Description = "OS name served at /org/projectatomic/rpmostree1/<osname, - as _> (default: the booted deployment's)." };
+        var runDir = new Option<string?>("--run-dir") { Description = "Directory for the transaction sockets (default: a temp dir removed at exit)." };
         var speed = new Option<double>("--speed") { Description = "Progress speed factor: 1 spreads a pull over ~1.5 s, 10 over ~150 ms.", DefaultValueFactory = _ => 1.0 };
         var command = new Command("rpm-ostreed", "Serve a simulated rpm-ostreed (org.projectatomic.rpmostree1) on a D-Bus bus. Exits 100 when the host is asked to reboot.")
         {
-            bus, state, registry, faults, osname, speed,
+            bus, state, registry, faults, osname, runDir, speed,
         };
         command.SetAction(async (parseResult, ct) =>
         {
@@ -26,6 +27,7 @@ internal static class RpmOstreedCommand
             AddIfSet(args, "--registry", parseResult.GetValue(registry));
             AddIfSet(args, "--faults", parseResult.GetValue(faults));
             AddIfSet(args, "--osname", parseResult.GetValue(osname));
+            AddIfSet(args, "--run-dir", parseResult.GetValue(runDir));
             args.Add("--speed");
             args.Add(parseResult.GetValue(speed).ToString(System.Globalization.CultureInfo.InvariantCulture));
             return await RunAsync(args, ct).ConfigureAwait(false);

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import signal
 import sys
+import tempfile
 
 import gi
 
@@ -30,6 +32,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--registry", help="fake registry JSON: {pullspec: {digest, version}}")
     parser.add_argument("--faults", help="fault knobs JSON; re-read on SIGHUP")
     parser.add_argument("--osname", help="OS name (default: the booted deployment's)")
+    parser.add_argument("--run-dir", help="where transaction sockets go (default: a temp dir removed at exit)")
     parser.add_argument("--speed", type=float, default=1.0, help="progress speed factor (10 = ten times faster)")
     return parser.parse_args(argv)
 
@@ -55,6 +58,17 @@ def main(argv: list[str]) -> int:
     args = parse_args(argv)
     with open(SPEC_XML, encoding="utf-8") as handle:
         spec_xml = handle.read()
+    own_run_dir = args.run_dir is None
+    run_dir = tempfile.mkdtemp(prefix="rpm-ostreed-sim-") if own_run_dir else args.run_dir
+    try:
+        return serve(args, spec_xml, run_dir)
+    finally:
+        if own_run_dir:
+            shutil.rmtree(run_dir, ignore_errors=True)
+
+
+def serve(args: argparse.Namespace, spec_xml: str, run_dir: str) -> int:
+    """Exports the service and runs the main loop."""
     loop = GLib.MainLoop()
     exit_code = [0]
 
@@ -64,7 +78,7 @@ def main(argv: list[str]) -> int:
 
     connection = connect(args.bus)
     service = sim_service.RpmOstreed(connection, spec_xml, args.state, args.osname, args.registry, args.faults,
-                                     args.speed, exit_with)
+                                     args.speed, exit_with, run_dir)
     service.export()
     own_names(connection)
     GLib.unix_signal_add(GLib.PRIORITY_HIGH, signal.SIGTERM, lambda: exit_with(0) or False)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import time
 from typing import Any, Callable, Optional
 
@@ -46,7 +47,7 @@ class RpmOstreed:
 
     def __init__(self, connection: Gio.DBusConnection, spec_xml: str, state_path: str, osname: Optional[str],
                  registry_path: Optional[str], faults_path: Optional[str], speed: float,
-                 exit_with: Callable[[int], None]) -> None:
+                 exit_with: Callable[[int], None], run_dir: str) -> None:
         self._bus = connection
         self._nodes = Gio.DBusNodeInfo.new_for_xml(spec_xml)
         self._extra = Gio.DBusNodeInfo.new_for_xml(EXTRA_XML)
@@ -55,6 +56,7 @@ class RpmOstreed:
         self._faults_path = faults_path
         self._speed = speed
         self._exit_with = exit_with
+        self._run_dir = run_dir
         self.doc = sim_state.load(state_path)
         self.osname = osname or self._default_osname()
         self.os_path = f"{ROOT}/{self.osname.replace('-', '_')}"
@@ -226,7 +228,7 @@ class RpmOstreed:
         title = str(options.get("initiating-command-line") or default_title)
         client = f"client({self._clients.get(sender) or 'unknown'}) dbus({sender}) uid(0)"
         self.txn = Transaction(self._iface("org.projectatomic.rpmostree1.Transaction"), method, params, sender,
-                               title, client, self._on_txn_signal, self._on_txn_finished)
+                               title, client, self._on_txn_signal, self._on_txn_finished, self._run_dir)
         self._txn_changed()
         inv.return_value(GLib.Variant("(s)", (self.txn.address,)))
         return self.txn
@@ -378,8 +380,12 @@ class RpmOstreed:
         inv.return_value(GLib.Variant("(s)", (json.dumps(self.faults.__dict__),)))
 
     def reload_faults(self) -> None:
-        """SIGHUP: re-read the --faults file."""
-        self.faults = sim_faults.load(self._faults_path)
+        """SIGHUP: re-read the --faults file; a broken file keeps the previous faults and says why on stderr."""
+        try:
+            self.faults = sim_faults.load(self._faults_path)
+        except (OSError, ValueError, TypeError, AttributeError) as error:
+            print(f"faults file not applied: {error}", file=sys.stderr, flush=True)
+            return
         self._signals = 0
         self._save()
         self._start_busy_fault()
@@ -391,7 +397,7 @@ class RpmOstreed:
         owner = self._bus.get_unique_name() or ""
         self.txn = Transaction(self._iface("org.projectatomic.rpmostree1.Transaction"), "Upgrade",
                                GLib.Variant("(a{sv})", ({},)), owner, self.faults.busy_title,
-                               f"client(id:fault) dbus({owner}) uid(0)", self._on_txn_signal, self._on_txn_finished)
+                               f"client(id:fault) dbus({owner}) uid(0)", self._on_txn_signal, self._on_txn_finished, self._run_dir)
         self.txn.run([Step(int(self.faults.busy_seconds * 1000), lambda _t: None)])
         self.txn.start()
         self._txn_changed()

@@ -32,7 +32,7 @@ class Transaction:
 
     def __init__(self, info: Gio.DBusInterfaceInfo, method: str, parameters: GLib.Variant, sender: str,
                  title: str, client: str, on_signal: Callable[["Transaction"], None],
-                 on_finished: Callable[["Transaction"], None]) -> None:
+                 on_finished: Callable[["Transaction"], None], run_dir: str) -> None:
         self.method = method
         self.parameters = parameters
         self.sender = sender
@@ -46,7 +46,7 @@ class Transaction:
         self._timer = 0
         self.started = False
         self.finished: Optional[tuple[bool, str]] = None
-        self._dir = tempfile.mkdtemp(prefix="rpm-ostree-txn-")
+        self._dir = tempfile.mkdtemp(prefix="txn-", dir=run_dir)
         self._socket = os.path.join(self._dir, "transaction.sock")
         self._server = Gio.DBusServer.new_sync(f"unix:path={self._socket}", Gio.DBusServerFlags.NONE,
                                                Gio.dbus_generate_guid(), None, None)
