@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using System.Globalization;
+using NodeDaemon.Sim.RpmOstree;
+
+namespace NodeDaemon.Sim.Harness;
+
+/// <summary>A running rpm-ostreed simulator on a <see cref="PrivateBus"/>, working on a copy of a state file.</summary>
+/// <remarks>Runs the GDBus script directly with Debian's python3 (what <c>nodedaemon-sim rpm-ostreed</c> does too),
+/// so a test does not pay for a second .NET start-up.</remarks>
+public sealed class RpmOstreedProcess : IDisposable
+{
+    private static readonly TimeSpan s_readyTimeout = TimeSpan.FromSeconds(10);
+    private readonly PrivateBus _bus;
+    private readonly RpmOstreedOptions _options;
+    private readonly TempDirectory _dir;
+    private Process? _process;
+    private Task<string>? _stderr;
+
+    private RpmOstreedProcess(PrivateBus bus, RpmOstreedOptions options)
+    {
+        _bus = bus;
+        _options = options;
+        _dir = new TempDirectory("nodedaemon-rpmostreed-");
+        StatePath = _dir.File("status.json");
+        RegistryPath = _dir.File("registry.json");
+        FaultsPath = _dir.File("faults.json");
+    }
+
+    /// <summary>The state file the simulator reads and rewrites.</summary>
+    public string StatePath { get; }
+
+    /// <summary>The fake registry file (re-read on every pull).</summary>
+    public string RegistryPath { get; }
+
+    /// <summary>The faults file (re-read on SIGHUP, see <see cref="ReloadFaults"/>).</summary>
+    public string FaultsPath { get; }
+
+    /// <summary>The bus it serves on.</summary>
+    public string BusAddress => _bus.Address;
+
+    /// <summary>The exit code once the process has ended, else null.</summary>
+    public int? ExitCode => _process is { HasExited: true } p ? p.ExitCode : null;
+
+    /// <summary>What the simulator wrote to stderr so far (for failure messages).</summary>
+    public string StandardError => _stderr is { IsCompleted: true } t ? t.Result : "(still running)";
+
+    /// <summary>Copies the state, writes the registry and faults, starts the simulator and waits until it owns its names.</summary>
+    public static async Task<RpmOstreedProcess> StartAsync(PrivateBus bus, RpmOstreedOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(bus);
+        ArgumentNullException.ThrowIfNull(options);
+        var sim = new RpmOstreedProcess(bus, options);
+        try
+        {
+            File.Copy(options.StateSource, sim.StatePath);
+            await File.WriteAllTextAsync(sim.RegistryPath, options.RegistryJson ?? "{}").ConfigureAwait(false);
+            await File.WriteAllTextAsync(sim.FaultsPath, options.FaultsJson ?? "{}").ConfigureAwait(false);
+            await sim.LaunchAsync().ConfigureAwait(false);
+            return sim;
+        }
+        catch
+        {
+            sim.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Kills the simulator (SIGKILL, like a crash) and waits for it to be gone.</summary>
+    public void Kill()
+    {
+        if (_process is { HasExited: false } p)
+        {
+            p.Kill(entireProcessTree: true);
+            p.WaitForExit(5000);
+        }
+    }
+
+    /// <summary>Kills it if it still runs, then starts a new one on the same state file (a daemon restart).</summary>
+    public async Task RestartAsync()
+    {
+        Kill();
+        _process?.Dispose();
+        await LaunchAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Replaces the faults file and makes the running simulator re-read it (SIGHUP).</summary>
+    public async Task SetFaultsAsync(string faultsJson)
+    {
+        await File.WriteAllTextAsync(FaultsPath, faultsJson).ConfigureAwait(false);
+        ReloadFaults();
+    }
+
+    /// <summary>Sends SIGHUP: the simulator re-reads its faults file.</summary>
+    public void ReloadFaults()
+    {
+        var pid = _process?.Id ?? throw new InvalidOperationException("not started");
+        using var kill = Process.Start(Tool.StartInfo("kill", ["-HUP", pid.ToString(CultureInfo.InvariantCulture)]));
+        kill?.WaitForExit(2000);
+    }
+
+    /// <summary>Waits (bounded) for the simulator to exit on its own and returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        var process = _process ?? throw new InvalidOperationException("not started");
+        using var cts = new CancellationTokenSource(timeout);
+        await process.WaitForExitAsync(cts.Token).ConfigureAwait(false);
+        return process.ExitCode;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Kill();
+        _process?.Dispose();
+        _dir.Dispose();
+    }
+
+    private async Task LaunchAsync()
+    {
+        var args = new List<string>
+        {
+            SimulatorScript.ScriptPath, "--bus", _bus.Address, "--state", StatePath, "--registry", RegistryPath,
+            "--faults", FaultsPath, "--run-dir", _dir.Path, "--speed", _options.Speed.ToString(CultureInfo.InvariantCulture),
+        };
+        if (_options.OsName is { } osName)
+        {
+            args.AddRange(["--osname", osName]);
+        }
+
+        _process = Process.Start(Tool.StartInfo(SimulatorScript.Python, args))
+            ?? throw new InvalidOperationException("could not start the rpm-ostreed simulator");
+        _stderr = _process.StandardError.ReadToEndAsync();
+        // The script prints its ready line only after every name is owned.
+        using var cts = new CancellationTokenSource(s_readyTimeout);
+        var line = await _process.StandardOutput.ReadLineAsync(cts.Token).ConfigureAwait(false);
+        if (line is null || !line.Contains("ready", StringComparison.Ordinal))
+        {
+            _process.WaitForExit(2000);
+            throw new InvalidOperationException($"rpm-ostreed simulator did not start: {line} {await _stderr.ConfigureAwait(false)}");
+        }
+
+        _ = _process.StandardOutput.ReadToEndAsync();
+    }
+}

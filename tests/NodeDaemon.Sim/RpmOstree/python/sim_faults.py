@@ -1,0 +1,93 @@
+"""Fault knobs: what the simulated host does wrong, read from --faults and changeable at run time.
+
+Every knob is optional; an empty object `{}` is a healthy host. See docs/simulator.md for the format.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+DEFAULT_PULL_FAILURE = (
+    "Creating importer: Failed to invoke skopeo proxy method OpenImage: remote error: "
+    "pinging container registry {registry}: Get \"https://{registry}/v2/\": dial tcp: i/o timeout"
+)
+
+
+@dataclass
+class Faults:
+    """The active fault knobs, plus the counters they consume."""
+
+    speed: Optional[float] = None
+    pull_fail_count: int = 0
+    pull_fail_message: str = DEFAULT_PULL_FAILURE
+    pull_hang: bool = False
+    busy_seconds: float = 0.0
+    busy_title: str = "automatic-update"
+    die_after_signals: int = 0
+    die_exit_code: int = 99
+    finalization_lost: bool = False
+    digest_moved: Optional[str] = None
+    finalize_compares: str = "digest"
+    pull_failures_served: int = field(default=0, compare=False)
+
+    def take_pull_failure(self) -> bool:
+        """True while the configured number of failed pulls has not been served yet."""
+        if self.pull_failures_served < self.pull_fail_count:
+            self.pull_failures_served += 1
+            return True
+        return False
+
+
+def parse(text: str) -> Faults:
+    """Parses the faults JSON; unknown keys are rejected so a typo never silently disables a fault."""
+    raw: dict[str, Any] = json.loads(text) if text.strip() else {}
+    known = {"speed", "pull-fail", "pull-hang", "busy", "die", "finalization-lost", "digest-moved",
+             "finalize-compares"}
+    unknown = set(raw) - known
+    if unknown:
+        raise ValueError(f"unknown fault keys: {', '.join(sorted(unknown))}")
+    faults = Faults()
+    if "speed" in raw:
+        faults.speed = float(raw["speed"])
+    _parse_pull_fail(raw.get("pull-fail"), faults)
+    faults.pull_hang = bool(raw.get("pull-hang", False))
+    busy = raw.get("busy") or {}
+    faults.busy_seconds = float(busy.get("seconds", 0))
+    faults.busy_title = str(busy.get("title", faults.busy_title))
+    die = raw.get("die") or {}
+    faults.die_after_signals = int(die.get("after-signals", 0))
+    faults.die_exit_code = int(die.get("exit-code", 99))
+    faults.finalization_lost = bool(raw.get("finalization-lost", False))
+    _parse_digest_moved(raw.get("digest-moved"), faults)
+    faults.finalize_compares = str(raw.get("finalize-compares", "digest"))
+    if faults.finalize_compares not in ("digest", "commit"):
+        raise ValueError("finalize-compares must be \"digest\" or \"commit\"")
+    return faults
+
+
+def load(path: Optional[str]) -> Faults:
+    """Reads the faults file, or a healthy host without one."""
+    if not path:
+        return Faults()
+    with open(path, encoding="utf-8") as handle:
+        return parse(handle.read())
+
+
+def _parse_pull_fail(value: Any, faults: Faults) -> None:
+    if value is None:
+        return
+    if isinstance(value, int):
+        faults.pull_fail_count = value
+        return
+    faults.pull_fail_count = int(value.get("count", 1))
+    faults.pull_fail_message = str(value.get("message", DEFAULT_PULL_FAILURE))
+
+
+def _parse_digest_moved(value: Any, faults: Faults) -> None:
+    if value is None or value is False:
+        return
+    if value is True:
+        faults.digest_moved = ""
+    else:
+        faults.digest_moved = str(value.get("digest", "")) if isinstance(value, dict) else str(value)

@@ -1,0 +1,181 @@
+"""What each OS method does to the status document: pure functions, no D-Bus.
+
+Error texts are rpm-ostree's and libostree's own, so a client's error handling meets the real strings.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from typing import Any, Optional
+
+import sim_state
+from sim_state import Deployment, Document
+
+_DIGEST = re.compile(r"@(sha256:[0-9a-f]{64})$")
+_IMAGE_SCHEMES = ("ostree-unverified-image:", "ostree-image-signed:")
+
+
+class OperationError(Exception):
+    """A failure that ends a transaction with Finished(false, message)."""
+
+
+@dataclass
+class Image:
+    """A resolved container image: what the registry answered for a pullspec."""
+
+    pullspec: str
+    digest: str
+    version: Optional[str]
+
+
+def pullspec(refspec: str) -> Optional[str]:
+    """The image a container refspec names (its docker:// part when it has one); None for ostree refs."""
+    rest: Optional[str] = None
+    if refspec.startswith("ostree-unverified-registry:"):
+        rest = refspec[len("ostree-unverified-registry:"):]
+    elif refspec.startswith(_IMAGE_SCHEMES):
+        rest = refspec.split(":", 1)[1]
+    elif refspec.startswith(("ostree-remote-image:", "ostree-remote-registry:")):
+        parts = refspec.split(":", 2)
+        rest = parts[2] if len(parts) == 3 else None
+    if rest is None:
+        return None
+    return rest[len("docker://"):] if rest.startswith("docker://") else rest
+
+
+def canonical(refspec: str) -> str:
+    """How rpm-ostree prints the image it pulls (`Pulling manifest: ostree-unverified-image:docker://...`)."""
+    if refspec.startswith("ostree-unverified-registry:"):
+        return "ostree-unverified-image:docker://" + refspec[len("ostree-unverified-registry:"):]
+    return refspec
+
+
+def resolve(spec: str, registry: dict[str, Any]) -> Image:
+    """Looks the pullspec up like a registry would: a digest needs no entry, an unknown tag is `manifest unknown`."""
+    entry = registry.get(spec) or {}
+    pinned = _DIGEST.search(spec)
+    if pinned:
+        return Image(spec, pinned.group(1), entry.get("version"))
+    if not entry:
+        repo, tag = split_tag(spec)
+        raise OperationError("Creating importer: Failed to invoke skopeo proxy method OpenImage: remote error: "
+                             f"reading manifest {tag} in {repo}: manifest unknown")
+    return Image(spec, str(entry["digest"]), entry.get("version"))
+
+
+def split_tag(spec: str) -> tuple[str, str]:
+    """`quay.io/a/b:tag` → (`quay.io/a/b`, `tag`); no tag means `latest`."""
+    name = spec.split("@", 1)[0]
+    slash = name.rfind("/")
+    colon = name.rfind(":")
+    if colon > slash:
+        return name[:colon], name[colon + 1:]
+    return name, "latest"
+
+
+def moved_digest(image: Image, configured: str) -> str:
+    """The digest a pull really got when the tag moved between lookup and pull."""
+    return configured or "sha256:" + hashlib.sha256(f"moved:{image.digest}".encode()).hexdigest()
+
+
+def check_rebase(doc: Document, refspec: str) -> None:
+    """rpm-ostree refuses a rebase onto the refspec the merge deployment already has."""
+    merge = sim_state.merge(doc)
+    if merge is not None and refspec in (merge.get("container-image-reference"), merge.get("origin")):
+        raise OperationError(f"Old and new refs are equal: {refspec}")
+
+
+def stage(doc: Document, osname: str, refspec: str, digest: str, version: Optional[str], packages: list[str],
+          locked: bool, now: int) -> Deployment:
+    """Writes a staged container deployment at index 0, replacing any previous stage."""
+    checksum = hashlib.sha256(f"nodedaemon-sim commit {digest}".encode()).hexdigest()
+    others = [d for d in doc["deployments"] if not d.get("staged")]
+    serial = 1 + max((int(d.get("serial", 0)) for d in others if d.get("checksum") == checksum), default=-1)
+    dep: Deployment = {
+        "unlocked": "none", "requested-local-packages": [], "base-removals": [], "requested-modules": [],
+        "requested-modules-enabled": [], "pinned": False, "osname": osname, "base-remote-replacements": {},
+        "regenerate-initramfs": False, "checksum": checksum, "container-image-reference-digest": digest,
+        "requested-base-local-replacements": [], "id": f"{osname}-{checksum}.{serial}", "modules": [],
+        "requested-local-fileoverride-packages": [], "requested-base-removals": [],
+        "requested-packages": list(packages), "serial": serial, "timestamp": now, "staged": True,
+        "booted": False, "container-image-reference": refspec, "packages": [], "base-local-replacements": [],
+    }
+    if version is not None:
+        dep["version"] = version
+    doc["deployments"] = [dep] + others
+    sim_state.sim(doc)["staged-locked"] = locked
+    return dep
+
+
+def finalize(doc: Document, osname: str, options: dict[str, Any], compares: str) -> str:
+    """FinalizeDeployment's checks, in rpm-ostree's order; unlocks the stage and returns what it finalized."""
+    dep = sim_state.default(doc)
+    if dep is None:
+        raise OperationError("No deployments found")
+    if not dep.get("staged"):
+        raise OperationError("No pending staged deployment found")
+    if dep.get("osname") != osname:
+        raise OperationError(f"Staged deployment is not for osname '{osname}'")
+    found = _finalize_identity(dep, compares)
+    expected = options.get("checksum")
+    if expected is None and not options.get("allow-missing-checksum", False):
+        raise OperationError("Missing expected checksum")
+    if expected is not None and expected != found:
+        raise OperationError(f"Expected staged base checksum {expected}, but found {found}")
+    if not sim_state.staged_locked(doc) and not options.get("allow-unlocked", False):
+        raise OperationError("Staged deployment already unlocked")
+    sim_state.sim(doc)["staged-locked"] = False
+    if "finalization-locked" in dep:
+        dep["finalization-locked"] = False
+    return found
+
+
+def _finalize_identity(dep: Deployment, compares: str) -> str:
+    """The spec says a container stage is named by its manifest digest; the rpm-ostree C source compares the
+    base commit. `compares` picks one so a client can be tested against both."""
+    if compares == "digest" and dep.get("container-image-reference-digest"):
+        return str(dep["container-image-reference-digest"])
+    return str(dep.get("base-checksum") or dep.get("checksum"))
+
+
+def cleanup(doc: Document, osname: str, elements: list[str]) -> None:
+    """`pending-deploy` drops deployments queued before the booted one, `rollback-deploy` those after it."""
+    known = {"pending-deploy", "rollback-deploy", "base", "repomd", "rpmmd-cache"}
+    unknown = [e for e in elements if e not in known]
+    if unknown:
+        raise OperationError(f"Unknown cleanup type: {unknown[0]}")
+    deps = sim_state.deployments(doc)
+    booted_index = next((i for i, d in enumerate(deps) if d.get("booted")), len(deps))
+    keep: list[Deployment] = []
+    for index, dep in enumerate(deps):
+        mine = dep.get("osname") == osname and not dep.get("pinned")
+        if mine and "pending-deploy" in elements and index < booted_index:
+            continue
+        if mine and "rollback-deploy" in elements and index > booted_index:
+            continue
+        keep.append(dep)
+    if sim_state.staged(doc) is not None and not any(d.get("staged") for d in keep):
+        sim_state.sim(doc)["staged-locked"] = None
+    doc["deployments"] = keep
+
+
+def rollback(doc: Document) -> str:
+    """Moves the rollback deployment first so the next boot uses it; a staged deployment is discarded."""
+    target = sim_state.rollback(doc)
+    if target is None:
+        raise OperationError("No rollback deployment found")
+    rest = [d for d in doc["deployments"] if d is not target and not d.get("staged")]
+    doc["deployments"] = [target] + rest
+    sim_state.sim(doc)["staged-locked"] = None
+    return f"Moving '{target.get('checksum')}.{target.get('serial', 0)}' to be first deployment"
+
+
+def load_registry(path: Optional[str]) -> dict[str, Any]:
+    """The fake registry: `{"<pullspec>": {"digest": "sha256:...", "version": "..."}}`, re-read on every pull."""
+    if not path:
+        return {}
+    with open(path, encoding="utf-8") as handle:
+        registry: dict[str, Any] = json.load(handle)
+    return registry
