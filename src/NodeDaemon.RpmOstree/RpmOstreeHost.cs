@@ -97,7 +97,9 @@ public sealed partial class RpmOstreeHost : IHostSystem, IDisposable
         string message;
         try
         {
-            var options = new Dictionary<string, VariantValue> { ["checksum"] = digest.ToString() };
+            // The digest is checked here; rpm-ostree checks its own name for the stage, the ostree commit (shared
+            // spec: the digest; rpm-ostree's source and Zincati: the commit, also for container images).
+            var options = new Dictionary<string, VariantValue> { ["checksum"] = status.Staged.Checksum };
             var address = await WhenNotBusyAsync(() => _bus.FinalizeDeploymentAsync(osPath, options), cancellationToken).ConfigureAwait(false);
             var outcome = await RunAsync(address, "FinalizeDeployment", progress: null, cancellationToken).ConfigureAwait(false);
             if (outcome.End is TransactionEnd.Succeeded or TransactionEnd.Vanished)

@@ -18,7 +18,7 @@ public interface IHostSystem
     Task<HostDeployment> StageAsync(OstreeRefspec refspec, Digest? expectedDigest, IProgress<StageProgress>? progress,
         CancellationToken cancellationToken);
 
-    /// <summary>Unlocks the staged deployment of <paramref name="digest"/> and reboots into it.</summary>
+    /// <summary>Unlocks the staged deployment, after checking it is the image of <paramref name="digest"/>, and reboots into it.</summary>
     Task FinalizeAsync(Digest digest, CancellationToken cancellationToken);
 
     /// <summary>Drops the staged deployment, if any.</summary>

@@ -14,9 +14,21 @@ public sealed class FinalizeTests
 
         Assert.Equal((true, ""), await RebaseTransactionTests.RunRebaseAsync(world, SimWorld.Refspec));
         Assert.Equal((false, "Missing expected checksum"), await FinalizeAsync(world, null));
-        const string Wrong = "sha256:9999999999999999999999999999999999999999999999999999999999999999";
-        Assert.Equal((false, $"Expected staged base checksum {Wrong}, but found {SimWorld.Digest}"), await FinalizeAsync(world, Wrong));
+        // The manifest digest is not what rpm-ostree compares: the staged deployment's ostree commit is.
+        Assert.Equal((false, $"Expected staged base checksum {SimWorld.Digest}, but found {StagedCommit(world)}"),
+            await FinalizeAsync(world, SimWorld.Digest));
         Assert.Null(world.Sim.ExitCode);
+    }
+
+    [Fact]
+    public async Task The_spec_variant_compares_the_manifest_digest()
+    {
+        await using var world = await SimWorld.StartAsync("zincati-rpm-ostree-status.json", faults: """{"finalize-compares": "digest"}""");
+        Assert.Equal((true, ""), await RebaseTransactionTests.RunRebaseAsync(world, SimWorld.Refspec));
+
+        Assert.Equal((false, $"Expected staged base checksum {StagedCommit(world)}, but found {SimWorld.Digest}"),
+            await FinalizeAsync(world, StagedCommit(world)));
+        Assert.Equal((true, ""), await FinalizeAsync(world, SimWorld.Digest));
     }
 
     [Fact]
@@ -24,7 +36,8 @@ public sealed class FinalizeTests
     {
         await using var world = await SimWorld.StartAsync("zincati-rpm-ostree-status.json");
         Assert.Equal((true, ""), await RebaseTransactionTests.RunRebaseAsync(world, SimWorld.Refspec));
-        Assert.Equal((true, ""), await FinalizeAsync(world, SimWorld.Digest));
+        var commit = StagedCommit(world);
+        Assert.Equal((true, ""), await FinalizeAsync(world, commit));
 
         Assert.Equal(SimulatorScript.RebootExitCode, await world.Sim.WaitForExitAsync(TimeSpan.FromSeconds(5)));
         var sim = StateFile.Sim(world.Sim.StatePath);
@@ -32,7 +45,7 @@ public sealed class FinalizeTests
         Assert.False((bool?)sim["staged-locked"]);
 
         await world.Sim.RestartAsync();
-        Assert.Equal((false, "Staged deployment already unlocked"), await FinalizeAsync(world, SimWorld.Digest));
+        Assert.Equal((false, "Staged deployment already unlocked"), await FinalizeAsync(world, commit));
     }
 
     [Fact]
@@ -61,6 +74,8 @@ public sealed class FinalizeTests
         var def = await Busctl.GetPropertyAsync(two.Bus.Address, Silverblue, SimWorld.OsIface, "DefaultDeployment");
         Assert.Equal(rollback, (string?)Busctl.Value(def["data"]!, "checksum"));
     }
+
+    private static string StagedCommit(SimWorld world) => (string)StateFile.Staged(world.Sim.StatePath)!["checksum"]!;
 
     private static Task<(bool Success, string Message)> FinalizeAsync(SimWorld world, string? checksum) =>
         RunAsync(world, c => c.FinalizeAsync(checksum));

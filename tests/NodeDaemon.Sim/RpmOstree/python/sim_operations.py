@@ -133,8 +133,9 @@ def finalize(doc: Document, osname: str, options: dict[str, Any], compares: str)
 
 
 def _finalize_identity(dep: Deployment, compares: str) -> str:
-    """The spec says a container stage is named by its manifest digest; the rpm-ostree C source compares the
-    base commit. `compares` picks one so a client can be tested against both."""
+    """rpm-ostree compares the base ostree commit, also for a container stage (Zincati finalizes OCI stages with the
+    staged deployment's commit for that reason); the shared spec says the manifest digest. `compares` picks one so a
+    client can be tested against both; "commit" is the default because it is what real hosts do."""
     if compares == "digest" and dep.get("container-image-reference-digest"):
         return str(dep["container-image-reference-digest"])
     return str(dep.get("base-checksum") or dep.get("checksum"))
