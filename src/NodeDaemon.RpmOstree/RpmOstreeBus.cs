@@ -3,29 +3,26 @@ using Tmds.DBus.Protocol;
 namespace NodeDaemon.RpmOstree;
 
 /// <summary>The calls NodeDaemon makes to rpm-ostreed on the system bus, as typed methods.</summary>
-/// <remarks>Hand-written rather than generated: eight members, and each reads exactly the types of the subset XML.</remarks>
+/// <remarks>Hand-written rather than generated: eight members, and each reads exactly the types of the subset XML.
+/// The connection is made explicitly and made again after it closed: Tmds' AutoConnect mode was seen to have its
+/// handshake refused by dbus-daemon once a peer-to-peer transaction connection had been used in the process.</remarks>
 internal sealed class RpmOstreeBus(string address) : IDisposable
 {
-    private readonly DBusConnection _connection = new(new DBusConnectionOptions(address) { AutoConnect = true });
-
-    /// <summary>The connection, for watching names and signals.</summary>
-    public DBusConnection Connection => _connection;
+    private readonly SemaphoreSlim _connecting = new(1, 1);
+    private DBusConnection? _connection;
 
     /// <summary><c>Sysroot.RegisterClient({"id": id})</c>: keeps rpm-ostreed from exiting idle while we need it.</summary>
-    public Task RegisterClientAsync(string id)
+    public async Task RegisterClientAsync(string id)
     {
-        using var writer = _connection.GetMessageWriter();
-        writer.WriteMethodCallHeader(RpmOstreeNames.BusName, RpmOstreeNames.SysrootPath, RpmOstreeNames.Sysroot, "RegisterClient", "a{sv}");
-        writer.WriteDictionary(new Dictionary<string, VariantValue> { ["id"] = id });
-        return _connection.CallMethodAsync(writer.CreateMessage());
+        var connection = await ConnectedAsync().ConfigureAwait(false);
+        await connection.CallMethodAsync(RegisterClientMessage(connection, id)).ConfigureAwait(false);
     }
 
     /// <summary><c>Sysroot.Reload()</c>: makes rpm-ostreed re-read the sysroot after a transaction.</summary>
-    public Task ReloadAsync()
+    public async Task ReloadAsync()
     {
-        using var writer = _connection.GetMessageWriter();
-        writer.WriteMethodCallHeader(RpmOstreeNames.BusName, RpmOstreeNames.SysrootPath, RpmOstreeNames.Sysroot, "Reload");
-        return _connection.CallMethodAsync(writer.CreateMessage());
+        var connection = await ConnectedAsync().ConfigureAwait(false);
+        await connection.CallMethodAsync(Call(connection, RpmOstreeNames.SysrootPath, RpmOstreeNames.Sysroot, "Reload")).ConfigureAwait(false);
     }
 
     /// <summary>The booted OS object (<c>Sysroot.Booted</c>).</summary>
@@ -57,47 +54,112 @@ internal sealed class RpmOstreeBus(string address) : IDisposable
     }
 
     /// <summary><c>OS.Rebase(options, refspec, [])</c>; returns the transaction address.</summary>
-    public Task<string> RebaseAsync(string osPath, Dictionary<string, VariantValue> options, string refspec)
-    {
-        using var writer = _connection.GetMessageWriter();
-        writer.WriteMethodCallHeader(RpmOstreeNames.BusName, osPath, RpmOstreeNames.Os, "Rebase", "a{sv}sas");
-        writer.WriteDictionary(options);
-        writer.WriteString(refspec);
-        writer.WriteArray(Array.Empty<string>());
-        return CallForAddressAsync(writer);
-    }
+    public Task<string> RebaseAsync(string osPath, Dictionary<string, VariantValue> options, string refspec) =>
+        CallForAddressAsync(connection =>
+        {
+            using var writer = connection.GetMessageWriter();
+            writer.WriteMethodCallHeader(RpmOstreeNames.BusName, osPath, RpmOstreeNames.Os, "Rebase", "a{sv}sas");
+            writer.WriteDictionary(options);
+            writer.WriteString(refspec);
+            writer.WriteArray(Array.Empty<string>());
+            return writer.CreateMessage();
+        });
 
     /// <summary><c>OS.FinalizeDeployment(options)</c>; returns the transaction address.</summary>
-    public Task<string> FinalizeDeploymentAsync(string osPath, Dictionary<string, VariantValue> options)
-    {
-        using var writer = _connection.GetMessageWriter();
-        writer.WriteMethodCallHeader(RpmOstreeNames.BusName, osPath, RpmOstreeNames.Os, "FinalizeDeployment", "a{sv}");
-        writer.WriteDictionary(options);
-        return CallForAddressAsync(writer);
-    }
+    public Task<string> FinalizeDeploymentAsync(string osPath, Dictionary<string, VariantValue> options) =>
+        CallForAddressAsync(connection =>
+        {
+            using var writer = connection.GetMessageWriter();
+            writer.WriteMethodCallHeader(RpmOstreeNames.BusName, osPath, RpmOstreeNames.Os, "FinalizeDeployment", "a{sv}");
+            writer.WriteDictionary(options);
+            return writer.CreateMessage();
+        });
 
     /// <summary><c>OS.Cleanup(elements)</c>; returns the transaction address.</summary>
-    public Task<string> CleanupAsync(string osPath, string[] elements)
-    {
-        using var writer = _connection.GetMessageWriter();
-        writer.WriteMethodCallHeader(RpmOstreeNames.BusName, osPath, RpmOstreeNames.Os, "Cleanup", "as");
-        writer.WriteArray(elements);
-        return CallForAddressAsync(writer);
-    }
+    public Task<string> CleanupAsync(string osPath, string[] elements) =>
+        CallForAddressAsync(connection =>
+        {
+            using var writer = connection.GetMessageWriter();
+            writer.WriteMethodCallHeader(RpmOstreeNames.BusName, osPath, RpmOstreeNames.Os, "Cleanup", "as");
+            writer.WriteArray(elements);
+            return writer.CreateMessage();
+        });
 
     /// <inheritdoc />
-    public void Dispose() => _connection.Dispose();
-
-    private Task<string> CallForAddressAsync(MessageWriter writer) =>
-        _connection.CallMethodAsync(writer.CreateMessage(), static (Message message, object? _) => message.GetBodyReader().ReadString(), null);
-
-    private Task<VariantValue> GetPropertyAsync(string path, string @interface, string name)
+    public void Dispose()
     {
-        using var writer = _connection.GetMessageWriter();
+        _connection?.Dispose();
+        _connecting.Dispose();
+    }
+
+    private static MessageBuffer RegisterClientMessage(DBusConnection connection, string id)
+    {
+        using var writer = connection.GetMessageWriter();
+        writer.WriteMethodCallHeader(RpmOstreeNames.BusName, RpmOstreeNames.SysrootPath, RpmOstreeNames.Sysroot, "RegisterClient", "a{sv}");
+        writer.WriteDictionary(new Dictionary<string, VariantValue> { ["id"] = id });
+        return writer.CreateMessage();
+    }
+
+    private static MessageBuffer Call(DBusConnection connection, string path, string @interface, string member)
+    {
+        using var writer = connection.GetMessageWriter();
+        writer.WriteMethodCallHeader(RpmOstreeNames.BusName, path, @interface, member);
+        return writer.CreateMessage();
+    }
+
+    private async Task<string> CallForAddressAsync(Func<DBusConnection, MessageBuffer> message)
+    {
+        var connection = await ConnectedAsync().ConfigureAwait(false);
+        return await connection.CallMethodAsync(message(connection),
+            static (Message reply, object? _) => reply.GetBodyReader().ReadString(), null).ConfigureAwait(false);
+    }
+
+    private async Task<VariantValue> GetPropertyAsync(string path, string @interface, string name)
+    {
+        var connection = await ConnectedAsync().ConfigureAwait(false);
+        return await connection.CallMethodAsync(PropertyMessage(connection, path, @interface, name),
+            static (Message message, object? _) => message.GetBodyReader().ReadVariantValue(), null).ConfigureAwait(false);
+    }
+
+    private static MessageBuffer PropertyMessage(DBusConnection connection, string path, string @interface, string name)
+    {
+        using var writer = connection.GetMessageWriter();
         writer.WriteMethodCallHeader(RpmOstreeNames.BusName, path, RpmOstreeNames.Properties, "Get", "ss");
         writer.WriteString(@interface);
         writer.WriteString(name);
-        return _connection.CallMethodAsync(writer.CreateMessage(),
-            static (Message message, object? _) => message.GetBodyReader().ReadVariantValue(), null);
+        return writer.CreateMessage();
+    }
+
+    /// <summary>The open connection, made (again) when there is none or the last one closed.</summary>
+    private async Task<DBusConnection> ConnectedAsync()
+    {
+        await _connecting.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_connection is { } open && !open.DisconnectedAsync().IsCompleted)
+            {
+                return open;
+            }
+
+            _connection?.Dispose();
+            _connection = null;
+            var connection = new DBusConnection(address);
+            try
+            {
+                await connection.ConnectAsync().ConfigureAwait(false);
+            }
+            catch
+            {
+                connection.Dispose();
+                throw;
+            }
+
+            _connection = connection;
+            return connection;
+        }
+        finally
+        {
+            _connecting.Release();
+        }
     }
 }

@@ -58,8 +58,7 @@ public sealed partial class RpmOstreeHost : IHostSystem, IDisposable
         var address = await WhenNotBusyAsync(() => _bus.RebaseAsync(osPath, options, refspec.ToString()), cancellationToken)
             .ConfigureAwait(false);
         var outcome = await RunAsync(address, "Rebase", progress, cancellationToken).ConfigureAwait(false);
-        var (after, _) = await ReadAsync().ConfigureAwait(false);
-        var staged = after.Staged;
+        var staged = (await ReadAfterAsync(outcome, refspec).ConfigureAwait(false)).Staged;
         switch (outcome.End)
         {
             case TransactionEnd.Failed:
@@ -178,6 +177,19 @@ public sealed partial class RpmOstreeHost : IHostSystem, IDisposable
         catch (DBusExceptionBase e)
         {
             throw new HostException(HostErrorKind.Unavailable, $"rpm-ostreed is not reachable on {_options.BusAddress}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Reads the deployments after a transaction; when rpm-ostreed went away, says so rather than "not reachable".</summary>
+    private async Task<HostStatus> ReadAfterAsync(TransactionOutcome outcome, OstreeRefspec refspec)
+    {
+        try
+        {
+            return (await ReadAsync().ConfigureAwait(false)).Status;
+        }
+        catch (HostException e) when (outcome.End == TransactionEnd.Vanished)
+        {
+            throw new HostException(HostErrorKind.Unavailable, $"rpm-ostreed went away during the pull of {refspec}: {e.Message}", e);
         }
     }
 

@@ -93,7 +93,14 @@ public sealed class RpmOstreedProcess : IDisposable
     /// <summary>Sends SIGHUP: the simulator re-reads its faults file.</summary>
     public void ReloadFaults()
     {
-        var pid = _process?.Id ?? throw new InvalidOperationException("not started");
+        var process = _process ?? throw new InvalidOperationException("not started");
+        // A dead process's pid may already belong to someone else: never signal it.
+        if (process.HasExited)
+        {
+            throw new InvalidOperationException("the simulator has exited; write the faults file and restart it instead");
+        }
+
+        var pid = process.Id;
         using var kill = Process.Start(Tool.StartInfo("kill", ["-HUP", pid.ToString(CultureInfo.InvariantCulture)]));
         kill?.WaitForExit(2000);
     }
