@@ -42,7 +42,7 @@ internal sealed class DaemonProcess : IDisposable
             start.ArgumentList.Add(arg);
         }
 
-        foreach (var name in new[] { "NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "NODE_NAME" })
+        foreach (var name in new[] { "NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "NODE_NAME", "DBUS_SYSTEM_BUS_ADDRESS" })
         {
             start.Environment.Remove(name);
         }

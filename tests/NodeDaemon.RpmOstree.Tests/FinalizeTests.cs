@@ -1,0 +1,73 @@
+using NodeDaemon.Core.Host;
+using NodeDaemon.Core.Images;
+using NodeDaemon.Sim.RpmOstree;
+
+namespace NodeDaemon.RpmOstree.Tests;
+
+/// <summary>Finalization and cleanup over D-Bus: the reboot request lands where the simulator records it.</summary>
+public sealed class FinalizeTests
+{
+    private static readonly OstreeRefspec s_pinned = OstreeRefspec.ForImage(ImageReference.Parse(HostWorld.Pinned), verified: false);
+    private static readonly Digest s_digest = Digest.Parse(HostWorld.Digest);
+
+    [Fact]
+    public async Task Finalizing_our_locked_stage_unlocks_it_and_requests_the_reboot()
+    {
+        await using var world = await HostWorld.StartAsync();
+        var client = world.Client();
+        await client.StageAsync(s_pinned, s_digest, null, CancellationToken.None);
+
+        await client.FinalizeAsync(s_digest, CancellationToken.None);
+
+        Assert.Equal(SimulatorScript.RebootExitCode, await world.Sim.WaitForExitAsync(TimeSpan.FromSeconds(10)));
+        var sim = world.State["nodedaemon-sim"]!;
+        Assert.Equal("FinalizeDeployment", (string?)sim["reboot-requested"]!["by"]);
+        Assert.Equal(false, (bool?)sim["staged-locked"]);
+    }
+
+    [Fact]
+    public async Task A_stage_of_another_digest_is_never_finalized()
+    {
+        await using var world = await HostWorld.StartAsync();
+        var client = world.Client();
+        await client.StageAsync(s_pinned, s_digest, null, CancellationToken.None);
+        var other = Digest.Parse("sha256:" + new string('c', 64));
+
+        var error = await Assert.ThrowsAsync<HostException>(() => client.FinalizeAsync(other, CancellationToken.None));
+
+        Assert.Contains("no staged deployment of " + other, error.Message, StringComparison.Ordinal);
+        Assert.Equal(true, (bool?)world.State["nodedaemon-sim"]!["staged-locked"]);
+        Assert.Null(world.State["nodedaemon-sim"]!["reboot-requested"]);
+    }
+
+    [Fact]
+    public async Task An_unlocked_stage_is_applied_by_a_logind_reboot()
+    {
+        await using var world = await HostWorld.StartAsync();
+        var client = world.Client();
+        await client.StageAsync(s_pinned, s_digest, null, CancellationToken.None);
+        // Someone (or a daemon that lost its notes) already unlocked it: the finalization answer says so.
+        var state = world.State;
+        state["nodedaemon-sim"]!["staged-locked"] = false;
+        await File.WriteAllTextAsync(world.Sim.StatePath, state.ToJsonString());
+        await world.Sim.RestartAsync();
+
+        await client.FinalizeAsync(s_digest, CancellationToken.None);
+
+        Assert.Equal(SimulatorScript.RebootExitCode, await world.Sim.WaitForExitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal("org.freedesktop.login1.Manager.Reboot", (string?)world.State["nodedaemon-sim"]!["reboot-requested"]!["by"]);
+    }
+
+    [Fact]
+    public async Task Cleanup_drops_the_stage()
+    {
+        await using var world = await HostWorld.StartAsync();
+        var client = world.Client();
+        await client.StageAsync(s_pinned, s_digest, null, CancellationToken.None);
+
+        await client.CleanupStagedAsync(CancellationToken.None);
+
+        Assert.Null((await client.ReadStatusAsync(CancellationToken.None)).Staged);
+        Assert.Null(world.StagedInState);
+    }
+}

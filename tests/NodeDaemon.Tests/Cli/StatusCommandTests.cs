@@ -1,0 +1,50 @@
+using System.Text.Json.Nodes;
+using NodeDaemon.Sim.Harness;
+using NodeDaemon.Tests.Shared;
+using NodeDaemon.Tests.Support;
+
+namespace NodeDaemon.Tests.Cli;
+
+/// <summary><c>nodedaemon status --json</c>, the real process, against the simulator seeded with every real capture.</summary>
+public sealed class StatusCommandTests : IDisposable
+{
+    private readonly DirectoryInfo _config = Directory.CreateTempSubdirectory("nodedaemon-status-");
+
+    public static TheoryData<string> Fixtures => new(Directory.GetFiles(RepositoryPaths.RpmOstreeStatusFolder(), "*.json")
+        .Select(Path.GetFileName).Order(StringComparer.Ordinal)!);
+
+    [Theory]
+    [MemberData(nameof(Fixtures))]
+    public async Task Prints_the_booted_and_staged_images_and_digests(string fixture)
+    {
+        using var bus = await PrivateBus.StartAsync();
+        using var sim = await RpmOstreedProcess.StartAsync(bus, new RpmOstreedOptions(RepositoryPaths.RpmOstreeStatus(fixture)));
+        var deployments = JsonNode.Parse(File.ReadAllText(RepositoryPaths.RpmOstreeStatus(fixture)))!["deployments"]!.AsArray();
+        var booted = deployments.Single(d => (bool?)d!["booted"] == true)!;
+        var staged = deployments.SingleOrDefault(d => (bool?)d!["staged"] == true);
+
+        using var daemon = DaemonProcess.Start(["status", "--json", "--config-dir", _config.FullName],
+            new Dictionary<string, string> { ["DBUS_SYSTEM_BUS_ADDRESS"] = bus.Address });
+        Assert.Equal(0, daemon.WaitForExit(TimeSpan.FromSeconds(30)));
+        var status = JsonNode.Parse(daemon.Stdout)!;
+
+        Assert.Equal((string?)booted["container-image-reference"], (string?)status["booted"]!["image"]);
+        Assert.Equal((string?)booted["container-image-reference-digest"], (string?)status["booted"]!["digest"]);
+        Assert.Equal((string?)booted["checksum"], (string?)status["booted"]!["checksum"]);
+        Assert.Equal((string?)staged?["container-image-reference"], (string?)status["staged"]?["image"]);
+        Assert.Equal((string?)staged?["container-image-reference-digest"], (string?)status["staged"]?["digest"]);
+        Assert.Null((string?)status["transaction"]);
+    }
+
+    [Fact]
+    public void Without_rpm_ostreed_it_says_so_and_exits_1()
+    {
+        using var daemon = DaemonProcess.Start(["status", "--config-dir", _config.FullName],
+            new Dictionary<string, string> { ["DBUS_SYSTEM_BUS_ADDRESS"] = "unix:path=/nonexistent/bus.sock" });
+
+        Assert.Equal(1, daemon.WaitForExit(TimeSpan.FromSeconds(30)));
+        Assert.Contains("rpm-ostreed is not reachable", daemon.Stderr, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => _config.Delete(recursive: true);
+}
