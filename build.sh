@@ -87,6 +87,15 @@ cmd_publish() {
   say "$(du -h "$artifacts/bin/nodedaemon" | cut -f1) artifacts/bin/nodedaemon"
 }
 
+cmd_bench() {
+  need_dotnet
+  need_debs "${test_debs[@]}"
+  say "building the benchmarks (Release)"
+  dotnet build tests/NodeDaemon.Bench -c Release -nologo -v:q
+  dotnet "tests/NodeDaemon.Bench/bin/Release/net10.0/NodeDaemon.Bench.dll" "$artifacts/bench.json"
+  say "wrote artifacts/bench.json"
+}
+
 cmd_demo() {
   cmd_publish
   bash "$root/tests/demo/run-demo.sh" "$artifacts/bin/nodedaemon"
@@ -98,6 +107,7 @@ usage: ./build.sh VERB
   test      build and run every test (installs dbus-daemon, systemd-journal-remote)
   demo      publish the binary and run the demo
   publish   Native AOT binary at artifacts/bin/nodedaemon (installs clang, zlib1g-dev)
+  bench     measurements against the simulated world, to artifacts/bench.json
 USAGE
 }
 
@@ -106,6 +116,7 @@ case "${1:-help}" in
   test) cmd_test ;;
   publish) cmd_publish ;;
   demo) cmd_demo ;;
+  bench) cmd_bench ;;
   help|-h|--help) usage ;;
   *) usage >&2; exit 2 ;;
 esac

@@ -1,0 +1,11 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using NodeDaemon.Bench;
+
+// Each benchmark returns named numbers; all of them go to one JSON file and a table.
+var output = args.Length > 0 ? args[0] : "artifacts/bench.json";
+var results = new JsonObject { ["machine"] = Machine.Describe() };
+results["hostStatusRead"] = await HostStatusReadBench.RunAsync();
+Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+await File.WriteAllTextAsync(output, results.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+Console.WriteLine(results.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
