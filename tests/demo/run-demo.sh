@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The demo as far as the project goes today: the published AOT binary, its configuration checks, and its
-# decision core walking one update over a real `rpm-ostree status --json` capture. The simulated
-# rpm-ostreed and API server (and so a node really converging) are not built yet; this says so, and
-# shows only what the binary really does.
+# The demo as far as the project goes today: the published AOT binary, its configuration checks, its
+# decision core walking one update over a real `rpm-ostree status --json` capture, and the simulated world
+# (rpm-ostreed on a private D-Bus, a loopback kube-apiserver) driven by the binary and by real kubectl.
+# The end-to-end agent loop (a node really converging) is not built yet; the demo says so at the end.
 set -euo pipefail
 bin=${1:?usage: run-demo.sh path/to/nodedaemon}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -14,7 +14,13 @@ done
 [ -n "$fixtures" ] || { echo "run-demo.sh: no shared/fixtures/rpm-ostree-status beside the repository" >&2; exit 1; }
 
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
 mkdir -p "$work/config.d"
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
@@ -76,6 +82,38 @@ step "the daemon process: starts, reports, stops on SIGTERM"
 sleep 2
 kill -TERM "$pid"; wait "$pid" && echo "exit code: 0"
 
+sim="$root/tests/NodeDaemon.Sim/bin/Release/net10.0/nodedaemon-sim.dll"
+step "the simulated host: rpm-ostreed (GDBus) on a private dbus-daemon, read by the AOT binary"
+dotnet build "$root/tests/NodeDaemon.Sim" -c Release -nologo -v:q >/dev/null
+cat > "$work/bus.conf" <<XML
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN" "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig><type>system</type><listen>unix:path=$work/bus.sock</listen><auth>EXTERNAL</auth>
+<policy context="default"><allow user="*"/><allow own="*"/><allow send_destination="*"/><allow receive_sender="*"/></policy></busconfig>
+XML
+dbus-daemon --config-file="$work/bus.conf" --nofork --print-address > "$work/bus.address" 2>/dev/null & pids+=($!)
+for _ in $(seq 50); do [ -s "$work/bus.address" ] && break; sleep 0.1; done
+bus=$(head -1 "$work/bus.address")
+cp "$fixtures/$status" "$work/host.json"
+dotnet "$sim" rpm-ostreed --bus "$bus" --state "$work/host.json" --speed 5 > "$work/sim.log" 2>&1 & pids+=($!)
+for _ in $(seq 100); do grep -q ready "$work/sim.log" 2>/dev/null && break; sleep 0.1; done
+echo "\$ nodedaemon status   (DBUS_SYSTEM_BUS_ADDRESS=<private bus>)"
+DBUS_SYSTEM_BUS_ADDRESS="$bus" "$bin" status --config-dir "$work/config.d"
+
+step "the simulated cluster: a loopback kube-apiserver, driven by real kubectl"
+kubectl=$(ls /usr/lib/google-cloud-sdk/bin/kubectl.1.* 2>/dev/null | sort -t. -k3 -n | tail -1)
+[ -n "$kubectl" ] || kubectl=kubectl
+cat > "$work/seed.json" <<'JSON'
+{"apiVersion": "v1", "kind": "List", "items": [
+  {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "worker-1", "labels": {"node-role.kubernetes.io/worker": ""}}}]}
+JSON
+dotnet "$sim" apiserver --listen 127.0.0.1:0 --seed "$work/seed.json" --kubeconfig-out "$work/kubeconfig" > "$work/api.log" 2>&1 & pids+=($!)
+for _ in $(seq 100); do [ -s "$work/kubeconfig" ] && grep -q http "$work/api.log" && break; sleep 0.1; done
+run "$kubectl" --kubeconfig "$work/kubeconfig" annotate node worker-1 "nodedaemon.io/desired-image=quay.io/fedora/fedora-coreos@$staged"
+"$kubectl" --kubeconfig "$work/kubeconfig" get node worker-1 -o json > "$work/node.json"
+echo "-- what the agent decides for that node and the simulated host:"
+"$bin" explain --config-dir "$work/config.d" --node "$work/node.json" --status "$work/host.json"
+
 step "not built yet"
-echo "The rpm-ostreed and Kubernetes adapters, the simulated world and the end-to-end loop are later"
-echo "issues; until they land, the demo stops here instead of pretending a node converged."
+echo "The agent loop that carries these decisions out on the node and the host (watch, annotations,"
+echo "cordon, drain, finalize, verify) is the end-to-end issue; until it lands the demo stops here"
+echo "instead of pretending a node converged."
