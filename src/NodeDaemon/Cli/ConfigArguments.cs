@@ -39,6 +39,20 @@ internal sealed class ConfigArguments
             : new OptionsLoadResult(null, [.. discovery.Errors, .. loaded.Errors], loaded.Sources);
     }
 
+    /// <summary>Loads the options; when they do not validate, writes every problem to the verb's error output.</summary>
+    /// <returns>The options, or null after the problems were written (the verb then exits with <see cref="NodeDaemonCommand.ConfigErrorExitCode"/>).</returns>
+    public NodeDaemonOptions? LoadOrReport(ParseResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var loaded = Load(result);
+        if (loaded.Options is null)
+        {
+            WriteProblems(result.InvocationConfiguration.Error, loaded.Errors);
+        }
+
+        return loaded.Options;
+    }
+
     /// <summary>Writes each problem on its own <c>error:</c> line, the way every verb reports configuration problems.</summary>
     public static void WriteProblems(TextWriter error, IReadOnlyList<string> problems)
     {

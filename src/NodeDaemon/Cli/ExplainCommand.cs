@@ -23,10 +23,8 @@ internal static class ExplainCommand
         {
             var output = result.InvocationConfiguration.Output;
             var error = result.InvocationConfiguration.Error;
-            var loaded = config.Load(result);
-            if (loaded.Options is null)
+            if (config.LoadOrReport(result) is not { } options)
             {
-                ConfigArguments.WriteProblems(error, loaded.Errors);
                 return NodeDaemonCommand.ConfigErrorExitCode;
             }
 
@@ -34,7 +32,7 @@ internal static class ExplainCommand
             HostView hostView;
             try
             {
-                nodeView = NodeJson.Parse(File.ReadAllText(result.GetValue(node)!.FullName), loaded.Options.AnnotationPrefix);
+                nodeView = NodeJson.Parse(File.ReadAllText(result.GetValue(node)!.FullName), options.AnnotationPrefix);
                 hostView = HostStatusJson.Parse(File.ReadAllText(result.GetValue(status)!.FullName), "current-boot");
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or System.Text.Json.JsonException)
@@ -43,7 +41,7 @@ internal static class ExplainCommand
                 return 1;
             }
 
-            var decision = Decider.Decide(new AgentInputs(nodeView, hostView, AgentRecord.Empty, loaded.Options, TimeProvider.System.GetUtcNow()));
+            var decision = Decider.Decide(new AgentInputs(nodeView, hostView, AgentRecord.Empty, options, TimeProvider.System.GetUtcNow()));
             output.WriteLine($"state:   {decision.State} ({decision.Condition})");
             output.WriteLine($"action:  {decision.Action}");
             output.WriteLine($"message: {decision.Message}");

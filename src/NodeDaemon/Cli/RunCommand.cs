@@ -15,16 +15,14 @@ internal static class RunCommand
         config.AddTo(command);
         command.SetAction(async (result, cancellation) =>
         {
-            var loaded = config.Load(result);
-            if (loaded.Options is null)
+            if (config.LoadOrReport(result) is not { } options)
             {
-                var error = result.InvocationConfiguration.Error;
-                ConfigArguments.WriteProblems(error, loaded.Errors);
-                await error.WriteLineAsync("nodedaemon: not starting; fix the configuration (nodedaemon validate-config)").ConfigureAwait(false);
+                await result.InvocationConfiguration.Error.WriteLineAsync("nodedaemon: not starting; fix the configuration (nodedaemon validate-config)")
+                    .ConfigureAwait(false);
                 return NodeDaemonCommand.ConfigErrorExitCode;
             }
 
-            using var host = DaemonHost.Build(NodeIdentity.Resolve(loaded.Options, Environment.GetEnvironmentVariable));
+            using var host = DaemonHost.Build(NodeIdentity.Resolve(options, Environment.GetEnvironmentVariable));
             await host.RunAsync(cancellation).ConfigureAwait(false);
             return 0;
         });

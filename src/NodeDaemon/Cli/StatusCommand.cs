@@ -24,15 +24,13 @@ internal static class StatusCommand
         {
             var output = result.InvocationConfiguration.Output;
             var error = result.InvocationConfiguration.Error;
-            var loaded = config.Load(result);
-            if (loaded.Options is null)
+            if (config.LoadOrReport(result) is not { } options)
             {
-                ConfigArguments.WriteProblems(error, loaded.Errors);
                 return NodeDaemonCommand.ConfigErrorExitCode;
             }
 
             var busAddress = RpmOstreeNames.SystemBusAddress(Environment.GetEnvironmentVariable);
-            using var host = new RpmOstreeHost(new RpmOstreeHostOptions(busAddress, loaded.Options.Staging), auth: null,
+            using var host = new RpmOstreeHost(new RpmOstreeHostOptions(busAddress, options.Staging), auth: null,
                 new LogindRebooter(busAddress), TimeProvider.System, NullLogger<RpmOstreeHost>.Instance);
             HostStatus status;
             try
