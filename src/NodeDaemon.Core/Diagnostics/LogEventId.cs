@@ -56,4 +56,10 @@ public enum LogEventId
 
     /// <summary>A reboot was requested.</summary>
     RebootRequested = 110,
+
+    /// <summary>A bootc command was started.</summary>
+    BootcCommandStarted = 111,
+
+    /// <summary>This bootc cannot keep a stage from being applied by an unplanned reboot.</summary>
+    BootcStageNotLocked = 112,
 }

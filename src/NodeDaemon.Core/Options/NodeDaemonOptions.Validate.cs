@@ -71,6 +71,11 @@ public sealed partial record NodeDaemonOptions
             checks.Add("signaturePolicy", $"must be \"unverified\" or \"verified\", got {ValueText.Integer((int)SignaturePolicy)}");
         }
 
+        if (Backend is not (HostBackend.Auto or HostBackend.RpmOstree or HostBackend.Bootc))
+        {
+            checks.Add("backend", $"must be \"auto\", \"rpmOstree\" or \"bootc\", got {ValueText.Integer((int)Backend)}");
+        }
+
         checks.AbsolutePath("authFile", AuthFile, required: false);
         checks.AbsolutePath("stateDirectory", StateDirectory, required: true);
         checks.AbsolutePath("kubeconfig", Kubeconfig, required: false);

@@ -18,6 +18,9 @@ public sealed partial record NodeDaemonOptions
     /// <summary>How rpm-ostree verifies the pulled image.</summary>
     public SignaturePolicy SignaturePolicy { get; init; } = SignaturePolicy.Unverified;
 
+    /// <summary>Which host service stages and finalizes images.</summary>
+    public HostBackend Backend { get; init; } = HostBackend.Auto;
+
     /// <summary>Registry credentials installed for rpm-ostree before staging; empty disables.</summary>
     public string AuthFile { get; init; } = NodeDaemonOptionsDefaults.AuthFile;
 

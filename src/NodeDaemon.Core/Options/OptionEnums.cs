@@ -42,3 +42,16 @@ public enum DrainTimeoutPolicy
     /// <summary>Keep the node cordoned and report Degraded, for an admin to look at; never reboot.</summary>
     StayCordoned,
 }
+
+/// <summary>Which host service stages and finalizes images.</summary>
+public enum HostBackend
+{
+    /// <summary>rpm-ostreed when its D-Bus name answers, else bootc when it is on the PATH.</summary>
+    Auto,
+
+    /// <summary>rpm-ostreed over D-Bus (Fedora CoreOS, RHEL CoreOS).</summary>
+    RpmOstree,
+
+    /// <summary>The <c>bootc</c> command line (image-mode hosts without rpm-ostree).</summary>
+    Bootc,
+}

@@ -16,6 +16,8 @@ internal static class OptionKeys
         Boolean("allowTags", o => o.AllowTags, (o, v) => o with { AllowTags = v }),
         Choice("signaturePolicy", o => o.SignaturePolicy, (o, v) => o with { SignaturePolicy = v },
             ("unverified", SignaturePolicy.Unverified), ("verified", SignaturePolicy.Verified)),
+        Choice("backend", o => o.Backend, (o, v) => o with { Backend = v },
+            ("auto", HostBackend.Auto), ("rpmOstree", HostBackend.RpmOstree), ("bootc", HostBackend.Bootc)),
         Text("authFile", o => o.AuthFile, (o, v) => o with { AuthFile = v }),
         Text("stateDirectory", o => o.StateDirectory, (o, v) => o with { StateDirectory = v }),
         Text("kubeconfig", o => o.Kubeconfig, (o, v) => o with { Kubeconfig = v }),
