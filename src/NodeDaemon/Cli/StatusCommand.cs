@@ -30,17 +30,23 @@ internal static class StatusCommand
             }
 
             var busAddress = RpmOstreeNames.SystemBusAddress(Environment.GetEnvironmentVariable);
-            using var host = new RpmOstreeHost(new RpmOstreeHostOptions(busAddress, options.Staging), auth: null,
-                new LogindRebooter(busAddress), TimeProvider.System, NullLogger<RpmOstreeHost>.Instance);
             HostStatus status;
+            IHostSystem? host = null;
             try
             {
+                // The configured backend (rpm-ostree, bootc, or whichever this host has).
+                host = await HostSystemFactory.CreateAsync(options, busAddress, TimeProvider.System, NullLoggerFactory.Instance, cancellation)
+                    .ConfigureAwait(false);
                 status = await host.ReadStatusAsync(cancellation).ConfigureAwait(false);
             }
             catch (HostException e)
             {
                 await error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
                 return 1;
+            }
+            finally
+            {
+                (host as IDisposable)?.Dispose();
             }
 
             if (result.GetValue(json))

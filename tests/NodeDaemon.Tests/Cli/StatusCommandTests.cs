@@ -37,8 +37,19 @@ public sealed class StatusCommandTests : IDisposable
     }
 
     [Fact]
-    public void Without_rpm_ostreed_it_says_so_and_exits_1()
+    public void Without_rpm_ostreed_or_bootc_it_says_so_and_exits_1()
     {
+        using var daemon = DaemonProcess.Start(["status", "--config-dir", _config.FullName],
+            new Dictionary<string, string> { ["DBUS_SYSTEM_BUS_ADDRESS"] = "unix:path=/nonexistent/bus.sock", ["PATH"] = "/nonexistent" });
+
+        Assert.Equal(1, daemon.WaitForExit(TimeSpan.FromSeconds(30)));
+        Assert.Contains("rpm-ostreed does not answer on unix:path=/nonexistent/bus.sock and bootc is not on the PATH", daemon.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void With_the_rpm_ostree_backend_set_an_absent_daemon_is_not_reachable()
+    {
+        File.WriteAllText(Path.Combine(_config.FullName, "10-backend.json"), """{"backend": "rpmOstree"}""");
         using var daemon = DaemonProcess.Start(["status", "--config-dir", _config.FullName],
             new Dictionary<string, string> { ["DBUS_SYSTEM_BUS_ADDRESS"] = "unix:path=/nonexistent/bus.sock" });
 
