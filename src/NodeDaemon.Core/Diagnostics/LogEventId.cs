@@ -62,4 +62,7 @@ public enum LogEventId
 
     /// <summary>This bootc cannot keep a stage from being applied by an unplanned reboot.</summary>
     BootcStageNotLocked = 112,
+
+    /// <summary>The agent's state file could not be read back and was moved aside.</summary>
+    StateFileCorrupt = 300,
 }
