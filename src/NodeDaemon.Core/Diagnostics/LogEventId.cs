@@ -65,4 +65,13 @@ public enum LogEventId
 
     /// <summary>The agent's state file could not be read back and was moved aside.</summary>
     StateFileCorrupt = 300,
+
+    /// <summary>A stage attempt failed; it is retried within the budget.</summary>
+    StageFailed = 301,
+
+    /// <summary>The finalization call failed; the reboot budget decides what follows.</summary>
+    FinalizeFailed = 302,
+
+    /// <summary>Writing the node's annotations or an event failed; the next turn tries again.</summary>
+    ReportFailed = 303,
 }

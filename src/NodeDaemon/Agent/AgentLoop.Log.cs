@@ -1,0 +1,21 @@
+using Microsoft.Extensions.Logging;
+using NodeDaemon.Core.Agent;
+using NodeDaemon.Core.Diagnostics;
+
+namespace NodeDaemon.Agent;
+
+/// <summary>Source-generated log messages of the agent loop.</summary>
+public sealed partial class AgentLoop
+{
+    [LoggerMessage((int)LogEventId.StatusChanged, LogLevel.Information, "Now {Phase}: {Action}, {AgentMessage}")]
+    private partial void LogTransition(AgentState phase, string action, string agentMessage);
+
+    [LoggerMessage((int)LogEventId.StageFailed, LogLevel.Warning, "Staging {Refspec} failed: {Problem}")]
+    private partial void LogStageFailed(string refspec, string problem);
+
+    [LoggerMessage((int)LogEventId.FinalizeFailed, LogLevel.Error, "Finalizing {Digest} failed: {Problem}")]
+    private partial void LogFinalizeFailed(string digest, string problem);
+
+    [LoggerMessage((int)LogEventId.ReportFailed, LogLevel.Warning, "Could not report on the node: {Problem}")]
+    private partial void LogReportFailed(string problem);
+}

@@ -1,0 +1,279 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using NodeDaemon.Core.Agent;
+using NodeDaemon.Core.Cluster;
+using NodeDaemon.Core.Host;
+using NodeDaemon.Core.Options;
+using NodeDaemon.State;
+using NodeDaemon.Systemd;
+
+namespace NodeDaemon.Agent;
+
+/// <summary>Feeds node and host observations into <see cref="Decider"/> and carries out its actions, one at a time.</summary>
+/// <remarks>
+/// The loop keeps nothing that matters in memory: each turn reads the latest node snapshot (from the watch), the
+/// host's deployments and the persisted notes, decides, reports, and acts once. So a crash or restart anywhere
+/// resumes from what the node, the host and the notes say. Actions that change the notes save them before the
+/// next turn; the finalization saves them before the reboot is asked for.
+/// </remarks>
+public sealed partial class AgentLoop(
+    INodeClient node,
+    IHostSystem host,
+    AgentRecordStore store,
+    IBootIdSource bootId,
+    NodeDaemonOptions options,
+    TimeProvider time,
+    AgentHeartbeat heartbeat,
+    StatusReporter status,
+    ILogger<AgentLoop> logger)
+{
+    private readonly AgentStateMachine _machine = new();
+    private readonly AnnotationKeys _keys = AnnotationKeys.For(options.Protocol, options.AnnotationPrefix);
+    private readonly Channel<NodeSnapshot> _changes = Channel.CreateBounded<NodeSnapshot>(
+        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
+    private NodeSnapshot? _node;
+    private NodeReport? _reported;
+    private AgentRecord? _record;
+    private DateTimeOffset _lastProgressReport = DateTimeOffset.MinValue;
+
+    /// <summary>The shortest time between two progress writes to the node's <c>message</c>.</summary>
+    public TimeSpan ProgressReportInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How often an idle loop looks again (and beats) without a change from the watch.</summary>
+    public TimeSpan IdleTick { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The state the agent is in.</summary>
+    public AgentState State => _machine.Current;
+
+    /// <summary>Runs until cancelled.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var watch = WatchAsync(stop.Token);
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var decision = await TurnAsync(cancellationToken).ConfigureAwait(false);
+                await WaitAsync(decision.Action, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await watch.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    /// <summary>One turn: observe, decide, report, act. Returns the decision taken.</summary>
+    public async Task<Decision> TurnAsync(CancellationToken cancellationToken)
+    {
+        heartbeat.Beat();
+        _record ??= store.Load();
+        while (_changes.Reader.TryRead(out var newer))
+        {
+            _node = newer;
+        }
+
+        var snapshot = _node ??= await node.GetAsync(cancellationToken).ConfigureAwait(false);
+        var hostStatus = await host.ReadStatusAsync(cancellationToken).ConfigureAwait(false);
+        var inputs = new AgentInputs(snapshot.ToView(_keys), new HostView(hostStatus.Booted, hostStatus.Staged, bootId.Read()),
+            _record, options, time.GetUtcNow());
+        var decision = Decider.Decide(inputs);
+        if (_machine.TransitionTo(decision.State))
+        {
+            LogTransition(decision.State, decision.Action.GetType().Name, decision.Message);
+        }
+
+        await ReportAsync(decision, hostStatus, decision.Message, cancellationToken).ConfigureAwait(false);
+        await ActAsync(decision, inputs, hostStatus, cancellationToken).ConfigureAwait(false);
+        return decision;
+    }
+
+    private async Task ActAsync(Decision decision, AgentInputs inputs, HostStatus hostStatus, CancellationToken cancellationToken)
+    {
+        var key = DesiredTarget.TryCreate(inputs.Node.DesiredImage ?? "", options.AllowTags, out _)?.Key;
+        switch (decision.Action)
+        {
+            case AgentAction.Stage stage:
+                await EventAsync(NodeEventKind.Staging, decision.Message, warning: false, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    var progress = new InlineProgress<StageProgress>(p => OnProgress(decision, hostStatus, p.Describe()));
+                    var staged = await host.StageAsync(stage.Refspec, stage.ExpectedDigest, progress, cancellationToken).ConfigureAwait(false);
+                    Save(_record!.About(key!).WithStaged(staged.ImageDigest!.Value));
+                    await EventAsync(NodeEventKind.Staged, $"staged {stage.Refspec} ({staged.ImageDigest})", false, cancellationToken).ConfigureAwait(false);
+                }
+                catch (HostException e)
+                {
+                    LogStageFailed(stage.Refspec.ToString(), e.Message);
+                    Save(_record!.About(key!).WithStageFailure(e.Message, time.GetUtcNow(), options.Staging));
+                }
+
+                break;
+            case AgentAction.CleanupStaged:
+                await host.CleanupStagedAsync(cancellationToken).ConfigureAwait(false);
+                break;
+            case AgentAction.Cordon:
+                await EventAsync(NodeEventKind.Draining, decision.Message, false, cancellationToken).ConfigureAwait(false);
+                await node.CordonAsync(cancellationToken).ConfigureAwait(false);
+                // Decide next on the node as written, not on a watch event that may still be on its way.
+                _node = await node.GetAsync(cancellationToken).ConfigureAwait(false);
+                break;
+            case AgentAction.Uncordon:
+                await node.UncordonAsync(cancellationToken).ConfigureAwait(false);
+                _node = await node.GetAsync(cancellationToken).ConfigureAwait(false);
+                break;
+            case AgentAction.Drain:
+                await DrainAsync(decision, hostStatus, key!, cancellationToken).ConfigureAwait(false);
+                break;
+            case AgentAction.Finalize finalize:
+                // The notes first: whatever happens to this process, the next boot knows it asked for a reboot.
+                Save(_record!.About(key!).WithRebootRequested(inputs.Host.BootId, time.GetUtcNow()));
+                await EventAsync(NodeEventKind.Rebooting, decision.Message, false, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await host.FinalizeAsync(finalize.Digest, cancellationToken).ConfigureAwait(false);
+                }
+                catch (HostException e)
+                {
+                    // Counted as an attempt: the decider waits for the reboot, then tries again within the budget.
+                    LogFinalizeFailed(finalize.Digest.ToString(), e.Message);
+                }
+
+                break;
+            case AgentAction.CompleteVerification verified:
+                Save(AgentRecord.For(key!));
+                await EventAsync(NodeEventKind.Verified, $"booted {verified.Digest}, the desired image", false, cancellationToken).ConfigureAwait(false);
+                break;
+            case AgentAction.RecordFailure failure:
+                Save(_record!.About(key!).WithFailure(failure.Failure));
+                await EventAsync(NodeEventKind.Degraded, failure.Failure.Reason, warning: true, cancellationToken).ConfigureAwait(false);
+                break;
+            case AgentAction.ResetRecord:
+                Save(AgentRecord.Empty);
+                break;
+            case AgentAction.AcquireSlot or AgentAction.ReleaseSlot:
+                // Fleet coordination is refused at start-up until it exists; the decider only asks when it is on.
+                throw new InvalidOperationException("fleet coordination is not available in this build");
+            case AgentAction.None or AgentAction.Wait:
+                break;
+            default:
+                throw new InvalidOperationException($"no executor for {decision.Action}");
+        }
+    }
+
+    private async Task DrainAsync(Decision decision, HostStatus hostStatus, string key, CancellationToken cancellationToken)
+    {
+        var progress = new InlineProgress<DrainProgress>(p => OnProgress(decision, hostStatus, p.Line));
+        var result = await node.DrainAsync(new DrainRequest(options.Drain), progress, cancellationToken).ConfigureAwait(false);
+        if (result.Succeeded)
+        {
+            Save(_record!.About(key).WithDrained());
+            await EventAsync(NodeEventKind.Drained, $"drained: {result.Evicted}/{result.Total} pods evicted", false, cancellationToken)
+                .ConfigureAwait(false);
+            return;
+        }
+
+        var keepCordon = result.Outcome == DrainOutcome.TimedOut && options.Drain.OnTimeout == DrainTimeoutPolicy.StayCordoned;
+        var reason = $"drain {result.Outcome.ToString().ToLowerInvariant()}: {result.Message}";
+        Save(_record!.About(key).WithFailure(new RecordedFailure(reason, AgentState.Draining, keepCordon)));
+        await EventAsync(NodeEventKind.Degraded, reason, warning: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    private void OnProgress(Decision decision, HostStatus hostStatus, string line)
+    {
+        // Long actions beat on progress: a pull or a drain that moves is a live loop.
+        heartbeat.Beat();
+        status.Report(decision.State.ToString(), line);
+        var now = time.GetUtcNow();
+        if (now - _lastProgressReport < ProgressReportInterval)
+        {
+            return;
+        }
+
+        // At most one annotation write per interval: a pull signals many times a second.
+        _lastProgressReport = now;
+        _ = ReportAsync(decision, hostStatus, line, CancellationToken.None);
+    }
+
+    private async Task ReportAsync(Decision decision, HostStatus hostStatus, string message, CancellationToken cancellationToken)
+    {
+        status.Report(decision.State.ToString(), message);
+        var current = hostStatus.Booted is { ImageDigest: { } digest } booted ? $"{booted.Image?.Name}@{digest}" : null;
+        var report = new NodeReport(decision.Condition, decision.State, decision.Reason ?? "", message, current);
+        if (report == _reported)
+        {
+            return;
+        }
+
+        _reported = report;
+        try
+        {
+            await node.ReportAsync(report, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ClusterException e)
+        {
+            // Reporting is best effort: the next turn reports again; the update itself must not stop for it.
+            LogReportFailed(e.Message);
+            _reported = null;
+        }
+    }
+
+    private async Task EventAsync(NodeEventKind kind, string message, bool warning, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await node.RecordEventAsync(kind, message, warning, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ClusterException e)
+        {
+            LogReportFailed(e.Message);
+        }
+    }
+
+    private void Save(AgentRecord record)
+    {
+        _record = record;
+        store.Save(record);
+    }
+
+    private async Task WaitAsync(AgentAction action, CancellationToken cancellationToken)
+    {
+        var until = action switch
+        {
+            AgentAction.None => time.GetUtcNow() + IdleTick,
+            AgentAction.Wait wait => wait.Until < time.GetUtcNow() + IdleTick ? wait.Until : time.GetUtcNow() + IdleTick,
+            _ => (DateTimeOffset?)null,
+        };
+        if (until is not { } deadline)
+        {
+            return;
+        }
+
+        var delay = deadline - time.GetUtcNow();
+        if (delay <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(delay, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+        try
+        {
+            await _changes.Reader.WaitToReadAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The deadline passed without a change: look again.
+        }
+    }
+
+    private async Task WatchAsync(CancellationToken cancellationToken)
+    {
+        await foreach (var snapshot in node.WatchAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await _changes.Writer.WriteAsync(snapshot, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

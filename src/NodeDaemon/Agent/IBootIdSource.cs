@@ -1,0 +1,18 @@
+namespace NodeDaemon.Agent;
+
+/// <summary>The kernel's id of the current boot, which changes on every boot: how the agent recognises its reboot.</summary>
+public interface IBootIdSource
+{
+    /// <summary>Reads the current boot id.</summary>
+    string Read();
+}
+
+/// <summary>Reads the boot id from a file, by default the kernel's <c>/proc/sys/kernel/random/boot_id</c>.</summary>
+public sealed class FileBootIdSource(string path = FileBootIdSource.KernelPath) : IBootIdSource
+{
+    /// <summary>Where Linux publishes the boot id.</summary>
+    public const string KernelPath = "/proc/sys/kernel/random/boot_id";
+
+    /// <inheritdoc />
+    public string Read() => File.ReadAllText(path).Trim();
+}

@@ -1,0 +1,142 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using NodeDaemon.Agent;
+using NodeDaemon.Core.Agent;
+using NodeDaemon.Core.Cluster;
+using NodeDaemon.Core.Images;
+using NodeDaemon.Core.Options;
+using NodeDaemon.State;
+using NodeDaemon.Systemd;
+using NodeDaemon.Tests.Systemd;
+
+namespace NodeDaemon.Tests.Agent;
+
+/// <summary>The loop that carries decisions out, over hand-written seams, across a restart and a reboot.</summary>
+public sealed class AgentLoopTests : IDisposable
+{
+    private static readonly string s_new = "sha256:" + new string('2', 64);
+    private readonly DirectoryInfo _state = Directory.CreateTempSubdirectory("nodedaemon-loop-");
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
+    private readonly FakeNodeClient _node = new();
+    private readonly FakeHostSystem _host = new();
+    private string _bootId = "boot-1";
+
+    private sealed class BootId(Func<string> read) : IBootIdSource
+    {
+        public string Read() => read();
+    }
+
+    private AgentLoop Loop(NodeDaemonOptions? options = null) => new(
+        _node, _host, new AgentRecordStore(_state.FullName, _time, NullLogger<AgentRecordStore>.Instance), new BootId(() => _bootId),
+        options ?? new NodeDaemonOptions(), _time, new AgentHeartbeat(_time), new StatusReporter(new RecordingNotifier()),
+        NullLogger<AgentLoop>.Instance);
+
+    /// <summary>Runs turns until the loop settles (nothing to do, or waiting for the reboot) and returns the decisions.</summary>
+    private static async Task<List<Decision>> SettleAsync(AgentLoop loop)
+    {
+        var decisions = new List<Decision>();
+        for (var i = 0; i < 30; i++)
+        {
+            var decision = await loop.TurnAsync(CancellationToken.None);
+            decisions.Add(decision);
+            if (decision.Action is AgentAction.None || decision is { State: AgentState.Rebooting, Action: AgentAction.Wait })
+            {
+                return decisions;
+            }
+        }
+
+        throw new InvalidOperationException("the loop did not settle: " + string.Join(" | ", decisions.Select(d => d.Action)));
+    }
+
+    [Fact]
+    public async Task Converges_across_the_reboot_with_one_stage_one_drain_one_reboot_and_no_cordon_left()
+    {
+        _node.Annotate("nodedaemon.io/desired-image", "quay.io/example/os@" + s_new);
+
+        var before = await SettleAsync(Loop());
+        Assert.IsType<AgentAction.Wait>(before[^1].Action);
+        Assert.Equal(1, _host.Finalizations);
+        Assert.IsType<AgentAction.Finalize>(before[^2].Action);
+
+        // The machine reboots into the staged image; a new process starts.
+        _host.Reboot();
+        _bootId = "boot-2";
+        var after = await SettleAsync(Loop());
+
+        Assert.Equal(Digest.Parse(s_new), _host.Booted.ImageDigest);
+        Assert.Equal(1, _host.Stages);
+        Assert.Equal(1, _node.Drains);
+        Assert.Equal(1, _host.Finalizations);
+        Assert.False(_node.Unschedulable);
+        Assert.DoesNotContain("nodedaemon.io/cordoned-by", _node.Annotations.Keys);
+        Assert.Equal(AgentState.Idle, after[^1].State);
+        Assert.Equal([NodeEventKind.Staging, NodeEventKind.Staged, NodeEventKind.Draining, NodeEventKind.Drained,
+            NodeEventKind.Rebooting, NodeEventKind.Verified], _node.Events.Select(e => e.Kind));
+        var last = _node.Reports[^1];
+        Assert.Equal((AgentCondition.Done, AgentState.Idle), (last.State, last.Phase));
+        Assert.Equal("quay.io/example/os@" + s_new, last.CurrentImage);
+    }
+
+    [Fact]
+    public async Task A_failed_pull_is_noted_retried_after_the_delay_and_never_cordons()
+    {
+        _node.Annotate("nodedaemon.io/desired-image", "quay.io/example/os@" + s_new);
+        _host.FailNextStage = "error: manifest unknown";
+        var loop = Loop();
+
+        await loop.TurnAsync(CancellationToken.None);
+        var waiting = await loop.TurnAsync(CancellationToken.None);
+
+        Assert.IsType<AgentAction.Wait>(waiting.Action);
+        Assert.Contains("manifest unknown", waiting.Message, StringComparison.Ordinal);
+        Assert.False(_node.Unschedulable);
+        _time.Advance(TimeSpan.FromMinutes(1));
+        Assert.IsType<AgentAction.Stage>((await loop.TurnAsync(CancellationToken.None)).Action);
+        Assert.Equal(2, _host.Stages);
+    }
+
+    [Fact]
+    public async Task A_drain_that_times_out_is_degraded_uncordoned_and_never_rebooted()
+    {
+        _node.Annotate("nodedaemon.io/desired-image", "quay.io/example/os@" + s_new);
+        _node.DrainOutcome = () => new DrainResult(DrainOutcome.TimedOut, "waiting on default/web-2 (PDB web)", 3, 4, ["default/web-2"], ["web"]);
+
+        var decisions = await SettleAsync(Loop());
+
+        Assert.Equal(AgentState.Degraded, decisions[^1].State);
+        Assert.Contains("default/web-2", decisions[^1].Reason, StringComparison.Ordinal);
+        Assert.Equal(0, _host.Finalizations);
+        Assert.False(_node.Unschedulable);
+        Assert.Contains(_node.Events, e => e.Kind == NodeEventKind.Degraded);
+    }
+
+    [Fact]
+    public async Task The_stayCordoned_policy_keeps_the_cordon_for_an_admin()
+    {
+        _node.Annotate("nodedaemon.io/desired-image", "quay.io/example/os@" + s_new);
+        _node.DrainOutcome = () => new DrainResult(DrainOutcome.TimedOut, "timed out", 0, 1, ["default/db-0"], []);
+        var options = new NodeDaemonOptions { Drain = new DrainOptions { OnTimeout = DrainTimeoutPolicy.StayCordoned } };
+
+        var decisions = await SettleAsync(Loop(options));
+
+        Assert.Equal(AgentState.Degraded, decisions[^1].State);
+        Assert.True(_node.Unschedulable);
+        Assert.Equal(0, _host.Finalizations);
+    }
+
+    [Fact]
+    public async Task The_notes_survive_a_restart_so_a_requested_reboot_is_not_requested_twice()
+    {
+        _node.Annotate("nodedaemon.io/desired-image", "quay.io/example/os@" + s_new);
+        await SettleAsync(Loop());
+        Assert.Equal(1, _host.Finalizations);
+
+        // The daemon restarts before the machine went down: same boot id.
+        var again = await SettleAsync(Loop());
+
+        Assert.Equal(1, _host.Finalizations);
+        Assert.Equal(AgentState.Rebooting, again[^1].State);
+    }
+
+    public void Dispose() => _state.Delete(recursive: true);
+}

@@ -1,0 +1,55 @@
+using NodeDaemon.Core.Host;
+using NodeDaemon.Core.Images;
+
+namespace NodeDaemon.Tests.Agent;
+
+/// <summary>A hand-written host seam: booted and staged deployments in memory, reboots counted and applied on demand.</summary>
+internal sealed class FakeHostSystem : IHostSystem
+{
+    public HostDeployment Booted { get; set; } = Deployment("sha256:" + new string('1', 64));
+    public HostDeployment? Staged { get; set; }
+    public int Stages { get; private set; }
+    public int Finalizations { get; private set; }
+    public string? FailNextStage { get; set; }
+
+    public static HostDeployment Deployment(string digest) =>
+        new($"ostree-unverified-registry:quay.io/example/os@{digest}", Digest.Parse(digest), "c0" + digest[7..20]);
+
+    public Task<HostStatus> ReadStatusAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(new HostStatus(Booted, Staged, null, null, []));
+
+    public Task<HostDeployment> StageAsync(OstreeRefspec refspec, Digest? expectedDigest, IProgress<StageProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        Stages++;
+        if (FailNextStage is { } message)
+        {
+            FailNextStage = null;
+            throw new HostException(message);
+        }
+
+        progress?.Report(new StageProgress("Fetching", 3, 7, 412_000_000, 1_200_000_000));
+        Staged = Deployment(expectedDigest!.Value.ToString());
+        return Task.FromResult(Staged);
+    }
+
+    public Task FinalizeAsync(Digest digest, CancellationToken cancellationToken)
+    {
+        Assert.Equal(digest, Staged?.ImageDigest);
+        Finalizations++;
+        return Task.CompletedTask;
+    }
+
+    public Task CleanupStagedAsync(CancellationToken cancellationToken)
+    {
+        Staged = null;
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The machine reboots: the staged deployment is applied.</summary>
+    public void Reboot()
+    {
+        Booted = Staged ?? Booted;
+        Staged = null;
+    }
+}

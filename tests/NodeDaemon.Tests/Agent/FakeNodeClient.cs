@@ -1,0 +1,92 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using NodeDaemon.Core.Agent;
+using NodeDaemon.Core.Cluster;
+
+namespace NodeDaemon.Tests.Agent;
+
+/// <summary>A hand-written node seam: one node's spec and annotations in memory, with a record of what was done.</summary>
+internal sealed class FakeNodeClient : INodeClient
+{
+    private readonly Channel<NodeSnapshot> _watch = Channel.CreateUnbounded<NodeSnapshot>();
+    private readonly Dictionary<string, string> _annotations = new(StringComparer.Ordinal);
+
+    public bool Unschedulable { get; set; }
+    public List<NodeReport> Reports { get; } = [];
+    public List<(NodeEventKind Kind, string Message)> Events { get; } = [];
+    public int Drains { get; private set; }
+    public Func<DrainResult>? DrainOutcome { get; set; }
+    public IReadOnlyDictionary<string, string> Annotations => _annotations;
+
+    public void Annotate(string key, string? value)
+    {
+        if (value is null)
+        {
+            _annotations.Remove(key);
+        }
+        else
+        {
+            _annotations[key] = value;
+        }
+
+        _watch.Writer.TryWrite(Snapshot());
+    }
+
+    public NodeSnapshot Snapshot() => new("worker-1", "uid-1", "1", Unschedulable,
+        new Dictionary<string, string>(_annotations), new Dictionary<string, string>());
+
+    public Task<NodeSnapshot> GetAsync(CancellationToken cancellationToken) => Task.FromResult(Snapshot());
+
+    public async IAsyncEnumerable<NodeSnapshot> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        yield return Snapshot();
+        await foreach (var snapshot in _watch.Reader.ReadAllAsync(cancellationToken))
+        {
+            yield return snapshot;
+        }
+    }
+
+    public Task ReportAsync(NodeReport report, CancellationToken cancellationToken)
+    {
+        Reports.Add(report);
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> CordonAsync(CancellationToken cancellationToken)
+    {
+        if (Unschedulable)
+        {
+            return Task.FromResult(false);
+        }
+
+        Unschedulable = true;
+        Annotate("nodedaemon.io/cordoned-by", "nodedaemon");
+        return Task.FromResult(true);
+    }
+
+    public Task<bool> UncordonAsync(CancellationToken cancellationToken)
+    {
+        if (!_annotations.ContainsKey("nodedaemon.io/cordoned-by"))
+        {
+            return Task.FromResult(false);
+        }
+
+        Unschedulable = false;
+        Annotate("nodedaemon.io/cordoned-by", null);
+        return Task.FromResult(true);
+    }
+
+    public Task<DrainResult> DrainAsync(DrainRequest request, IProgress<DrainProgress>? progress, CancellationToken cancellationToken)
+    {
+        Assert.True(Unschedulable, "drained a schedulable node");
+        Drains++;
+        progress?.Report(new DrainProgress(1, 1, null, "draining: 1/1 pods evicted"));
+        return Task.FromResult(DrainOutcome?.Invoke() ?? new DrainResult(Core.Cluster.DrainOutcome.Drained, "drained", 1, 1, [], []));
+    }
+
+    public Task RecordEventAsync(NodeEventKind kind, string message, bool warning, CancellationToken cancellationToken)
+    {
+        Events.Add((kind, message));
+        return Task.CompletedTask;
+    }
+}
