@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The one entry point: ./build.sh test | demo | publish | help
+# The one entry point: ./build.sh test | demo | publish | rpm | help
 # Each verb installs the Debian packages it needs when they are missing.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -39,8 +39,9 @@ need_debs() {
 }
 
 # dbus-daemon: the private bus; python3-gi: GLib's GDBus, which serves the rpm-ostreed simulator (the library
-# rpm-ostreed itself uses); libglib2.0-bin: gdbus; systemd: busctl and journalctl.
-test_debs=(dbus-daemon python3-gi gir1.2-glib-2.0 libglib2.0-bin systemd systemd-journal-remote)
+# rpm-ostreed itself uses); libglib2.0-bin: gdbus; systemd: busctl, journalctl, systemd-analyze; rpm, rpmlint: the
+# packaging tests build the RPM around a stand-in binary and lint it.
+test_debs=(dbus-daemon python3-gi gir1.2-glib-2.0 libglib2.0-bin systemd systemd-journal-remote rpm rpmlint)
 
 # need_kubectl makes sure some kubectl exists: the machine's versioned ones, else Debian's kubernetes-client.
 need_kubectl() {
@@ -96,6 +97,23 @@ cmd_bench() {
   say "wrote artifacts/bench.json"
 }
 
+# rpm: rpmbuild; rpmlint: the packaging check (Debian's, run with packaging/rpmlint.toml).
+rpm_debs=(rpm rpmlint)
+
+cmd_rpm() {
+  cmd_publish
+  need_debs "${rpm_debs[@]}"
+  say "building the RPM"
+  rm -rf "$artifacts/rpm"
+  bash "$root/packaging/build-rpm.sh" "$artifacts/bin/nodedaemon" "$artifacts/rpmbuild" "$artifacts/rpm" >/dev/null
+  local rpms=("$artifacts/rpm"/nodedaemon-*.rpm)
+  say "rpmlint (errors fail the build; packaging/rpmlint.toml says why each filtered one is kept)"
+  # rpmlint exits non-zero on errors only; warnings are printed and pass.
+  rpmlint -c "$root/packaging/rpmlint.toml" "$root/packaging/nodedaemon.spec" "${rpms[@]}" ||
+    die "rpmlint found errors"
+  say "$(du -h "${rpms[0]}" | cut -f1) ${rpms[0]#"$root/"}"
+}
+
 cmd_demo() {
   cmd_publish
   bash "$root/tests/demo/run-demo.sh" "$artifacts/bin/nodedaemon"
@@ -107,6 +125,7 @@ usage: ./build.sh VERB
   test      build and run every test (installs dbus-daemon, systemd-journal-remote)
   demo      publish the binary and run the demo
   publish   Native AOT binary at artifacts/bin/nodedaemon (installs clang, zlib1g-dev)
+  rpm       publish, then the RPM at artifacts/rpm/ and rpmlint on it (installs rpm, rpmlint)
   bench     measurements against the simulated world, to artifacts/bench.json
 USAGE
 }
@@ -115,6 +134,7 @@ mkdir -p "$artifacts"
 case "${1:-help}" in
   test) cmd_test ;;
   publish) cmd_publish ;;
+  rpm) cmd_rpm ;;
   demo) cmd_demo ;;
   bench) cmd_bench ;;
   help|-h|--help) usage ;;

@@ -1,0 +1,119 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using NodeDaemon.Core.Options;
+using NodeDaemon.Packaging.Tests.Support;
+using NodeDaemon.Tests.Shared;
+
+namespace NodeDaemon.Packaging.Tests.Docs;
+
+/// <summary><c>docs/rbac.yaml</c>, read by real kubectl offline, grants exactly the access the daemon needs.</summary>
+public sealed class RbacTests
+{
+    private const string CloudSdkBin = "/usr/lib/google-cloud-sdk/bin";
+
+    /// <summary>The end of specs/kube-api-subset.md, one <c>group/resource:verb</c> each ("" is the core group).</summary>
+    private static readonly string[] s_clusterWide =
+    [
+        "/nodes:get", "/nodes:list", "/nodes:watch", "/nodes:patch",
+        "/pods:get", "/pods:list",
+        "/pods/eviction:create",
+        "/events:create", "/events:patch", "events.k8s.io/events:create", "events.k8s.io/events:patch",
+        "policy/poddisruptionbudgets:list",
+    ];
+
+    private static readonly string[] s_leaseNamespace =
+    [
+        "coordination.k8s.io/leases:get", "coordination.k8s.io/leases:create",
+        "coordination.k8s.io/leases:update", "coordination.k8s.io/leases:delete",
+    ];
+
+    [Fact]
+    public async Task ClusterRoleGrantsTheSubsetAndNothingElse()
+    {
+        var objects = await ParseAsync();
+
+        Assert.Equal(s_clusterWide.Order(StringComparer.Ordinal), Grants(Single(objects, "ClusterRole", "nodedaemon")));
+    }
+
+    [Fact]
+    public async Task LeasesAreGrantedOnlyInTheDefaultLeaseNamespace()
+    {
+        var objects = await ParseAsync();
+
+        var role = Single(objects, "Role", "nodedaemon-leases");
+        Assert.Equal(NodeDaemonOptionsDefaults.LeaseNamespace, role.GetProperty("metadata").GetProperty("namespace").GetString());
+        Assert.Equal(s_leaseNamespace.Order(StringComparer.Ordinal), Grants(role));
+    }
+
+    [Fact]
+    public async Task BindingsGiveBothRolesToTheServiceAccount()
+    {
+        var objects = await ParseAsync();
+        var account = Single(objects, "ServiceAccount", "nodedaemon");
+        var accountNamespace = account.GetProperty("metadata").GetProperty("namespace").GetString();
+
+        foreach (var (binding, roleKind, roleName) in new[]
+                 {
+                     ("ClusterRoleBinding", "ClusterRole", "nodedaemon"), ("RoleBinding", "Role", "nodedaemon-leases"),
+                 })
+        {
+            var found = objects.Single(o => Kind(o) == binding);
+            Assert.Equal(roleKind, found.GetProperty("roleRef").GetProperty("kind").GetString());
+            Assert.Equal(roleName, found.GetProperty("roleRef").GetProperty("name").GetString());
+            var subject = Assert.Single(found.GetProperty("subjects").EnumerateArray());
+            Assert.Equal("ServiceAccount", subject.GetProperty("kind").GetString());
+            Assert.Equal("nodedaemon", subject.GetProperty("name").GetString());
+            Assert.Equal(accountNamespace, subject.GetProperty("namespace").GetString());
+        }
+    }
+
+    /// <summary>Every object of the file, as kubectl parsed it.</summary>
+    /// <remarks><c>kubectl create --dry-run=client</c> still asks a server for discovery, so this uses
+    /// <c>annotate --local</c>, which parses the YAML, maps every kind to a known resource and prints the objects
+    /// without any server. It checks syntax and kinds; the schema is checked by the assertions above.</remarks>
+    private static async Task<List<JsonElement>> ParseAsync()
+    {
+        var file = Path.Combine(RepositoryPaths.Root, "docs", "rbac.yaml");
+        var result = await Tool.RunAsync(FindKubectl(), "annotate", "--local", "-f", file, "-o", "json", "nodedaemon.io/checked=true");
+        // One JSON document per object, back to back.
+        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(result.EnsureSuccess().Stdout), new JsonReaderOptions { AllowMultipleValues = true });
+        var objects = new List<JsonElement>();
+        while (reader.Read())
+        {
+            using var document = JsonDocument.ParseValue(ref reader);
+            objects.Add(document.RootElement.Clone());
+        }
+
+        Assert.Equal(6, objects.Count);
+        return objects;
+    }
+
+    private static JsonElement Single(List<JsonElement> objects, string kind, string name) =>
+        Assert.Single(objects, o => Kind(o) == kind && o.GetProperty("metadata").GetProperty("name").GetString() == name);
+
+    private static string? Kind(JsonElement o) => o.GetProperty("kind").GetString();
+
+    private static IEnumerable<string> Grants(JsonElement role) =>
+        role.GetProperty("rules").EnumerateArray()
+            .SelectMany(rule =>
+                from g in rule.GetProperty("apiGroups").EnumerateArray()
+                from r in rule.GetProperty("resources").EnumerateArray()
+                from v in rule.GetProperty("verbs").EnumerateArray()
+                select $"{g.GetString()}/{r.GetString()}:{v.GetString()}")
+            .Order(StringComparer.Ordinal);
+
+    /// <summary>The newest google-cloud-sdk <c>kubectl.1.NN</c>, else kubectl on PATH (Debian's kubernetes-client).</summary>
+    private static string FindKubectl()
+    {
+        var newest = Directory.Exists(CloudSdkBin)
+            ? Directory.GetFiles(CloudSdkBin, "kubectl.1.*")
+                .Select(f => (File: f, Ok: int.TryParse(Path.GetFileName(f)["kubectl.1.".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out var minor), Minor: minor))
+                .Where(c => c.Ok)
+                .OrderByDescending(c => c.Minor)
+                .Select(c => c.File)
+                .FirstOrDefault()
+            : null;
+        return newest ?? Tool.OnPath("kubectl");
+    }
+}
