@@ -78,6 +78,7 @@ public sealed partial record NodeDaemonOptions
 
         checks.AbsolutePath("authFile", AuthFile, required: false);
         checks.AbsolutePath("stateDirectory", StateDirectory, required: true);
+        checks.AbsolutePath("bootIdFile", BootIdFile, required: true);
         checks.AbsolutePath("kubeconfig", Kubeconfig, required: false);
     }
 

@@ -27,6 +27,9 @@ public sealed partial record NodeDaemonOptions
     /// <summary>Where the daemon keeps what must survive a reboot.</summary>
     public string StateDirectory { get; init; } = NodeDaemonOptionsDefaults.StateDirectory;
 
+    /// <summary>Where the current boot's id is read; it changes on every boot, which is how a reboot is recognised.</summary>
+    public string BootIdFile { get; init; } = NodeDaemonOptionsDefaults.BootIdFile;
+
     /// <summary>Path of a kubeconfig; empty means the in-cluster service account.</summary>
     public string Kubeconfig { get; init; } = "";
 

@@ -12,6 +12,9 @@ public static class NodeDaemonOptionsDefaults
     /// <summary>Default state directory (systemd's StateDirectory=nodedaemon).</summary>
     public const string StateDirectory = "/var/lib/nodedaemon";
 
+    /// <summary>The kernel's boot id.</summary>
+    public const string BootIdFile = "/proc/sys/kernel/random/boot_id";
+
     /// <summary>Default stage attempts.</summary>
     public const int StageMaxAttempts = 3;
 

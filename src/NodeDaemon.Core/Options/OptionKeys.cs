@@ -20,6 +20,7 @@ internal static class OptionKeys
             ("auto", HostBackend.Auto), ("rpmOstree", HostBackend.RpmOstree), ("bootc", HostBackend.Bootc)),
         Text("authFile", o => o.AuthFile, (o, v) => o with { AuthFile = v }),
         Text("stateDirectory", o => o.StateDirectory, (o, v) => o with { StateDirectory = v }),
+        Text("bootIdFile", o => o.BootIdFile, (o, v) => o with { BootIdFile = v }),
         Text("kubeconfig", o => o.Kubeconfig, (o, v) => o with { Kubeconfig = v }),
         Choice("logLevel", o => o.LogLevel, (o, v) => o with { LogLevel = v },
             ("information", LogVerbosity.Information), ("debug", LogVerbosity.Debug), ("trace", LogVerbosity.Trace)),

@@ -37,6 +37,7 @@ public class OptionsLoaderTests
               "backend": "Bootc",
               "authFile": "",
               "stateDirectory": "/var/lib/nd",
+              "bootIdFile": "/run/sim/boot_id",
               "kubeconfig": "/etc/kubernetes/kubeconfig",
               "logLevel": "Debug",
               // Comments and trailing commas are forgiven in hand-edited drop-ins.
@@ -62,6 +63,7 @@ public class OptionsLoaderTests
                 Backend = HostBackend.Bootc,
                 AuthFile = "",
                 StateDirectory = "/var/lib/nd",
+                BootIdFile = "/run/sim/boot_id",
                 Kubeconfig = "/etc/kubernetes/kubeconfig",
                 LogLevel = LogVerbosity.Debug,
                 Staging = new() { MaxAttempts = 5, RetryDelay = TimeSpan.FromSeconds(2.5), TransactionTimeout = TimeSpan.FromHours(2), BusyWait = TimeSpan.Zero },
