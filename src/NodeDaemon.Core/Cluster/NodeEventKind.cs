@@ -1,0 +1,26 @@
+namespace NodeDaemon.Core.Cluster;
+
+/// <summary>The transitions recorded as Events on the Node; the name is the Event's reason.</summary>
+public enum NodeEventKind
+{
+    /// <summary>Pulling and staging the desired image.</summary>
+    Staging,
+
+    /// <summary>The desired image is staged.</summary>
+    Staged,
+
+    /// <summary>Cordoned and evicting pods.</summary>
+    Draining,
+
+    /// <summary>Every pod is gone.</summary>
+    Drained,
+
+    /// <summary>Finalizing and rebooting.</summary>
+    Rebooting,
+
+    /// <summary>Booted on the desired digest.</summary>
+    Verified,
+
+    /// <summary>Gave up on the desired image.</summary>
+    Degraded,
+}

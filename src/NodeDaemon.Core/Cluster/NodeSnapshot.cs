@@ -1,0 +1,33 @@
+using NodeDaemon.Core.Agent;
+
+namespace NodeDaemon.Core.Cluster;
+
+/// <summary>The own Node object at one resourceVersion, reduced to what the daemon reads.</summary>
+/// <param name="Name">The node name.</param>
+/// <param name="Uid">The node's uid (Events name it).</param>
+/// <param name="ResourceVersion">The API server's version of this object.</param>
+/// <param name="Unschedulable">The node's <c>spec.unschedulable</c>, whoever set it.</param>
+/// <param name="Annotations">Every annotation, raw.</param>
+/// <param name="Labels">Every label, raw.</param>
+public sealed record NodeSnapshot(
+    string Name,
+    string Uid,
+    string ResourceVersion,
+    bool Unschedulable,
+    IReadOnlyDictionary<string, string> Annotations,
+    IReadOnlyDictionary<string, string> Labels)
+{
+    /// <summary>The annotation <paramref name="key"/>, or null when absent.</summary>
+    public string? Annotation(string key) => Annotations.TryGetValue(key, out var value) ? value : null;
+
+    /// <summary>What the decision needs, read with <paramref name="keys"/>. The desired image stays raw: the Decider validates it.</summary>
+    public NodeView ToView(AnnotationKeys keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        return new NodeView(
+            Annotation(keys.DesiredImage),
+            string.Equals(Annotation(keys.Paused)?.Trim(), "true", StringComparison.OrdinalIgnoreCase),
+            Unschedulable,
+            Annotation(keys.CordonedBy) is not null);
+    }
+}
