@@ -1,8 +1,8 @@
-using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using NodeDaemon.Core.Cluster;
 using NodeDaemon.Kubernetes.Annotations;
 using NodeDaemon.Kubernetes.Api;
+using NodeDaemon.Kubernetes.Watch;
 
 namespace NodeDaemon.Kubernetes;
 
@@ -102,7 +102,8 @@ public sealed partial class KubeNodeClient : INodeClient, IDisposable
     }
 
     /// <inheritdoc/>
-    public IAsyncEnumerable<NodeSnapshot> WatchAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+    public IAsyncEnumerable<NodeSnapshot> WatchAsync(CancellationToken cancellationToken) =>
+        new NodeWatcher(_api, _options, _time, _logger).WatchAsync(cancellationToken);
 
     /// <inheritdoc/>
     public Task<DrainResult> DrainAsync(DrainRequest request, IProgress<DrainProgress>? progress, CancellationToken cancellationToken) => throw new NotSupportedException();

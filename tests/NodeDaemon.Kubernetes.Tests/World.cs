@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Logging.Abstractions;
 using NodeDaemon.Kubernetes;
 using NodeDaemon.Sim.KubeApi;
 using NodeDaemon.Sim.KubeApi.Store;
@@ -38,7 +37,8 @@ internal sealed class World : IAsyncDisposable
     };
 
     /// <summary>Starts a server on <paramref name="seed"/> (default: the drain cluster) and a client.</summary>
-    public static async Task<World> StartAsync(JsonObject? seed = null, KubeNodeClientOptions? options = null, TestApiServerOptions? serverOptions = null)
+    public static async Task<World> StartAsync(JsonObject? seed = null, KubeNodeClientOptions? options = null, TestApiServerOptions? serverOptions = null,
+        ITestOutputHelper? output = null)
     {
         var server = await TestApiServer.StartAsync(seed ?? Seed("drain-cluster.json"), serverOptions ?? new TestApiServerOptions
         {
@@ -48,7 +48,7 @@ internal sealed class World : IAsyncDisposable
         options ??= FastOptions();
         try
         {
-            return new World(server, KubeNodeClient.Create(server.KubeconfigPath, options, TimeProvider.System, NullLogger.Instance), options);
+            return new World(server, KubeNodeClient.Create(server.KubeconfigPath, options, TimeProvider.System, new TestLogger(output)), options);
         }
         catch
         {
