@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using NodeDaemon.Core.Cluster;
 using NodeDaemon.Kubernetes.Annotations;
 using NodeDaemon.Kubernetes.Api;
+using NodeDaemon.Kubernetes.Drain;
 using NodeDaemon.Kubernetes.Watch;
 
 namespace NodeDaemon.Kubernetes;
@@ -106,7 +107,11 @@ public sealed partial class KubeNodeClient : INodeClient, IDisposable
         new NodeWatcher(_api, _options, _time, _logger).WatchAsync(cancellationToken);
 
     /// <inheritdoc/>
-    public Task<DrainResult> DrainAsync(DrainRequest request, IProgress<DrainProgress>? progress, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task<DrainResult> DrainAsync(DrainRequest request, IProgress<DrainProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return new PodDrainer(_api, _options, _time, _logger, request, progress).RunAsync(cancellationToken);
+    }
 
     /// <inheritdoc/>
     public Task RecordEventAsync(NodeEventKind kind, string message, bool warning, CancellationToken cancellationToken) => throw new NotSupportedException();
