@@ -3,6 +3,7 @@ using NodeDaemon.Core.Cluster;
 using NodeDaemon.Kubernetes.Annotations;
 using NodeDaemon.Kubernetes.Api;
 using NodeDaemon.Kubernetes.Drain;
+using NodeDaemon.Kubernetes.Events;
 using NodeDaemon.Kubernetes.Watch;
 
 namespace NodeDaemon.Kubernetes;
@@ -15,6 +16,7 @@ public sealed partial class KubeNodeClient : INodeClient, IDisposable
     private readonly KubeNodeClientOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly EventRecorder _events;
 
     private KubeNodeClient(KubeApi api, KubeNodeClientOptions options, TimeProvider time, ILogger logger)
     {
@@ -23,6 +25,7 @@ public sealed partial class KubeNodeClient : INodeClient, IDisposable
         _time = time;
         _logger = logger;
         _sender = new ApiSender(api, options, time, logger);
+        _events = new EventRecorder(_sender, options, time, logger);
     }
 
     /// <summary>A client for the kubeconfig at <paramref name="kubeconfigPath"/> (empty: default locations, then in-cluster).</summary>
@@ -114,10 +117,18 @@ public sealed partial class KubeNodeClient : INodeClient, IDisposable
     }
 
     /// <inheritdoc/>
-    public Task RecordEventAsync(NodeEventKind kind, string message, bool warning, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task RecordEventAsync(NodeEventKind kind, string message, bool warning, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return _events.RecordAsync(kind, message, warning, cancellationToken);
+    }
 
     /// <inheritdoc/>
-    public void Dispose() => _api.Dispose();
+    public void Dispose()
+    {
+        _events.Dispose();
+        _api.Dispose();
+    }
 
     private void ThrowUnlessConflict(KubeResponse response, int attempt, string what)
     {

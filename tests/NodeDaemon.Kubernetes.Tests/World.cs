@@ -38,7 +38,7 @@ internal sealed class World : IAsyncDisposable
 
     /// <summary>Starts a server on <paramref name="seed"/> (default: the drain cluster) and a client.</summary>
     public static async Task<World> StartAsync(JsonObject? seed = null, KubeNodeClientOptions? options = null, TestApiServerOptions? serverOptions = null,
-        ITestOutputHelper? output = null)
+        ITestOutputHelper? output = null, TimeProvider? time = null)
     {
         var server = await TestApiServer.StartAsync(seed ?? Seed("drain-cluster.json"), serverOptions ?? new TestApiServerOptions
         {
@@ -48,7 +48,7 @@ internal sealed class World : IAsyncDisposable
         options ??= FastOptions();
         try
         {
-            return new World(server, KubeNodeClient.Create(server.KubeconfigPath, options, TimeProvider.System, new TestLogger(output)), options);
+            return new World(server, KubeNodeClient.Create(server.KubeconfigPath, options, time ?? TimeProvider.System, new TestLogger(output)), options);
         }
         catch
         {
