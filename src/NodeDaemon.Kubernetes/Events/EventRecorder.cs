@@ -18,6 +18,7 @@ internal sealed partial class EventRecorder(ApiSender sender, KubeNodeClientOpti
     private readonly Dictionary<(string Type, string Reason, string Message), (string Name, long Count)> _written = [];
     private readonly SemaphoreSlim _gate = new(1, 1);
     private string? _nodeUid;
+    private long _lastStamp;
 
     /// <summary>Writes (or counts) one event.</summary>
     public async Task RecordAsync(NodeEventKind kind, string message, bool warning, CancellationToken cancellationToken)
@@ -50,7 +51,9 @@ internal sealed partial class EventRecorder(ApiSender sender, KubeNodeClientOpti
             }
 
             _nodeUid ??= await GetNodeUidAsync(cancellationToken).ConfigureAwait(false);
-            var name = string.Create(CultureInfo.InvariantCulture, $"{options.NodeName}.{(time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100:x}");
+            // The kubelet's naming (node.<unix nanoseconds in hex>), kept unique when the clock has not moved.
+            _lastStamp = Math.Max((time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100, _lastStamp + 1);
+            var name = string.Create(CultureInfo.InvariantCulture, $"{options.NodeName}.{_lastStamp:x}");
             await sender.SendOkAsync(HttpMethod.Post, KubePaths.Events(options.EventNamespace), Event(name, key, now), KubePaths.Json, cancellationToken).ConfigureAwait(false);
             if (_written.Count >= CacheLimit)
             {

@@ -130,30 +130,38 @@ internal sealed partial class NodeWatcher(KubeApi api, KubeNodeClientOptions opt
 
     private async Task<(WatchConnection? Connection, string? Problem, bool Gone)> OpenAsync(string version, CancellationToken cancellationToken)
     {
+        // The server ends the stream after timeoutSeconds; one that outlives that by a request timeout is dead.
+        CancellationTokenSource? bound = new(options.WatchTimeout + options.RequestTimeout, time);
+        CancellationTokenSource? life = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, bound.Token);
         HttpResponseMessage? response = null;
         try
         {
             var timeout = (int)Math.Max(1, options.WatchTimeout.TotalSeconds);
-            response = await api.OpenStreamAsync(KubePaths.NodeWatch(options.NodeName, version, timeout), cancellationToken).ConfigureAwait(false);
+            response = await api.OpenStreamAsync(KubePaths.NodeWatch(options.NodeName, version, timeout), life.Token).ConfigureAwait(false);
             if ((int)response.StatusCode == 410)
             {
-                response.Dispose();
                 return (null, null, true);
             }
 
             if (!response.IsSuccessStatusCode)
             {
-                var problem = $"watch: HTTP {(int)response.StatusCode}";
-                response.Dispose();
-                return (null, problem, false);
+                return (null, $"watch: HTTP {(int)response.StatusCode}", false);
             }
 
-            return (await WatchConnection.OpenAsync(response, cancellationToken).ConfigureAwait(false), null, false);
+            var connection = await WatchConnection.OpenAsync(response, life, bound).ConfigureAwait(false);
+            (response, life, bound) = (null, null, null);
+            return (connection, null, false);
         }
-        catch (Exception e) when (e is HttpRequestException or IOException)
+        catch (Exception e) when (e is HttpRequestException or IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            response?.Dispose();
             return (null, $"watch: {Describe(e)}", false);
+        }
+        finally
+        {
+            // Owned by the connection once it is open; released here on every other way out.
+            response?.Dispose();
+            life?.Dispose();
+            bound?.Dispose();
         }
     }
 

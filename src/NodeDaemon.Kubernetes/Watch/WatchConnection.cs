@@ -4,25 +4,35 @@ using System.Text.Json.Nodes;
 namespace NodeDaemon.Kubernetes.Watch;
 
 /// <summary>One open watch response, read one JSON event per line.</summary>
-internal sealed class WatchConnection(HttpResponseMessage response, StreamReader reader) : IDisposable
+internal sealed class WatchConnection(HttpResponseMessage response, StreamReader reader, CancellationTokenSource life, CancellationTokenSource bound) : IDisposable
 {
     /// <summary>Events read on this connection.</summary>
     public int Events { get; private set; }
 
-    /// <summary>Opens the body of a 200 answer.</summary>
-    public static async Task<WatchConnection> OpenAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>Opens the body of a 200 answer; <paramref name="life"/> (linked to <paramref name="bound"/>) bounds every read; both are disposed with the connection.</summary>
+    public static async Task<WatchConnection> OpenAsync(HttpResponseMessage response, CancellationTokenSource life, CancellationTokenSource bound)
     {
-        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        return new WatchConnection(response, new StreamReader(stream));
+        var stream = await response.Content.ReadAsStreamAsync(life.Token).ConfigureAwait(false);
+        return new WatchConnection(response, new StreamReader(stream), life, bound);
     }
 
     /// <summary>The next event, or null when the server ended the stream cleanly.</summary>
-    /// <exception cref="IOException">The connection broke or a line was cut short.</exception>
+    /// <exception cref="IOException">The connection broke, a line was cut short, or the stream outlived its bound.</exception>
     public async Task<JsonObject?> NextAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
-            var line = await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+            string? line;
+            try
+            {
+                line = await reader.ReadLineAsync(life.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The server should have closed it at timeoutSeconds: a half-open connection that would hang forever.
+                throw new IOException("the watch stream stayed silent past its timeout", e);
+            }
+
             if (line is null)
             {
                 return null;
@@ -51,5 +61,7 @@ internal sealed class WatchConnection(HttpResponseMessage response, StreamReader
     {
         reader.Dispose();
         response.Dispose();
+        life.Dispose();
+        bound.Dispose();
     }
 }

@@ -180,6 +180,30 @@ public sealed class NodeWatchTests(ITestOutputHelper output)
         Assert.Equal(1, world.Server.Requests["watch nodes"]);
     }
 
+    [Fact]
+    public async Task A_stream_silent_past_its_timeout_is_treated_as_broken()
+    {
+        await using var server = new SilentApiServer();
+        var kubeconfig = Path.Combine(Path.GetTempPath(), $"nodedaemon-silent-{Guid.NewGuid():N}.yaml");
+        Kubeconfig.Write(kubeconfig, server.Url);
+        var logger = new TestLogger(output);
+        try
+        {
+            var options = World.FastOptions() with { WatchTimeout = TimeSpan.FromSeconds(1), RequestTimeout = TimeSpan.FromMilliseconds(300) };
+            using var client = KubeNodeClient.Create(kubeconfig, options, TimeProvider.System, logger);
+            await using var probe = new WatchProbe(client);
+            await probe.NextAsync(_ => true);
+
+            await WaitUntilAsync(() => server.Watches >= 2, "a new watch after the silent one");
+
+            Assert.Contains(logger.Lines, l => l.Contains("silent past its timeout", StringComparison.Ordinal));
+        }
+        finally
+        {
+            File.Delete(kubeconfig);
+        }
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition, string what)
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
