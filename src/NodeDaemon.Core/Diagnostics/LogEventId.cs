@@ -63,6 +63,39 @@ public enum LogEventId
     /// <summary>This bootc cannot keep a stage from being applied by an unplanned reboot.</summary>
     BootcStageNotLocked = 112,
 
+    /// <summary>A request to the API server failed in a way worth retrying; it is retried after a delay.</summary>
+    ClusterRequestRetried = 200,
+
+    /// <summary>The node watch lost its stream or could not open one; it reconnects after a delay.</summary>
+    NodeWatchReconnecting = 201,
+
+    /// <summary>The node watch's resourceVersion expired (410); it lists again.</summary>
+    NodeWatchRelisting = 202,
+
+    /// <summary>The daemon cordoned the node and marked the cordon as its own.</summary>
+    NodeCordoned = 203,
+
+    /// <summary>The daemon lifted its own cordon.</summary>
+    NodeUncordoned = 204,
+
+    /// <summary>The node was already cordoned by someone else, or the cordon is not ours: left alone.</summary>
+    CordonLeftAlone = 205,
+
+    /// <summary>A drain started.</summary>
+    DrainStarted = 206,
+
+    /// <summary>A drain made progress or waits on a pod.</summary>
+    DrainProgress = 207,
+
+    /// <summary>A drain ended.</summary>
+    DrainFinished = 208,
+
+    /// <summary>An eviction was refused for now (a disruption budget, throttling, a server error) and is retried.</summary>
+    EvictionRetried = 209,
+
+    /// <summary>An Event was recorded on the node.</summary>
+    NodeEventRecorded = 210,
+
     /// <summary>The agent's state file could not be read back and was moved aside.</summary>
     StateFileCorrupt = 300,
 

@@ -1,0 +1,70 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using NodeDaemon.Core.Cluster;
+
+namespace NodeDaemon.Kubernetes.Api;
+
+/// <summary>Sends requests with bounded, jittered retries of transient failures (5xx, 429, refused connections).</summary>
+internal sealed partial class ApiSender(KubeApi api, KubeNodeClientOptions options, TimeProvider time, ILogger logger)
+{
+    /// <summary>The transport, for streams.</summary>
+    public KubeApi Api => api;
+
+    /// <summary>
+    /// Sends until the answer is not transient or the attempts are spent; a 409 is returned to the caller unless
+    /// <paramref name="retryConflict"/> (it must re-read when it wrote with a resourceVersion precondition).
+    /// </summary>
+    public async Task<KubeResponse> SendAsync(HttpMethod method, string path, JsonNode? body, string contentType, CancellationToken cancellationToken, bool retryConflict = true)
+    {
+        var backoff = new Backoff(options.BackoffInitial, options.BackoffMax, time);
+        for (var attempt = 1; ; attempt++)
+        {
+            string problem;
+            try
+            {
+                var response = await api.SendAsync(method, path, body?.DeepClone(), contentType, cancellationToken).ConfigureAwait(false);
+                if (!response.IsTransient || (response.StatusCode == 409 && !retryConflict))
+                {
+                    return response;
+                }
+
+                if (attempt >= options.WriteAttempts)
+                {
+                    return response;
+                }
+
+                problem = $"{response.StatusCode} {response.Message}";
+                if (response.StatusCode == 429 && response.RetryAfter is { } hint)
+                {
+                    LogRetried(method.Method, path, attempt, problem);
+                    await Task.Delay(Backoff.Jitter(hint) + hint / 2, time, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+            }
+            catch (HttpRequestException e) when (attempt < options.WriteAttempts)
+            {
+                problem = e.Message;
+            }
+            catch (HttpRequestException e)
+            {
+                throw new ClusterException($"{method.Method} {path}: {e.Message}", e);
+            }
+
+            LogRetried(method.Method, path, attempt, problem);
+            await backoff.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Sends, and throws a <see cref="ClusterException"/> unless the answer is 2xx.</summary>
+    public async Task<JsonNode> SendOkAsync(HttpMethod method, string path, JsonNode? body, string contentType, CancellationToken cancellationToken)
+    {
+        var response = await SendAsync(method, path, body, contentType, cancellationToken).ConfigureAwait(false);
+        return response.IsSuccess && response.Body is { } result
+            ? result
+            : throw new ClusterException($"{method.Method} {path}: {response.Message}", response.StatusCode);
+    }
+
+    [LoggerMessage((int)Core.Diagnostics.LogEventId.ClusterRequestRetried, LogLevel.Warning,
+        "{Method} {Path} failed (attempt {Attempt}): {Problem}; retrying")]
+    private partial void LogRetried(string method, string path, int attempt, string problem);
+}

@@ -1,0 +1,103 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using k8s;
+
+namespace NodeDaemon.Kubernetes.Api;
+
+/// <summary>Raw JSON requests over KubernetesClient.Aot's HTTP pipeline (TLS, client certificates and token from the kubeconfig).</summary>
+/// <remarks>
+/// The generated operations would hide what the daemon must see (the eviction Status details, a watch stream line by
+/// line, patches of a few keys), so requests go through the client's own handler and credentials with JsonNode
+/// bodies, which needs no reflection.
+/// </remarks>
+internal sealed class KubeApi : IDisposable
+{
+    private readonly k8s.Kubernetes _client;
+    private readonly HttpClient _http;
+
+    private readonly TimeSpan _requestTimeout;
+
+    public KubeApi(KubernetesClientConfiguration configuration, TimeSpan requestTimeout)
+    {
+        _client = new k8s.Kubernetes(configuration);
+        _requestTimeout = requestTimeout;
+        _http = _client.HttpClient;
+        // Watches stream for minutes: every other request gets its own bound in SendAsync instead.
+        _http.Timeout = Timeout.InfiniteTimeSpan;
+    }
+
+    /// <summary>A client for the kubeconfig at <paramref name="path"/>; empty: the default locations, then in-cluster.</summary>
+    public static KubeApi FromKubeconfig(string path, TimeSpan requestTimeout) =>
+        new(path.Length > 0 ? KubernetesClientConfiguration.BuildConfigFromConfigFile(path)
+            : KubernetesClientConfiguration.IsInCluster() ? KubernetesClientConfiguration.InClusterConfig()
+            : KubernetesClientConfiguration.BuildDefaultConfig(), requestTimeout);
+
+    /// <summary>Sends one request and reads the whole JSON answer, whatever its status.</summary>
+    public async Task<KubeResponse> SendAsync(HttpMethod method, string path, JsonNode? body, string contentType, CancellationToken cancellationToken)
+    {
+        using var request = await CreateRequestAsync(method, path, cancellationToken).ConfigureAwait(false);
+        if (body is not null)
+        {
+            request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        }
+
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(_requestTimeout);
+        try
+        {
+            using var response = await _http.SendAsync(request, bounded.Token).ConfigureAwait(false);
+            var text = await response.Content.ReadAsStringAsync(bounded.Token).ConfigureAwait(false);
+            return new KubeResponse((int)response.StatusCode, ParseOrNull(text), RetryAfter(response));
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // A hung connection is a transport failure like a refused one: the caller's retry handles both.
+            throw new HttpRequestException($"no answer within {_requestTimeout}", e);
+        }
+    }
+
+    /// <summary>Opens a streamed GET (a watch); the caller owns and disposes the response.</summary>
+    public async Task<HttpResponseMessage> OpenStreamAsync(string path, CancellationToken cancellationToken)
+    {
+        using var request = await CreateRequestAsync(HttpMethod.Get, path, cancellationToken).ConfigureAwait(false);
+        return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        // The client owns its HttpClient.
+        _client.Dispose();
+    }
+
+    private async Task<HttpRequestMessage> CreateRequestAsync(HttpMethod method, string path, CancellationToken cancellationToken)
+    {
+        var request = new HttpRequestMessage(method, new Uri(_client.BaseUri, path));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        if (_client.Credentials is { } credentials)
+        {
+            await credentials.ProcessHttpRequestAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        return request;
+    }
+
+    private static JsonNode? ParseOrNull(string text)
+    {
+        try
+        {
+            return text.Length == 0 ? null : JsonNode.Parse(text);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // A proxy's HTML error page: the status code still says what happened.
+            return null;
+        }
+    }
+
+    private static TimeSpan? RetryAfter(HttpResponseMessage response) =>
+        response.StatusCode == HttpStatusCode.TooManyRequests && response.Headers.RetryAfter?.Delta is { } delta ? delta : null;
+}

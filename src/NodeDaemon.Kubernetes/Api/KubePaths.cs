@@ -1,0 +1,43 @@
+namespace NodeDaemon.Kubernetes.Api;
+
+/// <summary>API paths and query strings the client uses, escaped once here.</summary>
+internal static class KubePaths
+{
+    /// <summary>The content type of an RFC 7386 merge patch.</summary>
+    public const string MergePatch = "application/merge-patch+json";
+
+    /// <summary>The content type of a JSON body.</summary>
+    public const string Json = "application/json";
+
+    /// <summary>One node.</summary>
+    public static string Node(string name) => $"api/v1/nodes/{Esc(name)}";
+
+    /// <summary>The list of the one node (a list carries the resourceVersion a watch starts from).</summary>
+    public static string NodeList(string name) => $"api/v1/nodes?fieldSelector={Esc("metadata.name=" + name)}";
+
+    /// <summary>A watch of the one node from <paramref name="resourceVersion"/>.</summary>
+    public static string NodeWatch(string name, string resourceVersion, int timeoutSeconds) =>
+        $"api/v1/nodes?watch=true&fieldSelector={Esc("metadata.name=" + name)}&resourceVersion={Esc(resourceVersion)}" +
+        $"&allowWatchBookmarks=true&timeoutSeconds={timeoutSeconds}";
+
+    /// <summary>The pods on a node across namespaces, optionally narrowed by a label selector.</summary>
+    public static string PodsOnNode(string node, string labelSelector = "") =>
+        $"api/v1/pods?fieldSelector={Esc("spec.nodeName=" + node)}" + (labelSelector.Length > 0 ? $"&labelSelector={Esc(labelSelector)}" : "");
+
+    /// <summary>One pod.</summary>
+    public static string Pod(string ns, string name) => $"api/v1/namespaces/{Esc(ns)}/pods/{Esc(name)}";
+
+    /// <summary>A pod's eviction subresource.</summary>
+    public static string Eviction(string ns, string name) => Pod(ns, name) + "/eviction";
+
+    /// <summary>One disruption budget.</summary>
+    public static string Budget(string ns, string name) => $"apis/policy/v1/namespaces/{Esc(ns)}/poddisruptionbudgets/{Esc(name)}";
+
+    /// <summary>The core/v1 events of a namespace.</summary>
+    public static string Events(string ns) => $"api/v1/namespaces/{Esc(ns)}/events";
+
+    /// <summary>One core/v1 event.</summary>
+    public static string Event(string ns, string name) => $"{Events(ns)}/{Esc(name)}";
+
+    private static string Esc(string value) => Uri.EscapeDataString(value);
+}

@@ -1,0 +1,321 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using NodeDaemon.Core.Cluster;
+using NodeDaemon.Kubernetes.Annotations;
+using NodeDaemon.Kubernetes.Api;
+
+namespace NodeDaemon.Kubernetes.Drain;
+
+/// <summary>
+/// One drain of the node: refuse early by policy, wait out blocking pods, evict in parallel through the Eviction API,
+/// retry what budgets refuse for now, and wait until every evicted pod is gone. Never deletes a pod directly.
+/// </summary>
+internal sealed partial class PodDrainer
+{
+    private readonly KubeApi _api;
+    private readonly KubeNodeClientOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly DrainRequest _request;
+    private readonly IProgress<DrainProgress>? _progress;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, string> _waiting = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _budgets = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _gone = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _moved = new(StringComparer.Ordinal);
+    private int _total;
+    private string? _stopMessage;
+
+    public PodDrainer(KubeApi api, KubeNodeClientOptions options, TimeProvider time, ILogger logger, DrainRequest request, IProgress<DrainProgress>? progress)
+    {
+        _api = api;
+        _options = options;
+        _time = time;
+        _logger = logger;
+        _request = request;
+        _progress = progress;
+    }
+
+    /// <summary>Runs the drain to its end; only the caller's cancellation escapes as an exception.</summary>
+    public async Task<DrainResult> RunAsync(CancellationToken cancellationToken)
+    {
+        var drain = _request.Options;
+        LogStarted(_options.NodeName, drain.Timeout);
+        using var deadline = new CancellationTokenSource(drain.Timeout, _time);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        List<DrainPod> toMove = [];
+        try
+        {
+            var plan = await PlanAsync(stop.Token).ConfigureAwait(false);
+            if (plan.Refused.Count > 0)
+            {
+                return Finish(new DrainResult(DrainOutcome.Refused, plan.RefusalMessage(), 0, plan.ToMove.Count, [.. plan.Refused.Select(r => r.Pod.Key)], []));
+            }
+
+            if (drain.BlockingPodSelector.Trim().Length > 0)
+            {
+                await WaitForBlockingPodsAsync(drain.BlockingPodSelector, stop.Token).ConfigureAwait(false);
+                // Time passed: plan again from what is on the node now.
+                plan = await PlanAsync(stop.Token).ConfigureAwait(false);
+                if (plan.Refused.Count > 0)
+                {
+                    return Finish(new DrainResult(DrainOutcome.Refused, plan.RefusalMessage(), 0, plan.ToMove.Count, [.. plan.Refused.Select(r => r.Pod.Key)], []));
+                }
+            }
+
+            toMove = [.. plan.ToMove];
+            _total = toMove.Count;
+            Report();
+            using var slots = new SemaphoreSlim(Math.Max(1, drain.Concurrency));
+            await Task.WhenAll(toMove.Select(pod => MovePodAsync(pod, slots, stop))).ConfigureAwait(false);
+            return Finish(new DrainResult(DrainOutcome.Drained, $"drained: {_total} pods evicted", _total, _total, [], []));
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            lock (_gate)
+            {
+                var left = toMove.Count > 0 ? [.. toMove.Select(p => p.Key).Where(k => !_gone.Contains(k))] : _waiting.Keys.ToList();
+                if (_stopMessage is { } stopped)
+                {
+                    return Finish(new DrainResult(DrainOutcome.Stopped, stopped, _moved.Count, _total, left, [.. _budgets]));
+                }
+
+                var message = $"drain timed out after {drain.Timeout}: {_moved.Count}/{_total} pods evicted; still on the node: {string.Join(", ", left)}" +
+                    (_budgets.Count > 0 ? $"; blocked by {string.Join(", ", _budgets.Select(b => "PDB " + b))}" : "");
+                return Finish(new DrainResult(DrainOutcome.TimedOut, message, _moved.Count, _total, left, [.. _budgets]));
+            }
+        }
+    }
+
+    private async Task<DrainPlan> PlanAsync(CancellationToken cancellationToken)
+    {
+        var pods = await ListPodsAsync("", cancellationToken).ConfigureAwait(false);
+        return DrainPlan.For(pods, _request.Options.DeleteEmptyDirData, _request.Options.EvictUnreplicated);
+    }
+
+    private async Task WaitForBlockingPodsAsync(string selector, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var running = (await ListPodsAsync(selector, cancellationToken).ConfigureAwait(false)).Where(p => !p.Finished).ToList();
+            lock (_gate)
+            {
+                _waiting.Clear();
+                foreach (var pod in running)
+                {
+                    _waiting[pod.Key] = $"matches the blocking selector {selector}";
+                }
+            }
+
+            if (running.Count == 0)
+            {
+                return;
+            }
+
+            Report($"draining: not started, waiting on {running[0].Key} (matches the blocking selector {selector})");
+            await Task.Delay(_options.PodPollInterval, _time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<List<DrainPod>> ListPodsAsync(string selector, CancellationToken cancellationToken)
+    {
+        var backoff = new Backoff(_options.BackoffInitial, _options.BackoffMax, _time);
+        while (true)
+        {
+            var answer = await TrySendAsync(HttpMethod.Get, KubePaths.PodsOnNode(_options.NodeName, selector), null, cancellationToken).ConfigureAwait(false);
+            if (answer is { IsSuccess: true, Body: { } body })
+            {
+                return [.. (body["items"] as JsonArray ?? []).OfType<JsonNode>().Select(DrainPod.Read)];
+            }
+
+            await backoff.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task MovePodAsync(DrainPod pod, SemaphoreSlim slots, CancellationTokenSource stop)
+    {
+        var token = stop.Token;
+        if (!pod.Terminating)
+        {
+            await slots.WaitAsync(token).ConfigureAwait(false);
+            try
+            {
+                if (!await EvictAsync(pod, stop).ConfigureAwait(false))
+                {
+                    MarkGone(pod);
+                    return;
+                }
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }
+
+        lock (_gate)
+        {
+            _moved.Add(pod.Key);
+            _waiting[pod.Key] = "terminating";
+        }
+
+        Report();
+        await WaitGoneAsync(pod, token).ConfigureAwait(false);
+        MarkGone(pod);
+    }
+
+    /// <summary>Evicts until accepted (true) or the pod is found gone (false); stops the whole drain on a fatal answer.</summary>
+    private async Task<bool> EvictAsync(DrainPod pod, CancellationTokenSource stop)
+    {
+        var backoff = new Backoff(_options.BackoffInitial, _options.BackoffMax, _time);
+        while (true)
+        {
+            var answer = await RequestEvictionAsync(pod, stop.Token).ConfigureAwait(false);
+            switch (answer.Kind)
+            {
+                case EvictionKind.Accepted:
+                    return true;
+                case EvictionKind.Gone:
+                    return false;
+                case EvictionKind.Fatal:
+                    lock (_gate)
+                    {
+                        _stopMessage ??= $"drain stopped at {pod.Key}: {answer.Message}";
+                    }
+
+                    await stop.CancelAsync().ConfigureAwait(false);
+                    stop.Token.ThrowIfCancellationRequested();
+                    return false;
+                case EvictionKind.Blocked:
+                    // A budget frees up only when a replacement turns Ready elsewhere: wait the server's hint, at
+                    // least what kubectl waits, jittered so parallel pods do not knock in step.
+                    var hint = answer.RetryAfter is { } after && after > _options.EvictionRetryMinimum ? after : _options.EvictionRetryMinimum;
+                    var why = await DescribeBudgetAsync(pod, answer, stop.Token).ConfigureAwait(false);
+                    lock (_gate)
+                    {
+                        _waiting[pod.Key] = why;
+                        if (answer.Budget is { } budget)
+                        {
+                            _budgets.Add($"{pod.Namespace}/{budget}");
+                        }
+                    }
+
+                    Report();
+                    LogEvictionRetried(pod.Key, why, hint);
+                    await Task.Delay(hint + Backoff.Jitter(hint / 5), _time, stop.Token).ConfigureAwait(false);
+                    break;
+                default:
+                    // The server's hint when it gave one, but never a hot loop on a hint of 0.
+                    var next = backoff.Next();
+                    var delay = answer.RetryAfter is { } retryAfter && retryAfter > next ? retryAfter : next;
+                    LogEvictionRetried(pod.Key, answer.Message, delay);
+                    await Task.Delay(delay, _time, stop.Token).ConfigureAwait(false);
+                    break;
+            }
+        }
+    }
+
+    private async Task<EvictionAnswer> RequestEvictionAsync(DrainPod pod, CancellationToken cancellationToken)
+    {
+        var deleteOptions = new JsonObject { ["preconditions"] = new JsonObject { ["uid"] = pod.Uid } };
+        if (_request.Options.PodGracePeriod is { } grace)
+        {
+            deleteOptions["gracePeriodSeconds"] = (long)grace.TotalSeconds;
+        }
+
+        var body = new JsonObject
+        {
+            ["apiVersion"] = "policy/v1",
+            ["kind"] = "Eviction",
+            ["metadata"] = new JsonObject { ["name"] = pod.Name, ["namespace"] = pod.Namespace },
+            ["deleteOptions"] = deleteOptions,
+        };
+        var response = await TrySendAsync(HttpMethod.Post, KubePaths.Eviction(pod.Namespace, pod.Name), body, cancellationToken).ConfigureAwait(false);
+        return response switch
+        {
+            null => new EvictionAnswer(EvictionKind.Retry, "no answer from the API server"),
+            { IsSuccess: true } => new EvictionAnswer(EvictionKind.Accepted, ""),
+            { StatusCode: 404 } => new EvictionAnswer(EvictionKind.Gone, ""),
+            // The uid precondition failed: the name now belongs to a replacement, so ours is gone.
+            { StatusCode: 409 } when await IsGoneAsync(pod, cancellationToken).ConfigureAwait(false) => new EvictionAnswer(EvictionKind.Gone, ""),
+            { StatusCode: 429 } r when BudgetText.BudgetName(r.Body) is { } budget => new EvictionAnswer(EvictionKind.Blocked, r.Message, budget, r.RetryAfter),
+            { StatusCode: 429 } r => new EvictionAnswer(EvictionKind.Retry, r.Message, null, r.RetryAfter ?? _options.EvictionRetryMinimum),
+            { StatusCode: 500 } r when r.Message.Contains("more than one PodDisruptionBudget", StringComparison.Ordinal) => new EvictionAnswer(EvictionKind.Fatal, r.Message),
+            { } r => new EvictionAnswer(EvictionKind.Retry, $"{r.StatusCode} {r.Message}"),
+        };
+    }
+
+    private async Task<string> DescribeBudgetAsync(DrainPod pod, EvictionAnswer answer, CancellationToken cancellationToken)
+    {
+        if (answer.Budget is not { } name)
+        {
+            return answer.Message;
+        }
+
+        var budget = await TrySendAsync(HttpMethod.Get, KubePaths.Budget(pod.Namespace, name), null, cancellationToken).ConfigureAwait(false);
+        return BudgetText.Describe(name, budget is { IsSuccess: true } ? budget.Body : null);
+    }
+
+    private async Task WaitGoneAsync(DrainPod pod, CancellationToken cancellationToken)
+    {
+        // Graceful deletion ends when the pod's grace period does: poll until it is gone, never force it.
+        while (!await IsGoneAsync(pod, cancellationToken).ConfigureAwait(false))
+        {
+            await Task.Delay(_options.PodPollInterval, _time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<bool> IsGoneAsync(DrainPod pod, CancellationToken cancellationToken)
+    {
+        var response = await TrySendAsync(HttpMethod.Get, KubePaths.Pod(pod.Namespace, pod.Name), null, cancellationToken).ConfigureAwait(false);
+        return response is { StatusCode: 404 } || (response is { IsSuccess: true } && NodeReader.Text(response.Body?["metadata"]?["uid"]) != pod.Uid);
+    }
+
+    private async Task<KubeResponse?> TrySendAsync(HttpMethod method, string path, JsonNode? body, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _api.SendAsync(method, path, body, KubePaths.Json, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException)
+        {
+            // Unreachable for now; every caller retries on its own schedule.
+            return null;
+        }
+    }
+
+    private void MarkGone(DrainPod pod)
+    {
+        lock (_gate)
+        {
+            // A pod found gone without an accepted eviction of ours still counts as moved.
+            _moved.Add(pod.Key);
+            _gone.Add(pod.Key);
+            _waiting.Remove(pod.Key);
+        }
+
+        Report();
+    }
+
+    private void Report(string? line = null)
+    {
+        DrainProgress progress;
+        lock (_gate)
+        {
+            var waiting = _waiting.OrderBy(w => w.Value == "terminating" ? 1 : 0).ThenBy(w => w.Key, StringComparer.Ordinal).FirstOrDefault();
+            var evicted = Math.Min(_moved.Count, _total);
+            line ??= string.Create(CultureInfo.InvariantCulture, $"draining: {evicted}/{_total} pods evicted") +
+                (waiting.Key is null ? "" : $", waiting on {waiting.Key} ({waiting.Value})");
+            progress = new DrainProgress(evicted, _total, waiting.Key, line);
+        }
+
+        LogProgress(progress.Line);
+        _progress?.Report(progress);
+    }
+
+    private DrainResult Finish(DrainResult result)
+    {
+        LogFinished(_options.NodeName, result.Outcome.ToString(), result.Message);
+        return result;
+    }
+}

@@ -1,0 +1,141 @@
+using Microsoft.Extensions.Logging;
+using NodeDaemon.Core.Cluster;
+using NodeDaemon.Kubernetes.Annotations;
+using NodeDaemon.Kubernetes.Api;
+using NodeDaemon.Kubernetes.Drain;
+using NodeDaemon.Kubernetes.Events;
+using NodeDaemon.Kubernetes.Watch;
+
+namespace NodeDaemon.Kubernetes;
+
+/// <summary>The <see cref="INodeClient"/> over a real (or the test) Kubernetes API server.</summary>
+public sealed partial class KubeNodeClient : INodeClient, IDisposable
+{
+    private readonly KubeApi _api;
+    private readonly ApiSender _sender;
+    private readonly KubeNodeClientOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly EventRecorder _events;
+
+    private KubeNodeClient(KubeApi api, KubeNodeClientOptions options, TimeProvider time, ILogger logger)
+    {
+        _api = api;
+        _options = options;
+        _time = time;
+        _logger = logger;
+        _sender = new ApiSender(api, options, time, logger);
+        _events = new EventRecorder(_sender, options, time, logger);
+    }
+
+    /// <summary>A client for the kubeconfig at <paramref name="kubeconfigPath"/> (empty: default locations, then in-cluster).</summary>
+    public static KubeNodeClient Create(string kubeconfigPath, KubeNodeClientOptions options, TimeProvider time, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(kubeconfigPath);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(logger);
+        return new KubeNodeClient(KubeApi.FromKubeconfig(kubeconfigPath, options.RequestTimeout), options, time, logger);
+    }
+
+    /// <inheritdoc/>
+    public async Task<NodeSnapshot> GetAsync(CancellationToken cancellationToken) =>
+        NodeReader.Read(await _sender.SendOkAsync(HttpMethod.Get, KubePaths.Node(_options.NodeName), null, KubePaths.Json, cancellationToken).ConfigureAwait(false));
+
+    /// <inheritdoc/>
+    public async Task ReportAsync(NodeReport report, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        // No resourceVersion: a merge patch of only our keys cannot overwrite anyone else's change.
+        await _sender.SendOkAsync(HttpMethod.Patch, KubePaths.Node(_options.NodeName), NodePatches.Report(report, _options.Keys), KubePaths.MergePatch, cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> CordonAsync(CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var node = await GetAsync(cancellationToken).ConfigureAwait(false);
+            if (node.Unschedulable)
+            {
+                // Someone else's cordon (or ours from before a crash, which then carries the mark already).
+                LogCordonLeftAlone(node.Name, node.Annotation(_options.Keys.CordonedBy) is null ? "already unschedulable" : "already cordoned by us");
+                return false;
+            }
+
+            var response = await _sender.SendAsync(HttpMethod.Patch, KubePaths.Node(node.Name), NodePatches.Cordon(node.ResourceVersion, _options.Keys, _options.Component),
+                KubePaths.MergePatch, cancellationToken, retryConflict: false).ConfigureAwait(false);
+            if (response.IsSuccess)
+            {
+                LogCordoned(node.Name);
+                return true;
+            }
+
+            ThrowUnlessConflict(response, attempt, "cordon");
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> UncordonAsync(CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var node = await GetAsync(cancellationToken).ConfigureAwait(false);
+            if (node.Annotation(_options.Keys.CordonedBy) is null)
+            {
+                // Not our cordon (or none): an admin's cordon is never lifted.
+                if (node.Unschedulable)
+                {
+                    LogCordonLeftAlone(node.Name, "the cordon is not ours");
+                }
+
+                return false;
+            }
+
+            var response = await _sender.SendAsync(HttpMethod.Patch, KubePaths.Node(node.Name), NodePatches.Uncordon(node.ResourceVersion, _options.Keys),
+                KubePaths.MergePatch, cancellationToken, retryConflict: false).ConfigureAwait(false);
+            if (response.IsSuccess)
+            {
+                LogUncordoned(node.Name);
+                return true;
+            }
+
+            ThrowUnlessConflict(response, attempt, "uncordon");
+        }
+    }
+
+    /// <inheritdoc/>
+    public IAsyncEnumerable<NodeSnapshot> WatchAsync(CancellationToken cancellationToken) =>
+        new NodeWatcher(_api, _options, _time, _logger).WatchAsync(cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<DrainResult> DrainAsync(DrainRequest request, IProgress<DrainProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return new PodDrainer(_api, _options, _time, _logger, request, progress).RunAsync(cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task RecordEventAsync(NodeEventKind kind, string message, bool warning, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return _events.RecordAsync(kind, message, warning, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        _events.Dispose();
+        _api.Dispose();
+    }
+
+    private void ThrowUnlessConflict(KubeResponse response, int attempt, string what)
+    {
+        // 409: the node changed between our read and our write (an admin, the kubelet); read again and decide again.
+        if (response.StatusCode != 409 || attempt >= _options.WriteAttempts)
+        {
+            throw new ClusterException($"{what} {_options.NodeName}: {response.Message}", response.StatusCode);
+        }
+    }
+}
