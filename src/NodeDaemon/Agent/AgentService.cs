@@ -1,45 +1,98 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NodeDaemon.Core.Agent;
+using NodeDaemon.Core.Cluster;
+using NodeDaemon.Core.Host;
 using NodeDaemon.Core.Options;
+using NodeDaemon.Kubernetes;
+using NodeDaemon.RpmOstree;
+using NodeDaemon.State;
 using NodeDaemon.Systemd;
 
 namespace NodeDaemon.Agent;
 
-/// <summary>The agent's hosted loop. In this build it has no host or cluster adapters yet: it reports that and idles.</summary>
-/// <remarks>The rpm-ostreed and Kubernetes adapters and the loop that feeds their observations into
-/// <see cref="Decider"/> come next; until then the service still proves the process model: start, READY, STATUS,
-/// a watchdog fed by a live loop, and a clean stop.</remarks>
+/// <summary>The agent as a hosted service: builds the host and cluster adapters and runs the <see cref="AgentLoop"/>.</summary>
+/// <remarks>A failure to build the adapters (no rpm-ostreed and no bootc, an unreadable kubeconfig) stops the
+/// daemon with exit code 1: systemd's restart policy then tries again, and the reason is in the journal and on
+/// the STATUS line. Fleet coordination is refused at start until it exists, rather than ignored.</remarks>
 public sealed partial class AgentService(
     NodeDaemonOptions options,
     AgentHeartbeat heartbeat,
     WatchdogSettings watchdog,
     StatusReporter status,
     TimeProvider time,
+    ILoggerFactory loggers,
+    IHostApplicationLifetime lifetime,
     ILogger<AgentService> logger) : BackgroundService
 {
-    /// <summary>How often an idle loop shows it is alive.</summary>
-    public static readonly TimeSpan IdleTick = TimeSpan.FromSeconds(5);
-
-    private readonly AgentStateMachine _machine = new();
+    /// <summary>How often an idle loop looks again when the watchdog does not ask for more.</summary>
+    public static readonly TimeSpan IdleTick = TimeSpan.FromSeconds(30);
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         LogStarting(ThisAssemblyVersion.Informational, options.NodeName, options.AnnotationPrefix);
-        _machine.TransitionTo(AgentState.Idle);
-        status.Report(_machine.Current.ToString(), "no host or cluster adapter in this build; nothing to do");
-        heartbeat.Beat();
-        // Beat well inside the watchdog timeout, or a healthy idle loop would look stuck.
-        var tick = watchdog.Timeout is { } timeout && timeout / 4 < IdleTick ? timeout / 4 : IdleTick;
-        using var timer = new PeriodicTimer(tick, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        if (options.Fleet.Enabled)
         {
-            heartbeat.Beat();
+            Stop(2, "fleet.enabled is set, but fleet coordination is not in this build; set it to false");
+            return;
         }
+
+        IHostSystem host;
+        INodeClient node;
+        try
+        {
+            var busAddress = RpmOstreeNames.SystemBusAddress(Environment.GetEnvironmentVariable);
+            host = await HostSystemFactory.CreateAsync(options, busAddress, time, loggers, stoppingToken).ConfigureAwait(false);
+            node = KubeNodeClient.Create(options.Kubeconfig, KubeNodeClientOptions.From(options), time, loggers.CreateLogger<KubeNodeClient>());
+        }
+        catch (Exception e) when (e is HostException or ClusterException or IOException or InvalidOperationException
+                                      or k8s.Exceptions.KubeConfigException)
+        {
+            Stop(1, $"cannot start: {e.Message}");
+            return;
+        }
+
+        try
+        {
+            // Beat well inside the watchdog timeout, or a healthy idle loop would look stuck.
+            var tick = watchdog.Timeout is { } timeout && timeout / 4 < IdleTick ? timeout / 4 : IdleTick;
+            var loop = new AgentLoop(node, host, new AgentRecordStore(options.StateDirectory, time, loggers.CreateLogger<AgentRecordStore>()),
+                new FileBootIdSource(options.BootIdFile), options, time, heartbeat, status, loggers.CreateLogger<AgentLoop>())
+            {
+                IdleTick = tick,
+            };
+            await loop.RunAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+#pragma warning disable CA1031 // The daemon's last line: whatever broke the loop, exit non-zero so systemd restarts it.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Stop(1, $"the agent loop failed: {e.Message}");
+        }
+        finally
+        {
+            (node as IDisposable)?.Dispose();
+            (host as IDisposable)?.Dispose();
+        }
+    }
+
+    private void Stop(int exitCode, string why)
+    {
+        LogCannotRun(why);
+        status.Report(AgentState.Idle.ToString(), why);
+        Environment.ExitCode = exitCode;
+        lifetime.StopApplication();
     }
 
     [LoggerMessage((int)Core.Diagnostics.LogEventId.Starting, LogLevel.Information,
         "nodedaemon {Version} starting for node {NodeName} (annotation prefix {AnnotationPrefix})")]
     private partial void LogStarting(string version, string nodeName, string annotationPrefix);
+
+    [LoggerMessage((int)Core.Diagnostics.LogEventId.Stopping, LogLevel.Critical, "nodedaemon cannot run: {Problem}")]
+    private partial void LogCannotRun(string problem);
 }

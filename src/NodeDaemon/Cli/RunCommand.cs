@@ -24,7 +24,8 @@ internal static class RunCommand
 
             using var host = DaemonHost.Build(NodeIdentity.Resolve(options, Environment.GetEnvironmentVariable));
             await host.RunAsync(cancellation).ConfigureAwait(false);
-            return 0;
+            // The agent sets a non-zero code when it cannot run, so that systemd sees the failure.
+            return Environment.ExitCode;
         });
         return command;
     }

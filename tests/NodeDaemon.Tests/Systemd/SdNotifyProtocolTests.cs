@@ -1,5 +1,6 @@
 using System.Text;
 using NodeDaemon.Tests.Logging;
+using NodeDaemon.Tests.EndToEnd;
 using NodeDaemon.Tests.Support;
 
 namespace NodeDaemon.Tests.Systemd;
@@ -11,35 +12,36 @@ public sealed class SdNotifyProtocolTests : IDisposable
     private readonly DirectoryInfo _config = Directory.CreateTempSubdirectory("nodedaemon-config-");
 
     [Fact]
-    public void Run_reports_ready_status_and_feeds_the_watchdog_then_stops_cleanly_on_SIGTERM()
+    public async Task Run_reports_ready_status_and_feeds_the_watchdog_then_stops_cleanly_on_SIGTERM()
     {
-        using var daemon = DaemonProcess.Start(
-            ["run", "--config-dir", _config.FullName],
-            new Dictionary<string, string>
-            {
-                ["NOTIFY_SOCKET"] = _notify.SocketPath,
-                ["WATCHDOG_USEC"] = "1000000",
-                ["NODE_NAME"] = "worker-7",
-            });
+        using var notify = new NotifyCollector();
+        await using var node = await SimulatedNode.StartAsync();
+        node.StartDaemon(notify.SocketPath, new Dictionary<string, string> { ["WATCHDOG_USEC"] = "1000000" });
 
-        var received = new List<string>();
-        while (!received.Contains("READY=1") || received.Count(m => m == "WATCHDOG=1") < 3)
+        await node.WaitUntilAsync(() => notify.Messages.Contains("READY=1") && notify.Messages.Count(m => m == "WATCHDOG=1") >= 3,
+            TimeSpan.FromSeconds(30), "READY and three watchdog feeds");
+        node.Daemon.Terminate();
+
+        Assert.Equal(0, node.Daemon.WaitForExit(TimeSpan.FromSeconds(20)));
+        Assert.Contains("STOPPING=1", notify.Messages);
+        Assert.Contains(notify.Messages, m => m.StartsWith("STATUS=Idle: no desired image", StringComparison.Ordinal));
+        Assert.Contains("<6>nodedaemon ", node.Daemon.Stderr, StringComparison.Ordinal);
+        Assert.Contains(SimulatedNode.NodeName, node.Daemon.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("withholding the watchdog", node.Daemon.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_without_a_reachable_cluster_or_host_exits_1_saying_why()
+    {
+        File.WriteAllText(Path.Combine(_config.FullName, "10-host.json"), """{ "backend": "rpmOstree", "nodeName": "worker-1" }""");
+        using var daemon = DaemonProcess.Start(["run", "--config-dir", _config.FullName], new Dictionary<string, string>
         {
-            received.Add(Encoding.UTF8.GetString(_notify.Receive()));
-            Assert.True(received.Count < 50, "too many notifications without READY and three watchdog feeds: " + string.Join(" | ", received));
-        }
+            ["NOTIFY_SOCKET"] = _notify.SocketPath,
+            ["DBUS_SYSTEM_BUS_ADDRESS"] = "unix:path=/nonexistent/bus.sock",
+        });
 
-        daemon.Terminate();
-        while (!received.Contains("STOPPING=1"))
-        {
-            received.Add(Encoding.UTF8.GetString(_notify.Receive()));
-        }
-
-        Assert.Equal(0, daemon.WaitForExit(TimeSpan.FromSeconds(20)));
-        Assert.Contains(received, m => m.StartsWith("STATUS=Idle: ", StringComparison.Ordinal));
-        Assert.Contains("<6>nodedaemon ", daemon.Stderr, StringComparison.Ordinal);
-        Assert.Contains("worker-7", daemon.Stderr, StringComparison.Ordinal);
-        Assert.DoesNotContain("withholding the watchdog", daemon.Stderr, StringComparison.Ordinal);
+        Assert.Equal(1, daemon.WaitForExit(TimeSpan.FromSeconds(30)));
+        Assert.Contains("nodedaemon cannot run: ", daemon.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
