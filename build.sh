@@ -115,6 +115,9 @@ cmd_rpm() {
 }
 
 cmd_demo() {
+  need_dotnet
+  need_debs "${test_debs[@]}"
+  need_kubectl
   cmd_publish
   bash "$root/tests/demo/run-demo.sh" "$artifacts/bin/nodedaemon"
 }
