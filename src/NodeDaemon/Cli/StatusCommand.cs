@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using NodeDaemon.Core.Host;
+using NodeDaemon.Hosting;
 using NodeDaemon.RpmOstree;
 
 namespace NodeDaemon.Cli;
@@ -49,10 +50,12 @@ internal static class StatusCommand
                 (host as IDisposable)?.Dispose();
             }
 
+            var nodeState = await NodeStatus.ReadAsync(NodeIdentity.Resolve(options, Environment.GetEnvironmentVariable), cancellation)
+                .ConfigureAwait(false);
             if (result.GetValue(json))
             {
-                await output.WriteLineAsync(JsonSerializer.Serialize(StatusDocument.From(status), StatusJsonContext.Default.StatusDocument))
-                    .ConfigureAwait(false);
+                await output.WriteLineAsync(JsonSerializer.Serialize(StatusDocument.From(status) with { Node = nodeState },
+                    StatusJsonContext.Default.StatusDocument)).ConfigureAwait(false);
                 return 0;
             }
 
@@ -61,6 +64,10 @@ internal static class StatusCommand
             Write(output, "staged", status.Staged, now);
             Write(output, "rollback", status.Rollback, now);
             await output.WriteLineAsync($"transaction: {status.ActiveTransaction ?? "none"}").ConfigureAwait(false);
+            await output.WriteLineAsync(nodeState.Error is { } unreachable
+                ? $"node {nodeState.Name}: not reachable ({unreachable})"
+                : $"node {nodeState.Name}: desired {nodeState.DesiredImage ?? "none"}; {nodeState.State ?? "-"} {nodeState.Phase ?? ""}: {nodeState.Message ?? ""}")
+                .ConfigureAwait(false);
             foreach (var warning in status.Warnings)
             {
                 await output.WriteLineAsync($"warning: {warning}").ConfigureAwait(false);

@@ -11,6 +11,10 @@ internal sealed record StatusDocument(
     [property: JsonPropertyName("transaction")] string? Transaction,
     [property: JsonPropertyName("warnings")] IReadOnlyList<string> Warnings)
 {
+    /// <summary>The node as the API server has it; its <c>error</c> says why when it could not be read.</summary>
+    [JsonPropertyName("node")]
+    public NodeStatus? Node { get; init; }
+
     /// <summary>Builds the document from a host status.</summary>
     public static StatusDocument From(HostStatus status) => new(
         DeploymentDocument.From(status.Booted),

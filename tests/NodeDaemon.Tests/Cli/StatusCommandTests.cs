@@ -37,6 +37,23 @@ public sealed class StatusCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Shows_the_nodes_desired_image_and_state_when_the_API_answers()
+    {
+        await using var node = await EndToEnd.SimulatedNode.StartAsync();
+        node.Annotate("nodedaemon.io/desired-image", "quay.io/example/os@sha256:" + new string('9', 64));
+        node.Annotate("nodedaemon.io/state", "Working");
+
+        using var daemon = DaemonProcess.Start(["status", "--json", "--config-dir", node.ConfigDirectory],
+            new Dictionary<string, string> { ["DBUS_SYSTEM_BUS_ADDRESS"] = node.Bus.Address });
+        Assert.Equal(0, daemon.WaitForExit(TimeSpan.FromSeconds(30)));
+        var status = JsonNode.Parse(daemon.Stdout)!;
+
+        Assert.Equal("quay.io/example/os@sha256:" + new string('9', 64), (string?)status["node"]!["desiredImage"]);
+        Assert.Equal("Working", (string?)status["node"]!["state"]);
+        Assert.Null((string?)status["node"]!["error"]);
+    }
+
+    [Fact]
     public void Without_rpm_ostreed_or_bootc_it_says_so_and_exits_1()
     {
         using var daemon = DaemonProcess.Start(["status", "--config-dir", _config.FullName],

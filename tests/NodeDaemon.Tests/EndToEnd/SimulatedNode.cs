@@ -38,6 +38,9 @@ internal sealed class SimulatedNode : IAsyncDisposable
 
     public PrivateBus Bus { get; }
 
+    /// <summary>The daemon's drop-in directory (node name, kubeconfig, state and boot id paths).</summary>
+    public string ConfigDirectory => _dir.File("config.d");
+
     public RpmOstreedProcess Host { get; }
 
     public TestApiServer Api { get; }
