@@ -6,6 +6,8 @@ using NodeDaemon.Bench;
 var output = args.Length > 0 ? args[0] : "artifacts/bench.json";
 var results = new JsonObject { ["machine"] = Machine.Describe() };
 results["hostStatusRead"] = await HostStatusReadBench.RunAsync();
+results["watchReaction"] = await WatchLatencyBench.RunAsync();
+results["drain"] = await DrainBench.RunAsync();
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
 await File.WriteAllTextAsync(output, results.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
 Console.WriteLine(results.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
