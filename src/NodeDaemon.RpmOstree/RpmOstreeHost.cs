@@ -9,6 +9,9 @@ namespace NodeDaemon.RpmOstree;
 public sealed partial class RpmOstreeHost : IHostSystem, IDisposable
 {
     private const string AlreadyUnlocked = "Staged deployment already unlocked";
+
+    /// <summary>The longest one D-Bus method call to rpm-ostreed may take (transactions have their own timeout).</summary>
+    private static readonly TimeSpan s_callTimeout = TimeSpan.FromSeconds(60);
     private readonly RpmOstreeBus _bus;
     private readonly RpmOstreeHostOptions _options;
     private readonly AuthFileInstaller? _auth;
@@ -154,6 +157,19 @@ public sealed partial class RpmOstreeHost : IHostSystem, IDisposable
     {
         try
         {
+            return await ReadOnceAsync().WaitAsync(s_callTimeout, _time).ConfigureAwait(false);
+        }
+        catch (TimeoutException e)
+        {
+            // A method call has no timeout of its own on D-Bus: a wedged rpm-ostreed would hold the agent forever.
+            throw new HostException(HostErrorKind.Unavailable, $"rpm-ostreed did not answer within {s_callTimeout}", e);
+        }
+    }
+
+    private async Task<(HostStatus Status, string OsPath)> ReadOnceAsync()
+    {
+        try
+        {
             await _bus.RegisterClientAsync(_options.ClientId).ConfigureAwait(false);
             var osPath = await _bus.GetBootedOsPathAsync().ConfigureAwait(false);
             var warnings = new List<string>();
@@ -217,7 +233,11 @@ public sealed partial class RpmOstreeHost : IHostSystem, IDisposable
         {
             try
             {
-                return await call().ConfigureAwait(false);
+                return await call().WaitAsync(s_callTimeout, _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException e)
+            {
+                throw new HostException(HostErrorKind.Unavailable, $"rpm-ostreed did not answer within {s_callTimeout}", e);
             }
             catch (DBusErrorReplyException e) when (e.ErrorName == RpmOstreeNames.BusyError)
             {

@@ -18,7 +18,7 @@ public sealed class ConvergenceTests
         node.Annotate("nodedaemon.io/desired-image", s_image);
         node.StartDaemon(notify.SocketPath);
 
-        await node.WaitUntilAsync(() => node.Host.ExitCode is not null, TimeSpan.FromSeconds(60), "the reboot request");
+        await node.WaitUntilAsync(() => node.Host.ExitCode is not null, TimeSpan.FromSeconds(120), "the reboot request");
         Assert.Equal(SimulatorScript.RebootExitCode, node.Host.ExitCode);
         Assert.Equal("Rebooting", node.Annotation("nodedaemon.io/phase"));
         Assert.Equal("true", node.Node["spec"]?["unschedulable"]?.ToString().ToLowerInvariant());
@@ -26,7 +26,7 @@ public sealed class ConvergenceTests
 
         await node.RebootAsync(notify.SocketPath);
         await node.WaitUntilAsync(() => node.Annotation("nodedaemon.io/state") == "Done" && node.Annotation("nodedaemon.io/phase") == "Idle",
-            TimeSpan.FromSeconds(60), "Done after the reboot");
+            TimeSpan.FromSeconds(120), "Done after the reboot");
 
         var booted = JsonNode.Parse(await File.ReadAllTextAsync(node.Host.StatePath))!["deployments"]!.AsArray()
             .Single(d => (bool?)d!["booted"] == true)!;
