@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
 import time
 from typing import Any, Callable, Optional
 
@@ -358,6 +359,11 @@ class RpmOstreed:
     def _exit_soon(self) -> None:
         """A reboot ends rpm-ostreed: exit with 100 once the client had time to read Finished."""
         GLib.timeout_add(200, lambda: self._exit_with(REBOOT_EXIT_CODE) or False)
+        # A reboot does not wait for anyone: should the orderly exit hang (a peer that stopped reading, a
+        # main loop held up under load), the process goes anyway, as the machine would.
+        backstop = threading.Timer(3.0, lambda: os._exit(REBOOT_EXIT_CODE))
+        backstop.daemon = True
+        backstop.start()
 
     def _login1_reboot(self, _sender: str, _params: GLib.Variant, inv: Gio.DBusMethodInvocation) -> None:
         self._request_reboot("org.freedesktop.login1.Manager.Reboot")
