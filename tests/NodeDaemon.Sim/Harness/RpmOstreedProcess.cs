@@ -14,7 +14,7 @@ public sealed class RpmOstreedProcess : IDisposable
     private readonly RpmOstreedOptions _options;
     private readonly TempDirectory _dir;
     private Process? _process;
-    private Task<string>? _stderr;
+    private readonly System.Text.StringBuilder _stderrLines = new();
 
     private RpmOstreedProcess(PrivateBus bus, RpmOstreedOptions options)
     {
@@ -42,7 +42,16 @@ public sealed class RpmOstreedProcess : IDisposable
     public int? ExitCode => _process is { HasExited: true } p ? p.ExitCode : null;
 
     /// <summary>What the simulator wrote to stderr so far (for failure messages).</summary>
-    public string StandardError => _stderr is { IsCompleted: true } t ? t.Result : "(still running)";
+    public string StandardError
+    {
+        get
+        {
+            lock (_stderrLines)
+            {
+                return _stderrLines.ToString();
+            }
+        }
+    }
 
     /// <summary>Copies the state, writes the registry and faults, starts the simulator and waits until it owns its names.</summary>
     public static async Task<RpmOstreedProcess> StartAsync(PrivateBus bus, RpmOstreedOptions options)
@@ -110,7 +119,15 @@ public sealed class RpmOstreedProcess : IDisposable
     {
         var process = _process ?? throw new InvalidOperationException("not started");
         using var cts = new CancellationTokenSource(timeout);
-        await process.WaitForExitAsync(cts.Token).ConfigureAwait(false);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"the simulator did not exit within {timeout} (running: {!process.HasExited}); stderr so far: {StandardError}");
+        }
+
         return process.ExitCode;
     }
 
@@ -136,14 +153,24 @@ public sealed class RpmOstreedProcess : IDisposable
 
         _process = Process.Start(Tool.StartInfo(SimulatorScript.Python, args))
             ?? throw new InvalidOperationException("could not start the rpm-ostreed simulator");
-        _stderr = _process.StandardError.ReadToEndAsync();
+        var stderr = _process.StandardError;
+        _ = Task.Run(async () =>
+        {
+            while (await stderr.ReadLineAsync().ConfigureAwait(false) is { } line)
+            {
+                lock (_stderrLines)
+                {
+                    _stderrLines.AppendLine(line);
+                }
+            }
+        });
         // The script prints its ready line only after every name is owned.
         using var cts = new CancellationTokenSource(s_readyTimeout);
         var line = await _process.StandardOutput.ReadLineAsync(cts.Token).ConfigureAwait(false);
         if (line is null || !line.Contains("ready", StringComparison.Ordinal))
         {
             _process.WaitForExit(2000);
-            throw new InvalidOperationException($"rpm-ostreed simulator did not start: {line} {await _stderr.ConfigureAwait(false)}");
+            throw new InvalidOperationException($"rpm-ostreed simulator did not start: {line} {StandardError}");
         }
 
         _ = _process.StandardOutput.ReadToEndAsync();
