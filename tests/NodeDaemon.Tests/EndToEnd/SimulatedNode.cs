@@ -68,6 +68,22 @@ internal sealed class SimulatedNode : IAsyncDisposable
         return new SimulatedNode(bus, host, api);
     }
 
+    /// <summary>The simulated host recorded a reboot request (FinalizeDeployment or logind).</summary>
+    public bool RebootRequested
+    {
+        get
+        {
+            try
+            {
+                return JsonNode.Parse(File.ReadAllText(Host.StatePath))?["nodedaemon-sim"]?["reboot-requested"] is not null;
+            }
+            catch (Exception e) when (e is IOException or System.Text.Json.JsonException)
+            {
+                return false;
+            }
+        }
+    }
+
     public JsonObject Node => Api.Store.Get(ResourceTypes.Nodes, null, NodeName)!;
 
     public string? Annotation(string key) => (string?)Node["metadata"]?["annotations"]?[key];

@@ -16,7 +16,7 @@ public sealed class SdNotifyProtocolTests : IDisposable
     {
         using var notify = new NotifyCollector();
         await using var node = await SimulatedNode.StartAsync();
-        node.StartDaemon(notify.SocketPath, new Dictionary<string, string> { ["WATCHDOG_USEC"] = "1000000" });
+        node.StartDaemon(notify.SocketPath, new Dictionary<string, string> { ["WATCHDOG_USEC"] = "3000000" });
 
         await node.WaitUntilAsync(() => notify.Messages.Contains("READY=1") && notify.Messages.Count(m => m == "WATCHDOG=1") >= 3,
             TimeSpan.FromSeconds(30), "READY and three watchdog feeds");

@@ -358,7 +358,8 @@ class RpmOstreed:
 
     def _exit_soon(self) -> None:
         """A reboot ends rpm-ostreed: exit with 100 once the client had time to read Finished."""
-        GLib.timeout_add(200, lambda: self._exit_with(REBOOT_EXIT_CODE) or False)
+        # The state (with the reboot request) is already saved; like a machine going down, nothing else is tidied.
+        GLib.timeout_add(200, lambda: os._exit(REBOOT_EXIT_CODE))
         # A reboot does not wait for anyone: should the orderly exit hang (a peer that stopped reading, a
         # main loop held up under load), the process goes anyway, as the machine would.
         backstop = threading.Timer(3.0, lambda: os._exit(REBOOT_EXIT_CODE))
