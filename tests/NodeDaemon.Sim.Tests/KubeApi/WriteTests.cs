@@ -5,27 +5,12 @@ using NodeDaemon.Sim.KubeApi.Store;
 namespace NodeDaemon.Sim.Tests.KubeApi;
 
 /// <summary>The three PATCH types, PUT with resourceVersion, and the Status bodies of conflicts.</summary>
-public sealed class WriteTests : IAsyncLifetime
+public sealed class WriteTests : ClusterTest
 {
-    private TestApiServer _server = null!;
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await Cluster.StartAsync();
-        _client = Cluster.Client(_server);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _server.DisposeAsync();
-    }
-
     [Fact]
     public async Task Merge_patch_sets_and_null_removes_an_annotation_and_bumps_the_resource_version()
     {
-        var before = _server.Store.ResourceVersion;
+        var before = Server.Store.ResourceVersion;
         var node = await Patch("/api/v1/nodes/node-a", """{"metadata":{"annotations":{"nodedaemon.io/state":"Working","keep":"yes"}}}""", "application/merge-patch+json");
         Assert.Equal("Working", (string?)node["metadata"]!["annotations"]!["nodedaemon.io/state"]);
         Assert.Equal((before + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), (string?)node["metadata"]!["resourceVersion"]);
@@ -38,7 +23,7 @@ public sealed class WriteTests : IAsyncLifetime
     [Fact]
     public async Task A_patch_naming_a_stale_resource_version_is_409_Conflict()
     {
-        using var response = await Cluster.SendAsync(_client, HttpMethod.Patch, "/api/v1/nodes/node-a",
+        using var response = await Cluster.SendAsync(Client, HttpMethod.Patch, "/api/v1/nodes/node-a",
             """{"metadata":{"resourceVersion":"1","annotations":{"a":"b"}}}""", "application/merge-patch+json");
         Assert.Equal(409, (int)response.StatusCode);
         Assert.Equal(
@@ -74,7 +59,7 @@ public sealed class WriteTests : IAsyncLifetime
         node = await Patch("/api/v1/nodes/node-c", """[{"op":"remove","path":"/metadata/annotations/nodedaemon.io~1phase"}]""", "application/json-patch+json");
         Assert.Empty(node["metadata"]!["annotations"]!.AsObject());
 
-        using var failed = await Cluster.SendAsync(_client, HttpMethod.Patch, "/api/v1/nodes/node-c",
+        using var failed = await Cluster.SendAsync(Client, HttpMethod.Patch, "/api/v1/nodes/node-c",
             """[{"op":"test","path":"/spec/unschedulable","value":true}]""", "application/json-patch+json");
         Assert.Equal(422, (int)failed.StatusCode);
         var status = await Cluster.JsonAsync(failed);
@@ -85,10 +70,10 @@ public sealed class WriteTests : IAsyncLifetime
     [Fact]
     public async Task Put_with_the_current_resource_version_succeeds_and_with_a_stale_one_is_409()
     {
-        var node = await Cluster.GetAsync(_client, "/api/v1/nodes/node-a");
+        var node = await Cluster.GetAsync(Client, "/api/v1/nodes/node-a");
         var stale = node.DeepClone().AsObject();
         node["metadata"]!["labels"]!["pool"] = "blue";
-        using (var ok = await Cluster.SendAsync(_client, HttpMethod.Put, "/api/v1/nodes/node-a", node.ToJsonString()))
+        using (var ok = await Cluster.SendAsync(Client, HttpMethod.Put, "/api/v1/nodes/node-a", node.ToJsonString()))
         {
             Assert.Equal(200, (int)ok.StatusCode);
             var updated = await Cluster.JsonAsync(ok);
@@ -97,46 +82,46 @@ public sealed class WriteTests : IAsyncLifetime
         }
 
         stale["metadata"]!["labels"]!["pool"] = "green";
-        using var conflict = await Cluster.SendAsync(_client, HttpMethod.Put, "/api/v1/nodes/node-a", stale.ToJsonString());
+        using var conflict = await Cluster.SendAsync(Client, HttpMethod.Put, "/api/v1/nodes/node-a", stale.ToJsonString());
         Assert.Equal(409, (int)conflict.StatusCode);
         var status = await Cluster.JsonAsync(conflict);
         Assert.Equal("Conflict", (string?)status["reason"]);
-        Assert.Equal("blue", (string?)_server.Store.Get(ResourceTypes.Nodes, null, "node-a")!["metadata"]!["labels"]!["pool"]);
+        Assert.Equal("blue", (string?)Server.Store.Get(ResourceTypes.Nodes, null, "node-a")!["metadata"]!["labels"]!["pool"]);
     }
 
     [Fact]
     public async Task Objects_carry_uid_creation_timestamp_and_resource_version_and_unknown_ones_are_404()
     {
-        var pod = await Cluster.GetAsync(_client, "/api/v1/namespaces/shop/pods/cache-0");
+        var pod = await Cluster.GetAsync(Client, "/api/v1/namespaces/shop/pods/cache-0");
         Assert.False(string.IsNullOrEmpty((string?)pod["metadata"]!["uid"]));
         Assert.False(string.IsNullOrEmpty((string?)pod["metadata"]!["creationTimestamp"]));
         Assert.False(string.IsNullOrEmpty((string?)pod["metadata"]!["resourceVersion"]));
         Assert.Equal("Running", (string?)pod["status"]!["phase"]);
 
-        using var missing = await _client.GetAsync("/api/v1/namespaces/shop/pods/nope");
+        using var missing = await Client.GetAsync("/api/v1/namespaces/shop/pods/nope");
         Assert.Equal(404, (int)missing.StatusCode);
         Assert.Equal("""{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"pods \"nope\" not found","reason":"NotFound","details":{"name":"nope","kind":"pods"},"code":404}""", await missing.Content.ReadAsStringAsync());
-        await Cluster.GetAsync(_client, "/openapi/v2", 404);
-        await Cluster.GetAsync(_client, "/openapi/v3", 404);
+        await Cluster.GetAsync(Client, "/openapi/v2", 404);
+        await Cluster.GetAsync(Client, "/openapi/v3", 404);
     }
 
     [Fact]
     public async Task Lists_filter_by_field_and_label_selectors()
     {
-        var pods = await Cluster.GetAsync(_client, "/api/v1/pods?fieldSelector=spec.nodeName%3Dnode-a");
+        var pods = await Cluster.GetAsync(Client, "/api/v1/pods?fieldSelector=spec.nodeName%3Dnode-a");
         Assert.Equal("PodList", (string?)pods["kind"]);
         Assert.Equal(5, pods["items"]!.AsArray().Count);
-        var web = await Cluster.GetAsync(_client, "/api/v1/namespaces/shop/pods?labelSelector=app%3Dweb,pod-template-hash%20in%20(7d9f8c6b5)");
+        var web = await Cluster.GetAsync(Client, "/api/v1/namespaces/shop/pods?labelSelector=app%3Dweb,pod-template-hash%20in%20(7d9f8c6b5)");
         Assert.Equal(3, web["items"]!.AsArray().Count);
-        var nodes = await Cluster.GetAsync(_client, "/api/v1/nodes?labelSelector=kubernetes.io/hostname!%3Dnode-a");
+        var nodes = await Cluster.GetAsync(Client, "/api/v1/nodes?labelSelector=kubernetes.io/hostname!%3Dnode-a");
         Assert.Equal(2, nodes["items"]!.AsArray().Count);
-        var bad = await Cluster.GetAsync(_client, "/api/v1/nodes?fieldSelector=spec.foo%3Dx", 400);
+        var bad = await Cluster.GetAsync(Client, "/api/v1/nodes?fieldSelector=spec.foo%3Dx", 400);
         Assert.Equal("field label not supported: spec.foo", (string?)bad["message"]);
     }
 
     private async Task<JsonObject> Patch(string path, string body, string contentType)
     {
-        using var response = await Cluster.SendAsync(_client, HttpMethod.Patch, path, body, contentType);
+        using var response = await Cluster.SendAsync(Client, HttpMethod.Patch, path, body, contentType);
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(200 == (int)response.StatusCode, text);
         return JsonNode.Parse(text)!.AsObject();
