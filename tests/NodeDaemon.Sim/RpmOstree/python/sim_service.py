@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import threading
 import time
 from typing import Any, Callable, Optional
 
@@ -358,13 +357,7 @@ class RpmOstreed:
 
     def _exit_soon(self) -> None:
         """A reboot ends rpm-ostreed: exit with 100 once the client had time to read Finished."""
-        # The state (with the reboot request) is already saved; like a machine going down, nothing else is tidied.
-        GLib.timeout_add(200, lambda: os._exit(REBOOT_EXIT_CODE))
-        # A reboot does not wait for anyone: should the orderly exit hang (a peer that stopped reading, a
-        # main loop held up under load), the process goes anyway, as the machine would.
-        backstop = threading.Timer(3.0, lambda: os._exit(REBOOT_EXIT_CODE))
-        backstop.daemon = True
-        backstop.start()
+        GLib.timeout_add(200, lambda: self._exit_with(REBOOT_EXIT_CODE) or False)
 
     def _login1_reboot(self, _sender: str, _params: GLib.Variant, inv: Gio.DBusMethodInvocation) -> None:
         self._request_reboot("org.freedesktop.login1.Manager.Reboot")

@@ -91,7 +91,14 @@ class Transaction:
         self._clear_timer()
         self._emit_all("Finished", GLib.Variant("(bs)", self.finished))
         for connection in list(self._connections):
-            connection.flush_sync(None)
+            # A client may close its peer connection as soon as it read Finished; that must not keep the
+            # transaction from ending (an exception here used to skip _on_finished, and so the reboot exit).
+            if connection.is_closed():
+                continue
+            try:
+                connection.flush_sync(None)
+            except GLib.Error:
+                pass
         self._on_finished(self)
 
     def close(self) -> None:
