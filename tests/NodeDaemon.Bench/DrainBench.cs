@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using NodeDaemon.Core.Cluster;
 using NodeDaemon.Core.Options;
 using NodeDaemon.Kubernetes;
+using NodeDaemon.Sim.Harness;
 using NodeDaemon.Sim.KubeApi;
 
 namespace NodeDaemon.Bench;
@@ -45,7 +46,7 @@ internal static class DrainBench
             PodPollInterval = TimeSpan.FromSeconds(1),
         }, TimeProvider.System, NullLogger.Instance);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(360));
-        await using var sampler = new BudgetSampler(server.Store, DrainSeed.PodsPerApp);
+        await using var sampler = new BudgetSampler(server.Store);
         var start = Stopwatch.GetTimestamp();
         await client.CordonAsync(cts.Token);
         var result = await client.DrainAsync(new DrainRequest(new DrainOptions
@@ -61,7 +62,7 @@ internal static class DrainBench
     private static async Task<(double Seconds, int Violations, int ExitCode)> RunKubectlAsync(string kubectl)
     {
         await using var server = await TestApiServer.StartAsync(DrainSeed.Build(), _serverOptions);
-        await using var sampler = new BudgetSampler(server.Store, DrainSeed.PodsPerApp);
+        await using var sampler = new BudgetSampler(server.Store);
         var start = Stopwatch.GetTimestamp();
         var (exitCode, _) = await RunAsync(kubectl, "drain", "node-a", "--ignore-daemonsets", "--delete-emptydir-data", "--timeout=300s",
             "--kubeconfig", server.KubeconfigPath);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json.Nodes;
 using NodeDaemon.Sim.RpmOstree;
 
 namespace NodeDaemon.Sim.Harness;
@@ -15,6 +16,7 @@ public sealed class RpmOstreedProcess : IDisposable
     private readonly TempDirectory _dir;
     private Process? _process;
     private readonly System.Text.StringBuilder _stderrLines = new();
+    private readonly List<HostEvent> _events = [];
 
     private RpmOstreedProcess(PrivateBus bus, RpmOstreedOptions options)
     {
@@ -40,6 +42,18 @@ public sealed class RpmOstreedProcess : IDisposable
 
     /// <summary>The exit code once the process has ended, else null.</summary>
     public int? ExitCode => _process is { HasExited: true } p ? p.ExitCode : null;
+
+    /// <summary>The lifecycle events of every run of the simulator so far, in arrival order.</summary>
+    public IReadOnlyList<HostEvent> Events
+    {
+        get
+        {
+            lock (_events)
+            {
+                return [.. _events];
+            }
+        }
+    }
 
     /// <summary>What the simulator wrote to stderr so far (for failure messages).</summary>
     public string StandardError
@@ -173,6 +187,34 @@ public sealed class RpmOstreedProcess : IDisposable
             throw new InvalidOperationException($"rpm-ostreed simulator did not start: {line} {StandardError}");
         }
 
-        _ = _process.StandardOutput.ReadToEndAsync();
+        _ = ReadEventsAsync(_process.StandardOutput);
+    }
+
+    // stdout carries only JSON events after the ready line; anything else is kept out of the list, not fatal.
+    private static JsonObject? Parse(string line)
+    {
+        try
+        {
+            return JsonNode.Parse(line) as JsonObject;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    private async Task ReadEventsAsync(StreamReader stdout)
+    {
+        while (await stdout.ReadLineAsync().ConfigureAwait(false) is { } line)
+        {
+            var at = Stopwatch.GetTimestamp();
+            if (Parse(line) is { } fields && (string?)fields["event"] is { } name)
+            {
+                lock (_events)
+                {
+                    _events.Add(new HostEvent(at, name, fields));
+                }
+            }
+        }
     }
 }

@@ -23,7 +23,7 @@ public sealed class StatusCommandTests : IDisposable
         var booted = deployments.Single(d => (bool?)d!["booted"] == true)!;
         var staged = deployments.SingleOrDefault(d => (bool?)d!["staged"] == true);
 
-        using var daemon = DaemonProcess.Start(["status", "--json", "--config-dir", _config.FullName],
+        using var daemon = TestDaemon.Start(["status", "--json", "--config-dir", _config.FullName],
             new Dictionary<string, string> { ["DBUS_SYSTEM_BUS_ADDRESS"] = bus.Address });
         Assert.Equal(0, daemon.WaitForExit(TimeSpan.FromSeconds(30)));
         var status = JsonNode.Parse(daemon.Stdout)!;
@@ -43,7 +43,7 @@ public sealed class StatusCommandTests : IDisposable
         node.Annotate("nodedaemon.io/desired-image", "quay.io/example/os@sha256:" + new string('9', 64));
         node.Annotate("nodedaemon.io/state", "Working");
 
-        using var daemon = DaemonProcess.Start(["status", "--json", "--config-dir", node.ConfigDirectory],
+        using var daemon = TestDaemon.Start(["status", "--json", "--config-dir", node.ConfigDirectory],
             new Dictionary<string, string> { ["DBUS_SYSTEM_BUS_ADDRESS"] = node.Bus.Address });
         Assert.Equal(0, daemon.WaitForExit(TimeSpan.FromSeconds(30)));
         var status = JsonNode.Parse(daemon.Stdout)!;
@@ -56,7 +56,7 @@ public sealed class StatusCommandTests : IDisposable
     [Fact]
     public void Without_rpm_ostreed_or_bootc_it_says_so_and_exits_1()
     {
-        using var daemon = DaemonProcess.Start(["status", "--config-dir", _config.FullName],
+        using var daemon = TestDaemon.Start(["status", "--config-dir", _config.FullName],
             new Dictionary<string, string> { ["DBUS_SYSTEM_BUS_ADDRESS"] = "unix:path=/nonexistent/bus.sock", ["PATH"] = "/nonexistent" });
 
         Assert.Equal(1, daemon.WaitForExit(TimeSpan.FromSeconds(30)));
@@ -67,7 +67,7 @@ public sealed class StatusCommandTests : IDisposable
     public void With_the_rpm_ostree_backend_set_an_absent_daemon_is_not_reachable()
     {
         File.WriteAllText(Path.Combine(_config.FullName, "10-backend.json"), """{"backend": "rpmOstree"}""");
-        using var daemon = DaemonProcess.Start(["status", "--config-dir", _config.FullName],
+        using var daemon = TestDaemon.Start(["status", "--config-dir", _config.FullName],
             new Dictionary<string, string> { ["DBUS_SYSTEM_BUS_ADDRESS"] = "unix:path=/nonexistent/bus.sock" });
 
         Assert.Equal(1, daemon.WaitForExit(TimeSpan.FromSeconds(30)));

@@ -110,7 +110,7 @@ internal sealed class SimulatedNode : IAsyncDisposable
             variables[name] = value;
         }
 
-        _daemon = DaemonProcess.Start(["run", "--config-dir", _dir.File("config.d")], variables);
+        _daemon = TestDaemon.Start(["run", "--config-dir", _dir.File("config.d")], variables);
     }
 
     /// <summary>The host asked for a reboot: stop the daemon, boot the host state, new boot id, start both again.</summary>

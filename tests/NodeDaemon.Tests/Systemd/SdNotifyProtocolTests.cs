@@ -34,7 +34,7 @@ public sealed class SdNotifyProtocolTests : IDisposable
     public void Run_without_a_reachable_cluster_or_host_exits_1_saying_why()
     {
         File.WriteAllText(Path.Combine(_config.FullName, "10-host.json"), """{ "backend": "rpmOstree", "nodeName": "worker-1" }""");
-        using var daemon = DaemonProcess.Start(["run", "--config-dir", _config.FullName], new Dictionary<string, string>
+        using var daemon = TestDaemon.Start(["run", "--config-dir", _config.FullName], new Dictionary<string, string>
         {
             ["NOTIFY_SOCKET"] = _notify.SocketPath,
             ["DBUS_SYSTEM_BUS_ADDRESS"] = "unix:path=/nonexistent/bus.sock",
@@ -48,7 +48,7 @@ public sealed class SdNotifyProtocolTests : IDisposable
     public void Run_with_a_bad_configuration_exits_2_before_READY()
     {
         File.WriteAllText(Path.Combine(_config.FullName, "10-bad.json"), """{ "drain": { "concurrency": 0 }, "stagingg": {} }""");
-        using var daemon = DaemonProcess.Start(["run", "--config-dir", _config.FullName], new Dictionary<string, string>
+        using var daemon = TestDaemon.Start(["run", "--config-dir", _config.FullName], new Dictionary<string, string>
         {
             ["NOTIFY_SOCKET"] = _notify.SocketPath,
         });

@@ -9,6 +9,7 @@ from typing import Any, Callable, Optional
 
 from gi.repository import Gio, GLib
 
+import sim_events
 import sim_faults
 import sim_operations as ops
 import sim_progress
@@ -354,6 +355,7 @@ class RpmOstreed:
 
     def _request_reboot(self, by: str) -> None:
         sim_state.sim(self.doc)["reboot-requested"] = {"by": by, "at": int(time.time())}
+        sim_events.emit("reboot-requested", by=by)
 
     def _exit_soon(self) -> None:
         """A reboot ends rpm-ostreed: exit with 100 once the client had time to read Finished."""

@@ -12,6 +12,8 @@ from typing import Callable, Optional
 
 from gi.repository import Gio, GLib
 
+import sim_events
+
 IFACE = "org.projectatomic.rpmostree1.Transaction"
 CANCELLED = "Operation was cancelled"
 
@@ -69,6 +71,7 @@ class Transaction:
                 self._emit_all("Finished", GLib.Variant("(bs)", self.finished))
             return False
         self.started = True
+        sim_events.emit("transaction-started", method=self.method, title=self.title)
         self._schedule_next()
         return True
 
@@ -89,6 +92,7 @@ class Transaction:
             return
         self.finished = (success, message)
         self._clear_timer()
+        sim_events.emit("transaction-finished", method=self.method, success=success, message=message)
         self._emit_all("Finished", GLib.Variant("(bs)", self.finished))
         for connection in list(self._connections):
             # A client may close its peer connection as soon as it read Finished; that must not keep the

@@ -3,23 +3,34 @@ using System.Text.Json.Nodes;
 using NodeDaemon.Sim.KubeApi.Controllers;
 using NodeDaemon.Sim.KubeApi.Store;
 
-namespace NodeDaemon.Bench;
+namespace NodeDaemon.Sim.Harness;
 
 /// <summary>Polls the store every 50 ms and counts samples where a budget had fewer Ready, non-deleting pods than its minimum.</summary>
-internal sealed class BudgetSampler : IAsyncDisposable
+/// <remarks>A budget's expected pod count (what percentages and <c>maxUnavailable</c> refer to) is the number of pods
+/// it selects when the sampler starts, so start it on the settled world, before any disruption.</remarks>
+public sealed class BudgetSampler : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
+    private readonly Dictionary<string, int> _expected = [];
     private readonly Task _loop;
     private int _violations;
     private int _samples;
 
-    public BudgetSampler(ObjectStore store, int expectedPerBudget)
+    /// <summary>Starts sampling every budget of <paramref name="store"/>.</summary>
+    public BudgetSampler(ObjectStore store)
     {
+        ArgumentNullException.ThrowIfNull(store);
+        var pods = store.List(ResourceTypes.Pods);
+        foreach (var budget in store.List(ResourceTypes.PodDisruptionBudgets))
+        {
+            _expected[Key(budget)] = Selected(pods, budget).Count();
+        }
+
         _loop = Task.Run(async () =>
         {
             while (!_stop.IsCancellationRequested)
             {
-                Sample(store, expectedPerBudget);
+                Sample(store);
                 try
                 {
                     await Task.Delay(50, _stop.Token);
@@ -38,6 +49,7 @@ internal sealed class BudgetSampler : IAsyncDisposable
     /// <summary>Polls taken.</summary>
     public int Samples => Volatile.Read(ref _samples);
 
+    /// <summary>Stops sampling.</summary>
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
@@ -45,17 +57,23 @@ internal sealed class BudgetSampler : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private void Sample(ObjectStore store, int expected)
+    private static string Key(JsonObject budget) => $"{ObjectMeta.Namespace(budget)}/{ObjectMeta.Name(budget)}";
+
+    private static IEnumerable<JsonObject> Selected(IEnumerable<JsonObject> pods, JsonObject budget)
+    {
+        var ns = ObjectMeta.Namespace(budget);
+        var selector = LabelSelector.FromObject(budget["spec"]?["selector"] as JsonObject);
+        return pods.Where(p => ObjectMeta.Namespace(p) == ns && selector.Matches(ObjectMeta.Labels(p)));
+    }
+
+    private void Sample(ObjectStore store)
     {
         // Counted here from the pods themselves, not from the simulator's own budget status, so a bug there cannot hide one.
         var pods = store.List(ResourceTypes.Pods);
         foreach (var budget in store.List(ResourceTypes.PodDisruptionBudgets))
         {
-            var ns = ObjectMeta.Namespace(budget);
-            var selector = LabelSelector.FromObject(budget["spec"]?["selector"] as JsonObject);
-            var healthy = pods.Count(p => ObjectMeta.Namespace(p) == ns && selector.Matches(ObjectMeta.Labels(p))
-                && !PodStatus.IsTerminating(p) && PodStatus.IsReady(p));
-            if (healthy < Minimum(budget, expected))
+            var healthy = Selected(pods, budget).Count(p => !PodStatus.IsTerminating(p) && PodStatus.IsReady(p));
+            if (healthy < Minimum(budget, _expected.GetValueOrDefault(Key(budget))))
             {
                 Interlocked.Increment(ref _violations);
             }

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace NodeDaemon.Tests.Support;
+namespace NodeDaemon.Sim.Harness;
 
 /// <summary>The real <c>nodedaemon</c> executable started as a child process, stopped and reaped on dispose.</summary>
-internal sealed class DaemonProcess : IDisposable
+public sealed class DaemonProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _stdout = new();
@@ -19,25 +19,35 @@ internal sealed class DaemonProcess : IDisposable
         _process.BeginErrorReadLine();
     }
 
+    /// <summary>The process id.</summary>
     public int Id => _process.Id;
 
+    /// <summary>Whether it has exited.</summary>
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>The exit code once it has exited, else null.</summary>
+    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+
+    /// <summary>What it wrote to stdout so far.</summary>
     public string Stdout => Read(_stdout);
 
+    /// <summary>What it wrote to stderr so far.</summary>
     public string Stderr => Read(_stderr);
 
-    /// <summary>Starts <c>nodedaemon</c> from the test's output folder with an argument list (no shell).</summary>
-    public static DaemonProcess Start(IReadOnlyList<string> args, IReadOnlyDictionary<string, string> environment)
+    /// <summary>Starts <paramref name="command"/> with an argument list (no shell) and a clean environment: none of
+    /// the caller's systemd or <c>NODEDAEMON_*</c> variables leak in, only <paramref name="environment"/>.</summary>
+    public static DaemonProcess Start(DaemonCommandLine command, IReadOnlyList<string> args, IReadOnlyDictionary<string, string> environment)
     {
-        // The dotnet CLI names itself to the processes it runs; fall back to PATH.
-        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
-        var start = new ProcessStartInfo(host)
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(environment);
+        var start = new ProcessStartInfo(command.FileName)
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "nodedaemon.dll"));
-        foreach (var arg in args)
+        foreach (var arg in command.Prefix.Concat(args))
         {
             start.ArgumentList.Add(arg);
         }
@@ -63,6 +73,12 @@ internal sealed class DaemonProcess : IDisposable
     /// <summary>Sends SIGTERM, as systemd's stop does.</summary>
     public void Terminate()
     {
+        // A dead process's pid may already belong to someone else: never signal it.
+        if (_process.HasExited)
+        {
+            return;
+        }
+
         using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) } })!;
         kill.WaitForExit(5000);
     }
@@ -79,6 +95,17 @@ internal sealed class DaemonProcess : IDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Sends SIGKILL (a crash: no shutdown code runs) and reaps it.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            _process.WaitForExit(5000);
+        }
+    }
+
+    /// <summary>Kills it if it still runs and releases the handle.</summary>
     public void Dispose()
     {
         if (!_process.HasExited)
