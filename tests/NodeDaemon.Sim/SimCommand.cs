@@ -13,5 +13,6 @@ internal static class SimCommand
         RpmOstreedCommand.Create(),
         BootCommand.Create(),
         ApiServerCommand.Create(),
+        Scenarios.ScenarioCommand.Create(),
     };
 }

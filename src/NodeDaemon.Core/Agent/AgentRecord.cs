@@ -65,6 +65,12 @@ public sealed record AgentRecord
     public AgentRecord WithRebootRequested(string bootId, DateTimeOffset now) =>
         this with { Reboot = new RebootRequest((Reboot?.Attempts ?? 0) + 1, bootId, now), Drained = false };
 
+    /// <summary>Notes after the host accepted the reboot request.</summary>
+    public AgentRecord WithRebootAccepted() => Reboot is null ? this : this with { Reboot = Reboot with { Accepted = true, Refusal = null } };
+
+    /// <summary>Notes after the host refused to finalize, with its answer.</summary>
+    public AgentRecord WithRebootRefused(string refusal) => Reboot is null ? this : this with { Reboot = Reboot with { Accepted = false, Refusal = refusal } };
+
     /// <summary>Notes after giving up.</summary>
     public AgentRecord WithFailure(RecordedFailure failure) => this with { Failure = failure };
 }

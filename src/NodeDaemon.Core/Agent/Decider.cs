@@ -100,19 +100,26 @@ public static class Decider
 
         var sameBoot = reboot.FromBootId == inputs.Host.BootId;
         var deadline = reboot.RequestedAt + inputs.Options.Reboot.RequestTimeout;
-        if (sameBoot && inputs.Now < deadline)
+        if (sameBoot && reboot.Accepted && inputs.Now < deadline)
         {
             return new(AgentState.Rebooting, new AgentAction.Wait(deadline), $"rebooting into {target.Image}");
         }
 
+        // Not accepted in this boot (a crash between our note and the host's answer, or a refusal), or late: finalizing
+        // again is safe within the budget. The lock makes a second call either unlock and reboot now, or answer
+        // "already unlocked", and only that answer leads to a plain reboot; so it never reboots twice.
         if (reboot.Attempts < inputs.Options.Reboot.MaxAttempts)
         {
             return null;
         }
 
-        var what = sameBoot
-            ? $"the reboot requested at {reboot.RequestedAt:u} did not happen"
-            : $"the host booted {Describe(inputs.Host.Booted)} instead (the staged deployment was lost or finalization failed)";
+        var what = (sameBoot, reboot) switch
+        {
+            (true, { Refusal: { } refusal }) => $"the host refused to finalize: {refusal}",
+            (true, { Accepted: false }) => "the host never answered the reboot request",
+            (true, _) => $"the reboot requested at {reboot.RequestedAt:u} did not happen",
+            _ => $"the host booted {Describe(inputs.Host.Booted)} instead (the staged deployment was lost or finalization failed)",
+        };
         var reason = $"gave up on {target.Image} after {reboot.Attempts} reboot(s): {what}";
         return new(AgentState.Degraded, new AgentAction.RecordFailure(new(reason, AgentState.Rebooting)), reason, reason);
     }

@@ -4,4 +4,7 @@ namespace NodeDaemon.Core.Agent;
 /// <param name="Attempts">Reboots requested for the target, this one included.</param>
 /// <param name="FromBootId">The boot that was asked to end; a different boot id means the reboot happened.</param>
 /// <param name="RequestedAt">When finalization was requested.</param>
-public sealed record RebootRequest(int Attempts, string FromBootId, DateTimeOffset RequestedAt);
+/// <param name="Accepted">The host answered the request: the reboot is under way. False while the answer is
+/// outstanding, so a crash between our note and the host's answer is told apart from a reboot that is late.</param>
+/// <param name="Refusal">The host's error when it refused to finalize.</param>
+public sealed record RebootRequest(int Attempts, string FromBootId, DateTimeOffset RequestedAt, bool Accepted = false, string? Refusal = null);

@@ -134,11 +134,13 @@ public sealed partial class AgentLoop(
                 try
                 {
                     await host.FinalizeAsync(finalize.Digest, cancellationToken).ConfigureAwait(false);
+                    Save(_record!.About(key!).WithRebootAccepted());
                 }
                 catch (HostException e)
                 {
-                    // Counted as an attempt: the decider waits for the reboot, then tries again within the budget.
+                    // Counted as an attempt: the decider tries again within the budget, then gives up with this answer.
                     LogFinalizeFailed(finalize.Digest.ToString(), e.Message);
+                    Save(_record!.About(key!).WithRebootRefused(e.Message));
                 }
 
                 break;

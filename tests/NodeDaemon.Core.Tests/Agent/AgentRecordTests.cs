@@ -48,6 +48,17 @@ public sealed class AgentRecordTests
     }
 
     [Fact]
+    public void The_host_answer_to_a_reboot_request_is_noted_and_a_new_request_starts_unanswered()
+    {
+        var requested = Record(D2).WithRebootRequested("boot-1", Now);
+
+        Assert.Equal(new RebootRequest(1, "boot-1", Now, Accepted: true), requested.WithRebootAccepted().Reboot);
+        Assert.Equal(new RebootRequest(1, "boot-1", Now, Refusal: "no"), requested.WithRebootRefused("no").Reboot);
+        Assert.Equal(new RebootRequest(2, "boot-1", Now), requested.WithRebootRefused("no").WithRebootRequested("boot-1", Now).Reboot);
+        Assert.Null(Record(D2).WithRebootAccepted().Reboot);
+    }
+
+    [Fact]
     public void About_another_target_starts_clean()
     {
         var record = Record(D2).WithFailure(new("x", AgentState.Draining));

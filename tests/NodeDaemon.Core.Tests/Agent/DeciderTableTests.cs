@@ -20,8 +20,8 @@ public sealed class DeciderTableTests
 
     private static AgentRecord Staged(string d) => Record(d).WithStaged(Dg(d));
 
-    private static AgentRecord Rebooted(string d, int attempts, string fromBoot = "boot-0", DateTimeOffset? at = null) =>
-        Staged(d) with { Reboot = new RebootRequest(attempts, fromBoot, at ?? Now.AddMinutes(-30)) };
+    private static AgentRecord Rebooted(string d, int attempts, string fromBoot = "boot-0", DateTimeOffset? at = null, bool accepted = true, string? refusal = null) =>
+        Staged(d) with { Reboot = new RebootRequest(attempts, fromBoot, at ?? Now.AddMinutes(-30), accepted, refusal) };
 
     private static readonly Row[] s_rows =
     [
@@ -76,6 +76,12 @@ public sealed class DeciderTableTests
 
         // Around the reboot.
         new("finalized, same boot (crash before the reboot): wait, never finalize twice", Inputs(desired: Pull(D2), staged: Deployment(D2), cordonedByUs: true, record: Rebooted(D2, 1, BootId, Now.AddMinutes(-1))), AgentState.Rebooting, new AgentAction.Wait(Now.AddMinutes(-1) + NodeDaemonOptionsDefaults.RebootRequestTimeout)),
+        new("finalize unanswered, same boot (crash between note and answer): drain check, then finalize again", Inputs(desired: Pull(D2), staged: Deployment(D2), cordonedByUs: true, record: Rebooted(D2, 1, BootId, Now.AddMinutes(-1), accepted: false)), AgentState.Draining, new AgentAction.Drain()),
+        new("finalize refused once: try again", Inputs(desired: Pull(D2), staged: Deployment(D2), cordonedByUs: true, record: Rebooted(D2, 1, BootId, Now, accepted: false, refusal: "Expected staged base checksum X")), AgentState.Draining, new AgentAction.Drain()),
+        new("finalize refused twice: give up with the host's answer", Inputs(desired: Pull(D2), staged: Deployment(D2), cordonedByUs: true, record: Rebooted(D2, 2, BootId, Now, accepted: false, refusal: "Expected staged base checksum X")), AgentState.Degraded,
+            new AgentAction.RecordFailure(new($"gave up on {Pull(D2)} after 2 reboot(s): the host refused to finalize: Expected staged base checksum X", AgentState.Rebooting))),
+        new("finalize unanswered twice: give up", Inputs(desired: Pull(D2), staged: Deployment(D2), cordonedByUs: true, record: Rebooted(D2, 2, BootId, Now, accepted: false)), AgentState.Degraded,
+            new AgentAction.RecordFailure(new($"gave up on {Pull(D2)} after 2 reboot(s): the host never answered the reboot request", AgentState.Rebooting))),
         new("finalized, reboot never came: drain check again, then a second attempt", Inputs(desired: Pull(D2), staged: Deployment(D2), cordonedByUs: true, record: Rebooted(D2, 1, BootId, Now.AddMinutes(-11))), AgentState.Draining, new AgentAction.Drain()),
         new("finalized twice, reboot never came: give up", Inputs(desired: Pull(D2), staged: Deployment(D2), cordonedByUs: true, record: Rebooted(D2, 2, BootId, Now.AddMinutes(-11))), AgentState.Degraded,
             new AgentAction.RecordFailure(new($"gave up on {Pull(D2)} after 2 reboot(s): the reboot requested at {Now.AddMinutes(-11):u} did not happen", AgentState.Rebooting))),

@@ -142,6 +142,7 @@ internal sealed class ModelWorld
                 Record = Record.About(Key).WithRebootRequested(BootId, Now);
                 if (!crashMidway)
                 {
+                    Record = Record.WithRebootAccepted();
                     Reboot();
                 }
 

@@ -103,6 +103,8 @@ public sealed class RpmOstreedProcess : IDisposable
     {
         Kill();
         _process?.Dispose();
+        // Whatever transaction was running ended with the process, without a Finished.
+        Record("""{"event": "stopped"}""");
         await LaunchAsync().ConfigureAwait(false);
     }
 
@@ -180,7 +182,13 @@ public sealed class RpmOstreedProcess : IDisposable
         });
         // The script prints its ready line only after every name is owned.
         using var cts = new CancellationTokenSource(s_readyTimeout);
+        // A fault (busy) may start a transaction, and say so, before the ready line.
         var line = await _process.StandardOutput.ReadLineAsync(cts.Token).ConfigureAwait(false);
+        while (line is not null && Record(line))
+        {
+            line = await _process.StandardOutput.ReadLineAsync(cts.Token).ConfigureAwait(false);
+        }
+
         if (line is null || !line.Contains("ready", StringComparison.Ordinal))
         {
             _process.WaitForExit(2000);
@@ -207,14 +215,24 @@ public sealed class RpmOstreedProcess : IDisposable
     {
         while (await stdout.ReadLineAsync().ConfigureAwait(false) is { } line)
         {
-            var at = Stopwatch.GetTimestamp();
-            if (Parse(line) is { } fields && (string?)fields["event"] is { } name)
-            {
-                lock (_events)
-                {
-                    _events.Add(new HostEvent(at, name, fields));
-                }
-            }
+            Record(line);
         }
+    }
+
+    /// <summary>Keeps a lifecycle line, timed now; false when the line is not one.</summary>
+    private bool Record(string line)
+    {
+        var at = Stopwatch.GetTimestamp();
+        if (Parse(line) is not { } fields || (string?)fields["event"] is not { } name)
+        {
+            return false;
+        }
+
+        lock (_events)
+        {
+            _events.Add(new HostEvent(at, name, fields));
+        }
+
+        return true;
     }
 }

@@ -29,6 +29,7 @@ public sealed class AgentRecordStoreTests : IDisposable
             .WithStaged(digest)
             .WithDrained()
             .WithRebootRequested("boot-1", _time.GetUtcNow())
+            .WithRebootRefused("Expected staged base checksum x")
             .WithFailure(new RecordedFailure("drain timed out: default/web-2", AgentState.Draining, KeepCordon: true))
             with { StageFailures = 2, LastStageError = "x" };
 

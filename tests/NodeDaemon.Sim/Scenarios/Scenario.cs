@@ -1,0 +1,112 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace NodeDaemon.Sim.Scenarios;
+
+/// <summary>One scenario file: the world a node starts in, what happens to it, and what must come out (docs/simulator.md).</summary>
+public sealed record Scenario
+{
+    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web)
+    {
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    };
+
+    /// <summary>A short name for the result (default: the file name).</summary>
+    public string? Name { get; init; }
+
+    /// <summary>What the scenario shows, for people.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>The own node.</summary>
+    public ScenarioNode Node { get; init; } = new();
+
+    /// <summary>Other schedulable nodes, where evicted pods' replacements go (without one they stay Pending).</summary>
+    public IReadOnlyList<string> OtherNodes { get; init; } = ["worker-2"];
+
+    /// <summary>Pods on the own node.</summary>
+    public IReadOnlyList<ScenarioPod> Pods { get; init; } = [];
+
+    /// <summary>PodDisruptionBudgets.</summary>
+    public IReadOnlyList<ScenarioPdb> Pdbs { get; init; } = [];
+
+    /// <summary>The host: an <c>rpm-ostree status --json</c> document, or the name of a file in shared/fixtures/rpm-ostree-status.</summary>
+    public JsonNode? Host { get; init; }
+
+    /// <summary>The fake registry: pullspec → digest and version.</summary>
+    public IReadOnlyDictionary<string, JsonObject> Registry { get; init; } = new Dictionary<string, JsonObject>();
+
+    /// <summary>Faults of the host and the API server, each from the start or from a trigger on.</summary>
+    public IReadOnlyList<ScenarioFault> Faults { get; init; } = [];
+
+    /// <summary>Daemon configuration, merged over the runner's (node name, kubeconfig, paths).</summary>
+    public JsonObject? Options { get; init; }
+
+    /// <summary>Annotated as the desired image once the daemon runs (null: only what <see cref="Node"/> has).</summary>
+    public string? DesiredImage { get; init; }
+
+    /// <summary>Kill -9 points: the daemon is killed when each trigger fires and started again.</summary>
+    public IReadOnlyList<ScenarioCrash> Crashes { get; init; } = [];
+
+    /// <summary>Changes an admin makes to the node when each trigger fires.</summary>
+    public IReadOnlyList<ScenarioAction> Actions { get; init; } = [];
+
+    /// <summary>What must hold at the end.</summary>
+    public ScenarioExpect Expect { get; init; } = new();
+
+    /// <summary>Bound of the whole run.</summary>
+    public int TimeoutSeconds { get; init; } = 60;
+
+    /// <summary>How long the end state must hold (and nothing else happen) before the run stops.</summary>
+    public int SettleMilliseconds { get; init; } = 1000;
+
+    /// <summary>The API server's time scale: 0.01 makes a 30 s grace period 300 ms.</summary>
+    public double ApiTimeScale { get; init; } = 0.01;
+
+    /// <summary>Nominal seconds an evicted pod's replacement takes to be Ready (scaled by <see cref="ApiTimeScale"/>).</summary>
+    public double ReplacementReadySeconds { get; init; } = 5;
+
+    /// <summary>Pull speed of the simulated host (1: ~1.5 s per pull).</summary>
+    public double HostSpeed { get; init; } = 7.5;
+
+    /// <summary>Reads and checks a scenario file; a bad one throws <see cref="ScenarioException"/> naming the problem.</summary>
+    public static Scenario Load(string path)
+    {
+        try
+        {
+            var scenario = JsonSerializer.Deserialize<Scenario>(File.ReadAllText(path), s_json)
+                ?? throw new ScenarioException($"{path}: the file holds null");
+            scenario = scenario with { Name = scenario.Name ?? Path.GetFileNameWithoutExtension(path) };
+            scenario.Check();
+            return scenario;
+        }
+        catch (JsonException e)
+        {
+            throw new ScenarioException($"{path}: {e.Message}");
+        }
+        catch (IOException e)
+        {
+            throw new ScenarioException($"{path}: {e.Message}");
+        }
+    }
+
+    private void Check()
+    {
+        if (TimeoutSeconds <= 0 || SettleMilliseconds < 0 || ApiTimeScale <= 0 || HostSpeed <= 0)
+        {
+            throw new ScenarioException($"{Name}: timeoutSeconds, apiTimeScale and hostSpeed must be positive, settleMilliseconds not negative");
+        }
+
+        foreach (var fault in Faults)
+        {
+            ScenarioFaults.Check(fault);
+        }
+
+        if (Expect.State is not ("Done" or "Degraded"))
+        {
+            throw new ScenarioException($"{Name}: expect.state must be Done or Degraded, got {Expect.State}");
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using System.Text.Json.Nodes;
+
+namespace NodeDaemon.Sim.Scenarios;
+
+/// <summary>Checks a run against its scenario's <see cref="ScenarioExpect"/> and the rules that hold for every run.</summary>
+public static class ScenarioExpectations
+{
+    /// <summary>Every broken expectation, in words.</summary>
+    internal static List<string> Check(Scenario scenario, JsonObject result, IReadOnlyList<Eviction> evictions,
+        IReadOnlyList<HostTransaction> transactions, IReadOnlyList<TimelineEntry> timeline, int unfired, bool endReached)
+    {
+        var expect = scenario.Expect;
+        var failures = new List<string>();
+        var annotations = result["node"]!["annotations"]!.AsObject();
+        var prefix = (string?)scenario.Options?["annotationPrefix"] ?? "nodedaemon.io/";
+
+        if (!endReached)
+        {
+            failures.Add($"the node never reached {expect.State} (state {(string?)annotations[prefix + "state"] ?? "none"}, " +
+                $"phase {(string?)annotations[prefix + "phase"] ?? "none"}, message \"{(string?)annotations[prefix + "message"]}\")");
+        }
+
+        if (expect.ReasonContains is { } reason && ((string?)annotations[prefix + "reason"])?.Contains(reason, StringComparison.Ordinal) != true)
+        {
+            failures.Add($"reason \"{(string?)annotations[prefix + "reason"]}\" does not contain \"{reason}\"");
+        }
+
+        Equal(failures, "reboots", expect.Reboots, (int)result["reboots"]!);
+        if (expect.Evictions is { } evicted)
+        {
+            Equal(failures, "evictions", evicted, evictions.Count);
+        }
+
+        foreach (var twice in evictions.GroupBy(e => e.Pod).Where(g => g.Count() > 1))
+        {
+            failures.Add($"{twice.Key} was evicted {twice.Count()} times");
+        }
+
+        Equal(failures, "budget violations", 0, (int)result["budgetViolations"]!);
+        if (annotations.ContainsKey(prefix + "cordoned-by"))
+        {
+            failures.Add("our cordon mark is still on the node");
+        }
+
+        if ((bool)result["measurements"]!["pullingWhileCordoned"]!)
+        {
+            failures.Add("an image was pulled while the node was cordoned by us");
+        }
+
+        Equal(failures, "spec.unschedulable", expect.Unschedulable, (bool)result["node"]!["unschedulable"]!);
+        foreach (var (method, count) in expect.Transactions)
+        {
+            Equal(failures, $"{method} transactions", count, transactions.Count(t => t.Method == method));
+        }
+
+        var phases = timeline.Select(t => t.Phase).ToHashSet();
+        failures.AddRange(expect.PhasesSeen.Where(p => !phases.Contains(p)).Select(p => $"phase {p} never showed"));
+        failures.AddRange(expect.PhasesNotSeen.Where(phases.Contains).Select(p => $"phase {p} showed"));
+        var reasons = result["events"]!.AsArray().Select(e => (string?)e!["reason"]).ToHashSet();
+        failures.AddRange(expect.Events.Where(r => !reasons.Contains(r)).Select(r => $"no {r} event"));
+        if (unfired > 0)
+        {
+            failures.Add($"{unfired} trigger(s) never fired: the scenario did not exercise what it meant to");
+        }
+
+        return failures;
+    }
+
+    private static void Equal<T>(List<string> failures, string what, T expected, T actual)
+    {
+        if (!EqualityComparer<T>.Default.Equals(expected, actual))
+        {
+            failures.Add($"{what}: expected {expected}, got {actual}");
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using NodeDaemon.Sim.KubeApi.Faults;
+
+namespace NodeDaemon.Sim.Scenarios;
+
+/// <summary>Turns a scenario's active faults into the two worlds' fault settings: the simulated host's faults file and
+/// the API server's <see cref="FaultSettings"/>.</summary>
+/// <remarks>A host fault's kind is the faults-file key (<c>pull-fail</c>, <c>pull-hang</c>, <c>busy</c>, <c>die</c>,
+/// <c>finalization-lost</c>, <c>digest-moved</c>, <c>finalize-compares</c>) and its other fields are that key's value
+/// (<c>value</c> for a plain one); kind <c>api</c> carries <see cref="FaultSettings"/> fields, and several of them add
+/// up (their error rules are concatenated).</remarks>
+public static class ScenarioFaults
+{
+    private static readonly JsonSerializerOptions s_api = new(JsonSerializerDefaults.Web)
+    {
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+    };
+
+    /// <summary>Host fault kinds that are a flag (<c>true</c>) when they have no fields.</summary>
+    private static readonly HashSet<string> s_hostKinds =
+        ["pull-fail", "pull-hang", "busy", "die", "finalization-lost", "digest-moved", "finalize-compares"];
+
+    /// <summary>Throws <see cref="ScenarioException"/> when a fault cannot be applied.</summary>
+    public static void Check(ScenarioFault fault)
+    {
+        ArgumentNullException.ThrowIfNull(fault);
+        if (fault.Kind == "api")
+        {
+            _ = Api([fault]);
+        }
+        else if (!s_hostKinds.Contains(fault.Kind))
+        {
+            throw new ScenarioException($"unknown fault kind \"{fault.Kind}\"; known: api, {string.Join(", ", s_hostKinds)}");
+        }
+    }
+
+    /// <summary>Whether the fault belongs to the API server.</summary>
+    public static bool IsApi(ScenarioFault fault) => fault?.Kind == "api";
+
+    /// <summary>The host's faults file for the active host faults.</summary>
+    public static string HostFile(IEnumerable<ScenarioFault> active)
+    {
+        var file = new JsonObject();
+        foreach (var fault in active.Where(f => !IsApi(f)))
+        {
+            var fields = fault.Fields?.DeepClone() as JsonObject;
+            file[fault.Kind] = fields switch
+            {
+                null or { Count: 0 } => true,
+                _ when fields.TryGetPropertyValue("value", out var value) && fields.Count == 1 => value?.DeepClone(),
+                _ => fields,
+            };
+        }
+
+        return file.ToJsonString();
+    }
+
+    /// <summary>The API server's settings for the active API faults.</summary>
+    public static FaultSettings Api(IEnumerable<ScenarioFault> active)
+    {
+        var merged = new JsonObject();
+        var errors = new JsonArray();
+        foreach (var fault in active.Where(IsApi))
+        {
+            foreach (var (key, value) in fault.Fields ?? [])
+            {
+                if (key == "errors" && value is JsonArray list)
+                {
+                    foreach (var rule in list)
+                    {
+                        errors.Add(rule?.DeepClone());
+                    }
+                }
+                else
+                {
+                    merged[key] = value?.DeepClone();
+                }
+            }
+        }
+
+        merged["errors"] = errors;
+        try
+        {
+            return merged.Deserialize<FaultSettings>(s_api) ?? new FaultSettings();
+        }
+        catch (JsonException e)
+        {
+            throw new ScenarioException($"api fault: {e.Message}");
+        }
+    }
+}

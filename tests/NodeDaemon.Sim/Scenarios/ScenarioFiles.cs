@@ -1,0 +1,56 @@
+using System.Text.Json.Nodes;
+
+namespace NodeDaemon.Sim.Scenarios;
+
+/// <summary>Where a scenario's host state comes from, and what a host state says about its deployments.</summary>
+public static class ScenarioFiles
+{
+    private static readonly string s_fixtures = Path.Combine("shared", "fixtures", "rpm-ostree-status");
+
+    /// <summary>The host state: the inline document, or a file named relative to the scenario or in shared/fixtures.</summary>
+    public static JsonObject HostState(JsonNode? host, string scenarioDirectory)
+    {
+        switch (host)
+        {
+            case JsonObject inline:
+                return (JsonObject)inline.DeepClone();
+            case JsonValue value when value.TryGetValue<string>(out var name):
+                var path = Candidates(name, scenarioDirectory).FirstOrDefault(File.Exists)
+                    ?? throw new ScenarioException($"host \"{name}\": no such file next to the scenario or in {s_fixtures} of an enclosing folder");
+                return JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new ScenarioException($"{path}: not a JSON object");
+            default:
+                throw new ScenarioException("host: give an rpm-ostree status --json document or a fixture file name");
+        }
+    }
+
+    /// <summary>The booted deployment's image and digest.</summary>
+    public static DeploymentImage? Booted(JsonObject state) => Find(state, d => (bool?)d["booted"] == true);
+
+    /// <summary>The staged deployment's image and digest.</summary>
+    public static DeploymentImage? Staged(JsonObject state) => Find(state, d => (bool?)d["staged"] == true);
+
+    private static DeploymentImage? Find(JsonObject state, Func<JsonObject, bool> which)
+    {
+        var deployment = (state["deployments"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault(which);
+        return deployment is null ? null
+            : new DeploymentImage((string?)deployment["container-image-reference"], (string?)deployment["container-image-reference-digest"]);
+    }
+
+    private static IEnumerable<string> Candidates(string name, string scenarioDirectory)
+    {
+        yield return Path.Combine(scenarioDirectory, name);
+        // The shared folder sits beside the repository (a worktree or CI clone) or inside an ancestor.
+        foreach (var start in new[] { scenarioDirectory, AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
+        {
+            for (var dir = new DirectoryInfo(Path.GetFullPath(start)); dir is not null; dir = dir.Parent)
+            {
+                yield return Path.Combine(dir.FullName, s_fixtures, name);
+            }
+        }
+    }
+}
+
+/// <summary>A deployment's container image reference and the digest it resolved to.</summary>
+/// <param name="Image">The <c>container-image-reference</c>.</param>
+/// <param name="Digest">The <c>container-image-reference-digest</c>.</param>
+public sealed record DeploymentImage(string? Image, string? Digest);

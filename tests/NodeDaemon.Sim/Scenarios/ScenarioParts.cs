@@ -1,0 +1,141 @@
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace NodeDaemon.Sim.Scenarios;
+
+/// <summary>The own node as the scenario starts it.</summary>
+public sealed record ScenarioNode
+{
+    /// <summary>The node's name (the daemon's <c>nodeName</c>).</summary>
+    public string Name { get; init; } = "worker-1";
+
+    /// <summary>Labels.</summary>
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string> { ["node-role.kubernetes.io/worker"] = "" };
+
+    /// <summary>Annotations (e.g. an initial desired image, or <c>paused</c>).</summary>
+    public IReadOnlyDictionary<string, string> Annotations { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Cordoned before the daemon starts (an admin's cordon).</summary>
+    public bool Unschedulable { get; init; }
+}
+
+/// <summary>A pod on the own node.</summary>
+public sealed record ScenarioPod
+{
+    /// <summary>Namespace.</summary>
+    public string Namespace { get; init; } = "default";
+
+    /// <summary>Name.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Labels (budgets select on them).</summary>
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+
+    /// <summary><c>ReplicaSet</c>, <c>StatefulSet</c>, <c>DaemonSet</c>, <c>Mirror</c> or <c>None</c>.</summary>
+    public string Owner { get; init; } = "ReplicaSet";
+
+    /// <summary>The owner's name; default: the pod name without its last <c>-suffix</c>.</summary>
+    public string? OwnerName { get; init; }
+
+    /// <summary>Has an emptyDir volume.</summary>
+    public bool EmptyDir { get; init; }
+
+    /// <summary>Grace period, nominal seconds (scaled by the API time scale).</summary>
+    public int TerminationGracePeriodSeconds { get; init; } = 30;
+
+    /// <summary>Pod phase.</summary>
+    public string Phase { get; init; } = "Running";
+
+    /// <summary>Ready condition.</summary>
+    public bool Ready { get; init; } = true;
+}
+
+/// <summary>A PodDisruptionBudget.</summary>
+public sealed record ScenarioPdb
+{
+    /// <summary>Namespace.</summary>
+    public string Namespace { get; init; } = "default";
+
+    /// <summary>Name.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>matchLabels of the selector.</summary>
+    public required IReadOnlyDictionary<string, string> Selector { get; init; }
+
+    /// <summary>A count or a percentage, as in the real object.</summary>
+    public JsonNode? MinAvailable { get; init; }
+
+    /// <summary>A count or a percentage, as in the real object.</summary>
+    public JsonNode? MaxUnavailable { get; init; }
+}
+
+/// <summary>One fault: a <see cref="Kind"/> (docs/simulator.md lists them) with its fields, from the start or from a trigger.</summary>
+public sealed record ScenarioFault
+{
+    /// <summary>What goes wrong.</summary>
+    public required string Kind { get; init; }
+
+    /// <summary>When it starts (null: from the start).</summary>
+    public ScenarioTrigger? When { get; init; }
+
+    /// <summary>When it stops (null: never), checked once it is on.</summary>
+    public ScenarioTrigger? Until { get; init; }
+
+    /// <summary>The kind's own fields.</summary>
+    [JsonExtensionData]
+    public JsonObject? Fields { get; init; }
+}
+
+/// <summary>A kill -9 of the daemon when <see cref="When"/> fires; it is started again after <see cref="RestartAfterMilliseconds"/>.</summary>
+public sealed record ScenarioCrash
+{
+    /// <summary>When to kill.</summary>
+    public required ScenarioTrigger When { get; init; }
+
+    /// <summary>How long the daemon stays down.</summary>
+    public int RestartAfterMilliseconds { get; init; } = 100;
+}
+
+/// <summary>An admin's change to the node when <see cref="When"/> fires.</summary>
+public sealed record ScenarioAction
+{
+    /// <summary>When to act.</summary>
+    public required ScenarioTrigger When { get; init; }
+
+    /// <summary>Annotations to set (a null value removes one).</summary>
+    public IReadOnlyDictionary<string, string?> Annotate { get; init; } = new Dictionary<string, string?>();
+
+    /// <summary>Set <c>spec.unschedulable</c> (an admin's cordon or uncordon); null leaves it.</summary>
+    public bool? Unschedulable { get; init; }
+}
+
+/// <summary>What must hold at the end. Always checked besides: no budget violated, no pod evicted twice, no cordon of ours left.</summary>
+public sealed record ScenarioExpect
+{
+    /// <summary><c>Done</c> (converged on the desired image) or <c>Degraded</c>; the run ends when it is reached and holds.</summary>
+    public string State { get; init; } = "Done";
+
+    /// <summary>Text the <c>reason</c> annotation must contain.</summary>
+    public string? ReasonContains { get; init; }
+
+    /// <summary>Exact number of reboots.</summary>
+    public int Reboots { get; init; } = 1;
+
+    /// <summary>Exact number of pods evicted (null: not checked).</summary>
+    public int? Evictions { get; init; }
+
+    /// <summary><c>spec.unschedulable</c> at the end (an admin's cordon stays).</summary>
+    public bool Unschedulable { get; init; }
+
+    /// <summary>Exact number of started transactions by D-Bus method (e.g. <c>{"Rebase": 1}</c>).</summary>
+    public IReadOnlyDictionary<string, int> Transactions { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>Phases that must show up in the timeline.</summary>
+    public IReadOnlyList<string> PhasesSeen { get; init; } = [];
+
+    /// <summary>Phases that must never show up.</summary>
+    public IReadOnlyList<string> PhasesNotSeen { get; init; } = [];
+
+    /// <summary>Event reasons that must have been recorded on the node.</summary>
+    public IReadOnlyList<string> Events { get; init; } = [];
+}

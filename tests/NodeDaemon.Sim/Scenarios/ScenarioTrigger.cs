@@ -1,0 +1,43 @@
+namespace NodeDaemon.Sim.Scenarios;
+
+/// <summary>A moment in a run: every condition given must hold (an empty trigger fires at once); it fires once.</summary>
+public sealed record ScenarioTrigger
+{
+    /// <summary>The node's <c>phase</c> annotation is this.</summary>
+    public string? Phase { get; init; }
+
+    /// <summary>The node's <c>state</c> annotation is this.</summary>
+    public string? State { get; init; }
+
+    /// <summary>The host is in this boot (0 is the first; each reboot adds one).</summary>
+    public int? Boot { get; init; }
+
+    /// <summary>The host has emitted this lifecycle event in the current boot: <c>transaction-started</c>,
+    /// <c>transaction-finished</c> or <c>reboot-requested</c>, optionally <c>:Method</c> (<c>transaction-started:Rebase</c>).</summary>
+    public string? HostEvent { get; init; }
+
+    /// <summary>At least this many pods have been evicted.</summary>
+    public int? Evictions { get; init; }
+
+    /// <summary>Fire this long after the conditions first held.</summary>
+    public int AfterMilliseconds { get; init; }
+
+    /// <summary>Whether the conditions hold in <paramref name="now"/>.</summary>
+    public bool Holds(RunSnapshot now)
+    {
+        ArgumentNullException.ThrowIfNull(now);
+        return (Phase is null || Phase == now.Phase)
+            && (State is null || State == now.State)
+            && (Boot is null || Boot == now.Boot)
+            && (Evictions is null || now.Evictions >= Evictions)
+            && (HostEvent is null || now.HostEventsThisBoot.Contains(HostEvent));
+    }
+}
+
+/// <summary>What the runner sees at one tick, for triggers.</summary>
+/// <param name="Phase">The node's phase annotation.</param>
+/// <param name="State">The node's state annotation.</param>
+/// <param name="Boot">The host's boot index.</param>
+/// <param name="Evictions">Pods evicted so far.</param>
+/// <param name="HostEventsThisBoot">Host lifecycle events of this boot, as <c>event</c> and <c>event:Method</c>.</param>
+public sealed record RunSnapshot(string? Phase, string? State, int Boot, int Evictions, IReadOnlySet<string> HostEventsThisBoot);
