@@ -40,8 +40,10 @@ need_debs() {
 
 # dbus-daemon: the private bus; python3-gi: GLib's GDBus, which serves the rpm-ostreed simulator (the library
 # rpm-ostreed itself uses); libglib2.0-bin: gdbus; systemd: busctl, journalctl, systemd-analyze; rpm, rpmlint: the
-# packaging tests build the RPM around a stand-in binary and lint it.
-test_debs=(dbus-daemon python3-gi gir1.2-glib-2.0 libglib2.0-bin systemd systemd-journal-remote rpm rpmlint)
+# packaging tests build the RPM around a stand-in binary and lint it; python3-prometheus-client: the Prometheus project's
+# text-format parser, which reads back what /metrics serves; curl: scrapes the endpoint over TCP and a unix socket.
+test_debs=(dbus-daemon python3-gi gir1.2-glib-2.0 libglib2.0-bin systemd systemd-journal-remote rpm rpmlint
+  python3-prometheus-client curl)
 
 # need_kubectl makes sure some kubectl exists: the machine's versioned ones, else Debian's kubernetes-client.
 need_kubectl() {
@@ -127,7 +129,7 @@ cmd_demo() {
 usage() {
   cat <<USAGE
 usage: ./build.sh VERB
-  test      build and run every test (installs dbus-daemon, systemd-journal-remote)
+  test      build and run every test (installs dbus-daemon, systemd-journal-remote, python3-prometheus-client, ...)
   demo      publish the binary and run the demo
   publish   Native AOT binary at artifacts/bin/nodedaemon (installs clang, zlib1g-dev)
   rpm       publish, then the RPM at artifacts/rpm/ and rpmlint on it (installs rpm, rpmlint)

@@ -29,13 +29,18 @@ public sealed partial class KubeNodeClient : INodeClient, IDisposable
     }
 
     /// <summary>A client for the kubeconfig at <paramref name="kubeconfigPath"/> (empty: default locations, then in-cluster).</summary>
-    public static KubeNodeClient Create(string kubeconfigPath, KubeNodeClientOptions options, TimeProvider time, ILogger logger)
+    public static KubeNodeClient Create(string kubeconfigPath, KubeNodeClientOptions options, TimeProvider time, ILogger logger) =>
+        Create(kubeconfigPath, options, time, logger, NoApiRequestObserver.Instance);
+
+    /// <summary>Like <see cref="Create(string, KubeNodeClientOptions, TimeProvider, ILogger)"/>, telling <paramref name="requests"/> of every request.</summary>
+    public static KubeNodeClient Create(string kubeconfigPath, KubeNodeClientOptions options, TimeProvider time, ILogger logger, IApiRequestObserver requests)
     {
         ArgumentNullException.ThrowIfNull(kubeconfigPath);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(logger);
-        return new KubeNodeClient(KubeApi.FromKubeconfig(kubeconfigPath, options.RequestTimeout), options, time, logger);
+        ArgumentNullException.ThrowIfNull(requests);
+        return new KubeNodeClient(KubeApi.FromKubeconfig(kubeconfigPath, options.RequestTimeout, requests), options, time, logger);
     }
 
     /// <inheritdoc/>

@@ -107,4 +107,19 @@ public enum LogEventId
 
     /// <summary>Writing the node's annotations or an event failed; the next turn tries again.</summary>
     ReportFailed = 303,
+
+    /// <summary>The metrics and health endpoint is listening.</summary>
+    MetricsListening = 500,
+
+    /// <summary>The metrics endpoint could not listen (address in use, no directory); it tries again later.</summary>
+    MetricsListenFailed = 501,
+
+    /// <summary>A unix socket left by an earlier run was removed before listening on its path.</summary>
+    MetricsStaleSocketRemoved = 502,
+
+    /// <summary>One request to the metrics endpoint failed (a reset, a slow or malformed client).</summary>
+    MetricsRequestFailed = 503,
+
+    /// <summary>The metrics endpoint stopped listening (and removed its unix socket).</summary>
+    MetricsStopped = 504,
 }

@@ -47,4 +47,7 @@ public sealed partial record NodeDaemonOptions
 
     /// <summary>Taking turns with the other nodes of a pool.</summary>
     public FleetOptions Fleet { get; init; } = new();
+
+    /// <summary>The metrics and health endpoint.</summary>
+    public MetricsOptions Metrics { get; init; } = new();
 }

@@ -14,28 +14,67 @@ namespace NodeDaemon.Kubernetes.Api;
 /// </remarks>
 internal sealed class KubeApi : IDisposable
 {
+    /// <summary>The verb a watch is counted under: a GET, but one that streams for minutes.</summary>
+    public const string WatchVerb = "WATCH";
+
     private readonly k8s.Kubernetes _client;
     private readonly HttpClient _http;
 
     private readonly TimeSpan _requestTimeout;
+    private readonly IApiRequestObserver _observer;
 
-    public KubeApi(KubernetesClientConfiguration configuration, TimeSpan requestTimeout)
+    public KubeApi(KubernetesClientConfiguration configuration, TimeSpan requestTimeout, IApiRequestObserver? observer = null)
     {
         _client = new k8s.Kubernetes(configuration);
         _requestTimeout = requestTimeout;
+        _observer = observer ?? NoApiRequestObserver.Instance;
         _http = _client.HttpClient;
         // Watches stream for minutes: every other request gets its own bound in SendAsync instead.
         _http.Timeout = Timeout.InfiniteTimeSpan;
     }
 
     /// <summary>A client for the kubeconfig at <paramref name="path"/>; empty: the default locations, then in-cluster.</summary>
-    public static KubeApi FromKubeconfig(string path, TimeSpan requestTimeout) =>
+    public static KubeApi FromKubeconfig(string path, TimeSpan requestTimeout, IApiRequestObserver? observer = null) =>
         new(path.Length > 0 ? KubernetesClientConfiguration.BuildConfigFromConfigFile(path)
             : KubernetesClientConfiguration.IsInCluster() ? KubernetesClientConfiguration.InClusterConfig()
-            : KubernetesClientConfiguration.BuildDefaultConfig(), requestTimeout);
+            : KubernetesClientConfiguration.BuildDefaultConfig(), requestTimeout, observer);
 
     /// <summary>Sends one request and reads the whole JSON answer, whatever its status.</summary>
+    /// <remarks>Every request of the client passes here or through <see cref="OpenStreamAsync"/> (the sender's
+    /// retries, the drainer's evictions, the watcher's lists), so this is the one place they are counted.</remarks>
     public async Task<KubeResponse> SendAsync(HttpMethod method, string path, JsonNode? body, string contentType, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await SendOnceAsync(method, path, body, contentType, cancellationToken).ConfigureAwait(false);
+            _observer.Completed(method.Method, response.StatusCode);
+            return response;
+        }
+        catch (HttpRequestException)
+        {
+            _observer.Completed(method.Method, null);
+            throw;
+        }
+    }
+
+    /// <summary>Opens a streamed GET (a watch); the caller owns and disposes the response.</summary>
+    public async Task<HttpResponseMessage> OpenStreamAsync(string path, CancellationToken cancellationToken)
+    {
+        using var request = await CreateRequestAsync(HttpMethod.Get, path, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            _observer.Completed(WatchVerb, (int)response.StatusCode);
+            return response;
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            _observer.Completed(WatchVerb, null);
+            throw;
+        }
+    }
+
+    private async Task<KubeResponse> SendOnceAsync(HttpMethod method, string path, JsonNode? body, string contentType, CancellationToken cancellationToken)
     {
         using var request = await CreateRequestAsync(method, path, cancellationToken).ConfigureAwait(false);
         if (body is not null)
@@ -57,13 +96,6 @@ internal sealed class KubeApi : IDisposable
             // A hung connection is a transport failure like a refused one: the caller's retry handles both.
             throw new HttpRequestException($"no answer within {_requestTimeout}", e);
         }
-    }
-
-    /// <summary>Opens a streamed GET (a watch); the caller owns and disposes the response.</summary>
-    public async Task<HttpResponseMessage> OpenStreamAsync(string path, CancellationToken cancellationToken)
-    {
-        using var request = await CreateRequestAsync(HttpMethod.Get, path, cancellationToken).ConfigureAwait(false);
-        return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>

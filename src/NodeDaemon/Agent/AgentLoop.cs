@@ -4,6 +4,7 @@ using NodeDaemon.Core.Agent;
 using NodeDaemon.Core.Cluster;
 using NodeDaemon.Core.Host;
 using NodeDaemon.Core.Options;
+using NodeDaemon.Metrics;
 using NodeDaemon.State;
 using NodeDaemon.Systemd;
 
@@ -41,6 +42,9 @@ public sealed partial class AgentLoop(
 
     /// <summary>How often an idle loop looks again (and beats) without a change from the watch.</summary>
     public TimeSpan IdleTick { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Where transitions, durations and failures are reported; nothing by default.</summary>
+    public IAgentMetrics Metrics { get; init; } = NoAgentMetrics.Instance;
 
     /// <summary>The state the agent is in.</summary>
     public AgentState State => _machine.Current;
@@ -80,9 +84,16 @@ public sealed partial class AgentLoop(
         var inputs = new AgentInputs(snapshot.ToView(_keys), new HostView(hostStatus.Booted, hostStatus.Staged, bootId.Read()),
             _record, options, time.GetUtcNow());
         var decision = Decider.Decide(inputs);
+        var previous = _machine.Current;
         if (_machine.TransitionTo(decision.State))
         {
             LogTransition(decision.State, decision.Action.GetType().Name, decision.Message);
+            Metrics.Transitioned(previous, decision.State, decision.Condition);
+        }
+
+        if (hostStatus.Booted is { ImageDigest: { } bootedDigest } booted)
+        {
+            Metrics.Booted(booted.Image?.Name ?? booted.ContainerImageReference ?? "", bootedDigest.ToString());
         }
 
         await ReportAsync(decision, hostStatus, decision.Message, cancellationToken).ConfigureAwait(false);
@@ -97,16 +108,19 @@ public sealed partial class AgentLoop(
         {
             case AgentAction.Stage stage:
                 await EventAsync(NodeEventKind.Staging, decision.Message, warning: false, cancellationToken).ConfigureAwait(false);
+                var stageStarted = time.GetTimestamp();
                 try
                 {
                     var progress = new InlineProgress<StageProgress>(p => OnProgress(decision, hostStatus, p.Describe()));
                     var staged = await host.StageAsync(stage.Refspec, stage.ExpectedDigest, progress, cancellationToken).ConfigureAwait(false);
+                    Metrics.StageCompleted(time.GetElapsedTime(stageStarted));
                     Save(_record!.About(key!).WithStaged(staged.ImageDigest!.Value));
                     await EventAsync(NodeEventKind.Staged, $"staged {stage.Refspec} ({staged.ImageDigest})", false, cancellationToken).ConfigureAwait(false);
                 }
                 catch (HostException e)
                 {
                     LogStageFailed(stage.Refspec.ToString(), e.Message);
+                    Metrics.Failed(FailureKind.Stage);
                     Save(_record!.About(key!).WithStageFailure(e.Message, time.GetUtcNow(), options.Staging));
                 }
 
@@ -140,15 +154,29 @@ public sealed partial class AgentLoop(
                 {
                     // Counted as an attempt: the decider tries again within the budget, then gives up with this answer.
                     LogFinalizeFailed(finalize.Digest.ToString(), e.Message);
+                    Metrics.Failed(FailureKind.Finalize);
                     Save(_record!.About(key!).WithRebootRefused(e.Message));
                 }
 
                 break;
             case AgentAction.CompleteVerification verified:
+                // The request time was persisted before the reboot, so this spans the shutdown, the boot and our restart.
+                if (_record!.About(key!).Reboot is { } reboot)
+                {
+                    var took = time.GetUtcNow() - reboot.RequestedAt;
+                    Metrics.RebootCompleted(took > TimeSpan.Zero ? took : TimeSpan.Zero);
+                }
+
                 Save(AgentRecord.For(key!));
                 await EventAsync(NodeEventKind.Verified, $"booted {verified.Digest}, the desired image", false, cancellationToken).ConfigureAwait(false);
                 break;
             case AgentAction.RecordFailure failure:
+                if (failure.Failure.FailedIn == AgentState.Rebooting)
+                {
+                    // Stage and drain failures were counted as they happened; this one is only known now.
+                    Metrics.Failed(FailureKind.Verify);
+                }
+
                 Save(_record!.About(key!).WithFailure(failure.Failure));
                 await EventAsync(NodeEventKind.Degraded, failure.Failure.Reason, warning: true, cancellationToken).ConfigureAwait(false);
                 break;
@@ -168,15 +196,18 @@ public sealed partial class AgentLoop(
     private async Task DrainAsync(Decision decision, HostStatus hostStatus, string key, CancellationToken cancellationToken)
     {
         var progress = new InlineProgress<DrainProgress>(p => OnProgress(decision, hostStatus, p.Line));
+        var started = time.GetTimestamp();
         var result = await node.DrainAsync(new DrainRequest(options.Drain), progress, cancellationToken).ConfigureAwait(false);
         if (result.Succeeded)
         {
+            Metrics.DrainCompleted(time.GetElapsedTime(started));
             Save(_record!.About(key).WithDrained());
             await EventAsync(NodeEventKind.Drained, $"drained: {result.Evicted}/{result.Total} pods evicted", false, cancellationToken)
                 .ConfigureAwait(false);
             return;
         }
 
+        Metrics.Failed(FailureKind.Drain);
         var keepCordon = result.Outcome == DrainOutcome.TimedOut && options.Drain.OnTimeout == DrainTimeoutPolicy.StayCordoned;
         var reason = $"drain {result.Outcome.ToString().ToLowerInvariant()}: {result.Message}";
         Save(_record!.About(key).WithFailure(new RecordedFailure(reason, AgentState.Draining, keepCordon)));
@@ -218,6 +249,7 @@ public sealed partial class AgentLoop(
         {
             // Reporting is best effort: the next turn reports again; the update itself must not stop for it.
             LogReportFailed(e.Message);
+            Metrics.Failed(FailureKind.Api);
             _reported = null;
         }
     }
@@ -231,6 +263,7 @@ public sealed partial class AgentLoop(
         catch (ClusterException e)
         {
             LogReportFailed(e.Message);
+            Metrics.Failed(FailureKind.Api);
         }
     }
 

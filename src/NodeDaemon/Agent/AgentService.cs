@@ -5,6 +5,8 @@ using NodeDaemon.Core.Cluster;
 using NodeDaemon.Core.Host;
 using NodeDaemon.Core.Options;
 using NodeDaemon.Kubernetes;
+using NodeDaemon.Kubernetes.Api;
+using NodeDaemon.Metrics;
 using NodeDaemon.RpmOstree;
 using NodeDaemon.State;
 using NodeDaemon.Systemd;
@@ -20,6 +22,8 @@ public sealed partial class AgentService(
     AgentHeartbeat heartbeat,
     WatchdogSettings watchdog,
     StatusReporter status,
+    IAgentMetrics metrics,
+    IApiRequestObserver apiRequests,
     TimeProvider time,
     ILoggerFactory loggers,
     IHostApplicationLifetime lifetime,
@@ -44,7 +48,7 @@ public sealed partial class AgentService(
         {
             var busAddress = RpmOstreeNames.SystemBusAddress(Environment.GetEnvironmentVariable);
             host = await HostSystemFactory.CreateAsync(options, busAddress, time, loggers, stoppingToken).ConfigureAwait(false);
-            node = KubeNodeClient.Create(options.Kubeconfig, KubeNodeClientOptions.From(options), time, loggers.CreateLogger<KubeNodeClient>());
+            node = KubeNodeClient.Create(options.Kubeconfig, KubeNodeClientOptions.From(options), time, loggers.CreateLogger<KubeNodeClient>(), apiRequests);
         }
         catch (Exception e) when (e is HostException or ClusterException or IOException or InvalidOperationException
                                       or k8s.Exceptions.KubeConfigException)
@@ -61,6 +65,7 @@ public sealed partial class AgentService(
                 new FileBootIdSource(options.BootIdFile), options, time, heartbeat, status, loggers.CreateLogger<AgentLoop>())
             {
                 IdleTick = tick,
+                Metrics = metrics,
             };
             await loop.RunAsync(stoppingToken).ConfigureAwait(false);
         }

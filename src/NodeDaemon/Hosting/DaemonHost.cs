@@ -4,7 +4,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;
 using NodeDaemon.Agent;
 using NodeDaemon.Core.Options;
+using NodeDaemon.Kubernetes.Api;
 using NodeDaemon.Logging;
+using NodeDaemon.Metrics;
 using NodeDaemon.Systemd;
 using Serilog;
 
@@ -36,6 +38,16 @@ internal static class DaemonHost
         if (!SystemdHelpers.IsSystemdService())
         {
             builder.Services.AddHostedService<ReadinessNotifier>();
+        }
+
+        // Off by default: then the loop and the API client report to no-ops and no socket is opened.
+        var metricsOn = options.Metrics.Listen.Length > 0;
+        builder.Services.AddSingleton<AgentMetrics>();
+        builder.Services.AddSingleton<IAgentMetrics>(s => metricsOn ? s.GetRequiredService<AgentMetrics>() : NoAgentMetrics.Instance);
+        builder.Services.AddSingleton<IApiRequestObserver>(s => metricsOn ? s.GetRequiredService<AgentMetrics>() : NoApiRequestObserver.Instance);
+        if (metricsOn)
+        {
+            builder.Services.AddHostedService<MetricsService>();
         }
 
         builder.Services.AddHostedService<AgentService>();

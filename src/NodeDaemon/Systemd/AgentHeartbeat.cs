@@ -12,4 +12,13 @@ public sealed class AgentHeartbeat(TimeProvider time)
 
     /// <summary>How long ago the loop last showed progress.</summary>
     public TimeSpan SinceLastBeat => time.GetUtcNow() - new DateTimeOffset(Interlocked.Read(ref _lastBeatTicks), TimeSpan.Zero);
+
+    /// <summary>Whether the loop beat within <paramref name="limit"/>; <paramref name="since"/> is how long ago it did.</summary>
+    /// <remarks>The one notion of "fresh": the watchdog feeds by it and <c>/healthz</c> answers by it, so the two
+    /// never disagree about a loop that systemd is about to restart.</remarks>
+    public bool IsFresh(TimeSpan limit, out TimeSpan since)
+    {
+        since = SinceLastBeat;
+        return since <= limit;
+    }
 }

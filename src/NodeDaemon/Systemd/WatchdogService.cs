@@ -20,8 +20,7 @@ public sealed partial class WatchdogService(
     /// <summary>Feeds once if the loop is healthy; returns whether it fed.</summary>
     public bool Tick()
     {
-        var since = heartbeat.SinceLastBeat;
-        if (since > settings.Timeout)
+        if (!heartbeat.IsFresh(settings.StallLimit, out var since))
         {
             if (!_withheld)
             {

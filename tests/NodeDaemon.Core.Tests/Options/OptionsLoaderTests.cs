@@ -47,7 +47,8 @@ public class OptionsLoaderTests
                 "timeoutSeconds": 600, "onTimeout": "stayCordoned", "deleteEmptyDirData": true, "evictUnreplicated": true,
                 "concurrency": 4, "blockingPodSelector": "backup=running", "podGracePeriodSeconds": 30,
               },
-              "fleet": { "enabled": true, "poolLabel": "pool", "maxUnavailable": 2, "leaseNamespace": "kube-system", "haltAfterFailures": 3 }
+              "fleet": { "enabled": true, "poolLabel": "pool", "maxUnavailable": 2, "leaseNamespace": "kube-system", "haltAfterFailures": 3 },
+              "metrics": { "listen": "unix:/run/nodedaemon/metrics.sock" }
             }
             """));
 
@@ -74,6 +75,7 @@ public class OptionsLoaderTests
                     EvictUnreplicated = true, Concurrency = 4, BlockingPodSelector = "backup=running", PodGracePeriod = TimeSpan.FromSeconds(30),
                 },
                 Fleet = new() { Enabled = true, PoolLabel = "pool", MaxUnavailable = "2", LeaseNamespace = "kube-system", HaltAfterFailures = 3 },
+                Metrics = new() { Listen = "unix:/run/nodedaemon/metrics.sock" },
             },
             result.Options);
         Assert.Equal(OptionsLoader.KnownKeys.Order(), Assert.Single(result.Sources).Keys.Order());

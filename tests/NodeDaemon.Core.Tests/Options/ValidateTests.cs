@@ -96,6 +96,11 @@ public class ValidateTests
         ["fleet.maxUnavailable 0%"] = (_defaults with { Fleet = new() { MaxUnavailable = "0%" } },
             "fleet.maxUnavailable must be a positive integer like \"2\" or a percentage from 1% to 100% like \"10%\", got \"0%\""),
         ["drain null"] = (_defaults with { Drain = null! }, "drain must not be null"),
+        ["metrics.listen off"] = (_defaults with { Metrics = new() { Listen = "" } }, null),
+        ["metrics.listen loopback"] = (_defaults with { Metrics = new() { Listen = "127.0.0.1:9464" } }, null),
+        ["metrics.listen any address"] = (_defaults with { Metrics = new() { Listen = "0.0.0.0:9464" } },
+            "metrics.listen must be a loopback address (127.0.0.0/8 or [::1]): the endpoint has no authentication and shows the node's image and reboots; scrape it on the node or through a unix socket, got \"0.0.0.0:9464\""),
+        ["metrics null"] = (_defaults with { Metrics = null! }, "metrics must not be null"),
     };
 
     public static TheoryData<string> CaseNames => [.. _cases.Keys];

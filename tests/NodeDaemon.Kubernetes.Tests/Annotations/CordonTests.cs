@@ -92,10 +92,10 @@ public sealed class CordonTests
         world.SetUnschedulable(true);
         world.SetUnschedulable(false);
 
-        var sender = new Api.ApiSender(Api.KubeApi.FromKubeconfig(world.Server.KubeconfigPath, TimeSpan.FromSeconds(5)), world.Options,
+        var sender = new Kubernetes.Api.ApiSender(Kubernetes.Api.KubeApi.FromKubeconfig(world.Server.KubeconfigPath, TimeSpan.FromSeconds(5)), world.Options,
             TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
-        var response = await sender.SendAsync(HttpMethod.Patch, Api.KubePaths.Node("node-a"),
-            Kubernetes.Annotations.NodePatches.Cordon(before.ResourceVersion, world.Options.Keys, "nodedaemon"), Api.KubePaths.MergePatch, cts.Token, retryConflict: false);
+        var response = await sender.SendAsync(HttpMethod.Patch, Kubernetes.Api.KubePaths.Node("node-a"),
+            Kubernetes.Annotations.NodePatches.Cordon(before.ResourceVersion, world.Options.Keys, "nodedaemon"), Kubernetes.Api.KubePaths.MergePatch, cts.Token, retryConflict: false);
         sender.Api.Dispose();
 
         Assert.Equal(409, response.StatusCode);

@@ -12,6 +12,9 @@ internal sealed class FakeHostSystem : IHostSystem
     public int Finalizations { get; private set; }
     public string? FailNextStage { get; set; }
 
+    /// <summary>Runs inside each stage, e.g. to let a fake clock pass while the image "pulls".</summary>
+    public Action? WhileStaging { get; set; }
+
     public static HostDeployment Deployment(string digest) =>
         new($"ostree-unverified-registry:quay.io/example/os@{digest}", Digest.Parse(digest), "c0" + digest[7..20]);
 
@@ -22,6 +25,7 @@ internal sealed class FakeHostSystem : IHostSystem
         CancellationToken cancellationToken)
     {
         Stages++;
+        WhileStaging?.Invoke();
         if (FailNextStage is { } message)
         {
             FailNextStage = null;

@@ -16,6 +16,9 @@ internal sealed class FakeNodeClient : INodeClient
     public List<(NodeEventKind Kind, string Message)> Events { get; } = [];
     public int Drains { get; private set; }
     public Func<DrainResult>? DrainOutcome { get; set; }
+
+    /// <summary>The next annotation report fails with this API error.</summary>
+    public ClusterException? FailNextReport { get; set; }
     public IReadOnlyDictionary<string, string> Annotations => _annotations;
 
     public void Annotate(string key, string? value)
@@ -48,6 +51,12 @@ internal sealed class FakeNodeClient : INodeClient
 
     public Task ReportAsync(NodeReport report, CancellationToken cancellationToken)
     {
+        if (FailNextReport is { } failure)
+        {
+            FailNextReport = null;
+            throw failure;
+        }
+
         Reports.Add(report);
         return Task.CompletedTask;
     }
