@@ -108,6 +108,30 @@ public enum LogEventId
     /// <summary>Writing the node's annotations or an event failed; the next turn tries again.</summary>
     ReportFailed = 303,
 
+    /// <summary>The node took a slot of its pool (a free one, or one taken over).</summary>
+    SlotAcquired = 400,
+
+    /// <summary>A slot was taken over from a holder whose node is gone or finished the slot's image.</summary>
+    SlotTakenOver = 401,
+
+    /// <summary>Every slot of the pool is held; the node waits.</summary>
+    SlotsFull = 402,
+
+    /// <summary>Too many nodes of the pool are Degraded on the desired image; no slot is taken.</summary>
+    SlotsHalted = 403,
+
+    /// <summary>The node gave its slot back.</summary>
+    SlotReleased = 404,
+
+    /// <summary>The node renewed its slot.</summary>
+    SlotRenewed = 405,
+
+    /// <summary>Another node wrote a slot between our read and our write (409); the slots are read again.</summary>
+    SlotRaceLost = 406,
+
+    /// <summary>A renewal found no slot naming the node: it was released or taken over.</summary>
+    SlotLost = 407,
+
     /// <summary>The metrics and health endpoint is listening.</summary>
     MetricsListening = 500,
 

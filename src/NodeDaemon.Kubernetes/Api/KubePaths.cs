@@ -39,5 +39,14 @@ internal static class KubePaths
     /// <summary>One core/v1 event.</summary>
     public static string Event(string ns, string name) => $"{Events(ns)}/{Esc(name)}";
 
+    /// <summary>The nodes carrying a label <paramref name="key"/> with exactly <paramref name="value"/> (which may be empty).</summary>
+    public static string NodesLabelled(string key, string value) => $"api/v1/nodes?labelSelector={Esc(key + "=" + value)}";
+
+    /// <summary>The coordination.k8s.io/v1 Leases of a namespace.</summary>
+    public static string Leases(string ns) => $"apis/coordination.k8s.io/v1/namespaces/{Esc(ns)}/leases";
+
+    /// <summary>One Lease.</summary>
+    public static string Lease(string ns, string name) => $"{Leases(ns)}/{Esc(name)}";
+
     private static string Esc(string value) => Uri.EscapeDataString(value);
 }

@@ -23,10 +23,10 @@ public sealed class RbacTests
         "policy/poddisruptionbudgets:get", "policy/poddisruptionbudgets:list",
     ];
 
+    /// <summary>What the Lease slot client uses (docs/protocol.md, Fleet slots): no get (a list shows every slot), no delete.</summary>
     private static readonly string[] s_leaseNamespace =
     [
-        "coordination.k8s.io/leases:get", "coordination.k8s.io/leases:create",
-        "coordination.k8s.io/leases:update", "coordination.k8s.io/leases:delete",
+        "coordination.k8s.io/leases:list", "coordination.k8s.io/leases:create", "coordination.k8s.io/leases:update",
     ];
 
     [Fact]

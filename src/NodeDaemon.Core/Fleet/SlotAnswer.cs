@@ -1,0 +1,52 @@
+namespace NodeDaemon.Core.Fleet;
+
+/// <summary>The closed set of answers to a slot request; <see cref="Message"/> is the line the node reports.</summary>
+public abstract record SlotAnswer
+{
+    // Only the nested records below derive from this: the set is closed.
+    private SlotAnswer()
+    {
+    }
+
+    /// <summary>The progress line for the node's <c>message</c> annotation.</summary>
+    public abstract string Message { get; }
+
+    /// <summary>This request took a slot: the node may cordon now.</summary>
+    /// <param name="Slot">The slot's name, for logs and messages.</param>
+    /// <param name="TakenOverFrom">The holder the slot was taken over from (its node is gone, or it finished), or null.</param>
+    public sealed record Acquired(string Slot, string? TakenOverFrom = null) : SlotAnswer
+    {
+        /// <inheritdoc/>
+        public override string Message => TakenOverFrom is null
+            ? $"took slot {Slot}"
+            : $"took slot {Slot} over from {TakenOverFrom}";
+    }
+
+    /// <summary>The node already held a slot (a restart, a repeated request); it now names the requested digest.</summary>
+    /// <param name="Slot">The slot's name.</param>
+    public sealed record Held(string Slot) : SlotAnswer
+    {
+        /// <inheritdoc/>
+        public override string Message => $"holding slot {Slot}";
+    }
+
+    /// <summary>Every slot of the pool is held by a node still working: wait and ask again.</summary>
+    /// <param name="Holders">The holders' node names, sorted.</param>
+    public sealed record Full(IReadOnlyList<string> Holders) : SlotAnswer
+    {
+        /// <inheritdoc/>
+        public override string Message => Holders.Count == 0
+            ? "waiting for a slot"
+            : $"waiting for a slot: held by {string.Join(", ", Holders)}";
+    }
+
+    /// <summary>Too many nodes of the pool are Degraded on the same desired image: no new slot until an admin acts.</summary>
+    /// <param name="DegradedNodes">The Degraded nodes' names, sorted.</param>
+    /// <param name="DesiredDigest">The digest they failed on.</param>
+    public sealed record Halted(IReadOnlyList<string> DegradedNodes, string DesiredDigest) : SlotAnswer
+    {
+        /// <inheritdoc/>
+        public override string Message =>
+            $"pool halted: {DegradedNodes.Count} node{(DegradedNodes.Count == 1 ? "" : "s")} Degraded on {DesiredDigest}: {string.Join(", ", DegradedNodes)}";
+    }
+}

@@ -1,0 +1,37 @@
+using NodeDaemon.Core.Options;
+
+namespace NodeDaemon.Kubernetes.Fleet;
+
+/// <summary>How the Lease slot client finds its pool and writes its Leases; the defaults are for a real cluster.</summary>
+public sealed record LeaseSlotClientOptions
+{
+    /// <summary>The fleet options: pool label, slots (<c>maxUnavailable</c>), Lease namespace, halt threshold.</summary>
+    public required FleetOptions Fleet { get; init; }
+
+    /// <summary>
+    /// Annotation keys, retries and timeouts, shared with the node client. Its node name is not used: every request
+    /// names its node.
+    /// </summary>
+    public required KubeNodeClientOptions Transport { get; init; }
+
+    /// <summary>The Lease annotation naming the digest the holder works on.</summary>
+    public string DigestAnnotation { get; init; } = NodeDaemonOptionsDefaults.AnnotationPrefix + "desired-digest";
+
+    /// <summary>
+    /// The <c>spec.leaseDurationSeconds</c> written, for people and tools reading the Lease. Nothing here frees a slot
+    /// when it runs out: a rebooting holder keeps its slot until it renews or releases it after boot.
+    /// </summary>
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Options for <paramref name="options"/>: its fleet section, protocol, prefix and node.</summary>
+    public static LeaseSlotClientOptions From(NodeDaemonOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new LeaseSlotClientOptions
+        {
+            Fleet = options.Fleet,
+            Transport = KubeNodeClientOptions.From(options),
+            DigestAnnotation = options.AnnotationPrefix + "desired-digest",
+        };
+    }
+}

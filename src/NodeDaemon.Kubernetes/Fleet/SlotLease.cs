@@ -1,0 +1,44 @@
+using System.Text.Json.Nodes;
+using NodeDaemon.Kubernetes.Annotations;
+
+namespace NodeDaemon.Kubernetes.Fleet;
+
+/// <summary>One slot Lease as listed: its slot index, version, holder and the digest the holder works on.</summary>
+/// <param name="Name">The Lease's name.</param>
+/// <param name="Index">The slot index in the name.</param>
+/// <param name="ResourceVersion">The version every write to it is conditional on.</param>
+/// <param name="Holder"><c>spec.holderIdentity</c>; empty when the slot is free.</param>
+/// <param name="Digest">The digest annotation: what the holder works on; null when absent.</param>
+/// <param name="Object">The Lease as listed, the base of a write (so an admin's labels and annotations survive).</param>
+internal sealed record SlotLease(string Name, int Index, string ResourceVersion, string Holder, string? Digest, JsonObject Object)
+{
+    /// <summary>Whether someone holds the slot.</summary>
+    public bool IsHeld => Holder.Length > 0;
+
+    /// <summary>The slot Leases of <paramref name="pool"/> among the items of a LeaseList, by index.</summary>
+    public static List<SlotLease> ReadList(JsonNode list, string pool, string digestAnnotation)
+    {
+        var leases = new List<SlotLease>();
+        foreach (var item in list["items"] as JsonArray ?? [])
+        {
+            if (item is not JsonObject lease)
+            {
+                continue;
+            }
+
+            var metadata = lease["metadata"];
+            var name = NodeReader.Text(metadata?["name"]);
+            if (SlotLeaseNames.IndexOf(name, pool) is not { } index)
+            {
+                continue;
+            }
+
+            var digest = NodeReader.Text(metadata?["annotations"]?[digestAnnotation]);
+            leases.Add(new SlotLease(name, index, NodeReader.Text(metadata?["resourceVersion"]), NodeReader.Text(lease["spec"]?["holderIdentity"]),
+                digest.Length == 0 ? null : digest, lease));
+        }
+
+        leases.Sort((a, b) => a.Index.CompareTo(b.Index));
+        return leases;
+    }
+}

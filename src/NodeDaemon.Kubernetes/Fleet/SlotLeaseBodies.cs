@@ -1,0 +1,97 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace NodeDaemon.Kubernetes.Fleet;
+
+/// <summary>The Lease bodies the slot client writes: a create, or a PUT on a listed Lease carrying its resourceVersion.</summary>
+/// <remarks>
+/// Every PUT starts from the listed object, whose <c>metadata.resourceVersion</c> it keeps: the server refuses it with 409
+/// if anyone wrote in between, which is the whole arbitration. Never a write without that version.
+/// </remarks>
+internal static class SlotLeaseBodies
+{
+    /// <summary>A new Lease held by <paramref name="holder"/> for <paramref name="digest"/>.</summary>
+    public static JsonObject Create(string ns, string name, string holder, string digest, string digestAnnotation, DateTimeOffset now, TimeSpan duration) => new()
+    {
+        ["apiVersion"] = "coordination.k8s.io/v1",
+        ["kind"] = "Lease",
+        ["metadata"] = new JsonObject
+        {
+            ["name"] = name,
+            ["namespace"] = ns,
+            ["annotations"] = new JsonObject { [digestAnnotation] = digest },
+        },
+        ["spec"] = new JsonObject
+        {
+            ["holderIdentity"] = holder,
+            ["leaseDurationSeconds"] = Seconds(duration),
+            ["acquireTime"] = MicroTime(now),
+            ["renewTime"] = MicroTime(now),
+            ["leaseTransitions"] = 0,
+        },
+    };
+
+    /// <summary><paramref name="lease"/> taken by <paramref name="holder"/> (free, or over from its previous holder).</summary>
+    public static JsonObject Take(SlotLease lease, string holder, string digest, string digestAnnotation, DateTimeOffset now, TimeSpan duration)
+    {
+        var body = Base(lease);
+        Annotations(body)[digestAnnotation] = digest;
+        var spec = Spec(body);
+        spec["holderIdentity"] = holder;
+        spec["leaseDurationSeconds"] = Seconds(duration);
+        spec["acquireTime"] = MicroTime(now);
+        spec["renewTime"] = MicroTime(now);
+        // As client-go's leader election counts them: every change of holder.
+        spec["leaseTransitions"] = (spec["leaseTransitions"] is JsonValue v && v.TryGetValue<int>(out var transitions) ? transitions : 0) + 1;
+        return body;
+    }
+
+    /// <summary><paramref name="lease"/> renewed now, naming <paramref name="digest"/> when given (the holder's target changed).</summary>
+    public static JsonObject Renew(SlotLease lease, string? digest, string digestAnnotation, DateTimeOffset now, TimeSpan duration)
+    {
+        var body = Base(lease);
+        if (digest is not null)
+        {
+            Annotations(body)[digestAnnotation] = digest;
+        }
+
+        var spec = Spec(body);
+        spec["leaseDurationSeconds"] = Seconds(duration);
+        spec["renewTime"] = MicroTime(now);
+        return body;
+    }
+
+    /// <summary><paramref name="lease"/> with no holder and no digest: free for the next node.</summary>
+    public static JsonObject Release(SlotLease lease, string digestAnnotation, DateTimeOffset now)
+    {
+        var body = Base(lease);
+        Annotations(body).Remove(digestAnnotation);
+        var spec = Spec(body);
+        spec.Remove("holderIdentity");
+        spec["renewTime"] = MicroTime(now);
+        return body;
+    }
+
+    /// <summary>The API's MicroTime: RFC 3339 with exactly six fractional digits, UTC (<c>2006-01-02T15:04:05.000000Z</c>).</summary>
+    public static string MicroTime(DateTimeOffset instant) =>
+        instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+
+    private static int Seconds(TimeSpan duration) => (int)Math.Max(1, Math.Ceiling(duration.TotalSeconds));
+
+    private static JsonObject Base(SlotLease lease)
+    {
+        var body = lease.Object.DeepClone().AsObject();
+        // Items of a list carry no kind on the wire; a PUT names it.
+        body["apiVersion"] = "coordination.k8s.io/v1";
+        body["kind"] = "Lease";
+        return body;
+    }
+
+    private static JsonObject Spec(JsonObject body) => body["spec"] as JsonObject ?? (JsonObject)(body["spec"] = new JsonObject());
+
+    private static JsonObject Annotations(JsonObject body)
+    {
+        var metadata = body["metadata"] as JsonObject ?? (JsonObject)(body["metadata"] = new JsonObject());
+        return metadata["annotations"] as JsonObject ?? (JsonObject)(metadata["annotations"] = new JsonObject());
+    }
+}

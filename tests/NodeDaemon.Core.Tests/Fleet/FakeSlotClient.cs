@@ -1,0 +1,128 @@
+using NodeDaemon.Core.Fleet;
+
+namespace NodeDaemon.Core.Tests.Fleet;
+
+/// <summary>An in-memory <see cref="ISlotClient"/> for every pool at once, with the Lease client's rules minus the API.</summary>
+/// <remarks>Each pool has <paramref name="slots"/> slots; a slot is freed only by its holder or <see cref="Evict"/>
+/// (a takeover); Degraded nodes are marked by hand.</remarks>
+internal sealed class FakeSlotClient(int slots, int haltAfterFailures = 1) : ISlotClient
+{
+    private readonly object _gate = new();
+    private readonly Dictionary<string, (string Node, string Digest)?[]> _pools = new(StringComparer.Ordinal);
+    private readonly Dictionary<SlotMember, string> _degraded = [];
+
+    /// <summary>Requests seen, for tests that check the agent asked.</summary>
+    public int Acquires { get; private set; }
+
+    /// <summary>The holders of <paramref name="pool"/>'s slots, in slot order.</summary>
+    public IReadOnlyList<string> Holders(string pool)
+    {
+        lock (_gate)
+        {
+            return [.. Slots(pool).OfType<(string Node, string Digest)>().Select(h => h.Node)];
+        }
+    }
+
+    /// <summary>The digest the member's slot names, or null when it holds none.</summary>
+    public string? DigestOf(SlotMember member)
+    {
+        lock (_gate)
+        {
+            return Slots(member.Pool).FirstOrDefault(h => h?.Node == member.NodeName)?.Digest;
+        }
+    }
+
+    /// <summary>Marks the member Degraded on <paramref name="digest"/> (null: no longer Degraded).</summary>
+    public void SetDegraded(SlotMember member, string? digest)
+    {
+        lock (_gate)
+        {
+            if (digest is null)
+            {
+                _degraded.Remove(member);
+            }
+            else
+            {
+                _degraded[member] = digest;
+            }
+        }
+    }
+
+    /// <summary>Frees the member's slot as a takeover would (its node is gone, or it finished).</summary>
+    public void Evict(SlotMember member)
+    {
+        lock (_gate)
+        {
+            var slots = Slots(member.Pool);
+            for (var i = 0; i < slots.Length; i++)
+            {
+                if (slots[i]?.Node == member.NodeName)
+                {
+                    slots[i] = null;
+                }
+            }
+        }
+    }
+
+    public Task<SlotAnswer> AcquireAsync(SlotRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        lock (_gate)
+        {
+            Acquires++;
+            var (node, pool) = (request.Member.NodeName, request.Member.Pool);
+            var slots = Slots(pool);
+            var mine = Array.FindIndex(slots, h => h?.Node == node);
+            if (mine >= 0)
+            {
+                slots[mine] = (node, request.DesiredDigest);
+                return Task.FromResult<SlotAnswer>(new SlotAnswer.Held(Name(pool, mine)));
+            }
+
+            var degraded = _degraded.Where(d => d.Key.Pool == pool && d.Key.NodeName != node && d.Value == request.DesiredDigest)
+                .Select(d => d.Key.NodeName).Order(StringComparer.Ordinal).ToList();
+            if (degraded.Count >= haltAfterFailures)
+            {
+                return Task.FromResult<SlotAnswer>(new SlotAnswer.Halted(degraded, request.DesiredDigest));
+            }
+
+            var free = Array.FindIndex(slots, h => h is null);
+            if (free < 0)
+            {
+                return Task.FromResult<SlotAnswer>(new SlotAnswer.Full([.. slots.Select(h => h!.Value.Node).Order(StringComparer.Ordinal)]));
+            }
+
+            slots[free] = (node, request.DesiredDigest);
+            return Task.FromResult<SlotAnswer>(new SlotAnswer.Acquired(Name(pool, free)));
+        }
+    }
+
+    public Task<bool> RenewAsync(SlotMember member, CancellationToken cancellationToken) => HoldsAsync(member, cancellationToken);
+
+    public Task ReleaseAsync(SlotMember member, CancellationToken cancellationToken)
+    {
+        Evict(member);
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> HoldsAsync(SlotMember member, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(member);
+        lock (_gate)
+        {
+            return Task.FromResult(Array.Exists(Slots(member.Pool), h => h?.Node == member.NodeName));
+        }
+    }
+
+    private (string Node, string Digest)?[] Slots(string pool)
+    {
+        if (!_pools.TryGetValue(pool, out var held))
+        {
+            _pools[pool] = held = new (string, string)?[slots];
+        }
+
+        return held;
+    }
+
+    private static string Name(string pool, int index) => $"{pool}-{index}";
+}

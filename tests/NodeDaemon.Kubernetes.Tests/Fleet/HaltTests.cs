@@ -1,0 +1,52 @@
+using NodeDaemon.Core.Fleet;
+using static NodeDaemon.Kubernetes.Tests.Fleet.SlotWorld;
+
+namespace NodeDaemon.Kubernetes.Tests.Fleet;
+
+public sealed class HaltTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Degraded_nodes_on_the_same_desired_digest_at_the_threshold_halt_the_pool_and_nothing_is_taken()
+    {
+        await using var world = await StartAsync(5, maxUnavailable: "3", haltAfterFailures: 2, output: output);
+        world.Report("node-b", "Degraded", D0, D1);
+        world.Report("node-c", "Degraded", D0, D1);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        var answer = await world.Client().AcquireAsync(Request("node-a"), cts.Token);
+
+        var halted = Assert.IsType<SlotAnswer.Halted>(answer);
+        Assert.Equal(["node-b", "node-c"], halted.DegradedNodes);
+        Assert.Equal(D1, halted.DesiredDigest);
+        Assert.Equal(0, world.Server.Requests["create leases"] + world.Server.Requests["update leases"]);
+    }
+
+    [Fact]
+    public async Task Below_the_threshold_on_another_digest_or_in_another_pool_the_pool_goes_on()
+    {
+        await using var world = await StartAsync(5, maxUnavailable: "3", haltAfterFailures: 2,
+            extra: [NodeObject("node-x", pool: "infra")], output: output);
+        world.Report("node-b", "Degraded", D0, D1);
+        world.Report("node-c", "Degraded", D0, D2);
+        world.Report("node-d", "Working", D0, D1);
+        world.Report("node-x", "Degraded", D0, D1);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        Assert.IsType<SlotAnswer.Acquired>(await world.Client().AcquireAsync(Request("node-a"), cts.Token));
+    }
+
+    [Fact]
+    public async Task The_asking_node_does_not_count_itself_and_a_holder_is_never_halted()
+    {
+        await using var world = await StartAsync(3, maxUnavailable: "2", output: output);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var b = world.Client("node-b");
+        await b.AcquireAsync(Request("node-b"), cts.Token);
+        world.Report("node-a", "Degraded", D0, D1);
+
+        Assert.IsType<SlotAnswer.Acquired>(await world.Client().AcquireAsync(Request("node-a"), cts.Token));
+        world.Report("node-c", "Degraded", D0, D1);
+        Assert.IsType<SlotAnswer.Held>(await b.AcquireAsync(Request("node-b"), cts.Token));
+        Assert.IsType<SlotAnswer.Halted>(await world.Client("node-c").AcquireAsync(Request("node-c"), cts.Token));
+    }
+}

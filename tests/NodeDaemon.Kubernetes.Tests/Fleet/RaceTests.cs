@@ -1,0 +1,105 @@
+using NodeDaemon.Core.Fleet;
+using NodeDaemon.Sim.KubeApi.Faults;
+using NodeDaemon.Sim.KubeApi.Store;
+using static NodeDaemon.Kubernetes.Tests.Fleet.SlotWorld;
+
+namespace NodeDaemon.Kubernetes.Tests.Fleet;
+
+/// <summary>One lost race at a time, made deterministic: the client is held between its read of the Leases and its write.</summary>
+public sealed class RaceTests(ITestOutputHelper output)
+{
+    /// <summary>
+    /// Starts <paramref name="acquire"/> with every node list failing (500), and returns once it has read the Leases and
+    /// is retrying its node list: whatever the test writes now happens between the client's read and its write. Clear
+    /// the faults to let it go on.
+    /// </summary>
+    internal static async Task<Task<SlotAnswer>> PausedAtPoolListAsync(SlotWorld world, Func<Task<SlotAnswer>> acquire, CancellationToken cancellationToken)
+    {
+        world.Server.Faults.Set(new FaultSettings { Errors = [new ErrorFault { Status = 500, Rate = 1, Resource = "nodes", Verb = "list" }] });
+        var lists = world.Server.Requests["list nodes"];
+        var task = acquire();
+        while (world.Server.Requests["list nodes"] == lists)
+        {
+            if (task.IsCompleted)
+            {
+                await task;
+                throw new InvalidOperationException("the acquire ended before it listed the pool");
+            }
+
+            await Task.Delay(5, cancellationToken);
+        }
+
+        return task;
+    }
+
+    [Fact]
+    public async Task A_create_that_loses_with_AlreadyExists_reads_again_and_takes_the_next_slot()
+    {
+        await using var world = await StartAsync(4, maxUnavailable: "2", output: output);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var a = world.Client("node-a", attempts: 200);
+
+        var acquiring = await PausedAtPoolListAsync(world, () => a.AcquireAsync(Request("node-a"), cts.Token), cts.Token);
+        world.Server.Store.Create(ResourceTypes.Leases, LeaseObject("nodedaemon-workers-0", "node-b", D1, DateTimeOffset.UtcNow));
+        world.Server.Faults.Set(new FaultSettings());
+
+        Assert.Equal(new SlotAnswer.Acquired("nodedaemon-workers-1"), await acquiring);
+        Assert.Equal("node-b", world.Holder("nodedaemon-workers-0"));
+        Assert.Equal(2, world.Server.Requests["create leases"]);
+        Assert.Contains(world.Log.Lines, l => l.Contains("slot nodedaemon-workers-0 changed before the write of node-a", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_put_on_a_free_lease_that_loses_with_Conflict_reads_again_and_waits_when_full()
+    {
+        await using var world = await StartAsync(3, extra: [LeaseObject("nodedaemon-workers-0", "", null, DateTimeOffset.UtcNow)], output: output);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var a = world.Client("node-a", attempts: 200);
+
+        var acquiring = await PausedAtPoolListAsync(world, () => a.AcquireAsync(Request("node-a"), cts.Token), cts.Token);
+        // Another node takes it first (written straight to the store: its own acquire would need the failing pool list).
+        world.Server.Store.Update(ResourceTypes.Leases, Namespace, "nodedaemon-workers-0", l =>
+        {
+            l["spec"]!["holderIdentity"] = "node-b";
+            return l;
+        });
+        world.Server.Faults.Set(new FaultSettings());
+
+        Assert.Equal(["node-b"], Assert.IsType<SlotAnswer.Full>(await acquiring).Holders);
+        Assert.Equal("node-b", world.Holder("nodedaemon-workers-0"));
+        Assert.Equal(1, world.Server.Requests["update leases"]);
+    }
+
+    [Fact]
+    public async Task A_takeover_that_loses_to_another_takeover_does_not_take_a_second_slot()
+    {
+        await using var world = await StartAsync(3, extra: [LeaseObject("nodedaemon-workers-0", "node-gone", D1, DateTimeOffset.UtcNow)], output: output);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var a = world.Client("node-a", attempts: 200);
+
+        var acquiring = await PausedAtPoolListAsync(world, () => a.AcquireAsync(Request("node-a"), cts.Token), cts.Token);
+        world.Server.Store.Update(ResourceTypes.Leases, Namespace, "nodedaemon-workers-0", l =>
+        {
+            l["spec"]!["holderIdentity"] = "node-c";
+            return l;
+        });
+        world.Server.Faults.Set(new FaultSettings());
+
+        Assert.Equal(["node-c"], Assert.IsType<SlotAnswer.Full>(await acquiring).Holders);
+        Assert.Equal(["node-c"], world.Holders());
+    }
+
+    [Fact]
+    public async Task Release_after_a_takeover_leaves_the_new_holder_alone()
+    {
+        await using var world = await StartAsync(3, output: output);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await world.Client("node-b").AcquireAsync(Request("node-b"), cts.Token);
+        world.Report("node-b", "Done", D1, D1);
+        Assert.IsType<SlotAnswer.Acquired>(await world.Client("node-a").AcquireAsync(Request("node-a"), cts.Token));
+
+        await world.Client("node-b").ReleaseAsync(Member("node-b"), cts.Token);
+
+        Assert.Equal("node-a", world.Holder("nodedaemon-workers-0"));
+    }
+}
