@@ -58,10 +58,13 @@ cmd_test() {
   need_dotnet
   need_debs "${test_debs[@]}"
   need_kubectl
+  # The scenario library (tests/scenarios/) runs the published Native AOT binary, as a node would.
+  cmd_publish
   say "building"
   dotnet build NodeDaemon.sln -c Release -nologo -clp:NoSummary -v:q
   say "testing"
   local rc=0
+  export NODEDAEMON_BINARY="$artifacts/bin/nodedaemon"
   # -m:1: one test assembly at a time; several start dbus-daemons, simulators and daemon processes, and two
   # cores shared by all of them at once made timing-sensitive end-to-end tests flaky.
   dotnet test NodeDaemon.sln -c Release --no-build -nologo -v:q -m:1 \
@@ -129,7 +132,7 @@ cmd_demo() {
 usage() {
   cat <<USAGE
 usage: ./build.sh VERB
-  test      build and run every test (installs dbus-daemon, systemd-journal-remote, python3-prometheus-client, ...)
+  test      publish, build and run every test, the scenario library against the AOT binary (installs dbus-daemon, systemd-journal-remote, python3-prometheus-client, ...)
   demo      publish the binary and run the demo
   publish   Native AOT binary at artifacts/bin/nodedaemon (installs clang, zlib1g-dev)
   rpm       publish, then the RPM at artifacts/rpm/ and rpmlint on it (installs rpm, rpmlint)

@@ -51,6 +51,13 @@ public sealed partial class RpmOstreeHost : IHostSystem, IDisposable
             return before.Staged!;
         }
 
+        if (before.Staged?.ContainerImageReference == refspec.ToString())
+        {
+            // The same reference staged with another digest (an earlier pull got a moved tag or digest): rpm-ostree
+            // refuses a rebase to an equal ref, so the stale stage goes first.
+            await CleanupStagedAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         InstallCredentials();
         var options = new Dictionary<string, VariantValue>
         {
@@ -80,6 +87,8 @@ public sealed partial class RpmOstreeHost : IHostSystem, IDisposable
 
         if (expectedDigest is { } expected && staged.ImageDigest != expected)
         {
+            // Not ours to keep: a later attempt pulls again, and no reboot, planned or not, may boot it.
+            await CleanupStagedAsync(cancellationToken).ConfigureAwait(false);
             throw new HostException(HostErrorKind.DigestMismatch,
                 $"the pull of {refspec} staged {staged.ImageDigest?.ToString() ?? "an image without a digest"}, not {expected}; it will not be finalized");
         }

@@ -112,6 +112,23 @@ public sealed class StageTests
 
         Assert.Equal(HostErrorKind.DigestMismatch, error.Kind);
         Assert.Contains("will not be finalized", error.Message, StringComparison.Ordinal);
+        Assert.Null(world.StagedInState);
+    }
+
+    [Fact]
+    public async Task A_stale_stage_of_the_same_reference_is_dropped_before_pulling_again()
+    {
+        await using var world = await HostWorld.StartAsync(faults: """{"digest-moved": {}}""");
+        var client = world.Client();
+        await Assert.ThrowsAsync<HostException>(() => client.StageAsync(s_pinned, s_digest, null, CancellationToken.None));
+        // As if the cleanup after the mismatch had been lost to a crash: a wrong stage of the same reference is there.
+        await client.StageAsync(s_pinned, null, null, CancellationToken.None);
+        Assert.NotEqual(s_digest.ToString(), (string?)world.StagedInState?["container-image-reference-digest"]);
+
+        await world.Sim.SetFaultsAsync("{}");
+        var staged = await client.StageAsync(s_pinned, s_digest, null, CancellationToken.None);
+
+        Assert.Equal(s_digest, staged.ImageDigest);
     }
 
     [Fact]

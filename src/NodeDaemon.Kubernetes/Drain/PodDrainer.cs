@@ -81,7 +81,7 @@ internal sealed partial class PodDrainer
                     return Finish(new DrainResult(DrainOutcome.Stopped, stopped, _moved.Count, _total, left, [.. _budgets]));
                 }
 
-                var message = $"drain timed out after {drain.Timeout}: {_moved.Count}/{_total} pods evicted; still on the node: {string.Join(", ", left)}" +
+                var message = $"no end after {drain.Timeout}: {_moved.Count}/{_total} pods evicted; still on the node: {string.Join(", ", left)}" +
                     (_budgets.Count > 0 ? $"; blocked by {string.Join(", ", _budgets.Select(b => "PDB " + b))}" : "");
                 return Finish(new DrainResult(DrainOutcome.TimedOut, message, _moved.Count, _total, left, [.. _budgets]));
             }

@@ -209,7 +209,7 @@ public sealed partial class AgentLoop(
 
         Metrics.Failed(FailureKind.Drain);
         var keepCordon = result.Outcome == DrainOutcome.TimedOut && options.Drain.OnTimeout == DrainTimeoutPolicy.StayCordoned;
-        var reason = $"drain {result.Outcome.ToString().ToLowerInvariant()}: {result.Message}";
+        var reason = $"drain {Words(result.Outcome)}: {result.Message}";
         Save(_record!.About(key).WithFailure(new RecordedFailure(reason, AgentState.Draining, keepCordon)));
         await EventAsync(NodeEventKind.Degraded, reason, warning: true, cancellationToken).ConfigureAwait(false);
     }
@@ -311,4 +311,10 @@ public sealed partial class AgentLoop(
             await _changes.Writer.WriteAsync(snapshot, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    private static string Words(DrainOutcome outcome) => outcome switch
+    {
+        DrainOutcome.TimedOut => "timed out",
+        _ => outcome.ToString().ToLowerInvariant(),
+    };
 }

@@ -17,9 +17,14 @@ public interface IScenarioNarrator
     /// <summary>The own node at one tick.</summary>
     void Observed(JsonObject node, string prefix);
 
+    /// <summary>The run is over; the world still runs (so the daemon's own view can be shown).</summary>
+    Task EndingAsync(ScenarioWorld world, ScenarioResult result);
+
     /// <summary>Says nothing.</summary>
     private sealed class SilentNarrator : IScenarioNarrator
     {
+        public Task EndingAsync(ScenarioWorld world, ScenarioResult result) => Task.CompletedTask;
+
         public void Started(Scenario scenario)
         {
         }

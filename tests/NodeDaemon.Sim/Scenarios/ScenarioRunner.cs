@@ -99,7 +99,9 @@ public sealed class ScenarioRunner
             await Task.Delay(s_tick, cancellationToken).ConfigureAwait(false);
         }
 
-        return ScenarioResult.Build(_scenario, world, observer, sampler, run, _clock, pending.Count(p => !p.Fired), _prefix, DesiredDigest(world), EndReached(world));
+        var result = ScenarioResult.Build(_scenario, world, observer, sampler, run, _clock, pending.Count(p => !p.Fired), _prefix, DesiredDigest(world), EndReached(world));
+        await _narrator.EndingAsync(world, result).ConfigureAwait(false);
+        return result;
     }
 
     private async Task WaitForFirstReportAsync(ScenarioWorld world, ScenarioObserver observer, CancellationToken cancellationToken)

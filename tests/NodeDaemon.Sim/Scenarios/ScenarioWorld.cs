@@ -191,6 +191,17 @@ public sealed class ScenarioWorld : IAsyncDisposable
         StartDaemon();
     }
 
+    /// <summary>Runs a one-shot daemon verb (<c>status</c>) against this world and returns what it printed.</summary>
+    public string RunDaemonVerb(params string[] args)
+    {
+        using var verb = DaemonProcess.Start(_daemonCommand, [.. args, "--config-dir", _dir.File("config.d")], new Dictionary<string, string>
+        {
+            ["DBUS_SYSTEM_BUS_ADDRESS"] = _bus.Address,
+        });
+        verb.WaitForExit(s_stopTimeout);
+        return verb.Stdout + verb.Stderr;
+    }
+
     /// <summary>The host's state document now.</summary>
     public JsonObject HostState() => (JsonObject)JsonNode.Parse(File.ReadAllText(Host.StatePath))!;
 

@@ -1,0 +1,57 @@
+using System.Text.Json.Nodes;
+using NodeDaemon.Sim.KubeApi.Faults;
+using NodeDaemon.Sim.Scenarios;
+
+namespace NodeDaemon.Sim.Tests.Scenarios;
+
+/// <summary>A scenario's faults become the host's faults file and the API server's settings.</summary>
+public sealed class ScenarioFaultsTests
+{
+    private static ScenarioFault Fault(string kind, JsonObject? fields = null) => new() { Kind = kind, Fields = fields };
+
+    [Fact]
+    public void Host_faults_become_their_faults_file_keys()
+    {
+        var file = JsonNode.Parse(ScenarioFaults.HostFile(
+        [
+            Fault("pull-fail", new JsonObject { ["count"] = 2 }),
+            Fault("pull-hang"),
+            Fault("finalize-compares", new JsonObject { ["value"] = "digest" }),
+            Fault("api", new JsonObject { ["latencyMilliseconds"] = 5 }),
+        ]))!;
+
+        Assert.Equal(2, (int)file["pull-fail"]!["count"]!);
+        Assert.True((bool)file["pull-hang"]!);
+        Assert.Equal("digest", (string?)file["finalize-compares"]);
+        Assert.Equal(3, file.AsObject().Count);
+    }
+
+    [Fact]
+    public void Api_faults_add_up_their_error_rules()
+    {
+        var settings = ScenarioFaults.Api(
+        [
+            Fault("api", new JsonObject { ["latencyMilliseconds"] = 5, ["errors"] = new JsonArray(new JsonObject { ["status"] = 500, ["rate"] = 0.1 }) }),
+            Fault("api", new JsonObject { ["errors"] = new JsonArray(new JsonObject { ["status"] = 429, ["resource"] = "nodes" }) }),
+            Fault("pull-hang"),
+        ]);
+
+        Assert.Equal(5, settings.LatencyMilliseconds);
+        Assert.Equal([500, 429], settings.Errors.Select(e => e.Status));
+        Assert.Equal("nodes", settings.Errors[1].Resource);
+    }
+
+    [Fact]
+    public void Unknown_kinds_and_fields_are_refused_by_name()
+    {
+        Assert.Contains("\"pull-fial\"", Assert.Throws<ScenarioException>(() => ScenarioFaults.Check(Fault("pull-fial"))).Message, StringComparison.Ordinal);
+        Assert.Contains("latencyMs", Assert.Throws<ScenarioException>(() => ScenarioFaults.Check(Fault("api", new JsonObject { ["latencyMs"] = 5 }))).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void No_api_fault_is_a_healthy_server()
+    {
+        Assert.Equal(new FaultSettings().LatencyMilliseconds, ScenarioFaults.Api([]).LatencyMilliseconds);
+        Assert.Empty(ScenarioFaults.Api([]).Errors);
+    }
+}

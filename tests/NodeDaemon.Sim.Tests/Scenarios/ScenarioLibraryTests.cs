@@ -1,0 +1,50 @@
+using NodeDaemon.Sim.Harness;
+using NodeDaemon.Sim.Scenarios;
+using NodeDaemon.Tests.Shared;
+
+namespace NodeDaemon.Sim.Tests.Scenarios;
+
+/// <summary>Every scenario of tests/scenarios/ against the published Native AOT daemon: each must meet its expectations
+/// and the rules of every run (no budget broken, no pod evicted twice, no pull while cordoned, no cordon of ours left).</summary>
+public sealed class ScenarioLibraryTests
+{
+    private static readonly string s_library = Path.Combine(RepositoryPaths.Root, "tests", "scenarios");
+
+    /// <summary>The scenario files, by name.</summary>
+    public static TheoryData<string> Names() => [.. Directory.GetFiles(s_library, "*.json").Select(f => Path.GetFileNameWithoutExtension(f)!).Order(StringComparer.Ordinal)];
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public async Task Scenario_meets_its_expectations(string name)
+    {
+        var scenario = Scenario.Load(Path.Combine(s_library, name + ".json"));
+
+        var result = await new ScenarioRunner(scenario, s_library, Daemon()).RunAsync();
+
+        Assert.True(result.Passed, $"{name}: {string.Join("; ", result.Failures)}\n{result.Document["daemonLog"]}");
+        Assert.Equal(0, (int)result.Document["budgetViolations"]!);
+        Assert.True((int)result.Document["budgetSamples"]! > 0, "the budgets were never sampled");
+    }
+
+    [Fact]
+    public void The_library_covers_every_fault_kind_crash_point_and_input_case()
+    {
+        var scenarios = Directory.GetFiles(s_library, "*.json").Select(Scenario.Load).ToList();
+        var kinds = scenarios.SelectMany(s => s.Faults).Select(f => f.Kind).ToHashSet();
+
+        Assert.Superset(new HashSet<string> { "pull-fail", "pull-hang", "busy", "die", "finalization-lost", "digest-moved", "finalize-compares", "api" }, kinds);
+        Assert.True(scenarios.Count(s => s.Crashes.Count > 0) >= 5, "fewer than five crash points");
+        Assert.Contains(scenarios, s => s.Node.Unschedulable);
+        Assert.Contains(scenarios, s => s.Node.Annotations.ContainsKey("nodedaemon.io/paused"));
+        Assert.Contains(scenarios, s => s.Actions.Any(a => a.Annotate.ContainsKey("nodedaemon.io/desired-image")));
+        Assert.Contains(scenarios, s => s.Expect.State == "Degraded" && s.DesiredImage?.Contains(';', StringComparison.Ordinal) == true);
+    }
+
+    /// <summary>The AOT binary: <c>NODEDAEMON_BINARY</c>, else the repository's <c>artifacts/bin/nodedaemon</c>.</summary>
+    private static DaemonCommandLine Daemon()
+    {
+        var path = Environment.GetEnvironmentVariable("NODEDAEMON_BINARY") ?? Path.Combine(RepositoryPaths.Root, "artifacts", "bin", "nodedaemon");
+        Assert.True(File.Exists(path), $"{path} is missing: the scenarios run the published binary; run ./build.sh publish (./build.sh test does)");
+        return DaemonCommandLine.Native(path);
+    }
+}

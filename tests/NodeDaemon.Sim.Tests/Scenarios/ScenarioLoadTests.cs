@@ -1,0 +1,40 @@
+using NodeDaemon.Sim.Harness;
+using NodeDaemon.Sim.Scenarios;
+
+namespace NodeDaemon.Sim.Tests.Scenarios;
+
+/// <summary>A scenario file with a mistake is refused with the problem named, before anything starts.</summary>
+public sealed class ScenarioLoadTests : IDisposable
+{
+    private readonly TempDirectory _dir = new("nodedaemon-scenario-load-");
+
+    public void Dispose() => _dir.Dispose();
+
+    [Theory]
+    [InlineData("""{"desiredImage": "x", "expectt": {}}""", "expectt")]
+    [InlineData("""{"faults": [{"kind": "meteor"}]}""", "meteor")]
+    [InlineData("""{"expect": {"state": "Happy"}}""", "Happy")]
+    [InlineData("""{"timeoutSeconds": 0}""", "timeoutSeconds")]
+    [InlineData("""{"pods": [{"name": 5}]}""", "name")]
+    public void Mistakes_are_named(string json, string named)
+    {
+        File.WriteAllText(_dir.File("bad.json"), json);
+
+        var error = Assert.Throws<ScenarioException>(() => Scenario.Load(_dir.File("bad.json")));
+
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_minimal_file_gets_the_defaults_and_its_name()
+    {
+        File.WriteAllText(_dir.File("tiny.json"), """{"host": "fcos-container-status.json"}""");
+
+        var scenario = Scenario.Load(_dir.File("tiny.json"));
+
+        Assert.Equal("tiny", scenario.Name);
+        Assert.Equal("worker-1", scenario.Node.Name);
+        Assert.Equal("Done", scenario.Expect.State);
+        Assert.Equal(1, scenario.Expect.Reboots);
+    }
+}
