@@ -64,7 +64,7 @@ cmd_test() {
   dotnet build NodeDaemon.sln -c Release -nologo -clp:NoSummary -v:q
   say "testing"
   local rc=0
-  export NODEDAEMON_BINARY="$artifacts/bin/nodedaemon"
+  export SCENARIO_DAEMON_BINARY="$artifacts/bin/nodedaemon"
   # -m:1: one test assembly at a time; several start dbus-daemons, simulators and daemon processes, and two
   # cores shared by all of them at once made timing-sensitive end-to-end tests flaky.
   dotnet test NodeDaemon.sln -c Release --no-build -nologo -v:q -m:1 \

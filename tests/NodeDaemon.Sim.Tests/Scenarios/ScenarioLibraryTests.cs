@@ -40,10 +40,10 @@ public sealed class ScenarioLibraryTests
         Assert.Contains(scenarios, s => s.Expect.State == "Degraded" && s.DesiredImage?.Contains(';', StringComparison.Ordinal) == true);
     }
 
-    /// <summary>The AOT binary: <c>NODEDAEMON_BINARY</c>, else the repository's <c>artifacts/bin/nodedaemon</c>.</summary>
+    /// <summary>The AOT binary: <c>SCENARIO_DAEMON_BINARY</c> (not <c>NODEDAEMON_*</c>: the daemon reads those as options), else the repository's <c>artifacts/bin/nodedaemon</c>.</summary>
     private static DaemonCommandLine Daemon()
     {
-        var path = Environment.GetEnvironmentVariable("NODEDAEMON_BINARY") ?? Path.Combine(RepositoryPaths.Root, "artifacts", "bin", "nodedaemon");
+        var path = Environment.GetEnvironmentVariable("SCENARIO_DAEMON_BINARY") ?? Path.Combine(RepositoryPaths.Root, "artifacts", "bin", "nodedaemon");
         Assert.True(File.Exists(path), $"{path} is missing: the scenarios run the published binary; run ./build.sh publish (./build.sh test does)");
         return DaemonCommandLine.Native(path);
     }
