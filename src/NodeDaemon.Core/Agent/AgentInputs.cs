@@ -10,6 +10,7 @@ namespace NodeDaemon.Core.Agent;
 /// <param name="Now">The clock, passed in.</param>
 /// <param name="SlotHeld">This node holds a slot of its pool (always false when fleet coordination is off).</param>
 /// <param name="WindowOpen">The maintenance window allows disruption now.</param>
+/// <param name="NextWindowOpening">When the window opens next, in its zone's offset, while it is closed; null when unknown.</param>
 public sealed record AgentInputs(
     NodeView Node,
     HostView Host,
@@ -17,4 +18,5 @@ public sealed record AgentInputs(
     NodeDaemonOptions Options,
     DateTimeOffset Now,
     bool SlotHeld = false,
-    bool WindowOpen = true);
+    bool WindowOpen = true,
+    DateTimeOffset? NextWindowOpening = null);

@@ -1,5 +1,6 @@
 using NodeDaemon.Core.Host;
 using NodeDaemon.Core.Images;
+using NodeDaemon.Core.Maintenance;
 using NodeDaemon.Core.Options;
 
 namespace NodeDaemon.Core.Agent;
@@ -182,11 +183,12 @@ public static class Decider
     {
         var node = inputs.Node;
         var staged = inputs.Host.Staged!.ImageDigest!.Value;
-        // A window that closes mid-drain does not abandon the drain: that would disrupt twice.
-        if (!inputs.WindowOpen && !node.CordonedByUs)
+        // A window that closes mid-drain does not abandon the drain, nor a drained node its reboot: that would disrupt
+        // twice. Under an admin's cordon the disruption is ours only once we have drained.
+        var underway = node.CordonedByUs || (node.Unschedulable && record.Drained);
+        if (!inputs.WindowOpen && !underway)
         {
-            return new(AgentState.Staged, new AgentAction.Wait(inputs.Now + WindowRecheck),
-                $"{target.Image} is staged; waiting for the maintenance window");
+            return OutsideWindow(inputs, target);
         }
 
         if (inputs.Options.Fleet.Enabled && !inputs.SlotHeld)
@@ -205,6 +207,25 @@ public static class Decider
         }
 
         return new(AgentState.Rebooting, new AgentAction.Finalize(staged), $"rebooting into {target.Image.Name}@{staged}");
+    }
+
+    /// <summary>Staged but the window is closed: no slot held meanwhile, and wake up when it opens.</summary>
+    private static Decision OutsideWindow(AgentInputs inputs, DesiredTarget target)
+    {
+        var waiting = $"{target.Image} is staged; waiting for the maintenance window";
+        if (inputs.NextWindowOpening is { } opening)
+        {
+            waiting += $" ({OpeningText.Describe(opening, inputs.Options.Maintenance.TimeZone, inputs.Now)})";
+        }
+
+        // A slot taken just before the window closed would keep another node of the pool, maybe in its own window, waiting.
+        if (inputs.SlotHeld)
+        {
+            return new(AgentState.Staged, new AgentAction.ReleaseSlot(), $"{waiting}; giving the slot back");
+        }
+
+        var until = inputs.NextWindowOpening is { } next && next > inputs.Now ? next : inputs.Now + WindowRecheck;
+        return new(AgentState.Staged, new AgentAction.Wait(until), waiting);
     }
 
     /// <summary>Gives back our cordon, then our slot, one step at a time; then settles in <paramref name="state"/>.</summary>
@@ -227,6 +248,6 @@ public static class Decider
 
     private static string Short(Digest digest) => digest.ToString()[..19];
 
-    /// <summary>How often a closed maintenance window is looked at again.</summary>
+    /// <summary>How often a closed maintenance window is looked at again when its next opening is not known.</summary>
     public static readonly TimeSpan WindowRecheck = TimeSpan.FromMinutes(1);
 }

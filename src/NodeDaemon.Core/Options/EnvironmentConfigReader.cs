@@ -31,14 +31,14 @@ internal static class EnvironmentConfigReader
             }
 
             claimedBy[key.Path] = name;
-            if (OptionValueReader.TryParse(key, text, out var value, out var expected))
+            if (OptionValueReader.TryParse(key, text, out var value, out var problem))
             {
                 target.Set(key, value, $"by {name}");
                 sources.Add(new OptionsSource(name, [key.Path]));
             }
             else
             {
-                errors.Add($"{key.Path} in environment variable {name} must be {expected}, got {ValueText.Quote(text)}");
+                errors.Add($"{key.Path} in environment variable {name} {problem}");
             }
         }
 

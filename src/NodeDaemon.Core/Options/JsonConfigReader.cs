@@ -110,14 +110,14 @@ internal static class JsonConfigReader
 
         private void Value(JsonElement element, OptionKey key)
         {
-            if (OptionValueReader.TryRead(key, element, out var value, out var expected))
+            if (OptionValueReader.TryRead(key, element, out var value, out var problem))
             {
                 target.Set(key, value, $"in {file}");
                 keys.Add(key.Path);
             }
             else
             {
-                errors.Add($"{key.Path} in {file} must be {expected}, got {OptionValueReader.Describe(element)}");
+                errors.Add($"{key.Path} in {file} {problem}");
             }
         }
 

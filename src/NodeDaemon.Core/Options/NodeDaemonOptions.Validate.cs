@@ -50,6 +50,11 @@ public sealed partial record NodeDaemonOptions
             ValidateFleet(checks, Fleet);
         }
 
+        if (checks.NotNull("maintenance", Maintenance))
+        {
+            ValidateMaintenance(checks, Maintenance);
+        }
+
         if (checks.NotNull("metrics", Metrics) && !MetricsListenAddress.TryParse(Metrics.Listen, out _, out var listenError))
         {
             checks.Add("metrics.listen", listenError!);

@@ -48,6 +48,9 @@ public sealed partial record NodeDaemonOptions
     /// <summary>Taking turns with the other nodes of a pool.</summary>
     public FleetOptions Fleet { get; init; } = new();
 
+    /// <summary>When the node may be disrupted.</summary>
+    public MaintenanceOptions Maintenance { get; init; } = new();
+
     /// <summary>The metrics and health endpoint.</summary>
     public MetricsOptions Metrics { get; init; } = new();
 }

@@ -50,4 +50,7 @@ public static class NodeDaemonOptionsDefaults
 
     /// <summary>Default failures that halt a pool.</summary>
     public const int HaltAfterFailures = 1;
+
+    /// <summary>Default zone of maintenance windows: UTC reads the same on every node, whatever its clock setting.</summary>
+    public const string MaintenanceTimeZone = "UTC";
 }

@@ -11,6 +11,9 @@ internal sealed class OptionChecks
     /// <summary>Adds a problem for <paramref name="path"/>.</summary>
     public void Add(string path, string message) => _problems.Add(new OptionProblem(path, $"{path} {message}"));
 
+    /// <summary>Adds a problem for a part of <paramref name="path"/>'s value, e.g. <c>[0].start</c> of a list.</summary>
+    public void AddAt(string path, string part, string message) => _problems.Add(new OptionProblem(path, $"{path}{part} {message}"));
+
     /// <summary>An integer within an inclusive range.</summary>
     public void Between(string path, int value, int min, int max)
     {

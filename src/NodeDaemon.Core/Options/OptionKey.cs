@@ -58,6 +58,7 @@ internal sealed class OptionKey
         bool flag => flag ? "true" : "false",
         int number => ValueText.Integer(number),
         TimeSpan duration => ValueText.Seconds(duration),
+        IReadOnlyList<MaintenanceWindowOptions> windows => MaintenanceWindowsJson.Write(windows),
         var other => $"\"{Choices.FirstOrDefault(c => c.Value.Equals(other))?.Name ?? other.ToString()}\"",
     };
 

@@ -4,7 +4,7 @@ namespace NodeDaemon.Core.Options;
 internal static class OptionKeys
 {
     /// <summary>The keys that hold objects rather than values.</summary>
-    public static readonly IReadOnlyList<string> Sections = ["staging", "reboot", "drain", "fleet", "metrics"];
+    public static readonly IReadOnlyList<string> Sections = ["staging", "reboot", "drain", "fleet", "maintenance", "metrics"];
 
     /// <summary>Every leaf key, in documentation order.</summary>
     public static readonly IReadOnlyList<OptionKey> All =
@@ -47,6 +47,10 @@ internal static class OptionKeys
         new OptionKey("fleet.maxUnavailable", OptionKind.IntegerOrText, o => o.Fleet.MaxUnavailable, (o, v) => o with { Fleet = o.Fleet with { MaxUnavailable = (string)v! } }),
         Text("fleet.leaseNamespace", o => o.Fleet.LeaseNamespace, (o, v) => o with { Fleet = o.Fleet with { LeaseNamespace = v } }),
         Integer("fleet.haltAfterFailures", o => o.Fleet.HaltAfterFailures, (o, v) => o with { Fleet = o.Fleet with { HaltAfterFailures = v } }),
+
+        new OptionKey("maintenance.windows", OptionKind.WindowList, o => o.Maintenance.Windows,
+            (o, v) => o with { Maintenance = o.Maintenance with { Windows = (IReadOnlyList<MaintenanceWindowOptions>)v! } }),
+        Text("maintenance.timeZone", o => o.Maintenance.TimeZone, (o, v) => o with { Maintenance = o.Maintenance with { TimeZone = v } }),
 
         Text("metrics.listen", o => o.Metrics.Listen, (o, v) => o with { Metrics = o.Metrics with { Listen = v } }),
     ];

@@ -23,4 +23,10 @@ internal enum OptionKind
 
     /// <summary>One of a fixed set of names, matched ignoring case.</summary>
     Choice,
+
+    /// <summary>
+    /// A list of maintenance windows: a JSON array of <c>{"days", "start", "lengthMinutes"}</c> objects, and the same
+    /// JSON text in an environment variable.
+    /// </summary>
+    WindowList,
 }

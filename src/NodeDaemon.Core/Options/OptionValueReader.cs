@@ -9,11 +9,39 @@ internal static class OptionValueReader
     // TimeSpan.FromSeconds throws beyond about 29,000 years; anything that large is a typo anyway.
     private static readonly double _maxSeconds = Math.Floor(TimeSpan.MaxValue.TotalSeconds) - 1;
 
-    /// <summary>Converts a JSON value; on failure <paramref name="expected"/> completes "must be ...".</summary>
-    public static bool TryRead(OptionKey key, JsonElement element, out object? value, out string expected)
+    /// <summary>Converts a JSON value; on failure <paramref name="problem"/> says what was wrong, e.g. <c>must be an integer, got "8"</c>.</summary>
+    public static bool TryRead(OptionKey key, JsonElement element, out object? value, out string problem)
+    {
+        var expected = Expected(key);
+        if (TryRead(key, element, out value, ref expected, out var detail))
+        {
+            problem = "";
+            return true;
+        }
+
+        problem = detail ?? $"must be {expected}, got {Describe(element)}";
+        return false;
+    }
+
+    /// <summary>Converts an environment variable's text; on failure <paramref name="problem"/> says what was wrong.</summary>
+    public static bool TryParse(OptionKey key, string text, out object? value, out string problem)
+    {
+        var expected = Expected(key);
+        if (TryParse(key, text, out value, ref expected, out var detail))
+        {
+            problem = "";
+            return true;
+        }
+
+        problem = detail ?? $"must be {expected}, got {ValueText.Quote(text)}";
+        return false;
+    }
+
+    // detail, when set, replaces the whole "must be ..., got ..." (a list of windows names the item at fault).
+    private static bool TryRead(OptionKey key, JsonElement element, out object? value, ref string expected, out string? detail)
     {
         value = null;
-        expected = Expected(key);
+        detail = null;
         switch (key.Kind)
         {
             case OptionKind.Boolean when element.ValueKind is JsonValueKind.True or JsonValueKind.False:
@@ -36,16 +64,17 @@ internal static class OptionValueReader
                 return true;
             case OptionKind.Choice when element.ValueKind == JsonValueKind.String:
                 return TryChoose(key, element.GetString()!, out value);
+            case OptionKind.WindowList when element.ValueKind == JsonValueKind.Array:
+                return TryReadWindows(element, out value, out detail);
             default:
                 return false;
         }
     }
 
-    /// <summary>Converts an environment variable's text; on failure <paramref name="expected"/> completes "must be ...".</summary>
-    public static bool TryParse(OptionKey key, string text, out object? value, out string expected)
+    private static bool TryParse(OptionKey key, string text, out object? value, ref string expected, out string? detail)
     {
         value = null;
-        expected = Expected(key);
+        detail = null;
         var trimmed = text.Trim();
         switch (key.Kind)
         {
@@ -66,6 +95,12 @@ internal static class OptionValueReader
                 return TrySeconds(seconds, out value);
             case OptionKind.Choice:
                 return TryChoose(key, trimmed, out value);
+            case OptionKind.WindowList when trimmed.Length == 0:
+                // Like an empty string key: NODEDAEMON_MAINTENANCE__WINDOWS= clears the windows a file set.
+                value = (IReadOnlyList<MaintenanceWindowOptions>)[];
+                return true;
+            case OptionKind.WindowList:
+                return TryParseWindows(trimmed, out value, ref expected, out detail);
             default:
                 return false;
         }
@@ -80,6 +115,31 @@ internal static class OptionValueReader
         JsonValueKind.Number => Shorten(element.GetRawText()),
         _ => element.GetRawText(),
     };
+
+    private static bool TryReadWindows(JsonElement element, out object? value, out string? detail)
+    {
+        var ok = MaintenanceWindowsJson.TryRead(element, out var windows, out var problem);
+        value = ok ? windows : null;
+        detail = problem is null ? null : $"must be {MaintenanceWindowsJson.Expected}: {problem}";
+        return ok;
+    }
+
+    // The same JSON as in a file, so a window reads the same in a drop-in and in a systemd Environment= line.
+    private static bool TryParseWindows(string text, out object? value, ref string expected, out string? detail)
+    {
+        value = null;
+        detail = null;
+        expected = "the JSON text of " + expected;
+        try
+        {
+            using var document = JsonDocument.Parse(text, new JsonDocumentOptions { AllowTrailingCommas = true, MaxDepth = 8 });
+            return TryReadWindows(document.RootElement, out value, out detail);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
 
     private static bool TryReadInteger(JsonElement element, ref object? value, ref string expected)
     {
@@ -125,6 +185,7 @@ internal static class OptionValueReader
         OptionKind.OptionalSeconds => "a number of seconds or null",
         OptionKind.IntegerOrText => "an integer or a percentage string like \"10%\"",
         OptionKind.Choice => "one of " + string.Join(", ", key.Choices.Select(c => $"\"{c.Name}\"")),
+        OptionKind.WindowList => MaintenanceWindowsJson.Expected,
         _ => "a value",
     };
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using NodeDaemon.Core.Agent;
 using NodeDaemon.Core.Cluster;
 using NodeDaemon.Core.Host;
+using NodeDaemon.Core.Maintenance;
 using NodeDaemon.Core.Options;
 using NodeDaemon.Metrics;
 using NodeDaemon.State;
@@ -30,6 +31,7 @@ public sealed partial class AgentLoop(
 {
     private readonly AgentStateMachine _machine = new();
     private readonly AnnotationKeys _keys = AnnotationKeys.For(options.Protocol, options.AnnotationPrefix);
+    private readonly MaintenanceSchedule _schedule = MaintenanceSchedule.From(options.Maintenance);
     private readonly Channel<NodeSnapshot> _changes = Channel.CreateBounded<NodeSnapshot>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
     private NodeSnapshot? _node;
@@ -81,8 +83,11 @@ public sealed partial class AgentLoop(
 
         var snapshot = _node ??= await node.GetAsync(cancellationToken).ConfigureAwait(false);
         var hostStatus = await host.ReadStatusAsync(cancellationToken).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        var windowOpen = _schedule.IsOpen(now);
+        // The opening goes into the decision's Wait, which is how the loop wakes when the window opens.
         var inputs = new AgentInputs(snapshot.ToView(_keys), new HostView(hostStatus.Booted, hostStatus.Staged, bootId.Read()),
-            _record, options, time.GetUtcNow());
+            _record, options, now, WindowOpen: windowOpen, NextWindowOpening: windowOpen ? null : _schedule.NextOpening(now));
         var decision = Decider.Decide(inputs);
         var previous = _machine.Current;
         if (_machine.TransitionTo(decision.State))

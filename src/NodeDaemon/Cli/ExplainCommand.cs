@@ -1,5 +1,6 @@
 using System.CommandLine;
 using NodeDaemon.Core.Agent;
+using NodeDaemon.Core.Maintenance;
 using NodeDaemon.Core.Options;
 
 namespace NodeDaemon.Cli;
@@ -41,7 +42,11 @@ internal static class ExplainCommand
                 return 1;
             }
 
-            var decision = Decider.Decide(new AgentInputs(nodeView, hostView, AgentRecord.Empty, options, TimeProvider.System.GetUtcNow()));
+            var now = TimeProvider.System.GetUtcNow();
+            var schedule = MaintenanceSchedule.From(options.Maintenance);
+            var open = schedule.IsOpen(now);
+            var decision = Decider.Decide(new AgentInputs(nodeView, hostView, AgentRecord.Empty, options, now,
+                WindowOpen: open, NextWindowOpening: open ? null : schedule.NextOpening(now)));
             output.WriteLine($"state:   {decision.State} ({decision.Condition})");
             output.WriteLine($"action:  {decision.Action}");
             output.WriteLine($"message: {decision.Message}");

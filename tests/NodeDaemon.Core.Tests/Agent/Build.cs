@@ -36,6 +36,7 @@ internal static class Build
         bool paused = false,
         bool slotHeld = false,
         bool windowOpen = true,
+        DateTimeOffset? nextWindowOpening = null,
         NodeDaemonOptions? options = null,
         DateTimeOffset? now = null,
         string bootId = BootId) =>
@@ -46,7 +47,8 @@ internal static class Build
             options ?? new NodeDaemonOptions(),
             now ?? Now,
             slotHeld,
-            windowOpen);
+            windowOpen,
+            nextWindowOpening);
 
     public static AgentAction.Stage StageOf(string pullspec, bool verified = false)
     {

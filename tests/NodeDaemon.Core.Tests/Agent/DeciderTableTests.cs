@@ -68,6 +68,13 @@ public sealed class DeciderTableTests
         new("staged, fleet on: take a slot first", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), options: s_fleet), AgentState.WaitingForSlot, new AgentAction.AcquireSlot()),
         new("staged, slot held: cordon", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), options: s_fleet, slotHeld: true), AgentState.Draining, new AgentAction.Cordon()),
         new("staged, window closed: hold", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), windowOpen: false), AgentState.Staged, new AgentAction.Wait(Now + Decider.WindowRecheck)),
+        new("window closed: staging goes on", Inputs(desired: Pull(D2), windowOpen: false, nextWindowOpening: Now.AddHours(3)), AgentState.Staging, StageOf(Pull(D2))),
+        new("staged, window closed: wake when it opens", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), windowOpen: false, nextWindowOpening: Now.AddHours(3)), AgentState.Staged, new AgentAction.Wait(Now.AddHours(3))),
+        new("staged, fleet on, window closed: no slot taken", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), options: s_fleet, windowOpen: false, nextWindowOpening: Now.AddHours(3)), AgentState.Staged, new AgentAction.Wait(Now.AddHours(3))),
+        new("slot taken, window closed before the cordon: give the slot back", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), options: s_fleet, slotHeld: true, windowOpen: false), AgentState.Staged, new AgentAction.ReleaseSlot()),
+        new("admin's cordon, window closed: no drain", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), unschedulable: true, windowOpen: false), AgentState.Staged, new AgentAction.Wait(Now + Decider.WindowRecheck)),
+        new("admin's cordon, drained, window closed: reboot all the same", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2).WithDrained(), unschedulable: true, windowOpen: false), AgentState.Rebooting, new AgentAction.Finalize(Dg(D2))),
+        new("drained under our cordon, window closed: reboot all the same", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2).WithDrained(), cordonedByUs: true, windowOpen: false), AgentState.Rebooting, new AgentAction.Finalize(Dg(D2))),
         new("window closed mid-drain: finish the drain", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), windowOpen: false, cordonedByUs: true), AgentState.Draining, new AgentAction.Drain()),
         new("cordoned (crash during drain): drain again", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), cordonedByUs: true), AgentState.Draining, new AgentAction.Drain()),
         new("admin's cordon: drain without cordoning", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), unschedulable: true), AgentState.Draining, new AgentAction.Drain()),
@@ -117,6 +124,20 @@ public sealed class DeciderTableTests
         Assert.Equal(row.State, decision.State);
         Assert.False(string.IsNullOrWhiteSpace(decision.Message));
         Assert.Equal(row.State == AgentState.Degraded, decision.Reason is not null);
+    }
+
+    [Fact]
+    public void Waiting_for_the_window_says_when_it_opens_on_its_own_clock()
+    {
+        var options = new NodeDaemonOptions { Maintenance = new MaintenanceOptions { TimeZone = "Europe/Berlin" } };
+        var opening = new DateTimeOffset(2026, 11, 28, 22, 30, 0, TimeSpan.FromHours(1));
+        var now = opening.AddMinutes(-190);
+
+        var decision = Decider.Decide(Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), options: options,
+            now: now, windowOpen: false, nextWindowOpening: opening));
+
+        Assert.Equal($"{Pull(D2)} is staged; waiting for the maintenance window (opens Sat 22:30 Europe/Berlin, in 3 h 10 min)", decision.Message);
+        Assert.Equal(new AgentAction.Wait(opening), decision.Action);
     }
 
     [Fact]

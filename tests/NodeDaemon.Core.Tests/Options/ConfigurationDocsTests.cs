@@ -41,6 +41,6 @@ public class ConfigurationDocsTests
         var result = OptionsLoader.Load([new ConfigFile("docs/configuration.md", json)], new Dictionary<string, string>());
 
         Assert.Empty(result.Errors);
-        Assert.Equal(9, Assert.Single(result.Sources).Keys.Count);
+        Assert.Equal(11, Assert.Single(result.Sources).Keys.Count);
     }
 }

@@ -48,6 +48,7 @@ public class OptionsLoaderTests
                 "concurrency": 4, "blockingPodSelector": "backup=running", "podGracePeriodSeconds": 30,
               },
               "fleet": { "enabled": true, "poolLabel": "pool", "maxUnavailable": 2, "leaseNamespace": "kube-system", "haltAfterFailures": 3 },
+              "maintenance": { "windows": [{ "days": ["Sat"], "start": "22:30", "lengthMinutes": 120 }], "timeZone": "Europe/Berlin" },
               "metrics": { "listen": "unix:/run/nodedaemon/metrics.sock" }
             }
             """));
@@ -75,6 +76,7 @@ public class OptionsLoaderTests
                     EvictUnreplicated = true, Concurrency = 4, BlockingPodSelector = "backup=running", PodGracePeriod = TimeSpan.FromSeconds(30),
                 },
                 Fleet = new() { Enabled = true, PoolLabel = "pool", MaxUnavailable = "2", LeaseNamespace = "kube-system", HaltAfterFailures = 3 },
+                Maintenance = new() { Windows = [new() { Days = ["Sat"], Start = "22:30", LengthMinutes = 120 }], TimeZone = "Europe/Berlin" },
                 Metrics = new() { Listen = "unix:/run/nodedaemon/metrics.sock" },
             },
             result.Options);

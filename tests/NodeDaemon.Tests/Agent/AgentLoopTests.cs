@@ -138,5 +138,91 @@ public sealed class AgentLoopTests : IDisposable
         Assert.Equal(AgentState.Rebooting, again[^1].State);
     }
 
+    // Every day 12:10 to 13:10 UTC; the fake clock starts at 12:00, ten minutes before it opens.
+    private static readonly NodeDaemonOptions s_window = new()
+    {
+        Maintenance = new MaintenanceOptions { Windows = [new MaintenanceWindowOptions { Start = "12:10", LengthMinutes = 60 }] },
+    };
+
+    [Fact]
+    public async Task Outside_the_window_a_staged_node_waits_for_the_opening_then_cordons()
+    {
+        _node.Annotate("nodedaemon.io/desired-image", "quay.io/example/os@" + s_new);
+        var loop = Loop(s_window);
+
+        var decisions = await SettleUntilWaitAsync(loop);
+
+        var waiting = decisions[^1];
+        Assert.Equal(AgentState.Staged, waiting.State);
+        Assert.Equal(new AgentAction.Wait(_time.GetUtcNow().AddMinutes(10)), waiting.Action);
+        Assert.EndsWith("waiting for the maintenance window (opens Wed 12:10 UTC, in 10 min)", waiting.Message, StringComparison.Ordinal);
+        Assert.Equal(1, _host.Stages);
+        Assert.False(_node.Unschedulable);
+        Assert.Equal(AgentState.Staged, _node.Reports[^1].Phase);
+
+        _time.Advance(TimeSpan.FromMinutes(9));
+        Assert.IsType<AgentAction.Wait>((await loop.TurnAsync(CancellationToken.None)).Action);
+        _time.Advance(TimeSpan.FromMinutes(1));
+        Assert.IsType<AgentAction.Cordon>((await loop.TurnAsync(CancellationToken.None)).Action);
+    }
+
+    [Fact]
+    public async Task The_running_loop_wakes_when_the_window_opens_without_an_idle_tick()
+    {
+        _node.Annotate("nodedaemon.io/desired-image", "quay.io/example/os@" + s_new);
+        // A day-long idle tick: only the decision's Wait(opening) can wake the loop in time.
+        var loop = new AgentLoop(
+            _node, _host, new AgentRecordStore(_state.FullName, _time, NullLogger<AgentRecordStore>.Instance), new BootId(() => _bootId),
+            s_window, _time, new AgentHeartbeat(_time), new StatusReporter(new RecordingNotifier()), NullLogger<AgentLoop>.Instance)
+        {
+            IdleTick = TimeSpan.FromDays(1),
+        };
+        using var stop = new CancellationTokenSource();
+        var run = loop.RunAsync(stop.Token);
+        try
+        {
+            await EventuallyAsync(() => loop.State == AgentState.Staged && _host.Stages == 1, "staged and waiting");
+            Assert.False(_node.Unschedulable);
+
+            _time.Advance(TimeSpan.FromMinutes(10));
+
+            await EventuallyAsync(() => _host.Finalizations == 1, "the reboot after the window opened");
+            Assert.Equal(1, _node.Drains);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await run.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+        }
+    }
+
+    /// <summary>Runs turns until the first Wait, and returns the decisions.</summary>
+    private static async Task<List<Decision>> SettleUntilWaitAsync(AgentLoop loop)
+    {
+        var decisions = new List<Decision>();
+        for (var i = 0; i < 10 && decisions.LastOrDefault()?.Action is not AgentAction.Wait; i++)
+        {
+            decisions.Add(await loop.TurnAsync(CancellationToken.None));
+        }
+
+        return decisions;
+    }
+
+    // Real time only to let the loop's task run; what it does is decided by the fake clock alone.
+    private static async Task EventuallyAsync(Func<bool> condition, string what)
+    {
+        for (var waited = 0; waited < 10_000; waited += 10)
+        {
+            if (condition())
+            {
+                return;
+            }
+
+            await Task.Delay(10);
+        }
+
+        throw new TimeoutException($"gave up waiting for {what}");
+    }
+
     public void Dispose() => _state.Delete(recursive: true);
 }
