@@ -20,7 +20,8 @@ public sealed class AgentStateMachine
             AgentState.Draining, AgentState.Paused, AgentState.Idle, AgentState.Degraded],
         [AgentState.WaitingForSlot] = [AgentState.WaitingForSlot, AgentState.Staging, AgentState.Staged,
             AgentState.Draining, AgentState.Paused, AgentState.Idle, AgentState.Degraded],
-        [AgentState.Draining] = [AgentState.Draining, AgentState.Rebooting, AgentState.Staging, AgentState.Paused,
+        // Back to WaitingForSlot when the held slot must be asked for again (it names another digest) before going on.
+        [AgentState.Draining] = [AgentState.Draining, AgentState.WaitingForSlot, AgentState.Rebooting, AgentState.Staging, AgentState.Paused,
             AgentState.Idle, AgentState.Degraded],
         // Back to Draining when a requested reboot never came: the drain is checked again before a second try.
         [AgentState.Rebooting] = [AgentState.Rebooting, AgentState.Verifying, AgentState.Draining, AgentState.Staging,
