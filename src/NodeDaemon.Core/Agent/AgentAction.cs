@@ -27,8 +27,9 @@ public abstract record AgentAction
     /// <summary>Drop a staged deployment of ours that is no longer wanted.</summary>
     public sealed record CleanupStaged : AgentAction;
 
-    /// <summary>Take a slot of the pool before disrupting anything.</summary>
-    public sealed record AcquireSlot : AgentAction;
+    /// <summary>Take a slot of the pool for <paramref name="Digest"/> before disrupting anything, or make the held one name it.</summary>
+    /// <param name="Digest">The staged digest the node is about to reboot into: the slot records it, for takeovers and halts.</param>
+    public sealed record AcquireSlot(Digest Digest) : AgentAction;
 
     /// <summary>Give the pool's slot back.</summary>
     public sealed record ReleaseSlot : AgentAction;

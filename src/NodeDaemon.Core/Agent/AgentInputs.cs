@@ -1,3 +1,4 @@
+using NodeDaemon.Core.Images;
 using NodeDaemon.Core.Options;
 
 namespace NodeDaemon.Core.Agent;
@@ -11,6 +12,11 @@ namespace NodeDaemon.Core.Agent;
 /// <param name="SlotHeld">This node holds a slot of its pool (always false when fleet coordination is off).</param>
 /// <param name="WindowOpen">The maintenance window allows disruption now.</param>
 /// <param name="NextWindowOpening">When the window opens next, in its zone's offset, while it is closed; null when unknown.</param>
+/// <param name="SlotDigest">
+/// The digest the held slot names, as this process last wrote it; null when no slot is held or after a restart (the
+/// Lease client answers only whether one is held), which makes the decision ask for the slot again before disrupting.
+/// </param>
+/// <param name="SlotRefusal">The last answer that gave no slot (full, or halted), with when to ask again; null when none.</param>
 public sealed record AgentInputs(
     NodeView Node,
     HostView Host,
@@ -19,4 +25,6 @@ public sealed record AgentInputs(
     DateTimeOffset Now,
     bool SlotHeld = false,
     bool WindowOpen = true,
-    DateTimeOffset? NextWindowOpening = null);
+    DateTimeOffset? NextWindowOpening = null,
+    Digest? SlotDigest = null,
+    SlotRefusal? SlotRefusal = null);

@@ -58,6 +58,10 @@ public sealed record AgentRecord
         return this with { StageFailures = failures, NextStageAttemptAt = now + delay, LastStageError = error };
     }
 
+    /// <summary>Notes when cordoning: a drain from before no longer counts (pods may have come back while the node was
+    /// schedulable, e.g. after an admin lifted the cordon), so the next finalize needs a new one.</summary>
+    public AgentRecord WithCordoned() => this with { Drained = false };
+
     /// <summary>Notes after the drain finished.</summary>
     public AgentRecord WithDrained() => this with { Drained = true };
 

@@ -20,13 +20,14 @@ public sealed class AgentStateMachine
             AgentState.Draining, AgentState.Paused, AgentState.Idle, AgentState.Degraded],
         [AgentState.WaitingForSlot] = [AgentState.WaitingForSlot, AgentState.Staging, AgentState.Staged,
             AgentState.Draining, AgentState.Paused, AgentState.Idle, AgentState.Degraded],
-        // Back to Staged when the window closes before the disruption is ours to finish: an admin's cordon not yet
-        // drained, or our cordon lifted by an admin.
-        [AgentState.Draining] = [AgentState.Draining, AgentState.Rebooting, AgentState.Staging, AgentState.Staged,
-            AgentState.Paused, AgentState.Idle, AgentState.Degraded],
+        // Back to Staged when the window closes before the disruption is ours to finish (an admin's cordon not yet
+        // drained, or our cordon lifted by an admin); back to WaitingForSlot when the held slot must be asked for again
+        // (it names another digest) before going on.
+        [AgentState.Draining] = [AgentState.Draining, AgentState.WaitingForSlot, AgentState.Rebooting, AgentState.Staging,
+            AgentState.Staged, AgentState.Paused, AgentState.Idle, AgentState.Degraded],
         // Back to Draining when a requested reboot never came: the drain is checked again before a second try.
         [AgentState.Rebooting] = [AgentState.Rebooting, AgentState.Verifying, AgentState.Draining, AgentState.Staging,
-            AgentState.Staged, AgentState.Idle, AgentState.Degraded],
+            AgentState.Staged, AgentState.WaitingForSlot, AgentState.Idle, AgentState.Degraded],
         [AgentState.Verifying] = [AgentState.Verifying, AgentState.Idle, AgentState.Staging, AgentState.Degraded],
         [AgentState.Paused] = [AgentState.Paused, AgentState.Staging, AgentState.Staged, AgentState.WaitingForSlot,
             AgentState.Draining, AgentState.Idle, AgentState.Degraded],

@@ -191,9 +191,9 @@ public static class Decider
             return OutsideWindow(inputs, target);
         }
 
-        if (inputs.Options.Fleet.Enabled && !inputs.SlotHeld)
+        if (inputs.Options.Fleet.Enabled && Slot(inputs, target, staged) is { } slot)
         {
-            return new(AgentState.WaitingForSlot, new AgentAction.AcquireSlot(), $"{target.Image} is staged; waiting for a slot");
+            return slot;
         }
 
         if (!node.Unschedulable)
@@ -226,6 +226,36 @@ public static class Decider
 
         var until = inputs.NextWindowOpening is { } next && next > inputs.Now ? next : inputs.Now + WindowRecheck;
         return new(AgentState.Staged, new AgentAction.Wait(until), waiting);
+    }
+
+    /// <summary>Fleet on: null once we hold a slot naming <paramref name="staged"/>; else asks for one, or says why not yet.</summary>
+    private static Decision? Slot(AgentInputs inputs, DesiredTarget target, Digest staged)
+    {
+        // A slot held for another digest (the desired image changed while we held it) or for one this process does not
+        // know (a restart) is asked for again before anything is disrupted: the Held answer rewrites the Lease's digest,
+        // and that write makes a takeover based on our Done on the old digest fail with 409.
+        if (inputs.SlotHeld && inputs.SlotDigest == staged)
+        {
+            return null;
+        }
+
+        if (inputs.Node.Pool is null)
+        {
+            // Not Degraded: nothing failed, and adding the label is all it takes (the watch then brings the change).
+            return new(AgentState.WaitingForSlot, new AgentAction.None(),
+                $"{target.Image} is staged; not in a pool: label {inputs.Options.Fleet.PoolLabel} missing; fleet coordination needs it");
+        }
+
+        var refusal = inputs.SlotRefusal is { } r && r.Digest == staged ? r : null;
+        if (refusal is not null && inputs.Now < refusal.RetryAt)
+        {
+            // Asking again on every node change would hammer the API for nothing: slots free up on others' nodes.
+            return new(AgentState.WaitingForSlot, new AgentAction.Wait(refusal.RetryAt), refusal.Message);
+        }
+
+        var message = refusal?.Message
+            ?? (inputs.SlotHeld ? $"{target.Image} is staged; making our slot name {Short(staged)}" : $"{target.Image} is staged; waiting for a slot");
+        return new(AgentState.WaitingForSlot, new AgentAction.AcquireSlot(staged), message);
     }
 
     /// <summary>Gives back our cordon, then our slot, one step at a time; then settles in <paramref name="state"/>.</summary>

@@ -8,8 +8,13 @@ namespace NodeDaemon.Core.Agent;
 public sealed record Decision(AgentState State, AgentAction Action, string Message, string? Reason = null)
 {
     /// <summary>The coarse condition for the <c>state</c> annotation.</summary>
+    /// <remarks>
+    /// Done is reported only once our cordon is lifted: another node's slot client may take over a slot from a holder
+    /// that reports Done on its slot's image, so a Done written before the uncordon could let one node too many in.
+    /// </remarks>
     public AgentCondition Condition => State switch
     {
+        AgentState.Idle when Action is AgentAction.Uncordon => AgentCondition.Working,
         AgentState.Idle => AgentCondition.Done,
         AgentState.Degraded => AgentCondition.Degraded,
         _ => AgentCondition.Working,

@@ -21,13 +21,16 @@ public sealed record NodeSnapshot(
     public string? Annotation(string key) => Annotations.TryGetValue(key, out var value) ? value : null;
 
     /// <summary>What the decision needs, read with <paramref name="keys"/>. The desired image stays raw: the Decider validates it.</summary>
-    public NodeView ToView(AnnotationKeys keys)
+    /// <param name="keys">The annotation keys in force.</param>
+    /// <param name="poolLabel">The label naming the node's pool (<c>fleet.poolLabel</c>); null leaves the pool unread.</param>
+    public NodeView ToView(AnnotationKeys keys, string? poolLabel = null)
     {
         ArgumentNullException.ThrowIfNull(keys);
         return new NodeView(
             Annotation(keys.DesiredImage),
             string.Equals(Annotation(keys.Paused)?.Trim(), "true", StringComparison.OrdinalIgnoreCase),
             Unschedulable,
-            Annotation(keys.CordonedBy) is not null);
+            Annotation(keys.CordonedBy) is not null,
+            poolLabel is not null && Labels.TryGetValue(poolLabel, out var pool) ? pool : null);
     }
 }

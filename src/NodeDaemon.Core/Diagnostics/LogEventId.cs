@@ -132,6 +132,12 @@ public enum LogEventId
     /// <summary>A renewal found no slot naming the node: it was released or taken over.</summary>
     SlotLost = 407,
 
+    /// <summary>At start the agent learned from the pool that it holds a slot (kept across a restart or reboot), and renewed it.</summary>
+    SlotHeldAtStart = 420,
+
+    /// <summary>The agent got no slot (the pool is full or halted) and asks again later.</summary>
+    SlotRefused = 421,
+
     /// <summary>The metrics and health endpoint is listening.</summary>
     MetricsListening = 500,
 

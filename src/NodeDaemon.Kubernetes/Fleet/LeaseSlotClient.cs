@@ -39,13 +39,18 @@ public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
     private int Attempts => _options.Transport.WriteAttempts;
 
     /// <summary>A client for the kubeconfig at <paramref name="kubeconfigPath"/> (empty: default locations, then in-cluster).</summary>
-    public static LeaseSlotClient Create(string kubeconfigPath, LeaseSlotClientOptions options, TimeProvider time, ILogger logger)
+    public static LeaseSlotClient Create(string kubeconfigPath, LeaseSlotClientOptions options, TimeProvider time, ILogger logger) =>
+        Create(kubeconfigPath, options, time, logger, NoApiRequestObserver.Instance);
+
+    /// <summary>Like <see cref="Create(string, LeaseSlotClientOptions, TimeProvider, ILogger)"/>, telling <paramref name="requests"/> of every request.</summary>
+    public static LeaseSlotClient Create(string kubeconfigPath, LeaseSlotClientOptions options, TimeProvider time, ILogger logger, IApiRequestObserver requests)
     {
         ArgumentNullException.ThrowIfNull(kubeconfigPath);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(logger);
-        return new LeaseSlotClient(KubeApi.FromKubeconfig(kubeconfigPath, options.Transport.RequestTimeout), options, time, logger);
+        ArgumentNullException.ThrowIfNull(requests);
+        return new LeaseSlotClient(KubeApi.FromKubeconfig(kubeconfigPath, options.Transport.RequestTimeout, requests), options, time, logger);
     }
 
     /// <inheritdoc/>

@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using NodeDaemon.Core.Agent;
 using NodeDaemon.Core.Cluster;
+using NodeDaemon.Core.Fleet;
 using NodeDaemon.Core.Host;
 using NodeDaemon.Core.Maintenance;
 using NodeDaemon.Core.Options;
@@ -16,11 +17,13 @@ namespace NodeDaemon.Agent;
 /// The loop keeps nothing that matters in memory: each turn reads the latest node snapshot (from the watch), the
 /// host's deployments and the persisted notes, decides, reports, and acts once. So a crash or restart anywhere
 /// resumes from what the node, the host and the notes say. Actions that change the notes save them before the
-/// next turn; the finalization saves them before the reboot is asked for.
+/// next turn; the finalization saves them before the reboot is asked for. The one thing kept in memory is the view
+/// of the pool slot (<see cref="SlotKeeper"/>), learned from the pool at start and then from the answers.
 /// </remarks>
 public sealed partial class AgentLoop(
     INodeClient node,
     IHostSystem host,
+    ISlotClient slots,
     AgentRecordStore store,
     IBootIdSource bootId,
     NodeDaemonOptions options,
@@ -32,6 +35,7 @@ public sealed partial class AgentLoop(
     private readonly AgentStateMachine _machine = new();
     private readonly AnnotationKeys _keys = AnnotationKeys.For(options.Protocol, options.AnnotationPrefix);
     private readonly MaintenanceSchedule _schedule = MaintenanceSchedule.From(options.Maintenance);
+    private readonly SlotKeeper _slot = new(slots, time, logger);
     private readonly Channel<NodeSnapshot> _changes = Channel.CreateBounded<NodeSnapshot>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
     private NodeSnapshot? _node;
@@ -47,6 +51,13 @@ public sealed partial class AgentLoop(
 
     /// <summary>Where transitions, durations and failures are reported; nothing by default.</summary>
     public IAgentMetrics Metrics { get; init; } = NoAgentMetrics.Instance;
+
+    /// <summary>The base time before a full or halted pool is asked again for a slot; the wait is 1–2 times this.</summary>
+    public TimeSpan SlotRecheck
+    {
+        get => _slot.Recheck;
+        init => _slot = new SlotKeeper(slots, time, logger) { Recheck = value };
+    }
 
     /// <summary>The state the agent is in.</summary>
     public AgentState State => _machine.Current;
@@ -82,12 +93,19 @@ public sealed partial class AgentLoop(
         }
 
         var snapshot = _node ??= await node.GetAsync(cancellationToken).ConfigureAwait(false);
+        var view = snapshot.ToView(_keys, options.Fleet.Enabled ? options.Fleet.PoolLabel : null);
+        if (options.Fleet.Enabled)
+        {
+            await _slot.LearnAsync(Member(snapshot, view), cancellationToken).ConfigureAwait(false);
+        }
+
         var hostStatus = await host.ReadStatusAsync(cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
         var windowOpen = _schedule.IsOpen(now);
         // The opening goes into the decision's Wait, which is how the loop wakes when the window opens.
-        var inputs = new AgentInputs(snapshot.ToView(_keys), new HostView(hostStatus.Booted, hostStatus.Staged, bootId.Read()),
-            _record, options, now, WindowOpen: windowOpen, NextWindowOpening: windowOpen ? null : _schedule.NextOpening(now));
+        var inputs = new AgentInputs(view, new HostView(hostStatus.Booted, hostStatus.Staged, bootId.Read()),
+            _record, options, now, _slot.Held, WindowOpen: windowOpen, NextWindowOpening: windowOpen ? null : _schedule.NextOpening(now),
+            SlotDigest: _slot.Digest, SlotRefusal: _slot.Refusal);
         var decision = Decider.Decide(inputs);
         var previous = _machine.Current;
         if (_machine.TransitionTo(decision.State))
@@ -135,6 +153,7 @@ public sealed partial class AgentLoop(
                 break;
             case AgentAction.Cordon:
                 await EventAsync(NodeEventKind.Draining, decision.Message, false, cancellationToken).ConfigureAwait(false);
+                Save(_record!.About(key!).WithCordoned());
                 await node.CordonAsync(cancellationToken).ConfigureAwait(false);
                 // Decide next on the node as written, not on a watch event that may still be on its way.
                 _node = await node.GetAsync(cancellationToken).ConfigureAwait(false);
@@ -188,9 +207,19 @@ public sealed partial class AgentLoop(
             case AgentAction.ResetRecord:
                 Save(AgentRecord.Empty);
                 break;
-            case AgentAction.AcquireSlot or AgentAction.ReleaseSlot:
-                // Fleet coordination is refused at start-up until it exists; the decider only asks when it is on.
-                throw new InvalidOperationException("fleet coordination is not available in this build");
+            case AgentAction.AcquireSlot acquire:
+                // The decider asks only with a pool label on the node, so the member is known here.
+                var answer = await _slot.AcquireAsync(Member(_node!, inputs.Node)!, acquire.Digest, cancellationToken).ConfigureAwait(false);
+                if (answer is SlotAnswer.Full or SlotAnswer.Halted)
+                {
+                    // Waiting is not a failure: no failure metric, no Degraded; the node says who holds the slots.
+                    await ReportAsync(decision, hostStatus, answer.Message, cancellationToken).ConfigureAwait(false);
+                }
+
+                break;
+            case AgentAction.ReleaseSlot:
+                await _slot.ReleaseAsync(Member(_node!, inputs.Node), cancellationToken).ConfigureAwait(false);
+                break;
             case AgentAction.None or AgentAction.Wait:
                 break;
             default:
@@ -316,6 +345,10 @@ public sealed partial class AgentLoop(
             await _changes.Writer.WriteAsync(snapshot, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>This node in its pool, or null when it lacks the pool label.</summary>
+    private static SlotMember? Member(NodeSnapshot snapshot, NodeView view) =>
+        view.Pool is { } pool ? new SlotMember(snapshot.Name, pool) : null;
 
     private static string Words(DrainOutcome outcome) => outcome switch
     {

@@ -2,10 +2,12 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NodeDaemon.Core.Agent;
 using NodeDaemon.Core.Cluster;
+using NodeDaemon.Core.Fleet;
 using NodeDaemon.Core.Host;
 using NodeDaemon.Core.Options;
 using NodeDaemon.Kubernetes;
 using NodeDaemon.Kubernetes.Api;
+using NodeDaemon.Kubernetes.Fleet;
 using NodeDaemon.Metrics;
 using NodeDaemon.RpmOstree;
 using NodeDaemon.State;
@@ -16,7 +18,8 @@ namespace NodeDaemon.Agent;
 /// <summary>The agent as a hosted service: builds the host and cluster adapters and runs the <see cref="AgentLoop"/>.</summary>
 /// <remarks>A failure to build the adapters (no rpm-ostreed and no bootc, an unreadable kubeconfig) stops the
 /// daemon with exit code 1: systemd's restart policy then tries again, and the reason is in the journal and on
-/// the STATUS line. Fleet coordination is refused at start until it exists, rather than ignored.</remarks>
+/// the STATUS line. With <c>fleet.enabled</c> the loop takes turns with its pool through a <see cref="LeaseSlotClient"/> on the
+/// same kubeconfig; without it, it gets a slot seam that holds nothing and is never asked.</remarks>
 public sealed partial class AgentService(
     NodeDaemonOptions options,
     AgentHeartbeat heartbeat,
@@ -36,19 +39,18 @@ public sealed partial class AgentService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         LogStarting(ThisAssemblyVersion.Informational, options.NodeName, options.AnnotationPrefix);
-        if (options.Fleet.Enabled)
-        {
-            Stop(2, "fleet.enabled is set, but fleet coordination is not in this build; set it to false");
-            return;
-        }
-
         IHostSystem host;
         INodeClient node;
+        ISlotClient slots = NoSlotClient.Instance;
         try
         {
             var busAddress = RpmOstreeNames.SystemBusAddress(Environment.GetEnvironmentVariable);
             host = await HostSystemFactory.CreateAsync(options, busAddress, time, loggers, stoppingToken).ConfigureAwait(false);
             node = KubeNodeClient.Create(options.Kubeconfig, KubeNodeClientOptions.From(options), time, loggers.CreateLogger<KubeNodeClient>(), apiRequests);
+            if (options.Fleet.Enabled)
+            {
+                slots = LeaseSlotClient.Create(options.Kubeconfig, LeaseSlotClientOptions.From(options), time, loggers.CreateLogger<LeaseSlotClient>(), apiRequests);
+            }
         }
         catch (Exception e) when (e is HostException or ClusterException or IOException or InvalidOperationException
                                       or k8s.Exceptions.KubeConfigException)
@@ -61,7 +63,7 @@ public sealed partial class AgentService(
         {
             // Beat well inside the watchdog timeout, or a healthy idle loop would look stuck.
             var tick = watchdog.Timeout is { } timeout && timeout / 4 < IdleTick ? timeout / 4 : IdleTick;
-            var loop = new AgentLoop(node, host, new AgentRecordStore(options.StateDirectory, time, loggers.CreateLogger<AgentRecordStore>()),
+            var loop = new AgentLoop(node, host, slots, new AgentRecordStore(options.StateDirectory, time, loggers.CreateLogger<AgentRecordStore>()),
                 new FileBootIdSource(options.BootIdFile), options, time, heartbeat, status, loggers.CreateLogger<AgentLoop>())
             {
                 IdleTick = tick,
@@ -81,6 +83,7 @@ public sealed partial class AgentService(
         }
         finally
         {
+            (slots as IDisposable)?.Dispose();
             (node as IDisposable)?.Dispose();
             (host as IDisposable)?.Dispose();
         }

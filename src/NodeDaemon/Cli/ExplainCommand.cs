@@ -33,7 +33,8 @@ internal static class ExplainCommand
             HostView hostView;
             try
             {
-                nodeView = NodeJson.Parse(File.ReadAllText(result.GetValue(node)!.FullName), options.AnnotationPrefix);
+                nodeView = NodeJson.Parse(File.ReadAllText(result.GetValue(node)!.FullName), options.AnnotationPrefix,
+                    options.Fleet.Enabled ? options.Fleet.PoolLabel : null);
                 hostView = HostStatusJson.Parse(File.ReadAllText(result.GetValue(status)!.FullName), "current-boot");
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or System.Text.Json.JsonException)

@@ -7,7 +7,10 @@ namespace NodeDaemon.Cli;
 internal static class NodeJson
 {
     /// <summary>Parses <paramref name="json"/> with the annotation keys under <paramref name="prefix"/>.</summary>
-    public static NodeView Parse(string json, string prefix)
+    /// <param name="json">The Node object.</param>
+    /// <param name="prefix">The annotation prefix.</param>
+    /// <param name="poolLabel">The label naming the pool (fleet coordination on); null leaves the pool unread.</param>
+    public static NodeView Parse(string json, string prefix, string? poolLabel = null)
     {
         using var document = JsonDocument.Parse(json);
         var root = document.RootElement;
@@ -26,12 +29,20 @@ internal static class NodeJson
             }
         }
 
+        string? pool = null;
+        if (poolLabel is not null && root.TryGetProperty("metadata", out var meta) && meta.TryGetProperty("labels", out var labels)
+            && labels.ValueKind == JsonValueKind.Object && labels.TryGetProperty(poolLabel, out var value) && value.ValueKind == JsonValueKind.String)
+        {
+            pool = value.GetString();
+        }
+
         var unschedulable = root.TryGetProperty("spec", out var spec) && spec.TryGetProperty("unschedulable", out var flag)
             && flag.ValueKind == JsonValueKind.True;
         return new NodeView(
             annotations.GetValueOrDefault(prefix + "desired-image"),
             annotations.GetValueOrDefault(prefix + "paused") == "true",
             unschedulable,
-            annotations.ContainsKey(prefix + "cordoned-by"));
+            annotations.ContainsKey(prefix + "cordoned-by"),
+            pool);
     }
 }

@@ -25,6 +25,7 @@ public sealed class AgentStateMachineTests
     [InlineData(AgentState.Staged, AgentState.WaitingForSlot)]
     [InlineData(AgentState.WaitingForSlot, AgentState.Draining)]
     [InlineData(AgentState.Draining, AgentState.Rebooting)]
+    [InlineData(AgentState.Draining, AgentState.WaitingForSlot)]
     [InlineData(AgentState.Draining, AgentState.Degraded)]
     [InlineData(AgentState.Rebooting, AgentState.Degraded)]
     [InlineData(AgentState.Verifying, AgentState.Idle)]

@@ -14,6 +14,7 @@ internal static class Build
     public static readonly DateTimeOffset Now = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
     public const string Repo = "quay.io/example/os";
     public const string BootId = "boot-1";
+    public const string Pool = "workers";
 
     public static string Pull(string digest) => $"{Repo}@{digest}";
 
@@ -39,16 +40,21 @@ internal static class Build
         DateTimeOffset? nextWindowOpening = null,
         NodeDaemonOptions? options = null,
         DateTimeOffset? now = null,
-        string bootId = BootId) =>
+        string bootId = BootId,
+        string? slotDigest = null,
+        SlotRefusal? slotRefusal = null,
+        string? pool = Pool) =>
         new(
-            new NodeView(desired, paused, unschedulable || cordonedByUs, cordonedByUs),
+            new NodeView(desired, paused, unschedulable || cordonedByUs, cordonedByUs, pool),
             new HostView(booted ?? Deployment(D1), staged, bootId),
             record ?? AgentRecord.Empty,
             options ?? new NodeDaemonOptions(),
             now ?? Now,
             slotHeld,
             windowOpen,
-            nextWindowOpening);
+            nextWindowOpening,
+            slotDigest is null ? null : Digest.Parse(slotDigest),
+            slotRefusal);
 
     public static AgentAction.Stage StageOf(string pullspec, bool verified = false)
     {

@@ -1,6 +1,7 @@
 using NodeDaemon.Core.Agent;
 using NodeDaemon.Core.Images;
 using NodeDaemon.Core.Options;
+using NodeDaemon.Core.Tests.Fleet;
 using static NodeDaemon.Core.Tests.Agent.Build;
 
 namespace NodeDaemon.Core.Tests.Agent;
@@ -43,6 +44,91 @@ public sealed class ConvergenceTests
         Assert.Contains(world.Decisions, d => d.State == AgentState.WaitingForSlot);
     }
 
+    private static readonly NodeDaemonOptions s_fleet = new() { Fleet = new() { Enabled = true } };
+
+    [Theory]
+    [MemberData(nameof(FleetCrashPoints))]
+    public void Fleet_a_crash_midway_through_any_step_converges_and_gives_the_slot_back(int step)
+    {
+        var slots = new FakeSlotClient(slots: 1);
+        var world = new ModelWorld { Desired = Pull(D2), Options = s_fleet, Slots = slots };
+
+        world.Run(crashAt: new HashSet<int> { step });
+
+        AssertConverged(world, D2);
+        Assert.Empty(slots.Holders(Pool));
+        Assert.Equal(1, world.Cordons);
+    }
+
+    public static TheoryData<int> FleetCrashPoints => new(Enumerable.Range(0, 14));
+
+    [Fact]
+    public void Two_nodes_on_one_slot_take_turns_and_are_never_cordoned_together()
+    {
+        var slots = new FakeSlotClient(slots: 1);
+        var worlds = new[] { "node-a", "node-b" }
+            .Select(n => new ModelWorld { Desired = Pull(D2), Options = s_fleet, Slots = slots, NodeName = n }).ToArray();
+        var rest = new bool[worlds.Length];
+        for (var i = 0; i < 400 && rest.Contains(false); i++)
+        {
+            var world = worlds[i % worlds.Length];
+            var decision = world.Step();
+            rest[i % worlds.Length] = decision is { Action: AgentAction.None, State: AgentState.Idle };
+            Assert.True(worlds.Count(w => w.Unschedulable) <= 1, "two nodes cordoned with one slot");
+            AssertSlotNamesTheStage(world, slots);
+        }
+
+        Assert.All(worlds, w => AssertConverged(w, D2));
+        Assert.Empty(slots.Holders(Pool));
+        Assert.Contains(worlds[1].Decisions, d => d.Message.StartsWith("waiting for a slot: held by node-a", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_desired_image_changed_while_holding_a_slot_makes_the_slot_name_the_new_digest_before_the_cordon()
+    {
+        var slots = new FakeSlotClient(slots: 1);
+        var world = new ModelWorld { Desired = Pull(D2), Options = s_fleet, Slots = slots };
+        while (world.Step().Action is not AgentAction.AcquireSlot)
+        {
+        }
+
+        Assert.Equal(D2, slots.DigestOf(new(world.NodeName, Pool)));
+        world.Desired = Pull(D3);
+        while (world.Step().Action is not AgentAction.Cordon)
+        {
+            AssertSlotNamesTheStage(world, slots);
+        }
+
+        Assert.Equal(D3, slots.DigestOf(new(world.NodeName, Pool)));
+        world.Run();
+        AssertConverged(world, D3);
+    }
+
+    [Fact]
+    public void A_node_without_the_pool_label_stages_but_never_disrupts()
+    {
+        var world = new ModelWorld { Desired = Pull(D2), Options = s_fleet, Pool = null };
+
+        var rest = world.Run();
+
+        Assert.Equal(AgentState.WaitingForSlot, rest.State);
+        Assert.Equal(Digest.Parse(D2), world.Staged?.ImageDigest);
+        Assert.Equal(0, world.Cordons);
+        Assert.False(world.SlotHeld);
+        world.Pool = "workers";
+        world.Run();
+        AssertConverged(world, D2);
+    }
+
+    /// <summary>Whenever our cordon is up, the slot we hold names the digest we are rebooting into.</summary>
+    private static void AssertSlotNamesTheStage(ModelWorld world, FakeSlotClient slots)
+    {
+        if (world.CordonedByUs && world.Staged is { ImageDigest: { } staged } && world.Booted.ImageDigest != staged)
+        {
+            Assert.Equal(staged.ToString(), slots.DigestOf(new(world.NodeName, Pool)));
+        }
+    }
+
     public static TheoryData<int> CrashPoints => new(Enumerable.Range(0, 12));
 
     [Theory]
@@ -71,6 +157,24 @@ public sealed class ConvergenceTests
         Assert.True(world.Booted.ImageDigest == Digest.Parse(D2) ? rest.State == AgentState.Idle : rest.State == AgentState.Degraded);
         Assert.InRange(world.Reboots, 0, new NodeDaemonOptions().Reboot.MaxAttempts);
         Assert.False(world.CordonedByUs);
+    }
+
+    [Fact]
+    public void An_admin_uncordon_after_the_drain_means_a_new_drain_before_the_reboot()
+    {
+        var world = new ModelWorld { Desired = Pull(D2) };
+        while (!world.Record.Drained)
+        {
+            world.Step();
+        }
+
+        // An admin lifts our cordon; pods come back. The old drain must not count for the reboot.
+        (world.Unschedulable, world.CordonedByUs, world.DrainedSinceCordon) = (false, false, false);
+        world.Run();
+
+        AssertConverged(world, D2, reboots: 1);
+        Assert.Equal(2, world.Drains);
+        Assert.Equal(2, world.Cordons);
     }
 
     [Fact]

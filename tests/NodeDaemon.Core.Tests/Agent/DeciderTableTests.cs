@@ -65,8 +65,26 @@ public sealed class DeciderTableTests
 
         // Staged: slot, cordon, drain, finalize.
         new("staged (crash after staging): never stage again", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2)), AgentState.Draining, new AgentAction.Cordon()),
-        new("staged, fleet on: take a slot first", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), options: s_fleet), AgentState.WaitingForSlot, new AgentAction.AcquireSlot()),
-        new("staged, slot held: cordon", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), options: s_fleet, slotHeld: true), AgentState.Draining, new AgentAction.Cordon()),
+        new("staged, fleet on: take a slot first", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), options: s_fleet), AgentState.WaitingForSlot, new AgentAction.AcquireSlot(Dg(D2))),
+        new("staged, slot held for this digest: cordon", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), options: s_fleet, slotHeld: true, slotDigest: D2), AgentState.Draining, new AgentAction.Cordon()),
+
+        // Fleet: the slot must name the staged digest before anything is disrupted.
+        new("slot held for another digest (desired changed while held): ask again before cordoning", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), options: s_fleet, slotHeld: true, slotDigest: D3), AgentState.WaitingForSlot, new AgentAction.AcquireSlot(Dg(D2))),
+        new("slot held, digest unknown (restart): ask again before cordoning", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), options: s_fleet, slotHeld: true), AgentState.WaitingForSlot, new AgentAction.AcquireSlot(Dg(D2))),
+        new("cordoned, slot for another digest: ask again before draining", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), options: s_fleet, cordonedByUs: true, slotHeld: true, slotDigest: D3), AgentState.WaitingForSlot, new AgentAction.AcquireSlot(Dg(D2))),
+        new("cordoned, slot for this digest: drain", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), options: s_fleet, cordonedByUs: true, slotHeld: true, slotDigest: D2), AgentState.Draining, new AgentAction.Drain()),
+        new("drained, slot for this digest: finalize", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2).WithDrained(), options: s_fleet, cordonedByUs: true, slotHeld: true, slotDigest: D2), AgentState.Rebooting, new AgentAction.Finalize(Dg(D2))),
+        new("pool full: wait for the recheck, no request", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), options: s_fleet, slotRefusal: new("waiting for a slot: held by a", Dg(D2), Now.AddSeconds(20))), AgentState.WaitingForSlot, new AgentAction.Wait(Now.AddSeconds(20))),
+        new("pool full, recheck due: ask again", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), options: s_fleet, slotRefusal: new("waiting for a slot: held by a", Dg(D2), Now)), AgentState.WaitingForSlot, new AgentAction.AcquireSlot(Dg(D2))),
+        new("a refusal for another digest does not hold back", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), options: s_fleet, slotRefusal: new("waiting for a slot", Dg(D3), Now.AddSeconds(20))), AgentState.WaitingForSlot, new AgentAction.AcquireSlot(Dg(D2))),
+        new("not in a pool: wait, never disrupt", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), options: s_fleet, pool: null), AgentState.WaitingForSlot, new AgentAction.None()),
+        new("not in a pool any more, slot held for this digest: go on", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), options: s_fleet, pool: null, slotHeld: true, slotDigest: D2), AgentState.Draining, new AgentAction.Cordon()),
+        new("the empty pool value is a pool", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), options: s_fleet, pool: ""), AgentState.WaitingForSlot, new AgentAction.AcquireSlot(Dg(D2))),
+        new("fleet off: the pool label is not needed", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), pool: null), AgentState.Draining, new AgentAction.Cordon()),
+        new("fleet on, window closed: no slot is asked for", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), options: s_fleet, windowOpen: false), AgentState.Staged, new AgentAction.Wait(Now + Decider.WindowRecheck)),
+        new("fleet, booted after our reboot with our cordon: lift it, keep the slot", Inputs(desired: Pull(D2), booted: Deployment(D2), cordonedByUs: true, record: Rebooted(D2, 1), options: s_fleet, slotHeld: true), AgentState.Verifying, new AgentAction.Uncordon()),
+        new("fleet, verified and uncordoned: release the slot", Inputs(desired: Pull(D2), booted: Deployment(D2), options: s_fleet, slotHeld: true), AgentState.Idle, new AgentAction.ReleaseSlot()),
+        new("fleet, given up mid-drain: cordon back first", Inputs(desired: Pull(D2), staged: Deployment(D2), cordonedByUs: true, record: Staged(D2).WithFailure(new("drain timed out", AgentState.Draining)), options: s_fleet, slotHeld: true, slotDigest: D2), AgentState.Degraded, new AgentAction.Uncordon()),
         new("staged, window closed: hold", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), windowOpen: false), AgentState.Staged, new AgentAction.Wait(Now + Decider.WindowRecheck)),
         new("window closed: staging goes on", Inputs(desired: Pull(D2), windowOpen: false, nextWindowOpening: Now.AddHours(3)), AgentState.Staging, StageOf(Pull(D2))),
         new("staged, window closed: wake when it opens", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), windowOpen: false, nextWindowOpening: Now.AddHours(3)), AgentState.Staged, new AgentAction.Wait(Now.AddHours(3))),
@@ -138,6 +156,42 @@ public sealed class DeciderTableTests
 
         Assert.Equal($"{Pull(D2)} is staged; waiting for the maintenance window (opens Sat 22:30 Europe/Berlin, in 3 h 10 min)", decision.Message);
         Assert.Equal(new AgentAction.Wait(opening), decision.Action);
+    }
+
+    [Fact]
+    public void Done_is_never_reported_while_our_cordon_is_still_up()
+    {
+        var lifting = s_rows.Where(r => r.Action is AgentAction.Uncordon).Select(r => Decider.Decide(r.Inputs)).ToList();
+
+        Assert.NotEmpty(lifting);
+        Assert.All(lifting, d => Assert.NotEqual(AgentCondition.Done, d.Condition));
+        Assert.Equal(AgentCondition.Done, Decider.Decide(Inputs(desired: Pull(D1), slotHeld: true, options: s_fleet)).Condition);
+    }
+
+    [Theory]
+    [InlineData("waiting for a slot: held by node-a, node-b")]
+    [InlineData("pool halted: 2 nodes Degraded on sha256:2222: node-c, node-d")]
+    public void A_refusal_is_reported_with_the_answers_line_until_asked_again(string line)
+    {
+        var refusal = new SlotRefusal(line, Dg(D2), Now.AddSeconds(20));
+        var waiting = Decider.Decide(Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), options: s_fleet, slotRefusal: refusal));
+        var asking = Decider.Decide(Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), options: s_fleet, slotRefusal: refusal, now: Now.AddSeconds(20)));
+
+        Assert.Equal(line, waiting.Message);
+        Assert.Equal(line, asking.Message);
+        Assert.Equal(AgentCondition.Working, waiting.Condition);
+        Assert.Null(waiting.Reason);
+    }
+
+    [Fact]
+    public void Not_in_a_pool_names_the_missing_label()
+    {
+        var options = new NodeDaemonOptions { Fleet = new FleetOptions { Enabled = true, PoolLabel = "example.com/pool" } };
+
+        var decision = Decider.Decide(Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), options: options, pool: null));
+
+        Assert.Contains("not in a pool: label example.com/pool missing; fleet coordination needs it", decision.Message, StringComparison.Ordinal);
+        Assert.Equal(AgentCondition.Working, decision.Condition);
     }
 
     [Fact]

@@ -1,15 +1,19 @@
 using NodeDaemon.Core.Host;
 using NodeDaemon.Core.Agent;
 using NodeDaemon.Core.Images;
+using NodeDaemon.Core.Fleet;
 using NodeDaemon.Core.Options;
+using NodeDaemon.Core.Tests.Fleet;
 using static NodeDaemon.Core.Tests.Agent.Build;
 
 namespace NodeDaemon.Core.Tests.Agent;
 
 /// <summary>A tiny model of node, host and clock that carries out decisions, with crashes and lost stages.</summary>
 /// <remarks>
-/// Only the node, the host and the persisted record survive a crash; the state machine does not. Cordon and
-/// uncordon are single patches (spec and mark together), so the model makes them atomic, as the adapter must.
+/// Only the node, the host, the persisted record and the slots survive a crash; the state machine and the agent's
+/// memory of its slot's digest and last refusal do not. Cordon and uncordon are single patches (spec and mark
+/// together), so the model makes them atomic, as the adapter must. With <see cref="Slots"/> set, slots are shared
+/// with other worlds on the same fake, and a restart learns whether it holds one from it, as the daemon does.
 /// </remarks>
 internal sealed class ModelWorld
 {
@@ -26,6 +30,16 @@ internal sealed class ModelWorld
     public DateTimeOffset Now { get; private set; } = Build.Now;
     public NodeDaemonOptions Options { get; init; } = new();
     public bool SlotHeld { get; private set; }
+    public Digest? SlotDigest { get; private set; }
+    public SlotRefusal? SlotRefusal { get; private set; }
+    public string NodeName { get; init; } = "node-a";
+    public string? Pool { get; set; } = Build.Pool;
+
+    /// <summary>The pool's slots, shared between worlds; null: this world alone, and every request gets a slot.</summary>
+    public FakeSlotClient? Slots { get; init; }
+
+    /// <summary>How long a refused node waits before it asks again (the daemon adds jitter).</summary>
+    public static readonly TimeSpan SlotRecheck = TimeSpan.FromSeconds(15);
     public AgentStateMachine Machine { get; private set; } = new();
 
     /// <summary>Stage attempts that fail before one succeeds.</summary>
@@ -35,18 +49,25 @@ internal sealed class ModelWorld
     public int LostStages { get; set; }
 
     public int Reboots { get; private set; }
+
+    /// <summary>A drain finished since the node was last cordoned (by us, or made schedulable by an admin).</summary>
+    public bool DrainedSinceCordon { get; set; }
     public int Drains { get; private set; }
     public int Cordons { get; private set; }
     public int Steps { get; private set; }
     public List<Decision> Decisions { get; } = [];
 
     public AgentInputs Inputs => new(
-        new NodeView(Desired, Paused, Unschedulable, CordonedByUs),
+        new NodeView(Desired, Paused, Unschedulable, CordonedByUs, Pool),
         new HostView(Booted, Staged, BootId),
         Record,
         Options,
         Now,
-        SlotHeld);
+        SlotHeld,
+        SlotDigest: SlotDigest,
+        SlotRefusal: SlotRefusal);
+
+    private SlotMember Member => new(NodeName, Pool ?? "");
 
     /// <summary>Decides and acts once; <paramref name="crashMidway"/> stops the action half-way and restarts the agent.</summary>
     public Decision Step(bool crashMidway = false)
@@ -58,7 +79,7 @@ internal sealed class ModelWorld
         Execute(decision.Action, crashMidway);
         if (crashMidway)
         {
-            Machine = new AgentStateMachine();
+            Restart();
         }
 
         return decision;
@@ -112,15 +133,19 @@ internal sealed class ModelWorld
             case AgentAction.CleanupStaged:
                 Staged = null;
                 break;
-            case AgentAction.AcquireSlot:
-                SlotHeld = true;
+            case AgentAction.AcquireSlot acquire:
+                Acquire(acquire.Digest, crashMidway);
                 break;
             case AgentAction.ReleaseSlot:
-                SlotHeld = false;
+                // A crash after the write still frees the slot; the restart learns that.
+                Slots?.ReleaseAsync(Member, CancellationToken.None).GetAwaiter().GetResult();
+                (SlotHeld, SlotDigest, SlotRefusal) = (false, null, null);
                 break;
             case AgentAction.Cordon:
                 Assert.False(Unschedulable, "cordoned a node that was already unschedulable");
+                Record = Record.About(Key).WithCordoned();
                 (Unschedulable, CordonedByUs) = (true, true);
+                DrainedSinceCordon = false;
                 Cordons++;
                 break;
             case AgentAction.Uncordon:
@@ -133,11 +158,13 @@ internal sealed class ModelWorld
                 if (!crashMidway)
                 {
                     Record = Record.About(Key).WithDrained();
+                    DrainedSinceCordon = true;
                 }
 
                 break;
             case AgentAction.Finalize finalize:
                 Assert.True(Unschedulable, "rebooted a node that was not cordoned");
+                Assert.True(DrainedSinceCordon, "rebooted without a drain since the last cordon");
                 Assert.Equal(finalize.Digest, Staged?.ImageDigest);
                 Record = Record.About(Key).WithRebootRequested(BootId, Now);
                 if (!crashMidway)
@@ -158,6 +185,34 @@ internal sealed class ModelWorld
         }
     }
 
+    private void Acquire(Digest digest, bool crashMidway)
+    {
+        var answer = Slots is null
+            ? new SlotAnswer.Acquired("model-0")
+            : Slots.AcquireAsync(new SlotRequest(Member, digest.ToString()), CancellationToken.None).GetAwaiter().GetResult();
+        if (crashMidway)
+        {
+            // The Lease was written, the answer lost: the restart learns whether we hold it.
+            SlotHeld = Slots is null || SlotHeld || answer is SlotAnswer.Acquired or SlotAnswer.Held;
+            return;
+        }
+
+        (SlotHeld, SlotDigest, SlotRefusal) = answer is SlotAnswer.Acquired or SlotAnswer.Held
+            ? (true, (Digest?)digest, (SlotRefusal?)null)
+            : (false, null, new SlotRefusal(answer.Message, digest, Now + SlotRecheck));
+    }
+
+    /// <summary>A new process: no state, no memory of the slot but what the slots say.</summary>
+    private void Restart()
+    {
+        Machine = new AgentStateMachine();
+        (SlotDigest, SlotRefusal) = (null, null);
+        if (Slots is not null)
+        {
+            SlotHeld = Slots.HoldsAsync(Member, CancellationToken.None).GetAwaiter().GetResult();
+        }
+    }
+
     private void Reboot()
     {
         Reboots++;
@@ -174,6 +229,6 @@ internal sealed class ModelWorld
         // A locked staged deployment lives in /run: it is applied or gone, never staged across a reboot.
         Staged = null;
         Now += TimeSpan.FromMinutes(3);
-        Machine = new AgentStateMachine();
+        Restart();
     }
 }

@@ -14,6 +14,15 @@ internal sealed class FakeSlotClient(int slots, int haltAfterFailures = 1) : ISl
     /// <summary>Requests seen, for tests that check the agent asked.</summary>
     public int Acquires { get; private set; }
 
+    /// <summary>Renewals seen.</summary>
+    public int Renews { get; private set; }
+
+    /// <summary>Releases seen.</summary>
+    public int Releases { get; private set; }
+
+    /// <summary>Whether-held questions seen.</summary>
+    public int HoldsQuestions { get; private set; }
+
     /// <summary>The holders of <paramref name="pool"/>'s slots, in slot order.</summary>
     public IReadOnlyList<string> Holders(string pool)
     {
@@ -97,10 +106,23 @@ internal sealed class FakeSlotClient(int slots, int haltAfterFailures = 1) : ISl
         }
     }
 
-    public Task<bool> RenewAsync(SlotMember member, CancellationToken cancellationToken) => HoldsAsync(member, cancellationToken);
+    public Task<bool> RenewAsync(SlotMember member, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(member);
+        lock (_gate)
+        {
+            Renews++;
+            return Task.FromResult(IsHolder(member));
+        }
+    }
 
     public Task ReleaseAsync(SlotMember member, CancellationToken cancellationToken)
     {
+        lock (_gate)
+        {
+            Releases++;
+        }
+
         Evict(member);
         return Task.CompletedTask;
     }
@@ -110,9 +132,12 @@ internal sealed class FakeSlotClient(int slots, int haltAfterFailures = 1) : ISl
         ArgumentNullException.ThrowIfNull(member);
         lock (_gate)
         {
-            return Task.FromResult(Array.Exists(Slots(member.Pool), h => h?.Node == member.NodeName));
+            HoldsQuestions++;
+            return Task.FromResult(IsHolder(member));
         }
     }
+
+    private bool IsHolder(SlotMember member) => Array.Exists(Slots(member.Pool), h => h?.Node == member.NodeName);
 
     private (string Node, string Digest)?[] Slots(string pool)
     {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using NodeDaemon.Agent;
 using NodeDaemon.Core.Agent;
 using NodeDaemon.Core.Cluster;
+using NodeDaemon.Core.Fleet;
 using NodeDaemon.Core.Images;
 using NodeDaemon.Core.Options;
 using NodeDaemon.State;
@@ -27,7 +28,7 @@ public sealed class AgentLoopTests : IDisposable
     }
 
     private AgentLoop Loop(NodeDaemonOptions? options = null) => new(
-        _node, _host, new AgentRecordStore(_state.FullName, _time, NullLogger<AgentRecordStore>.Instance), new BootId(() => _bootId),
+        _node, _host, NoSlotClient.Instance, new AgentRecordStore(_state.FullName, _time, NullLogger<AgentRecordStore>.Instance), new BootId(() => _bootId),
         options ?? new NodeDaemonOptions(), _time, new AgentHeartbeat(_time), new StatusReporter(new RecordingNotifier()),
         NullLogger<AgentLoop>.Instance);
 
@@ -172,7 +173,7 @@ public sealed class AgentLoopTests : IDisposable
         _node.Annotate("nodedaemon.io/desired-image", "quay.io/example/os@" + s_new);
         // A day-long idle tick: only the decision's Wait(opening) can wake the loop in time.
         var loop = new AgentLoop(
-            _node, _host, new AgentRecordStore(_state.FullName, _time, NullLogger<AgentRecordStore>.Instance), new BootId(() => _bootId),
+            _node, _host, NoSlotClient.Instance, new AgentRecordStore(_state.FullName, _time, NullLogger<AgentRecordStore>.Instance), new BootId(() => _bootId),
             s_window, _time, new AgentHeartbeat(_time), new StatusReporter(new RecordingNotifier()), NullLogger<AgentLoop>.Instance)
         {
             IdleTick = TimeSpan.FromDays(1),

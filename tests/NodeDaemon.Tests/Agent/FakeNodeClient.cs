@@ -10,6 +10,7 @@ internal sealed class FakeNodeClient : INodeClient
 {
     private readonly Channel<NodeSnapshot> _watch = Channel.CreateUnbounded<NodeSnapshot>();
     private readonly Dictionary<string, string> _annotations = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _labels = new(StringComparer.Ordinal);
 
     public bool Unschedulable { get; set; }
     public List<NodeReport> Reports { get; } = [];
@@ -35,8 +36,23 @@ internal sealed class FakeNodeClient : INodeClient
         _watch.Writer.TryWrite(Snapshot());
     }
 
+    /// <summary>Sets a label (null removes it).</summary>
+    public void Label(string key, string? value)
+    {
+        if (value is null)
+        {
+            _labels.Remove(key);
+        }
+        else
+        {
+            _labels[key] = value;
+        }
+
+        _watch.Writer.TryWrite(Snapshot());
+    }
+
     public NodeSnapshot Snapshot() => new("worker-1", "uid-1", "1", Unschedulable,
-        new Dictionary<string, string>(_annotations), new Dictionary<string, string>());
+        new Dictionary<string, string>(_annotations), new Dictionary<string, string>(_labels));
 
     public Task<NodeSnapshot> GetAsync(CancellationToken cancellationToken) => Task.FromResult(Snapshot());
 

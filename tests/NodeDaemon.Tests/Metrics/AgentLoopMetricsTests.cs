@@ -3,6 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using NodeDaemon.Agent;
 using NodeDaemon.Core.Agent;
 using NodeDaemon.Core.Cluster;
+using NodeDaemon.Core.Fleet;
 using NodeDaemon.Core.Options;
 using NodeDaemon.Metrics;
 using NodeDaemon.State;
@@ -32,7 +33,7 @@ public sealed class AgentLoopMetricsTests : IDisposable
     }
 
     private AgentLoop Loop(NodeDaemonOptions? options = null) => new(
-        _node, _host, new AgentRecordStore(_state.FullName, _time, NullLogger<AgentRecordStore>.Instance), new BootId(() => _bootId),
+        _node, _host, NoSlotClient.Instance, new AgentRecordStore(_state.FullName, _time, NullLogger<AgentRecordStore>.Instance), new BootId(() => _bootId),
         options ?? new NodeDaemonOptions(), _time, new AgentHeartbeat(_time), new StatusReporter(new RecordingNotifier()),
         NullLogger<AgentLoop>.Instance)
     {

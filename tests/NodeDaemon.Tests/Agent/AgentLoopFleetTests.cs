@@ -1,0 +1,204 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using NodeDaemon.Agent;
+using NodeDaemon.Core.Agent;
+using NodeDaemon.Core.Cluster;
+using NodeDaemon.Core.Fleet;
+using NodeDaemon.Core.Options;
+using NodeDaemon.Core.Tests.Fleet;
+using NodeDaemon.State;
+using NodeDaemon.Systemd;
+using NodeDaemon.Tests.Metrics;
+using NodeDaemon.Tests.Systemd;
+
+namespace NodeDaemon.Tests.Agent;
+
+/// <summary>The loop taking turns through a fake slot seam: waiting, halts, a slot held across a reboot, giving it back.</summary>
+public sealed class AgentLoopFleetTests : IDisposable
+{
+    private const string DesiredKey = "nodedaemon.io/desired-image";
+    private const string PoolLabel = NodeDaemonOptionsDefaults.PoolLabel;
+    private static readonly string s_new = "sha256:" + new string('2', 64);
+    private static readonly SlotMember s_me = new("worker-1", "");
+    private static readonly SlotMember s_other = new("worker-0", "");
+    private static readonly NodeDaemonOptions s_fleet = new() { NodeName = "worker-1", Fleet = new FleetOptions { Enabled = true } };
+    private static readonly TimeSpan s_recheck = TimeSpan.FromSeconds(15);
+    private readonly DirectoryInfo _state = Directory.CreateTempSubdirectory("nodedaemon-loop-fleet-");
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
+    private readonly FakeNodeClient _node = new();
+    private readonly FakeHostSystem _host = new();
+    private readonly FakeSlotClient _slots = new(slots: 1);
+    private readonly FakeAgentMetrics _metrics = new();
+    private string _bootId = "boot-1";
+
+    public AgentLoopFleetTests()
+    {
+        _node.Label(PoolLabel, "");
+        _node.Annotate(DesiredKey, "quay.io/example/os@" + s_new);
+    }
+
+    public void Dispose() => _state.Delete(recursive: true);
+
+    private sealed class BootId(Func<string> read) : IBootIdSource
+    {
+        public string Read() => read();
+    }
+
+    private AgentLoop Loop(NodeDaemonOptions? options = null) => new(
+        _node, _host, _slots, new AgentRecordStore(_state.FullName, _time, NullLogger<AgentRecordStore>.Instance), new BootId(() => _bootId),
+        options ?? s_fleet, _time, new AgentHeartbeat(_time), new StatusReporter(new RecordingNotifier()), NullLogger<AgentLoop>.Instance)
+    {
+        SlotRecheck = s_recheck,
+        Metrics = _metrics,
+    };
+
+    /// <summary>Turns until <paramref name="until"/> holds for a decision (at most 30), returning every decision.</summary>
+    private static async Task<List<Decision>> TurnUntilAsync(AgentLoop loop, Func<Decision, bool> until)
+    {
+        var decisions = new List<Decision>();
+        for (var i = 0; i < 30; i++)
+        {
+            var decision = await loop.TurnAsync(CancellationToken.None);
+            decisions.Add(decision);
+            if (until(decision))
+            {
+                return decisions;
+            }
+        }
+
+        throw new InvalidOperationException("the loop did not get there: " + string.Join(" | ", decisions.Select(d => d.Action)));
+    }
+
+    private static bool Resting(Decision d) => d.Action is AgentAction.None || d is { State: AgentState.Rebooting, Action: AgentAction.Wait };
+
+    [Fact]
+    public async Task A_full_pool_is_waited_out_on_a_timer_and_the_slot_taken_when_freed()
+    {
+        await _slots.AcquireAsync(new SlotRequest(s_other, s_new), CancellationToken.None);
+        var loop = Loop();
+        var before = _slots.Acquires;
+
+        var waiting = await TurnUntilAsync(loop, d => d.Action is AgentAction.Wait);
+
+        Assert.Equal(AgentState.WaitingForSlot, waiting[^1].State);
+        Assert.Equal("waiting for a slot: held by worker-0", waiting[^1].Message);
+        Assert.Equal((AgentCondition.Working, AgentState.WaitingForSlot, "waiting for a slot: held by worker-0", ""),
+            (_node.Reports[^1].State, _node.Reports[^1].Phase, _node.Reports[^1].Message, _node.Reports[^1].Reason));
+        Assert.False(_node.Unschedulable);
+        Assert.Equal(before + 1, _slots.Acquires);
+
+        // Turns before the recheck ask nothing of the API.
+        await loop.TurnAsync(CancellationToken.None);
+        await loop.TurnAsync(CancellationToken.None);
+        Assert.Equal(before + 1, _slots.Acquires);
+
+        await _slots.ReleaseAsync(s_other, CancellationToken.None);
+        _time.Advance(2 * s_recheck);
+        var rest = await TurnUntilAsync(loop, Resting);
+
+        Assert.Equal(before + 2, _slots.Acquires);
+        Assert.Equal(["worker-1"], _slots.Holders(""));
+        Assert.Equal(s_new, _slots.DigestOf(s_me));
+        Assert.Equal(1, _host.Finalizations);
+        Assert.Empty(_metrics.Failures);
+    }
+
+    [Fact]
+    public async Task A_halted_pool_is_reported_with_the_Degraded_nodes_and_is_no_failure()
+    {
+        _slots.SetDegraded(s_other, s_new);
+
+        var waiting = await TurnUntilAsync(Loop(), d => d.Action is AgentAction.Wait);
+
+        var last = _node.Reports[^1];
+        Assert.Equal((AgentCondition.Working, AgentState.WaitingForSlot, ""), (last.State, last.Phase, last.Reason));
+        Assert.Equal($"pool halted: 1 node Degraded on {s_new}: worker-0", last.Message);
+        Assert.Equal(last.Message, waiting[^1].Message);
+        Assert.False(_node.Unschedulable);
+        Assert.Empty(_slots.Holders(""));
+        Assert.Empty(_metrics.Failures);
+    }
+
+    [Fact]
+    public async Task The_slot_is_held_across_the_reboot_renewed_once_and_released_after_Done()
+    {
+        await TurnUntilAsync(Loop(), Resting);
+        Assert.Equal(["worker-1"], _slots.Holders(""));
+        Assert.Equal(0, _slots.Renews);
+
+        _host.Reboot();
+        _bootId = "boot-2";
+        var loop = Loop();
+        var after = await TurnUntilAsync(loop, Resting);
+        await loop.TurnAsync(CancellationToken.None);
+
+        Assert.Equal([typeof(AgentAction.Uncordon), typeof(AgentAction.CompleteVerification), typeof(AgentAction.ReleaseSlot), typeof(AgentAction.None)],
+            after.Select(d => d.Action.GetType()));
+        Assert.Equal(2, _slots.HoldsQuestions); // once per start, never per turn
+        Assert.Equal(1, _slots.Renews);
+        Assert.Equal(1, _slots.Releases);
+        Assert.Empty(_slots.Holders(""));
+        Assert.False(_node.Unschedulable);
+        // Done is written only once the cordon is lifted: the reports before the uncordon step say Working.
+        var firstDone = _node.Reports.FindIndex(r => r.State == AgentCondition.Done);
+        Assert.Equal(AgentState.Idle, _node.Reports[firstDone].Phase);
+        Assert.All(_node.Reports.Take(firstDone), r => Assert.Equal(AgentCondition.Working, r.State));
+    }
+
+    [Fact]
+    public async Task A_restart_while_waiting_to_cordon_asks_for_the_slot_again_before_the_cordon()
+    {
+        var first = Loop();
+        await TurnUntilAsync(first, d => d.Action is AgentAction.AcquireSlot);
+        Assert.Equal(1, _slots.Acquires);
+
+        // A new process: it learns that it holds a slot, but not which digest the slot names, so it asks again (Held).
+        var decisions = await TurnUntilAsync(Loop(), d => d.Action is AgentAction.Cordon);
+
+        Assert.Equal([typeof(AgentAction.AcquireSlot), typeof(AgentAction.Cordon)], decisions.Select(d => d.Action.GetType()));
+        Assert.Equal(2, _slots.Acquires);
+        Assert.Equal(["worker-1"], _slots.Holders(""));
+    }
+
+    [Fact]
+    public async Task A_failed_drain_gives_back_the_cordon_and_then_the_slot()
+    {
+        _node.DrainOutcome = () => new DrainResult(DrainOutcome.TimedOut, "waiting on default/web-2 (PDB web)", 3, 4, ["default/web-2"], ["web"]);
+
+        var decisions = await TurnUntilAsync(Loop(), d => d.Action is AgentAction.None);
+
+        Assert.Equal(AgentState.Degraded, decisions[^1].State);
+        var giveBack = decisions.SkipWhile(d => d.Action is not AgentAction.Drain).Skip(1).Select(d => d.Action.GetType());
+        Assert.Equal([typeof(AgentAction.Uncordon), typeof(AgentAction.ReleaseSlot), typeof(AgentAction.None)], giveBack);
+        Assert.Empty(_slots.Holders(""));
+        Assert.Equal(1, _slots.Releases);
+        Assert.False(_node.Unschedulable);
+        Assert.Equal(0, _host.Finalizations);
+    }
+
+    [Fact]
+    public async Task A_node_without_the_pool_label_stages_and_waits_without_asking_the_pool()
+    {
+        _node.Label(PoolLabel, null);
+        var loop = Loop();
+
+        var decisions = await TurnUntilAsync(loop, d => d.Action is AgentAction.None);
+
+        Assert.Equal(AgentState.WaitingForSlot, decisions[^1].State);
+        Assert.Contains($"not in a pool: label {PoolLabel} missing; fleet coordination needs it", _node.Reports[^1].Message, StringComparison.Ordinal);
+        Assert.Equal(AgentCondition.Working, _node.Reports[^1].State);
+        Assert.Equal(1, _host.Stages);
+        Assert.Equal((0, 0), (_slots.Acquires, _slots.HoldsQuestions));
+        Assert.False(_node.Unschedulable);
+    }
+
+    [Fact]
+    public async Task Fleet_off_never_touches_the_slot_seam()
+    {
+        var decisions = await TurnUntilAsync(Loop(new NodeDaemonOptions { NodeName = "worker-1" }), Resting);
+
+        Assert.DoesNotContain(decisions, d => d.State == AgentState.WaitingForSlot);
+        Assert.Equal((0, 0, 0, 0), (_slots.Acquires, _slots.HoldsQuestions, _slots.Renews, _slots.Releases));
+        Assert.Equal(1, _host.Finalizations);
+    }
+}
