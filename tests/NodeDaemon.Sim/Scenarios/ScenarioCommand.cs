@@ -18,9 +18,10 @@ internal static class ScenarioCommand
             Description = "The nodedaemon to run: the published binary (default: artifacts/bin/nodedaemon of the enclosing repository) or a nodedaemon.dll.",
         };
         var narrate = new Option<bool>("--narrate") { Description = "Tell what happens on stderr as it happens (the demo)." };
+        var env = new Option<string[]>("--daemon-env") { Description = "NAME=VALUE added to the daemon's environment (repeatable), e.g. to compare runtime GC settings." };
         var command = new Command("scenario", "Run a scenario: a private D-Bus, the rpm-ostreed simulator, the test API server and the daemon binary as processes; reboots carried out. Prints one JSON result; exit 0 when every expectation held, 1 when not, 2 for a bad scenario.")
         {
-            file, daemon, narrate,
+            file, daemon, narrate, env,
         };
         command.SetAction(async (parseResult, ct) =>
         {
@@ -30,7 +31,9 @@ internal static class ScenarioCommand
                 var scenario = Scenario.Load(path);
                 var binary = Daemon(parseResult.GetValue(daemon));
                 var narrator = parseResult.GetValue(narrate) ? new ConsoleNarrator(Console.Error) : null;
-                var result = await new ScenarioRunner(scenario, Path.GetDirectoryName(path)!, binary, narrator).RunAsync(ct).ConfigureAwait(false);
+                var environment = (parseResult.GetValue(env) ?? []).Select(Variable).ToDictionary(v => v.Name, v => v.Value);
+                var runner = new ScenarioRunner(scenario, Path.GetDirectoryName(path)!, binary, narrator) { DaemonEnvironment = environment };
+                var result = await runner.RunAsync(ct).ConfigureAwait(false);
                 Console.WriteLine(result.Document.ToJsonString(s_indented));
                 return result.Passed ? 0 : 1;
             }
@@ -41,6 +44,12 @@ internal static class ScenarioCommand
             }
         });
         return command;
+    }
+
+    private static (string Name, string Value) Variable(string text)
+    {
+        var equals = text.IndexOf('=', StringComparison.Ordinal);
+        return equals > 0 ? (text[..equals], text[(equals + 1)..]) : throw new ScenarioException($"--daemon-env {text}: expected NAME=VALUE");
     }
 
     /// <summary>The daemon to run: the given path, or the published binary of the repository around the current folder.</summary>

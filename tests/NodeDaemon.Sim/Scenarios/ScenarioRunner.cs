@@ -21,6 +21,9 @@ public sealed class ScenarioRunner
     private readonly RunClock _clock = new();
     private readonly string _prefix;
 
+    /// <summary>Extra environment for the daemon (runtime settings to compare); none by default.</summary>
+    public IReadOnlyDictionary<string, string>? DaemonEnvironment { get; init; }
+
     /// <summary>A runner for <paramref name="scenario"/>, read from a file in <paramref name="directory"/>.</summary>
     public ScenarioRunner(Scenario scenario, string directory, DaemonCommandLine daemon, IScenarioNarrator? narrator = null)
     {
@@ -42,7 +45,7 @@ public sealed class ScenarioRunner
         pending.AddRange(_scenario.Faults.Where(f => f.When is not null).Select(f => new Pending(f.When!, fault: f)));
         var active = _scenario.Faults.Where(f => f.When is null).ToList();
 
-        await using var world = await ScenarioWorld.StartAsync(_scenario, host, _daemon, active).ConfigureAwait(false);
+        await using var world = await ScenarioWorld.StartAsync(_scenario, host, _daemon, active, DaemonEnvironment).ConfigureAwait(false);
         var observer = new ScenarioObserver(_scenario.Node.Name, _prefix, _clock);
         world.Api.Store.AddReactor(observer);
         observer.OnChange(world.Api.Store, new StoreEvent("ADDED", ResourceTypes.Nodes, Node(world), null, 0));

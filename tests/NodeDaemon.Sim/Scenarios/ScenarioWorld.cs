@@ -50,12 +50,15 @@ public sealed class ScenarioWorld : IAsyncDisposable
     /// <summary>The running daemon, if any.</summary>
     public DaemonProcess? Daemon => _daemon;
 
+    /// <summary>Extra environment for every daemon run (e.g. <c>DOTNET_GCgen0size</c> to compare runtime settings).</summary>
+    public IReadOnlyDictionary<string, string> DaemonEnvironment { get; init; } = new Dictionary<string, string>();
+
     /// <summary>What every daemon run wrote to stderr, for the result.</summary>
     public List<string> DaemonLogs { get; } = [];
 
     /// <summary>Starts the bus, the host and the API server (not the daemon).</summary>
     public static async Task<ScenarioWorld> StartAsync(Scenario scenario, JsonObject hostState, DaemonCommandLine daemon,
-        IEnumerable<ScenarioFault> initialFaults)
+        IEnumerable<ScenarioFault> initialFaults, IReadOnlyDictionary<string, string>? daemonEnvironment = null)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(hostState);
@@ -79,7 +82,7 @@ public sealed class ScenarioWorld : IAsyncDisposable
                 KubeconfigPath = dir.File("kubeconfig"),
                 Faults = ScenarioFaults.Api(faults),
             }).ConfigureAwait(false);
-            var world = new ScenarioWorld(dir, daemon, bus, host, api);
+            var world = new ScenarioWorld(dir, daemon, bus, host, api) { DaemonEnvironment = daemonEnvironment ?? new Dictionary<string, string>() };
             world.WriteConfig(scenario);
             return world;
         }
@@ -101,10 +104,8 @@ public sealed class ScenarioWorld : IAsyncDisposable
         }
 
         CollectLogs();
-        _daemon = DaemonProcess.Start(_daemonCommand, ["run", "--config-dir", _dir.File("config.d")], new Dictionary<string, string>
-        {
-            ["DBUS_SYSTEM_BUS_ADDRESS"] = _bus.Address,
-        });
+        var environment = new Dictionary<string, string>(DaemonEnvironment) { ["DBUS_SYSTEM_BUS_ADDRESS"] = _bus.Address };
+        _daemon = DaemonProcess.Start(_daemonCommand, ["run", "--config-dir", _dir.File("config.d")], environment);
     }
 
     /// <summary>kill -9 of the daemon: no shutdown code runs. It stays down until <see cref="StartDaemon"/>.</summary>
