@@ -6,31 +6,28 @@ using k8s;
 
 namespace NodeDaemon.Kubernetes.Api;
 
-/// <summary>Raw JSON requests over KubernetesClient.Aot's HTTP pipeline (TLS, client certificates and token from the kubeconfig).</summary>
+/// <summary>Raw JSON requests to the API server with the kubeconfig's TLS settings and credentials (see <see cref="KubeHttp"/>).</summary>
 /// <remarks>
 /// The generated operations would hide what the daemon must see (the eviction Status details, a watch stream line by
-/// line, patches of a few keys), so requests go through the client's own handler and credentials with JsonNode
-/// bodies, which needs no reflection.
+/// line, patches of a few keys), so requests are plain HTTP with JsonNode bodies, which needs no reflection.
 /// </remarks>
 internal sealed class KubeApi : IDisposable
 {
     /// <summary>The verb a watch is counted under: a GET, but one that streams for minutes.</summary>
     public const string WatchVerb = "WATCH";
 
-    private readonly k8s.Kubernetes _client;
     private readonly HttpClient _http;
+    private readonly Uri _baseUri;
+    private readonly k8s.Authentication.ServiceClientCredentials? _credentials;
 
     private readonly TimeSpan _requestTimeout;
     private readonly IApiRequestObserver _observer;
 
     public KubeApi(KubernetesClientConfiguration configuration, TimeSpan requestTimeout, IApiRequestObserver? observer = null)
     {
-        _client = new k8s.Kubernetes(configuration);
+        (_http, _baseUri, _credentials) = KubeHttp.Create(configuration);
         _requestTimeout = requestTimeout;
         _observer = observer ?? NoApiRequestObserver.Instance;
-        _http = _client.HttpClient;
-        // Watches stream for minutes: every other request gets its own bound in SendAsync instead.
-        _http.Timeout = Timeout.InfiniteTimeSpan;
     }
 
     /// <summary>A client for the kubeconfig at <paramref name="path"/>; empty: the default locations, then in-cluster.</summary>
@@ -101,15 +98,14 @@ internal sealed class KubeApi : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
-        // The client owns its HttpClient.
-        _client.Dispose();
+        _http.Dispose();
     }
 
     private async Task<HttpRequestMessage> CreateRequestAsync(HttpMethod method, string path, CancellationToken cancellationToken)
     {
-        var request = new HttpRequestMessage(method, new Uri(_client.BaseUri, path));
+        var request = new HttpRequestMessage(method, new Uri(_baseUri, path));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        if (_client.Credentials is { } credentials)
+        if (_credentials is { } credentials)
         {
             await credentials.ProcessHttpRequestAsync(request, cancellationToken).ConfigureAwait(false);
         }

@@ -27,6 +27,7 @@ public sealed class TestApiServer : IAsyncDisposable
     private readonly CancellationTokenSource _life = new();
     private readonly List<Task> _outages = [];
     private readonly bool _ownsKubeconfig;
+    private readonly List<ApiCaller> _callers = [];
     private WebApplication? _app;
     private int _port;
 
@@ -64,6 +65,18 @@ public sealed class TestApiServer : IAsyncDisposable
 
     /// <summary>Requests seen, by <c>"verb resource"</c>.</summary>
     public RequestCounter Requests { get; } = new();
+
+    /// <summary>Who called, request by request: the Authorization header and the TLS client certificate's subject.</summary>
+    public IReadOnlyList<ApiCaller> Callers
+    {
+        get
+        {
+            lock (_callers)
+            {
+                return [.. _callers];
+            }
+        }
+    }
 
     /// <summary>Graceful pod deletion, for tests that delete pods as the kubelet or a user would.</summary>
     public PodTerminator Terminator { get; }
@@ -146,11 +159,29 @@ public sealed class TestApiServer : IAsyncDisposable
             }
 
             var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-            builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.Listen(IPAddress.Loopback, _port));
+            builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.Listen(IPAddress.Loopback, _port, listen =>
+            {
+                if (_options.ServerCertificate is { } certificate)
+                {
+                    listen.UseHttps(https =>
+                    {
+                        https.ServerCertificate = certificate;
+                        https.ClientCertificateMode = _options.RequireClientCertificate
+                            ? Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.RequireCertificate
+                            : Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.AllowCertificate;
+                        // Test certificates come from a throwaway CA; which one was presented is recorded, not judged here.
+                        https.ClientCertificateValidation = (_, _, _) => true;
+                    });
+                }
+            }));
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
             var app = builder.Build();
             var stopping = app.Lifetime.ApplicationStopping;
-            app.Run(context => _handler.HandleAsync(context, stopping));
+            app.Run(context =>
+            {
+                Record(context);
+                return _handler.HandleAsync(context, stopping);
+            });
             await app.StartAsync(cancellationToken);
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             Url = new Uri(new Uri(address).GetLeftPart(UriPartial.Authority) + "/");
@@ -160,6 +191,20 @@ public sealed class TestApiServer : IAsyncDisposable
         finally
         {
             _hostGate.Release();
+        }
+    }
+
+    private void Record(Microsoft.AspNetCore.Http.HttpContext context)
+    {
+        var caller = new ApiCaller(context.Request.Headers.Authorization.ToString() is { Length: > 0 } a ? a : null,
+            context.Connection.ClientCertificate?.Subject);
+        lock (_callers)
+        {
+            // Bounded: a long test's history is not worth unbounded memory.
+            if (_callers.Count < 10_000)
+            {
+                _callers.Add(caller);
+            }
         }
     }
 

@@ -29,6 +29,13 @@ public sealed record TestApiServerOptions
     /// <summary>Where to write the kubeconfig; null writes a temporary file that is deleted on dispose.</summary>
     public string? KubeconfigPath { get; init; }
 
+    /// <summary>Serve HTTPS with this certificate (with its key) instead of plain HTTP; null: plain HTTP.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? ServerCertificate { get; init; }
+
+    /// <summary>With <see cref="ServerCertificate"/>: refuse a TLS handshake without a client certificate (any one is
+    /// accepted; tests look at <see cref="TestApiServer.Callers"/> to see which came).</summary>
+    public bool RequireClientCertificate { get; init; }
+
     /// <summary>Faults in force from the start.</summary>
     public FaultSettings? Faults { get; init; }
 }

@@ -1,0 +1,74 @@
+using System.Net.Http;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using k8s;
+using k8s.Authentication;
+
+namespace NodeDaemon.Kubernetes.Api;
+
+/// <summary>The HTTP client and credentials a kubeconfig describes: server CA or skip-verify, client certificate,
+/// token (static, file or exec provider) or basic auth.</summary>
+/// <remarks>
+/// Built here from <see cref="KubernetesClientConfiguration"/> rather than by constructing <c>k8s.Kubernetes</c>: that
+/// constructor roots the whole generated client and its model metadata, 12 MB of the native binary (and of its resident
+/// memory), of which the daemon used only the handler. The TLS chain check and the credentials are still the library's
+/// own (<see cref="k8s.Kubernetes.CertificateValidationCallBack"/>, <see cref="k8s.Kubernetes.CreateCredentials"/>).
+/// </remarks>
+internal static class KubeHttp
+{
+    /// <summary>An HTTP client for the API server of <paramref name="config"/>, and the credentials to put on each request.</summary>
+    public static (HttpClient Client, Uri BaseUri, ServiceClientCredentials? Credentials) Create(KubernetesClientConfiguration config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (string.IsNullOrWhiteSpace(config.Host) || !Uri.TryCreate(config.Host, UriKind.Absolute, out var baseUri))
+        {
+            throw new k8s.Exceptions.KubeConfigException($"the kubeconfig's server is not a URL: \"{config.Host}\"");
+        }
+
+        var handler = new SocketsHttpHandler();
+        handler.SslOptions.ClientCertificates = [];
+        if (config.SkipTlsVerify)
+        {
+            // The admin's explicit choice (insecure-skip-tls-verify: true in the kubeconfig), as kubectl honours it.
+#pragma warning disable CA5359
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+#pragma warning restore CA5359
+        }
+        else if (config.SslCaCerts is { Count: > 0 } ca)
+        {
+            // The kubeconfig's CA must be the root of the server's chain; the system's trust store alone is not enough.
+            handler.SslOptions.RemoteCertificateValidationCallback = (sender, certificate, chain, errors) =>
+                certificate is not null && chain is not null && k8s.Kubernetes.CertificateValidationCallBack(sender, ca, certificate, chain, errors);
+        }
+
+        // Without a CA in the kubeconfig the system's trust store decides, as kubectl does.
+        if (ClientCertificate(config) is { } clientCertificate)
+        {
+            handler.SslOptions.ClientCertificates.Add(clientCertificate);
+        }
+
+        // Watches stream for minutes: every other request gets its own bound where it is sent.
+        var client = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+        return (client, baseUri, k8s.Kubernetes.CreateCredentials(config));
+    }
+
+    /// <summary>The client certificate and key, inline (base64 PEM) or from files; null when the kubeconfig has none.</summary>
+    private static X509Certificate2? ClientCertificate(KubernetesClientConfiguration config)
+    {
+        var certificate = Pem(config.ClientCertificateData, config.ClientCertificateFilePath);
+        var key = Pem(config.ClientCertificateKeyData, config.ClientKeyFilePath);
+        if (certificate is null || key is null)
+        {
+            return null;
+        }
+
+        using var pem = X509Certificate2.CreateFromPem(certificate, key);
+        // An ephemeral key cannot be used for TLS client authentication on every platform; a PKCS#12 round trip keeps it.
+        return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
+    }
+
+    private static string? Pem(string? base64, string? path) =>
+        !string.IsNullOrEmpty(base64) ? Encoding.UTF8.GetString(Convert.FromBase64String(base64))
+        : !string.IsNullOrEmpty(path) ? File.ReadAllText(path)
+        : null;
+}
