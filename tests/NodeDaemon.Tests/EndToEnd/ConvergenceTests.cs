@@ -1,3 +1,4 @@
+using NodeDaemon.Sim.Harness;
 using System.Text.Json.Nodes;
 using NodeDaemon.Sim.KubeApi.Store;
 using NodeDaemon.Sim.RpmOstree;

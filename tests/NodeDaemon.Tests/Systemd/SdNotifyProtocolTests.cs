@@ -1,3 +1,4 @@
+using NodeDaemon.Sim.Harness;
 using System.Text;
 using NodeDaemon.Tests.Logging;
 using NodeDaemon.Tests.EndToEnd;

@@ -1,18 +1,19 @@
 using System.Net.Sockets;
 using System.Text;
 
-namespace NodeDaemon.Tests.EndToEnd;
+namespace NodeDaemon.Sim.Harness;
 
 /// <summary>A NOTIFY_SOCKET that is read all the time, as systemd does.</summary>
 /// <remarks>A Unix datagram queue holds only ~10 messages (net.unix.max_dgram_qlen); a socket nobody reads makes the
 /// daemon's sd_notify block, which no real service manager does to it.</remarks>
-internal sealed class NotifyCollector : IDisposable
+public sealed class NotifyCollector : IDisposable
 {
     private readonly Socket _socket = new(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("nodedaemon-notify-");
-    private readonly List<string> _messages = [];
+    private readonly List<(long At, string Message)> _messages = [];
     private readonly Thread _reader;
 
+    /// <summary>Binds a fresh socket and starts reading it.</summary>
     public NotifyCollector()
     {
         SocketPath = Path.Combine(_dir.FullName, "notify");
@@ -21,19 +22,32 @@ internal sealed class NotifyCollector : IDisposable
         _reader.Start();
     }
 
+    /// <summary>The path to pass as NOTIFY_SOCKET.</summary>
     public string SocketPath { get; }
 
+    /// <summary>Every datagram so far, in arrival order.</summary>
     public IReadOnlyList<string> Messages
     {
         get
         {
             lock (_messages)
             {
-                return [.. _messages];
+                return [.. _messages.Select(m => m.Message)];
             }
         }
     }
 
+    /// <summary>When (a <see cref="System.Diagnostics.Stopwatch"/> timestamp) the first datagram containing <paramref name="text"/>
+    /// arrived after <paramref name="since"/>, or null.</summary>
+    public long? Arrival(string text, long since = 0)
+    {
+        lock (_messages)
+        {
+            return _messages.Where(m => m.At >= since && m.Message.Contains(text, StringComparison.Ordinal)).Select(m => (long?)m.At).FirstOrDefault();
+        }
+    }
+
+    /// <summary>Closes the socket and removes it.</summary>
     public void Dispose()
     {
         _socket.Dispose();
@@ -49,9 +63,10 @@ internal sealed class NotifyCollector : IDisposable
             while (true)
             {
                 var n = _socket.Receive(buffer);
+                var at = System.Diagnostics.Stopwatch.GetTimestamp();
                 lock (_messages)
                 {
-                    _messages.Add(Encoding.UTF8.GetString(buffer, 0, n));
+                    _messages.Add((at, Encoding.UTF8.GetString(buffer, 0, n)));
                 }
             }
         }
