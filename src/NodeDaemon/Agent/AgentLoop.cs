@@ -42,6 +42,10 @@ public sealed partial class AgentLoop(
     private NodeReport? _reported;
     private AgentRecord? _record;
     private DateTimeOffset _lastProgressReport = DateTimeOffset.MinValue;
+    private DateTimeOffset _writtenUntil = DateTimeOffset.MinValue;
+
+    /// <summary>How long after a cordon or uncordon a watch event older than the node it wrote is ignored.</summary>
+    private static readonly TimeSpan _staleWatchWindow = TimeSpan.FromMinutes(1);
 
     /// <summary>The shortest time between two progress writes to the node's <c>message</c>.</summary>
     public TimeSpan ProgressReportInterval { get; init; } = TimeSpan.FromSeconds(2);
@@ -59,6 +63,9 @@ public sealed partial class AgentLoop(
         init => _slot = new SlotKeeper(slots, time, logger) { Recheck = value };
     }
 
+    /// <summary>How long the first turn waits for the watch's first snapshot before it reads the node itself.</summary>
+    public TimeSpan FirstSnapshotWait { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>The state the agent is in.</summary>
     public AgentState State => _machine.Current;
 
@@ -69,6 +76,10 @@ public sealed partial class AgentLoop(
         var watch = WatchAsync(stop.Token);
         try
         {
+            // The watch starts with a list of the node: the first turn decides on that rather than reading it once more.
+            // Bounded, so an API server that does not answer yet leaves the first turn to read (and fail) on its own.
+            heartbeat.Beat();
+            await WaitForChangeAsync(IdleTick < FirstSnapshotWait ? IdleTick : FirstSnapshotWait, cancellationToken).ConfigureAwait(false);
             while (!cancellationToken.IsCancellationRequested)
             {
                 var decision = await TurnAsync(cancellationToken).ConfigureAwait(false);
@@ -89,7 +100,12 @@ public sealed partial class AgentLoop(
         _record ??= store.Load();
         while (_changes.Reader.TryRead(out var newer))
         {
-            _node = newer;
+            // A watch event still on its way when the loop took the node from a cordon's answer is older: keep the newer.
+            // Only for a while, so that versions that went back (an etcd restore) cannot hide the watch for good.
+            if (_node is null || time.GetUtcNow() >= _writtenUntil || !newer.IsOlderThan(_node))
+            {
+                _node = newer;
+            }
         }
 
         var snapshot = _node ??= await node.GetAsync(cancellationToken).ConfigureAwait(false);
@@ -154,13 +170,13 @@ public sealed partial class AgentLoop(
             case AgentAction.Cordon:
                 await EventAsync(NodeEventKind.Draining, decision.Message, false, cancellationToken).ConfigureAwait(false);
                 Save(_record!.About(key!).WithCordoned());
-                await node.CordonAsync(cancellationToken).ConfigureAwait(false);
-                // Decide next on the node as written, not on a watch event that may still be on its way.
-                _node = await node.GetAsync(cancellationToken).ConfigureAwait(false);
+                // Decide next on the node as written (the PATCH answer), not on a watch event that may still be on its way.
+                _node = (await node.CordonAsync(cancellationToken).ConfigureAwait(false)).Node;
+                _writtenUntil = time.GetUtcNow() + _staleWatchWindow;
                 break;
             case AgentAction.Uncordon:
-                await node.UncordonAsync(cancellationToken).ConfigureAwait(false);
-                _node = await node.GetAsync(cancellationToken).ConfigureAwait(false);
+                _node = (await node.UncordonAsync(cancellationToken).ConfigureAwait(false)).Node;
+                _writtenUntil = time.GetUtcNow() + _staleWatchWindow;
                 break;
             case AgentAction.Drain:
                 await DrainAsync(decision, hostStatus, key!, cancellationToken).ConfigureAwait(false);
@@ -320,7 +336,12 @@ public sealed partial class AgentLoop(
             return;
         }
 
-        var delay = deadline - time.GetUtcNow();
+        await WaitForChangeAsync(deadline - time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Waits until the watch brings a change or <paramref name="delay"/> passes, whichever is first.</summary>
+    private async Task WaitForChangeAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
         if (delay <= TimeSpan.Zero)
         {
             return;

@@ -16,7 +16,7 @@ public sealed class DrainTests(ITestOutputHelper output)
         await using var budgets = new BudgetWatch(world);
         var progress = new RecordingProgress();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        Assert.True(await world.Client.CordonAsync(cts.Token));
+        Assert.True((await world.Client.CordonAsync(cts.Token)).Changed);
 
         var result = await world.Client.DrainAsync(DrainWorld.Request(), progress, cts.Token);
 
@@ -170,9 +170,9 @@ public sealed class DrainTests(ITestOutputHelper output)
         world.SetUnschedulable(true);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
 
-        Assert.False(await world.Client.CordonAsync(cts.Token));
+        Assert.False((await world.Client.CordonAsync(cts.Token)).Changed);
         var result = await world.Client.DrainAsync(DrainWorld.Request(), null, cts.Token);
-        Assert.False(await world.Client.UncordonAsync(cts.Token));
+        Assert.False((await world.Client.UncordonAsync(cts.Token)).Changed);
 
         Assert.Equal(DrainOutcome.Drained, result.Outcome);
         Assert.True(world.Unschedulable());

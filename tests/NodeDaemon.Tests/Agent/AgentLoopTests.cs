@@ -79,6 +79,45 @@ public sealed class AgentLoopTests : IDisposable
     }
 
     [Fact]
+    public async Task After_the_cordon_and_the_uncordon_the_loop_decides_on_the_node_as_written_without_reading_it()
+    {
+        _node.Annotate("nodedaemon.io/desired-image", "quay.io/example/os@" + s_new);
+        var loop = Loop();
+
+        // Turns without the watch: only the cordon's answer can tell the loop that the node is now cordoned.
+        var decisions = await SettleAsync(loop);
+        Assert.Equal(1, _node.Gets);
+        var cordon = decisions.FindIndex(d => d.Action is AgentAction.Cordon);
+        Assert.IsType<AgentAction.Drain>(decisions[cordon + 1].Action);
+
+        _host.Reboot();
+        _bootId = "boot-2";
+        var after = await SettleAsync(Loop());
+        Assert.Equal(2, _node.Gets);
+        var uncordon = after.FindIndex(d => d.Action is AgentAction.Uncordon);
+        Assert.IsType<AgentAction.CompleteVerification>(after[uncordon + 1].Action);
+    }
+
+    [Fact]
+    public async Task The_running_loop_decides_its_first_turn_on_the_watch_without_reading_the_node()
+    {
+        _node.Annotate("nodedaemon.io/desired-image", "quay.io/example/os@" + s_new);
+        var loop = Loop();
+        using var stop = new CancellationTokenSource();
+        var run = loop.RunAsync(stop.Token);
+        try
+        {
+            await EventuallyAsync(() => _host.Stages == 1, "the stage");
+            Assert.Equal(0, _node.Gets);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await run.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+        }
+    }
+
+    [Fact]
     public async Task A_failed_pull_is_noted_retried_after_the_delay_and_never_cordons()
     {
         _node.Annotate("nodedaemon.io/desired-image", "quay.io/example/os@" + s_new);
