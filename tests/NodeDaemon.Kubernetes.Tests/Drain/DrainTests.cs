@@ -32,6 +32,27 @@ public sealed class DrainTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Evicted_pods_are_waited_for_with_one_list_of_the_node_per_poll_not_a_read_per_pod()
+    {
+        await using var world = await World.StartAsync(output: output);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await world.Client.CordonAsync(cts.Token);
+        var started = DateTime.UtcNow;
+
+        var result = await world.Client.DrainAsync(DrainWorld.Request(), null, cts.Token);
+
+        Assert.Equal(DrainOutcome.Drained, result.Outcome);
+        Assert.Equal(Left, DrainWorld.PodsOn(world));
+        // cache-0 is a StatefulSet's: its replacement has the same name, elsewhere, under a new uid; ours is gone.
+        var cache = world.Server.Store.Get(ResourceTypes.Pods, "shop", "cache-0");
+        Assert.NotEqual("node-a", (string?)cache?["spec"]?["nodeName"]);
+        Assert.Equal(0, world.Server.Requests["get pods"]);
+        // The plan's list, then at most one list per poll interval, whatever the number of pods waited on.
+        var polls = (DateTime.UtcNow - started) / world.Options.PodPollInterval;
+        Assert.InRange(world.Server.Requests["list pods"], 2, 1 + (int)Math.Ceiling(polls));
+    }
+
+    [Fact]
     public async Task A_budget_that_never_allows_times_out_naming_the_pods_and_the_budget()
     {
         await using var world = await World.StartAsync(DrainWorld.Seed(DrainWorld.WebMinAvailable(3)), output: output);
