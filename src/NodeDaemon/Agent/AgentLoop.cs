@@ -41,13 +41,13 @@ public sealed partial class AgentLoop(
     private NodeSnapshot? _node;
     private NodeReport? _reported;
     private AgentRecord? _record;
-    private DateTimeOffset _lastProgressReport = DateTimeOffset.MinValue;
+    private DateTimeOffset _lastWrite = DateTimeOffset.MinValue;
     private DateTimeOffset _writtenUntil = DateTimeOffset.MinValue;
 
     /// <summary>How long after a cordon or uncordon a watch event older than the node it wrote is ignored.</summary>
     private static readonly TimeSpan _staleWatchWindow = TimeSpan.FromMinutes(1);
 
-    /// <summary>The shortest time between two progress writes to the node's <c>message</c>.</summary>
+    /// <summary>The shortest time between a write to the node and a progress line written to its <c>message</c> after it.</summary>
     public TimeSpan ProgressReportInterval { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How often an idle loop looks again (and beats) without a change from the watch.</summary>
@@ -135,7 +135,10 @@ public sealed partial class AgentLoop(
             Metrics.Booted(booted.Image?.Name ?? booted.ContainerImageReference ?? "", bootedDigest.ToString());
         }
 
-        await ReportAsync(decision, hostStatus, decision.Message, cancellationToken).ConfigureAwait(false);
+        // Verification and forgetting notes end at once and the next turn reports again: a new message alone is not
+        // worth a write for them (the phase, state and reason they would show are already on the node).
+        var passing = decision.Action is AgentAction.CompleteVerification or AgentAction.ResetRecord;
+        await ReportAsync(decision, hostStatus, decision.Message, cancellationToken, passing).ConfigureAwait(false);
         await ActAsync(decision, inputs, hostStatus, cancellationToken).ConfigureAwait(false);
         return decision;
     }
@@ -270,27 +273,29 @@ public sealed partial class AgentLoop(
         heartbeat.Beat();
         status.Report(decision.State.ToString(), line);
         var now = time.GetUtcNow();
-        if (now - _lastProgressReport < ProgressReportInterval)
+        if (now - _lastWrite < ProgressReportInterval)
         {
             return;
         }
 
         // At most one annotation write per interval: a pull signals many times a second.
-        _lastProgressReport = now;
         _ = ReportAsync(decision, hostStatus, line, CancellationToken.None);
     }
 
-    private async Task ReportAsync(Decision decision, HostStatus hostStatus, string message, CancellationToken cancellationToken)
+    private async Task ReportAsync(Decision decision, HostStatus hostStatus, string message, CancellationToken cancellationToken, bool passing = false)
     {
         status.Report(decision.State.ToString(), message);
         var current = hostStatus.Booted is { ImageDigest: { } digest } booted ? $"{booted.Image?.Name}@{digest}" : null;
         var report = new NodeReport(decision.Condition, decision.State, decision.Reason ?? "", message, current);
-        if (report == _reported)
+        if (report == _reported || (passing && _reported is { } last && last with { Message = message } == report))
         {
             return;
         }
 
         _reported = report;
+        // Progress lines are spaced from any write, not only from each other: a pull that ends within the interval
+        // after its "staging" report needs no line of its own on the node (the log and STATUS line still get every one).
+        _lastWrite = time.GetUtcNow();
         try
         {
             await node.ReportAsync(report, cancellationToken).ConfigureAwait(false);
