@@ -64,7 +64,7 @@ public sealed partial class AgentLoop(
     }
 
     /// <summary>How long the first turn waits for the watch's first snapshot before it reads the node itself.</summary>
-    public TimeSpan FirstSnapshotWait { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan FirstSnapshotWait { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>The state the agent is in.</summary>
     public AgentState State => _machine.Current;
