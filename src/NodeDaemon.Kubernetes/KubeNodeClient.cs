@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using NodeDaemon.Core.Cluster;
 using NodeDaemon.Kubernetes.Annotations;
@@ -17,6 +18,7 @@ public sealed partial class KubeNodeClient : INodeClient, IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly EventRecorder _events;
+    private volatile NodeSnapshot? _latest;
 
     private KubeNodeClient(KubeApi api, KubeNodeClientOptions options, TimeProvider time, ILogger logger)
     {
@@ -25,7 +27,7 @@ public sealed partial class KubeNodeClient : INodeClient, IDisposable
         _time = time;
         _logger = logger;
         _sender = new ApiSender(api, options, time, logger);
-        _events = new EventRecorder(_sender, options, time, logger);
+        _events = new EventRecorder(_sender, options, time, logger, () => _latest?.Uid);
     }
 
     /// <summary>A client for the kubeconfig at <paramref name="kubeconfigPath"/> (empty: default locations, then in-cluster).</summary>
@@ -45,74 +47,107 @@ public sealed partial class KubeNodeClient : INodeClient, IDisposable
 
     /// <inheritdoc/>
     public async Task<NodeSnapshot> GetAsync(CancellationToken cancellationToken) =>
-        NodeReader.Read(await _sender.SendOkAsync(HttpMethod.Get, KubePaths.Node(_options.NodeName), null, KubePaths.Json, cancellationToken).ConfigureAwait(false));
+        Remember(NodeReader.Read(await _sender.SendOkAsync(HttpMethod.Get, KubePaths.Node(_options.NodeName), null, KubePaths.Json, cancellationToken).ConfigureAwait(false)));
 
     /// <inheritdoc/>
     public async Task ReportAsync(NodeReport report, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(report);
         // No resourceVersion: a merge patch of only our keys cannot overwrite anyone else's change.
-        await _sender.SendOkAsync(HttpMethod.Patch, KubePaths.Node(_options.NodeName), NodePatches.Report(report, _options.Keys), KubePaths.MergePatch, cancellationToken)
+        var written = await _sender.SendOkAsync(HttpMethod.Patch, KubePaths.Node(_options.NodeName), NodePatches.Report(report, _options.Keys), KubePaths.MergePatch, cancellationToken)
             .ConfigureAwait(false);
+        Remember(NodeReader.Read(written));
     }
 
     /// <inheritdoc/>
-    public async Task<bool> CordonAsync(CancellationToken cancellationToken)
+    public async Task<CordonResult> CordonAsync(CancellationToken cancellationToken)
     {
+        // The last node seen (watched, read or written) gives the precondition: if it is stale, the patch fails with
+        // 409 and nothing is written, and only then is the node read. A "nothing to do" is never taken from memory.
+        var (node, fresh) = (_latest, false);
         for (var attempt = 1; ; attempt++)
         {
-            var node = await GetAsync(cancellationToken).ConfigureAwait(false);
+            if (node is null)
+            {
+                (node, fresh) = (await GetAsync(cancellationToken).ConfigureAwait(false), true);
+            }
+
             if (node.Unschedulable)
             {
+                if (!fresh)
+                {
+                    node = null;
+                    continue;
+                }
+
                 // Someone else's cordon (or ours from before a crash, which then carries the mark already).
                 LogCordonLeftAlone(node.Name, node.Annotation(_options.Keys.CordonedBy) is null ? "already unschedulable" : "already cordoned by us");
-                return false;
+                return new CordonResult(false, node);
             }
 
             var response = await _sender.SendAsync(HttpMethod.Patch, KubePaths.Node(node.Name), NodePatches.Cordon(node.ResourceVersion, _options.Keys, _options.Component),
                 KubePaths.MergePatch, cancellationToken, retryConflict: false).ConfigureAwait(false);
-            if (response.IsSuccess)
+            if (response is { IsSuccess: true, Body: { } written })
             {
                 LogCordoned(node.Name);
-                return true;
+                return new CordonResult(true, Remember(NodeReader.Read(written)));
             }
 
             ThrowUnlessConflict(response, attempt, "cordon");
+            node = null;
         }
     }
 
     /// <inheritdoc/>
-    public async Task<bool> UncordonAsync(CancellationToken cancellationToken)
+    public async Task<CordonResult> UncordonAsync(CancellationToken cancellationToken)
     {
+        // As for the cordon: the last node seen gives the precondition, and "not ours" is only ever answered from a read.
+        var (node, fresh) = (_latest, false);
         for (var attempt = 1; ; attempt++)
         {
-            var node = await GetAsync(cancellationToken).ConfigureAwait(false);
+            if (node is null)
+            {
+                (node, fresh) = (await GetAsync(cancellationToken).ConfigureAwait(false), true);
+            }
+
             if (node.Annotation(_options.Keys.CordonedBy) is null)
             {
+                if (!fresh)
+                {
+                    node = null;
+                    continue;
+                }
+
                 // Not our cordon (or none): an admin's cordon is never lifted.
                 if (node.Unschedulable)
                 {
                     LogCordonLeftAlone(node.Name, "the cordon is not ours");
                 }
 
-                return false;
+                return new CordonResult(false, node);
             }
 
             var response = await _sender.SendAsync(HttpMethod.Patch, KubePaths.Node(node.Name), NodePatches.Uncordon(node.ResourceVersion, _options.Keys),
                 KubePaths.MergePatch, cancellationToken, retryConflict: false).ConfigureAwait(false);
-            if (response.IsSuccess)
+            if (response is { IsSuccess: true, Body: { } written })
             {
                 LogUncordoned(node.Name);
-                return true;
+                return new CordonResult(true, Remember(NodeReader.Read(written)));
             }
 
             ThrowUnlessConflict(response, attempt, "uncordon");
+            node = null;
         }
     }
 
     /// <inheritdoc/>
-    public IAsyncEnumerable<NodeSnapshot> WatchAsync(CancellationToken cancellationToken) =>
-        new NodeWatcher(_api, _options, _time, _logger).WatchAsync(cancellationToken);
+    public async IAsyncEnumerable<NodeSnapshot> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var snapshot in new NodeWatcher(_api, _options, _time, _logger).WatchAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return RememberWatched(snapshot);
+        }
+    }
 
     /// <inheritdoc/>
     public Task<DrainResult> DrainAsync(DrainRequest request, IProgress<DrainProgress>? progress, CancellationToken cancellationToken)
@@ -133,6 +168,27 @@ public sealed partial class KubeNodeClient : INodeClient, IDisposable
     {
         _events.Dispose();
         _api.Dispose();
+    }
+
+    /// <summary>Keeps <paramref name="node"/>, read or written just now, as the last one seen: cordons take their
+    /// precondition from it, events the uid.</summary>
+    private NodeSnapshot Remember(NodeSnapshot node)
+    {
+        _latest = node;
+        return node;
+    }
+
+    /// <summary>Keeps a watched <paramref name="node"/> unless it is known to be older than the last one seen (an event
+    /// still on its way when a write was answered).</summary>
+    /// <remarks>A stale one kept when versions are not comparable costs a 409 and a read, never a wrong write.</remarks>
+    private NodeSnapshot RememberWatched(NodeSnapshot node)
+    {
+        if (_latest is not { } known || !node.IsOlderThan(known))
+        {
+            _latest = node;
+        }
+
+        return node;
     }
 
     private void ThrowUnlessConflict(KubeResponse response, int attempt, string what)

@@ -19,11 +19,17 @@ public interface INodeClient
     /// <summary>Writes the daemon's output annotations (state, phase, reason, message, current image) and only those.</summary>
     Task ReportAsync(NodeReport report, CancellationToken cancellationToken);
 
-    /// <summary>Cordons the node and marks the cordon as ours, in one write; false (and no mark) when it was already unschedulable.</summary>
-    Task<bool> CordonAsync(CancellationToken cancellationToken);
+    /// <summary>
+    /// Cordons the node and marks the cordon as ours, in one write; not <see cref="CordonResult.Changed"/> (and no mark)
+    /// when it was already unschedulable. The result carries the node as written, or as read.
+    /// </summary>
+    Task<CordonResult> CordonAsync(CancellationToken cancellationToken);
 
-    /// <summary>Lifts the cordon only when we hold the mark, removing both in one write; false when the cordon is not ours.</summary>
-    Task<bool> UncordonAsync(CancellationToken cancellationToken);
+    /// <summary>
+    /// Lifts the cordon only when we hold the mark, removing both in one write; not <see cref="CordonResult.Changed"/>
+    /// when the cordon is not ours. The result carries the node as written, or as read.
+    /// </summary>
+    Task<CordonResult> UncordonAsync(CancellationToken cancellationToken);
 
     /// <summary>Evicts the node's pods through the Eviction API, honouring disruption budgets; never deletes pods directly.</summary>
     Task<DrainResult> DrainAsync(DrainRequest request, IProgress<DrainProgress>? progress, CancellationToken cancellationToken);

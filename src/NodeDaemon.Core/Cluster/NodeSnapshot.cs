@@ -20,6 +20,26 @@ public sealed record NodeSnapshot(
     /// <summary>The annotation <paramref name="key"/>, or null when absent.</summary>
     public string? Annotation(string key) => Annotations.TryGetValue(key, out var value) ? value : null;
 
+    /// <summary>
+    /// True when both resourceVersions are comparable and this one is older than <paramref name="other"/>'s. Comparable
+    /// is Kubernetes' own rule (KEP-5504, stable in 1.35: a positive decimal integer without leading zeros, compared
+    /// as a number); when either is not, nothing is known to be older and this answers false.
+    /// </summary>
+    public bool IsOlderThan(NodeSnapshot other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        var (mine, theirs) = (ResourceVersion, other.ResourceVersion);
+        if (!Comparable(mine) || !Comparable(theirs))
+        {
+            return false;
+        }
+
+        return mine.Length != theirs.Length ? mine.Length < theirs.Length : string.CompareOrdinal(mine, theirs) < 0;
+    }
+
+    private static bool Comparable(string version) =>
+        version.Length > 0 && version[0] != '0' && version.All(char.IsAsciiDigit);
+
     /// <summary>What the decision needs, read with <paramref name="keys"/>. The desired image stays raw: the Decider validates it.</summary>
     /// <param name="keys">The annotation keys in force.</param>
     /// <param name="poolLabel">The label naming the node's pool (<c>fleet.poolLabel</c>); null leaves the pool unread.</param>

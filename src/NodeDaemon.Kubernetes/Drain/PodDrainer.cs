@@ -24,6 +24,8 @@ internal sealed partial class PodDrainer
     private readonly HashSet<string> _budgets = new(StringComparer.Ordinal);
     private readonly HashSet<string> _gone = new(StringComparer.Ordinal);
     private readonly HashSet<string> _moved = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (DrainPod Pod, TaskCompletionSource Gone)> _awaitingGone = new(StringComparer.Ordinal);
+    private bool _polling;
     private int _total;
     private string? _stopMessage;
 
@@ -258,12 +260,73 @@ internal sealed partial class PodDrainer
         return BudgetText.Describe(name, budget is { IsSuccess: true } ? budget.Body : null);
     }
 
-    private async Task WaitGoneAsync(DrainPod pod, CancellationToken cancellationToken)
+    /// <summary>Waits until <paramref name="pod"/> is gone; one list of the node's pods per poll answers for every pod waited on.</summary>
+    private Task WaitGoneAsync(DrainPod pod, CancellationToken cancellationToken)
     {
-        // Graceful deletion ends when the pod's grace period does: poll until it is gone, never force it.
-        while (!await IsGoneAsync(pod, cancellationToken).ConfigureAwait(false))
+        var gone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        bool start;
+        lock (_gate)
         {
-            await Task.Delay(_options.PodPollInterval, _time, cancellationToken).ConfigureAwait(false);
+            _awaitingGone[pod.Key] = (pod, gone);
+            start = !_polling;
+            _polling = true;
+        }
+
+        if (start)
+        {
+            _ = PollGoneAsync(cancellationToken);
+        }
+
+        return gone.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Lists the node's pods every <see cref="KubeNodeClientOptions.PodPollInterval"/> while any evicted pod is waited
+    /// on. A pod is gone when the list lacks it (deleted: a GET would answer 404; or its name now belongs to a pod on
+    /// another node) or holds its name under another uid (a StatefulSet's replacement): a pod's node never changes, so
+    /// ours, while it exists, is always in this list. Graceful deletion ends when the grace period does; nothing is forced.
+    /// </summary>
+    private async Task PollGoneAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(_options.PodPollInterval, _time, cancellationToken).ConfigureAwait(false);
+                var answer = await TrySendAsync(HttpMethod.Get, KubePaths.PodsOnNode(_options.NodeName, ""), null, cancellationToken).ConfigureAwait(false);
+                lock (_gate)
+                {
+                    if (answer is { IsSuccess: true, Body: { } body })
+                    {
+                        var present = new Dictionary<string, string>(StringComparer.Ordinal);
+                        foreach (var item in (body["items"] as JsonArray ?? []).OfType<JsonNode>())
+                        {
+                            var metadata = item["metadata"];
+                            present[$"{NodeReader.Text(metadata?["namespace"])}/{NodeReader.Text(metadata?["name"])}"] = NodeReader.Text(metadata?["uid"]);
+                        }
+
+                        foreach (var (key, (pod, gone)) in _awaitingGone.ToList())
+                        {
+                            if (!present.TryGetValue(key, out var uid) || uid != pod.Uid)
+                            {
+                                _awaitingGone.Remove(key);
+                                gone.TrySetResult();
+                            }
+                        }
+                    }
+
+                    // An unanswered list is simply tried again at the next poll.
+                    if (_awaitingGone.Count == 0)
+                    {
+                        _polling = false;
+                        return;
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The drain ended (timeout, a fatal answer, or the caller): every waiter sees the same cancellation.
         }
     }
 

@@ -10,7 +10,8 @@ namespace NodeDaemon.Kubernetes.Events;
 /// Records core/v1 Events on the own Node, deduplicated as the kubelet does: a repeat of the same type, reason and
 /// message bumps <c>count</c> and <c>lastTimestamp</c> on the event already written instead of creating another.
 /// </summary>
-internal sealed partial class EventRecorder(ApiSender sender, KubeNodeClientOptions options, TimeProvider time, ILogger logger) : IDisposable
+/// <remarks>The node's uid comes from <c>knownUid</c> (the node the client last saw) when it knows one, else from a read.</remarks>
+internal sealed partial class EventRecorder(ApiSender sender, KubeNodeClientOptions options, TimeProvider time, ILogger logger, Func<string?> knownUid) : IDisposable
 {
     // The kubelet keeps 4096; a daemon with seven reasons needs far fewer.
     private const int CacheLimit = 256;
@@ -50,7 +51,7 @@ internal sealed partial class EventRecorder(ApiSender sender, KubeNodeClientOpti
                 _written.Remove(key);
             }
 
-            _nodeUid ??= await GetNodeUidAsync(cancellationToken).ConfigureAwait(false);
+            _nodeUid ??= knownUid() is { Length: > 0 } uid ? uid : await GetNodeUidAsync(cancellationToken).ConfigureAwait(false);
             // The kubelet's naming (node.<unix nanoseconds in hex>), kept unique when the clock has not moved.
             _lastStamp = Math.Max((time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100, _lastStamp + 1);
             var name = string.Create(CultureInfo.InvariantCulture, $"{options.NodeName}.{_lastStamp:x}");

@@ -41,9 +41,13 @@ public sealed partial class AgentLoop(
     private NodeSnapshot? _node;
     private NodeReport? _reported;
     private AgentRecord? _record;
-    private DateTimeOffset _lastProgressReport = DateTimeOffset.MinValue;
+    private DateTimeOffset _lastWrite = DateTimeOffset.MinValue;
+    private DateTimeOffset _writtenUntil = DateTimeOffset.MinValue;
 
-    /// <summary>The shortest time between two progress writes to the node's <c>message</c>.</summary>
+    /// <summary>How long after a cordon or uncordon a watch event older than the node it wrote is ignored.</summary>
+    private static readonly TimeSpan _staleWatchWindow = TimeSpan.FromMinutes(1);
+
+    /// <summary>The shortest time between a write to the node and a progress line written to its <c>message</c> after it.</summary>
     public TimeSpan ProgressReportInterval { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How often an idle loop looks again (and beats) without a change from the watch.</summary>
@@ -59,6 +63,9 @@ public sealed partial class AgentLoop(
         init => _slot = new SlotKeeper(slots, time, logger) { Recheck = value };
     }
 
+    /// <summary>How long the first turn waits for the watch's first snapshot before it reads the node itself.</summary>
+    public TimeSpan FirstSnapshotWait { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>The state the agent is in.</summary>
     public AgentState State => _machine.Current;
 
@@ -69,6 +76,10 @@ public sealed partial class AgentLoop(
         var watch = WatchAsync(stop.Token);
         try
         {
+            // The watch starts with a list of the node: the first turn decides on that rather than reading it once more.
+            // Bounded, so an API server that does not answer yet leaves the first turn to read (and fail) on its own.
+            heartbeat.Beat();
+            await WaitForChangeAsync(IdleTick < FirstSnapshotWait ? IdleTick : FirstSnapshotWait, cancellationToken).ConfigureAwait(false);
             while (!cancellationToken.IsCancellationRequested)
             {
                 var decision = await TurnAsync(cancellationToken).ConfigureAwait(false);
@@ -89,7 +100,12 @@ public sealed partial class AgentLoop(
         _record ??= store.Load();
         while (_changes.Reader.TryRead(out var newer))
         {
-            _node = newer;
+            // A watch event still on its way when the loop took the node from a cordon's answer is older: keep the newer.
+            // Only for a while, so that versions that went back (an etcd restore) cannot hide the watch for good.
+            if (_node is null || time.GetUtcNow() >= _writtenUntil || !newer.IsOlderThan(_node))
+            {
+                _node = newer;
+            }
         }
 
         var snapshot = _node ??= await node.GetAsync(cancellationToken).ConfigureAwait(false);
@@ -119,7 +135,10 @@ public sealed partial class AgentLoop(
             Metrics.Booted(booted.Image?.Name ?? booted.ContainerImageReference ?? "", bootedDigest.ToString());
         }
 
-        await ReportAsync(decision, hostStatus, decision.Message, cancellationToken).ConfigureAwait(false);
+        // Verification and forgetting notes end at once and the next turn reports again: a new message alone is not
+        // worth a write for them (the phase, state and reason they would show are already on the node).
+        var passing = decision.Action is AgentAction.CompleteVerification or AgentAction.ResetRecord;
+        await ReportAsync(decision, hostStatus, decision.Message, cancellationToken, passing).ConfigureAwait(false);
         await ActAsync(decision, inputs, hostStatus, cancellationToken).ConfigureAwait(false);
         return decision;
     }
@@ -154,13 +173,13 @@ public sealed partial class AgentLoop(
             case AgentAction.Cordon:
                 await EventAsync(NodeEventKind.Draining, decision.Message, false, cancellationToken).ConfigureAwait(false);
                 Save(_record!.About(key!).WithCordoned());
-                await node.CordonAsync(cancellationToken).ConfigureAwait(false);
-                // Decide next on the node as written, not on a watch event that may still be on its way.
-                _node = await node.GetAsync(cancellationToken).ConfigureAwait(false);
+                // Decide next on the node as written (the PATCH answer), not on a watch event that may still be on its way.
+                _node = (await node.CordonAsync(cancellationToken).ConfigureAwait(false)).Node;
+                _writtenUntil = time.GetUtcNow() + _staleWatchWindow;
                 break;
             case AgentAction.Uncordon:
-                await node.UncordonAsync(cancellationToken).ConfigureAwait(false);
-                _node = await node.GetAsync(cancellationToken).ConfigureAwait(false);
+                _node = (await node.UncordonAsync(cancellationToken).ConfigureAwait(false)).Node;
+                _writtenUntil = time.GetUtcNow() + _staleWatchWindow;
                 break;
             case AgentAction.Drain:
                 await DrainAsync(decision, hostStatus, key!, cancellationToken).ConfigureAwait(false);
@@ -254,27 +273,29 @@ public sealed partial class AgentLoop(
         heartbeat.Beat();
         status.Report(decision.State.ToString(), line);
         var now = time.GetUtcNow();
-        if (now - _lastProgressReport < ProgressReportInterval)
+        if (now - _lastWrite < ProgressReportInterval)
         {
             return;
         }
 
         // At most one annotation write per interval: a pull signals many times a second.
-        _lastProgressReport = now;
         _ = ReportAsync(decision, hostStatus, line, CancellationToken.None);
     }
 
-    private async Task ReportAsync(Decision decision, HostStatus hostStatus, string message, CancellationToken cancellationToken)
+    private async Task ReportAsync(Decision decision, HostStatus hostStatus, string message, CancellationToken cancellationToken, bool passing = false)
     {
         status.Report(decision.State.ToString(), message);
         var current = hostStatus.Booted is { ImageDigest: { } digest } booted ? $"{booted.Image?.Name}@{digest}" : null;
         var report = new NodeReport(decision.Condition, decision.State, decision.Reason ?? "", message, current);
-        if (report == _reported)
+        if (report == _reported || (passing && _reported is { } last && last with { Message = message } == report))
         {
             return;
         }
 
         _reported = report;
+        // Progress lines are spaced from any write, not only from each other: a pull that ends within the interval
+        // after its "staging" report needs no line of its own on the node (the log and STATUS line still get every one).
+        _lastWrite = time.GetUtcNow();
         try
         {
             await node.ReportAsync(report, cancellationToken).ConfigureAwait(false);
@@ -320,7 +341,12 @@ public sealed partial class AgentLoop(
             return;
         }
 
-        var delay = deadline - time.GetUtcNow();
+        await WaitForChangeAsync(deadline - time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Waits until the watch brings a change or <paramref name="delay"/> passes, whichever is first.</summary>
+    private async Task WaitForChangeAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
         if (delay <= TimeSpan.Zero)
         {
             return;

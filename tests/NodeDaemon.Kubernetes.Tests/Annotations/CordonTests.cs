@@ -12,7 +12,7 @@ public sealed class CordonTests
         await using var world = await World.StartAsync();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
 
-        Assert.True(await world.Client.CordonAsync(cts.Token));
+        Assert.True((await world.Client.CordonAsync(cts.Token)).Changed);
 
         Assert.True(world.Unschedulable());
         Assert.Equal("nodedaemon", world.Annotation(Mark));
@@ -29,8 +29,8 @@ public sealed class CordonTests
         world.SetUnschedulable(true);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
 
-        Assert.False(await world.Client.CordonAsync(cts.Token));
-        Assert.False(await world.Client.UncordonAsync(cts.Token));
+        Assert.False((await world.Client.CordonAsync(cts.Token)).Changed);
+        Assert.False((await world.Client.UncordonAsync(cts.Token)).Changed);
 
         Assert.True(world.Unschedulable());
         Assert.Null(world.Annotation(Mark));
@@ -44,12 +44,12 @@ public sealed class CordonTests
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         await world.Client.CordonAsync(cts.Token);
 
-        Assert.True(await world.Client.UncordonAsync(cts.Token));
+        Assert.True((await world.Client.UncordonAsync(cts.Token)).Changed);
 
         Assert.False(world.Unschedulable());
         Assert.Null(world.Annotation(Mark));
         Assert.Equal(2, world.Server.Requests["patch nodes"]);
-        Assert.False(await world.Client.UncordonAsync(cts.Token));
+        Assert.False((await world.Client.UncordonAsync(cts.Token)).Changed);
     }
 
     [Fact]
@@ -59,7 +59,7 @@ public sealed class CordonTests
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         await world.Client.CordonAsync(cts.Token);
 
-        Assert.False(await world.Client.CordonAsync(cts.Token));
+        Assert.False((await world.Client.CordonAsync(cts.Token)).Changed);
 
         Assert.Equal("nodedaemon", world.Annotation(Mark));
         Assert.Equal(1, world.Server.Requests["patch nodes"]);
@@ -76,7 +76,7 @@ public sealed class CordonTests
         });
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
 
-        Assert.True(await world.Client.CordonAsync(cts.Token));
+        Assert.True((await world.Client.CordonAsync(cts.Token)).Changed);
 
         Assert.True(world.Unschedulable());
         Assert.Equal("nodedaemon", world.Annotation(Mark));
@@ -99,6 +99,134 @@ public sealed class CordonTests
         sender.Api.Dispose();
 
         Assert.Equal(409, response.StatusCode);
+        Assert.False(world.Unschedulable());
+        Assert.Null(world.Annotation(Mark));
+    }
+
+    [Fact]
+    public async Task A_cordon_takes_its_precondition_from_the_node_last_seen_and_reads_nothing()
+    {
+        await using var world = await World.StartAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await world.Client.GetAsync(cts.Token);
+        world.Server.Requests.Reset();
+
+        var result = await world.Client.CordonAsync(cts.Token);
+
+        Assert.True(result.Changed);
+        Assert.Equal(0, world.Server.Requests["get nodes"]);
+        Assert.Equal(1, world.Server.Requests["patch nodes"]);
+        // The answer is the node as written, so the caller needs no read either.
+        Assert.True(result.Node.Unschedulable);
+        Assert.Equal("nodedaemon", result.Node.Annotation(Mark));
+        Assert.Equal((string?)world.Node()["metadata"]?["resourceVersion"], result.Node.ResourceVersion);
+    }
+
+    [Fact]
+    public async Task A_cordon_on_a_stale_version_gets_409_reads_once_and_writes_again()
+    {
+        await using var world = await World.StartAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await world.Client.GetAsync(cts.Token);
+        // An admin changes the node after our read: our version is stale.
+        world.Annotate("example.com/owner", "team-a");
+        world.Server.Requests.Reset();
+
+        var result = await world.Client.CordonAsync(cts.Token);
+
+        Assert.True(result.Changed);
+        Assert.Equal(1, world.Server.Requests["get nodes"]);
+        Assert.Equal(2, world.Server.Requests["patch nodes"]);
+        Assert.True(world.Unschedulable());
+        Assert.Equal("nodedaemon", world.Annotation(Mark));
+        Assert.Equal("team-a", world.Annotation("example.com/owner"));
+    }
+
+    [Fact]
+    public async Task A_stale_cordon_of_an_admin_is_read_again_before_the_answer_leave_it()
+    {
+        await using var world = await World.StartAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        // Remembered unschedulable (an admin's cordon), lifted since: "nothing to do" is never answered from memory.
+        world.SetUnschedulable(true);
+        await world.Client.GetAsync(cts.Token);
+        world.SetUnschedulable(false);
+        world.Server.Requests.Reset();
+
+        var result = await world.Client.CordonAsync(cts.Token);
+
+        Assert.True(result.Changed);
+        Assert.Equal(1, world.Server.Requests["get nodes"]);
+        Assert.True(world.Unschedulable());
+        Assert.Equal("nodedaemon", world.Annotation(Mark));
+    }
+
+    [Fact]
+    public async Task An_admins_cordon_made_after_our_last_look_is_left_alone_after_a_409()
+    {
+        await using var world = await World.StartAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await world.Client.GetAsync(cts.Token);
+        world.SetUnschedulable(true);
+        world.Server.Requests.Reset();
+
+        var result = await world.Client.CordonAsync(cts.Token);
+
+        Assert.False(result.Changed);
+        Assert.Equal(1, world.Server.Requests["patch nodes"]);
+        Assert.Null(world.Annotation(Mark));
+        Assert.False((await world.Client.UncordonAsync(cts.Token)).Changed);
+        Assert.True(world.Unschedulable());
+    }
+
+    [Fact]
+    public async Task An_uncordon_on_a_stale_version_gets_409_reads_once_and_lifts_our_cordon()
+    {
+        await using var world = await World.StartAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await world.Client.CordonAsync(cts.Token);
+        world.Annotate("example.com/owner", "team-a");
+        world.Server.Requests.Reset();
+
+        var result = await world.Client.UncordonAsync(cts.Token);
+
+        Assert.True(result.Changed);
+        Assert.Equal(1, world.Server.Requests["get nodes"]);
+        Assert.Equal(2, world.Server.Requests["patch nodes"]);
+        Assert.False(world.Unschedulable());
+        Assert.Null(world.Annotation(Mark));
+        Assert.False(result.Node.Unschedulable);
+        Assert.Null(result.Node.Annotation(Mark));
+    }
+
+    [Fact]
+    public async Task An_uncordon_right_after_our_cordon_reads_nothing()
+    {
+        await using var world = await World.StartAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await world.Client.CordonAsync(cts.Token);
+        world.Server.Requests.Reset();
+
+        Assert.True((await world.Client.UncordonAsync(cts.Token)).Changed);
+
+        Assert.Equal(0, world.Server.Requests["get nodes"]);
+        Assert.Equal(1, world.Server.Requests["patch nodes"]);
+    }
+
+    [Fact]
+    public async Task A_mark_missing_from_memory_is_read_again_before_the_answer_not_ours()
+    {
+        await using var world = await World.StartAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await world.Client.GetAsync(cts.Token);
+        // Our cordon, written by the process before a restart (another client): this one has not seen it.
+        using (var before = KubeNodeClient.Create(world.Server.KubeconfigPath, world.Options, TimeProvider.System, new TestLogger(null)))
+        {
+            Assert.True((await before.CordonAsync(cts.Token)).Changed);
+        }
+
+        Assert.True((await world.Client.UncordonAsync(cts.Token)).Changed);
+
         Assert.False(world.Unschedulable());
         Assert.Null(world.Annotation(Mark));
     }

@@ -16,7 +16,7 @@ public sealed class DrainTests(ITestOutputHelper output)
         await using var budgets = new BudgetWatch(world);
         var progress = new RecordingProgress();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        Assert.True(await world.Client.CordonAsync(cts.Token));
+        Assert.True((await world.Client.CordonAsync(cts.Token)).Changed);
 
         var result = await world.Client.DrainAsync(DrainWorld.Request(), progress, cts.Token);
 
@@ -29,6 +29,27 @@ public sealed class DrainTests(ITestOutputHelper output)
         Assert.Contains(progress.Items, p => p.Line.Contains("(PDB web: 2 healthy needed, 2 present)", StringComparison.Ordinal)
             && p.Line.StartsWith("draining: ", StringComparison.Ordinal) && p.WaitingOn!.StartsWith("shop/web-", StringComparison.Ordinal));
         Assert.Equal("draining: 3/3 pods evicted", progress.Items[^1].Line);
+    }
+
+    [Fact]
+    public async Task Evicted_pods_are_waited_for_with_one_list_of_the_node_per_poll_not_a_read_per_pod()
+    {
+        await using var world = await World.StartAsync(output: output);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await world.Client.CordonAsync(cts.Token);
+        var started = DateTime.UtcNow;
+
+        var result = await world.Client.DrainAsync(DrainWorld.Request(), null, cts.Token);
+
+        Assert.Equal(DrainOutcome.Drained, result.Outcome);
+        Assert.Equal(Left, DrainWorld.PodsOn(world));
+        // cache-0 is a StatefulSet's: its replacement has the same name, elsewhere, under a new uid; ours is gone.
+        var cache = world.Server.Store.Get(ResourceTypes.Pods, "shop", "cache-0");
+        Assert.NotEqual("node-a", (string?)cache?["spec"]?["nodeName"]);
+        Assert.Equal(0, world.Server.Requests["get pods"]);
+        // The plan's list, then at most one list per poll interval, whatever the number of pods waited on.
+        var polls = (DateTime.UtcNow - started) / world.Options.PodPollInterval;
+        Assert.InRange(world.Server.Requests["list pods"], 2, 1 + (int)Math.Ceiling(polls));
     }
 
     [Fact]
@@ -170,9 +191,9 @@ public sealed class DrainTests(ITestOutputHelper output)
         world.SetUnschedulable(true);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
 
-        Assert.False(await world.Client.CordonAsync(cts.Token));
+        Assert.False((await world.Client.CordonAsync(cts.Token)).Changed);
         var result = await world.Client.DrainAsync(DrainWorld.Request(), null, cts.Token);
-        Assert.False(await world.Client.UncordonAsync(cts.Token));
+        Assert.False((await world.Client.UncordonAsync(cts.Token)).Changed);
 
         Assert.Equal(DrainOutcome.Drained, result.Outcome);
         Assert.True(world.Unschedulable());

@@ -32,6 +32,24 @@ public sealed class EventTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task The_node_uid_comes_from_the_node_last_seen_else_from_one_read()
+    {
+        await using var world = await World.StartAsync(output: output);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await world.Client.ReportAsync(new NodeReport(Core.Agent.AgentCondition.Working, Core.Agent.AgentState.Staging, "", "staging", null), cts.Token);
+
+        await world.Client.RecordEventAsync(NodeEventKind.Staging, "staging quay.example/os@sha256:aa", warning: false, cts.Token);
+        Assert.Equal(0, world.Server.Requests["get nodes"]);
+
+        await using var fresh = await World.StartAsync(output: output);
+        await fresh.Client.RecordEventAsync(NodeEventKind.Staging, "staging", warning: false, cts.Token);
+        await fresh.Client.RecordEventAsync(NodeEventKind.Staged, "staged", warning: false, cts.Token);
+        Assert.Equal(1, fresh.Server.Requests["get nodes"]);
+        Assert.All(Events(world).Concat(Events(fresh)), e => Assert.NotEqual("", e["involvedObject"]!["uid"]!.GetValue<string>()));
+        Assert.Equal(world.Node()["metadata"]!["uid"]!.GetValue<string>(), Events(world).Single()["involvedObject"]!["uid"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task A_repeat_counts_on_the_same_event_like_the_kubelet()
     {
         var time = new FakeTimeProvider(Start);

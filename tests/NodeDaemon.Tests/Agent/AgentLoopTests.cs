@@ -79,6 +79,80 @@ public sealed class AgentLoopTests : IDisposable
     }
 
     [Fact]
+    public async Task After_the_cordon_and_the_uncordon_the_loop_decides_on_the_node_as_written_without_reading_it()
+    {
+        _node.Annotate("nodedaemon.io/desired-image", "quay.io/example/os@" + s_new);
+        var loop = Loop();
+
+        // Turns without the watch: only the cordon's answer can tell the loop that the node is now cordoned.
+        var decisions = await SettleAsync(loop);
+        Assert.Equal(1, _node.Gets);
+        var cordon = decisions.FindIndex(d => d.Action is AgentAction.Cordon);
+        Assert.IsType<AgentAction.Drain>(decisions[cordon + 1].Action);
+
+        _host.Reboot();
+        _bootId = "boot-2";
+        var after = await SettleAsync(Loop());
+        Assert.Equal(2, _node.Gets);
+        var uncordon = after.FindIndex(d => d.Action is AgentAction.Uncordon);
+        Assert.IsType<AgentAction.CompleteVerification>(after[uncordon + 1].Action);
+    }
+
+    [Fact]
+    public async Task The_running_loop_decides_its_first_turn_on_the_watch_without_reading_the_node()
+    {
+        _node.Annotate("nodedaemon.io/desired-image", "quay.io/example/os@" + s_new);
+        var loop = Loop();
+        using var stop = new CancellationTokenSource();
+        var run = loop.RunAsync(stop.Token);
+        try
+        {
+            await EventuallyAsync(() => _host.Stages == 1, "the stage");
+            Assert.Equal(0, _node.Gets);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await run.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+        }
+    }
+
+    [Theory]
+    [InlineData(0, 1)]
+    [InlineData(3, 2)]
+    public async Task A_progress_line_is_written_only_an_interval_after_the_last_write(int pullSeconds, int stagingReports)
+    {
+        _node.Annotate("nodedaemon.io/desired-image", "quay.io/example/os@" + s_new);
+        // The fake pull reports its one progress line at its end.
+        _host.WhileStaging = () => _time.Advance(TimeSpan.FromSeconds(pullSeconds));
+
+        var staging = await Loop().TurnAsync(CancellationToken.None);
+
+        Assert.IsType<AgentAction.Stage>(staging.Action);
+        Assert.Equal(stagingReports, _node.Reports.Count(r => r.Phase == AgentState.Staging));
+        Assert.Equal(staging.Message, _node.Reports[0].Message);
+    }
+
+    [Fact]
+    public async Task Verification_adds_no_write_of_its_own_between_the_uncordon_and_Done()
+    {
+        _node.Annotate("nodedaemon.io/desired-image", "quay.io/example/os@" + s_new);
+        await SettleAsync(Loop());
+        _host.Reboot();
+        _bootId = "boot-2";
+        var written = _node.Reports.Count;
+
+        var after = await SettleAsync(Loop());
+
+        Assert.Contains(after, d => d.Action is AgentAction.CompleteVerification);
+        var reports = _node.Reports.Skip(written).ToList();
+        // The phase still shows Verifying (with the uncordon's message), then Done; the Verified event keeps the audit trail.
+        Assert.Equal([AgentState.Verifying, AgentState.Idle], reports.Select(r => r.Phase));
+        Assert.Equal((AgentCondition.Done, AgentState.Idle), (reports[^1].State, reports[^1].Phase));
+        Assert.Equal(NodeEventKind.Verified, _node.Events[^1].Kind);
+    }
+
+    [Fact]
     public async Task A_failed_pull_is_noted_retried_after_the_delay_and_never_cordons()
     {
         _node.Annotate("nodedaemon.io/desired-image", "quay.io/example/os@" + s_new);

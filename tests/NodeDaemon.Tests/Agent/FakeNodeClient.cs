@@ -54,7 +54,14 @@ internal sealed class FakeNodeClient : INodeClient
     public NodeSnapshot Snapshot() => new("worker-1", "uid-1", "1", Unschedulable,
         new Dictionary<string, string>(_annotations), new Dictionary<string, string>(_labels));
 
-    public Task<NodeSnapshot> GetAsync(CancellationToken cancellationToken) => Task.FromResult(Snapshot());
+    /// <summary>How often the node was read with <see cref="GetAsync"/> (the watch and the cordon answers are not counted).</summary>
+    public int Gets { get; private set; }
+
+    public Task<NodeSnapshot> GetAsync(CancellationToken cancellationToken)
+    {
+        Gets++;
+        return Task.FromResult(Snapshot());
+    }
 
     public async IAsyncEnumerable<NodeSnapshot> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -77,28 +84,28 @@ internal sealed class FakeNodeClient : INodeClient
         return Task.CompletedTask;
     }
 
-    public Task<bool> CordonAsync(CancellationToken cancellationToken)
+    public Task<CordonResult> CordonAsync(CancellationToken cancellationToken)
     {
         if (Unschedulable)
         {
-            return Task.FromResult(false);
+            return Task.FromResult(new CordonResult(false, Snapshot()));
         }
 
         Unschedulable = true;
         Annotate("nodedaemon.io/cordoned-by", "nodedaemon");
-        return Task.FromResult(true);
+        return Task.FromResult(new CordonResult(true, Snapshot()));
     }
 
-    public Task<bool> UncordonAsync(CancellationToken cancellationToken)
+    public Task<CordonResult> UncordonAsync(CancellationToken cancellationToken)
     {
         if (!_annotations.ContainsKey("nodedaemon.io/cordoned-by"))
         {
-            return Task.FromResult(false);
+            return Task.FromResult(new CordonResult(false, Snapshot()));
         }
 
         Unschedulable = false;
         Annotate("nodedaemon.io/cordoned-by", null);
-        return Task.FromResult(true);
+        return Task.FromResult(new CordonResult(true, Snapshot()));
     }
 
     public Task<DrainResult> DrainAsync(DrainRequest request, IProgress<DrainProgress>? progress, CancellationToken cancellationToken)

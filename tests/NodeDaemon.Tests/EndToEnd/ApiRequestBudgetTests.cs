@@ -1,0 +1,131 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging.Abstractions;
+using NodeDaemon.Agent;
+using NodeDaemon.Core.Options;
+using NodeDaemon.Kubernetes;
+using NodeDaemon.Sim.KubeApi;
+using NodeDaemon.Sim.KubeApi.Store;
+using NodeDaemon.Sim.Scenarios;
+using NodeDaemon.State;
+using NodeDaemon.Systemd;
+using NodeDaemon.Tests.Agent;
+using NodeDaemon.Tests.Shared;
+using NodeDaemon.Tests.Systemd;
+using Xunit.Abstractions;
+
+namespace NodeDaemon.Tests.EndToEnd;
+
+/// <summary>
+/// How many API requests one update of one node costs: the real <see cref="AgentLoop"/> and <see cref="KubeNodeClient"/>
+/// over HTTP to the test API server, a fake host, and the happy-path scenario's cluster (three evictable pods, two of
+/// them under a budget that lets one go at a time, and a DaemonSet pod), through one reboot.
+/// </summary>
+/// <remarks>
+/// A fleet of 500 nodes must stay at or under 30 requests per node per update (slot requests come on top); the bounds
+/// below are that budget, per kind, with the few requests that depend on timing (budget retries, polls) counted at the
+/// most they can be here. Client and server timings are scaled down together (a 30 s grace period is 30 ms, a poll
+/// 100 ms), so their ratios are those of a real cluster with the default options.
+/// </remarks>
+public sealed class ApiRequestBudgetTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private const string Desired = "quay.io/example/os@sha256:2222222222222222222222222222222222222222222222222222222222222222";
+    private readonly DirectoryInfo _state = Directory.CreateTempSubdirectory("nodedaemon-budget-");
+    private TestApiServer? _server;
+
+    private TestApiServer Server => _server!;
+
+    public async Task InitializeAsync()
+    {
+        var scenario = Scenario.Load(Path.Combine(RepositoryPaths.Root, "tests", "scenarios", "happy-path.json"));
+        _server = await TestApiServer.StartAsync(ScenarioSeed.Build(scenario), new TestApiServerOptions
+        {
+            TimeScale = 0.001,
+            ReplacementReadyDelay = TimeSpan.FromSeconds(5),
+        });
+        Server.Store.Update(ResourceTypes.Nodes, null, scenario.Node.Name, node =>
+        {
+            var metadata = node["metadata"]!.AsObject();
+            var annotations = metadata["annotations"] as JsonObject ?? [];
+            annotations["nodedaemon.io/desired-image"] = Desired;
+            metadata["annotations"] = annotations;
+            return node;
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        _state.Delete(recursive: true);
+    }
+
+    [Fact]
+    public async Task One_update_through_a_reboot_stays_within_the_request_budget()
+    {
+        var host = new FakeHostSystem();
+        await RunUntilAsync(host, "boot-1", () => host.Finalizations == 1 && Annotation("phase") == "Rebooting", "the reboot request");
+        host.Reboot();
+        await RunUntilAsync(host, "boot-2", () => Annotation("state") == "Done" && Annotation("phase") == "Idle", "Done after the reboot");
+
+        var counts = Server.Requests.Snapshot();
+        var total = counts.Values.Sum();
+        output.WriteLine($"{total} requests: " + string.Join(", ", counts.Select(c => $"{c.Key} {c.Value}")));
+        Assert.Equal(1, host.Finalizations);
+        Assert.Null(Annotation("cordoned-by"));
+
+        // The budget, per kind (measured before the diet: 42, with 8 node reads, 12 node patches and a GET per evicted pod per poll).
+        Assert.Equal(0, counts.GetValueOrDefault("get nodes"));                  // the watch's list, the PATCH answers
+        Assert.Equal(0, counts.GetValueOrDefault("get pods"));                   // one list of the node's pods per poll instead
+        Assert.Equal(2, counts.GetValueOrDefault("list nodes"));                 // one per process: before and after the reboot
+        Assert.Equal(2, counts.GetValueOrDefault("watch nodes"));
+        Assert.Equal(6, counts.GetValueOrDefault("create events"));              // Staging, Staged, Draining, Drained, Rebooting, Verified
+        Assert.InRange(counts.GetValueOrDefault("create pods/eviction"), 3, 4);  // 3 pods, one refused once by the budget
+        Assert.InRange(counts.GetValueOrDefault("get poddisruptionbudgets"), 0, 1); // read for the progress line on a refusal
+        Assert.InRange(counts.GetValueOrDefault("list pods"), 2, 4);             // the plan, then one per poll while pods terminate
+        Assert.InRange(counts.GetValueOrDefault("patch nodes"), 7, 9);           // reports, the cordon, the uncordon
+        Assert.InRange(total, 0, 30);
+    }
+
+    private string? Annotation(string key) =>
+        (string?)Server.Store.Get(ResourceTypes.Nodes, null, "worker-1")?["metadata"]?["annotations"]?["nodedaemon.io/" + key];
+
+    /// <summary>One daemon process: runs the loop until <paramref name="done"/>, lets it settle, and stops it.</summary>
+    private async Task RunUntilAsync(FakeHostSystem host, string bootId, Func<bool> done, string what)
+    {
+        var options = new NodeDaemonOptions { NodeName = "worker-1" };
+        using var node = KubeNodeClient.Create(Server.KubeconfigPath, KubeNodeClientOptions.From(options) with
+        {
+            BackoffInitial = TimeSpan.FromMilliseconds(10),
+            BackoffMax = TimeSpan.FromMilliseconds(200),
+            EvictionRetryMinimum = TimeSpan.FromMilliseconds(500),
+            PodPollInterval = TimeSpan.FromMilliseconds(100),
+            RequestTimeout = TimeSpan.FromSeconds(10),
+        }, TimeProvider.System, NullLogger.Instance);
+        var time = TimeProvider.System;
+        var loop = new AgentLoop(node, host, Core.Fleet.NoSlotClient.Instance, new AgentRecordStore(_state.FullName, time, NullLogger<AgentRecordStore>.Instance),
+            new FixedBootId(bootId), options, time, new AgentHeartbeat(time), new StatusReporter(new RecordingNotifier()), NullLogger<AgentLoop>.Instance);
+        using var stop = new CancellationTokenSource();
+        var run = loop.RunAsync(stop.Token);
+        try
+        {
+            for (var waited = 0; !done(); waited += 10)
+            {
+                Assert.False(run.IsCompleted, $"the loop ended before {what}: {run.Exception?.Message}");
+                Assert.True(waited < 30_000, $"no {what} after 30 s");
+                await Task.Delay(10);
+            }
+
+            // Whatever the loop still does on its own after the condition counts too.
+            await Task.Delay(300);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await run.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private sealed class FixedBootId(string id) : IBootIdSource
+    {
+        public string Read() => id;
+    }
+}
