@@ -98,6 +98,9 @@ cmd_publish() {
 cmd_bench() {
   need_dotnet
   need_debs "${test_debs[@]}"
+  need_kubectl
+  # The daemon figures are of the published Native AOT binary.
+  cmd_publish
   say "building the benchmarks (Release)"
   dotnet build tests/NodeDaemon.Bench -c Release -nologo -v:q
   dotnet "tests/NodeDaemon.Bench/bin/Release/net10.0/NodeDaemon.Bench.dll" "$artifacts/bench.json"
