@@ -28,8 +28,16 @@ public sealed class ReplicaController : IStoreReactor
     /// <inheritdoc/>
     public void OnChange(ObjectStore store, StoreEvent change)
     {
-        if (change.Resource == ResourceTypes.Nodes && change.Type != "DELETED" && change.Item["spec"]?["unschedulable"]?.ToJsonString() != "true")
+        if (change.Resource == ResourceTypes.Nodes && change.Type != "DELETED" && !Unschedulable(change.Item))
         {
+            // Waiting pods only wait for a node to become schedulable: an annotation write on a schedulable node (the
+            // bulk of a fleet's node writes) changes nothing for them, and listing every pod on each would be costly.
+            if (change.Previous is { } before && !Unschedulable(before))
+            {
+                return;
+            }
+
+
             ScheduleWaiting(store);
             return;
         }
@@ -81,6 +89,8 @@ public sealed class ReplicaController : IStoreReactor
             StartLater(store, created);
         }
     }
+
+    private static bool Unschedulable(JsonObject node) => node["spec"]?["unschedulable"]?.ToJsonString() == "true";
 
     private void ScheduleWaiting(ObjectStore store)
     {
