@@ -36,7 +36,10 @@ public sealed class FleetAgent : IAsyncDisposable
         var state = Path.Combine(setup.StateRoot, name);
         Directory.CreateDirectory(state);
         _options = setup.Options with { NodeName = name, StateDirectory = state };
-        Host = new SimulatedHost(setup.BootedImage, setup.StageDelay, () => _ = Task.Run(RebootAsync));
+        // Pulls differ from node to node (mirrors, caches, links): half to one and a half times the nominal time. Identical
+        // pulls would also make the whole pool ask for slots in the same instant, which no real pool does.
+        var pull = setup.StageDelay * (0.5 + new Random(seed).NextDouble());
+        Host = new SimulatedHost(setup.BootedImage, pull, () => _ = Task.Run(RebootAsync));
     }
 
     /// <summary>The node's name.</summary>

@@ -25,7 +25,7 @@ public sealed class SimulatedHost : IHostSystem
     private bool _rebootPending;
     private int _serial;
 
-    /// <summary>A host booted on <paramref name="bootedPullspec"/> (a digest pullspec) whose pulls take <paramref name="stageDelay"/>.</summary>
+    /// <summary>A host booted on <paramref name="bootedPullspec"/> (a digest pullspec) whose pulls take <paramref name="stageDelay"/> each.</summary>
     public SimulatedHost(string bootedPullspec, TimeSpan stageDelay, Action rebootRequested)
     {
         ArgumentNullException.ThrowIfNull(bootedPullspec);

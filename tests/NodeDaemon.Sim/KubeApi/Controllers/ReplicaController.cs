@@ -131,11 +131,13 @@ public sealed class ReplicaController : IStoreReactor
     // The scheduler's choice, simplified: a schedulable node other than the one the pod left, the least loaded first.
     private static string? PickNode(ObjectStore store, string? avoid)
     {
-        var pods = store.List(ResourceTypes.Pods);
+        // Counted in one pass: a pool of hundreds of nodes and pods makes a count per node too slow.
+        var load = store.List(ResourceTypes.Pods).GroupBy(p => (string?)p["spec"]?["nodeName"] ?? "")
+            .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         return store.List(ResourceTypes.Nodes)
-            .Where(n => n["spec"]?["unschedulable"]?.ToJsonString() != "true" && ObjectMeta.Name(n) != avoid)
+            .Where(n => !Unschedulable(n) && ObjectMeta.Name(n) != avoid)
             .Select(n => ObjectMeta.Name(n)!)
-            .OrderBy(n => pods.Count(p => (string?)p["spec"]?["nodeName"] == n))
+            .OrderBy(n => load.GetValueOrDefault(n))
             .ThenBy(n => n, StringComparer.Ordinal)
             .FirstOrDefault();
     }
