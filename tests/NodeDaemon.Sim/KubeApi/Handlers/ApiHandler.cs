@@ -78,6 +78,10 @@ internal sealed class ApiHandler
         {
             // The client went away or the server is stopping.
         }
+        catch (BadHttpRequestException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client gave up while sending its body (its request timeout under load, or it was stopped).
+        }
         catch (Exception e) when (e is not OperationCanceledException && !context.Response.HasStarted)
         {
             // A bug in the simulator: answer as the real server answers a panic, and say what broke.
