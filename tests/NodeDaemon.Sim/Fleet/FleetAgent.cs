@@ -37,8 +37,9 @@ public sealed class FleetAgent : IAsyncDisposable
         Directory.CreateDirectory(state);
         _options = setup.Options with { NodeName = name, StateDirectory = state };
         // Pulls differ from node to node (mirrors, caches, links): half to one and a half times the nominal time. Identical
-        // pulls would also make the whole pool ask for slots in the same instant, which no real pool does.
-        var pull = setup.StageDelay * (0.5 + new Random(seed).NextDouble());
+        // pulls would also make the whole pool ask for slots in the same instant, which no real pool does. A failing
+        // node pulls fastest, so it is among the first to take a slot: a halt then has nodes left to stop.
+        var pull = setup.StageDelay * (losesStage ? 0.5 : 0.6 + (0.9 * new Random(seed).NextDouble()));
         Host = new SimulatedHost(setup.BootedImage, pull, () => _ = Task.Run(RebootAsync));
     }
 
