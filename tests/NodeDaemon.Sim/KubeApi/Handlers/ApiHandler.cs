@@ -78,9 +78,10 @@ internal sealed class ApiHandler
         {
             // The client went away or the server is stopping.
         }
-        catch (BadHttpRequestException) when (context.RequestAborted.IsCancellationRequested)
+        catch (BadHttpRequestException)
         {
-            // The client gave up while sending its body (its request timeout under load, or it was stopped).
+            // The client went away while sending its body (its request timeout under load, or it was stopped); Kestrel
+            // drops the connection, there is nobody to answer.
         }
         catch (Exception e) when (e is not OperationCanceledException && !context.Response.HasStarted)
         {
