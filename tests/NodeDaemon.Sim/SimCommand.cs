@@ -14,5 +14,6 @@ internal static class SimCommand
         BootCommand.Create(),
         ApiServerCommand.Create(),
         Scenarios.ScenarioCommand.Create(),
+        Fleet.FleetCommand.Create(),
     };
 }

@@ -6,6 +6,7 @@ namespace NodeDaemon.Sim.KubeApi;
 public sealed class RequestCounter
 {
     private readonly ConcurrentDictionary<string, int> _counts = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _errors = new(StringComparer.Ordinal);
 
     /// <summary>How many requests of this kind arrived.</summary>
     public int this[string key] => _counts.TryGetValue(key, out var count) ? count : 0;
@@ -13,8 +14,18 @@ public sealed class RequestCounter
     /// <summary>A copy of all counts, sorted by key.</summary>
     public IReadOnlyDictionary<string, int> Snapshot() => new SortedDictionary<string, int>(_counts, StringComparer.Ordinal);
 
+    /// <summary>Requests answered with an error, by <c>"verb resource status"</c> (<c>"update leases 409"</c>), sorted by key.</summary>
+    public IReadOnlyDictionary<string, int> Errors() => new SortedDictionary<string, int>(_errors, StringComparer.Ordinal);
+
     /// <summary>Forgets every count.</summary>
-    public void Reset() => _counts.Clear();
+    public void Reset()
+    {
+        _counts.Clear();
+        _errors.Clear();
+    }
 
     internal void Add(string key) => _counts.AddOrUpdate(key, 1, (_, count) => count + 1);
+
+    internal void AddError(string key, int status) =>
+        _errors.AddOrUpdate(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{key} {status}"), 1, (_, count) => count + 1);
 }

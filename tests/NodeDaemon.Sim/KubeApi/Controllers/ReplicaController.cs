@@ -28,8 +28,16 @@ public sealed class ReplicaController : IStoreReactor
     /// <inheritdoc/>
     public void OnChange(ObjectStore store, StoreEvent change)
     {
-        if (change.Resource == ResourceTypes.Nodes && change.Type != "DELETED" && change.Item["spec"]?["unschedulable"]?.ToJsonString() != "true")
+        if (change.Resource == ResourceTypes.Nodes && change.Type != "DELETED" && !Unschedulable(change.Item))
         {
+            // Waiting pods only wait for a node to become schedulable: an annotation write on a schedulable node (the
+            // bulk of a fleet's node writes) changes nothing for them, and listing every pod on each would be costly.
+            if (change.Previous is { } before && !Unschedulable(before))
+            {
+                return;
+            }
+
+
             ScheduleWaiting(store);
             return;
         }
@@ -82,6 +90,8 @@ public sealed class ReplicaController : IStoreReactor
         }
     }
 
+    private static bool Unschedulable(JsonObject node) => node["spec"]?["unschedulable"]?.ToJsonString() == "true";
+
     private void ScheduleWaiting(ObjectStore store)
     {
         foreach (var pod in store.List(ResourceTypes.Pods).Where(p => p["spec"]?["nodeName"] is null && !PodStatus.IsTerminating(p)
@@ -121,11 +131,13 @@ public sealed class ReplicaController : IStoreReactor
     // The scheduler's choice, simplified: a schedulable node other than the one the pod left, the least loaded first.
     private static string? PickNode(ObjectStore store, string? avoid)
     {
-        var pods = store.List(ResourceTypes.Pods);
+        // Counted in one pass: a pool of hundreds of nodes and pods makes a count per node too slow.
+        var load = store.List(ResourceTypes.Pods).GroupBy(p => (string?)p["spec"]?["nodeName"] ?? "")
+            .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         return store.List(ResourceTypes.Nodes)
-            .Where(n => n["spec"]?["unschedulable"]?.ToJsonString() != "true" && ObjectMeta.Name(n) != avoid)
+            .Where(n => !Unschedulable(n) && ObjectMeta.Name(n) != avoid)
             .Select(n => ObjectMeta.Name(n)!)
-            .OrderBy(n => pods.Count(p => (string?)p["spec"]?["nodeName"] == n))
+            .OrderBy(n => load.GetValueOrDefault(n))
             .ThenBy(n => n, StringComparer.Ordinal)
             .FirstOrDefault();
     }

@@ -24,6 +24,7 @@ internal sealed class ApiHandler
 
     public async Task HandleAsync(HttpContext context, CancellationToken stopping)
     {
+        string? counted = null;
         try
         {
             var path = context.Request.Path.Value ?? "/";
@@ -35,7 +36,8 @@ internal sealed class ApiHandler
 
             var target = RequestTarget.Parse(path);
             var verb = target is null ? context.Request.Method.ToLowerInvariant() : Verb(context, target);
-            _counter.Add(target is null ? $"{verb} {path}" : $"{verb} {target.CountedResource}");
+            counted = target is null ? $"{verb} {path}" : $"{verb} {target.CountedResource}";
+            _counter.Add(counted);
 
             var faults = _faults.Current;
             if (faults.LatencyMilliseconds > 0)
@@ -76,11 +78,23 @@ internal sealed class ApiHandler
         {
             // The client went away or the server is stopping.
         }
+        catch (BadHttpRequestException)
+        {
+            // The client went away while sending its body (its request timeout under load, or it was stopped); Kestrel
+            // drops the connection, there is nobody to answer.
+        }
         catch (Exception e) when (e is not OperationCanceledException && !context.Response.HasStarted)
         {
             // A bug in the simulator: answer as the real server answers a panic, and say what broke.
             await Console.Error.WriteLineAsync($"apiserver: {context.Request.Method} {context.Request.Path}: {e}");
             await HttpIo.WriteStatusAsync(context, StatusErrors.Internal(e.Message));
+        }
+        finally
+        {
+            if (counted is not null && context.Response.StatusCode >= 400)
+            {
+                _counter.AddError(counted, context.Response.StatusCode);
+            }
         }
     }
 

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using NodeDaemon.Sim.KubeApi.Controllers;
@@ -27,34 +29,32 @@ internal sealed class ResourceHandler
         return HttpIo.WriteJsonAsync(context, 200, obj);
     }
 
-    public Task ListAsync(HttpContext context, RequestTarget target)
+    public async Task ListAsync(HttpContext context, RequestTarget target)
     {
         var fields = FieldSelector.Parse(context.Request.Query["fieldSelector"], target.Type);
         var labels = LabelSelector.Parse(context.Request.Query["labelSelector"]);
-        long rv;
-        IReadOnlyList<JsonObject> objects;
-        lock (_store.Gate)
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = HttpIo.Wire.Encoder }))
         {
-            rv = _store.ResourceVersion;
-            objects = _store.List(target.Type, target.Namespace);
+            // One lock for the resourceVersion and the items, so the list is the state at that version.
+            lock (_store.Gate)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("kind", target.Type.ListKind);
+                writer.WriteString("apiVersion", target.Type.ApiVersion);
+                writer.WriteStartObject("metadata");
+                writer.WriteString("resourceVersion", _store.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                writer.WriteEndObject();
+                writer.WritePropertyName("items");
+                _store.WriteItems(target.Type, target.Namespace, o => fields.Matches(o) && labels.Matches(ObjectMeta.Labels(o)), writer, HttpIo.Wire);
+                writer.WriteEndObject();
+            }
         }
 
-        var items = new JsonArray();
-        foreach (var obj in objects.Where(o => fields.Matches(o) && labels.Matches(ObjectMeta.Labels(o))))
-        {
-            // Items of a typed list carry no kind/apiVersion on the wire.
-            obj.Remove("kind");
-            obj.Remove("apiVersion");
-            items.Add(obj);
-        }
-
-        return HttpIo.WriteJsonAsync(context, 200, new JsonObject
-        {
-            ["kind"] = target.Type.ListKind,
-            ["apiVersion"] = target.Type.ApiVersion,
-            ["metadata"] = new JsonObject { ["resourceVersion"] = rv.ToString(System.Globalization.CultureInfo.InvariantCulture) },
-            ["items"] = items,
-        });
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/json";
+        context.Response.ContentLength = buffer.WrittenCount;
+        await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
     }
 
     public async Task CreateAsync(HttpContext context, RequestTarget target)

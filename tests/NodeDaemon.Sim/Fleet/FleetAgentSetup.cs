@@ -1,0 +1,31 @@
+using NodeDaemon.Core.Options;
+using NodeDaemon.Kubernetes;
+
+namespace NodeDaemon.Sim.Fleet;
+
+/// <summary>What every simulated node shares: the API server, the daemon's options and the (already scaled) real-time delays.</summary>
+/// <param name="KubeconfigPath">The test API server's kubeconfig.</param>
+/// <param name="Options">The daemon's options, for any node (the node name is set per node).</param>
+/// <param name="Transport">The Kubernetes clients' retries and polls, for any node.</param>
+/// <param name="StateRoot">Where each node's state directory is made.</param>
+/// <param name="BootedImage">The pullspec every host boots at first.</param>
+public sealed record FleetAgentSetup(string KubeconfigPath, NodeDaemonOptions Options, KubeNodeClientOptions Transport, string StateRoot, string BootedImage)
+{
+    /// <summary>How long a pull takes.</summary>
+    public TimeSpan StageDelay { get; init; }
+
+    /// <summary>From the reboot request to the daemon starting on the new boot.</summary>
+    public TimeSpan RebootDelay { get; init; }
+
+    /// <summary>How long systemd waits before it starts a crashed daemon again.</summary>
+    public TimeSpan RestartDelay { get; init; }
+
+    /// <summary><c>AgentLoop.SlotRecheck</c>.</summary>
+    public TimeSpan SlotRecheck { get; init; }
+
+    /// <summary><c>AgentLoop.IdleTick</c>.</summary>
+    public TimeSpan IdleTick { get; init; }
+
+    /// <summary><c>AgentLoop.ProgressReportInterval</c>.</summary>
+    public TimeSpan ProgressReportInterval { get; init; }
+}

@@ -1,0 +1,86 @@
+
+namespace NodeDaemon.Sim.Fleet;
+
+/// <summary>Turns a pool run and the lone node's T into the printed <see cref="FleetResult"/>, in nominal seconds, and judges it.</summary>
+public static class FleetReport
+{
+    /// <summary>The result of <paramref name="pool"/>, with T = <paramref name="loneNodeMs"/> real milliseconds.</summary>
+    public static FleetResult Build(FleetRun pool, double loneNodeMs, TimeSpan wall)
+    {
+        ArgumentNullException.ThrowIfNull(pool);
+        var run = pool.Settings;
+        double Nominal(double realMs) => Math.Round(realMs / 1000 / run.TimeScale, 1);
+        var makespan = Nominal(pool.EndMs);
+        var ideal = Math.Ceiling((double)run.Nodes / run.MaxUnavailable) * Nominal(loneNodeMs);
+        var total = pool.Requests.Values.Sum();
+        var observer = pool.Observer;
+        var failures = new List<string>();
+        if (observer.MaxConcurrentCordoned > run.MaxUnavailable || observer.CordonViolations > 0)
+        {
+            failures.Add($"{observer.MaxConcurrentCordoned} nodes cordoned at once, more than maxUnavailable {run.MaxUnavailable}");
+        }
+
+        if (observer.BudgetViolations > 0)
+        {
+            failures.Add($"{observer.BudgetViolations} budget violations");
+        }
+
+        var haltExpected = run.FailNodes >= run.HaltAfter;
+        if (pool.Halted && !haltExpected)
+        {
+            failures.Add($"the pool halted with {run.FailNodes} failing nodes and haltAfterFailures {run.HaltAfter}");
+        }
+
+        if (pool.Halted && observer.SlotGrantsAfterHalt > 0)
+        {
+            failures.Add($"{observer.SlotGrantsAfterHalt} slots granted after the pool reached its halt threshold");
+        }
+
+        if (!pool.Converged && !pool.Halted)
+        {
+            failures.Add("neither converged nor halted before the timeout");
+        }
+
+        var unsettled = pool.Nodes.Where(n => n.Value.DoneAtMs is null && n.Value.State != "Degraded")
+            .Select(n => $"{n.Key}: {n.Value.Phase}: {n.Value.Message}").Take(20).ToList();
+        return new FleetResult
+        {
+            Nodes = run.Nodes,
+            MaxUnavailable = run.MaxUnavailable,
+            Converged = pool.Converged,
+            Halted = pool.Halted,
+            Passed = failures.Count == 0,
+            Failures = failures,
+            MakespanSeconds = makespan,
+            IdealMakespanSeconds = ideal,
+            MakespanRatio = ideal > 0 ? Math.Round(makespan / ideal, 3) : 0,
+            LoneNodeSeconds = Nominal(loneNodeMs),
+            MeanCordonToDoneSeconds = Nominal(pool.MeanCordonToDoneMs),
+            MaxConcurrentCordoned = observer.MaxConcurrentCordoned,
+            CordonViolations = observer.CordonViolations,
+            BudgetViolations = observer.BudgetViolations,
+            ApiRequestsPerNode = Math.Round((double)total / run.Nodes, 1),
+            ApiRequestsPerNodeByKind = pool.Requests.OrderByDescending(r => r.Value)
+                .ToDictionary(r => r.Key, r => Math.Round((double)r.Value / run.Nodes, 2), StringComparer.Ordinal),
+            ApiErrors = pool.Errors,
+            StartupRequestsPerNode = Math.Round((double)pool.StartupRequests.Values.Sum() / run.Nodes, 1),
+            LeaseConflicts = pool.Errors.Where(e => e.Key.Contains(" leases 409", StringComparison.Ordinal)).Sum(e => e.Value),
+            SlotGrants = observer.SlotGrants,
+            SlotGrantsAfterHalt = observer.SlotGrantsAfterHalt,
+            MeanPhaseSeconds = pool.Nodes.Values.SelectMany(n => n.PhaseMs).Where(p => p.Key != "Idle").GroupBy(p => p.Key)
+                .ToDictionary(g => g.Key, g => Nominal(g.Sum(p => p.Value) / (double)run.Nodes), StringComparer.Ordinal),
+            DoneNodes = pool.Nodes.Values.Count(n => n.DoneAtMs is not null),
+            DegradedNodes = [.. pool.Nodes.Where(n => n.Value.State == "Degraded").Select(n => n.Key)],
+            FailingNodes = [.. pool.Agents.Where(a => a.LosesStage).Select(a => a.Name)],
+            Unsettled = unsettled,
+            Crashes = pool.Agents.Sum(a => a.Crashes),
+            LoopFailures = pool.Agents.Sum(a => a.Failures),
+            LastLoopFailure = pool.Agents.Select(a => a.LastFailure).LastOrDefault(f => f is not null),
+            Reboots = pool.Agents.Sum(a => a.Boots - 1),
+            WallSeconds = Math.Round(wall.TotalSeconds, 1),
+            RunWallSeconds = Math.Round(pool.EndMs / 1000.0, 1),
+            TimeScale = run.TimeScale,
+            SlotRecheckSeconds = run.SlotRecheck.TotalSeconds,
+        };
+    }
+}

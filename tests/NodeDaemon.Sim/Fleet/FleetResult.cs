@@ -1,0 +1,107 @@
+namespace NodeDaemon.Sim.Fleet;
+
+/// <summary>What <c>nodedaemon-sim fleet</c> prints: the run's outcome, its invariant checks, its timings and its API load.</summary>
+public sealed record FleetResult
+{
+    /// <summary>Nodes in the pool.</summary>
+    public int Nodes { get; init; }
+
+    /// <summary>The pool's slots.</summary>
+    public int MaxUnavailable { get; init; }
+
+    /// <summary>Every node Done on the desired image, except the failing ones, which are Degraded.</summary>
+    public bool Converged { get; init; }
+
+    /// <summary>The run ended with the pool halted: waiting nodes told <c>pool halted</c>, nobody cordoned.</summary>
+    public bool Halted { get; init; }
+
+    /// <summary>The run met the invariant and ended as expected (the exit code is 0).</summary>
+    public bool Passed { get; init; }
+
+    /// <summary>Why it did not pass.</summary>
+    public IReadOnlyList<string> Failures { get; init; } = [];
+
+    /// <summary>Nominal seconds from the annotation to the last node Done (or to the halt).</summary>
+    public double MakespanSeconds { get; init; }
+
+    /// <summary>ceil(nodes / maxUnavailable) × T, with T a lone node's cordon-to-Done time (nominal seconds).</summary>
+    public double IdealMakespanSeconds { get; init; }
+
+    /// <summary><see cref="MakespanSeconds"/> / <see cref="IdealMakespanSeconds"/>.</summary>
+    public double MakespanRatio { get; init; }
+
+    /// <summary>T: the calibration node's cordon-to-Done time (nominal seconds).</summary>
+    public double LoneNodeSeconds { get; init; }
+
+    /// <summary>The pool's mean cordon-to-Done time (nominal seconds): T under the load of the whole pool.</summary>
+    public double MeanCordonToDoneSeconds { get; init; }
+
+    /// <summary>The most nodes cordoned at once, checked on every write.</summary>
+    public int MaxConcurrentCordoned { get; init; }
+
+    /// <summary>Writes after which more than maxUnavailable nodes were cordoned.</summary>
+    public int CordonViolations { get; init; }
+
+    /// <summary>Pod writes that left an application with fewer healthy pods than its budget allows.</summary>
+    public int BudgetViolations { get; init; }
+
+    /// <summary>API requests per node from the annotation to the end.</summary>
+    public double ApiRequestsPerNode { get; init; }
+
+    /// <summary>Requests per node by <c>"verb resource"</c>, the largest first.</summary>
+    public IReadOnlyDictionary<string, double> ApiRequestsPerNodeByKind { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>Requests answered with an error, by <c>"verb resource status"</c>.</summary>
+    public IReadOnlyDictionary<string, int> ApiErrors { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>Requests before the annotation (start-up of every agent), per node.</summary>
+    public double StartupRequestsPerNode { get; init; }
+
+    /// <summary>Lease writes refused with 409 (a lost race for a slot, or a stale read).</summary>
+    public int LeaseConflicts { get; init; }
+
+    /// <summary>Leases that came to name a new holder.</summary>
+    public int SlotGrants { get; init; }
+
+    /// <summary>Slots granted after the pool had haltAfterFailures Degraded nodes.</summary>
+    public int SlotGrantsAfterHalt { get; init; }
+
+    /// <summary>Mean nominal seconds per node in each phase after the annotation.</summary>
+    public IReadOnlyDictionary<string, double> MeanPhaseSeconds { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>Nodes Done on the desired image.</summary>
+    public int DoneNodes { get; init; }
+
+    /// <summary>Nodes that ended Degraded.</summary>
+    public IReadOnlyList<string> DegradedNodes { get; init; } = [];
+
+    /// <summary>The nodes made to lose their stage at every boot.</summary>
+    public IReadOnlyList<string> FailingNodes { get; init; } = [];
+
+    /// <summary>Nodes not Done and not Degraded at the end, with their phase and message.</summary>
+    public IReadOnlyList<string> Unsettled { get; init; } = [];
+
+    /// <summary>Simulated daemon crashes.</summary>
+    public int Crashes { get; init; }
+
+    /// <summary>Agent loops that ended with an exception (a daemon exit 1, restarted), and the last such error.</summary>
+    public int LoopFailures { get; init; }
+
+    /// <summary>The last exception that ended a loop.</summary>
+    public string? LastLoopFailure { get; init; }
+
+    /// <summary>Reboots carried out.</summary>
+    public int Reboots { get; init; }
+
+    /// <summary>Real seconds of the whole command (calibration included).</summary>
+    public double WallSeconds { get; init; }
+
+    /// <summary>Real seconds of the pool's run from the annotation to the end.</summary>
+    public double RunWallSeconds { get; init; }
+
+    /// <summary>The time scale: real seconds per nominal second.</summary>
+    public double TimeScale { get; init; }
+
+    /// <summary>The nominal slot recheck base.</summary>
+    public double SlotRecheckSeconds { get; init; }
+}

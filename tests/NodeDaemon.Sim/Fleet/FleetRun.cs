@@ -1,0 +1,30 @@
+namespace NodeDaemon.Sim.Fleet;
+
+/// <summary>The raw outcome of one pool run, before it is compared with the lone node's calibration.</summary>
+/// <param name="Settings">What ran.</param>
+/// <param name="Observer">What the store saw.</param>
+/// <param name="Nodes">Each node's track at the end.</param>
+/// <param name="Agents">The simulated nodes (stopped).</param>
+/// <param name="Requests">Requests from the annotation to the end, by <c>"verb resource"</c>.</param>
+/// <param name="StartupRequests">Requests before the annotation.</param>
+/// <param name="Errors">Requests answered with an error, by <c>"verb resource status"</c>.</param>
+/// <param name="EndMs">Run time (since the annotation) at which the run ended.</param>
+/// <param name="Converged">Every node but the failing ones Done, the failing ones Degraded.</param>
+/// <param name="Halted">The pool ended halted.</param>
+public sealed record FleetRun(
+    FleetSettings Settings,
+    FleetObserver Observer,
+    IReadOnlyDictionary<string, NodeTrack> Nodes,
+    IReadOnlyList<FleetAgent> Agents,
+    IReadOnlyDictionary<string, int> Requests,
+    IReadOnlyDictionary<string, int> StartupRequests,
+    IReadOnlyDictionary<string, int> Errors,
+    long EndMs,
+    bool Converged,
+    bool Halted)
+{
+    /// <summary>Mean real milliseconds from a node's first cordon to its Done, over the nodes that got there.</summary>
+    public double MeanCordonToDoneMs =>
+        Nodes.Values.Where(n => n is { CordonedAtMs: not null, DoneAtMs: not null }).Select(n => (double)(n.DoneAtMs!.Value - n.CordonedAtMs!.Value))
+            .DefaultIfEmpty(0).Average();
+}

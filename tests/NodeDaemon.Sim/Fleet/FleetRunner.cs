@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using NodeDaemon.Core.Options;
+using NodeDaemon.Kubernetes;
+using NodeDaemon.Sim.KubeApi;
+using NodeDaemon.Sim.KubeApi.Faults;
+using NodeDaemon.Sim.KubeApi.Store;
+using NodeDaemon.Sim.Scenarios;
+
+namespace NodeDaemon.Sim.Fleet;
+
+/// <summary>Runs a pool of real agent loops (real Kubernetes clients over HTTP, simulated hosts) against one test API server.</summary>
+/// <remarks>
+/// First one node alone (the same delays, one slot) to measure T, a node's cordon-to-Done time; then the pool, with every
+/// node annotated at once, until every node is Done or Degraded, or the pool is halted, or the timeout.
+/// </remarks>
+public sealed class FleetRunner(FleetSettings settings)
+{
+    private const string Prefix = NodeDaemonOptionsDefaults.AnnotationPrefix;
+    private static readonly string s_old = "sha256:" + new string('1', 64);
+    private static readonly string s_new = "sha256:" + new string('2', 64);
+    private const string Repository = "quay.io/example/fcos-layered";
+
+    /// <summary>The calibration, then the pool; the result compares the two.</summary>
+    public async Task<FleetResult> RunAsync(CancellationToken cancellationToken)
+    {
+        var wall = Stopwatch.StartNew();
+        var lone = await RunPoolAsync(settings with { Nodes = 2, MaxUnavailable = 1, FailNodes = 0, CrashRate = 0, ApiErrorRate = 0 }, cancellationToken)
+            .ConfigureAwait(false);
+        var pool = await RunPoolAsync(settings, cancellationToken).ConfigureAwait(false);
+        return FleetReport.Build(pool, lone.MeanCordonToDoneMs, wall.Elapsed);
+    }
+
+    /// <summary>One pool run.</summary>
+    public static async Task<FleetRun> RunPoolAsync(FleetSettings run, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        // The record files are fsynced on every save: on tmpfs that costs nothing, which is what 500 nodes need.
+        var stateRoot = Path.Combine(Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath(), $"nodedaemon-fleet-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(stateRoot);
+        var server = await TestApiServer.StartAsync(FleetSeed.Build(run.Nodes, run.PodGrace), new TestApiServerOptions
+        {
+            TimeScale = run.TimeScale,
+            ReplacementReadyDelay = run.ReplacementReady,
+            RandomSeed = run.Seed,
+            // Hundreds of watches on a busy store: enough history that a reconnecting watch resumes instead of re-listing.
+            HistoryLimit = 50_000,
+        }, cancellationToken).ConfigureAwait(false);
+        var agents = new List<FleetAgent>();
+        try
+        {
+            var clock = new RunClock();
+            var observer = new FleetObserver(server.Store, run.MaxUnavailable, run.HaltAfter, Prefix, clock);
+            server.Store.AddReactor(observer);
+            var failing = new Random(run.Seed).GetItems(Enumerable.Range(0, run.Nodes).ToArray(), run.Nodes).Distinct().Take(run.FailNodes).ToHashSet();
+            var setup = Setup(run, server.KubeconfigPath, stateRoot);
+            for (var i = 0; i < run.Nodes; i++)
+            {
+                agents.Add(new FleetAgent(FleetSeed.NodeName(i), setup, failing.Contains(i), run.CrashRate, run.Seed * 7919 + i));
+            }
+
+            var byName = agents.ToDictionary(a => a.Name, StringComparer.Ordinal);
+            observer.PhaseReported += (node, _) =>
+            {
+                if (byName.TryGetValue(node, out var agent))
+                {
+                    agent.OnPhaseReported();
+                }
+            };
+            foreach (var agent in agents)
+            {
+                agent.Start();
+            }
+
+            // Every agent reports Idle (nothing desired yet) before the pool is pointed at the image, so the run measures
+            // the update, not the start-up.
+            await WaitAsync(() => observer.Nodes().Values.All(n => n.Phase == "Idle"), run.Timeout, cancellationToken).ConfigureAwait(false);
+            var startup = server.Requests.Snapshot();
+            server.Requests.Reset();
+            if (run.ApiErrorRate > 0)
+            {
+                server.Faults.Set(new FaultSettings { Seed = run.Seed, Errors = [new ErrorFault { Status = 500, Rate = run.ApiErrorRate }] });
+            }
+
+            var start = clock.ElapsedMilliseconds;
+            observer.Expect(s_new);
+            Annotate(server.Store, $"{Repository}@{s_new}");
+
+            var (converged, halted) = (false, false);
+            await WaitAsync(() =>
+            {
+                (converged, halted) = Outcome(observer.Nodes(), agents);
+                return converged || halted;
+            }, run.Timeout, cancellationToken).ConfigureAwait(false);
+            var settled = clock.ElapsedMilliseconds;
+            if (halted)
+            {
+                // Halted is a resting state: watch it a while longer for a slot that should not be granted.
+                await Task.Delay(run.Scaled(run.SlotRecheck) * 4, cancellationToken).ConfigureAwait(false);
+                (converged, halted) = Outcome(observer.Nodes(), agents);
+            }
+
+            var nodes = observer.Nodes();
+            var ended = nodes.Values.Select(n => n.DoneAtMs ?? n.DegradedAtMs ?? 0).DefaultIfEmpty(0).Max();
+            return new FleetRun(run, observer, Shifted(nodes, start), agents, server.Requests.Snapshot(), startup, server.Requests.Errors(),
+                (halted || !converged ? settled : ended) - start, converged, halted);
+        }
+        finally
+        {
+            await Task.WhenAll(agents.Select(a => a.DisposeAsync().AsTask())).ConfigureAwait(false);
+            await server.DisposeAsync().ConfigureAwait(false);
+            Directory.Delete(stateRoot, recursive: true);
+        }
+    }
+
+    private static FleetAgentSetup Setup(FleetSettings run, string kubeconfig, string stateRoot)
+    {
+        // Guard rails that must not fire just because a 2-core machine is busy: at least 30 real seconds.
+        static TimeSpan Floor(TimeSpan t) => t < TimeSpan.FromSeconds(30) ? TimeSpan.FromSeconds(30) : t;
+        var options = new NodeDaemonOptions
+        {
+            Kubeconfig = kubeconfig,
+            Fleet = new FleetOptions
+            {
+                Enabled = true,
+                PoolLabel = FleetSeed.PoolLabel,
+                MaxUnavailable = run.MaxUnavailable.ToString(CultureInfo.InvariantCulture),
+                LeaseNamespace = FleetSeed.LeaseNamespace,
+                HaltAfterFailures = run.HaltAfter,
+            },
+            Staging = new StagingOptions { RetryDelay = run.Scaled(NodeDaemonOptionsDefaults.StageRetryDelay) },
+            Reboot = new RebootOptions { RequestTimeout = Floor(run.Scaled(NodeDaemonOptionsDefaults.RebootRequestTimeout)) },
+            Drain = new DrainOptions { Timeout = Floor(run.Scaled(NodeDaemonOptionsDefaults.DrainTimeout)) },
+        };
+        var transport = KubeNodeClientOptions.From(options with { NodeName = "any" }) with
+        {
+            BackoffInitial = run.Scaled(TimeSpan.FromMilliseconds(200)),
+            BackoffMax = run.Scaled(TimeSpan.FromSeconds(30)),
+            EvictionRetryMinimum = run.Scaled(TimeSpan.FromSeconds(5)),
+            PodPollInterval = run.Scaled(TimeSpan.FromSeconds(1)),
+        };
+        return new FleetAgentSetup(kubeconfig, options, transport, stateRoot, $"{Repository}@{s_old}")
+        {
+            StageDelay = run.Scaled(run.Stage),
+            RebootDelay = run.Scaled(run.Reboot),
+            RestartDelay = run.Scaled(TimeSpan.FromSeconds(10)),
+            SlotRecheck = run.Scaled(run.SlotRecheck),
+            IdleTick = run.Scaled(TimeSpan.FromSeconds(30)),
+            ProgressReportInterval = run.Scaled(TimeSpan.FromSeconds(2)),
+        };
+    }
+
+    // What `kubectl annotate nodes -l pool=workers nodedaemon.io/desired-image=...` does: one write per node, in a row.
+    private static void Annotate(ObjectStore store, string image)
+    {
+        foreach (var node in store.List(ResourceTypes.Nodes))
+        {
+            store.Update(ResourceTypes.Nodes, null, ObjectMeta.Name(node)!, n =>
+            {
+                var annotations = ObjectMeta.Metadata(n)["annotations"] as JsonObject ?? [];
+                annotations[Prefix + "desired-image"] = image;
+                ObjectMeta.Metadata(n)["annotations"] = annotations;
+                return n;
+            });
+        }
+    }
+
+    private static (bool Converged, bool Halted) Outcome(IReadOnlyDictionary<string, NodeTrack> nodes, IReadOnlyList<FleetAgent> agents)
+    {
+        var converged = agents.All(a => a.LosesStage ? nodes[a.Name].State == "Degraded" : nodes[a.Name].DoneAtMs is not null && !nodes[a.Name].Cordoned);
+        var halted = !converged && nodes.Values.All(n => !n.Cordoned)
+            && nodes.Values.All(n => n.DoneAtMs is not null || n.State == "Degraded" || (n.Message ?? "").StartsWith("pool halted", StringComparison.Ordinal))
+            && nodes.Values.Any(n => (n.Message ?? "").StartsWith("pool halted", StringComparison.Ordinal));
+        return (converged, halted);
+    }
+
+    private static Dictionary<string, NodeTrack> Shifted(IReadOnlyDictionary<string, NodeTrack> nodes, long start)
+    {
+        foreach (var track in nodes.Values)
+        {
+            track.CordonedAtMs -= start;
+            track.DoneAtMs -= start;
+            track.DegradedAtMs -= start;
+        }
+
+        return nodes.ToDictionary(n => n.Key, n => n.Value, StringComparer.Ordinal);
+    }
+
+    private static async Task WaitAsync(Func<bool> condition, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        while (!condition() && Stopwatch.GetTimestamp() < deadline)
+        {
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

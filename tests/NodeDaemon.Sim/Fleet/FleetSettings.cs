@@ -1,0 +1,92 @@
+namespace NodeDaemon.Sim.Fleet;
+
+/// <summary>One fleet run: the pool, the faults, and the nominal durations that <see cref="TimeScale"/> turns into real time.</summary>
+/// <remarks>
+/// Durations are nominal (what a real cluster would take) and every one of them is multiplied by
+/// <see cref="TimeScale"/>, the API server's grace periods included, so the ratios between them (and hence the request
+/// counts per node) are those of a real pool; only the wall clock is compressed.
+/// </remarks>
+public sealed record FleetSettings
+{
+    /// <summary>Nodes in the pool, one agent each.</summary>
+    public int Nodes { get; init; } = 12;
+
+    /// <summary>The pool's <c>fleet.maxUnavailable</c>.</summary>
+    public int MaxUnavailable { get; init; } = 3;
+
+    /// <summary>Nodes whose stage is lost at every reboot, so they end Degraded after <c>reboot.maxAttempts</c>.</summary>
+    public int FailNodes { get; init; }
+
+    /// <summary>The pool's <c>fleet.haltAfterFailures</c>.</summary>
+    public int HaltAfter { get; init; } = 1;
+
+    /// <summary>Seed of every draw: which nodes fail, crashes, API fault draws, replacement pod names.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>The chance that an agent crashes (and is restarted) right after it reports a new phase.</summary>
+    public double CrashRate { get; init; }
+
+    /// <summary>Fraction of API requests answered 500 InternalError (0: none).</summary>
+    public double ApiErrorRate { get; init; }
+
+    /// <summary>Real seconds per nominal second, for the API server, the hosts and the agents.</summary>
+    public double TimeScale { get; init; } = 0.01;
+
+    /// <summary>Nominal time of one pull and stage.</summary>
+    public TimeSpan Stage { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Nominal time from the reboot request to the daemon running again on the new boot.</summary>
+    public TimeSpan Reboot { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Nominal <c>AgentLoop.SlotRecheck</c>: the base wait of a node refused a slot (the daemon's default is 15 s).</summary>
+    public TimeSpan SlotRecheck { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Nominal grace period of the pods.</summary>
+    public TimeSpan PodGrace { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Nominal time a replacement pod takes to become Ready.</summary>
+    public TimeSpan ReplacementReady { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Real time after which the run stops, converged or not.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>A nominal duration in real time.</summary>
+    public TimeSpan Scaled(TimeSpan nominal) => nominal * TimeScale;
+
+    /// <summary>The settings' problems, every one at once; empty when the run can start.</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        if (Nodes < 2)
+        {
+            problems.Add("--nodes must be at least 2 (evicted pods need another node)");
+        }
+
+        if (MaxUnavailable < 1)
+        {
+            problems.Add("--max-unavailable must be at least 1");
+        }
+
+        if (FailNodes < 0 || FailNodes > Nodes)
+        {
+            problems.Add("--fail-nodes must be between 0 and --nodes");
+        }
+
+        if (HaltAfter < 1)
+        {
+            problems.Add("--halt-after must be at least 1");
+        }
+
+        if (CrashRate is < 0 or > 1 || ApiErrorRate is < 0 or > 1)
+        {
+            problems.Add("--crash-rate and --api-error-rate are fractions between 0 and 1");
+        }
+
+        if (TimeScale is <= 0 or > 1)
+        {
+            problems.Add("--time-scale must be above 0 and at most 1");
+        }
+
+        return problems;
+    }
+}
