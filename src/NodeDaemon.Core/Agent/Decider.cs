@@ -191,7 +191,7 @@ public static class Decider
             return OutsideWindow(inputs, target);
         }
 
-        if (inputs.Options.Fleet.Enabled && Slot(inputs, target, staged) is { } slot)
+        if (inputs.Options.Fleet.Enabled && Slot(inputs, target, staged, underway) is { } slot)
         {
             return slot;
         }
@@ -229,7 +229,9 @@ public static class Decider
     }
 
     /// <summary>Fleet on: null once we hold a slot naming <paramref name="staged"/>; else asks for one, or says why not yet.</summary>
-    private static Decision? Slot(AgentInputs inputs, DesiredTarget target, Digest staged)
+    /// <remarks>With <paramref name="underway"/> (our cordon, or a drained admin cordon) asking again happens in
+    /// <see cref="AgentState.Draining"/>, so that the finalize after it is still entered from the drain.</remarks>
+    private static Decision? Slot(AgentInputs inputs, DesiredTarget target, Digest staged, bool underway)
     {
         // A slot held for another digest (the desired image changed while we held it) or for one this process does not
         // know (a restart) is asked for again before anything is disrupted: the Held answer rewrites the Lease's digest,
@@ -246,16 +248,18 @@ public static class Decider
                 $"{target.Image} is staged; not in a pool: label {inputs.Options.Fleet.PoolLabel} missing; fleet coordination needs it");
         }
 
+        // A restart mid-disruption forgets the slot's digest: the node asks again without leaving the drain.
+        var waiting = underway ? AgentState.Draining : AgentState.WaitingForSlot;
         var refusal = inputs.SlotRefusal is { } r && r.Digest == staged ? r : null;
         if (refusal is not null && inputs.Now < refusal.RetryAt)
         {
             // Asking again on every node change would hammer the API for nothing: slots free up on others' nodes.
-            return new(AgentState.WaitingForSlot, new AgentAction.Wait(refusal.RetryAt), refusal.Message);
+            return new(waiting, new AgentAction.Wait(refusal.RetryAt), refusal.Message);
         }
 
         var message = refusal?.Message
             ?? (inputs.SlotHeld ? $"{target.Image} is staged; making our slot name {Short(staged)}" : $"{target.Image} is staged; waiting for a slot");
-        return new(AgentState.WaitingForSlot, new AgentAction.AcquireSlot(staged), message);
+        return new(waiting, new AgentAction.AcquireSlot(staged), message);
     }
 
     /// <summary>Gives back our cordon, then our slot, one step at a time; then settles in <paramref name="state"/>.</summary>

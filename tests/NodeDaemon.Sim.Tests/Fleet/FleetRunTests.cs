@@ -42,9 +42,9 @@ public sealed class FleetRunTests
         Assert.All(run.Agents, a => Assert.InRange(a.Boots, 1, 2));
     }
 
-    [Fact(Skip = "daemon bug: a daemon restarted after its drain and before its finalize asks for its slot again (WaitingForSlot, "
-        + "the slot's digest is unknown after a start), then decides Finalize, and AgentStateMachine refuses WaitingForSlot -> Rebooting: "
-        + "the loop throws at every start, the node stays cordoned and keeps its slot")]
+    // Found by this test: a daemon restarted between its drain and its finalize asked for its slot again in WaitingForSlot and
+    // then could not enter Rebooting (the state machine allows it only from Draining): it crash-looped, cordoned.
+    [Fact]
     public async Task Crashing_agents_still_converge()
     {
         var run = await FleetRunner.RunPoolAsync(s_pool with { CrashRate = 0.3 }, CancellationToken.None);
@@ -57,7 +57,10 @@ public sealed class FleetRunTests
     [Fact]
     public async Task Two_failing_nodes_with_haltAfterFailures_two_halt_the_pool_and_no_slot_is_granted_after()
     {
-        var run = await FleetRunner.RunPoolAsync(s_pool with { FailNodes = 2, HaltAfter = 2 }, CancellationToken.None);
+        // One reboot per image: a failing node gives up at its first lost stage, while it still holds the slot it took first.
+        // With two attempts it gives the slot back to stage again, and whether the pool is done before its second failure
+        // is a race of timings, not a property of the daemon.
+        var run = await FleetRunner.RunPoolAsync(s_pool with { FailNodes = 2, HaltAfter = 2, RebootAttempts = 1 }, CancellationToken.None);
 
         var failing = run.Agents.Where(a => a.LosesStage).Select(a => a.Name).ToList();
         Assert.Equal(2, failing.Count);

@@ -130,7 +130,7 @@ public sealed class FleetRunner(FleetSettings settings)
                 HaltAfterFailures = run.HaltAfter,
             },
             Staging = new StagingOptions { RetryDelay = run.Scaled(NodeDaemonOptionsDefaults.StageRetryDelay) },
-            Reboot = new RebootOptions { RequestTimeout = Floor(run.Scaled(NodeDaemonOptionsDefaults.RebootRequestTimeout)) },
+            Reboot = new RebootOptions { RequestTimeout = Floor(run.Scaled(NodeDaemonOptionsDefaults.RebootRequestTimeout)), MaxAttempts = run.RebootAttempts },
             Drain = new DrainOptions { Timeout = Floor(run.Scaled(NodeDaemonOptionsDefaults.DrainTimeout)) },
         };
         var transport = KubeNodeClientOptions.From(options with { NodeName = "any" }) with

@@ -1,3 +1,5 @@
+using NodeDaemon.Core.Options;
+
 namespace NodeDaemon.Sim.Fleet;
 
 /// <summary>One fleet run: the pool, the faults, and the nominal durations that <see cref="TimeScale"/> turns into real time.</summary>
@@ -19,6 +21,9 @@ public sealed record FleetSettings
 
     /// <summary>The pool's <c>fleet.haltAfterFailures</c>.</summary>
     public int HaltAfter { get; init; } = 1;
+
+    /// <summary>The daemon's <c>reboot.maxAttempts</c>: reboots into one image before a node gives up on it.</summary>
+    public int RebootAttempts { get; init; } = NodeDaemonOptionsDefaults.RebootMaxAttempts;
 
     /// <summary>Seed of every draw: which nodes fail, crashes, API fault draws, replacement pod names.</summary>
     public int Seed { get; init; } = 1;
