@@ -26,6 +26,9 @@ internal sealed partial class PodDrainer
     private readonly HashSet<string> _moved = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (DrainPod Pod, TaskCompletionSource Gone)> _awaitingGone = new(StringComparer.Ordinal);
     private bool _polling;
+
+    // Polls since the last pod joined the wait: the interval doubles from PodPollInterval up to 8 times it.
+    private int _pollRound;
     private int _total;
     private string? _stopMessage;
 
@@ -269,6 +272,7 @@ internal sealed partial class PodDrainer
         lock (_gate)
         {
             _awaitingGone[pod.Key] = (pod, gone);
+            _pollRound = 0;
             start = !_polling;
             _polling = true;
         }
@@ -282,8 +286,10 @@ internal sealed partial class PodDrainer
     }
 
     /// <summary>
-    /// Lists the node's pods every <see cref="KubeNodeClientOptions.PodPollInterval"/> while any evicted pod is waited
-    /// on. A pod is gone when the list lacks it (deleted: a GET would answer 404; or its name now belongs to a pod on
+    /// Lists the node's pods while any evicted pod is waited on: after <see cref="KubeNodeClientOptions.PodPollInterval"/>,
+    /// then at doubling intervals up to 8 times it, back to the start whenever another pod joins the wait. A pod that
+    /// exits on SIGTERM is seen gone within a second or so; one that uses its whole 30 s grace period costs 6 lists, not
+    /// 30. A pod is gone when the list lacks it (deleted: a GET would answer 404; or its name now belongs to a pod on
     /// another node) or holds its name under another uid (a StatefulSet's replacement): a pod's node never changes, so
     /// ours, while it exists, is always in this list. Graceful deletion ends when the grace period does; nothing is forced.
     /// </summary>
@@ -293,7 +299,13 @@ internal sealed partial class PodDrainer
         {
             while (true)
             {
-                await Task.Delay(_options.PodPollInterval, _time, cancellationToken).ConfigureAwait(false);
+                int round;
+                lock (_gate)
+                {
+                    round = _pollRound++;
+                }
+
+                await Task.Delay(_options.PodPollInterval * (1 << Math.Min(round, 3)), _time, cancellationToken).ConfigureAwait(false);
                 var answer = await TrySendAsync(HttpMethod.Get, KubePaths.PodsOnNode(_options.NodeName, ""), null, cancellationToken).ConfigureAwait(false);
                 lock (_gate)
                 {

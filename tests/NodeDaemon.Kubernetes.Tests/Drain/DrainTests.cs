@@ -53,6 +53,30 @@ public sealed class DrainTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_pod_using_its_whole_grace_period_is_polled_at_doubling_intervals()
+    {
+        // 200 s nominal, 2 s at the world's time scale: a hundred polls at the 20 ms interval without the back-off.
+        var seed = DrainWorld.Seed(items =>
+        {
+            DrainWorld.AddPod("batch", "slow", ownerKind: "Job")(items);
+            items.Last()!["spec"]!["terminationGracePeriodSeconds"] = 200;
+        });
+        await using var world = await World.StartAsync(seed, output: output);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await world.Client.CordonAsync(cts.Token);
+        var started = DateTime.UtcNow;
+
+        var result = await world.Client.DrainAsync(DrainWorld.Request(), null, cts.Token);
+
+        Assert.Equal(DrainOutcome.Drained, result.Outcome);
+        var elapsed = DateTime.UtcNow - started;
+        Assert.True(elapsed > TimeSpan.FromSeconds(1.5), $"the slow pod went after {elapsed}, before its grace period");
+        // The plan's list, four polls while the interval doubles (1, 2, 4, 8 times), then one per 8 intervals (+1 for the last).
+        var ceiling = 1 + 4 + (int)Math.Ceiling(elapsed / (world.Options.PodPollInterval * 8)) + 1;
+        Assert.InRange(world.Server.Requests["list pods"], 2, ceiling);
+    }
+
+    [Fact]
     public async Task A_budget_that_never_allows_times_out_naming_the_pods_and_the_budget()
     {
         await using var world = await World.StartAsync(DrainWorld.Seed(DrainWorld.WebMinAvailable(3)), output: output);
