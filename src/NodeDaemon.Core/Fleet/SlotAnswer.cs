@@ -35,9 +35,14 @@ public abstract record SlotAnswer
     public sealed record Full(IReadOnlyList<string> Holders) : SlotAnswer
     {
         /// <inheritdoc/>
-        public override string Message => Holders.Count == 0
-            ? "waiting for a slot"
-            : $"waiting for a slot: held by {string.Join(", ", Holders)}";
+        /// <remarks>The holders are not named: they change on every other poll of a long wait, and each change would be
+        /// one more write of the node (at 500 nodes the most frequent write there was). The log and the Leases name them.</remarks>
+        public override string Message => Holders.Count switch
+        {
+            0 => "waiting for a slot",
+            1 => "waiting for a slot: the pool's one slot is held",
+            var n => $"waiting for a slot: all {n} slots are held",
+        };
     }
 
     /// <summary>Too many nodes of the pool are Degraded on the same desired image: no new slot until an admin acts.</summary>

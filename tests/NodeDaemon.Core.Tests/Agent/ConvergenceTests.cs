@@ -80,7 +80,7 @@ public sealed class ConvergenceTests
 
         Assert.All(worlds, w => AssertConverged(w, D2));
         Assert.Empty(slots.Holders(Pool));
-        Assert.Contains(worlds[1].Decisions, d => d.Message.StartsWith("waiting for a slot: held by node-a", StringComparison.Ordinal));
+        Assert.Contains(worlds[1].Decisions, d => d.Message.StartsWith("waiting for a slot: the pool's one slot is held", StringComparison.Ordinal));
     }
 
     [Fact]
