@@ -24,6 +24,9 @@ public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
+    // The slot count of the last node list, for the cheap "all held" answer (see LeaseSlotClientOptions.PoolRecheck).
+    private PoolCount? _lastCount;
+
     private LeaseSlotClient(KubeApi api, LeaseSlotClientOptions options, TimeProvider time, ILogger logger)
     {
         _api = api;
@@ -81,6 +84,16 @@ public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
                 continue;
             }
 
+            // Every slot held, by the count of a recent node list: the pool is full unless a holder can be taken over,
+            // which the node list is needed to see; that is looked at only once the count is PoolRecheck old.
+            if (_lastCount is { } count && count.Pool == pool && _time.GetUtcNow() - count.At < _options.PoolRecheck
+                && SlotRules.Candidates(pool, count.Slots, leases, s_noTakeovers).Count == 0)
+            {
+                holders = [.. leases.Where(l => l.IsHeld).Select(l => l.Holder).Distinct().Order(StringComparer.Ordinal)];
+                LogFull(pool, count.Slots, string.Join(", ", holders));
+                return new SlotAnswer.Full(holders);
+            }
+
             var nodes = await ListPoolAsync(pool, cancellationToken).ConfigureAwait(false);
             var degraded = SlotRules.DegradedOn(nodes.Values, digest, node);
             if (degraded.Count >= _options.Fleet.HaltAfterFailures)
@@ -91,6 +104,7 @@ public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
 
             // The asking node counts even when it no longer carries the label (a relabel just now).
             slots = _options.Fleet.SlotsFor(nodes.Count + (nodes.ContainsKey(node) ? 0 : 1));
+            _lastCount = new PoolCount(pool, slots, _time.GetUtcNow());
             var takeovers = await TakeoversAsync(leases, nodes, cancellationToken).ConfigureAwait(false);
             holders = [.. leases.Where(l => l.IsHeld).Select(l => l.Holder).Distinct().Order(StringComparer.Ordinal)];
             var candidates = SlotRules.Candidates(pool, slots, leases, takeovers);
@@ -274,4 +288,9 @@ public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
             ? false
             : throw new ClusterException($"update Lease {Namespace}/{lease.Name}: {response.Message}", response.StatusCode));
     }
+
+    private static readonly IReadOnlyDictionary<string, string> s_noTakeovers = new Dictionary<string, string>();
+
+    /// <summary>A pool's slot count as of a node list.</summary>
+    private sealed record PoolCount(string Pool, int Slots, DateTimeOffset At);
 }

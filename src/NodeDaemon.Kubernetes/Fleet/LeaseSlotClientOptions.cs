@@ -23,6 +23,14 @@ public sealed record LeaseSlotClientOptions
     /// </summary>
     public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How long the pool's slot count from its last node list answers "every slot is held" without reading the pool's
+    /// nodes again. The node list is what finds a holder to take over (its node gone, or Done on the Lease's image) and
+    /// what the halt counts; it is read whenever a slot is free, and otherwise at most this often, so a long wait costs
+    /// one small Lease list per recheck instead of a list of every node of the pool.
+    /// </summary>
+    public TimeSpan PoolRecheck { get; init; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Options for <paramref name="options"/>: its fleet section, protocol, prefix and node.</summary>
     public static LeaseSlotClientOptions From(NodeDaemonOptions options)
     {

@@ -56,8 +56,30 @@ public sealed class AcquireReleaseTests(ITestOutputHelper output)
 
         var full = Assert.IsType<SlotAnswer.Full>(answer);
         Assert.Equal(["node-a", "node-b"], full.Holders);
-        Assert.Equal("waiting for a slot: held by node-a, node-b", full.Message);
+        Assert.Equal("waiting for a slot: all 2 slots are held", full.Message);
         Assert.Equal(writes, world.Server.Requests["create leases"] + world.Server.Requests["update leases"]);
+    }
+
+    [Fact]
+    public async Task A_recent_slot_count_answers_full_without_reading_the_pool_and_an_old_one_reads_it_again()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var world = await StartAsync(4, maxUnavailable: "1", time: time, output: output);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await world.Client("node-b").AcquireAsync(Request("node-b"), cts.Token);
+        var c = world.Client("node-c", poolRecheck: TimeSpan.FromMinutes(1));
+        Assert.IsType<SlotAnswer.Full>(await c.AcquireAsync(Request("node-c"), cts.Token));
+        var poolLists = world.Server.Requests["list nodes"];
+
+        Assert.IsType<SlotAnswer.Full>(await c.AcquireAsync(Request("node-c"), cts.Token));
+        Assert.Equal(poolLists, world.Server.Requests["list nodes"]);
+
+        // The holder's node goes away: only a read of the pool can show it, once the count is a minute old.
+        world.Server.Store.Remove(NodeDaemon.Sim.KubeApi.Store.ResourceTypes.Nodes, null, "node-b");
+        Assert.IsType<SlotAnswer.Full>(await c.AcquireAsync(Request("node-c"), cts.Token));
+        time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(new SlotAnswer.Acquired("nodedaemon-workers-0", "node-b"), await c.AcquireAsync(Request("node-c"), cts.Token));
+        Assert.Equal(poolLists + 1, world.Server.Requests["list nodes"]);
     }
 
     [Fact]

@@ -115,13 +115,16 @@ internal sealed class SlotWorld : IAsyncDisposable
         World.FastOptions(node) with { Keys = keys, WriteAttempts = attempts };
 
     /// <summary>A new slot client (each with its own connection), disposed with the world.</summary>
-    public LeaseSlotClient Client(string node = "node-a", int attempts = 20)
+    /// <remarks><paramref name="poolRecheck"/> is zero by default, so every acquire reads the pool's nodes (the rules
+    /// under test); the tests of the cheap "all held" answer give it a length.</remarks>
+    public LeaseSlotClient Client(string node = "node-a", int attempts = 20, TimeSpan? poolRecheck = null)
     {
         var client = LeaseSlotClient.Create(Server.KubeconfigPath, new LeaseSlotClientOptions
         {
             Fleet = Fleet,
             Transport = Transport(node, Keys, attempts),
             DigestAnnotation = DigestKey,
+            PoolRecheck = poolRecheck ?? TimeSpan.Zero,
         }, _time, Log);
         lock (_clients)
         {

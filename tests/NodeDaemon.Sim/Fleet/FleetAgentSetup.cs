@@ -20,6 +20,9 @@ public sealed record FleetAgentSetup(string KubeconfigPath, NodeDaemonOptions Op
     /// <summary>How long systemd waits before it starts a crashed daemon again.</summary>
     public TimeSpan RestartDelay { get; init; }
 
+    /// <summary><c>LeaseSlotClientOptions.PoolRecheck</c>.</summary>
+    public TimeSpan PoolRecheck { get; init; } = TimeSpan.FromMinutes(1);
+
     /// <summary><c>AgentLoop.SlotRecheck</c>.</summary>
     public TimeSpan SlotRecheck { get; init; }
 

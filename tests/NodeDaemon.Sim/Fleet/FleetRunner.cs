@@ -143,6 +143,7 @@ public sealed class FleetRunner(FleetSettings settings)
         return new FleetAgentSetup(kubeconfig, options, transport, stateRoot, $"{Repository}@{s_old}")
         {
             StageDelay = run.Scaled(run.Stage),
+            PoolRecheck = run.Scaled(TimeSpan.FromMinutes(1)),
             RebootDelay = run.Scaled(run.Reboot),
             RestartDelay = run.Scaled(TimeSpan.FromSeconds(10)),
             SlotRecheck = run.Scaled(run.SlotRecheck),
