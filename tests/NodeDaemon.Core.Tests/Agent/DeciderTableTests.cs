@@ -75,8 +75,8 @@ public sealed class DeciderTableTests
         new("drained, restarted (slot's digest unknown): ask again without leaving the drain, so the finalize follows a drain state", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2).WithDrained(), options: s_fleet, cordonedByUs: true, slotHeld: true), AgentState.Draining, new AgentAction.AcquireSlot(Dg(D2))),
         new("cordoned, slot for this digest: drain", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), options: s_fleet, cordonedByUs: true, slotHeld: true, slotDigest: D2), AgentState.Draining, new AgentAction.Drain()),
         new("drained, slot for this digest: finalize", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2).WithDrained(), options: s_fleet, cordonedByUs: true, slotHeld: true, slotDigest: D2), AgentState.Rebooting, new AgentAction.Finalize(Dg(D2))),
-        new("pool full: wait for the recheck, no request", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), options: s_fleet, slotRefusal: new("waiting for a slot: held by a", Dg(D2), Now.AddSeconds(20))), AgentState.WaitingForSlot, new AgentAction.Wait(Now.AddSeconds(20))),
-        new("pool full, recheck due: ask again", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), options: s_fleet, slotRefusal: new("waiting for a slot: held by a", Dg(D2), Now)), AgentState.WaitingForSlot, new AgentAction.AcquireSlot(Dg(D2))),
+        new("pool full: wait for the recheck, no request", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), options: s_fleet, slotRefusal: new("waiting for a slot: all 2 slots are held", Dg(D2), Now.AddSeconds(20))), AgentState.WaitingForSlot, new AgentAction.Wait(Now.AddSeconds(20))),
+        new("pool full, recheck due: ask again", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), options: s_fleet, slotRefusal: new("waiting for a slot: all 2 slots are held", Dg(D2), Now)), AgentState.WaitingForSlot, new AgentAction.AcquireSlot(Dg(D2))),
         new("a refusal for another digest does not hold back", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), options: s_fleet, slotRefusal: new("waiting for a slot", Dg(D3), Now.AddSeconds(20))), AgentState.WaitingForSlot, new AgentAction.AcquireSlot(Dg(D2))),
         new("not in a pool: wait, never disrupt", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), options: s_fleet, pool: null), AgentState.WaitingForSlot, new AgentAction.None()),
         new("not in a pool any more, slot held for this digest: go on", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), options: s_fleet, pool: null, slotHeld: true, slotDigest: D2), AgentState.Draining, new AgentAction.Cordon()),
@@ -170,7 +170,7 @@ public sealed class DeciderTableTests
     }
 
     [Theory]
-    [InlineData("waiting for a slot: held by node-a, node-b")]
+    [InlineData("waiting for a slot: all 2 slots are held")]
     [InlineData("pool halted: 2 nodes Degraded on sha256:2222: node-c, node-d")]
     public void A_refusal_is_reported_with_the_answers_line_until_asked_again(string line)
     {

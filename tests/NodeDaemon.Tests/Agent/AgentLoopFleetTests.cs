@@ -81,8 +81,8 @@ public sealed class AgentLoopFleetTests : IDisposable
         var waiting = await TurnUntilAsync(loop, d => d.Action is AgentAction.Wait);
 
         Assert.Equal(AgentState.WaitingForSlot, waiting[^1].State);
-        Assert.Equal("waiting for a slot: held by worker-0", waiting[^1].Message);
-        Assert.Equal((AgentCondition.Working, AgentState.WaitingForSlot, "waiting for a slot: held by worker-0", ""),
+        Assert.Equal("waiting for a slot: the pool's one slot is held", waiting[^1].Message);
+        Assert.Equal((AgentCondition.Working, AgentState.WaitingForSlot, "waiting for a slot: the pool's one slot is held", ""),
             (_node.Reports[^1].State, _node.Reports[^1].Phase, _node.Reports[^1].Message, _node.Reports[^1].Reason));
         Assert.False(_node.Unschedulable);
         Assert.Equal(before + 1, _slots.Acquires);

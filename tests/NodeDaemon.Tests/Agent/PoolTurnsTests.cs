@@ -156,7 +156,7 @@ public sealed class PoolTurnsTests : IAsyncLifetime
         }
 
         Assert.Equal(AgentState.WaitingForSlot, b.Last.State);
-        Assert.Equal("waiting for a slot: held by node-a", Annotation("node-b", "nodedaemon.io/message"));
+        Assert.Equal("waiting for a slot: the pool's one slot is held", Annotation("node-b", "nodedaemon.io/message"));
         Assert.Equal("Working", Annotation("node-b", "nodedaemon.io/state"));
 
         // Then both go on, in turns, each reboot carried out as the machine would, until both rest on the new image.
