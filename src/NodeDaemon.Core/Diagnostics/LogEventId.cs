@@ -66,11 +66,11 @@ public enum LogEventId
     /// <summary>A request to the API server failed in a way worth retrying; it is retried after a delay.</summary>
     ClusterRequestRetried = 200,
 
-    /// <summary>The node watch lost its stream or could not open one; it reconnects after a delay.</summary>
-    NodeWatchReconnecting = 201,
+    /// <summary>A watch (the node's, or the pool's slot Leases') lost its stream or could not open one; it reconnects after a delay.</summary>
+    WatchReconnecting = 201,
 
-    /// <summary>The node watch's resourceVersion expired (410); it lists again.</summary>
-    NodeWatchRelisting = 202,
+    /// <summary>A watch's resourceVersion expired (410); it lists again.</summary>
+    WatchRelisting = 202,
 
     /// <summary>The daemon cordoned the node and marked the cordon as its own.</summary>
     NodeCordoned = 203,

@@ -1,4 +1,5 @@
 using System.Net.Http;
+using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using k8s;
@@ -25,7 +26,7 @@ internal static class KubeHttp
             throw new k8s.Exceptions.KubeConfigException($"the kubeconfig's server is not a URL: \"{config.Host}\"");
         }
 
-        var handler = new SocketsHttpHandler();
+        var handler = new SocketsHttpHandler { ConnectCallback = ConnectWithKeepAliveAsync };
         handler.SslOptions.ClientCertificates = [];
         if (config.SkipTlsVerify)
         {
@@ -50,6 +51,30 @@ internal static class KubeHttp
         // Watches stream for minutes: every other request gets its own bound where it is sent.
         var client = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
         return (client, baseUri, k8s.Kubernetes.CreateCredentials(config));
+    }
+
+    /// <summary>
+    /// Connects with TCP keepalive on (first probe after 30 s idle, then every 10 s, 3 misses): a watch stays open for
+    /// many minutes with nothing on it, and without keepalive a peer that vanished (a rebooted load balancer, a cut
+    /// link) leaves it hanging until its timeout; with it the read fails within about a minute and the watch reconnects.
+    /// </summary>
+    private static async ValueTask<Stream> ConnectWithKeepAliveAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
+            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, 30);
+            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval, 10);
+            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveRetryCount, 3);
+            await socket.ConnectAsync(context.DnsEndPoint, cancellationToken).ConfigureAwait(false);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The client certificate and key, inline (base64 PEM) or from files; null when the kubeconfig has none.</summary>

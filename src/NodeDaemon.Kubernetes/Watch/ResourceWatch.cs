@@ -1,0 +1,196 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using NodeDaemon.Kubernetes.Annotations;
+using NodeDaemon.Kubernetes.Api;
+
+namespace NodeDaemon.Kubernetes.Watch;
+
+/// <summary>
+/// The list-then-watch loop that KubernetesClient.Aot lacks: lists, watches from the listed resourceVersion, reconnects
+/// (with jittered backoff after errors) when a stream ends, and lists again when the version expired (410).
+/// </summary>
+/// <param name="api">The transport.</param>
+/// <param name="options">Watch timeout, request timeout and backoff.</param>
+/// <param name="time">The clock of every delay.</param>
+/// <param name="logger">Where reconnects and relists are told.</param>
+/// <param name="what">What is watched, for the log: <c>node worker-1</c>.</param>
+internal sealed partial class ResourceWatch(KubeApi api, KubeNodeClientOptions options, TimeProvider time, ILogger logger, string what)
+{
+    /// <summary>The list at <paramref name="listPath"/>, then every change from <paramref name="watchPath"/>(version, timeoutSeconds), until cancelled.</summary>
+    public async IAsyncEnumerable<WatchEvent> WatchAsync(string listPath, Func<string, int, string> watchPath,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var backoff = new Backoff(options.BackoffInitial, options.BackoffMax, time);
+        while (true)
+        {
+            var (listed, version, problem) = await ListAsync(listPath, cancellationToken).ConfigureAwait(false);
+            if (problem is not null)
+            {
+                await WaitAsync(backoff, problem, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            yield return listed!;
+
+            // Watch from the listed version until it expires; each turn is one connection.
+            var expired = false;
+            while (!expired)
+            {
+                var (connection, openProblem, gone) = await OpenAsync(watchPath, version, cancellationToken).ConfigureAwait(false);
+                if (gone)
+                {
+                    break;
+                }
+
+                if (connection is null)
+                {
+                    await WaitAsync(backoff, openProblem!, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                using (connection)
+                {
+                    while (true)
+                    {
+                        var (item, readProblem) = await ReadAsync(connection, cancellationToken).ConfigureAwait(false);
+                        if (readProblem is not null)
+                        {
+                            await WaitAsync(backoff, readProblem, cancellationToken).ConfigureAwait(false);
+                            break;
+                        }
+
+                        if (item is null)
+                        {
+                            // A clean end (timeoutSeconds): reconnect at once. A stream that ended with nothing on it
+                            // may be a server shedding load, so that one waits a little.
+                            if (connection.Events == 0)
+                            {
+                                await Task.Delay(backoff.Next(), time, cancellationToken).ConfigureAwait(false);
+                            }
+
+                            break;
+                        }
+
+                        var type = NodeReader.Text(item["type"]);
+                        var obj = item["object"] as JsonObject;
+                        if (type == "ERROR")
+                        {
+                            var code = obj?["code"]?.GetValue<int>() ?? 0;
+                            if (code == 410)
+                            {
+                                expired = true;
+                                break;
+                            }
+
+                            await WaitAsync(backoff, $"watch error {code}: {NodeReader.Text(obj?["message"])}", cancellationToken).ConfigureAwait(false);
+                            break;
+                        }
+
+                        var itemVersion = NodeReader.Text(obj?["metadata"]?["resourceVersion"]);
+                        if (itemVersion.Length > 0)
+                        {
+                            version = itemVersion;
+                        }
+
+                        backoff.Reset();
+                        if (type is "ADDED" or "MODIFIED" or "DELETED" && obj is not null)
+                        {
+                            yield return new WatchEvent.Changed(type, obj);
+                        }
+                    }
+                }
+            }
+
+            LogRelisting(what, version);
+        }
+    }
+
+    private async Task<(WatchEvent.Listed? Listed, string Version, string? Problem)> ListAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await api.SendAsync(HttpMethod.Get, path, null, KubePaths.Json, cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccess || response.Body is null)
+            {
+                return (null, "", $"list: {response.StatusCode} {response.Message}");
+            }
+
+            var items = (response.Body["items"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+            return (new WatchEvent.Listed(items), NodeReader.Text(response.Body["metadata"]?["resourceVersion"]), null);
+        }
+        catch (HttpRequestException e)
+        {
+            return (null, "", $"list: {Describe(e)}");
+        }
+    }
+
+    private async Task<(WatchConnection? Connection, string? Problem, bool Gone)> OpenAsync(Func<string, int, string> watchPath, string version,
+        CancellationToken cancellationToken)
+    {
+        // Between one and two watch timeouts, as client-go's reflectors ask: a pool of nodes started together (or an
+        // API server restart) does not come back to reconnect all in the same second.
+        var timeout = options.WatchTimeout * (1 + Random.Shared.NextDouble());
+        // The server ends the stream after timeoutSeconds; one that outlives that by a request timeout is dead (TCP
+        // keepalive finds a dead peer much sooner, see KubeHttp).
+        CancellationTokenSource? bound = new(timeout + options.RequestTimeout, time);
+        CancellationTokenSource? life = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, bound.Token);
+        HttpResponseMessage? response = null;
+        try
+        {
+            response = await api.OpenStreamAsync(watchPath(version, (int)Math.Max(1, timeout.TotalSeconds)), life.Token).ConfigureAwait(false);
+            if ((int)response.StatusCode == 410)
+            {
+                return (null, null, true);
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                return (null, $"watch: HTTP {(int)response.StatusCode}", false);
+            }
+
+            var connection = await WatchConnection.OpenAsync(response, life, bound).ConfigureAwait(false);
+            (response, life, bound) = (null, null, null);
+            return (connection, null, false);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return (null, $"watch: {Describe(e)}", false);
+        }
+        finally
+        {
+            // Owned by the connection once it is open; released here on every other way out.
+            response?.Dispose();
+            life?.Dispose();
+            bound?.Dispose();
+        }
+    }
+
+    private static async Task<(JsonObject? Item, string? Problem)> ReadAsync(WatchConnection connection, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await connection.NextAsync(cancellationToken).ConfigureAwait(false), null);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException)
+        {
+            return (null, $"watch stream broke: {Describe(e)}");
+        }
+    }
+
+    // HttpClient's own message ("an error occurred while sending the request") hides the cause one level down.
+    private static string Describe(Exception e) => e.InnerException is { } inner ? $"{e.Message} ({inner.Message})" : e.Message;
+
+    private Task WaitAsync(Backoff backoff, string problem, CancellationToken cancellationToken)
+    {
+        var delay = backoff.Next();
+        LogReconnecting(what, problem, delay);
+        return Task.Delay(delay, time, cancellationToken);
+    }
+
+    [LoggerMessage((int)Core.Diagnostics.LogEventId.WatchReconnecting, LogLevel.Warning, "watch of {What}: {Problem}; reconnecting in {Delay}")]
+    private partial void LogReconnecting(string what, string problem, TimeSpan delay);
+
+    [LoggerMessage((int)Core.Diagnostics.LogEventId.WatchRelisting, LogLevel.Information, "watch of {What} expired at resourceVersion {ResourceVersion}; listing again")]
+    private partial void LogRelisting(string what, string resourceVersion);
+}
