@@ -132,11 +132,23 @@ public enum LogEventId
     /// <summary>A renewal found no slot naming the node: it was released or taken over.</summary>
     SlotLost = 407,
 
+    /// <summary>A holder that finished handed its slot straight to a node of the pool waiting for one.</summary>
+    SlotHandedOver = 408,
+
+    /// <summary>A node took up the slot another handed to it.</summary>
+    SlotTakenUp = 409,
+
     /// <summary>At start the agent learned from the pool that it holds a slot (kept across a restart or reboot), and renewed it.</summary>
     SlotHeldAtStart = 420,
 
     /// <summary>The agent got no slot (the pool is full or halted) and asks again later.</summary>
     SlotRefused = 421,
+
+    /// <summary>The watch told the waiting agent that a slot was handed to it.</summary>
+    SlotHandedToUs = 422,
+
+    /// <summary>The watch of the pool's slots ended with an error; the agent falls back to asking at its recheck.</summary>
+    SlotWatchEnded = 423,
 
     /// <summary>The metrics and health endpoint is listening.</summary>
     MetricsListening = 500,

@@ -23,5 +23,8 @@ public sealed class NoSlotClient : ISlotClient
     public Task ReleaseAsync(SlotMember member, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <inheritdoc/>
+    public IAsyncEnumerable<SlotChance> WatchAsync(SlotMember member, CancellationToken cancellationToken) => AsyncEnumerable.Empty<SlotChance>();
+
+    /// <inheritdoc/>
     public Task<bool> HoldsAsync(SlotMember member, CancellationToken cancellationToken) => Task.FromResult(false);
 }

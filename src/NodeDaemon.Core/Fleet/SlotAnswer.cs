@@ -14,12 +14,16 @@ public abstract record SlotAnswer
     /// <summary>This request took a slot: the node may cordon now.</summary>
     /// <param name="Slot">The slot's name, for logs and messages.</param>
     /// <param name="TakenOverFrom">The holder the slot was taken over from (its node is gone, or it finished), or null.</param>
-    public sealed record Acquired(string Slot, string? TakenOverFrom = null) : SlotAnswer
+    /// <param name="HandedOverBy">The node that gave the slot straight to this one when it finished, or null.</param>
+    public sealed record Acquired(string Slot, string? TakenOverFrom = null, string? HandedOverBy = null) : SlotAnswer
     {
         /// <inheritdoc/>
-        public override string Message => TakenOverFrom is null
-            ? $"took slot {Slot}"
-            : $"took slot {Slot} over from {TakenOverFrom}";
+        public override string Message => (TakenOverFrom, HandedOverBy) switch
+        {
+            ({ } from, _) => $"took slot {Slot} over from {from}",
+            (_, { } by) => $"took slot {Slot}, handed over by {by}",
+            _ => $"took slot {Slot}",
+        };
     }
 
     /// <summary>The node already held a slot (a restart, a repeated request); it now names the requested digest.</summary>

@@ -27,6 +27,12 @@ public sealed partial class LeaseSlotClient
     [LoggerMessage((int)LogEventId.SlotRaceLost, LogLevel.Debug, "slot {Lease} changed before the write of {NodeName} (409); reading the slots again")]
     private partial void LogRaceLost(string lease, string nodeName);
 
+    [LoggerMessage((int)LogEventId.SlotHandedOver, LogLevel.Information, "handed slot {Lease} from {NodeName} to {Successor}, waiting to update to {Digest}")]
+    private partial void LogHandedOver(string lease, string nodeName, string successor, string digest);
+
+    [LoggerMessage((int)LogEventId.SlotTakenUp, LogLevel.Information, "took up slot {Lease} for {NodeName}, handed over by {By}, to update to {Digest}")]
+    private partial void LogTookUp(string lease, string nodeName, string by, string digest);
+
     [LoggerMessage((int)LogEventId.SlotLost, LogLevel.Warning, "node {NodeName} holds no slot of pool {Pool} any more (released or taken over)")]
     private partial void LogLost(string nodeName, string pool);
 }

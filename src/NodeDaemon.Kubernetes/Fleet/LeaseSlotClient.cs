@@ -10,11 +10,12 @@ namespace NodeDaemon.Kubernetes.Fleet;
 /// <summary>The <see cref="ISlotClient"/> over coordination.k8s.io/v1 Leases: one Lease per slot, <c>nodedaemon-&lt;pool&gt;-&lt;i&gt;</c>.</summary>
 /// <remarks>
 /// The limit holds because a slot is taken only by a create (409 AlreadyExists when someone else was first) or by a PUT
-/// carrying the resourceVersion just listed (409 Conflict when anyone wrote in between), only at an index below the
-/// slot count, and only while fewer Leases than that are held by nodes still working. A lost race lists again.
+/// carrying the resourceVersion just read (409 Conflict when anyone wrote in between), only at an index below the
+/// slot count, and only while fewer Leases than that are held by nodes still working. A lost race reads again.
 /// The Leases are listed before the holders' nodes are read, so a holder that renews its Lease (new digest) after our
 /// read makes our takeover fail. The slot count comes from the pool's node list, read anyway for the halt: the caller
-/// passes no pool size.
+/// passes no pool size. A holder that is done hands its slot straight to a waiting node (see ReleaseAsync), which
+/// learns it from its watch of the Leases: a freed slot is not raced for by the whole pool.
 /// </remarks>
 public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
 {
@@ -23,9 +24,17 @@ public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
     private readonly LeaseSlotClientOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly Lock _gate = new();
 
     // The slot count of the last node list, for the cheap "all held" answer (see LeaseSlotClientOptions.PoolRecheck).
     private PoolCount? _lastCount;
+
+    // The latest version of each Lease naming the node, from our lists, writes and watch: a write to one of them needs
+    // no list first (a stale one answers 409 and the list follows). One node per client, so no key for the node.
+    private readonly Dictionary<string, SlotLease> _own = new(StringComparer.Ordinal);
+
+    // The resourceVersion of the last Lease list: a watch started right after it starts there instead of listing again.
+    private string _listedVersion = "";
 
     private LeaseSlotClient(KubeApi api, LeaseSlotClientOptions options, TimeProvider time, ILogger logger)
     {
@@ -37,6 +46,8 @@ public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
     }
 
     private string Namespace => _options.Fleet.LeaseNamespace;
+
+    private SlotLeaseKeys Keys => _options.LeaseKeys;
 
     // Lost races before an acquire answers Full, or a renew or release gives up.
     private int Attempts => _options.Transport.WriteAttempts;
@@ -64,20 +75,37 @@ public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
         var digest = Digest.TryParse(request.DesiredDigest, out var parsed, out var error)
             ? parsed.ToString()
             : throw new ArgumentException(error, nameof(request));
+
+        // A slot known to name us (handed over, as the watch told, or ours since our last write) that needs a write
+        // anyway: that write takes it up and names the digest, without a list first; a 409 means it changed since, and
+        // the list below tells how. One that needs no write is confirmed by the list (a write would wake every waiter).
+        if (Own(pool) is [var known, ..] && (known.HandedOverBy is not null || known.Digest != digest))
+        {
+            if (await TakeUpAsync(known, request.Member, digest, cancellationToken).ConfigureAwait(false) is { } answer)
+            {
+                return answer;
+            }
+
+            LogRaceLost(known.Name, node);
+        }
+
         IReadOnlyList<string> holders = [];
         var slots = 0;
         for (var pass = 1; pass <= Attempts; pass++)
         {
-            var leases = await ListLeasesAsync(pool, cancellationToken).ConfigureAwait(false);
+            var leases = await ListLeasesAsync(request.Member, cancellationToken).ConfigureAwait(false);
             if (leases.Find(l => l.Holder == node) is { } mine)
             {
-                // Ours already (a restart, a repeat); make it name the digest we now work on before we disrupt
-                // anything for it, so nobody reads "finished its slot's image" from our Done on the old one.
-                if (mine.Digest == digest
-                    || await PutAsync(mine, SlotLeaseBodies.Renew(mine, digest, _options.DigestAnnotation, _time.GetUtcNow(), _options.LeaseDuration), cancellationToken)
-                        .ConfigureAwait(false))
+                // Ours already (a restart, a repeat, a hand-over): it is made to name the digest we now work on before
+                // we disrupt anything for it, so nobody reads "finished its slot's image" from our Done on the old one.
+                if (mine.Digest == digest && mine.HandedOverBy is null)
                 {
                     return new SlotAnswer.Held(mine.Name);
+                }
+
+                if (await TakeUpAsync(mine, request.Member, digest, cancellationToken).ConfigureAwait(false) is { } answer)
+                {
+                    return answer;
                 }
 
                 LogRaceLost(mine.Name, node);
@@ -89,7 +117,7 @@ public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
             if (_lastCount is { } count && count.Pool == pool && _time.GetUtcNow() - count.At < _options.PoolRecheck
                 && SlotRules.Candidates(pool, count.Slots, leases, s_noTakeovers).Count == 0)
             {
-                holders = [.. leases.Where(l => l.IsHeld).Select(l => l.Holder).Distinct().Order(StringComparer.Ordinal)];
+                holders = Holders(leases);
                 LogFull(pool, count.Slots, string.Join(", ", holders));
                 return new SlotAnswer.Full(holders);
             }
@@ -106,7 +134,7 @@ public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
             slots = _options.Fleet.SlotsFor(nodes.Count + (nodes.ContainsKey(node) ? 0 : 1));
             _lastCount = new PoolCount(pool, slots, _time.GetUtcNow());
             var takeovers = await TakeoversAsync(leases, nodes, cancellationToken).ConfigureAwait(false);
-            holders = [.. leases.Where(l => l.IsHeld).Select(l => l.Holder).Distinct().Order(StringComparer.Ordinal)];
+            holders = Holders(leases);
             var candidates = SlotRules.Candidates(pool, slots, leases, takeovers);
             if (candidates.Count == 0)
             {
@@ -117,7 +145,7 @@ public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
             // The first candidate only: after a lost race the list is stale, and a create that landed before its
             // answer was lost shows up in the next list as ours instead of making us take a second slot.
             var candidate = candidates[0];
-            if (await TakeAsync(candidate, node, digest, cancellationToken).ConfigureAwait(false))
+            if (await TakeAsync(candidate, node, digest, pool, cancellationToken).ConfigureAwait(false))
             {
                 if (candidate.TakeoverReason is { } reason)
                 {
@@ -137,85 +165,59 @@ public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
     }
 
     /// <inheritdoc/>
-    public async Task<bool> RenewAsync(SlotMember member, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(member);
-        var renewed = await ForEachOwnAsync(member, "renew",
-            lease => SlotLeaseBodies.Renew(lease, null, _options.DigestAnnotation, _time.GetUtcNow(), _options.LeaseDuration), cancellationToken).ConfigureAwait(false);
-        if (renewed.Count == 0)
-        {
-            LogLost(member.NodeName, member.Pool);
-            return false;
-        }
-
-        LogRenewed(string.Join(", ", renewed), member.NodeName);
-        return true;
-    }
-
-    /// <inheritdoc/>
-    public async Task ReleaseAsync(SlotMember member, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(member);
-        // Clearing the holder rather than deleting: the Lease keeps its leaseTransitions history, and the daemon needs
-        // no delete permission. The PUT is conditional like every other, so a slot taken over meanwhile is left alone.
-        var released = await ForEachOwnAsync(member, "release",
-            lease => SlotLeaseBodies.Release(lease, _options.DigestAnnotation, _time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
-        foreach (var name in released)
-        {
-            LogReleased(name, member.NodeName);
-        }
-    }
-
-    /// <inheritdoc/>
     public async Task<bool> HoldsAsync(SlotMember member, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(member);
-        var leases = await ListLeasesAsync(member.Pool, cancellationToken).ConfigureAwait(false);
+        var leases = await ListLeasesAsync(member, cancellationToken).ConfigureAwait(false);
         return leases.Exists(l => l.Holder == member.NodeName);
     }
 
     /// <inheritdoc/>
     public void Dispose() => _api.Dispose();
 
-    /// <summary>Writes <paramref name="change"/> of every Lease the member holds; the names written (empty: it holds none).</summary>
-    private async Task<List<string>> ForEachOwnAsync(SlotMember member, string what, Func<SlotLease, JsonObject> change, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes <paramref name="lease"/>, which names us, to name <paramref name="digest"/> and to be taken up (a hand-over
+    /// mark goes); any other slot handed to us as well is passed on. Null when the Lease changed since it was read.
+    /// </summary>
+    private async Task<SlotAnswer?> TakeUpAsync(SlotLease lease, SlotMember member, string digest, CancellationToken cancellationToken)
     {
-        var written = new List<string>();
-        for (var attempt = 1; ; attempt++)
+        var body = SlotLeaseBodies.Renew(lease, digest, Keys, _time.GetUtcNow(), _options.LeaseDuration);
+        if (!await PutAsync(lease, body, member.Pool, ours: true, cancellationToken).ConfigureAwait(false))
         {
-            var mine = (await ListLeasesAsync(member.Pool, cancellationToken).ConfigureAwait(false)).FindAll(l => l.Holder == member.NodeName);
-            var done = true;
-            foreach (var lease in mine)
-            {
-                if (await PutAsync(lease, change(lease), cancellationToken).ConfigureAwait(false))
-                {
-                    written.Add(lease.Name);
-                }
-                else
-                {
-                    // Changed since the list (an admin, a takeover): list again and see whether it is still ours.
-                    LogRaceLost(lease.Name, member.NodeName);
-                    done = false;
-                    break;
-                }
-            }
-
-            if (done)
-            {
-                return written;
-            }
-
-            if (attempt >= Attempts)
-            {
-                throw new ClusterException($"{what} the slot of {member.NodeName}: its Lease kept changing ({attempt} attempts)", 409);
-            }
+            return null;
         }
+
+        // Two holders finishing at once may both have picked us; one slot is all a node may use.
+        foreach (var extra in Own(member.Pool).Where(l => l.Name != lease.Name))
+        {
+            await PassOnAsync(extra, member, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (lease.HandedOverBy is { } by)
+        {
+            LogTookUp(lease.Name, member.NodeName, by, digest);
+            return new SlotAnswer.Acquired(lease.Name, HandedOverBy: by);
+        }
+
+        return new SlotAnswer.Held(lease.Name);
     }
 
-    private async Task<List<SlotLease>> ListLeasesAsync(string pool, CancellationToken cancellationToken)
+    /// <summary>The slot Leases of <paramref name="member"/>'s pool, by index; those naming the member are kept as ours.</summary>
+    private async Task<List<SlotLease>> ListLeasesAsync(SlotMember member, CancellationToken cancellationToken)
     {
         var list = await _sender.SendOkAsync(HttpMethod.Get, KubePaths.Leases(Namespace), null, KubePaths.Json, cancellationToken).ConfigureAwait(false);
-        return SlotLease.ReadList(list, pool, _options.DigestAnnotation);
+        var leases = SlotLease.ReadList(list, member.Pool, Keys);
+        lock (_gate)
+        {
+            _listedVersion = list["metadata"]?["resourceVersion"]?.GetValue<string>() ?? "";
+            _own.Clear();
+            foreach (var lease in leases.Where(l => l.Holder == member.NodeName))
+            {
+                _own[lease.Name] = lease;
+            }
+        }
+
+        return leases;
     }
 
     private async Task<Dictionary<string, PoolNode>> ListPoolAsync(string pool, CancellationToken cancellationToken)
@@ -252,7 +254,7 @@ public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
                 };
             }
 
-            if (SlotRules.TakeoverReason(lease, holder) is { } reason)
+            if (SlotRules.TakeoverReason(lease, holder, _time.GetUtcNow(), _options.HandOverTimeout) is { } reason)
             {
                 reasons[lease.Name] = reason;
             }
@@ -262,32 +264,79 @@ public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
     }
 
     /// <summary>Creates the missing Lease, or takes the listed one with a PUT on its resourceVersion; false when another write won.</summary>
-    private async Task<bool> TakeAsync(SlotCandidate candidate, string node, string digest, CancellationToken cancellationToken)
+    private async Task<bool> TakeAsync(SlotCandidate candidate, string node, string digest, string pool, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         if (candidate.Existing is { } lease)
         {
-            return await PutAsync(lease, SlotLeaseBodies.Take(lease, node, digest, _options.DigestAnnotation, now, _options.LeaseDuration), cancellationToken)
+            return await PutAsync(lease, SlotLeaseBodies.Take(lease, node, digest, Keys, now, _options.LeaseDuration), pool, ours: true, cancellationToken)
                 .ConfigureAwait(false);
         }
 
-        var body = SlotLeaseBodies.Create(Namespace, candidate.Name, node, digest, _options.DigestAnnotation, now, _options.LeaseDuration);
+        var body = SlotLeaseBodies.Create(Namespace, candidate.Name, node, digest, Keys, now, _options.LeaseDuration);
         var response = await _sender.SendAsync(HttpMethod.Post, KubePaths.Leases(Namespace), body, KubePaths.Json, cancellationToken, retryConflict: false)
             .ConfigureAwait(false);
-        return response.IsSuccess || (response.StatusCode == 409
+        if (response.IsSuccess)
+        {
+            Keep(response.Body is JsonObject written ? SlotLease.Read(written, pool, Keys) : null, candidate.Name);
+            return true;
+        }
+
+        return response.StatusCode == 409
             ? false
-            : throw new ClusterException($"create Lease {Namespace}/{candidate.Name}: {response.Message}", response.StatusCode));
+            : throw new ClusterException($"create Lease {Namespace}/{candidate.Name}: {response.Message}", response.StatusCode);
     }
 
-    /// <summary>PUTs <paramref name="body"/> on the listed version of <paramref name="lease"/>; false on 409 (written since) or 404 (deleted since).</summary>
-    private async Task<bool> PutAsync(SlotLease lease, JsonObject body, CancellationToken cancellationToken)
+    /// <summary>
+    /// PUTs <paramref name="body"/> on the read version of <paramref name="lease"/>; false on 409 (written since) or 404
+    /// (deleted since). The answer is kept as ours when <paramref name="ours"/> (a take, a renewal), else forgotten.
+    /// </summary>
+    private async Task<bool> PutAsync(SlotLease lease, JsonObject body, string pool, bool ours, CancellationToken cancellationToken)
     {
         var response = await _sender.SendAsync(HttpMethod.Put, KubePaths.Lease(Namespace, lease.Name), body, KubePaths.Json, cancellationToken, retryConflict: false)
             .ConfigureAwait(false);
-        return response.IsSuccess || (response.StatusCode is 409 or 404
-            ? false
-            : throw new ClusterException($"update Lease {Namespace}/{lease.Name}: {response.Message}", response.StatusCode));
+        if (response.IsSuccess)
+        {
+            Keep(ours && response.Body is JsonObject written ? SlotLease.Read(written, pool, Keys) : null, lease.Name);
+            return true;
+        }
+
+        if (response.StatusCode is 409 or 404)
+        {
+            Keep(null, lease.Name);
+            return false;
+        }
+
+        throw new ClusterException($"update Lease {Namespace}/{lease.Name}: {response.Message}", response.StatusCode);
     }
+
+    /// <summary>Keeps <paramref name="lease"/> as ours, or (null) forgets the Lease <paramref name="name"/>.</summary>
+    private void Keep(SlotLease? lease, string name)
+    {
+        lock (_gate)
+        {
+            if (lease is { IsHeld: true })
+            {
+                _own[lease.Name] = lease;
+            }
+            else
+            {
+                _own.Remove(name);
+            }
+        }
+    }
+
+    /// <summary>The Leases of <paramref name="pool"/> known to name us, by index.</summary>
+    private List<SlotLease> Own(string pool)
+    {
+        lock (_gate)
+        {
+            return [.. _own.Values.Where(l => SlotLeaseNames.IndexOf(l.Name, pool) is not null).OrderBy(l => l.Index)];
+        }
+    }
+
+    private static IReadOnlyList<string> Holders(List<SlotLease> leases) =>
+        [.. leases.Where(l => l.IsHeld).Select(l => l.Holder).Distinct().Order(StringComparer.Ordinal)];
 
     private static readonly IReadOnlyDictionary<string, string> s_noTakeovers = new Dictionary<string, string>();
 

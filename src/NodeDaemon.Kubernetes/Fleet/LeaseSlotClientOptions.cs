@@ -14,8 +14,16 @@ public sealed record LeaseSlotClientOptions
     /// </summary>
     public required KubeNodeClientOptions Transport { get; init; }
 
-    /// <summary>The Lease annotation naming the digest the holder works on.</summary>
-    public string DigestAnnotation { get; init; } = NodeDaemonOptionsDefaults.AnnotationPrefix + "desired-digest";
+    /// <summary>The Lease annotations: the digest the holder works on, and who handed it the slot.</summary>
+    public SlotLeaseKeys LeaseKeys { get; init; } = SlotLeaseKeys.Default;
+
+    /// <summary>
+    /// How long a slot handed to a waiting node may stay untaken before another node may take it over. A live node takes
+    /// it up within moments (its watch tells it); one that does not is dead or gone, and its slot would stall the pool.
+    /// Safe because a node writes the Lease (taking it up) before it cordons, so a takeover's conditional write fails if
+    /// it did; this is not a timer on a holder at work.
+    /// </summary>
+    public TimeSpan HandOverTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
     /// The <c>spec.leaseDurationSeconds</c> written, for people and tools reading the Lease. Nothing here frees a slot
@@ -39,7 +47,7 @@ public sealed record LeaseSlotClientOptions
         {
             Fleet = options.Fleet,
             Transport = KubeNodeClientOptions.From(options),
-            DigestAnnotation = options.AnnotationPrefix + "desired-digest",
+            LeaseKeys = SlotLeaseKeys.For(options.AnnotationPrefix),
         };
     }
 }

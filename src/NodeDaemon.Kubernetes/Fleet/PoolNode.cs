@@ -12,6 +12,9 @@ namespace NodeDaemon.Kubernetes.Fleet;
 /// <param name="DesiredDigest">The digest of the <c>desired-image</c> annotation, or null (none, or a tag).</param>
 internal sealed record PoolNode(string Name, string State, string? CurrentDigest, string? DesiredDigest)
 {
+    /// <summary>The <c>phase</c> annotation (<c>WaitingForSlot</c>, …), or empty.</summary>
+    public string Phase { get; init; } = "";
+
     /// <summary>The node as the protocol's <paramref name="keys"/> describe it.</summary>
     public static PoolNode Read(JsonNode node, AnnotationKeys keys)
     {
@@ -20,7 +23,10 @@ internal sealed record PoolNode(string Name, string State, string? CurrentDigest
             NodeReader.Text(node["metadata"]?["name"]),
             NodeReader.Text(annotations?[keys.State]),
             DigestOf(NodeReader.Text(annotations?[keys.CurrentImage])),
-            DigestOf(NodeReader.Text(annotations?[keys.DesiredImage])));
+            DigestOf(NodeReader.Text(annotations?[keys.DesiredImage])))
+        {
+            Phase = NodeReader.Text(annotations?[keys.Phase]),
+        };
     }
 
     /// <summary>The canonical digest after the last '@' of a pullspec, or null when there is none or it is malformed.</summary>

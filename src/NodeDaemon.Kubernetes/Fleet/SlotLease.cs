@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using NodeDaemon.Kubernetes.Annotations;
 
@@ -15,30 +16,48 @@ internal sealed record SlotLease(string Name, int Index, string ResourceVersion,
     /// <summary>Whether someone holds the slot.</summary>
     public bool IsHeld => Holder.Length > 0;
 
+    /// <summary>The node that handed the slot to <see cref="Holder"/>, while the holder has not taken it up; else null.</summary>
+    public string? HandedOverBy { get; init; }
+
+    /// <summary><c>spec.acquireTime</c>: when the holder got the slot (for a hand-over, when it was handed); null when absent.</summary>
+    public DateTimeOffset? AcquiredAt { get; init; }
+
     /// <summary>The slot Leases of <paramref name="pool"/> among the items of a LeaseList, by index.</summary>
-    public static List<SlotLease> ReadList(JsonNode list, string pool, string digestAnnotation)
+    public static List<SlotLease> ReadList(JsonNode list, string pool, SlotLeaseKeys keys)
     {
         var leases = new List<SlotLease>();
         foreach (var item in list["items"] as JsonArray ?? [])
         {
-            if (item is not JsonObject lease)
+            if (item is JsonObject obj && Read(obj, pool, keys) is { } lease)
             {
-                continue;
+                leases.Add(lease);
             }
-
-            var metadata = lease["metadata"];
-            var name = NodeReader.Text(metadata?["name"]);
-            if (SlotLeaseNames.IndexOf(name, pool) is not { } index)
-            {
-                continue;
-            }
-
-            var digest = NodeReader.Text(metadata?["annotations"]?[digestAnnotation]);
-            leases.Add(new SlotLease(name, index, NodeReader.Text(metadata?["resourceVersion"]), NodeReader.Text(lease["spec"]?["holderIdentity"]),
-                digest.Length == 0 ? null : digest, lease));
         }
 
         leases.Sort((a, b) => a.Index.CompareTo(b.Index));
         return leases;
+    }
+
+    /// <summary>The Lease <paramref name="lease"/> when it is a slot of <paramref name="pool"/>; else null.</summary>
+    public static SlotLease? Read(JsonObject lease, string pool, SlotLeaseKeys keys)
+    {
+        var metadata = lease["metadata"];
+        var name = NodeReader.Text(metadata?["name"]);
+        if (SlotLeaseNames.IndexOf(name, pool) is not { } index)
+        {
+            return null;
+        }
+
+        var annotations = metadata?["annotations"];
+        var digest = NodeReader.Text(annotations?[keys.Digest]);
+        var by = NodeReader.Text(annotations?[keys.HandedOverBy]);
+        var spec = lease["spec"];
+        return new SlotLease(name, index, NodeReader.Text(metadata?["resourceVersion"]), NodeReader.Text(spec?["holderIdentity"]),
+            digest.Length == 0 ? null : digest, lease)
+        {
+            HandedOverBy = by.Length == 0 ? null : by,
+            AcquiredAt = DateTimeOffset.TryParse(NodeReader.Text(spec?["acquireTime"]), CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal, out var at) ? at : null,
+        };
     }
 }

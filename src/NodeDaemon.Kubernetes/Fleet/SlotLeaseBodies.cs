@@ -11,7 +11,7 @@ namespace NodeDaemon.Kubernetes.Fleet;
 internal static class SlotLeaseBodies
 {
     /// <summary>A new Lease held by <paramref name="holder"/> for <paramref name="digest"/>.</summary>
-    public static JsonObject Create(string ns, string name, string holder, string digest, string digestAnnotation, DateTimeOffset now, TimeSpan duration) => new()
+    public static JsonObject Create(string ns, string name, string holder, string digest, SlotLeaseKeys keys, DateTimeOffset now, TimeSpan duration) => new()
     {
         ["apiVersion"] = "coordination.k8s.io/v1",
         ["kind"] = "Lease",
@@ -19,7 +19,7 @@ internal static class SlotLeaseBodies
         {
             ["name"] = name,
             ["namespace"] = ns,
-            ["annotations"] = new JsonObject { [digestAnnotation] = digest },
+            ["annotations"] = new JsonObject { [keys.Digest] = digest },
         },
         ["spec"] = new JsonObject
         {
@@ -32,29 +32,27 @@ internal static class SlotLeaseBodies
     };
 
     /// <summary><paramref name="lease"/> taken by <paramref name="holder"/> (free, or over from its previous holder).</summary>
-    public static JsonObject Take(SlotLease lease, string holder, string digest, string digestAnnotation, DateTimeOffset now, TimeSpan duration)
-    {
-        var body = Base(lease);
-        Annotations(body)[digestAnnotation] = digest;
-        var spec = Spec(body);
-        spec["holderIdentity"] = holder;
-        spec["leaseDurationSeconds"] = Seconds(duration);
-        spec["acquireTime"] = MicroTime(now);
-        spec["renewTime"] = MicroTime(now);
-        // As client-go's leader election counts them: every change of holder.
-        spec["leaseTransitions"] = (spec["leaseTransitions"] is JsonValue v && v.TryGetValue<int>(out var transitions) ? transitions : 0) + 1;
-        return body;
-    }
+    public static JsonObject Take(SlotLease lease, string holder, string digest, SlotLeaseKeys keys, DateTimeOffset now, TimeSpan duration) =>
+        Give(lease, holder, digest, keys, now, duration, handedOverBy: null);
 
-    /// <summary><paramref name="lease"/> renewed now, naming <paramref name="digest"/> when given (the holder's target changed).</summary>
-    public static JsonObject Renew(SlotLease lease, string? digest, string digestAnnotation, DateTimeOffset now, TimeSpan duration)
+    /// <summary><paramref name="lease"/>, held by us, handed straight to <paramref name="successor"/> waiting for <paramref name="digest"/>.</summary>
+    public static JsonObject HandOver(SlotLease lease, string successor, string digest, SlotLeaseKeys keys, DateTimeOffset now, TimeSpan duration) =>
+        Give(lease, successor, digest, keys, now, duration, handedOverBy: lease.Holder);
+
+    /// <summary>
+    /// <paramref name="lease"/> renewed now by its holder, naming <paramref name="digest"/> when given (the holder's target
+    /// changed). A renewal also takes up a slot handed over: the hand-over mark goes.
+    /// </summary>
+    public static JsonObject Renew(SlotLease lease, string? digest, SlotLeaseKeys keys, DateTimeOffset now, TimeSpan duration)
     {
         var body = Base(lease);
+        var annotations = Annotations(body);
         if (digest is not null)
         {
-            Annotations(body)[digestAnnotation] = digest;
+            annotations[keys.Digest] = digest;
         }
 
+        annotations.Remove(keys.HandedOverBy);
         var spec = Spec(body);
         spec["leaseDurationSeconds"] = Seconds(duration);
         spec["renewTime"] = MicroTime(now);
@@ -62,10 +60,12 @@ internal static class SlotLeaseBodies
     }
 
     /// <summary><paramref name="lease"/> with no holder and no digest: free for the next node.</summary>
-    public static JsonObject Release(SlotLease lease, string digestAnnotation, DateTimeOffset now)
+    public static JsonObject Release(SlotLease lease, SlotLeaseKeys keys, DateTimeOffset now)
     {
         var body = Base(lease);
-        Annotations(body).Remove(digestAnnotation);
+        var annotations = Annotations(body);
+        annotations.Remove(keys.Digest);
+        annotations.Remove(keys.HandedOverBy);
         var spec = Spec(body);
         spec.Remove("holderIdentity");
         spec["renewTime"] = MicroTime(now);
@@ -75,6 +75,30 @@ internal static class SlotLeaseBodies
     /// <summary>The API's MicroTime: RFC 3339 with exactly six fractional digits, UTC (<c>2006-01-02T15:04:05.000000Z</c>).</summary>
     public static string MicroTime(DateTimeOffset instant) =>
         instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+
+    private static JsonObject Give(SlotLease lease, string holder, string digest, SlotLeaseKeys keys, DateTimeOffset now, TimeSpan duration, string? handedOverBy)
+    {
+        var body = Base(lease);
+        var annotations = Annotations(body);
+        annotations[keys.Digest] = digest;
+        if (handedOverBy is null)
+        {
+            annotations.Remove(keys.HandedOverBy);
+        }
+        else
+        {
+            annotations[keys.HandedOverBy] = handedOverBy;
+        }
+
+        var spec = Spec(body);
+        spec["holderIdentity"] = holder;
+        spec["leaseDurationSeconds"] = Seconds(duration);
+        spec["acquireTime"] = MicroTime(now);
+        spec["renewTime"] = MicroTime(now);
+        // As client-go's leader election counts them: every change of holder.
+        spec["leaseTransitions"] = (spec["leaseTransitions"] is JsonValue v && v.TryGetValue<int>(out var transitions) ? transitions : 0) + 1;
+        return body;
+    }
 
     private static int Seconds(TimeSpan duration) => (int)Math.Max(1, Math.Ceiling(duration.TotalSeconds));
 

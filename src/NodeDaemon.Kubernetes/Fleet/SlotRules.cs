@@ -9,6 +9,9 @@ internal static class SlotRules
     /// <summary>The state a node reports when it gave up.</summary>
     public const string Degraded = "Degraded";
 
+    /// <summary>The phase a node reports while it waits for a slot.</summary>
+    public const string WaitingForSlot = "WaitingForSlot";
+
     /// <summary>The other nodes of the pool Degraded on <paramref name="digest"/>, sorted by name.</summary>
     /// <remarks>The asking node itself does not count: after an admin's retry it asks again while its own state still says Degraded.</remarks>
     public static IReadOnlyList<string> DegradedOn(IEnumerable<PoolNode> pool, string digest, string self) =>
@@ -22,13 +25,20 @@ internal static class SlotRules
     /// Why the held <paramref name="lease"/> may be taken over, or null when it may not: only when its holder's node is
     /// gone (<paramref name="holder"/> null: GET answered 404), or reports Done with the Lease's digest booted, and does not
     /// already want another image (a holder moving on renews its slot with the new digest, so a stale one means it crashed
-    /// right after finishing). Never because its renewTime is old: a rebooting holder keeps its slot.
+    /// right after finishing). Never because its renewTime is old: a rebooting holder keeps its slot. A slot handed to a
+    /// node that has not taken it up within <paramref name="handOverTimeout"/> is the one exception with a clock: that
+    /// node has not begun (it writes the Lease before it cordons, which would make the takeover's write fail).
     /// </summary>
-    public static string? TakeoverReason(SlotLease lease, PoolNode? holder)
+    public static string? TakeoverReason(SlotLease lease, PoolNode? holder, DateTimeOffset now, TimeSpan handOverTimeout)
     {
         if (holder is null)
         {
             return $"node {lease.Holder} no longer exists";
+        }
+
+        if (lease.HandedOverBy is { } by && lease.AcquiredAt is { } at && now - at >= handOverTimeout)
+        {
+            return $"{by} handed it to {lease.Holder} at {at:u}, not taken up within {handOverTimeout.TotalSeconds:0} s";
         }
 
         if (lease.Digest is { } digest && holder.State == Done && holder.CurrentDigest == digest
@@ -38,6 +48,21 @@ internal static class SlotRules
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The node to hand <paramref name="giving"/> to when its holder is done: one of the pool waiting for a slot (phase
+    /// <c>WaitingForSlot</c>, not Degraded, naming a desired digest its pool is not halted on), or null when none is.
+    /// The waiters are taken in name order and each slot index picks at its own place in it, so holders finishing at
+    /// once hand to different nodes; should two still pick the same one, it takes up one slot and passes the other on.
+    /// </summary>
+    public static PoolNode? Successor(IReadOnlyCollection<PoolNode> pool, SlotLease giving, int haltAfterFailures)
+    {
+        var waiting = pool.Where(n => n.Phase == WaitingForSlot && n.State != Degraded && n.DesiredDigest is not null && n.Name != giving.Holder)
+            .Where(n => DegradedOn(pool, n.DesiredDigest!, n.Name).Count < haltAfterFailures)
+            .OrderBy(n => n.Name, StringComparer.Ordinal)
+            .ToList();
+        return waiting.Count == 0 ? null : waiting[giving.Index % waiting.Count];
     }
 
     /// <summary>

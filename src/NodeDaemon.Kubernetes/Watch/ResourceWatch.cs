@@ -17,21 +17,33 @@ namespace NodeDaemon.Kubernetes.Watch;
 /// <param name="what">What is watched, for the log: <c>node worker-1</c>.</param>
 internal sealed partial class ResourceWatch(KubeApi api, KubeNodeClientOptions options, TimeProvider time, ILogger logger, string what)
 {
-    /// <summary>The list at <paramref name="listPath"/>, then every change from <paramref name="watchPath"/>(version, timeoutSeconds), until cancelled.</summary>
+    /// <summary>
+    /// The list at <paramref name="listPath"/>, then every change from <paramref name="watchPath"/>(version, timeoutSeconds),
+    /// until cancelled. With <paramref name="from"/> (the version of a list the caller has just read) the first list is
+    /// skipped: the watch starts there, and lists only if that version has expired.
+    /// </summary>
     public async IAsyncEnumerable<WatchEvent> WatchAsync(string listPath, Func<string, int, string> watchPath,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+        [EnumeratorCancellation] CancellationToken cancellationToken, string? from = null)
     {
         var backoff = new Backoff(options.BackoffInitial, options.BackoffMax, time);
         while (true)
         {
-            var (listed, version, problem) = await ListAsync(listPath, cancellationToken).ConfigureAwait(false);
-            if (problem is not null)
+            string version;
+            if (from is { Length: > 0 } start)
             {
-                await WaitAsync(backoff, problem, cancellationToken).ConfigureAwait(false);
-                continue;
+                (version, from) = (start, null);
             }
+            else
+            {
+                (var listed, version, var problem) = await ListAsync(listPath, cancellationToken).ConfigureAwait(false);
+                if (problem is not null)
+                {
+                    await WaitAsync(backoff, problem, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
 
-            yield return listed!;
+                yield return listed!;
+            }
 
             // Watch from the listed version until it expires; each turn is one connection.
             var expired = false;

@@ -90,6 +90,7 @@ public sealed partial class AgentLoop(
         {
             await stop.CancelAsync().ConfigureAwait(false);
             await watch.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await _slot.StopWatchingAsync().ConfigureAwait(false);
         }
     }
 
@@ -108,6 +109,7 @@ public sealed partial class AgentLoop(
             }
         }
 
+        _slot.TakeNews();
         var snapshot = _node ??= await node.GetAsync(cancellationToken).ConfigureAwait(false);
         var view = snapshot.ToView(_keys, options.Fleet.Enabled ? options.Fleet.PoolLabel : null);
         if (options.Fleet.Enabled)
@@ -344,7 +346,7 @@ public sealed partial class AgentLoop(
         await WaitForChangeAsync(deadline - time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Waits until the watch brings a change or <paramref name="delay"/> passes, whichever is first.</summary>
+    /// <summary>Waits until the node watch brings a change, the slot watch news, or <paramref name="delay"/> passes, whichever is first.</summary>
     private async Task WaitForChangeAsync(TimeSpan delay, CancellationToken cancellationToken)
     {
         if (delay <= TimeSpan.Zero)
@@ -356,7 +358,13 @@ public sealed partial class AgentLoop(
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
         try
         {
-            await _changes.Reader.WaitToReadAsync(linked.Token).ConfigureAwait(false);
+            var change = _changes.Reader.WaitToReadAsync(linked.Token).AsTask();
+            var news = _slot.News.WaitToReadAsync(linked.Token).AsTask();
+            await Task.WhenAny(change, news).ConfigureAwait(false);
+            // Whichever came first: the other wait ends with the turn's token, not later on its own.
+            await linked.CancelAsync().ConfigureAwait(false);
+            await ((Task)Task.WhenAll(change, news)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            cancellationToken.ThrowIfCancellationRequested();
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

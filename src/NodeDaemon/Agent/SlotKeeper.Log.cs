@@ -10,6 +10,14 @@ public sealed partial class SlotKeeper
     private partial void LogHeldAtStart(string nodeName, string pool);
 
     [LoggerMessage((int)Core.Diagnostics.LogEventId.SlotRefused, LogLevel.Information,
-        "No slot for {Digest} in pool {Pool}: {AgentMessage}; asking again at {RetryAt}")]
+        "No slot for {Digest} in pool {Pool}: {AgentMessage}; watching the slots, asking again at {RetryAt} at the latest")]
     private partial void LogRefused(string digest, string pool, string agentMessage, DateTimeOffset retryAt);
+
+    [LoggerMessage((int)Core.Diagnostics.LogEventId.SlotHandedToUs, LogLevel.Information,
+        "Slot {Slot} was handed to {NodeName}; taking it up")]
+    private partial void LogHandedOver(string slot, string nodeName);
+
+    [LoggerMessage((int)Core.Diagnostics.LogEventId.SlotWatchEnded, LogLevel.Warning,
+        "The watch of pool {Pool}'s slots ended: {Problem}; asking again at the recheck instead")]
+    private partial void LogWatchEnded(string pool, string problem);
 }

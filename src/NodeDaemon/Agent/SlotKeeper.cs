@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using NodeDaemon.Core.Agent;
 using NodeDaemon.Core.Fleet;
@@ -5,29 +6,40 @@ using NodeDaemon.Core.Images;
 
 namespace NodeDaemon.Agent;
 
-/// <summary>The agent's memory of its pool slot: whether it holds one, for which digest, and the last refusal.</summary>
+/// <summary>The agent's memory of its pool slot: whether it holds one, for which digest, the last refusal, and news while it waits.</summary>
 /// <remarks>
 /// Asking the API before every decision would cost two lists a turn for an answer that changes only through our own
-/// requests; so the view is learned once at start (a slot is held across a restart and a reboot) and then follows
-/// the answers. A slot taken over or deleted behind our back shows up at the next request (the Lease client then
-/// finds none naming us) or the next start.
+/// requests and through others handing a slot on; so the view is learned once at start (a slot is held across a
+/// restart and a reboot), then follows the answers, and while refused it follows the slot client's watch: a slot
+/// handed to us counts as held (not yet taken up: the next request takes it up, or the decider passes it on), and a
+/// freed one ends the wait at once. A slot taken over or deleted behind our back shows up at the next request (the
+/// Lease client then finds none naming us) or the next start.
 /// </remarks>
 public sealed partial class SlotKeeper(ISlotClient client, TimeProvider time, ILogger logger)
 {
+    private readonly Channel<SlotChance> _news = Channel.CreateBounded<SlotChance>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
     private SlotMember? _holder;
     private bool _learned;
+    private (SlotMember Member, CancellationTokenSource Stop, Task Pump)? _watch;
 
-    /// <summary>The base time before a refused request is made again; the actual wait is 1–2 times this (jitter).</summary>
-    public TimeSpan Recheck { get; init; } = TimeSpan.FromSeconds(15);
+    /// <summary>
+    /// The base time before a refused request is made again; the actual wait is 1–2 times this (jitter). The watch ends
+    /// a wait as soon as a slot is handed over or freed; this is for what it cannot see: a halt lifted, a dead holder to
+    /// take over.
+    /// </summary>
+    public TimeSpan Recheck { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>A slot is held.</summary>
+    /// <summary>A slot is held (or was handed to us and is not taken up yet).</summary>
     public bool Held => _holder is not null;
 
-    /// <summary>The digest the held slot names as this process wrote it; null when none is held or not known since the start.</summary>
+    /// <summary>The digest the held slot names as this process wrote it; null when none is held, not known since the start, or not taken up yet.</summary>
     public Digest? Digest { get; private set; }
 
     /// <summary>The last request that got no slot, with when to ask again; null after a slot was taken.</summary>
     public SlotRefusal? Refusal { get; private set; }
+
+    /// <summary>Becomes readable when the watch brings news; <see cref="TakeNews"/> applies it.</summary>
+    public ChannelReader<SlotChance> News => _news.Reader;
 
     /// <summary>
     /// Once, when the pool is known: whether <paramref name="member"/> holds a slot already, and if so renews it (the
@@ -65,26 +77,96 @@ public sealed partial class SlotKeeper(ISlotClient client, TimeProvider time, IL
         _learned = true;
         if (answer is SlotAnswer.Acquired or SlotAnswer.Held)
         {
+            await StopWatchingAsync().ConfigureAwait(false);
             (_holder, Digest, Refusal) = (member, digest, null);
             return answer;
         }
 
         // Full or halted: the pool has no slot naming us (whatever we thought before). The jitter keeps a pool of
-        // waiting nodes from asking in step after a release.
+        // waiting nodes from asking in step when the fallback recheck is what wakes them.
         var wait = Recheck * (1 + Random.Shared.NextDouble());
         (_holder, Digest, Refusal) = (null, null, new SlotRefusal(answer.Message, digest, time.GetUtcNow() + wait));
         LogRefused(digest.ToString(), member.Pool, answer.Message, Refusal.RetryAt);
+        await WatchAsync(member).ConfigureAwait(false);
         return answer;
+    }
+
+    /// <summary>Applies the watch's news, if any: a slot handed to us is held (not taken up yet), a freed one ends the wait.</summary>
+    public void TakeNews()
+    {
+        while (_news.Reader.TryRead(out var chance))
+        {
+            if (chance.HandedToUs && _watch is { Member: var member })
+            {
+                (_holder, Digest) = (member, null);
+                LogHandedOver(chance.Slot, member.NodeName);
+            }
+
+            if (Refusal is { } refusal)
+            {
+                Refusal = refusal with { RetryAt = time.GetUtcNow() };
+            }
+        }
     }
 
     /// <summary>Gives the held slot back (to the pool it was taken in); a no-op when none is held.</summary>
     public async Task ReleaseAsync(SlotMember? current, CancellationToken cancellationToken)
     {
+        await StopWatchingAsync().ConfigureAwait(false);
         if ((_holder ?? current) is { } member)
         {
             await client.ReleaseAsync(member, cancellationToken).ConfigureAwait(false);
         }
 
         (_holder, Digest, Refusal) = (null, null, null);
+    }
+
+    /// <summary>Starts the watch for <paramref name="member"/> unless it already runs.</summary>
+    private async Task WatchAsync(SlotMember member)
+    {
+        if (_watch is { } running && running.Member == member)
+        {
+            return;
+        }
+
+        await StopWatchingAsync().ConfigureAwait(false);
+        var stop = new CancellationTokenSource();
+        _watch = (member, stop, PumpAsync(member, stop.Token));
+    }
+
+    private async Task PumpAsync(SlotMember member, CancellationToken cancellationToken)
+    {
+        // Off the caller's turn: the watch's first connection is opened in the background.
+        await Task.Yield();
+        try
+        {
+            await foreach (var chance in client.WatchAsync(member, cancellationToken).ConfigureAwait(false))
+            {
+                _news.Writer.TryWrite(chance);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped: a slot was taken, or the agent stops.
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The recheck still comes; the wait is only slower without the watch.
+            LogWatchEnded(member.Pool, e.Message);
+        }
+    }
+
+    /// <summary>Stops the slot watch, if it runs (a slot was taken or given back, or the agent stops).</summary>
+    public async Task StopWatchingAsync()
+    {
+        if (_watch is not { } watch)
+        {
+            return;
+        }
+
+        _watch = null;
+        await watch.Stop.CancelAsync().ConfigureAwait(false);
+        await watch.Pump.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        watch.Stop.Dispose();
     }
 }

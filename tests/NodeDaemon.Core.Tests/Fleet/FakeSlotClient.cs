@@ -10,6 +10,7 @@ internal sealed class FakeSlotClient(int slots, int haltAfterFailures = 1) : ISl
     private readonly object _gate = new();
     private readonly Dictionary<string, (string Node, string Digest)?[]> _pools = new(StringComparer.Ordinal);
     private readonly Dictionary<SlotMember, string> _degraded = [];
+    private readonly List<(SlotMember Member, System.Threading.Channels.Channel<SlotChance> News)> _watchers = [];
 
     /// <summary>Requests seen, for tests that check the agent asked.</summary>
     public int Acquires { get; private set; }
@@ -57,7 +58,19 @@ internal sealed class FakeSlotClient(int slots, int haltAfterFailures = 1) : ISl
         }
     }
 
-    /// <summary>Frees the member's slot as a takeover would (its node is gone, or it finished).</summary>
+    /// <summary>Watches open now.</summary>
+    public int Watches
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _watchers.Count;
+            }
+        }
+    }
+
+    /// <summary>Frees the member's slot as a takeover would (its node is gone, or it finished); watchers of the pool hear of it.</summary>
     public void Evict(SlotMember member)
     {
         lock (_gate)
@@ -68,8 +81,54 @@ internal sealed class FakeSlotClient(int slots, int haltAfterFailures = 1) : ISl
                 if (slots[i]?.Node == member.NodeName)
                 {
                     slots[i] = null;
+                    Tell(member.Pool, Name(member.Pool, i), to: null);
                 }
             }
+        }
+    }
+
+    /// <summary>Moves <paramref name="holder"/>'s slot to <paramref name="successor"/> as a hand-over does, and tells the successor's watch.</summary>
+    public void HandOver(SlotMember holder, SlotMember successor, string digest)
+    {
+        lock (_gate)
+        {
+            var slots = Slots(holder.Pool);
+            var i = Array.FindIndex(slots, h => h?.Node == holder.NodeName);
+            slots[i] = (successor.NodeName, digest);
+            Tell(holder.Pool, Name(holder.Pool, i), to: successor);
+        }
+    }
+
+    public async IAsyncEnumerable<SlotChance> WatchAsync(SlotMember member, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var news = System.Threading.Channels.Channel.CreateUnbounded<SlotChance>();
+        lock (_gate)
+        {
+            _watchers.Add((member, news));
+        }
+
+        try
+        {
+            await foreach (var chance in news.Reader.ReadAllAsync(cancellationToken))
+            {
+                yield return chance;
+            }
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _watchers.RemoveAll(w => w.News == news);
+            }
+        }
+    }
+
+    // Under _gate: a freed slot (to: null) is news for every watcher of the pool, a handed one for its new holder only.
+    private void Tell(string pool, string slot, SlotMember? to)
+    {
+        foreach (var (member, news) in _watchers.Where(w => w.Member.Pool == pool && (to is null || w.Member == to)))
+        {
+            news.Writer.TryWrite(new SlotChance(slot, HandedToUs: to is not null));
         }
     }
 

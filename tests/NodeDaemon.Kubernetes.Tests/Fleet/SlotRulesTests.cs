@@ -26,8 +26,64 @@ public sealed class SlotRulesTests
     {
         var holder = state is null ? null : new PoolNode("b", state, current, desired);
 
-        Assert.Equal(taken, SlotRules.TakeoverReason(Lease(0, "b"), holder) is not null);
+        Assert.Equal(taken, SlotRules.TakeoverReason(Lease(0, "b"), holder, s_now, s_handOver) is not null);
     }
+
+    [Theory]
+    [InlineData(119, false)]
+    [InlineData(120, true)]
+    public void A_slot_handed_over_and_not_taken_up_may_be_taken_over_after_the_hand_over_timeout(int secondsAgo, bool taken)
+    {
+        var lease = Lease(0, "b") with { HandedOverBy = "a", AcquiredAt = s_now.AddSeconds(-secondsAgo) };
+        var waiting = new PoolNode("b", "Working", null, D1) { Phase = "WaitingForSlot" };
+
+        var reason = SlotRules.TakeoverReason(lease, waiting, s_now, s_handOver);
+
+        Assert.Equal(taken, reason is not null);
+        Assert.True(reason is null || reason.Contains("a handed it to b", StringComparison.Ordinal), reason);
+    }
+
+    [Fact]
+    public void A_slot_taken_up_is_never_taken_over_for_its_age()
+    {
+        // The hand-over mark goes when the holder takes the slot up: from then on only the usual rules apply.
+        var lease = Lease(0, "b") with { AcquiredAt = s_now.AddDays(-3) };
+
+        Assert.Null(SlotRules.TakeoverReason(lease, new PoolNode("b", "Working", null, D1), s_now, s_handOver));
+    }
+
+    [Fact]
+    public void The_successor_is_a_waiting_node_and_each_slot_index_picks_at_its_own_place()
+    {
+        PoolNode[] pool =
+        [
+            Waiting("c"), Waiting("a"), Waiting("b"),
+            new("d", "Working", null, D1) { Phase = "Draining" },
+            new("e", "Degraded", null, D1) { Phase = "WaitingForSlot" },
+            new("f", "Working", null, null) { Phase = "WaitingForSlot" },   // desires a tag: no digest to name
+            Waiting("g") with { Name = "holder" },
+        ];
+
+        Assert.Equal("a", SlotRules.Successor(pool, Lease(0, "holder"), haltAfterFailures: 2)?.Name);
+        Assert.Equal("b", SlotRules.Successor(pool, Lease(1, "holder"), haltAfterFailures: 2)?.Name);
+        Assert.Equal("a", SlotRules.Successor(pool, Lease(3, "holder"), haltAfterFailures: 2)?.Name);
+    }
+
+    [Fact]
+    public void No_successor_when_none_waits_or_the_pool_is_halted_on_what_they_wait_for()
+    {
+        PoolNode[] halted = [Waiting("a"), new("e", "Degraded", null, D1)];
+
+        Assert.Null(SlotRules.Successor([new PoolNode("a", "Working", null, D1) { Phase = "Staging" }], Lease(0, "x"), 1));
+        Assert.Null(SlotRules.Successor(halted, Lease(0, "x"), haltAfterFailures: 1));
+        Assert.Equal("a", SlotRules.Successor(halted, Lease(0, "x"), haltAfterFailures: 2)?.Name);
+        Assert.Equal("a", SlotRules.Successor([.. halted, Waiting("z", D2) with { State = "Degraded" }], Lease(0, "x"), haltAfterFailures: 2)?.Name);
+    }
+
+    private static PoolNode Waiting(string name, string digest = D1) => new(name, "Working", null, digest) { Phase = "WaitingForSlot" };
+
+    private static readonly DateTimeOffset s_now = new(2026, 11, 26, 4, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan s_handOver = TimeSpan.FromMinutes(2);
 
     [Fact]
     public void Free_slots_come_before_takeovers_and_only_indexes_below_the_count()

@@ -123,7 +123,7 @@ internal sealed class SlotWorld : IAsyncDisposable
         {
             Fleet = Fleet,
             Transport = Transport(node, Keys, attempts),
-            DigestAnnotation = DigestKey,
+            LeaseKeys = SlotLeaseKeys.Default,
             PoolRecheck = poolRecheck ?? TimeSpan.Zero,
         }, _time, Log);
         lock (_clients)

@@ -201,4 +201,38 @@ public sealed class AgentLoopFleetTests : IDisposable
         Assert.Equal((0, 0, 0, 0), (_slots.Acquires, _slots.HoldsQuestions, _slots.Renews, _slots.Releases));
         Assert.Equal(1, _host.Finalizations);
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_slot_handed_over_or_freed_ends_the_wait_at_once_and_the_watch_stops_with_the_slot_taken(bool handedOver)
+    {
+        await _slots.AcquireAsync(new SlotRequest(s_other, s_new), CancellationToken.None);
+        var loop = Loop();
+        using var stop = new CancellationTokenSource();
+        var run = loop.RunAsync(stop.Token);
+        try
+        {
+            await Eventually.HoldsAsync(() => _slots.Watches == 1 && _node.Reports.LastOrDefault()?.Phase == AgentState.WaitingForSlot, "the wait");
+
+            // The fake clock stands still: only the watch's news can wake the loop before its recheck.
+            if (handedOver)
+            {
+                _slots.HandOver(s_other, s_me, s_new);
+            }
+            else
+            {
+                await _slots.ReleaseAsync(s_other, CancellationToken.None);
+            }
+
+            await Eventually.HoldsAsync(() => _host.Finalizations == 1, "the reboot");
+            Assert.Equal(["worker-1"], _slots.Holders(""));
+            Assert.Equal(0, _slots.Watches);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await run.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+        }
+    }
 }

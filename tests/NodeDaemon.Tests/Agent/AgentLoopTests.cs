@@ -107,7 +107,7 @@ public sealed class AgentLoopTests : IDisposable
         var run = loop.RunAsync(stop.Token);
         try
         {
-            await EventuallyAsync(() => _host.Stages == 1, "the stage");
+            await Eventually.HoldsAsync(() => _host.Stages == 1, "the stage");
             Assert.Equal(0, _node.Gets);
         }
         finally
@@ -256,12 +256,12 @@ public sealed class AgentLoopTests : IDisposable
         var run = loop.RunAsync(stop.Token);
         try
         {
-            await EventuallyAsync(() => loop.State == AgentState.Staged && _host.Stages == 1, "staged and waiting");
+            await Eventually.HoldsAsync(() => loop.State == AgentState.Staged && _host.Stages == 1, "staged and waiting");
             Assert.False(_node.Unschedulable);
 
             _time.Advance(TimeSpan.FromMinutes(10));
 
-            await EventuallyAsync(() => _host.Finalizations == 1, "the reboot after the window opened");
+            await Eventually.HoldsAsync(() => _host.Finalizations == 1, "the reboot after the window opened");
             Assert.Equal(1, _node.Drains);
         }
         finally
@@ -283,21 +283,6 @@ public sealed class AgentLoopTests : IDisposable
         return decisions;
     }
 
-    // Real time only to let the loop's task run; what it does is decided by the fake clock alone.
-    private static async Task EventuallyAsync(Func<bool> condition, string what)
-    {
-        for (var waited = 0; waited < 10_000; waited += 10)
-        {
-            if (condition())
-            {
-                return;
-            }
-
-            await Task.Delay(10);
-        }
-
-        throw new TimeoutException($"gave up waiting for {what}");
-    }
 
     public void Dispose() => _state.Delete(recursive: true);
 }

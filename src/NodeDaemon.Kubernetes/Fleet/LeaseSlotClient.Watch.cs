@@ -1,0 +1,56 @@
+using System.Runtime.CompilerServices;
+using NodeDaemon.Core.Fleet;
+using NodeDaemon.Kubernetes.Api;
+using NodeDaemon.Kubernetes.Watch;
+
+namespace NodeDaemon.Kubernetes.Fleet;
+
+/// <summary>The waiting side of <see cref="LeaseSlotClient"/>: a watch of the pool's Leases that tells of a slot handed over or freed.</summary>
+public sealed partial class LeaseSlotClient
+{
+    /// <inheritdoc/>
+    /// <remarks>
+    /// One watch of the Lease namespace (Leases carry no pool label to select on; a pool's names are told apart here),
+    /// started from the version of the last Lease list, which the refused request has just read. A Lease handed to the
+    /// member is kept, so that taking it up is one write without a list.
+    /// </remarks>
+    public async IAsyncEnumerable<SlotChance> WatchAsync(SlotMember member, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(member);
+        string from;
+        lock (_gate)
+        {
+            from = _listedVersion;
+        }
+
+        var watch = new ResourceWatch(_api, _options.Transport, _time, _logger, $"the slot Leases of pool {member.Pool}");
+        await foreach (var change in watch.WatchAsync(KubePaths.Leases(Namespace), (version, timeout) => KubePaths.LeaseWatch(Namespace, version, timeout),
+            cancellationToken, from).ConfigureAwait(false))
+        {
+            var seen = change switch
+            {
+                WatchEvent.Listed listed => listed.Items.Select(item => (Item: item, Deleted: false)),
+                WatchEvent.Changed changed => [(changed.Object, changed.Type == "DELETED")],
+                _ => [],
+            };
+            foreach (var (item, deleted) in seen)
+            {
+                if (SlotLease.Read(item, member.Pool, Keys) is not { } lease)
+                {
+                    continue;
+                }
+
+                var ours = !deleted && lease.Holder == member.NodeName;
+                Keep(ours ? lease : null, lease.Name);
+                if (ours)
+                {
+                    yield return new SlotChance(lease.Name, HandedToUs: true);
+                }
+                else if (deleted || !lease.IsHeld)
+                {
+                    yield return new SlotChance(lease.Name, HandedToUs: false);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,149 @@
+using Microsoft.Extensions.Time.Testing;
+using NodeDaemon.Core.Fleet;
+using static NodeDaemon.Kubernetes.Tests.Fleet.SlotWorld;
+
+namespace NodeDaemon.Kubernetes.Tests.Fleet;
+
+/// <summary>A holder that is done hands its slot to a waiting node, which learns it from its watch and takes it up.</summary>
+public sealed class HandOverTests(ITestOutputHelper output)
+{
+    private const string HandedOverBy = "nodedaemon.io/handed-over-by";
+
+    [Fact]
+    public async Task A_released_slot_goes_to_a_waiting_node_whose_watch_tells_it_and_one_write_takes_it_up()
+    {
+        await using var world = await StartAsync(3, output: output);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var holder = world.Client("node-a");
+        await holder.AcquireAsync(Request("node-a"), cts.Token);
+        var waiter = world.Client("node-b");
+        Assert.IsType<SlotAnswer.Full>(await waiter.AcquireAsync(Request("node-b"), cts.Token));
+        Wait(world, "node-b", D1);
+        await using var news = waiter.WatchAsync(Member("node-b"), cts.Token).GetAsyncEnumerator(cts.Token);
+        var next = news.MoveNextAsync();
+
+        await holder.ReleaseAsync(Member("node-a"), cts.Token);
+
+        Assert.True(await next);
+        Assert.Equal(new SlotChance("nodedaemon-workers-0", HandedToUs: true), news.Current);
+        var lease = world.Lease("nodedaemon-workers-0")!;
+        Assert.Equal("node-b", (string?)lease["spec"]!["holderIdentity"]);
+        Assert.Equal("node-a", (string?)lease["metadata"]!["annotations"]![HandedOverBy]);
+        Assert.Equal(D1, (string?)lease["metadata"]!["annotations"]![DigestKey]);
+        Assert.Equal(1, (int)lease["spec"]!["leaseTransitions"]!);
+
+        world.Server.Requests.Reset();
+        var answer = await waiter.AcquireAsync(Request("node-b"), cts.Token);
+
+        Assert.Equal(new SlotAnswer.Acquired("nodedaemon-workers-0", HandedOverBy: "node-a"), answer);
+        Assert.Equal("took slot nodedaemon-workers-0, handed over by node-a", answer.Message);
+        Assert.Null(world.Lease("nodedaemon-workers-0")!["metadata"]!["annotations"]![HandedOverBy]);
+        Assert.Equal(1, world.Server.Requests["update leases"]);
+        Assert.Equal(0, world.Server.Requests["list leases"]);
+    }
+
+    [Fact]
+    public async Task With_nobody_waiting_the_slot_is_freed_and_a_watching_node_hears_of_it()
+    {
+        await using var world = await StartAsync(3, output: output);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var holder = world.Client("node-a");
+        await holder.AcquireAsync(Request("node-a"), cts.Token);
+        var other = world.Client("node-b");
+        Assert.IsType<SlotAnswer.Full>(await other.AcquireAsync(Request("node-b"), cts.Token));
+        // node-b asked, but its node does not say WaitingForSlot (say it was paused since): it is not handed anything.
+        await using var news = other.WatchAsync(Member("node-b"), cts.Token).GetAsyncEnumerator(cts.Token);
+        var next = news.MoveNextAsync();
+
+        await holder.ReleaseAsync(Member("node-a"), cts.Token);
+
+        Assert.True(await next);
+        Assert.Equal(new SlotChance("nodedaemon-workers-0", HandedToUs: false), news.Current);
+        Assert.Equal("", world.Holder("nodedaemon-workers-0"));
+        Assert.IsType<SlotAnswer.Acquired>(await other.AcquireAsync(Request("node-b"), cts.Token));
+    }
+
+    [Fact]
+    public async Task No_hand_over_into_a_halted_pool()
+    {
+        await using var world = await StartAsync(4, output: output);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var holder = world.Client("node-a");
+        await holder.AcquireAsync(Request("node-a"), cts.Token);
+        Wait(world, "node-b", D1);
+        world.Report("node-c", "Degraded", D0, D1);
+
+        await holder.ReleaseAsync(Member("node-a"), cts.Token);
+
+        Assert.Equal("", world.Holder("nodedaemon-workers-0"));
+    }
+
+    [Fact]
+    public async Task A_node_handed_two_slots_takes_up_one_and_passes_the_other_on()
+    {
+        await using var world = await StartAsync(6, maxUnavailable: "2", output: output);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await world.Client("node-a").AcquireAsync(Request("node-a"), cts.Token);
+        await world.Client("node-b").AcquireAsync(Request("node-b"), cts.Token);
+        var waiter = world.Client("node-c");
+        Assert.IsType<SlotAnswer.Full>(await waiter.AcquireAsync(Request("node-c"), cts.Token));
+        Wait(world, "node-c", D1);
+        // Both holders finish before node-c took up either slot: it still says WaitingForSlot, so both pick it.
+        await world.Client("node-a").ReleaseAsync(Member("node-a"), cts.Token);
+        await world.Client("node-b").ReleaseAsync(Member("node-b"), cts.Token);
+        Assert.Equal(["node-c", "node-c"], new[] { "nodedaemon-workers-0", "nodedaemon-workers-1" }.Select(world.Holder));
+        Wait(world, "node-d", D1);
+
+        var answer = await waiter.AcquireAsync(Request("node-c"), cts.Token);
+
+        Assert.IsType<SlotAnswer.Acquired>(answer);
+        Assert.Equal(["node-c", "node-d"], world.Holders());
+    }
+
+    [Fact]
+    public async Task A_slot_handed_to_a_node_that_never_takes_it_up_is_taken_over_after_the_timeout()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var world = await StartAsync(4, output: output, time: time);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await world.Client("node-a").AcquireAsync(Request("node-a"), cts.Token);
+        Wait(world, "node-b", D1);
+        await world.Client("node-a").ReleaseAsync(Member("node-a"), cts.Token);
+        Assert.Equal("node-b", world.Holder("nodedaemon-workers-0"));
+        var other = world.Client("node-c");
+
+        time.Advance(TimeSpan.FromSeconds(119));
+        Assert.IsType<SlotAnswer.Full>(await other.AcquireAsync(Request("node-c"), cts.Token));
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(new SlotAnswer.Acquired("nodedaemon-workers-0", "node-b"), await other.AcquireAsync(Request("node-c"), cts.Token));
+        Assert.Contains(world.Log.Lines, l => l.Contains("not taken up within 120 s", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Taking_up_fails_safely_when_the_slot_was_taken_over_meanwhile()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var world = await StartAsync(4, output: output, time: time);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await world.Client("node-a").AcquireAsync(Request("node-a"), cts.Token);
+        var late = world.Client("node-b");
+        Assert.IsType<SlotAnswer.Full>(await late.AcquireAsync(Request("node-b"), cts.Token));
+        Wait(world, "node-b", D1);
+        await using var news = late.WatchAsync(Member("node-b"), cts.Token).GetAsyncEnumerator(cts.Token);
+        var next = news.MoveNextAsync();
+        await world.Client("node-a").ReleaseAsync(Member("node-a"), cts.Token);
+        Assert.True(await next);
+        time.Advance(TimeSpan.FromMinutes(3));
+        Assert.IsType<SlotAnswer.Acquired>(await world.Client("node-c").AcquireAsync(Request("node-c"), cts.Token));
+
+        var answer = await late.AcquireAsync(Request("node-b"), cts.Token);
+
+        Assert.IsType<SlotAnswer.Full>(answer);
+        Assert.Equal(["node-c"], world.Holders());
+    }
+
+    /// <summary>Reports <paramref name="node"/> waiting for a slot to update to <paramref name="digest"/>, as its daemon would.</summary>
+    private static void Wait(SlotWorld world, string node, string digest) =>
+        world.Annotate(node, (world.Keys.State, "Working"), (world.Keys.Phase, "WaitingForSlot"), (world.Keys.DesiredImage, $"quay.io/example/os@{digest}"));
+}
