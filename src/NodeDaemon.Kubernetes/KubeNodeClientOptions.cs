@@ -19,11 +19,12 @@ public sealed record KubeNodeClientOptions
     public string EventNamespace { get; init; } = "default";
 
     /// <summary>
-    /// The least <c>timeoutSeconds</c> a watch asks for (each connection asks for 1–2 times this); the watch reconnects
-    /// when the server closes it. Long, because every reconnect is one more request from every node of a cluster; a
-    /// dead connection is found by TCP keepalive within about a minute instead (see <c>KubeHttp</c>).
+    /// The least <c>timeoutSeconds</c> a watch asks for (each connection asks for 1–2 times this, as kube-apiserver
+    /// itself picks when a client names none: 30–60 min); the watch reconnects when the server closes it. Long, because
+    /// every reconnect is one more request from every node of a cluster; a dead connection is found by TCP keepalive
+    /// within about a minute instead (see <c>KubeHttp</c>).
     /// </summary>
-    public TimeSpan WatchTimeout { get; init; } = TimeSpan.FromMinutes(15);
+    public TimeSpan WatchTimeout { get; init; } = TimeSpan.FromMinutes(30);
 
     /// <summary>The longest wait for one answer (not for watches, which the server ends after <see cref="WatchTimeout"/>).</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);

@@ -142,9 +142,11 @@ public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
                 return new SlotAnswer.Full(holders);
             }
 
-            // The first candidate only: after a lost race the list is stale, and a create that landed before its
-            // answer was lost shows up in the next list as ours instead of making us take a second slot.
-            var candidate = candidates[0];
+            // One candidate per pass: after a lost race the list is stale, and a create that landed before its answer
+            // was lost shows up in the next list as ours instead of making us take a second slot. Which free one
+            // depends on the node and the list, so that nodes asking at once (a pool annotated together) try different
+            // slots instead of all racing for the first.
+            var candidate = SlotRules.Pick(candidates, node, ListedVersion);
             if (await TakeAsync(candidate, node, digest, pool, cancellationToken).ConfigureAwait(false))
             {
                 if (candidate.TakeoverReason is { } reason)
@@ -322,6 +324,17 @@ public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
             else
             {
                 _own.Remove(name);
+            }
+        }
+    }
+
+    private string ListedVersion
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _listedVersion;
             }
         }
     }

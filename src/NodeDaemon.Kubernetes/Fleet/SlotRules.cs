@@ -66,6 +66,29 @@ internal static class SlotRules
     }
 
     /// <summary>
+    /// The candidate <paramref name="node"/> tries: among the free slots one chosen by a hash of its name and
+    /// <paramref name="salt"/> (so nodes asking at once spread over them, and a node that lost to another is not paired
+    /// with it again at the next list), else the first slot that may be taken over.
+    /// </summary>
+    public static SlotCandidate Pick(IReadOnlyList<SlotCandidate> candidates, string node, string salt)
+    {
+        var free = candidates.Count(c => c.TakeoverReason is null);
+        if (free == 0)
+        {
+            return candidates[0];
+        }
+
+        // FNV-1a: string.GetHashCode differs from process to process, and a node should pick the same way every time.
+        var hash = 2166136261u;
+        foreach (var c in node + "/" + salt)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return candidates[(int)(hash % (uint)free)];
+    }
+
+    /// <summary>
     /// What one pass may try, in order: free slots (missing or without holder) first, then slots whose holder may be
     /// taken over; empty when the pool is full. A held slot that may not be taken over counts against
     /// <paramref name="slots"/> whatever its index, so a pool whose slot count shrank waits until enough are given back.

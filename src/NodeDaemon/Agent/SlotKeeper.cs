@@ -25,9 +25,10 @@ public sealed partial class SlotKeeper(ISlotClient client, TimeProvider time, IL
     /// <summary>
     /// The base time before a refused request is made again; the actual wait is 1–2 times this (jitter). The watch ends
     /// a wait as soon as a slot is handed over or freed; this is for what it cannot see: a halt lifted, a dead holder to
-    /// take over.
+    /// take over. Each recheck lists the pool's nodes, so it is long: in a pool of hundreds some node rechecks every few
+    /// seconds anyway, and a small pool waits at most an hour for a dead holder that the issue allows to stall it.
     /// </summary>
-    public TimeSpan Recheck { get; init; } = TimeSpan.FromMinutes(5);
+    public TimeSpan Recheck { get; init; } = TimeSpan.FromMinutes(30);
 
     /// <summary>A slot is held (or was handed to us and is not taken up yet).</summary>
     public bool Held => _holder is not null;

@@ -1,3 +1,4 @@
+using NodeDaemon.Kubernetes.Fleet;
 using NodeDaemon.Core.Fleet;
 using NodeDaemon.Sim.KubeApi.Faults;
 using NodeDaemon.Sim.KubeApi.Store;
@@ -40,13 +41,17 @@ public sealed class RaceTests(ITestOutputHelper output)
         var a = world.Client("node-a", attempts: 200);
 
         var acquiring = await PausedAtPoolListAsync(world, () => a.AcquireAsync(Request("node-a"), cts.Token), cts.Token);
-        world.Server.Store.Create(ResourceTypes.Leases, LeaseObject("nodedaemon-workers-0", "node-b", D1, DateTimeOffset.UtcNow));
+        // The slot node-a is about to create (it picks by its name and the list's version) is created first by node-b.
+        var listed = world.Server.Store.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var (first, other) = SlotRules.Pick([new("nodedaemon-workers-0", null, null), new("nodedaemon-workers-1", null, null)], "node-a", listed).Name == "nodedaemon-workers-0"
+            ? ("nodedaemon-workers-0", "nodedaemon-workers-1") : ("nodedaemon-workers-1", "nodedaemon-workers-0");
+        world.Server.Store.Create(ResourceTypes.Leases, LeaseObject(first, "node-b", D1, DateTimeOffset.UtcNow));
         world.Server.Faults.Set(new FaultSettings());
 
-        Assert.Equal(new SlotAnswer.Acquired("nodedaemon-workers-1"), await acquiring);
-        Assert.Equal("node-b", world.Holder("nodedaemon-workers-0"));
+        Assert.Equal(new SlotAnswer.Acquired(other), await acquiring);
+        Assert.Equal("node-b", world.Holder(first));
         Assert.Equal(2, world.Server.Requests["create leases"]);
-        Assert.Contains(world.Log.Lines, l => l.Contains("slot nodedaemon-workers-0 changed before the write of node-a", StringComparison.Ordinal));
+        Assert.Contains(world.Log.Lines, l => l.Contains($"slot {first} changed before the write of node-a", StringComparison.Ordinal));
     }
 
     [Fact]

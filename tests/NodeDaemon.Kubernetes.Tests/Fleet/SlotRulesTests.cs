@@ -80,6 +80,18 @@ public sealed class SlotRulesTests
         Assert.Equal("a", SlotRules.Successor([.. halted, Waiting("z", D2) with { State = "Degraded" }], Lease(0, "x"), haltAfterFailures: 2)?.Name);
     }
 
+    [Fact]
+    public void Nodes_asking_at_once_spread_over_the_free_slots_and_take_over_only_without_one()
+    {
+        SlotCandidate[] free = [new("s0", null, null), new("s1", null, null), new("s2", null, null), new("gone", Lease(3, "x"), "gone")];
+
+        var picks = Enumerable.Range(0, 30).Select(i => SlotRules.Pick(free, $"node-{i}", "42").Name).ToHashSet();
+
+        Assert.Equal(["s0", "s1", "s2"], picks.Order());
+        Assert.Equal(SlotRules.Pick(free, "node-1", "42"), SlotRules.Pick(free, "node-1", "42"));
+        Assert.Equal("gone", SlotRules.Pick([free[3]], "node-1", "42").Name);
+    }
+
     private static PoolNode Waiting(string name, string digest = D1) => new(name, "Working", null, digest) { Phase = "WaitingForSlot" };
 
     private static readonly DateTimeOffset s_now = new(2026, 11, 26, 4, 0, 0, TimeSpan.Zero);

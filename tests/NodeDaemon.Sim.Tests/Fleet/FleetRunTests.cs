@@ -13,6 +13,8 @@ public sealed class FleetRunTests
         MaxUnavailable = 3,
         Seed = 7,
         Timeout = TimeSpan.FromSeconds(90),
+        // Short, so that the halted pool is watched through a recheck of every waiting node in a second of real time.
+        SlotRecheck = TimeSpan.FromMinutes(1),
     };
 
     [Fact]

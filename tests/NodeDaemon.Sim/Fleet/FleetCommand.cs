@@ -20,7 +20,7 @@ internal static class FleetCommand
         var crashRate = Number("--crash-rate", "Chance that a daemon crashes right after reporting a new phase (restarted after 10 s nominal).", 0);
         var errorRate = Number("--api-error-rate", "Fraction of API requests answered 500 once the image is annotated.", 0);
         var timeScale = Number("--time-scale", "Real seconds per nominal second, for everything.", defaults.TimeScale);
-        var recheck = Number("--slot-recheck-seconds", "Nominal AgentLoop.SlotRecheck (the daemon's default is 15).", defaults.SlotRecheck.TotalSeconds);
+        var recheck = Number("--slot-recheck-seconds", "Nominal AgentLoop.SlotRecheck (the daemon's default is 1800).", defaults.SlotRecheck.TotalSeconds);
         var stage = Number("--stage-seconds", "Nominal pull-and-stage time.", defaults.Stage.TotalSeconds);
         var reboot = Number("--reboot-seconds", "Nominal reboot time, from the request to the daemon running again.", defaults.Reboot.TotalSeconds);
         var timeout = Number("--timeout-seconds", "Real seconds after which the run stops.", defaults.Timeout.TotalSeconds);

@@ -55,6 +55,12 @@ public sealed class FleetObserver : IStoreReactor
     /// <summary>Leases that came to name a new holder.</summary>
     public int SlotGrants { get; private set; }
 
+    /// <summary>Slot grants that were a hand-over: the Lease went from one holder straight to the next.</summary>
+    public int SlotHandOvers { get; private set; }
+
+    /// <summary>Times a held Lease was left free (or deleted): each wakes every waiting node.</summary>
+    public int SlotsFreed { get; private set; }
+
     /// <summary>Slots granted after the pool had <c>haltAfterFailures</c> Degraded nodes on the desired image.</summary>
     public int SlotGrantsAfterHalt { get; private set; }
 
@@ -212,9 +218,15 @@ public sealed class FleetObserver : IStoreReactor
         {
             var before = _leaseHolders.GetValueOrDefault(name, "");
             _leaseHolders[name] = holder;
+            if (holder.Length == 0 && before.Length > 0)
+            {
+                SlotsFreed++;
+            }
+
             if (holder.Length > 0 && holder != before)
             {
                 SlotGrants++;
+                SlotHandOvers += before.Length > 0 ? 1 : 0;
                 if (_haltedAtMs is not null)
                 {
                     SlotGrantsAfterHalt++;

@@ -66,6 +66,8 @@ public static class FleetReport
             StartupRequestsPerNode = Math.Round((double)pool.StartupRequests.Values.Sum() / run.Nodes, 1),
             LeaseConflicts = pool.Errors.Where(e => e.Key.Contains(" leases 409", StringComparison.Ordinal)).Sum(e => e.Value),
             SlotGrants = observer.SlotGrants,
+            SlotHandOvers = observer.SlotHandOvers,
+            SlotsFreed = observer.SlotsFreed,
             SlotGrantsAfterHalt = observer.SlotGrantsAfterHalt,
             MeanPhaseSeconds = pool.Nodes.Values.SelectMany(n => n.PhaseMs).Where(p => p.Key != "Idle").GroupBy(p => p.Key)
                 .ToDictionary(g => g.Key, g => Nominal(g.Sum(p => p.Value) / (double)run.Nodes), StringComparer.Ordinal),

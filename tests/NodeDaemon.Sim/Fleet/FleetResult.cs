@@ -63,6 +63,12 @@ public sealed record FleetResult
     /// <summary>Leases that came to name a new holder.</summary>
     public int SlotGrants { get; init; }
 
+    /// <summary>Grants that were a hand-over from the previous holder (no race for the freed slot).</summary>
+    public int SlotHandOvers { get; init; }
+
+    /// <summary>Times a held slot was left free, waking every waiting node.</summary>
+    public int SlotsFreed { get; init; }
+
     /// <summary>Slots granted after the pool had haltAfterFailures Degraded nodes.</summary>
     public int SlotGrantsAfterHalt { get; init; }
 

@@ -96,8 +96,9 @@ public sealed class FleetRunner(FleetSettings settings)
             var settled = clock.ElapsedMilliseconds;
             if (halted)
             {
-                // Halted is a resting state: watch it a while longer for a slot that should not be granted.
-                await Task.Delay(run.Scaled(run.SlotRecheck) * 4, cancellationToken).ConfigureAwait(false);
+                // Halted is a resting state: watch it a while longer for a slot that should not be granted, long enough
+                // for every waiting node to have asked again at least once (a recheck waits 1-2 times SlotRecheck).
+                await Task.Delay(run.Scaled(run.SlotRecheck) * 2, cancellationToken).ConfigureAwait(false);
                 (converged, halted) = Outcome(observer.Nodes(), agents);
             }
 

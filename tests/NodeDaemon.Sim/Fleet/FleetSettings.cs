@@ -43,8 +43,8 @@ public sealed record FleetSettings
     /// <summary>Nominal time from the reboot request to the daemon running again on the new boot.</summary>
     public TimeSpan Reboot { get; init; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Nominal <c>AgentLoop.SlotRecheck</c>: the base wait of a node refused a slot (the daemon's default is 15 s).</summary>
-    public TimeSpan SlotRecheck { get; init; } = TimeSpan.FromSeconds(15);
+    /// <summary>Nominal <c>AgentLoop.SlotRecheck</c>: the fallback wait of a node refused a slot (the daemon's default, 30 min).</summary>
+    public TimeSpan SlotRecheck { get; init; } = TimeSpan.FromMinutes(30);
 
     /// <summary>Nominal grace period of the pods.</summary>
     public TimeSpan PodGrace { get; init; } = TimeSpan.FromSeconds(30);
