@@ -95,7 +95,7 @@ internal sealed class WatchHandler
 
                 while (subscription.Events.TryRead(out var change))
                 {
-                    await WriteEventAsync(context, change.Type, change.Item);
+                    await WriteEventAsync(context, change.Type, change.Change.Json);
                     if (faults.WatchCutAfterEvents is { } cut && ++sent >= cut)
                     {
                         Cut(context, faults);
@@ -132,10 +132,19 @@ internal sealed class WatchHandler
         ["metadata"] = new JsonObject { ["resourceVersion"] = rv.ToString(CultureInfo.InvariantCulture) },
     };
 
-    private static async Task WriteEventAsync(HttpContext context, string type, JsonObject obj)
+    private static Task WriteEventAsync(HttpContext context, string type, JsonObject obj) =>
+        WriteEventAsync(context, type, Encoding.UTF8.GetBytes(obj.ToJsonString(HttpIo.Wire)));
+
+    /// <summary>One event line, <c>{"type":…,"object":…}</c>, around an object already on the wire.</summary>
+    private static async Task WriteEventAsync(HttpContext context, string type, byte[] obj)
     {
-        var line = new JsonObject { ["type"] = type, ["object"] = obj }.ToJsonString(HttpIo.Wire) + "\n";
-        await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(line), context.RequestAborted);
+        var head = Encoding.UTF8.GetBytes($"{{\"type\":\"{type}\",\"object\":");
+        var line = new byte[head.Length + obj.Length + 2];
+        head.CopyTo(line, 0);
+        obj.CopyTo(line, head.Length);
+        line[^2] = (byte)'}';
+        line[^1] = (byte)'\n';
+        await context.Response.Body.WriteAsync(line, context.RequestAborted);
         await context.Response.Body.FlushAsync(context.RequestAborted);
     }
 }

@@ -12,7 +12,7 @@ public sealed class WatchSubscription : IDisposable
     private readonly ObjectStore _store;
     private readonly string? _namespace;
     private readonly Func<JsonObject, bool> _filter;
-    private readonly Channel<(string Type, JsonObject Item)> _events = Channel.CreateUnbounded<(string, JsonObject)>();
+    private readonly Channel<(string Type, StoreEvent Change)> _events = Channel.CreateUnbounded<(string, StoreEvent)>();
 
     internal WatchSubscription(ObjectStore store, ResourceType resource, string? ns, Func<JsonObject, bool> filter)
     {
@@ -28,8 +28,8 @@ public sealed class WatchSubscription : IDisposable
     /// <summary>The Status to send as a single ERROR event instead of watching (410 Expired), or null.</summary>
     public JsonObject? Error { get; private set; }
 
-    /// <summary>The selected events, in resourceVersion order.</summary>
-    public ChannelReader<(string Type, JsonObject Item)> Events => _events.Reader;
+    /// <summary>The selected events, in resourceVersion order, each with the type this watch sees (the object is shared: read only).</summary>
+    public ChannelReader<(string Type, StoreEvent Change)> Events => _events.Reader;
 
     internal int Pending => _events.Reader.Count;
 
@@ -64,7 +64,7 @@ public sealed class WatchSubscription : IDisposable
         };
         if (type is not null)
         {
-            _events.Writer.TryWrite((type, change.Item.DeepClone().AsObject()));
+            _events.Writer.TryWrite((type, change));
         }
     }
 
