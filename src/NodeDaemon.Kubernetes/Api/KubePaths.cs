@@ -45,9 +45,12 @@ internal static class KubePaths
     /// <summary>The coordination.k8s.io/v1 Leases of a namespace.</summary>
     public static string Leases(string ns) => $"apis/coordination.k8s.io/v1/namespaces/{Esc(ns)}/leases";
 
-    /// <summary>A watch of the Leases of a namespace from <paramref name="resourceVersion"/>.</summary>
-    public static string LeaseWatch(string ns, string resourceVersion, int timeoutSeconds) =>
-        $"{Leases(ns)}?watch=true&resourceVersion={Esc(resourceVersion)}&allowWatchBookmarks=true&timeoutSeconds={timeoutSeconds}";
+    /// <summary>The Leases of a namespace that <paramref name="labelSelector"/> selects.</summary>
+    public static string LeasesSelected(string ns, string labelSelector) => $"{Leases(ns)}?labelSelector={Esc(labelSelector)}";
+
+    /// <summary>A watch of the Leases of a namespace that <paramref name="labelSelector"/> selects, from <paramref name="resourceVersion"/>.</summary>
+    public static string LeaseWatch(string ns, string labelSelector, string resourceVersion, int timeoutSeconds) =>
+        $"{LeasesSelected(ns, labelSelector)}&watch=true&resourceVersion={Esc(resourceVersion)}&allowWatchBookmarks=true&timeoutSeconds={timeoutSeconds}";
 
     /// <summary>One Lease.</summary>
     public static string Lease(string ns, string name) => $"{Leases(ns)}/{Esc(name)}";

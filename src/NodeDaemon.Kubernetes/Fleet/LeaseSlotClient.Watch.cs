@@ -10,9 +10,11 @@ public sealed partial class LeaseSlotClient
 {
     /// <inheritdoc/>
     /// <remarks>
-    /// One watch of the Lease namespace (Leases carry no pool label to select on; a pool's names are told apart here),
-    /// started from the version of the last Lease list, which the refused request has just read. A Lease handed to the
-    /// member is kept, so that taking it up is one write without a list.
+    /// One watch of the Lease namespace, selecting by the holder label only the Leases that name the member or are free
+    /// (a pool's names are told apart here), started from the version of the last Lease list, which the refused request
+    /// has just read. A Lease handed to the member is kept, so that taking it up is one write without a list. A Lease
+    /// leaving the selection (a free slot taken by another) arrives as DELETED, as does one an admin deleted: both end
+    /// the wait, and the next request sorts them out.
     /// </remarks>
     public async IAsyncEnumerable<SlotChance> WatchAsync(SlotMember member, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -23,9 +25,10 @@ public sealed partial class LeaseSlotClient
             from = _listedVersion;
         }
 
+        var selector = $"{Keys.Holder} in ({SlotLeaseNames.HolderLabel(member.NodeName)},{SlotLeaseNames.FreeLabel})";
         var watch = new ResourceWatch(_api, _options.Transport, _time, _logger, $"the slot Leases of pool {member.Pool}");
-        await foreach (var change in watch.WatchAsync(KubePaths.Leases(Namespace), (version, timeout) => KubePaths.LeaseWatch(Namespace, version, timeout),
-            cancellationToken, from).ConfigureAwait(false))
+        await foreach (var change in watch.WatchAsync(KubePaths.LeasesSelected(Namespace, selector),
+            (version, timeout) => KubePaths.LeaseWatch(Namespace, selector, version, timeout), cancellationToken, from).ConfigureAwait(false))
         {
             var seen = change switch
             {

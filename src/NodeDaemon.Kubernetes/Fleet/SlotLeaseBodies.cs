@@ -19,6 +19,7 @@ internal static class SlotLeaseBodies
         {
             ["name"] = name,
             ["namespace"] = ns,
+            ["labels"] = new JsonObject { [keys.Holder] = SlotLeaseNames.HolderLabel(holder) },
             ["annotations"] = new JsonObject { [keys.Digest] = digest },
         },
         ["spec"] = new JsonObject
@@ -53,7 +54,9 @@ internal static class SlotLeaseBodies
         }
 
         annotations.Remove(keys.HandedOverBy);
+        // A Lease written by a version without the label gets it with the holder's next write.
         var spec = Spec(body);
+        Labels(body)[keys.Holder] = SlotLeaseNames.HolderLabel(spec["holderIdentity"]?.GetValue<string>() ?? "");
         spec["leaseDurationSeconds"] = Seconds(duration);
         spec["renewTime"] = MicroTime(now);
         return body;
@@ -66,6 +69,7 @@ internal static class SlotLeaseBodies
         var annotations = Annotations(body);
         annotations.Remove(keys.Digest);
         annotations.Remove(keys.HandedOverBy);
+        Labels(body)[keys.Holder] = SlotLeaseNames.FreeLabel;
         var spec = Spec(body);
         spec.Remove("holderIdentity");
         spec["renewTime"] = MicroTime(now);
@@ -90,6 +94,7 @@ internal static class SlotLeaseBodies
             annotations[keys.HandedOverBy] = handedOverBy;
         }
 
+        Labels(body)[keys.Holder] = SlotLeaseNames.HolderLabel(holder);
         var spec = Spec(body);
         spec["holderIdentity"] = holder;
         spec["leaseDurationSeconds"] = Seconds(duration);
@@ -113,9 +118,13 @@ internal static class SlotLeaseBodies
 
     private static JsonObject Spec(JsonObject body) => body["spec"] as JsonObject ?? (JsonObject)(body["spec"] = new JsonObject());
 
-    private static JsonObject Annotations(JsonObject body)
+    private static JsonObject Annotations(JsonObject body) => Map(body, "annotations");
+
+    private static JsonObject Labels(JsonObject body) => Map(body, "labels");
+
+    private static JsonObject Map(JsonObject body, string name)
     {
         var metadata = body["metadata"] as JsonObject ?? (JsonObject)(body["metadata"] = new JsonObject());
-        return metadata["annotations"] as JsonObject ?? (JsonObject)(metadata["annotations"] = new JsonObject());
+        return metadata[name] as JsonObject ?? (JsonObject)(metadata[name] = new JsonObject());
     }
 }

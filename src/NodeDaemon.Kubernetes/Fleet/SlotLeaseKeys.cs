@@ -2,13 +2,17 @@ using NodeDaemon.Core.Options;
 
 namespace NodeDaemon.Kubernetes.Fleet;
 
-/// <summary>The annotations a slot Lease carries besides its spec.</summary>
-/// <param name="Digest">The digest the holder works on.</param>
-/// <param name="HandedOverBy">The node that handed the slot to its holder, present until the holder takes it up.</param>
-public sealed record SlotLeaseKeys(string Digest, string HandedOverBy)
+/// <summary>The annotations and the label a slot Lease carries besides its spec.</summary>
+/// <param name="Digest">Annotation: the digest the holder works on.</param>
+/// <param name="HandedOverBy">Annotation: the node that handed the slot to its holder, present until the holder takes it up.</param>
+/// <param name="Holder">
+/// Label: the holder as a label value, or <see cref="SlotLeaseNames.FreeLabel"/>: a waiting node watches only the Leases
+/// that name it or are free, so a Lease write reaches two or three watchers instead of every waiting node of the pool.
+/// </param>
+public sealed record SlotLeaseKeys(string Digest, string HandedOverBy, string Holder)
 {
     /// <summary>The keys under <paramref name="prefix"/> (<c>nodedaemon.io/</c>).</summary>
-    public static SlotLeaseKeys For(string prefix) => new(prefix + "desired-digest", prefix + "handed-over-by");
+    public static SlotLeaseKeys For(string prefix) => new(prefix + "desired-digest", prefix + "handed-over-by", prefix + "slot-holder");
 
     /// <summary>The keys under the default prefix.</summary>
     public static SlotLeaseKeys Default { get; } = For(NodeDaemonOptionsDefaults.AnnotationPrefix);

@@ -14,6 +14,17 @@ namespace NodeDaemon.Kubernetes.Fleet;
 /// </remarks>
 internal static class SlotLeaseNames
 {
+    /// <summary>The holder label's value on a free slot: it has a '_', which no node name has (they are DNS subdomains).</summary>
+    public const string FreeLabel = "slot_free";
+
+    /// <summary>
+    /// <paramref name="node"/> as a label value: itself when it fits (node names are lower-case DNS subdomains, whose
+    /// characters label values allow), else <c>sha256-</c> and the first 56 hex digits of its SHA-256 (63 characters).
+    /// </summary>
+    public static string HolderLabel(string node) => node.Length <= MaxLength
+        ? node
+        : "sha256-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(node)))[..56];
+
     /// <summary>What every slot Lease name starts with.</summary>
     public const string Prefix = "nodedaemon-";
 

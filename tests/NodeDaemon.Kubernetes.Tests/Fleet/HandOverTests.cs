@@ -64,6 +64,34 @@ public sealed class HandOverTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_waiting_node_hears_only_of_slots_handed_to_it_or_freed_not_of_every_hand_over()
+    {
+        await using var world = await StartAsync(5, maxUnavailable: "2", output: output);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await world.Client("node-a").AcquireAsync(Request("node-a"), cts.Token);
+        await world.Client("node-b").AcquireAsync(Request("node-b"), cts.Token);
+        var bystander = world.Client("node-d");
+        Assert.IsType<SlotAnswer.Full>(await bystander.AcquireAsync(Request("node-d"), cts.Token));
+        await using var news = bystander.WatchAsync(Member("node-d"), cts.Token).GetAsyncEnumerator(cts.Token);
+        var next = news.MoveNextAsync();
+        Wait(world, "node-c", D1);
+
+        // node-a's slot goes to node-c (the only node saying it waits), then node-b's is left free.
+        var (slotOfA, slotOfB) = world.Holder("nodedaemon-workers-0") == "node-a"
+            ? ("nodedaemon-workers-0", "nodedaemon-workers-1") : ("nodedaemon-workers-1", "nodedaemon-workers-0");
+        await world.Client("node-a").ReleaseAsync(Member("node-a"), cts.Token);
+        world.Annotate("node-c", (world.Keys.Phase, "Draining"));
+        await world.Client("node-b").ReleaseAsync(Member("node-b"), cts.Token);
+
+        Assert.True(await next);
+        Assert.Equal(new SlotChance(slotOfB, HandedToUs: false), news.Current);
+        Assert.Equal("node-c", world.Holder(slotOfA));
+        // The label the watches select on: node-d's watch is not even sent node-a's hand-over to node-c.
+        Assert.Equal("node-c", (string?)world.Lease(slotOfA)!["metadata"]!["labels"]!["nodedaemon.io/slot-holder"]);
+        Assert.Equal("slot_free", (string?)world.Lease(slotOfB)!["metadata"]!["labels"]!["nodedaemon.io/slot-holder"]);
+    }
+
+    [Fact]
     public async Task No_hand_over_into_a_halted_pool()
     {
         await using var world = await StartAsync(4, output: output);
