@@ -21,6 +21,7 @@ public sealed class FleetObserver : IStoreReactor
     private readonly HashSet<string> _cordoned = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Dictionary<string, bool>> _apps = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _leaseHolders = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _handedAtMs = new(StringComparer.Ordinal);
     private string? _desiredDigest;
     private long? _haltedAtMs;
 
@@ -60,6 +61,12 @@ public sealed class FleetObserver : IStoreReactor
 
     /// <summary>Times a held Lease was left free (or deleted): each wakes every waiting node.</summary>
     public int SlotsFreed { get; private set; }
+
+    /// <summary>Per hand-over, run milliseconds from the releasing node's Done to the Lease naming the next holder.</summary>
+    public List<long> DoneToHandOverMs { get; } = [];
+
+    /// <summary>Per hand-over, run milliseconds from the Lease naming the next holder to that node's cordon.</summary>
+    public List<long> HandOverToCordonMs { get; } = [];
 
     /// <summary>Slots granted after the pool had <c>haltAfterFailures</c> Degraded nodes on the desired image.</summary>
     public int SlotGrantsAfterHalt { get; private set; }
@@ -153,6 +160,11 @@ public sealed class FleetObserver : IStoreReactor
             {
                 if (cordoned)
                 {
+                    if (track.CordonedAtMs is null && _handedAtMs.Remove(name, out var handed))
+                    {
+                        HandOverToCordonMs.Add(now - handed);
+                    }
+
                     track.CordonedAtMs ??= now;
                 }
 
@@ -226,7 +238,17 @@ public sealed class FleetObserver : IStoreReactor
             if (holder.Length > 0 && holder != before)
             {
                 SlotGrants++;
-                SlotHandOvers += before.Length > 0 ? 1 : 0;
+                if (before.Length > 0 && _desiredDigest is not null)
+                {
+                    SlotHandOvers++;
+                    var now = _clock.ElapsedMilliseconds;
+                    _handedAtMs[holder] = now;
+                    if (_nodes.TryGetValue(before, out var releaser) && releaser.DoneAtMs is { } done)
+                    {
+                        DoneToHandOverMs.Add(now - done);
+                    }
+                }
+
                 if (_haltedAtMs is not null)
                 {
                     SlotGrantsAfterHalt++;

@@ -68,6 +68,8 @@ public static class FleetReport
             SlotGrants = observer.SlotGrants,
             SlotHandOvers = observer.SlotHandOvers,
             SlotsFreed = observer.SlotsFreed,
+            MeanDoneToHandOverSeconds = Nominal(observer.DoneToHandOverMs.DefaultIfEmpty(0).Average()),
+            MeanHandOverToCordonSeconds = Nominal(observer.HandOverToCordonMs.DefaultIfEmpty(0).Average()),
             SlotGrantsAfterHalt = observer.SlotGrantsAfterHalt,
             MeanPhaseSeconds = pool.Nodes.Values.SelectMany(n => n.PhaseMs).Where(p => p.Key != "Idle").GroupBy(p => p.Key)
                 .ToDictionary(g => g.Key, g => Nominal(g.Sum(p => p.Value) / (double)run.Nodes), StringComparer.Ordinal),

@@ -69,6 +69,12 @@ public sealed record FleetResult
     /// <summary>Times a held slot was left free, waking every waiting node.</summary>
     public int SlotsFreed { get; init; }
 
+    /// <summary>Mean nominal seconds from a holder's Done to its Lease naming the next node.</summary>
+    public double MeanDoneToHandOverSeconds { get; init; }
+
+    /// <summary>Mean nominal seconds from a Lease naming a node to that node's cordon.</summary>
+    public double MeanHandOverToCordonSeconds { get; init; }
+
     /// <summary>Slots granted after the pool had haltAfterFailures Degraded nodes.</summary>
     public int SlotGrantsAfterHalt { get; init; }
 
