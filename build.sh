@@ -103,7 +103,8 @@ cmd_bench() {
   cmd_publish
   say "building the benchmarks (Release)"
   dotnet build tests/NodeDaemon.Bench -c Release -nologo -v:q
-  dotnet "tests/NodeDaemon.Bench/bin/Release/net10.0/NodeDaemon.Bench.dll" "$artifacts/bench.json"
+  # Names after the verb run only those benchmarks (daemon, hostStatusRead, watchReaction, drain, fleet).
+  dotnet "tests/NodeDaemon.Bench/bin/Release/net10.0/NodeDaemon.Bench.dll" "$artifacts/bench.json" "$@"
   say "wrote artifacts/bench.json"
 }
 
@@ -139,7 +140,8 @@ usage: ./build.sh VERB
   demo      publish the binary and run the demo
   publish   Native AOT binary at artifacts/bin/nodedaemon (installs clang, zlib1g-dev)
   rpm       publish, then the RPM at artifacts/rpm/ and rpmlint on it (installs rpm, rpmlint)
-  bench     measurements against the simulated world, to artifacts/bench.json
+  bench     measurements against the simulated world, to artifacts/bench.json and a table on stdout;
+            ./build.sh bench fleet (or daemon, hostStatusRead, watchReaction, drain) runs only those
 USAGE
 }
 
@@ -149,7 +151,7 @@ case "${1:-help}" in
   publish) cmd_publish ;;
   rpm) cmd_rpm ;;
   demo) cmd_demo ;;
-  bench) cmd_bench ;;
+  bench) shift; cmd_bench "$@" ;;
   help|-h|--help) usage ;;
   *) usage >&2; exit 2 ;;
 esac

@@ -2,15 +2,39 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using NodeDaemon.Bench;
 
-// Each benchmark returns named numbers; all of them go to one JSON file and a table.
+// Each benchmark returns named numbers; all of them go to one JSON file, and the headline ones to a table.
+// Usage: NodeDaemon.Bench [output.json] [benchmark ...]; no names: all of them, in this order, into a new file.
 var output = args.Length > 0 ? args[0] : "artifacts/bench.json";
-var results = new JsonObject { ["machine"] = Machine.Describe() };
 // The repository: the published binary and the scenario library are read from it.
 var root = Directory.GetCurrentDirectory();
-results["daemon"] = await DaemonBench.RunAsync(root);
-results["hostStatusRead"] = await HostStatusReadBench.RunAsync();
-results["watchReaction"] = await WatchLatencyBench.RunAsync();
-results["drain"] = await DrainBench.RunAsync();
+var benchmarks = new (string Name, Func<Task<JsonNode>> Run)[]
+{
+    ("daemon", async () => await DaemonBench.RunAsync(root)),
+    ("hostStatusRead", async () => await HostStatusReadBench.RunAsync()),
+    ("watchReaction", async () => await WatchLatencyBench.RunAsync()),
+    ("drain", async () => await DrainBench.RunAsync()),
+    // Last: hundreds of agents in this process, the heaviest run by far.
+    ("fleet", async () => await FleetBench.RunAsync()),
+};
+var chosen = args.Skip(1).ToHashSet(StringComparer.Ordinal);
+if (chosen.Except(benchmarks.Select(b => b.Name)).ToList() is { Count: > 0 } unknown)
+{
+    await Console.Error.WriteLineAsync($"unknown benchmark(s): {string.Join(", ", unknown)}; known: {string.Join(", ", benchmarks.Select(b => b.Name))}");
+    return 2;
+}
+
+// A partial run refreshes its own entries of an existing file and keeps the others.
+var results = chosen.Count > 0 && File.Exists(output) && JsonNode.Parse(await File.ReadAllTextAsync(output)) is JsonObject previous ? previous : [];
+results["machine"] = Machine.Describe();
+foreach (var (name, run) in benchmarks.Where(b => chosen.Count == 0 || chosen.Contains(b.Name)))
+{
+    results[name] = await run();
+}
+
+var json = results.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
-await File.WriteAllTextAsync(output, results.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-Console.WriteLine(results.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+await File.WriteAllTextAsync(output, json);
+Console.WriteLine(json);
+Console.WriteLine();
+Console.WriteLine(BenchTable.Render(results));
+return 0;

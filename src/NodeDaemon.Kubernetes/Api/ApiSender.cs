@@ -14,7 +14,8 @@ internal sealed partial class ApiSender(KubeApi api, KubeNodeClientOptions optio
     /// Sends until the answer is not transient or the attempts are spent; a 409 is returned to the caller unless
     /// <paramref name="retryConflict"/> (it must re-read when it wrote with a resourceVersion precondition).
     /// </summary>
-    public async Task<KubeResponse> SendAsync(HttpMethod method, string path, JsonNode? body, string contentType, CancellationToken cancellationToken, bool retryConflict = true)
+    public async Task<KubeResponse> SendAsync(HttpMethod method, string path, JsonNode? body, string contentType, CancellationToken cancellationToken, bool retryConflict = true,
+        string accept = KubePaths.Json)
     {
         var backoff = new Backoff(options.BackoffInitial, options.BackoffMax, time);
         for (var attempt = 1; ; attempt++)
@@ -22,7 +23,7 @@ internal sealed partial class ApiSender(KubeApi api, KubeNodeClientOptions optio
             string problem;
             try
             {
-                var response = await api.SendAsync(method, path, body?.DeepClone(), contentType, cancellationToken).ConfigureAwait(false);
+                var response = await api.SendAsync(method, path, body?.DeepClone(), contentType, cancellationToken, accept).ConfigureAwait(false);
                 if (!response.IsTransient || (response.StatusCode == 409 && !retryConflict))
                 {
                     return response;
@@ -56,13 +57,18 @@ internal sealed partial class ApiSender(KubeApi api, KubeNodeClientOptions optio
     }
 
     /// <summary>Sends, and throws a <see cref="ClusterException"/> unless the answer is 2xx.</summary>
-    public async Task<JsonNode> SendOkAsync(HttpMethod method, string path, JsonNode? body, string contentType, CancellationToken cancellationToken)
+    public async Task<JsonNode> SendOkAsync(HttpMethod method, string path, JsonNode? body, string contentType, CancellationToken cancellationToken,
+        string accept = KubePaths.Json)
     {
-        var response = await SendAsync(method, path, body, contentType, cancellationToken).ConfigureAwait(false);
+        var response = await SendAsync(method, path, body, contentType, cancellationToken, accept: accept).ConfigureAwait(false);
         return response.IsSuccess && response.Body is { } result
             ? result
             : throw new ClusterException($"{method.Method} {path}: {response.Message}", response.StatusCode);
     }
+
+    /// <summary>GETs the list at <paramref name="path"/> with only each item's metadata (see <see cref="KubePaths.MetadataList"/>).</summary>
+    public Task<JsonNode> ListMetadataAsync(string path, CancellationToken cancellationToken) =>
+        SendOkAsync(HttpMethod.Get, path, null, KubePaths.Json, cancellationToken, KubePaths.MetadataList);
 
     [LoggerMessage((int)Core.Diagnostics.LogEventId.ClusterRequestRetried, LogLevel.Warning,
         "{Method} {Path} failed (attempt {Attempt}): {Problem}; retrying")]

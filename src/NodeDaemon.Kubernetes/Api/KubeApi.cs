@@ -38,12 +38,14 @@ internal sealed class KubeApi : IDisposable
 
     /// <summary>Sends one request and reads the whole JSON answer, whatever its status.</summary>
     /// <remarks>Every request of the client passes here or through <see cref="OpenStreamAsync"/> (the sender's
-    /// retries, the drainer's evictions, the watcher's lists), so this is the one place they are counted.</remarks>
-    public async Task<KubeResponse> SendAsync(HttpMethod method, string path, JsonNode? body, string contentType, CancellationToken cancellationToken)
+    /// retries, the drainer's evictions, the watcher's lists), so this is the one place they are counted.
+    /// <paramref name="accept"/> is sent as it is (<see cref="KubePaths.MetadataList"/> asks for a smaller answer).</remarks>
+    public async Task<KubeResponse> SendAsync(HttpMethod method, string path, JsonNode? body, string contentType, CancellationToken cancellationToken,
+        string accept = KubePaths.Json)
     {
         try
         {
-            var response = await SendOnceAsync(method, path, body, contentType, cancellationToken).ConfigureAwait(false);
+            var response = await SendOnceAsync(method, path, body, contentType, accept, cancellationToken).ConfigureAwait(false);
             _observer.Completed(method.Method, response.StatusCode);
             return response;
         }
@@ -57,7 +59,7 @@ internal sealed class KubeApi : IDisposable
     /// <summary>Opens a streamed GET (a watch); the caller owns and disposes the response.</summary>
     public async Task<HttpResponseMessage> OpenStreamAsync(string path, CancellationToken cancellationToken)
     {
-        using var request = await CreateRequestAsync(HttpMethod.Get, path, cancellationToken).ConfigureAwait(false);
+        using var request = await CreateRequestAsync(HttpMethod.Get, path, KubePaths.Json, cancellationToken).ConfigureAwait(false);
         try
         {
             var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
@@ -71,9 +73,10 @@ internal sealed class KubeApi : IDisposable
         }
     }
 
-    private async Task<KubeResponse> SendOnceAsync(HttpMethod method, string path, JsonNode? body, string contentType, CancellationToken cancellationToken)
+    private async Task<KubeResponse> SendOnceAsync(HttpMethod method, string path, JsonNode? body, string contentType, string accept,
+        CancellationToken cancellationToken)
     {
-        using var request = await CreateRequestAsync(method, path, cancellationToken).ConfigureAwait(false);
+        using var request = await CreateRequestAsync(method, path, accept, cancellationToken).ConfigureAwait(false);
         if (body is not null)
         {
             request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8);
@@ -101,10 +104,11 @@ internal sealed class KubeApi : IDisposable
         _http.Dispose();
     }
 
-    private async Task<HttpRequestMessage> CreateRequestAsync(HttpMethod method, string path, CancellationToken cancellationToken)
+    private async Task<HttpRequestMessage> CreateRequestAsync(HttpMethod method, string path, string accept, CancellationToken cancellationToken)
     {
         var request = new HttpRequestMessage(method, new Uri(_baseUri, path));
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        // Verbatim: parsed header values would be re-serialized with spaces after each ';'.
+        request.Headers.TryAddWithoutValidation("Accept", accept);
         if (_credentials is { } credentials)
         {
             await credentials.ProcessHttpRequestAsync(request, cancellationToken).ConfigureAwait(false);

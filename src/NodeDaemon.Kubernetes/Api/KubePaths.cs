@@ -9,6 +9,15 @@ internal static class KubePaths
     /// <summary>The content type of a JSON body.</summary>
     public const string Json = "application/json";
 
+    /// <summary>The Accept of a list that needs only each object's metadata, with the typed list as the fallback.</summary>
+    /// <remarks>
+    /// The JSON part of what client-go's metadata client sends (<c>metadata.go</c>, <c>List</c>). The server then answers
+    /// a <c>PartialObjectMetadataList</c> (<c>meta.k8s.io/v1</c>) whose items are <c>kind</c>, <c>apiVersion</c> and
+    /// <c>metadata</c>: a Node's status (its image list alone is often tens of KB) stays on the server. A server that
+    /// cannot convert answers the typed list, which has the same <c>items[].metadata</c>.
+    /// </remarks>
+    public const string MetadataList = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json";
+
     /// <summary>One node.</summary>
     public static string Node(string name) => $"api/v1/nodes/{Esc(name)}";
 

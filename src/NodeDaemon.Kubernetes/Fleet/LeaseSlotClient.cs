@@ -224,8 +224,8 @@ public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
 
     private async Task<Dictionary<string, PoolNode>> ListPoolAsync(string pool, CancellationToken cancellationToken)
     {
-        var list = await _sender.SendOkAsync(HttpMethod.Get, KubePaths.NodesLabelled(_options.Fleet.PoolLabel, pool), null, KubePaths.Json, cancellationToken)
-            .ConfigureAwait(false);
+        // Metadata only: PoolNode reads names and annotations, and real Nodes carry tens of KB of status each.
+        var list = await _sender.ListMetadataAsync(KubePaths.NodesLabelled(_options.Fleet.PoolLabel, pool), cancellationToken).ConfigureAwait(false);
         var nodes = new Dictionary<string, PoolNode>(StringComparer.Ordinal);
         foreach (var item in list["items"] as JsonArray ?? [])
         {

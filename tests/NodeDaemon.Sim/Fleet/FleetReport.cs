@@ -85,6 +85,7 @@ public static class FleetReport
             RunWallSeconds = Math.Round(pool.EndMs / 1000.0, 1),
             TimeScale = run.TimeScale,
             SlotRecheckSeconds = run.SlotRecheck.TotalSeconds,
+            WatchTimeoutSeconds = Math.Round(run.WatchTimeout.TotalSeconds / run.TimeScale, 1),
         };
     }
 }

@@ -116,4 +116,7 @@ public sealed record FleetResult
 
     /// <summary>The nominal slot recheck base.</summary>
     public double SlotRecheckSeconds { get; init; }
+
+    /// <summary>The nominal watch timeout the agents ran with (the real default, unless the time scale made it longer).</summary>
+    public double WatchTimeoutSeconds { get; init; }
 }

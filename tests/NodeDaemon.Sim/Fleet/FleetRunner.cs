@@ -115,7 +115,8 @@ public sealed class FleetRunner(FleetSettings settings)
         }
     }
 
-    private static FleetAgentSetup Setup(FleetSettings run, string kubeconfig, string stateRoot)
+    /// <summary>What every node of <paramref name="run"/> shares, every nominal duration scaled to real time.</summary>
+    internal static FleetAgentSetup Setup(FleetSettings run, string kubeconfig, string stateRoot)
     {
         // Guard rails that must not fire just because a 2-core machine is busy: at least 30 real seconds.
         static TimeSpan Floor(TimeSpan t) => t < TimeSpan.FromSeconds(30) ? TimeSpan.FromSeconds(30) : t;
@@ -136,6 +137,8 @@ public sealed class FleetRunner(FleetSettings settings)
         };
         var transport = KubeNodeClientOptions.From(options with { NodeName = "any" }) with
         {
+            // The server ends each watch after it and the agent opens another: requests a real pool makes every few minutes per node.
+            WatchTimeout = run.WatchTimeout,
             BackoffInitial = run.Scaled(TimeSpan.FromMilliseconds(200)),
             BackoffMax = run.Scaled(TimeSpan.FromSeconds(30)),
             EvictionRetryMinimum = run.Scaled(TimeSpan.FromSeconds(5)),

@@ -1,4 +1,5 @@
 using NodeDaemon.Core.Options;
+using NodeDaemon.Kubernetes;
 
 namespace NodeDaemon.Sim.Fleet;
 
@@ -57,6 +58,17 @@ public sealed record FleetSettings
 
     /// <summary>A nominal duration in real time.</summary>
     public TimeSpan Scaled(TimeSpan nominal) => nominal * TimeScale;
+
+    /// <summary>The watch timeout of a real cluster's agents (the transport option's default), nominal.</summary>
+    public static TimeSpan NominalWatchTimeout { get; } = new KubeNodeClientOptions { NodeName = "any" }.WatchTimeout;
+
+    /// <summary>The watch timeout the agents run with: <see cref="NominalWatchTimeout"/> scaled, in whole seconds, at least one.</summary>
+    /// <remarks>
+    /// <c>timeoutSeconds</c> is whole seconds (the client would truncate anything else), so it is rounded here, where the
+    /// report can tell what it really was. Below one second (a time scale under 1/300 for 5 minutes) it stays at one:
+    /// fewer watch reconnects than a real pool would see, and the report's <c>watchTimeoutSeconds</c> says so.
+    /// </remarks>
+    public TimeSpan WatchTimeout => TimeSpan.FromSeconds(Math.Max(1, Math.Round(Scaled(NominalWatchTimeout).TotalSeconds, MidpointRounding.AwayFromZero)));
 
     /// <summary>The settings' problems, every one at once; empty when the run can start.</summary>
     public IReadOnlyList<string> Problems()

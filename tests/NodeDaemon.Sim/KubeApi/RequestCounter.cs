@@ -7,6 +7,7 @@ public sealed class RequestCounter
 {
     private readonly ConcurrentDictionary<string, int> _counts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _errors = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _metadataOnly = new(StringComparer.Ordinal);
 
     /// <summary>How many requests of this kind arrived.</summary>
     public int this[string key] => _counts.TryGetValue(key, out var count) ? count : 0;
@@ -17,14 +18,20 @@ public sealed class RequestCounter
     /// <summary>Requests answered with an error, by <c>"verb resource status"</c> (<c>"update leases 409"</c>), sorted by key.</summary>
     public IReadOnlyDictionary<string, int> Errors() => new SortedDictionary<string, int>(_errors, StringComparer.Ordinal);
 
+    /// <summary>How many lists of this kind (<c>"list nodes"</c>) were served metadata-only (<c>PartialObjectMetadataList</c>).</summary>
+    public int MetadataOnly(string key) => _metadataOnly.TryGetValue(key, out var count) ? count : 0;
+
     /// <summary>Forgets every count.</summary>
     public void Reset()
     {
         _counts.Clear();
         _errors.Clear();
+        _metadataOnly.Clear();
     }
 
     internal void Add(string key) => _counts.AddOrUpdate(key, 1, (_, count) => count + 1);
+
+    internal void AddMetadataOnly(string key) => _metadataOnly.AddOrUpdate(key, 1, (_, count) => count + 1);
 
     internal void AddError(string key, int status) =>
         _errors.AddOrUpdate(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{key} {status}"), 1, (_, count) => count + 1);

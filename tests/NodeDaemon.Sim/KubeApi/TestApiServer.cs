@@ -42,7 +42,7 @@ public sealed class TestApiServer : IAsyncDisposable
         Store.AddReactor(new DisruptionController());
         Faults.OutageRequested += OnOutageRequested;
         _handler = new ApiHandler(
-            new ResourceHandler(Store, Terminator, evictor),
+            new ResourceHandler(Store, Terminator, evictor, Requests),
             new WatchHandler(Store, Faults, options.BookmarkInterval),
             new DebugEndpoints(Store, Faults, Requests),
             Faults,

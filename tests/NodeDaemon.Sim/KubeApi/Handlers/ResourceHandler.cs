@@ -15,9 +15,11 @@ internal sealed class ResourceHandler
     private readonly ObjectStore _store;
     private readonly PodTerminator _terminator;
     private readonly Evictor _evictor;
+    private readonly RequestCounter _counter;
 
-    public ResourceHandler(ObjectStore store, PodTerminator terminator, Evictor evictor)
+    public ResourceHandler(ObjectStore store, PodTerminator terminator, Evictor evictor, RequestCounter counter)
     {
+        _counter = counter;
         _store = store;
         _terminator = terminator;
         _evictor = evictor;
@@ -33,6 +35,7 @@ internal sealed class ResourceHandler
     {
         var fields = FieldSelector.Parse(context.Request.Query["fieldSelector"], target.Type);
         var labels = LabelSelector.Parse(context.Request.Query["labelSelector"]);
+        var shape = ListRepresentation.For(context.Request.Headers.Accept.ToString(), target.Type);
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = HttpIo.Wire.Encoder }))
         {
@@ -40,17 +43,23 @@ internal sealed class ResourceHandler
             lock (_store.Gate)
             {
                 writer.WriteStartObject();
-                writer.WriteString("kind", target.Type.ListKind);
-                writer.WriteString("apiVersion", target.Type.ApiVersion);
+                writer.WriteString("kind", shape.MetadataOnly ? "PartialObjectMetadataList" : target.Type.ListKind);
+                writer.WriteString("apiVersion", shape.MetadataApiVersion ?? target.Type.ApiVersion);
                 writer.WriteStartObject("metadata");
                 writer.WriteString("resourceVersion", _store.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 writer.WriteEndObject();
                 writer.WritePropertyName("items");
-                _store.WriteItems(target.Type, target.Namespace, o => fields.Matches(o) && labels.Matches(ObjectMeta.Labels(o)), writer, HttpIo.Wire);
+                _store.WriteItems(target.Type, target.Namespace, o => fields.Matches(o) && labels.Matches(ObjectMeta.Labels(o)), writer, HttpIo.Wire, shape.MetadataApiVersion);
                 writer.WriteEndObject();
             }
         }
 
+        if (shape.MetadataOnly)
+        {
+            _counter.AddMetadataOnly($"list {target.CountedResource}");
+        }
+
+        // The real server answers a metadata-only list as plain application/json too (the kind says what it is).
         context.Response.StatusCode = 200;
         context.Response.ContentType = "application/json";
         context.Response.ContentLength = buffer.WrittenCount;

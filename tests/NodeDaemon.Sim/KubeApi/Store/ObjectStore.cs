@@ -82,8 +82,11 @@ public sealed class ObjectStore
     /// Writes the objects of a type (one namespace or all) that <paramref name="match"/> accepts as a JSON array, in
     /// <see cref="List"/>'s order and without <c>kind</c> and <c>apiVersion</c> (typed list items carry none), straight
     /// from the stored objects: a list of hundreds of nodes polled by hundreds of agents cannot afford a copy of each.
+    /// With <paramref name="metadataApiVersion"/>, each item is a <c>PartialObjectMetadata</c> of that apiVersion instead:
+    /// <c>kind</c>, <c>apiVersion</c> and <c>metadata</c> only, as the real server's <c>asPartialObjectMetadataList</c> makes it.
     /// </summary>
-    internal void WriteItems(ResourceType type, string? ns, Func<JsonObject, bool> match, Utf8JsonWriter writer, JsonSerializerOptions options)
+    internal void WriteItems(ResourceType type, string? ns, Func<JsonObject, bool> match, Utf8JsonWriter writer, JsonSerializerOptions options,
+        string? metadataApiVersion = null)
     {
         lock (_gate)
         {
@@ -91,9 +94,15 @@ public sealed class ObjectStore
             foreach (var obj in _objects[type].Values.Where(o => (ns is null || ObjectMeta.Namespace(o) == ns) && match(o)))
             {
                 writer.WriteStartObject();
+                if (metadataApiVersion is not null)
+                {
+                    writer.WriteString("kind", "PartialObjectMetadata");
+                    writer.WriteString("apiVersion", metadataApiVersion);
+                }
+
                 foreach (var (name, value) in obj)
                 {
-                    if (name is "kind" or "apiVersion")
+                    if (name is "kind" or "apiVersion" || (metadataApiVersion is not null && name != "metadata"))
                     {
                         continue;
                     }

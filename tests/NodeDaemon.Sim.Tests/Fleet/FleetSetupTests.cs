@@ -1,0 +1,41 @@
+using NodeDaemon.Kubernetes;
+using NodeDaemon.Sim.Fleet;
+
+namespace NodeDaemon.Sim.Tests.Fleet;
+
+/// <summary>The agents of a fleet run get every nominal duration scaled, the watch timeout included.</summary>
+public sealed class FleetSetupTests
+{
+    private static readonly TimeSpan s_realDefault = new KubeNodeClientOptions { NodeName = "any" }.WatchTimeout;
+
+    [Fact]
+    public void The_watch_timeout_is_the_transports_default_scaled_so_reconnects_are_counted_as_a_real_pool_makes_them()
+    {
+        var run = new FleetSettings { TimeScale = 0.01 };
+
+        var setup = FleetRunner.Setup(run, "kubeconfig", "state");
+
+        Assert.Equal(s_realDefault * 0.01, setup.Transport.WatchTimeout);
+        // What a request bounds: a hung answer still gets the real client's patience.
+        Assert.Equal(new KubeNodeClientOptions { NodeName = "any" }.RequestTimeout, setup.Transport.RequestTimeout);
+    }
+
+    [Fact]
+    public void The_watch_timeout_is_whole_seconds_and_never_below_one_and_the_report_tells_the_nominal_value_used()
+    {
+        // timeoutSeconds is an integer: 5 min at 0.015 is 4.5 s, asked for as 5 s; at 0.001 it would be 0.3 s, asked for as 1 s.
+        Assert.Equal(TimeSpan.FromSeconds(5), new FleetSettings { TimeScale = 0.015 }.WatchTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(1), new FleetSettings { TimeScale = 0.001 }.WatchTimeout);
+        Assert.Equal(FleetSettings.NominalWatchTimeout, s_realDefault);
+    }
+
+    [Fact]
+    public async Task The_report_gives_the_nominal_watch_timeout_the_agents_ran_with()
+    {
+        var result = await new FleetRunner(new FleetSettings { Nodes = 2, MaxUnavailable = 1, TimeScale = 0.001, Timeout = TimeSpan.FromSeconds(60) })
+            .RunAsync(CancellationToken.None);
+
+        // 1 s at a thousandth of real time: 1000 s nominal, longer than a real cluster's 300 s, and the report says so.
+        Assert.Equal(1000, result.WatchTimeoutSeconds);
+    }
+}
