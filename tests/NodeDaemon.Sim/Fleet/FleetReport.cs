@@ -56,6 +56,7 @@ public static class FleetReport
             MakespanRatio = ideal > 0 ? Math.Round(makespan / ideal, 3) : 0,
             LoneNodeSeconds = Nominal(loneNodeMs),
             MeanCordonToDoneSeconds = Nominal(pool.MeanCordonToDoneMs),
+            CordonToDoneSecondsByQuarter = [.. pool.CordonToDoneMsByQuarter().Select(Nominal)],
             MaxConcurrentCordoned = observer.MaxConcurrentCordoned,
             CordonViolations = observer.CordonViolations,
             BudgetViolations = observer.BudgetViolations,

@@ -36,6 +36,9 @@ public sealed record FleetResult
     /// <summary>The pool's mean cordon-to-Done time (nominal seconds): T under the load of the whole pool.</summary>
     public double MeanCordonToDoneSeconds { get; init; }
 
+    /// <summary>Mean nominal cordon-to-Done seconds of the nodes that cordoned in each quarter of the run.</summary>
+    public IReadOnlyList<double> CordonToDoneSecondsByQuarter { get; init; } = [];
+
     /// <summary>The most nodes cordoned at once, checked on every write.</summary>
     public int MaxConcurrentCordoned { get; init; }
 

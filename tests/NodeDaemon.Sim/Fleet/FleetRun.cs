@@ -27,4 +27,16 @@ public sealed record FleetRun(
     public double MeanCordonToDoneMs =>
         Nodes.Values.Where(n => n is { CordonedAtMs: not null, DoneAtMs: not null }).Select(n => (double)(n.DoneAtMs!.Value - n.CordonedAtMs!.Value))
             .DefaultIfEmpty(0).Average();
+
+    /// <summary>
+    /// Mean real milliseconds from cordon to Done of the nodes that cordoned in each quarter of the run, in order: a pool
+    /// slower at its start (every node staging at once) than later shows it here.
+    /// </summary>
+    public IReadOnlyList<double> CordonToDoneMsByQuarter()
+    {
+        var done = Nodes.Values.Where(n => n is { CordonedAtMs: not null, DoneAtMs: not null }).ToList();
+        var end = Math.Max(1, done.Select(n => n.CordonedAtMs!.Value).DefaultIfEmpty(0).Max() + 1);
+        return [.. Enumerable.Range(0, 4).Select(q => done.Where(n => n.CordonedAtMs!.Value * 4 / end == q)
+            .Select(n => (double)(n.DoneAtMs!.Value - n.CordonedAtMs!.Value)).DefaultIfEmpty(0).Average())];
+    }
 }

@@ -65,7 +65,7 @@ public sealed record FleetSettings
     /// <summary>The watch timeout the agents run with: <see cref="NominalWatchTimeout"/> scaled, in whole seconds, at least one.</summary>
     /// <remarks>
     /// <c>timeoutSeconds</c> is whole seconds (the client would truncate anything else), so it is rounded here, where the
-    /// report can tell what it really was. Below one second (a time scale under 1/300 for 5 minutes) it stays at one:
+    /// report can tell what it really was. Below one second (a time scale under 1/1800 for the 30-minute default) it stays at one:
     /// fewer watch reconnects than a real pool would see, and the report's <c>watchTimeoutSeconds</c> says so.
     /// </remarks>
     public TimeSpan WatchTimeout => TimeSpan.FromSeconds(Math.Max(1, Math.Round(Scaled(NominalWatchTimeout).TotalSeconds, MidpointRounding.AwayFromZero)));

@@ -94,8 +94,8 @@ public sealed class ReplicaController : IStoreReactor
 
     private void ScheduleWaiting(ObjectStore store)
     {
-        foreach (var pod in store.List(ResourceTypes.Pods).Where(p => p["spec"]?["nodeName"] is null && !PodStatus.IsTerminating(p)
-            && ObjectMeta.ControllerRef(p) is { } o && (string?)o["kind"] is "ReplicaSet" or "StatefulSet"))
+        foreach (var pod in store.Stored(ResourceTypes.Pods).Where(p => p["spec"]?["nodeName"] is null && !PodStatus.IsTerminating(p)
+            && ObjectMeta.ControllerRef(p) is { } o && (string?)o["kind"] is "ReplicaSet" or "StatefulSet").ToList())
         {
             if (PickNode(store, null) is not { } node)
             {
@@ -132,9 +132,9 @@ public sealed class ReplicaController : IStoreReactor
     private static string? PickNode(ObjectStore store, string? avoid)
     {
         // Counted in one pass: a pool of hundreds of nodes and pods makes a count per node too slow.
-        var load = store.List(ResourceTypes.Pods).GroupBy(p => (string?)p["spec"]?["nodeName"] ?? "")
+        var load = store.Stored(ResourceTypes.Pods).GroupBy(p => (string?)p["spec"]?["nodeName"] ?? "")
             .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-        return store.List(ResourceTypes.Nodes)
+        return store.Stored(ResourceTypes.Nodes)
             .Where(n => !Unschedulable(n) && ObjectMeta.Name(n) != avoid)
             .Select(n => ObjectMeta.Name(n)!)
             .OrderBy(n => load.GetValueOrDefault(n))

@@ -79,6 +79,19 @@ public sealed class ObjectStore
     }
 
     /// <summary>
+    /// The stored objects of a type themselves, not copies, for controllers that run inside the store's lock (see
+    /// <see cref="IStoreReactor"/>) and only read them: a scheduler choosing a node for each replacement pod of a pool
+    /// of hundreds cannot afford a copy of every pod and node each time. Never changed in place by anyone.
+    /// </summary>
+    internal IReadOnlyList<JsonObject> Stored(ResourceType type)
+    {
+        lock (_gate)
+        {
+            return [.. _objects[type].Values];
+        }
+    }
+
+    /// <summary>
     /// Writes the objects of a type (one namespace or all) that <paramref name="match"/> accepts as a JSON array, in
     /// <see cref="List"/>'s order and without <c>kind</c> and <c>apiVersion</c> (typed list items carry none), straight
     /// from the stored objects: a list of hundreds of nodes polled by hundreds of agents cannot afford a copy of each.
