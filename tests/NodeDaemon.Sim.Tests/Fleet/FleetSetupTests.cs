@@ -23,9 +23,10 @@ public sealed class FleetSetupTests
     [Fact]
     public void The_watch_timeout_is_whole_seconds_and_never_below_one_and_the_report_tells_the_nominal_value_used()
     {
-        // timeoutSeconds is an integer: 5 min at 0.015 is 4.5 s, asked for as 5 s; at 0.001 it would be 0.3 s, asked for as 1 s.
-        Assert.Equal(TimeSpan.FromSeconds(5), new FleetSettings { TimeScale = 0.015 }.WatchTimeout);
-        Assert.Equal(TimeSpan.FromSeconds(1), new FleetSettings { TimeScale = 0.001 }.WatchTimeout);
+        // timeoutSeconds is an integer: 30 min at 0.0015 is 2.7 s, asked for as 3 s; at 0.0001 it would be 0.18 s, asked for as 1 s.
+        Assert.Equal(TimeSpan.FromMinutes(30), s_realDefault);
+        Assert.Equal(TimeSpan.FromSeconds(3), new FleetSettings { TimeScale = 0.0015 }.WatchTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(1), new FleetSettings { TimeScale = 0.0001 }.WatchTimeout);
         Assert.Equal(FleetSettings.NominalWatchTimeout, s_realDefault);
     }
 
@@ -35,7 +36,7 @@ public sealed class FleetSetupTests
         var result = await new FleetRunner(new FleetSettings { Nodes = 2, MaxUnavailable = 1, TimeScale = 0.001, Timeout = TimeSpan.FromSeconds(60) })
             .RunAsync(CancellationToken.None);
 
-        // 1 s at a thousandth of real time: 1000 s nominal, longer than a real cluster's 300 s, and the report says so.
-        Assert.Equal(1000, result.WatchTimeoutSeconds);
+        // 1.8 s at a thousandth of real time is asked for as 2 s: 2000 s nominal, not a real cluster's 1800 s, and the report says so.
+        Assert.Equal(2000, result.WatchTimeoutSeconds);
     }
 }
