@@ -44,7 +44,8 @@ public sealed partial class LeaseSlotClient
         var now = _time.GetUtcNow();
         if (SlotRules.Successor(nodes.Values, lease, _options.Fleet.HaltAfterFailures) is { } next)
         {
-            var handOver = SlotLeaseBodies.HandOver(lease, next.Name, next.DesiredDigest!, Keys, now, _options.LeaseDuration);
+            var slots = _options.Fleet.SlotsFor(nodes.Count + (nodes.ContainsKey(member.NodeName) ? 0 : 1));
+            var handOver = SlotLeaseBodies.HandOver(lease, next.Name, next.DesiredDigest!, slots, Keys, now, _options.LeaseDuration);
             if (!await PutAsync(lease, handOver, member.Pool, ours: false, cancellationToken).ConfigureAwait(false))
             {
                 return false;

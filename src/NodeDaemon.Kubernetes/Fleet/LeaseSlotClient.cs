@@ -112,13 +112,13 @@ public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
                 continue;
             }
 
-            // Every slot held, by the count of a recent node list: the pool is full unless a holder can be taken over,
-            // which the node list is needed to see; that is looked at only once the count is PoolRecheck old.
-            if (_lastCount is { } count && count.Pool == pool && _time.GetUtcNow() - count.At < _options.PoolRecheck
-                && SlotRules.Candidates(pool, count.Slots, leases, s_noTakeovers).Count == 0)
+            // Every slot held, by the count of a recent node list (ours, or the one a holder wrote on its Lease): the pool
+            // is full unless a holder can be taken over, which the node list is needed to see; that is looked at only
+            // once the count is PoolRecheck old. So a pool asking at once lists its nodes once, not once per node.
+            if (RecentCount(pool, leases) is { } count && SlotRules.Candidates(pool, count, leases, s_noTakeovers).Count == 0)
             {
                 holders = Holders(leases);
-                LogFull(pool, count.Slots, string.Join(", ", holders));
+                LogFull(pool, count, string.Join(", ", holders));
                 return new SlotAnswer.Full(holders);
             }
 
@@ -147,7 +147,7 @@ public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
             // depends on the node and the list, so that nodes asking at once (a pool annotated together) try different
             // slots instead of all racing for the first.
             var candidate = SlotRules.Pick(candidates, node, ListedVersion);
-            if (await TakeAsync(candidate, node, digest, pool, cancellationToken).ConfigureAwait(false))
+            if (await TakeAsync(candidate, node, digest, pool, slots, cancellationToken).ConfigureAwait(false))
             {
                 if (candidate.TakeoverReason is { } reason)
                 {
@@ -266,16 +266,16 @@ public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
     }
 
     /// <summary>Creates the missing Lease, or takes the listed one with a PUT on its resourceVersion; false when another write won.</summary>
-    private async Task<bool> TakeAsync(SlotCandidate candidate, string node, string digest, string pool, CancellationToken cancellationToken)
+    private async Task<bool> TakeAsync(SlotCandidate candidate, string node, string digest, string pool, int slots, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         if (candidate.Existing is { } lease)
         {
-            return await PutAsync(lease, SlotLeaseBodies.Take(lease, node, digest, Keys, now, _options.LeaseDuration), pool, ours: true, cancellationToken)
+            return await PutAsync(lease, SlotLeaseBodies.Take(lease, node, digest, slots, Keys, now, _options.LeaseDuration), pool, ours: true, cancellationToken)
                 .ConfigureAwait(false);
         }
 
-        var body = SlotLeaseBodies.Create(Namespace, candidate.Name, node, digest, Keys, now, _options.LeaseDuration);
+        var body = SlotLeaseBodies.Create(Namespace, candidate.Name, node, digest, slots, Keys, now, _options.LeaseDuration);
         var response = await _sender.SendAsync(HttpMethod.Post, KubePaths.Leases(Namespace), body, KubePaths.Json, cancellationToken, retryConflict: false)
             .ConfigureAwait(false);
         if (response.IsSuccess)
@@ -337,6 +337,22 @@ public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
                 return _listedVersion;
             }
         }
+    }
+
+    /// <summary>
+    /// The pool's slot count from a node list less than <see cref="LeaseSlotClientOptions.PoolRecheck"/> old: our own
+    /// last list, or the count the latest writer of one of <paramref name="leases"/> put on it; null when there is none.
+    /// </summary>
+    private int? RecentCount(string pool, List<SlotLease> leases)
+    {
+        var now = _time.GetUtcNow();
+        if (_lastCount is { } own && own.Pool == pool && now - own.At < _options.PoolRecheck)
+        {
+            return own.Slots;
+        }
+
+        return leases.Where(l => l is { Slots: not null, RenewedAt: { } at } && now - at < _options.PoolRecheck)
+            .MaxBy(l => l.RenewedAt)?.Slots;
     }
 
     /// <summary>The Leases of <paramref name="pool"/> known to name us, by index.</summary>

@@ -22,6 +22,12 @@ internal sealed record SlotLease(string Name, int Index, string ResourceVersion,
     /// <summary><c>spec.acquireTime</c>: when the holder got the slot (for a hand-over, when it was handed); null when absent.</summary>
     public DateTimeOffset? AcquiredAt { get; init; }
 
+    /// <summary>The pool's slot count the last writer of the Lease saw (from its list of the pool's nodes); null when absent.</summary>
+    public int? Slots { get; init; }
+
+    /// <summary><c>spec.renewTime</c>: the Lease's last write by a holder; null when absent.</summary>
+    public DateTimeOffset? RenewedAt { get; init; }
+
     /// <summary>The slot Leases of <paramref name="pool"/> among the items of a LeaseList, by index.</summary>
     public static List<SlotLease> ReadList(JsonNode list, string pool, SlotLeaseKeys keys)
     {
@@ -56,8 +62,13 @@ internal sealed record SlotLease(string Name, int Index, string ResourceVersion,
             digest.Length == 0 ? null : digest, lease)
         {
             HandedOverBy = by.Length == 0 ? null : by,
-            AcquiredAt = DateTimeOffset.TryParse(NodeReader.Text(spec?["acquireTime"]), CultureInfo.InvariantCulture,
-                DateTimeStyles.AssumeUniversal, out var at) ? at : null,
+            AcquiredAt = Time(spec?["acquireTime"]),
+            RenewedAt = Time(spec?["renewTime"]),
+            Slots = int.TryParse(NodeReader.Text(annotations?[keys.Slots]), NumberStyles.None, CultureInfo.InvariantCulture, out var slots) && slots > 0
+                ? slots : null,
         };
     }
+
+    private static DateTimeOffset? Time(JsonNode? value) =>
+        DateTimeOffset.TryParse(NodeReader.Text(value), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null;
 }

@@ -10,8 +10,8 @@ namespace NodeDaemon.Kubernetes.Fleet;
 /// </remarks>
 internal static class SlotLeaseBodies
 {
-    /// <summary>A new Lease held by <paramref name="holder"/> for <paramref name="digest"/>.</summary>
-    public static JsonObject Create(string ns, string name, string holder, string digest, SlotLeaseKeys keys, DateTimeOffset now, TimeSpan duration) => new()
+    /// <summary>A new Lease held by <paramref name="holder"/> for <paramref name="digest"/>, in a pool of <paramref name="slots"/> slots.</summary>
+    public static JsonObject Create(string ns, string name, string holder, string digest, int slots, SlotLeaseKeys keys, DateTimeOffset now, TimeSpan duration) => new()
     {
         ["apiVersion"] = "coordination.k8s.io/v1",
         ["kind"] = "Lease",
@@ -20,7 +20,7 @@ internal static class SlotLeaseBodies
             ["name"] = name,
             ["namespace"] = ns,
             ["labels"] = new JsonObject { [keys.Holder] = SlotLeaseNames.HolderLabel(holder) },
-            ["annotations"] = new JsonObject { [keys.Digest] = digest },
+            ["annotations"] = new JsonObject { [keys.Digest] = digest, [keys.Slots] = Count(slots) },
         },
         ["spec"] = new JsonObject
         {
@@ -33,12 +33,12 @@ internal static class SlotLeaseBodies
     };
 
     /// <summary><paramref name="lease"/> taken by <paramref name="holder"/> (free, or over from its previous holder).</summary>
-    public static JsonObject Take(SlotLease lease, string holder, string digest, SlotLeaseKeys keys, DateTimeOffset now, TimeSpan duration) =>
-        Give(lease, holder, digest, keys, now, duration, handedOverBy: null);
+    public static JsonObject Take(SlotLease lease, string holder, string digest, int slots, SlotLeaseKeys keys, DateTimeOffset now, TimeSpan duration) =>
+        Give(lease, holder, digest, slots, keys, now, duration, handedOverBy: null);
 
     /// <summary><paramref name="lease"/>, held by us, handed straight to <paramref name="successor"/> waiting for <paramref name="digest"/>.</summary>
-    public static JsonObject HandOver(SlotLease lease, string successor, string digest, SlotLeaseKeys keys, DateTimeOffset now, TimeSpan duration) =>
-        Give(lease, successor, digest, keys, now, duration, handedOverBy: lease.Holder);
+    public static JsonObject HandOver(SlotLease lease, string successor, string digest, int slots, SlotLeaseKeys keys, DateTimeOffset now, TimeSpan duration) =>
+        Give(lease, successor, digest, slots, keys, now, duration, handedOverBy: lease.Holder);
 
     /// <summary>
     /// <paramref name="lease"/> renewed now by its holder, naming <paramref name="digest"/> when given (the holder's target
@@ -80,11 +80,13 @@ internal static class SlotLeaseBodies
     public static string MicroTime(DateTimeOffset instant) =>
         instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
 
-    private static JsonObject Give(SlotLease lease, string holder, string digest, SlotLeaseKeys keys, DateTimeOffset now, TimeSpan duration, string? handedOverBy)
+    private static JsonObject Give(SlotLease lease, string holder, string digest, int slots, SlotLeaseKeys keys, DateTimeOffset now, TimeSpan duration,
+        string? handedOverBy)
     {
         var body = Base(lease);
         var annotations = Annotations(body);
         annotations[keys.Digest] = digest;
+        annotations[keys.Slots] = Count(slots);
         if (handedOverBy is null)
         {
             annotations.Remove(keys.HandedOverBy);
@@ -104,6 +106,8 @@ internal static class SlotLeaseBodies
         spec["leaseTransitions"] = (spec["leaseTransitions"] is JsonValue v && v.TryGetValue<int>(out var transitions) ? transitions : 0) + 1;
         return body;
     }
+
+    private static string Count(int slots) => slots.ToString(CultureInfo.InvariantCulture);
 
     private static int Seconds(TimeSpan duration) => (int)Math.Max(1, Math.Ceiling(duration.TotalSeconds));
 

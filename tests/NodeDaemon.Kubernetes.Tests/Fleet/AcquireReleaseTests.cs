@@ -83,6 +83,25 @@ public sealed class AcquireReleaseTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task The_count_a_holder_wrote_on_its_fresh_Lease_answers_full_for_a_node_that_never_read_the_pool()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var world = await StartAsync(4, maxUnavailable: "1", time: time, output: output);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await world.Client("node-b").AcquireAsync(Request("node-b"), cts.Token);
+        Assert.Equal("1", (string?)world.Lease("nodedaemon-workers-0")!["metadata"]!["annotations"]!["nodedaemon.io/pool-slots"]);
+        var poolLists = world.Server.Requests["list nodes"];
+
+        Assert.IsType<SlotAnswer.Full>(await world.Client("node-c", poolRecheck: TimeSpan.FromMinutes(1)).AcquireAsync(Request("node-c"), cts.Token));
+        Assert.Equal(poolLists, world.Server.Requests["list nodes"]);
+
+        // A minute after the holder's last write the count is stale: the pool is read (a dead holder shows only there).
+        time.Advance(TimeSpan.FromMinutes(1));
+        Assert.IsType<SlotAnswer.Full>(await world.Client("node-d", poolRecheck: TimeSpan.FromMinutes(1)).AcquireAsync(Request("node-d"), cts.Token));
+        Assert.Equal(poolLists + 1, world.Server.Requests["list nodes"]);
+    }
+
+    [Fact]
     public async Task Release_frees_the_slot_for_the_next_node_which_takes_it_on_its_resource_version()
     {
         await using var world = await StartAsync(3, output: output);
