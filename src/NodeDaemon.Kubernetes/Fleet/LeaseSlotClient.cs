@@ -114,8 +114,9 @@ public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
 
             // Every slot held, by the count of a recent node list (ours, or the one a holder wrote on its Lease): the pool
             // is full unless a holder can be taken over, which the node list is needed to see; that is looked at only
-            // once the count is PoolRecheck old. So a pool asking at once lists its nodes once, not once per node.
-            if (RecentCount(pool, leases) is { } count && SlotRules.Candidates(pool, count, leases, s_noTakeovers).Count == 0)
+            // once the count is PoolRecheck old, and then only if a holder looks suspect (see KnownCount). So a pool
+            // asking at once lists its nodes a few times, not once per node, and a long wait does not list them at all.
+            if (KnownCount(pool, leases) is { } count && SlotRules.Candidates(pool, count, leases, s_noTakeovers).Count == 0)
             {
                 holders = Holders(leases);
                 LogFull(pool, count, string.Join(", ", holders));
@@ -340,19 +341,31 @@ public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
     }
 
     /// <summary>
-    /// The pool's slot count from a node list less than <see cref="LeaseSlotClientOptions.PoolRecheck"/> old: our own
-    /// last list, or the count the latest writer of one of <paramref name="leases"/> put on it; null when there is none.
+    /// The pool's slot count without reading its nodes, or null when they must be read: from a node list less than
+    /// <see cref="LeaseSlotClientOptions.PoolRecheck"/> old (our own last one, or the count the latest writer of one of
+    /// <paramref name="leases"/> put on it); else the latest count on a Lease, unless a held Lease looks suspect (see
+    /// <see cref="SlotRules.Suspect"/>): only then may a holder be one to take over, which the pool's nodes show.
     /// </summary>
-    private int? RecentCount(string pool, List<SlotLease> leases)
+    private int? KnownCount(string pool, List<SlotLease> leases)
     {
         var now = _time.GetUtcNow();
+        if (_options.PoolRecheck <= TimeSpan.Zero)
+        {
+            return null;
+        }
+
         if (_lastCount is { } own && own.Pool == pool && now - own.At < _options.PoolRecheck)
         {
             return own.Slots;
         }
 
-        return leases.Where(l => l is { Slots: not null, RenewedAt: { } at } && now - at < _options.PoolRecheck)
-            .MaxBy(l => l.RenewedAt)?.Slots;
+        var latest = leases.Where(l => l is { Slots: not null, RenewedAt: not null }).MaxBy(l => l.RenewedAt);
+        if (latest is { RenewedAt: { } at } && now - at < _options.PoolRecheck)
+        {
+            return latest.Slots;
+        }
+
+        return leases.Exists(l => SlotRules.Suspect(l, now, _options.LeaseDuration)) ? null : latest?.Slots;
     }
 
     /// <summary>The Leases of <paramref name="pool"/> known to name us, by index.</summary>

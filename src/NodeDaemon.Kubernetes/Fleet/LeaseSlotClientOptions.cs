@@ -35,7 +35,9 @@ public sealed record LeaseSlotClientOptions
     /// How long the pool's slot count from its last node list answers "every slot is held" without reading the pool's
     /// nodes again. The node list is what finds a holder to take over (its node gone, or Done on the Lease's image) and
     /// what the halt counts; it is read whenever a slot is free, and otherwise at most this often, so a long wait costs
-    /// one small Lease list per recheck instead of a list of every node of the pool.
+    /// one small Lease list per recheck instead of a list of every node of the pool. Past it, the pool is read only when a
+    /// holder's Lease has not been written for <see cref="LeaseDuration"/> (a hint that it may be one to take over).
+    /// Zero: every request reads the pool.
     /// </summary>
     public TimeSpan PoolRecheck { get; init; } = TimeSpan.FromMinutes(1);
 

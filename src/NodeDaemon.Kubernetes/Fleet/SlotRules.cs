@@ -51,6 +51,14 @@ internal static class SlotRules
     }
 
     /// <summary>
+    /// Whether a held Lease's holder may be one to take over, so the pool's nodes are worth reading: its last write is
+    /// older than <paramref name="leaseDuration"/>. A holder at work writes at its take, at its take-up and after its
+    /// reboot, so this is a hint to look, never a reason to take over (see <see cref="TakeoverReason"/>).
+    /// </summary>
+    public static bool Suspect(SlotLease lease, DateTimeOffset now, TimeSpan leaseDuration) =>
+        lease.IsHeld && (lease.RenewedAt is not { } at || now - at >= leaseDuration);
+
+    /// <summary>
     /// The node to hand <paramref name="giving"/> to when its holder is done: one of the pool waiting for a slot (phase
     /// <c>WaitingForSlot</c>, not Degraded, naming a desired digest its pool is not halted on), or null when none is.
     /// The waiters are taken in name order and each slot index picks at its own place in it, so holders finishing at
