@@ -138,7 +138,12 @@ public sealed partial class AgentLoop(
         // Verification and forgetting notes end at once and the next turn reports again: a new message alone is not
         // worth a write for them (the phase, state and reason they would show are already on the node).
         var passing = decision.Action is AgentAction.CompleteVerification or AgentAction.ResetRecord;
-        await ReportAsync(decision, hostStatus, decision.Message, cancellationToken, passing).ConfigureAwait(false);
+        // A cordon or an uncordon carries the report in its own write (see ActAsync): one PATCH instead of two.
+        if (decision.Action is not (AgentAction.Cordon or AgentAction.Uncordon))
+        {
+            await ReportAsync(decision, hostStatus, decision.Message, cancellationToken, passing).ConfigureAwait(false);
+        }
+
         await ActAsync(decision, inputs, hostStatus, cancellationToken).ConfigureAwait(false);
         return decision;
     }
@@ -173,13 +178,10 @@ public sealed partial class AgentLoop(
             case AgentAction.Cordon:
                 await EventAsync(NodeEventKind.Draining, decision.Message, false, cancellationToken).ConfigureAwait(false);
                 Save(_record!.About(key!).WithCordoned());
-                // Decide next on the node as written (the PATCH answer), not on a watch event that may still be on its way.
-                _node = (await node.CordonAsync(cancellationToken).ConfigureAwait(false)).Node;
-                _writtenUntil = time.GetUtcNow() + _staleWatchWindow;
+                await CordonAsync(decision, hostStatus, cordon: true, cancellationToken).ConfigureAwait(false);
                 break;
             case AgentAction.Uncordon:
-                _node = (await node.UncordonAsync(cancellationToken).ConfigureAwait(false)).Node;
-                _writtenUntil = time.GetUtcNow() + _staleWatchWindow;
+                await CordonAsync(decision, hostStatus, cordon: false, cancellationToken).ConfigureAwait(false);
                 break;
             case AgentAction.Drain:
                 await DrainAsync(decision, hostStatus, key!, cancellationToken).ConfigureAwait(false);
@@ -282,20 +284,52 @@ public sealed partial class AgentLoop(
         _ = ReportAsync(decision, hostStatus, line, CancellationToken.None);
     }
 
-    private async Task ReportAsync(Decision decision, HostStatus hostStatus, string message, CancellationToken cancellationToken, bool passing = false)
+    /// <summary>Cordons or lifts our cordon with the turn's report in the same write; the report goes alone when nothing was written.</summary>
+    private async Task CordonAsync(Decision decision, HostStatus hostStatus, bool cordon, CancellationToken cancellationToken)
+    {
+        var report = Due(decision, hostStatus, decision.Message);
+        var result = cordon
+            ? await node.CordonAsync(report, cancellationToken).ConfigureAwait(false)
+            : await node.UncordonAsync(report, cancellationToken).ConfigureAwait(false);
+        // Decide next on the node as written (the PATCH answer), not on a watch event that may still be on its way.
+        _node = result.Node;
+        _writtenUntil = time.GetUtcNow() + _staleWatchWindow;
+        if (!result.Changed)
+        {
+            await ReportAsync(decision, hostStatus, decision.Message, cancellationToken).ConfigureAwait(false);
+        }
+        else if (report is not null)
+        {
+            Written(report);
+        }
+    }
+
+    /// <summary>The report of <paramref name="decision"/> with <paramref name="message"/>, or null when the node already shows it.</summary>
+    /// <remarks>With <paramref name="passing"/>, a report that differs from the last one only in its message is not due either.</remarks>
+    private NodeReport? Due(Decision decision, HostStatus hostStatus, string message, bool passing = false)
     {
         status.Report(decision.State.ToString(), message);
         var current = hostStatus.Booted is { ImageDigest: { } digest } booted ? $"{booted.Image?.Name}@{digest}" : null;
         var report = new NodeReport(decision.Condition, decision.State, decision.Reason ?? "", message, current);
-        if (report == _reported || (passing && _reported is { } last && last with { Message = message } == report))
-        {
-            return;
-        }
+        return report == _reported || (passing && _reported is { } last && last with { Message = message } == report) ? null : report;
+    }
 
+    private void Written(NodeReport report)
+    {
         _reported = report;
         // Progress lines are spaced from any write, not only from each other: a pull that ends within the interval
         // after its "staging" report needs no line of its own on the node (the log and STATUS line still get every one).
         _lastWrite = time.GetUtcNow();
+    }
+
+    private async Task ReportAsync(Decision decision, HostStatus hostStatus, string message, CancellationToken cancellationToken, bool passing = false)
+    {
+        if (Due(decision, hostStatus, message, passing) is not { } report)
+        {
+            return;
+        }
+
+        Written(report);
         try
         {
             await node.ReportAsync(report, cancellationToken).ConfigureAwait(false);

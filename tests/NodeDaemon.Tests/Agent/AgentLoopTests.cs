@@ -153,6 +153,36 @@ public sealed class AgentLoopTests : IDisposable
     }
 
     [Fact]
+    public async Task The_cordon_and_the_uncordon_carry_their_reports_so_an_update_writes_the_node_five_times()
+    {
+        _node.Annotate("nodedaemon.io/desired-image", "quay.io/example/os@" + s_new);
+        await SettleAsync(Loop());
+        _host.Reboot();
+        _bootId = "boot-2";
+        await SettleAsync(Loop());
+
+        // Staging, the cordon (Draining), Rebooting, the uncordon (Verifying), Done: every phase shown, one write each.
+        Assert.Equal([AgentState.Staging, AgentState.Draining, AgentState.Rebooting, AgentState.Verifying, AgentState.Idle],
+            _node.Reports.Select(r => r.Phase));
+        Assert.Equal(5, _node.Writes);
+    }
+
+    [Fact]
+    public async Task A_cordon_that_finds_an_admins_cordon_writes_the_report_on_its_own()
+    {
+        _node.Annotate("nodedaemon.io/desired-image", "quay.io/example/os@" + s_new);
+        _host.Staged = FakeHostSystem.Deployment(s_new);
+        _node.AdminCordonsFirst = true;
+        var loop = Loop();
+
+        var decision = await loop.TurnAsync(CancellationToken.None);
+
+        Assert.IsType<AgentAction.Cordon>(decision.Action);
+        Assert.Equal(AgentState.Draining, Assert.Single(_node.Reports).Phase);
+        Assert.Equal(1, _node.Writes);
+    }
+
+    [Fact]
     public async Task A_failed_pull_is_noted_retried_after_the_delay_and_never_cordons()
     {
         _node.Annotate("nodedaemon.io/desired-image", "quay.io/example/os@" + s_new);

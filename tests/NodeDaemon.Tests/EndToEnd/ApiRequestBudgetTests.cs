@@ -81,7 +81,7 @@ public sealed class ApiRequestBudgetTests(ITestOutputHelper output) : IAsyncLife
         Assert.InRange(counts.GetValueOrDefault("create pods/eviction"), 3, 4);  // 3 pods, one refused once by the budget
         Assert.InRange(counts.GetValueOrDefault("get poddisruptionbudgets"), 0, 1); // read for the progress line on a refusal
         Assert.InRange(counts.GetValueOrDefault("list pods"), 2, 4);             // the plan, then one per poll while pods terminate
-        Assert.InRange(counts.GetValueOrDefault("patch nodes"), 7, 9);           // reports, the cordon, the uncordon
+        Assert.InRange(counts.GetValueOrDefault("patch nodes"), 5, 6);           // Staging, cordon+Draining, Rebooting, uncordon+Verifying, Done
         Assert.InRange(total, 0, 30);
     }
 
