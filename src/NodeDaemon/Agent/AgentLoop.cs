@@ -48,7 +48,8 @@ public sealed partial class AgentLoop(
     private static readonly TimeSpan _staleWatchWindow = TimeSpan.FromMinutes(1);
 
     /// <summary>The shortest time between a write to the node and a progress line written to its <c>message</c> after it.</summary>
-    public TimeSpan ProgressReportInterval { get; init; } = TimeSpan.FromSeconds(2);
+    /// <remarks>The <c>progressIntervalSeconds</c> option unless set.</remarks>
+    public TimeSpan ProgressReportInterval { get; init; } = options.ProgressInterval;
 
     /// <summary>How often an idle loop looks again (and beats) without a change from the watch.</summary>
     public TimeSpan IdleTick { get; init; } = TimeSpan.FromSeconds(30);
