@@ -198,7 +198,7 @@ internal sealed partial class PodDrainer
                     // least what kubectl waits (5 s), give or take 10 % so parallel pods do not knock in step; on
                     // average the server sees kubectl's rate, and no pod waits a fixed extra on top of it.
                     var hint = answer.RetryAfter is { } after && after > _options.EvictionRetryMinimum ? after : _options.EvictionRetryMinimum;
-                    var why = await DescribeBudgetAsync(pod, answer, stop.Token).ConfigureAwait(false);
+                    var why = answer.Why ?? answer.Message;
                     lock (_gate)
                     {
                         _waiting[pod.Key] = why;
@@ -246,22 +246,12 @@ internal sealed partial class PodDrainer
             { StatusCode: 404 } => new EvictionAnswer(EvictionKind.Gone, ""),
             // The uid precondition failed: the name now belongs to a replacement, so ours is gone.
             { StatusCode: 409 } when await IsGoneAsync(pod, cancellationToken).ConfigureAwait(false) => new EvictionAnswer(EvictionKind.Gone, ""),
-            { StatusCode: 429 } r when BudgetText.BudgetName(r.Body) is { } budget => new EvictionAnswer(EvictionKind.Blocked, r.Message, budget, r.RetryAfter),
+            { StatusCode: 429 } r when BudgetText.BudgetName(r.Body) is { } budget =>
+                new EvictionAnswer(EvictionKind.Blocked, r.Message, budget, r.RetryAfter, BudgetText.Describe(budget, r.Body)),
             { StatusCode: 429 } r => new EvictionAnswer(EvictionKind.Retry, r.Message, null, r.RetryAfter ?? _options.EvictionRetryMinimum),
             { StatusCode: 500 } r when r.Message.Contains("more than one PodDisruptionBudget", StringComparison.Ordinal) => new EvictionAnswer(EvictionKind.Fatal, r.Message),
             { } r => new EvictionAnswer(EvictionKind.Retry, $"{r.StatusCode} {r.Message}"),
         };
-    }
-
-    private async Task<string> DescribeBudgetAsync(DrainPod pod, EvictionAnswer answer, CancellationToken cancellationToken)
-    {
-        if (answer.Budget is not { } name)
-        {
-            return answer.Message;
-        }
-
-        var budget = await TrySendAsync(HttpMethod.Get, KubePaths.Budget(pod.Namespace, name), null, cancellationToken).ConfigureAwait(false);
-        return BudgetText.Describe(name, budget is { IsSuccess: true } ? budget.Body : null);
     }
 
     /// <summary>Waits until <paramref name="pod"/> is gone; one list of the node's pods per poll answers for every pod waited on.</summary>

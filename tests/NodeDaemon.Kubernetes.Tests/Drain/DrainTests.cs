@@ -29,6 +29,8 @@ public sealed class DrainTests(ITestOutputHelper output)
         Assert.Contains(progress.Items, p => p.Line.Contains("(PDB web: 2 healthy needed, 2 present)", StringComparison.Ordinal)
             && p.Line.StartsWith("draining: ", StringComparison.Ordinal) && p.WaitingOn!.StartsWith("shop/web-", StringComparison.Ordinal));
         Assert.Equal("draining: 3/3 pods evicted", progress.Items[^1].Line);
+        // The refusal itself says what the budget needs and has: the budget is never read.
+        Assert.Equal(0, world.Server.Requests["get poddisruptionbudgets"]);
     }
 
     [Fact]
