@@ -24,6 +24,11 @@ internal static class KubePaths
     public static string PodsOnNode(string node, string labelSelector = "") =>
         $"api/v1/pods?fieldSelector={Esc("spec.nodeName=" + node)}" + (labelSelector.Length > 0 ? $"&labelSelector={Esc(labelSelector)}" : "");
 
+    /// <summary>A watch of the pods on a node from <paramref name="resourceVersion"/>.</summary>
+    public static string PodsOnNodeWatch(string node, string resourceVersion, int timeoutSeconds) =>
+        $"api/v1/pods?watch=true&fieldSelector={Esc("spec.nodeName=" + node)}&resourceVersion={Esc(resourceVersion)}" +
+        $"&allowWatchBookmarks=true&timeoutSeconds={timeoutSeconds}";
+
     /// <summary>One pod.</summary>
     public static string Pod(string ns, string name) => $"api/v1/namespaces/{Esc(ns)}/pods/{Esc(name)}";
 

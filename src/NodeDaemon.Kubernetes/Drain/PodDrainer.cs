@@ -25,10 +25,9 @@ internal sealed partial class PodDrainer
     private readonly HashSet<string> _gone = new(StringComparer.Ordinal);
     private readonly HashSet<string> _moved = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (DrainPod Pod, TaskCompletionSource Gone)> _awaitingGone = new(StringComparer.Ordinal);
-    private bool _polling;
-
-    // Polls since the last pod joined the wait: the interval doubles from PodPollInterval up to 8 times it.
-    private int _pollRound;
+    private readonly PodGoneWatch _pods;
+    private Task? _watching;
+    private CancellationToken _watchToken;
     private int _total;
     private string? _stopMessage;
 
@@ -40,6 +39,7 @@ internal sealed partial class PodDrainer
         _logger = logger;
         _request = request;
         _progress = progress;
+        _pods = new PodGoneWatch(api, options, time, logger);
     }
 
     /// <summary>Runs the drain to its end; only the caller's cancellation escapes as an exception.</summary>
@@ -49,6 +49,26 @@ internal sealed partial class PodDrainer
         LogStarted(_options.NodeName, drain.Timeout);
         using var deadline = new CancellationTokenSource(drain.Timeout, _time);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        // The watch of the node's pods lasts as long as this drain, however it ends.
+        using var watch = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
+        _watchToken = watch.Token;
+        try
+        {
+            return await DrainAsync(stop, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await watch.CancelAsync().ConfigureAwait(false);
+            if (_watching is { } watching)
+            {
+                await watching.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    private async Task<DrainResult> DrainAsync(CancellationTokenSource stop, CancellationToken cancellationToken)
+    {
+        var drain = _request.Options;
         List<DrainPod> toMove = [];
         try
         {
@@ -95,15 +115,17 @@ internal sealed partial class PodDrainer
 
     private async Task<DrainPlan> PlanAsync(CancellationToken cancellationToken)
     {
-        var pods = await ListPodsAsync("", cancellationToken).ConfigureAwait(false);
-        return DrainPlan.For(pods, _request.Options.DeleteEmptyDirData, _request.Options.EvictUnreplicated);
+        var list = await ListPodsAsync("", cancellationToken).ConfigureAwait(false);
+        // The watch of evicted pods starts from this list: every deletion after it is seen, even one before the watch opens.
+        _pods.Seed(list);
+        return DrainPlan.For(Pods(list), _request.Options.DeleteEmptyDirData, _request.Options.EvictUnreplicated);
     }
 
     private async Task WaitForBlockingPodsAsync(string selector, CancellationToken cancellationToken)
     {
         while (true)
         {
-            var running = (await ListPodsAsync(selector, cancellationToken).ConfigureAwait(false)).Where(p => !p.Finished).ToList();
+            var running = Pods(await ListPodsAsync(selector, cancellationToken).ConfigureAwait(false)).Where(p => !p.Finished).ToList();
             lock (_gate)
             {
                 _waiting.Clear();
@@ -123,7 +145,8 @@ internal sealed partial class PodDrainer
         }
     }
 
-    private async Task<List<DrainPod>> ListPodsAsync(string selector, CancellationToken cancellationToken)
+    /// <summary>The list of the node's pods (narrowed by a label <paramref name="selector"/>), as the server sent it.</summary>
+    private async Task<JsonNode> ListPodsAsync(string selector, CancellationToken cancellationToken)
     {
         var backoff = new Backoff(_options.BackoffInitial, _options.BackoffMax, _time);
         while (true)
@@ -131,12 +154,14 @@ internal sealed partial class PodDrainer
             var answer = await TrySendAsync(HttpMethod.Get, KubePaths.PodsOnNode(_options.NodeName, selector), null, cancellationToken).ConfigureAwait(false);
             if (answer is { IsSuccess: true, Body: { } body })
             {
-                return [.. (body["items"] as JsonArray ?? []).OfType<JsonNode>().Select(DrainPod.Read)];
+                return body;
             }
 
             await backoff.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
+
+    private static List<DrainPod> Pods(JsonNode list) => [.. (list["items"] as JsonArray ?? []).OfType<JsonNode>().Select(DrainPod.Read)];
 
     private async Task MovePodAsync(DrainPod pod, SemaphoreSlim slots, CancellationTokenSource stop)
     {
@@ -254,82 +279,39 @@ internal sealed partial class PodDrainer
         };
     }
 
-    /// <summary>Waits until <paramref name="pod"/> is gone; one list of the node's pods per poll answers for every pod waited on.</summary>
+    /// <summary>Waits until <paramref name="pod"/> is gone, as the watch of the node's pods (started by the first pod that waits) sees it.</summary>
     private Task WaitGoneAsync(DrainPod pod, CancellationToken cancellationToken)
     {
         var gone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        bool start;
         lock (_gate)
         {
             _awaitingGone[pod.Key] = (pod, gone);
-            _pollRound = 0;
-            start = !_polling;
-            _polling = true;
+            // Off this thread: the watch's first steps must not run inside the lock.
+            _watching ??= Task.Run(() => _pods.RunAsync(ResolveGone, _watchToken), CancellationToken.None);
         }
 
-        if (start)
-        {
-            _ = PollGoneAsync(cancellationToken);
-        }
-
+        // Gone before it joined the wait (a pod that was not running goes at once): the watch has seen it already.
+        ResolveGone();
         return gone.Task.WaitAsync(cancellationToken);
     }
 
     /// <summary>
-    /// Lists the node's pods while any evicted pod is waited on: after <see cref="KubeNodeClientOptions.PodPollInterval"/>,
-    /// then at doubling intervals up to 8 times it, back to the start whenever another pod joins the wait. A pod that
-    /// exits on SIGTERM is seen gone within a second or so; one that uses its whole 30 s grace period costs 6 lists, not
-    /// 30. A pod is gone when the list lacks it (deleted: a GET would answer 404; or its name now belongs to a pod on
-    /// another node) or holds its name under another uid (a StatefulSet's replacement): a pod's node never changes, so
-    /// ours, while it exists, is always in this list. Graceful deletion ends when the grace period does; nothing is forced.
+    /// Releases every waiter whose pod the watch no longer has on the node (deleted: a GET would answer 404; or its name
+    /// now belongs to a pod on another node) or has under a new uid (a StatefulSet's replacement). Graceful deletion ends
+    /// when the grace period does; nothing is forced.
     /// </summary>
-    private async Task PollGoneAsync(CancellationToken cancellationToken)
+    private void ResolveGone()
     {
-        try
+        lock (_gate)
         {
-            while (true)
+            foreach (var (key, (pod, gone)) in _awaitingGone.ToList())
             {
-                int round;
-                lock (_gate)
+                if (_pods.IsGone(pod))
                 {
-                    round = _pollRound++;
-                }
-
-                await Task.Delay(_options.PodPollInterval * (1 << Math.Min(round, 3)), _time, cancellationToken).ConfigureAwait(false);
-                var answer = await TrySendAsync(HttpMethod.Get, KubePaths.PodsOnNode(_options.NodeName, ""), null, cancellationToken).ConfigureAwait(false);
-                lock (_gate)
-                {
-                    if (answer is { IsSuccess: true, Body: { } body })
-                    {
-                        var present = new Dictionary<string, string>(StringComparer.Ordinal);
-                        foreach (var item in (body["items"] as JsonArray ?? []).OfType<JsonNode>())
-                        {
-                            var metadata = item["metadata"];
-                            present[$"{NodeReader.Text(metadata?["namespace"])}/{NodeReader.Text(metadata?["name"])}"] = NodeReader.Text(metadata?["uid"]);
-                        }
-
-                        foreach (var (key, (pod, gone)) in _awaitingGone.ToList())
-                        {
-                            if (!present.TryGetValue(key, out var uid) || uid != pod.Uid)
-                            {
-                                _awaitingGone.Remove(key);
-                                gone.TrySetResult();
-                            }
-                        }
-                    }
-
-                    // An unanswered list is simply tried again at the next poll.
-                    if (_awaitingGone.Count == 0)
-                    {
-                        _polling = false;
-                        return;
-                    }
+                    _awaitingGone.Remove(key);
+                    gone.TrySetResult();
                 }
             }
-        }
-        catch (OperationCanceledException)
-        {
-            // The drain ended (timeout, a fatal answer, or the caller): every waiter sees the same cancellation.
         }
     }
 
