@@ -42,6 +42,7 @@ public sealed partial class AgentLoop(
     private NodeReport? _reported;
     private AgentRecord? _record;
     private DateTimeOffset _lastWrite = DateTimeOffset.MinValue;
+    private bool _wroteAny;
     private DateTimeOffset _writtenUntil = DateTimeOffset.MinValue;
 
     /// <summary>How long after a cordon or uncordon a watch event older than the node it wrote is ignored.</summary>
@@ -312,12 +313,28 @@ public sealed partial class AgentLoop(
         status.Report(decision.State.ToString(), message);
         var current = hostStatus.Booted is { ImageDigest: { } digest } booted ? $"{booted.Image?.Name}@{digest}" : null;
         var report = new NodeReport(decision.Condition, decision.State, decision.Reason ?? "", message, current);
+        if (!_wroteAny && _reported is null && _node is { } seen && Shows(seen, report))
+        {
+            // A restart (a daemon upgrade, a crash) finds its last report still on the node: nothing to write. Only
+            // before this process writes anything: afterwards the node last seen may lag behind our own writes.
+            _reported = report;
+        }
+
         return report == _reported || (passing && _reported is { } last && last with { Message = message } == report) ? null : report;
     }
+
+    /// <summary>Whether <paramref name="node"/>'s output annotations already say what <paramref name="report"/> says.</summary>
+    private bool Shows(NodeSnapshot node, NodeReport report) =>
+        node.Annotation(_keys.State) == report.State.ToString()
+        && node.Annotation(_keys.Phase) == report.Phase.ToString()
+        && (node.Annotation(_keys.Reason) ?? "") == report.Reason
+        && node.Annotation(_keys.Message) == report.Message
+        && (report.CurrentImage is null || node.Annotation(_keys.CurrentImage) == report.CurrentImage);
 
     private void Written(NodeReport report)
     {
         _reported = report;
+        _wroteAny = true;
         // Progress lines are spaced from any write, not only from each other: a pull that ends within the interval
         // after its "staging" report needs no line of its own on the node (the log and STATUS line still get every one).
         _lastWrite = time.GetUtcNow();

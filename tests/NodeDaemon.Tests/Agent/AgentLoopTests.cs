@@ -184,6 +184,37 @@ public sealed class AgentLoopTests : IDisposable
     }
 
     [Fact]
+    public async Task A_restart_that_finds_its_report_on_the_node_writes_nothing()
+    {
+        await Loop().TurnAsync(CancellationToken.None);
+        var shown = Assert.Single(_node.Reports);
+        Assert.Equal(AgentCondition.Done, shown.State);
+        _node.Annotate("nodedaemon.io/state", shown.State.ToString());
+        _node.Annotate("nodedaemon.io/phase", shown.Phase.ToString());
+        _node.Annotate("nodedaemon.io/reason", shown.Reason);
+        _node.Annotate("nodedaemon.io/message", shown.Message);
+        _node.Annotate("nodedaemon.io/current-image", shown.CurrentImage);
+
+        // The daemon restarts (an upgrade of its package, say) on a node that has nothing new for it.
+        await Loop().TurnAsync(CancellationToken.None);
+
+        Assert.Single(_node.Reports);
+        Assert.Equal(1, _node.Writes);
+    }
+
+    [Fact]
+    public async Task A_restart_writes_a_report_that_differs_from_the_node_in_any_output()
+    {
+        _node.Annotate("nodedaemon.io/state", "Done");
+        _node.Annotate("nodedaemon.io/phase", "Idle");
+        _node.Annotate("nodedaemon.io/message", "something older");
+
+        await Loop().TurnAsync(CancellationToken.None);
+
+        Assert.Equal(1, _node.Writes);
+    }
+
+    [Fact]
     public async Task A_failed_pull_is_noted_retried_after_the_delay_and_never_cordons()
     {
         _node.Annotate("nodedaemon.io/desired-image", "quay.io/example/os@" + s_new);
