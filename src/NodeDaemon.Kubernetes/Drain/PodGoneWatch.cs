@@ -55,7 +55,18 @@ internal sealed partial class PodGoneWatch(KubeApi api, KubeNodeClientOptions op
                     version = _version;
                 }
 
-                var problem = version.Length == 0 ? "no resourceVersion to watch from" : await WatchAsync(version, changed, backoff, cancellationToken).ConfigureAwait(false);
+                string? problem;
+                try
+                {
+                    problem = version.Length == 0 ? "no resourceVersion to watch from" : await WatchAsync(version, changed, backoff, cancellationToken).ConfigureAwait(false);
+                }
+#pragma warning disable CA1031 // Whatever breaks the watch (an odd event, say), the drain must still see its pods go.
+                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+#pragma warning restore CA1031
+                {
+                    problem = $"watch: {e.Message}";
+                }
+
                 if (problem is null)
                 {
                     // A clean end (timeoutSeconds): on from the last version seen.
@@ -65,12 +76,11 @@ internal sealed partial class PodGoneWatch(KubeApi api, KubeNodeClientOptions op
                 // After a pause even on 410: a server that answers every watch with it must not get a list in a tight loop.
                 LogRelisting(options.NodeName, problem);
                 await backoff.WaitAsync(cancellationToken).ConfigureAwait(false);
-
                 await RelistAsync(cancellationToken).ConfigureAwait(false);
                 changed();
             }
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // The drain ended.
         }
@@ -189,9 +199,11 @@ internal sealed partial class PodGoneWatch(KubeApi api, KubeNodeClientOptions op
                     return;
                 }
             }
-            catch (HttpRequestException)
+#pragma warning disable CA1031 // Unreachable for now, or an answer that is not a list: tried again after the backoff.
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+#pragma warning restore CA1031
             {
-                // Unreachable for now: tried again after the backoff.
+                LogRelisting(options.NodeName, $"list: {e.Message}");
             }
 
             await backoff.WaitAsync(cancellationToken).ConfigureAwait(false);
