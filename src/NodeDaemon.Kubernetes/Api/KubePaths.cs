@@ -35,9 +35,6 @@ internal static class KubePaths
     /// <summary>A pod's eviction subresource.</summary>
     public static string Eviction(string ns, string name) => Pod(ns, name) + "/eviction";
 
-    /// <summary>One disruption budget.</summary>
-    public static string Budget(string ns, string name) => $"apis/policy/v1/namespaces/{Esc(ns)}/poddisruptionbudgets/{Esc(name)}";
-
     /// <summary>The core/v1 events of a namespace.</summary>
     public static string Events(string ns) => $"api/v1/namespaces/{Esc(ns)}/events";
 
