@@ -121,9 +121,11 @@ internal sealed partial class PodDrainer
         return DrainPlan.For(Pods(list), _request.Options.DeleteEmptyDirData, _request.Options.EvictUnreplicated);
     }
 
+    /// <summary>Waits while a pod matching <paramref name="selector"/> runs on the node, listing them after 1, 2, 4, then every 8 <see cref="KubeNodeClientOptions.PodPollInterval"/>s.</summary>
+    /// <remarks>A nightly backup runs for an hour: a list a second would be 3600 requests for one answer.</remarks>
     private async Task WaitForBlockingPodsAsync(string selector, CancellationToken cancellationToken)
     {
-        while (true)
+        for (var round = 0; ; round++)
         {
             var running = Pods(await ListPodsAsync(selector, cancellationToken).ConfigureAwait(false)).Where(p => !p.Finished).ToList();
             lock (_gate)
@@ -141,7 +143,7 @@ internal sealed partial class PodDrainer
             }
 
             Report($"draining: not started, waiting on {running[0].Key} (matches the blocking selector {selector})");
-            await Task.Delay(_options.PodPollInterval, _time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(_options.PodPollInterval * (1 << Math.Min(round, 3)), _time, cancellationToken).ConfigureAwait(false);
         }
     }
 

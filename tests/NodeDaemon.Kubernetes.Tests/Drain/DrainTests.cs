@@ -201,6 +201,28 @@ public sealed class DrainTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_long_blocking_pod_is_listed_at_doubling_intervals()
+    {
+        var seed = DrainWorld.Seed(DrainWorld.AddPod("batch", "backup-1", new JsonObject { ["job"] = "backup" }, "Job"));
+        // An interval well above the machine's timer and request overheads, so that the count tells the schedule.
+        await using var world = await World.StartAsync(seed, World.FastOptions() with { PodPollInterval = TimeSpan.FromMilliseconds(100) }, output: output);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var started = DateTime.UtcNow;
+
+        var drain = world.Client.DrainAsync(DrainWorld.Request(blocking: "job=backup"), null, cts.Token);
+        // Thirty poll intervals: thirty lists, had every interval been a list.
+        await Task.Delay(world.Options.PodPollInterval * 30);
+        world.Server.Terminator.Delete("batch", "backup-1", 0);
+        var result = await drain.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(DrainOutcome.Drained, result.Outcome);
+        var elapsed = DateTime.UtcNow - started;
+        // Two plans, four lists while the interval doubles (1, 2, 4, 8 times), then one per 8 intervals (+1 for the last).
+        var ceiling = 2 + 4 + (int)Math.Ceiling(elapsed / (world.Options.PodPollInterval * 8)) + 1;
+        Assert.InRange(world.Server.Requests["list pods"], 3, ceiling);
+    }
+
+    [Fact]
     public async Task A_blocking_pod_that_never_finishes_times_out_naming_it()
     {
         var seed = DrainWorld.Seed(DrainWorld.AddPod("batch", "backup-1", new JsonObject { ["job"] = "backup" }, "Job"));
