@@ -59,8 +59,14 @@ public sealed partial class KubeNodeClient : INodeClient, IDisposable
         Remember(NodeReader.Read(written));
     }
 
+    /// <summary>Cordons without a report; see <see cref="CordonAsync(NodeReport?, CancellationToken)"/>.</summary>
+    public Task<CordonResult> CordonAsync(CancellationToken cancellationToken) => CordonAsync(null, cancellationToken);
+
+    /// <summary>Lifts our cordon without a report; see <see cref="UncordonAsync(NodeReport?, CancellationToken)"/>.</summary>
+    public Task<CordonResult> UncordonAsync(CancellationToken cancellationToken) => UncordonAsync(null, cancellationToken);
+
     /// <inheritdoc/>
-    public async Task<CordonResult> CordonAsync(CancellationToken cancellationToken)
+    public async Task<CordonResult> CordonAsync(NodeReport? report, CancellationToken cancellationToken)
     {
         // The last node seen (watched, read or written) gives the precondition: if it is stale, the patch fails with
         // 409 and nothing is written, and only then is the node read. A "nothing to do" is never taken from memory.
@@ -85,7 +91,7 @@ public sealed partial class KubeNodeClient : INodeClient, IDisposable
                 return new CordonResult(false, node);
             }
 
-            var response = await _sender.SendAsync(HttpMethod.Patch, KubePaths.Node(node.Name), NodePatches.Cordon(node.ResourceVersion, _options.Keys, _options.Component),
+            var response = await _sender.SendAsync(HttpMethod.Patch, KubePaths.Node(node.Name), NodePatches.Cordon(node.ResourceVersion, _options.Keys, _options.Component, report),
                 KubePaths.MergePatch, cancellationToken, retryConflict: false).ConfigureAwait(false);
             if (response is { IsSuccess: true, Body: { } written })
             {
@@ -99,7 +105,7 @@ public sealed partial class KubeNodeClient : INodeClient, IDisposable
     }
 
     /// <inheritdoc/>
-    public async Task<CordonResult> UncordonAsync(CancellationToken cancellationToken)
+    public async Task<CordonResult> UncordonAsync(NodeReport? report, CancellationToken cancellationToken)
     {
         // As for the cordon: the last node seen gives the precondition, and "not ours" is only ever answered from a read.
         var (node, fresh) = (_latest, false);
@@ -127,7 +133,7 @@ public sealed partial class KubeNodeClient : INodeClient, IDisposable
                 return new CordonResult(false, node);
             }
 
-            var response = await _sender.SendAsync(HttpMethod.Patch, KubePaths.Node(node.Name), NodePatches.Uncordon(node.ResourceVersion, _options.Keys),
+            var response = await _sender.SendAsync(HttpMethod.Patch, KubePaths.Node(node.Name), NodePatches.Uncordon(node.ResourceVersion, _options.Keys, report),
                 KubePaths.MergePatch, cancellationToken, retryConflict: false).ConfigureAwait(false);
             if (response is { IsSuccess: true, Body: { } written })
             {

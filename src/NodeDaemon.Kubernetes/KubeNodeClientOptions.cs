@@ -41,7 +41,7 @@ public sealed record KubeNodeClientOptions
     /// <summary>The least wait after an eviction refused with 429 (kubectl waits 5 s when the server gives no hint).</summary>
     public TimeSpan EvictionRetryMinimum { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How often a drain checks whether an evicted pod is gone, and whether a blocking pod still runs.</summary>
+    /// <summary>How often a drain checks whether a blocking pod still runs (evicted pods are watched, not polled).</summary>
     public TimeSpan PodPollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Options for <paramref name="options"/>: its node name, protocol and prefix.</summary>

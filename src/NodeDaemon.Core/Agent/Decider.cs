@@ -198,7 +198,9 @@ public static class Decider
 
         if (!node.Unschedulable)
         {
-            return new(AgentState.Draining, new AgentAction.Cordon(), $"cordoning for {target.Image}");
+            // The drain's own words: the cordon's write carries this report, and the drain that follows then has
+            // nothing new to write before its first progress line.
+            return new(AgentState.Draining, new AgentAction.Cordon(), $"draining for {target.Image}");
         }
 
         if (!record.Drained)

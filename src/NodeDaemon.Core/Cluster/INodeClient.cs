@@ -20,16 +20,18 @@ public interface INodeClient
     Task ReportAsync(NodeReport report, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Cordons the node and marks the cordon as ours, in one write; not <see cref="CordonResult.Changed"/> (and no mark)
-    /// when it was already unschedulable. The result carries the node as written, or as read.
+    /// Cordons the node and marks the cordon as ours, in one write that also carries <paramref name="report"/> when
+    /// given; not <see cref="CordonResult.Changed"/> (no mark, no report written) when it was already unschedulable.
+    /// The result carries the node as written, or as read.
     /// </summary>
-    Task<CordonResult> CordonAsync(CancellationToken cancellationToken);
+    Task<CordonResult> CordonAsync(NodeReport? report, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Lifts the cordon only when we hold the mark, removing both in one write; not <see cref="CordonResult.Changed"/>
-    /// when the cordon is not ours. The result carries the node as written, or as read.
+    /// Lifts the cordon only when we hold the mark, removing both in one write that also carries <paramref name="report"/>
+    /// when given; not <see cref="CordonResult.Changed"/> (no report written) when the cordon is not ours. The result
+    /// carries the node as written, or as read.
     /// </summary>
-    Task<CordonResult> UncordonAsync(CancellationToken cancellationToken);
+    Task<CordonResult> UncordonAsync(NodeReport? report, CancellationToken cancellationToken);
 
     /// <summary>Evicts the node's pods through the Eviction API, honouring disruption budgets; never deletes pods directly.</summary>
     Task<DrainResult> DrainAsync(DrainRequest request, IProgress<DrainProgress>? progress, CancellationToken cancellationToken);

@@ -96,6 +96,9 @@ public enum LogEventId
     /// <summary>An Event was recorded on the node.</summary>
     NodeEventRecorded = 210,
 
+    /// <summary>The drain's watch of the node's pods broke or expired; the pods are listed again and watched from there.</summary>
+    DrainWatchRelisting = 211,
+
     /// <summary>The agent's state file could not be read back and was moved aside.</summary>
     StateFileCorrupt = 300,
 

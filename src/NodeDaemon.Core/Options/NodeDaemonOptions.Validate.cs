@@ -90,6 +90,7 @@ public sealed partial record NodeDaemonOptions
         checks.AbsolutePath("stateDirectory", StateDirectory, required: true);
         checks.AbsolutePath("bootIdFile", BootIdFile, required: true);
         checks.AbsolutePath("kubeconfig", Kubeconfig, required: false);
+        checks.SecondsBetween("progressIntervalSeconds", ProgressInterval, TimeSpan.Zero, TimeSpan.FromHours(1));
     }
 
     private static void ValidateStaging(OptionChecks checks, StagingOptions staging)

@@ -36,6 +36,9 @@ public sealed partial record NodeDaemonOptions
     /// <summary>How much the daemon logs.</summary>
     public LogVerbosity LogLevel { get; init; } = LogVerbosity.Information;
 
+    /// <summary>The shortest time between a write to the node and a progress line written to its <c>message</c> after it.</summary>
+    public TimeSpan ProgressInterval { get; init; } = NodeDaemonOptionsDefaults.ProgressInterval;
+
     /// <summary>Pulling and staging the image.</summary>
     public StagingOptions Staging { get; init; } = new();
 

@@ -15,6 +15,12 @@ public static class NodeDaemonOptionsDefaults
     /// <summary>The kernel's boot id.</summary>
     public const string BootIdFile = "/proc/sys/kernel/random/boot_id";
 
+    /// <summary>
+    /// Default spacing of progress lines on the node: a pool stages all at once, and at 2 s 500 nodes made 250 node
+    /// writes a second; the journal and the systemd STATUS line still get every line.
+    /// </summary>
+    public static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(30);
+
     /// <summary>Default stage attempts.</summary>
     public const int StageMaxAttempts = 3;
 

@@ -24,6 +24,7 @@ internal static class OptionKeys
         Text("kubeconfig", o => o.Kubeconfig, (o, v) => o with { Kubeconfig = v }),
         Choice("logLevel", o => o.LogLevel, (o, v) => o with { LogLevel = v },
             ("information", LogVerbosity.Information), ("debug", LogVerbosity.Debug), ("trace", LogVerbosity.Trace)),
+        Seconds("progressIntervalSeconds", o => o.ProgressInterval, (o, v) => o with { ProgressInterval = v }),
 
         Integer("staging.maxAttempts", o => o.Staging.MaxAttempts, (o, v) => o with { Staging = o.Staging with { MaxAttempts = v } }),
         Seconds("staging.retryDelaySeconds", o => o.Staging.RetryDelay, (o, v) => o with { Staging = o.Staging with { RetryDelay = v } }),

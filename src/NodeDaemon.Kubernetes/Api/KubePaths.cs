@@ -33,14 +33,16 @@ internal static class KubePaths
     public static string PodsOnNode(string node, string labelSelector = "") =>
         $"api/v1/pods?fieldSelector={Esc("spec.nodeName=" + node)}" + (labelSelector.Length > 0 ? $"&labelSelector={Esc(labelSelector)}" : "");
 
+    /// <summary>A watch of the pods on a node from <paramref name="resourceVersion"/>.</summary>
+    public static string PodsOnNodeWatch(string node, string resourceVersion, int timeoutSeconds) =>
+        $"api/v1/pods?watch=true&fieldSelector={Esc("spec.nodeName=" + node)}&resourceVersion={Esc(resourceVersion)}" +
+        $"&allowWatchBookmarks=true&timeoutSeconds={timeoutSeconds}";
+
     /// <summary>One pod.</summary>
     public static string Pod(string ns, string name) => $"api/v1/namespaces/{Esc(ns)}/pods/{Esc(name)}";
 
     /// <summary>A pod's eviction subresource.</summary>
     public static string Eviction(string ns, string name) => Pod(ns, name) + "/eviction";
-
-    /// <summary>One disruption budget.</summary>
-    public static string Budget(string ns, string name) => $"apis/policy/v1/namespaces/{Esc(ns)}/poddisruptionbudgets/{Esc(name)}";
 
     /// <summary>The core/v1 events of a namespace.</summary>
     public static string Events(string ns) => $"api/v1/namespaces/{Esc(ns)}/events";

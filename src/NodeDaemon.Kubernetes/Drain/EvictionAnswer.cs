@@ -19,5 +19,5 @@ internal enum EvictionKind
     Retry,
 }
 
-/// <summary>One eviction answer: its kind, a message, the budget that refused, and the server's retry hint.</summary>
-internal sealed record EvictionAnswer(EvictionKind Kind, string Message, string? Budget = null, TimeSpan? RetryAfter = null);
+/// <summary>One eviction answer: its kind, a message, the budget that refused (and why, in words), and the server's retry hint.</summary>
+internal sealed record EvictionAnswer(EvictionKind Kind, string Message, string? Budget = null, TimeSpan? RetryAfter = null, string? Why = null);

@@ -25,10 +25,9 @@ internal sealed partial class PodDrainer
     private readonly HashSet<string> _gone = new(StringComparer.Ordinal);
     private readonly HashSet<string> _moved = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (DrainPod Pod, TaskCompletionSource Gone)> _awaitingGone = new(StringComparer.Ordinal);
-    private bool _polling;
-
-    // Polls since the last pod joined the wait: the interval doubles from PodPollInterval up to 8 times it.
-    private int _pollRound;
+    private readonly PodGoneWatch _pods;
+    private Task? _watching;
+    private CancellationToken _watchToken;
     private int _total;
     private string? _stopMessage;
 
@@ -40,6 +39,7 @@ internal sealed partial class PodDrainer
         _logger = logger;
         _request = request;
         _progress = progress;
+        _pods = new PodGoneWatch(api, options, time, logger);
     }
 
     /// <summary>Runs the drain to its end; only the caller's cancellation escapes as an exception.</summary>
@@ -49,6 +49,26 @@ internal sealed partial class PodDrainer
         LogStarted(_options.NodeName, drain.Timeout);
         using var deadline = new CancellationTokenSource(drain.Timeout, _time);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        // The watch of the node's pods lasts as long as this drain, however it ends.
+        using var watch = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
+        _watchToken = watch.Token;
+        try
+        {
+            return await DrainAsync(stop, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await watch.CancelAsync().ConfigureAwait(false);
+            if (_watching is { } watching)
+            {
+                await watching.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    private async Task<DrainResult> DrainAsync(CancellationTokenSource stop, CancellationToken cancellationToken)
+    {
+        var drain = _request.Options;
         List<DrainPod> toMove = [];
         try
         {
@@ -95,15 +115,19 @@ internal sealed partial class PodDrainer
 
     private async Task<DrainPlan> PlanAsync(CancellationToken cancellationToken)
     {
-        var pods = await ListPodsAsync("", cancellationToken).ConfigureAwait(false);
-        return DrainPlan.For(pods, _request.Options.DeleteEmptyDirData, _request.Options.EvictUnreplicated);
+        var list = await ListPodsAsync("", cancellationToken).ConfigureAwait(false);
+        // The watch of evicted pods starts from this list: every deletion after it is seen, even one before the watch opens.
+        _pods.Seed(list);
+        return DrainPlan.For(Pods(list), _request.Options.DeleteEmptyDirData, _request.Options.EvictUnreplicated);
     }
 
+    /// <summary>Waits while a pod matching <paramref name="selector"/> runs on the node, listing them after 1, 2, 4, then every 8 <see cref="KubeNodeClientOptions.PodPollInterval"/>s.</summary>
+    /// <remarks>A nightly backup runs for an hour: a list a second would be 3600 requests for one answer.</remarks>
     private async Task WaitForBlockingPodsAsync(string selector, CancellationToken cancellationToken)
     {
-        while (true)
+        for (var round = 0; ; round++)
         {
-            var running = (await ListPodsAsync(selector, cancellationToken).ConfigureAwait(false)).Where(p => !p.Finished).ToList();
+            var running = Pods(await ListPodsAsync(selector, cancellationToken).ConfigureAwait(false)).Where(p => !p.Finished).ToList();
             lock (_gate)
             {
                 _waiting.Clear();
@@ -119,11 +143,12 @@ internal sealed partial class PodDrainer
             }
 
             Report($"draining: not started, waiting on {running[0].Key} (matches the blocking selector {selector})");
-            await Task.Delay(_options.PodPollInterval, _time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(_options.PodPollInterval * (1 << Math.Min(round, 3)), _time, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task<List<DrainPod>> ListPodsAsync(string selector, CancellationToken cancellationToken)
+    /// <summary>The list of the node's pods (narrowed by a label <paramref name="selector"/>), as the server sent it.</summary>
+    private async Task<JsonNode> ListPodsAsync(string selector, CancellationToken cancellationToken)
     {
         var backoff = new Backoff(_options.BackoffInitial, _options.BackoffMax, _time);
         while (true)
@@ -131,12 +156,14 @@ internal sealed partial class PodDrainer
             var answer = await TrySendAsync(HttpMethod.Get, KubePaths.PodsOnNode(_options.NodeName, selector), null, cancellationToken).ConfigureAwait(false);
             if (answer is { IsSuccess: true, Body: { } body })
             {
-                return [.. (body["items"] as JsonArray ?? []).OfType<JsonNode>().Select(DrainPod.Read)];
+                return body;
             }
 
             await backoff.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
+
+    private static List<DrainPod> Pods(JsonNode list) => [.. (list["items"] as JsonArray ?? []).OfType<JsonNode>().Select(DrainPod.Read)];
 
     private async Task MovePodAsync(DrainPod pod, SemaphoreSlim slots, CancellationTokenSource stop)
     {
@@ -198,7 +225,7 @@ internal sealed partial class PodDrainer
                     // least what kubectl waits (5 s), give or take 10 % so parallel pods do not knock in step; on
                     // average the server sees kubectl's rate, and no pod waits a fixed extra on top of it.
                     var hint = answer.RetryAfter is { } after && after > _options.EvictionRetryMinimum ? after : _options.EvictionRetryMinimum;
-                    var why = await DescribeBudgetAsync(pod, answer, stop.Token).ConfigureAwait(false);
+                    var why = answer.Why ?? answer.Message;
                     lock (_gate)
                     {
                         _waiting[pod.Key] = why;
@@ -246,100 +273,47 @@ internal sealed partial class PodDrainer
             { StatusCode: 404 } => new EvictionAnswer(EvictionKind.Gone, ""),
             // The uid precondition failed: the name now belongs to a replacement, so ours is gone.
             { StatusCode: 409 } when await IsGoneAsync(pod, cancellationToken).ConfigureAwait(false) => new EvictionAnswer(EvictionKind.Gone, ""),
-            { StatusCode: 429 } r when BudgetText.BudgetName(r.Body) is { } budget => new EvictionAnswer(EvictionKind.Blocked, r.Message, budget, r.RetryAfter),
+            { StatusCode: 429 } r when BudgetText.BudgetName(r.Body) is { } budget =>
+                new EvictionAnswer(EvictionKind.Blocked, r.Message, budget, r.RetryAfter, BudgetText.Describe(budget, r.Body)),
             { StatusCode: 429 } r => new EvictionAnswer(EvictionKind.Retry, r.Message, null, r.RetryAfter ?? _options.EvictionRetryMinimum),
             { StatusCode: 500 } r when r.Message.Contains("more than one PodDisruptionBudget", StringComparison.Ordinal) => new EvictionAnswer(EvictionKind.Fatal, r.Message),
             { } r => new EvictionAnswer(EvictionKind.Retry, $"{r.StatusCode} {r.Message}"),
         };
     }
 
-    private async Task<string> DescribeBudgetAsync(DrainPod pod, EvictionAnswer answer, CancellationToken cancellationToken)
-    {
-        if (answer.Budget is not { } name)
-        {
-            return answer.Message;
-        }
-
-        var budget = await TrySendAsync(HttpMethod.Get, KubePaths.Budget(pod.Namespace, name), null, cancellationToken).ConfigureAwait(false);
-        return BudgetText.Describe(name, budget is { IsSuccess: true } ? budget.Body : null);
-    }
-
-    /// <summary>Waits until <paramref name="pod"/> is gone; one list of the node's pods per poll answers for every pod waited on.</summary>
+    /// <summary>Waits until <paramref name="pod"/> is gone, as the watch of the node's pods (started by the first pod that waits) sees it.</summary>
     private Task WaitGoneAsync(DrainPod pod, CancellationToken cancellationToken)
     {
         var gone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        bool start;
         lock (_gate)
         {
             _awaitingGone[pod.Key] = (pod, gone);
-            _pollRound = 0;
-            start = !_polling;
-            _polling = true;
+            // Off this thread: the watch's first steps must not run inside the lock.
+            _watching ??= Task.Run(() => _pods.RunAsync(ResolveGone, _watchToken), CancellationToken.None);
         }
 
-        if (start)
-        {
-            _ = PollGoneAsync(cancellationToken);
-        }
-
+        // Gone before it joined the wait (a pod that was not running goes at once): the watch has seen it already.
+        ResolveGone();
         return gone.Task.WaitAsync(cancellationToken);
     }
 
     /// <summary>
-    /// Lists the node's pods while any evicted pod is waited on: after <see cref="KubeNodeClientOptions.PodPollInterval"/>,
-    /// then at doubling intervals up to 8 times it, back to the start whenever another pod joins the wait. A pod that
-    /// exits on SIGTERM is seen gone within a second or so; one that uses its whole 30 s grace period costs 6 lists, not
-    /// 30. A pod is gone when the list lacks it (deleted: a GET would answer 404; or its name now belongs to a pod on
-    /// another node) or holds its name under another uid (a StatefulSet's replacement): a pod's node never changes, so
-    /// ours, while it exists, is always in this list. Graceful deletion ends when the grace period does; nothing is forced.
+    /// Releases every waiter whose pod the watch no longer has on the node (deleted: a GET would answer 404; or its name
+    /// now belongs to a pod on another node) or has under a new uid (a StatefulSet's replacement). Graceful deletion ends
+    /// when the grace period does; nothing is forced.
     /// </summary>
-    private async Task PollGoneAsync(CancellationToken cancellationToken)
+    private void ResolveGone()
     {
-        try
+        lock (_gate)
         {
-            while (true)
+            foreach (var (key, (pod, gone)) in _awaitingGone.ToList())
             {
-                int round;
-                lock (_gate)
+                if (_pods.IsGone(pod))
                 {
-                    round = _pollRound++;
-                }
-
-                await Task.Delay(_options.PodPollInterval * (1 << Math.Min(round, 3)), _time, cancellationToken).ConfigureAwait(false);
-                var answer = await TrySendAsync(HttpMethod.Get, KubePaths.PodsOnNode(_options.NodeName, ""), null, cancellationToken).ConfigureAwait(false);
-                lock (_gate)
-                {
-                    if (answer is { IsSuccess: true, Body: { } body })
-                    {
-                        var present = new Dictionary<string, string>(StringComparer.Ordinal);
-                        foreach (var item in (body["items"] as JsonArray ?? []).OfType<JsonNode>())
-                        {
-                            var metadata = item["metadata"];
-                            present[$"{NodeReader.Text(metadata?["namespace"])}/{NodeReader.Text(metadata?["name"])}"] = NodeReader.Text(metadata?["uid"]);
-                        }
-
-                        foreach (var (key, (pod, gone)) in _awaitingGone.ToList())
-                        {
-                            if (!present.TryGetValue(key, out var uid) || uid != pod.Uid)
-                            {
-                                _awaitingGone.Remove(key);
-                                gone.TrySetResult();
-                            }
-                        }
-                    }
-
-                    // An unanswered list is simply tried again at the next poll.
-                    if (_awaitingGone.Count == 0)
-                    {
-                        _polling = false;
-                        return;
-                    }
+                    _awaitingGone.Remove(key);
+                    gone.TrySetResult();
                 }
             }
-        }
-        catch (OperationCanceledException)
-        {
-            // The drain ended (timeout, a fatal answer, or the caller): every waiter sees the same cancellation.
         }
     }
 

@@ -42,13 +42,15 @@ public sealed partial class AgentLoop(
     private NodeReport? _reported;
     private AgentRecord? _record;
     private DateTimeOffset _lastWrite = DateTimeOffset.MinValue;
+    private bool _wroteAny;
     private DateTimeOffset _writtenUntil = DateTimeOffset.MinValue;
 
     /// <summary>How long after a cordon or uncordon a watch event older than the node it wrote is ignored.</summary>
     private static readonly TimeSpan _staleWatchWindow = TimeSpan.FromMinutes(1);
 
     /// <summary>The shortest time between a write to the node and a progress line written to its <c>message</c> after it.</summary>
-    public TimeSpan ProgressReportInterval { get; init; } = TimeSpan.FromSeconds(2);
+    /// <remarks>The <c>progressIntervalSeconds</c> option unless set.</remarks>
+    public TimeSpan ProgressReportInterval { get; init; } = options.ProgressInterval;
 
     /// <summary>How often an idle loop looks again (and beats) without a change from the watch.</summary>
     public TimeSpan IdleTick { get; init; } = TimeSpan.FromSeconds(30);
@@ -140,7 +142,12 @@ public sealed partial class AgentLoop(
         // Verification and forgetting notes end at once and the next turn reports again: a new message alone is not
         // worth a write for them (the phase, state and reason they would show are already on the node).
         var passing = decision.Action is AgentAction.CompleteVerification or AgentAction.ResetRecord;
-        await ReportAsync(decision, hostStatus, decision.Message, cancellationToken, passing).ConfigureAwait(false);
+        // A cordon or an uncordon carries the report in its own write (see ActAsync): one PATCH instead of two.
+        if (decision.Action is not (AgentAction.Cordon or AgentAction.Uncordon))
+        {
+            await ReportAsync(decision, hostStatus, decision.Message, cancellationToken, passing).ConfigureAwait(false);
+        }
+
         await ActAsync(decision, inputs, hostStatus, cancellationToken).ConfigureAwait(false);
         return decision;
     }
@@ -175,13 +182,10 @@ public sealed partial class AgentLoop(
             case AgentAction.Cordon:
                 await EventAsync(NodeEventKind.Draining, decision.Message, false, cancellationToken).ConfigureAwait(false);
                 Save(_record!.About(key!).WithCordoned());
-                // Decide next on the node as written (the PATCH answer), not on a watch event that may still be on its way.
-                _node = (await node.CordonAsync(cancellationToken).ConfigureAwait(false)).Node;
-                _writtenUntil = time.GetUtcNow() + _staleWatchWindow;
+                await CordonAsync(decision, hostStatus, cordon: true, cancellationToken).ConfigureAwait(false);
                 break;
             case AgentAction.Uncordon:
-                _node = (await node.UncordonAsync(cancellationToken).ConfigureAwait(false)).Node;
-                _writtenUntil = time.GetUtcNow() + _staleWatchWindow;
+                await CordonAsync(decision, hostStatus, cordon: false, cancellationToken).ConfigureAwait(false);
                 break;
             case AgentAction.Drain:
                 await DrainAsync(decision, hostStatus, key!, cancellationToken).ConfigureAwait(false);
@@ -267,48 +271,6 @@ public sealed partial class AgentLoop(
         var reason = $"drain {Words(result.Outcome)}: {result.Message}";
         Save(_record!.About(key).WithFailure(new RecordedFailure(reason, AgentState.Draining, keepCordon)));
         await EventAsync(NodeEventKind.Degraded, reason, warning: true, cancellationToken).ConfigureAwait(false);
-    }
-
-    private void OnProgress(Decision decision, HostStatus hostStatus, string line)
-    {
-        // Long actions beat on progress: a pull or a drain that moves is a live loop.
-        heartbeat.Beat();
-        status.Report(decision.State.ToString(), line);
-        var now = time.GetUtcNow();
-        if (now - _lastWrite < ProgressReportInterval)
-        {
-            return;
-        }
-
-        // At most one annotation write per interval: a pull signals many times a second.
-        _ = ReportAsync(decision, hostStatus, line, CancellationToken.None);
-    }
-
-    private async Task ReportAsync(Decision decision, HostStatus hostStatus, string message, CancellationToken cancellationToken, bool passing = false)
-    {
-        status.Report(decision.State.ToString(), message);
-        var current = hostStatus.Booted is { ImageDigest: { } digest } booted ? $"{booted.Image?.Name}@{digest}" : null;
-        var report = new NodeReport(decision.Condition, decision.State, decision.Reason ?? "", message, current);
-        if (report == _reported || (passing && _reported is { } last && last with { Message = message } == report))
-        {
-            return;
-        }
-
-        _reported = report;
-        // Progress lines are spaced from any write, not only from each other: a pull that ends within the interval
-        // after its "staging" report needs no line of its own on the node (the log and STATUS line still get every one).
-        _lastWrite = time.GetUtcNow();
-        try
-        {
-            await node.ReportAsync(report, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ClusterException e)
-        {
-            // Reporting is best effort: the next turn reports again; the update itself must not stop for it.
-            LogReportFailed(e.Message);
-            Metrics.Failed(FailureKind.Api);
-            _reported = null;
-        }
     }
 
     private async Task EventAsync(NodeEventKind kind, string message, bool warning, CancellationToken cancellationToken)

@@ -40,6 +40,7 @@ public class OptionsLoaderTests
               "bootIdFile": "/run/sim/boot_id",
               "kubeconfig": "/etc/kubernetes/kubeconfig",
               "logLevel": "Debug",
+              "progressIntervalSeconds": 5,
               // Comments and trailing commas are forgiven in hand-edited drop-ins.
               "staging": { "maxAttempts": 5, "retryDelaySeconds": 2.5, "transactionTimeoutSeconds": 7200, "busyWaitSeconds": 0 },
               "reboot": { "maxAttempts": 3, "requestTimeoutSeconds": 300 },
@@ -68,6 +69,7 @@ public class OptionsLoaderTests
                 BootIdFile = "/run/sim/boot_id",
                 Kubeconfig = "/etc/kubernetes/kubeconfig",
                 LogLevel = LogVerbosity.Debug,
+                ProgressInterval = TimeSpan.FromSeconds(5),
                 Staging = new() { MaxAttempts = 5, RetryDelay = TimeSpan.FromSeconds(2.5), TransactionTimeout = TimeSpan.FromHours(2), BusyWait = TimeSpan.Zero },
                 Reboot = new() { MaxAttempts = 3, RequestTimeout = TimeSpan.FromMinutes(5) },
                 Drain = new()

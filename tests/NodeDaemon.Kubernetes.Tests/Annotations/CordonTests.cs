@@ -23,6 +23,46 @@ public sealed class CordonTests
     }
 
     [Fact]
+    public async Task A_report_rides_with_the_cordon_and_the_uncordon_in_the_same_patch()
+    {
+        await using var world = await World.StartAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var draining = new NodeReport(Core.Agent.AgentCondition.Working, Core.Agent.AgentState.Draining, "", "draining for x", null);
+        var verifying = new NodeReport(Core.Agent.AgentCondition.Working, Core.Agent.AgentState.Verifying, "", "lifting our cordon", "example/os@sha256:1");
+
+        var cordon = await world.Client.CordonAsync(draining, cts.Token);
+
+        Assert.True(cordon.Changed);
+        Assert.Equal(1, world.Server.Requests["patch nodes"]);
+        Assert.Equal(("nodedaemon", "Draining", "draining for x"), (world.Annotation(Mark), world.Annotation("nodedaemon.io/phase"), world.Annotation("nodedaemon.io/message")));
+        // The answer is the node as written, report included.
+        Assert.Equal("Draining", cordon.Node.Annotation("nodedaemon.io/phase"));
+
+        Assert.True((await world.Client.UncordonAsync(verifying, cts.Token)).Changed);
+
+        Assert.Equal(2, world.Server.Requests["patch nodes"]);
+        Assert.False(world.Unschedulable());
+        Assert.Null(world.Annotation(Mark));
+        Assert.Equal(("Working", "Verifying", "lifting our cordon", "example/os@sha256:1"), (world.Annotation("nodedaemon.io/state"),
+            world.Annotation("nodedaemon.io/phase"), world.Annotation("nodedaemon.io/message"), world.Annotation("nodedaemon.io/current-image")));
+    }
+
+    [Fact]
+    public async Task A_cordon_left_alone_writes_no_report_either()
+    {
+        await using var world = await World.StartAsync();
+        world.SetUnschedulable(true);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var report = new NodeReport(Core.Agent.AgentCondition.Working, Core.Agent.AgentState.Draining, "", "draining for x", null);
+
+        Assert.False((await world.Client.CordonAsync(report, cts.Token)).Changed);
+        Assert.False((await world.Client.UncordonAsync(report, cts.Token)).Changed);
+
+        Assert.Equal(0, world.Server.Requests["patch nodes"]);
+        Assert.Null(world.Annotation("nodedaemon.io/phase"));
+    }
+
+    [Fact]
     public async Task An_admins_cordon_is_neither_marked_nor_lifted()
     {
         await using var world = await World.StartAsync();

@@ -29,15 +29,16 @@ public sealed class DrainTests(ITestOutputHelper output)
         Assert.Contains(progress.Items, p => p.Line.Contains("(PDB web: 2 healthy needed, 2 present)", StringComparison.Ordinal)
             && p.Line.StartsWith("draining: ", StringComparison.Ordinal) && p.WaitingOn!.StartsWith("shop/web-", StringComparison.Ordinal));
         Assert.Equal("draining: 3/3 pods evicted", progress.Items[^1].Line);
+        // The refusal itself says what the budget needs and has: the budget is never read.
+        Assert.Equal(0, world.Server.Requests["get poddisruptionbudgets"]);
     }
 
     [Fact]
-    public async Task Evicted_pods_are_waited_for_with_one_list_of_the_node_per_poll_not_a_read_per_pod()
+    public async Task Evicted_pods_are_seen_gone_through_one_watch_of_the_node_not_polls_or_reads_per_pod()
     {
         await using var world = await World.StartAsync(output: output);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await world.Client.CordonAsync(cts.Token);
-        var started = DateTime.UtcNow;
 
         var result = await world.Client.DrainAsync(DrainWorld.Request(), null, cts.Token);
 
@@ -47,15 +48,15 @@ public sealed class DrainTests(ITestOutputHelper output)
         var cache = world.Server.Store.Get(ResourceTypes.Pods, "shop", "cache-0");
         Assert.NotEqual("node-a", (string?)cache?["spec"]?["nodeName"]);
         Assert.Equal(0, world.Server.Requests["get pods"]);
-        // The plan's list, then at most one list per poll interval, whatever the number of pods waited on.
-        var polls = (DateTime.UtcNow - started) / world.Options.PodPollInterval;
-        Assert.InRange(world.Server.Requests["list pods"], 2, 1 + (int)Math.Ceiling(polls));
+        // The plan's list, and the watch from it, whatever the number of pods waited on and however long they take.
+        Assert.Equal(1, world.Server.Requests["list pods"]);
+        Assert.Equal(1, world.Server.Requests["watch pods"]);
     }
 
     [Fact]
-    public async Task A_pod_using_its_whole_grace_period_is_polled_at_doubling_intervals()
+    public async Task A_pod_using_its_whole_grace_period_costs_no_request_while_it_terminates()
     {
-        // 200 s nominal, 2 s at the world's time scale: a hundred polls at the 20 ms interval without the back-off.
+        // 200 s nominal, 2 s at the world's time scale: a hundred polls at the 20 ms interval, had it been polled.
         var seed = DrainWorld.Seed(items =>
         {
             DrainWorld.AddPod("batch", "slow", ownerKind: "Job")(items);
@@ -71,9 +72,41 @@ public sealed class DrainTests(ITestOutputHelper output)
         Assert.Equal(DrainOutcome.Drained, result.Outcome);
         var elapsed = DateTime.UtcNow - started;
         Assert.True(elapsed > TimeSpan.FromSeconds(1.5), $"the slow pod went after {elapsed}, before its grace period");
-        // The plan's list, four polls while the interval doubles (1, 2, 4, 8 times), then one per 8 intervals (+1 for the last).
-        var ceiling = 1 + 4 + (int)Math.Ceiling(elapsed / (world.Options.PodPollInterval * 8)) + 1;
-        Assert.InRange(world.Server.Requests["list pods"], 2, ceiling);
+        Assert.Equal(1, world.Server.Requests["list pods"]);
+        Assert.Equal(1, world.Server.Requests["watch pods"]);
+    }
+
+    [Fact]
+    public async Task A_watch_that_keeps_breaking_falls_back_to_lists_and_misses_no_pod()
+    {
+        await using var world = await World.StartAsync(output: output);
+        world.Server.Faults.Set(new Sim.KubeApi.Faults.FaultSettings { WatchCutAfterEvents = 1, WatchCutAbort = true });
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await world.Client.CordonAsync(cts.Token);
+
+        var result = await world.Client.DrainAsync(DrainWorld.Request(), null, cts.Token);
+
+        Assert.Equal(DrainOutcome.Drained, result.Outcome);
+        Assert.Equal(Left, DrainWorld.PodsOn(world));
+        Assert.True(world.Server.Requests["list pods"] >= 2, "a broken watch is followed by a list");
+    }
+
+    [Fact]
+    public async Task Without_a_watch_the_drain_still_sees_its_pods_go_by_listing_them()
+    {
+        await using var world = await World.StartAsync(output: output);
+        world.Server.Faults.Set(new Sim.KubeApi.Faults.FaultSettings
+        {
+            Errors = [new Sim.KubeApi.Faults.ErrorFault { Status = 500, Verb = "watch", Resource = "pods" }],
+        });
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await world.Client.CordonAsync(cts.Token);
+
+        var result = await world.Client.DrainAsync(DrainWorld.Request(), null, cts.Token);
+
+        Assert.Equal(DrainOutcome.Drained, result.Outcome);
+        Assert.Equal(Left, DrainWorld.PodsOn(world));
+        Assert.True(world.Server.Requests["list pods"] >= 2, "the pods are listed when the watch is refused");
     }
 
     [Fact]
@@ -165,6 +198,28 @@ public sealed class DrainTests(ITestOutputHelper output)
 
         Assert.Equal(DrainOutcome.Drained, result.Outcome);
         Assert.Equal(Left, DrainWorld.PodsOn(world));
+    }
+
+    [Fact]
+    public async Task A_long_blocking_pod_is_listed_at_doubling_intervals()
+    {
+        var seed = DrainWorld.Seed(DrainWorld.AddPod("batch", "backup-1", new JsonObject { ["job"] = "backup" }, "Job"));
+        // An interval well above the machine's timer and request overheads, so that the count tells the schedule.
+        await using var world = await World.StartAsync(seed, World.FastOptions() with { PodPollInterval = TimeSpan.FromMilliseconds(100) }, output: output);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var started = DateTime.UtcNow;
+
+        var drain = world.Client.DrainAsync(DrainWorld.Request(blocking: "job=backup"), null, cts.Token);
+        // Thirty poll intervals: thirty lists, had every interval been a list.
+        await Task.Delay(world.Options.PodPollInterval * 30);
+        world.Server.Terminator.Delete("batch", "backup-1", 0);
+        var result = await drain.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(DrainOutcome.Drained, result.Outcome);
+        var elapsed = DateTime.UtcNow - started;
+        // Two plans, four lists while the interval doubles (1, 2, 4, 8 times), then one per 8 intervals (+1 for the last).
+        var ceiling = 2 + 4 + (int)Math.Ceiling(elapsed / (world.Options.PodPollInterval * 8)) + 1;
+        Assert.InRange(world.Server.Requests["list pods"], 3, ceiling);
     }
 
     [Fact]

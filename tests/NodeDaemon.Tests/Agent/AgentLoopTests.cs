@@ -119,7 +119,8 @@ public sealed class AgentLoopTests : IDisposable
 
     [Theory]
     [InlineData(0, 1)]
-    [InlineData(3, 2)]
+    [InlineData(3, 1)]   // within progressIntervalSeconds' default of 30 s: the log and STATUS line only
+    [InlineData(31, 2)]
     public async Task A_progress_line_is_written_only_an_interval_after_the_last_write(int pullSeconds, int stagingReports)
     {
         _node.Annotate("nodedaemon.io/desired-image", "quay.io/example/os@" + s_new);
@@ -150,6 +151,67 @@ public sealed class AgentLoopTests : IDisposable
         Assert.Equal([AgentState.Verifying, AgentState.Idle], reports.Select(r => r.Phase));
         Assert.Equal((AgentCondition.Done, AgentState.Idle), (reports[^1].State, reports[^1].Phase));
         Assert.Equal(NodeEventKind.Verified, _node.Events[^1].Kind);
+    }
+
+    [Fact]
+    public async Task The_cordon_and_the_uncordon_carry_their_reports_so_an_update_writes_the_node_five_times()
+    {
+        _node.Annotate("nodedaemon.io/desired-image", "quay.io/example/os@" + s_new);
+        await SettleAsync(Loop());
+        _host.Reboot();
+        _bootId = "boot-2";
+        await SettleAsync(Loop());
+
+        // Staging, the cordon (Draining), Rebooting, the uncordon (Verifying), Done: every phase shown, one write each.
+        Assert.Equal([AgentState.Staging, AgentState.Draining, AgentState.Rebooting, AgentState.Verifying, AgentState.Idle],
+            _node.Reports.Select(r => r.Phase));
+        Assert.Equal(5, _node.Writes);
+    }
+
+    [Fact]
+    public async Task A_cordon_that_finds_an_admins_cordon_writes_the_report_on_its_own()
+    {
+        _node.Annotate("nodedaemon.io/desired-image", "quay.io/example/os@" + s_new);
+        _host.Staged = FakeHostSystem.Deployment(s_new);
+        _node.AdminCordonsFirst = true;
+        var loop = Loop();
+
+        var decision = await loop.TurnAsync(CancellationToken.None);
+
+        Assert.IsType<AgentAction.Cordon>(decision.Action);
+        Assert.Equal(AgentState.Draining, Assert.Single(_node.Reports).Phase);
+        Assert.Equal(1, _node.Writes);
+    }
+
+    [Fact]
+    public async Task A_restart_that_finds_its_report_on_the_node_writes_nothing()
+    {
+        await Loop().TurnAsync(CancellationToken.None);
+        var shown = Assert.Single(_node.Reports);
+        Assert.Equal(AgentCondition.Done, shown.State);
+        _node.Annotate("nodedaemon.io/state", shown.State.ToString());
+        _node.Annotate("nodedaemon.io/phase", shown.Phase.ToString());
+        _node.Annotate("nodedaemon.io/reason", shown.Reason);
+        _node.Annotate("nodedaemon.io/message", shown.Message);
+        _node.Annotate("nodedaemon.io/current-image", shown.CurrentImage);
+
+        // The daemon restarts (an upgrade of its package, say) on a node that has nothing new for it.
+        await Loop().TurnAsync(CancellationToken.None);
+
+        Assert.Single(_node.Reports);
+        Assert.Equal(1, _node.Writes);
+    }
+
+    [Fact]
+    public async Task A_restart_writes_a_report_that_differs_from_the_node_in_any_output()
+    {
+        _node.Annotate("nodedaemon.io/state", "Done");
+        _node.Annotate("nodedaemon.io/phase", "Idle");
+        _node.Annotate("nodedaemon.io/message", "something older");
+
+        await Loop().TurnAsync(CancellationToken.None);
+
+        Assert.Equal(1, _node.Writes);
     }
 
     [Fact]

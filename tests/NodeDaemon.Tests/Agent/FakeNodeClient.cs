@@ -13,10 +13,17 @@ internal sealed class FakeNodeClient : INodeClient
     private readonly Dictionary<string, string> _labels = new(StringComparer.Ordinal);
 
     public bool Unschedulable { get; set; }
+    /// <summary>Every report written, alone or with a cordon or an uncordon.</summary>
     public List<NodeReport> Reports { get; } = [];
+
+    /// <summary>Writes to the node: reports, cordons and uncordons (one write when a report rides with a cordon).</summary>
+    public int Writes { get; private set; }
     public List<(NodeEventKind Kind, string Message)> Events { get; } = [];
     public int Drains { get; private set; }
     public Func<DrainResult>? DrainOutcome { get; set; }
+
+    /// <summary>An admin cordons the node just before our cordon gets there (the loop still believes it schedulable).</summary>
+    public bool AdminCordonsFirst { get; set; }
 
     /// <summary>The next annotation report fails with this API error.</summary>
     public ClusterException? FailNextReport { get; set; }
@@ -81,28 +88,32 @@ internal sealed class FakeNodeClient : INodeClient
         }
 
         Reports.Add(report);
+        Writes++;
         return Task.CompletedTask;
     }
 
-    public Task<CordonResult> CordonAsync(CancellationToken cancellationToken)
+    public Task<CordonResult> CordonAsync(NodeReport? report, CancellationToken cancellationToken)
     {
+        Unschedulable |= AdminCordonsFirst;
         if (Unschedulable)
         {
             return Task.FromResult(new CordonResult(false, Snapshot()));
         }
 
+        Written(report);
         Unschedulable = true;
         Annotate("nodedaemon.io/cordoned-by", "nodedaemon");
         return Task.FromResult(new CordonResult(true, Snapshot()));
     }
 
-    public Task<CordonResult> UncordonAsync(CancellationToken cancellationToken)
+    public Task<CordonResult> UncordonAsync(NodeReport? report, CancellationToken cancellationToken)
     {
         if (!_annotations.ContainsKey("nodedaemon.io/cordoned-by"))
         {
             return Task.FromResult(new CordonResult(false, Snapshot()));
         }
 
+        Written(report);
         Unschedulable = false;
         Annotate("nodedaemon.io/cordoned-by", null);
         return Task.FromResult(new CordonResult(true, Snapshot()));
@@ -114,6 +125,15 @@ internal sealed class FakeNodeClient : INodeClient
         Drains++;
         progress?.Report(new DrainProgress(1, 1, null, "draining: 1/1 pods evicted"));
         return Task.FromResult(DrainOutcome?.Invoke() ?? new DrainResult(Core.Cluster.DrainOutcome.Drained, "drained", 1, 1, [], []));
+    }
+
+    private void Written(NodeReport? report)
+    {
+        Writes++;
+        if (report is not null)
+        {
+            Reports.Add(report);
+        }
     }
 
     public Task RecordEventAsync(NodeEventKind kind, string message, bool warning, CancellationToken cancellationToken)
