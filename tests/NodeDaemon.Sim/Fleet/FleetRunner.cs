@@ -152,7 +152,7 @@ public sealed class FleetRunner(FleetSettings settings)
             RestartDelay = run.Scaled(TimeSpan.FromSeconds(10)),
             SlotRecheck = run.Scaled(run.SlotRecheck),
             IdleTick = run.Scaled(TimeSpan.FromSeconds(30)),
-            ProgressReportInterval = run.Scaled(TimeSpan.FromSeconds(2)),
+            ProgressReportInterval = run.Scaled(NodeDaemonOptionsDefaults.ProgressInterval),
         };
     }
 
