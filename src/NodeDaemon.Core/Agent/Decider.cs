@@ -78,9 +78,10 @@ public static class Decider
             return new(state, new AgentAction.CompleteVerification(digest), $"verified: booted {target.Image.Name}@{digest}");
         }
 
+        // The same line as the rest that follows: the node is up to date once uncordoned; the hand-over is the log's.
         if (inputs.SlotHeld)
         {
-            return new(AgentState.Idle, new AgentAction.ReleaseSlot(), $"booted {Short(digest)}; giving the slot back");
+            return new(AgentState.Idle, new AgentAction.ReleaseSlot(), UpToDate(target, digest));
         }
 
         if (inputs.Host.Staged is { ImageDigest: { } staged } && staged != digest && record.LockedStage == staged)
@@ -88,8 +89,10 @@ public static class Decider
             return new(AgentState.Idle, new AgentAction.CleanupStaged(), $"booted the desired image; dropping our staged {Short(staged)}");
         }
 
-        return new(AgentState.Idle, new AgentAction.None(), $"up to date: booted {target.Image.Name}@{digest}");
+        return new(AgentState.Idle, new AgentAction.None(), UpToDate(target, digest));
     }
+
+    private static string UpToDate(DesiredTarget target, Digest digest) => $"up to date: booted {target.Image.Name}@{digest}";
 
     /// <summary>A reboot of ours that did not bring the target up: retry within the budget, then give up.</summary>
     private static Decision? RebootOutcome(AgentInputs inputs, DesiredTarget target, AgentRecord record)

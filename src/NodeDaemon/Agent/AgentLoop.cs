@@ -114,12 +114,15 @@ public sealed partial class AgentLoop(
         _slot.TakeNews();
         var snapshot = _node ??= await node.GetAsync(cancellationToken).ConfigureAwait(false);
         var view = snapshot.ToView(_keys, options.Fleet.Enabled ? options.Fleet.PoolLabel : null);
+        var hostStatus = await host.ReadStatusAsync(cancellationToken).ConfigureAwait(false);
         if (options.Fleet.Enabled)
         {
-            await _slot.LearnAsync(Member(snapshot, view), cancellationToken).ConfigureAwait(false);
+            // A holder back on the desired image hands its slot on in a moment, and that write says it is alive: no
+            // renewal first. One that is not (its reboot did not bring the image) renews: it keeps working.
+            var finishing = DesiredTarget.TryCreate(view.DesiredImage ?? "", options.AllowTags, out _)?.IsMatchedBy(hostStatus.Booted) == true;
+            await _slot.LearnAsync(Member(snapshot, view), renew: !finishing, cancellationToken).ConfigureAwait(false);
         }
 
-        var hostStatus = await host.ReadStatusAsync(cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
         var windowOpen = _schedule.IsOpen(now);
         // The opening goes into the decision's Wait, which is how the loop wakes when the window opens.
@@ -142,8 +145,10 @@ public sealed partial class AgentLoop(
         // Verification and forgetting notes end at once and the next turn reports again: a new message alone is not
         // worth a write for them (the phase, state and reason they would show are already on the node).
         var passing = decision.Action is AgentAction.CompleteVerification or AgentAction.ResetRecord;
-        // A cordon or an uncordon carries the report in its own write (see ActAsync): one PATCH instead of two.
-        if (decision.Action is not (AgentAction.Cordon or AgentAction.Uncordon))
+        // A cordon or an uncordon carries the report in its own write (see ActAsync): one PATCH instead of two. A slot
+        // request reports its answer instead (see ActAsync): "waiting for a slot" would be overwritten at once by the
+        // answer, or by the cordon that follows a slot taken.
+        if (decision.Action is not (AgentAction.Cordon or AgentAction.Uncordon or AgentAction.AcquireSlot))
         {
             await ReportAsync(decision, hostStatus, decision.Message, cancellationToken, passing).ConfigureAwait(false);
         }

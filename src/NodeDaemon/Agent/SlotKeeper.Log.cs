@@ -6,8 +6,8 @@ namespace NodeDaemon.Agent;
 public sealed partial class SlotKeeper
 {
     [LoggerMessage((int)Core.Diagnostics.LogEventId.SlotHeldAtStart, LogLevel.Information,
-        "{NodeName} holds a slot of pool {Pool} from before this start; renewed it")]
-    private partial void LogHeldAtStart(string nodeName, string pool);
+        "{NodeName} holds a slot of pool {Pool} from before this start; {What}")]
+    private partial void LogHeldAtStart(string nodeName, string pool, string what);
 
     [LoggerMessage((int)Core.Diagnostics.LogEventId.SlotRefused, LogLevel.Information,
         "No slot for {Digest} in pool {Pool}: {AgentMessage}; watching the slots, asking again at {RetryAt} at the latest")]

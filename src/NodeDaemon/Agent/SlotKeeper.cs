@@ -43,11 +43,11 @@ public sealed partial class SlotKeeper(ISlotClient client, TimeProvider time, IL
     public ChannelReader<SlotChance> News => _news.Reader;
 
     /// <summary>
-    /// Once, when the pool is known: whether <paramref name="member"/> holds a slot already, and if so renews it (the
-    /// holder is back after its reboot). Without a pool (the label is missing) nothing is asked, and it is tried again
-    /// at the next turn.
+    /// Once, when the pool is known: whether <paramref name="member"/> holds a slot already, and if so, with
+    /// <paramref name="renew"/>, renews it (the holder is back after its reboot). Without a pool (the label is missing)
+    /// nothing is asked, and it is tried again at the next turn.
     /// </summary>
-    public async Task LearnAsync(SlotMember? member, CancellationToken cancellationToken)
+    public async Task LearnAsync(SlotMember? member, bool renew, CancellationToken cancellationToken)
     {
         if (_learned || member is null)
         {
@@ -55,10 +55,10 @@ public sealed partial class SlotKeeper(ISlotClient client, TimeProvider time, IL
         }
 
         if (await client.HoldsAsync(member, cancellationToken).ConfigureAwait(false)
-            && await client.RenewAsync(member, cancellationToken).ConfigureAwait(false))
+            && (!renew || await client.RenewAsync(member, cancellationToken).ConfigureAwait(false)))
         {
             _holder = member;
-            LogHeldAtStart(member.NodeName, member.Pool);
+            LogHeldAtStart(member.NodeName, member.Pool, renew ? "renewed it" : "giving it back once it is done");
         }
 
         _learned = true;

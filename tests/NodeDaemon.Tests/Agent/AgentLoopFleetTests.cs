@@ -120,7 +120,7 @@ public sealed class AgentLoopFleetTests : IDisposable
     }
 
     [Fact]
-    public async Task The_slot_is_held_across_the_reboot_renewed_once_and_released_after_Done()
+    public async Task The_slot_is_held_across_the_reboot_and_handed_on_after_Done_without_a_renewal_first()
     {
         await TurnUntilAsync(Loop(), Resting);
         Assert.Equal(["worker-1"], _slots.Holders(""));
@@ -135,7 +135,8 @@ public sealed class AgentLoopFleetTests : IDisposable
         Assert.Equal([typeof(AgentAction.Uncordon), typeof(AgentAction.CompleteVerification), typeof(AgentAction.ReleaseSlot), typeof(AgentAction.None)],
             after.Select(d => d.Action.GetType()));
         Assert.Equal(2, _slots.HoldsQuestions); // once per start, never per turn
-        Assert.Equal(1, _slots.Renews);
+        // Back on the desired image it gives the slot on in a moment, and that write says it is alive.
+        Assert.Equal(0, _slots.Renews);
         Assert.Equal(1, _slots.Releases);
         Assert.Empty(_slots.Holders(""));
         Assert.False(_node.Unschedulable);
@@ -234,5 +235,20 @@ public sealed class AgentLoopFleetTests : IDisposable
             await stop.CancelAsync();
             await run.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
         }
+    }
+
+    [Fact]
+    public async Task A_holder_whose_reboot_did_not_bring_the_image_renews_its_slot_at_start()
+    {
+        await TurnUntilAsync(Loop(), Resting);
+
+        _host.Reboot(loseStage: true);
+        _bootId = "boot-2";
+        var loop = Loop();
+        await loop.TurnAsync(CancellationToken.None);
+        await loop.TurnAsync(CancellationToken.None);
+
+        // Renewed before anything else: it is not done (here it gives the slot back to stage again, cordon lifted first).
+        Assert.Equal(1, _slots.Renews);
     }
 }

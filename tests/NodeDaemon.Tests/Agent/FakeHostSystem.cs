@@ -50,10 +50,10 @@ internal sealed class FakeHostSystem : IHostSystem
         return Task.CompletedTask;
     }
 
-    /// <summary>The machine reboots: the staged deployment is applied.</summary>
-    public void Reboot()
+    /// <summary>The machine reboots: the staged deployment is applied, or with <paramref name="loseStage"/> lost (finalization failed).</summary>
+    public void Reboot(bool loseStage = false)
     {
-        Booted = Staged ?? Booted;
+        Booted = loseStage ? Booted : Staged ?? Booted;
         Staged = null;
     }
 }
