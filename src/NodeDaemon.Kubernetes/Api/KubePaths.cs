@@ -25,8 +25,10 @@ internal static class KubePaths
     public static string NodeList(string name) => $"api/v1/nodes?fieldSelector={Esc("metadata.name=" + name)}";
 
     /// <summary>A watch of the one node from <paramref name="resourceVersion"/>.</summary>
+    /// <remarks>An empty <paramref name="resourceVersion"/> is left out: the watch then starts with the node's current state.</remarks>
     public static string NodeWatch(string name, string resourceVersion, int timeoutSeconds) =>
-        $"api/v1/nodes?watch=true&fieldSelector={Esc("metadata.name=" + name)}&resourceVersion={Esc(resourceVersion)}" +
+        $"api/v1/nodes?watch=true&fieldSelector={Esc("metadata.name=" + name)}" +
+        (resourceVersion.Length > 0 ? $"&resourceVersion={Esc(resourceVersion)}" : "") +
         $"&allowWatchBookmarks=true&timeoutSeconds={timeoutSeconds}";
 
     /// <summary>The pods on a node across namespaces, optionally narrowed by a label selector.</summary>

@@ -6,7 +6,9 @@ using NodeDaemon.Kubernetes.Api;
 
 namespace NodeDaemon.Kubernetes.Watch;
 
-/// <summary>The own node, listed then watched (<see cref="ResourceWatch"/>); yields each new version once.</summary>
+/// <summary>The own node, watched (<see cref="ResourceWatch"/>) from its current state; yields each new version once.</summary>
+/// <remarks>No list first: the watch opened without a resourceVersion sends the node as ADDED, so each start of the daemon
+/// (and its start after every reboot) costs one request, not two.</remarks>
 internal sealed class NodeWatcher(KubeApi api, KubeNodeClientOptions options, TimeProvider time, ILogger logger)
 {
     /// <summary>The node now, then every change, until cancelled.</summary>
@@ -15,7 +17,7 @@ internal sealed class NodeWatcher(KubeApi api, KubeNodeClientOptions options, Ti
         var watch = new ResourceWatch(api, options, time, logger, $"node {options.NodeName}");
         string? yielded = null;
         await foreach (var change in watch.WatchAsync(KubePaths.NodeList(options.NodeName),
-            (version, timeout) => KubePaths.NodeWatch(options.NodeName, version, timeout), cancellationToken).ConfigureAwait(false))
+            (version, timeout) => KubePaths.NodeWatch(options.NodeName, version, timeout), cancellationToken, noList: true).ConfigureAwait(false))
         {
             var node = change switch
             {

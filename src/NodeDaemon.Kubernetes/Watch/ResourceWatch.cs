@@ -20,10 +20,12 @@ internal sealed partial class ResourceWatch(KubeApi api, KubeNodeClientOptions o
     /// <summary>
     /// The list at <paramref name="listPath"/>, then every change from <paramref name="watchPath"/>(version, timeoutSeconds),
     /// until cancelled. With <paramref name="from"/> (the version of a list the caller has just read) the first list is
-    /// skipped: the watch starts there, and lists only if that version has expired.
+    /// skipped: the watch starts there, and lists only if that version has expired. With <paramref name="noList"/> it
+    /// never lists: a watch opened without a resourceVersion starts with every object it selects as ADDED (the API's
+    /// "get state and start at most recent"), which for one object is the list's answer without the list's request.
     /// </summary>
     public async IAsyncEnumerable<WatchEvent> WatchAsync(string listPath, Func<string, int, string> watchPath,
-        [EnumeratorCancellation] CancellationToken cancellationToken, string? from = null)
+        [EnumeratorCancellation] CancellationToken cancellationToken, string? from = null, bool noList = false)
     {
         var backoff = new Backoff(options.BackoffInitial, options.BackoffMax, time);
         while (true)
@@ -32,6 +34,10 @@ internal sealed partial class ResourceWatch(KubeApi api, KubeNodeClientOptions o
             if (from is { Length: > 0 } start)
             {
                 (version, from) = (start, null);
+            }
+            else if (noList)
+            {
+                version = "";
             }
             else
             {

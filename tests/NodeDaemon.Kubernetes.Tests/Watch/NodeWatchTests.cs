@@ -21,7 +21,8 @@ public sealed class NodeWatchTests(ITestOutputHelper output)
         var changed = await probe.NextAsync(WatchProbe.Desired("quay.example/os@sha256:" + new string('1', 64)));
 
         Assert.NotEqual(first.ResourceVersion, changed.ResourceVersion);
-        Assert.Equal(1, world.Server.Requests["list nodes"]);
+        // No list: the watch opened without a resourceVersion brought the node's state first.
+        Assert.Equal(0, world.Server.Requests["list nodes"]);
         Assert.Equal(1, world.Server.Requests["watch nodes"]);
         Assert.Equal(0, world.Server.Requests["get nodes"]);
     }
@@ -52,7 +53,7 @@ public sealed class NodeWatchTests(ITestOutputHelper output)
         world.Annotate(Desired, "after-timeout");
 
         await probe.NextAsync(WatchProbe.Desired("after-timeout"));
-        Assert.Equal(1, world.Server.Requests["list nodes"]);
+        Assert.Equal(0, world.Server.Requests["list nodes"]);
     }
 
     [Fact]
@@ -71,7 +72,7 @@ public sealed class NodeWatchTests(ITestOutputHelper output)
         }
 
         Assert.True(world.Server.Requests["watch nodes"] >= 5, $"watches: {world.Server.Requests["watch nodes"]}");
-        Assert.Equal(1, world.Server.Requests["list nodes"]);
+        Assert.Equal(0, world.Server.Requests["list nodes"]);
     }
 
     [Fact]
@@ -92,7 +93,7 @@ public sealed class NodeWatchTests(ITestOutputHelper output)
         }
 
         Assert.True(world.Server.Requests["watch nodes"] >= 3, $"watches: {world.Server.Requests["watch nodes"]}");
-        Assert.Equal(1, world.Server.Requests["list nodes"]);
+        Assert.Equal(0, world.Server.Requests["list nodes"]);
     }
 
     [Fact]
@@ -112,7 +113,7 @@ public sealed class NodeWatchTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task An_expired_version_makes_the_watch_list_again()
+    public async Task An_expired_version_makes_the_watch_start_again_from_the_current_state()
     {
         await using var world = await World.StartAsync(output: output);
         await using var probe = new WatchProbe(world.Client);
@@ -124,9 +125,10 @@ public sealed class NodeWatchTests(ITestOutputHelper output)
         world.Server.Store.Compact();
         await outage;
 
-        // The reconnect from the old version gets the ERROR 410 event: only a new list can see the change.
+        // The reconnect from the old version gets 410: only a watch from the current state can see the change.
         await probe.NextAsync(WatchProbe.Desired("while-compacted"));
-        Assert.Equal(2, world.Server.Requests["list nodes"]);
+        Assert.Equal(0, world.Server.Requests["list nodes"]);
+        Assert.True(world.Server.Requests["watch nodes"] >= 3, $"watches: {world.Server.Requests["watch nodes"]}");
     }
 
     [Fact]
@@ -147,12 +149,12 @@ public sealed class NodeWatchTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task The_watch_retries_list_and_watch_through_server_errors()
+    public async Task The_watch_retries_through_server_errors()
     {
         await using var world = await World.StartAsync(output: output);
         world.Server.Faults.Set(new FaultSettings { Errors = [new ErrorFault { Status = 500, Rate = 1, Resource = "nodes" }] });
         await using var probe = new WatchProbe(world.Client);
-        await WaitUntilAsync(() => world.Server.Requests["list nodes"] >= 3, "list retries");
+        await WaitUntilAsync(() => world.Server.Requests["watch nodes"] >= 3, "watch retries");
         Assert.Equal(0, probe.Count);
 
         world.Server.Faults.Set(new FaultSettings { Seed = 2, Errors = [new ErrorFault { Status = 500, Rate = 0.5, Resource = "nodes", Verb = "watch" }] });
@@ -176,7 +178,7 @@ public sealed class NodeWatchTests(ITestOutputHelper output)
         world.Annotate(Desired, "after-bookmarks");
 
         await probe.NextAsync(WatchProbe.Desired("after-bookmarks"));
-        Assert.Equal(1, world.Server.Requests["list nodes"]);
+        Assert.Equal(0, world.Server.Requests["list nodes"]);
         Assert.Equal(1, world.Server.Requests["watch nodes"]);
     }
 
@@ -191,8 +193,8 @@ public sealed class NodeWatchTests(ITestOutputHelper output)
         {
             var options = World.FastOptions() with { WatchTimeout = TimeSpan.FromSeconds(1), RequestTimeout = TimeSpan.FromMilliseconds(300) };
             using var client = KubeNodeClient.Create(kubeconfig, options, TimeProvider.System, logger);
+            // The watch starts without a list, so nothing at all arrives: only the bound on the silent stream ends it.
             await using var probe = new WatchProbe(client);
-            await probe.NextAsync(_ => true);
 
             await WaitUntilAsync(() => server.Watches >= 2, "a new watch after the silent one");
 

@@ -86,6 +86,8 @@ public sealed class AgentLoopFleetTests : IDisposable
             (_node.Reports[^1].State, _node.Reports[^1].Phase, _node.Reports[^1].Message, _node.Reports[^1].Reason));
         Assert.False(_node.Unschedulable);
         Assert.Equal(before + 1, _slots.Acquires);
+        // The answer is the one report of the request: no "staged; waiting for a slot" written just before it.
+        Assert.Single(_node.Reports, r => r.Phase == AgentState.WaitingForSlot);
 
         // Turns before the recheck ask nothing of the API.
         await loop.TurnAsync(CancellationToken.None);
