@@ -1,6 +1,6 @@
 namespace NodeDaemon.Core.Cluster;
 
-/// <summary>The transitions recorded as Events on the Node; the name is the Event's reason.</summary>
+/// <summary>The transitions recorded as Events on the Node, one each; the name is the Event's reason.</summary>
 public enum NodeEventKind
 {
     /// <summary>Pulling and staging the desired image.</summary>
@@ -12,10 +12,7 @@ public enum NodeEventKind
     /// <summary>Cordoned and evicting pods.</summary>
     Draining,
 
-    /// <summary>Every pod is gone.</summary>
-    Drained,
-
-    /// <summary>Finalizing and rebooting.</summary>
+    /// <summary>Drained (the message says how many pods were evicted), finalizing and rebooting.</summary>
     Rebooting,
 
     /// <summary>Booted on the desired digest.</summary>

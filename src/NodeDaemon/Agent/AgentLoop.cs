@@ -45,6 +45,9 @@ public sealed partial class AgentLoop(
     private bool _wroteAny;
     private DateTimeOffset _writtenUntil = DateTimeOffset.MinValue;
 
+    // What this process's drain evicted, for the Rebooting Event that follows it (null after a restart in between).
+    private string? _drained;
+
     /// <summary>How long after a cordon or uncordon a watch event older than the node it wrote is ignored.</summary>
     private static readonly TimeSpan _staleWatchWindow = TimeSpan.FromMinutes(1);
 
@@ -198,7 +201,8 @@ public sealed partial class AgentLoop(
             case AgentAction.Finalize finalize:
                 // The notes first: whatever happens to this process, the next boot knows it asked for a reboot.
                 Save(_record!.About(key!).WithRebootRequested(inputs.Host.BootId, time.GetUtcNow()));
-                await EventAsync(NodeEventKind.Rebooting, decision.Message, false, cancellationToken).ConfigureAwait(false);
+                await EventAsync(NodeEventKind.Rebooting, _drained is { } drained ? $"{drained}; {decision.Message}" : decision.Message, false, cancellationToken)
+                    .ConfigureAwait(false);
                 try
                 {
                     await host.FinalizeAsync(finalize.Digest, cancellationToken).ConfigureAwait(false);
@@ -266,8 +270,8 @@ public sealed partial class AgentLoop(
         {
             Metrics.DrainCompleted(time.GetElapsedTime(started));
             Save(_record!.About(key).WithDrained());
-            await EventAsync(NodeEventKind.Drained, $"drained: {result.Evicted}/{result.Total} pods evicted", false, cancellationToken)
-                .ConfigureAwait(false);
+            // No Event of its own: the drain's end and the reboot are one transition, told by the Rebooting Event a turn later.
+            _drained = $"drained: {result.Evicted}/{result.Total} pods evicted";
             return;
         }
 

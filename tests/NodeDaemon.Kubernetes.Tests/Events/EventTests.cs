@@ -79,8 +79,8 @@ public sealed class EventTests(ITestOutputHelper output)
 
         // The clock stands still: the names must still differ.
         await world.Client.RecordEventAsync(NodeEventKind.Draining, "draining", warning: false, cts.Token);
-        await world.Client.RecordEventAsync(NodeEventKind.Drained, "draining", warning: false, cts.Token);
-        await world.Client.RecordEventAsync(NodeEventKind.Drained, "drained 3 pods", warning: false, cts.Token);
+        await world.Client.RecordEventAsync(NodeEventKind.Rebooting, "draining", warning: false, cts.Token);
+        await world.Client.RecordEventAsync(NodeEventKind.Rebooting, "drained 3 pods", warning: false, cts.Token);
 
         Assert.Equal(3, Events(world).Count);
         Assert.All(Events(world), e => Assert.Equal(1, e["count"]!.GetValue<long>()));

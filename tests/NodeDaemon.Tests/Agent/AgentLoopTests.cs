@@ -71,8 +71,10 @@ public sealed class AgentLoopTests : IDisposable
         Assert.False(_node.Unschedulable);
         Assert.DoesNotContain("nodedaemon.io/cordoned-by", _node.Annotations.Keys);
         Assert.Equal(AgentState.Idle, after[^1].State);
-        Assert.Equal([NodeEventKind.Staging, NodeEventKind.Staged, NodeEventKind.Draining, NodeEventKind.Drained,
-            NodeEventKind.Rebooting, NodeEventKind.Verified], _node.Events.Select(e => e.Kind));
+        Assert.Equal([NodeEventKind.Staging, NodeEventKind.Staged, NodeEventKind.Draining, NodeEventKind.Rebooting, NodeEventKind.Verified],
+            _node.Events.Select(e => e.Kind));
+        // One Event per transition: the drain's end rides in the Rebooting Event.
+        Assert.StartsWith("drained: ", _node.Events.Single(e => e.Kind == NodeEventKind.Rebooting).Message, StringComparison.Ordinal);
         var last = _node.Reports[^1];
         Assert.Equal((AgentCondition.Done, AgentState.Idle), (last.State, last.Phase));
         Assert.Equal("quay.io/example/os@" + s_new, last.CurrentImage);

@@ -37,7 +37,7 @@ public sealed class ConvergenceTests
         Assert.NotEqual("true", node.Node["spec"]?["unschedulable"]?.ToString().ToLowerInvariant());
         Assert.Equal("quay.io/fedora/fedora-coreos@" + s_digest, node.Annotation("nodedaemon.io/current-image"));
         var reasons = node.Api.Store.List(ResourceTypes.Events).Select(e => (string?)e["reason"]).ToHashSet();
-        Assert.Superset(new HashSet<string?> { "Staging", "Staged", "Draining", "Drained", "Rebooting", "Verified" }, reasons);
+        Assert.Superset(new HashSet<string?> { "Staging", "Staged", "Draining", "Rebooting", "Verified" }, reasons);
         Assert.Contains("READY=1", notify.Messages);
         Assert.Contains(notify.Messages, m => m.StartsWith("STATUS=Idle: up to date", StringComparison.Ordinal));
     }
