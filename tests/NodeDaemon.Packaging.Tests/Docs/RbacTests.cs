@@ -23,10 +23,10 @@ public sealed class RbacTests
         "policy/poddisruptionbudgets:list",
     ];
 
-    /// <summary>What the Lease slot client uses (docs/protocol.md, Fleet slots): no get (a list shows every slot), no delete.</summary>
+    /// <summary>What the Lease slot client uses (docs/protocol.md, Fleet slots): no get (a list shows every slot), no delete; watch while waiting.</summary>
     private static readonly string[] s_leaseNamespace =
     [
-        "coordination.k8s.io/leases:list", "coordination.k8s.io/leases:create", "coordination.k8s.io/leases:update",
+        "coordination.k8s.io/leases:list", "coordination.k8s.io/leases:watch", "coordination.k8s.io/leases:create", "coordination.k8s.io/leases:update",
     ];
 
     [Fact]

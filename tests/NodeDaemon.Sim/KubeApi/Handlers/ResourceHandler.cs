@@ -39,19 +39,17 @@ internal sealed class ResourceHandler
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = HttpIo.Wire.Encoder }))
         {
-            // One lock for the resourceVersion and the items, so the list is the state at that version.
-            lock (_store.Gate)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("kind", shape.MetadataOnly ? "PartialObjectMetadataList" : target.Type.ListKind);
-                writer.WriteString("apiVersion", shape.MetadataApiVersion ?? target.Type.ApiVersion);
-                writer.WriteStartObject("metadata");
-                writer.WriteString("resourceVersion", _store.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                writer.WriteEndObject();
-                writer.WritePropertyName("items");
-                _store.WriteItems(target.Type, target.Namespace, o => fields.Matches(o) && labels.Matches(ObjectMeta.Labels(o)), writer, HttpIo.Wire, shape.MetadataApiVersion);
-                writer.WriteEndObject();
-            }
+            // The resourceVersion and the items are taken together, so the list is the state at that version.
+            var (version, items) = _store.Snapshot(target.Type, target.Namespace, o => fields.Matches(o) && labels.Matches(ObjectMeta.Labels(o)));
+            writer.WriteStartObject();
+            writer.WriteString("kind", shape.MetadataOnly ? "PartialObjectMetadataList" : target.Type.ListKind);
+            writer.WriteString("apiVersion", shape.MetadataApiVersion ?? target.Type.ApiVersion);
+            writer.WriteStartObject("metadata");
+            writer.WriteString("resourceVersion", version.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            writer.WriteEndObject();
+            writer.WritePropertyName("items");
+            ObjectStore.WriteItems(items, writer, HttpIo.Wire, shape.MetadataApiVersion);
+            writer.WriteEndObject();
         }
 
         if (shape.MetadataOnly)

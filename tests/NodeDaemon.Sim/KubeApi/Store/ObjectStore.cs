@@ -92,50 +92,60 @@ public sealed class ObjectStore
     }
 
     /// <summary>
-    /// Writes the objects of a type (one namespace or all) that <paramref name="match"/> accepts as a JSON array, in
-    /// <see cref="List"/>'s order and without <c>kind</c> and <c>apiVersion</c> (typed list items carry none), straight
-    /// from the stored objects: a list of hundreds of nodes polled by hundreds of agents cannot afford a copy of each.
-    /// With <paramref name="metadataApiVersion"/>, each item is a <c>PartialObjectMetadata</c> of that apiVersion instead:
-    /// <c>kind</c>, <c>apiVersion</c> and <c>metadata</c> only, as the real server's <c>asPartialObjectMetadataList</c> makes it.
+    /// The current resourceVersion and the stored objects of a type (one namespace or all) that <paramref name="match"/>
+    /// accepts, in <see cref="List"/>'s order, taken together under the lock: the list at that version. The objects are
+    /// the stored ones, not copies (a list of hundreds of nodes asked for by hundreds of agents cannot afford a copy of
+    /// each); they are never changed after they are stored (a write stores a new object), so they are written out after
+    /// the lock is released, and a big list no longer holds every other request up while it is serialized.
     /// </summary>
-    internal void WriteItems(ResourceType type, string? ns, Func<JsonObject, bool> match, Utf8JsonWriter writer, JsonSerializerOptions options,
-        string? metadataApiVersion = null)
+    internal (long ResourceVersion, List<JsonObject> Items) Snapshot(ResourceType type, string? ns, Func<JsonObject, bool> match)
     {
         lock (_gate)
         {
-            writer.WriteStartArray();
-            foreach (var obj in _objects[type].Values.Where(o => (ns is null || ObjectMeta.Namespace(o) == ns) && match(o)))
+            return (_rv, [.. _objects[type].Values.Where(o => (ns is null || ObjectMeta.Namespace(o) == ns) && match(o))]);
+        }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="items"/> (from <see cref="Snapshot"/>) as a JSON array without <c>kind</c> and
+    /// <c>apiVersion</c> (typed list items carry none). With <paramref name="metadataApiVersion"/>, each item is a
+    /// <c>PartialObjectMetadata</c> of that apiVersion instead: <c>kind</c>, <c>apiVersion</c> and <c>metadata</c> only,
+    /// as the real server's <c>asPartialObjectMetadataList</c> makes it.
+    /// </summary>
+    internal static void WriteItems(IEnumerable<JsonObject> items, Utf8JsonWriter writer, JsonSerializerOptions options, string? metadataApiVersion = null)
+    {
+        writer.WriteStartArray();
+        foreach (var obj in items)
+        {
+            writer.WriteStartObject();
+            if (metadataApiVersion is not null)
             {
-                writer.WriteStartObject();
-                if (metadataApiVersion is not null)
-                {
-                    writer.WriteString("kind", "PartialObjectMetadata");
-                    writer.WriteString("apiVersion", metadataApiVersion);
-                }
-
-                foreach (var (name, value) in obj)
-                {
-                    if (name is "kind" or "apiVersion" || (metadataApiVersion is not null && name != "metadata"))
-                    {
-                        continue;
-                    }
-
-                    writer.WritePropertyName(name);
-                    if (value is null)
-                    {
-                        writer.WriteNullValue();
-                    }
-                    else
-                    {
-                        value.WriteTo(writer, options);
-                    }
-                }
-
-                writer.WriteEndObject();
+                writer.WriteString("kind", "PartialObjectMetadata");
+                writer.WriteString("apiVersion", metadataApiVersion);
             }
 
-            writer.WriteEndArray();
+            foreach (var (name, value) in obj)
+            {
+                if (name is "kind" or "apiVersion" || (metadataApiVersion is not null && name != "metadata"))
+                {
+                    continue;
+                }
+
+                writer.WritePropertyName(name);
+                if (value is null)
+                {
+                    writer.WriteNullValue();
+                }
+                else
+                {
+                    value.WriteTo(writer, options);
+                }
+            }
+
+            writer.WriteEndObject();
         }
+
+        writer.WriteEndArray();
     }
 
     /// <summary>Creates an object, filling uid, creationTimestamp and resourceVersion; 409 AlreadyExists on a taken name.</summary>
