@@ -91,6 +91,9 @@ public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
 
         IReadOnlyList<string> holders = [];
         var slots = 0;
+        // Read once per request: after a lost race only the Leases are read again (a pool annotated at once races for its
+        // first slots, and a list of every node per lost race made that race slower, and so longer).
+        Dictionary<string, PoolNode>? nodes = null;
         for (var pass = 1; pass <= Attempts; pass++)
         {
             var leases = await ListLeasesAsync(request.Member, cancellationToken).ConfigureAwait(false);
@@ -123,7 +126,7 @@ public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
                 return new SlotAnswer.Full(holders);
             }
 
-            var nodes = await ListPoolAsync(pool, cancellationToken).ConfigureAwait(false);
+            nodes ??= await ListPoolAsync(pool, cancellationToken).ConfigureAwait(false);
             var degraded = SlotRules.DegradedOn(nodes.Values, digest, node);
             if (degraded.Count >= _options.Fleet.HaltAfterFailures)
             {

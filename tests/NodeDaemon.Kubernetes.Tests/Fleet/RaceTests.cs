@@ -52,6 +52,8 @@ public sealed class RaceTests(ITestOutputHelper output)
         Assert.Equal("node-b", world.Holder(first));
         Assert.Equal(2, world.Server.Requests["create leases"]);
         Assert.Contains(world.Log.Lines, l => l.Contains($"slot {first} changed before the write of node-a", StringComparison.Ordinal));
+        // The pool was read once (its answers before the faults were cleared were errors): a lost race reads only the Leases again.
+        Assert.Equal(1, world.Server.Requests["list nodes"] - world.Server.Requests.Errors().GetValueOrDefault("list nodes 500"));
     }
 
     [Fact]
