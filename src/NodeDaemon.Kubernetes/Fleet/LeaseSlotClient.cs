@@ -94,6 +94,9 @@ public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
         // Read once per request: after a lost race only the Leases are read again (a pool annotated at once races for its
         // first slots, and a list of every node per lost race made that race slower, and so longer).
         Dictionary<string, PoolNode>? nodes = null;
+        // The Leases' versions when the nodes were read: a holder is taken over only on a Lease unchanged since, so a
+        // holder that wrote its Lease after our read of its node (a new digest) makes the takeover fail in every pass.
+        Dictionary<string, string> readWith = [];
         for (var pass = 1; pass <= Attempts; pass++)
         {
             var leases = await ListLeasesAsync(request.Member, cancellationToken).ConfigureAwait(false);
@@ -126,7 +129,12 @@ public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
                 return new SlotAnswer.Full(holders);
             }
 
-            nodes ??= await ListPoolAsync(pool, cancellationToken).ConfigureAwait(false);
+            if (nodes is null)
+            {
+                readWith = leases.ToDictionary(l => l.Name, l => l.ResourceVersion, StringComparer.Ordinal);
+                nodes = await ListPoolAsync(pool, cancellationToken).ConfigureAwait(false);
+            }
+
             var degraded = SlotRules.DegradedOn(nodes.Values, digest, node);
             if (degraded.Count >= _options.Fleet.HaltAfterFailures)
             {
@@ -137,7 +145,9 @@ public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
             // The asking node counts even when it no longer carries the label (a relabel just now).
             slots = _options.Fleet.SlotsFor(nodes.Count + (nodes.ContainsKey(node) ? 0 : 1));
             _lastCount = new PoolCount(pool, slots, _time.GetUtcNow());
-            var takeovers = await TakeoversAsync(leases, nodes, cancellationToken).ConfigureAwait(false);
+            var takeovers = (await TakeoversAsync(leases, nodes, cancellationToken).ConfigureAwait(false))
+                .Where(t => readWith.GetValueOrDefault(t.Key) == leases.Find(l => l.Name == t.Key)?.ResourceVersion)
+                .ToDictionary(t => t.Key, t => t.Value, StringComparer.Ordinal);
             holders = Holders(leases);
             var candidates = SlotRules.Candidates(pool, slots, leases, takeovers);
             if (candidates.Count == 0)
