@@ -1,3 +1,4 @@
+using NodeDaemon.Kubernetes.Fleet;
 using Microsoft.Extensions.Time.Testing;
 using NodeDaemon.Core.Fleet;
 using static NodeDaemon.Kubernetes.Tests.Fleet.SlotWorld;
@@ -16,8 +17,7 @@ public sealed class HandOverTests(ITestOutputHelper output)
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var holder = world.Client("node-a");
         await holder.AcquireAsync(Request("node-a"), cts.Token);
-        var waiter = world.Client("node-b");
-        Assert.IsType<SlotAnswer.Full>(await waiter.AcquireAsync(Request("node-b"), cts.Token));
+        var waiter = await RefusedAsync(world, "node-b", cts.Token);
         Wait(world, "node-b", D1);
         await using var news = waiter.WatchAsync(Member("node-b"), cts.Token).GetAsyncEnumerator(cts.Token);
         var next = news.MoveNextAsync();
@@ -49,8 +49,7 @@ public sealed class HandOverTests(ITestOutputHelper output)
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var holder = world.Client("node-a");
         await holder.AcquireAsync(Request("node-a"), cts.Token);
-        var other = world.Client("node-b");
-        Assert.IsType<SlotAnswer.Full>(await other.AcquireAsync(Request("node-b"), cts.Token));
+        var other = await RefusedAsync(world, "node-b", cts.Token);
         // node-b asked, but its node does not say WaitingForSlot (say it was paused since): it is not handed anything.
         await using var news = other.WatchAsync(Member("node-b"), cts.Token).GetAsyncEnumerator(cts.Token);
         var next = news.MoveNextAsync();
@@ -70,8 +69,7 @@ public sealed class HandOverTests(ITestOutputHelper output)
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await world.Client("node-a").AcquireAsync(Request("node-a"), cts.Token);
         await world.Client("node-b").AcquireAsync(Request("node-b"), cts.Token);
-        var bystander = world.Client("node-d");
-        Assert.IsType<SlotAnswer.Full>(await bystander.AcquireAsync(Request("node-d"), cts.Token));
+        var bystander = await RefusedAsync(world, "node-d", cts.Token);
         await using var news = bystander.WatchAsync(Member("node-d"), cts.Token).GetAsyncEnumerator(cts.Token);
         var next = news.MoveNextAsync();
         Wait(world, "node-c", D1);
@@ -113,8 +111,7 @@ public sealed class HandOverTests(ITestOutputHelper output)
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await world.Client("node-a").AcquireAsync(Request("node-a"), cts.Token);
         await world.Client("node-b").AcquireAsync(Request("node-b"), cts.Token);
-        var waiter = world.Client("node-c");
-        Assert.IsType<SlotAnswer.Full>(await waiter.AcquireAsync(Request("node-c"), cts.Token));
+        var waiter = await RefusedAsync(world, "node-c", cts.Token);
         Wait(world, "node-c", D1);
         // Both holders finish before node-c took up either slot: it still says WaitingForSlot, so both pick it.
         await world.Client("node-a").ReleaseAsync(Member("node-a"), cts.Token);
@@ -155,8 +152,7 @@ public sealed class HandOverTests(ITestOutputHelper output)
         await using var world = await StartAsync(4, output: output, time: time);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await world.Client("node-a").AcquireAsync(Request("node-a"), cts.Token);
-        var late = world.Client("node-b");
-        Assert.IsType<SlotAnswer.Full>(await late.AcquireAsync(Request("node-b"), cts.Token));
+        var late = await RefusedAsync(world, "node-b", cts.Token);
         Wait(world, "node-b", D1);
         await using var news = late.WatchAsync(Member("node-b"), cts.Token).GetAsyncEnumerator(cts.Token);
         var next = news.MoveNextAsync();
@@ -169,6 +165,14 @@ public sealed class HandOverTests(ITestOutputHelper output)
 
         Assert.IsType<SlotAnswer.Full>(answer);
         Assert.Equal(["node-c"], world.Holders());
+    }
+
+    /// <summary>A client for <paramref name="node"/> whose first request was refused (the pool is full).</summary>
+    private static async Task<LeaseSlotClient> RefusedAsync(SlotWorld world, string node, CancellationToken cancellationToken)
+    {
+        var client = world.Client(node);
+        Assert.IsType<SlotAnswer.Full>(await client.AcquireAsync(Request(node), cancellationToken));
+        return client;
     }
 
     /// <summary>Reports <paramref name="node"/> waiting for a slot to update to <paramref name="digest"/>, as its daemon would.</summary>
