@@ -97,7 +97,8 @@ public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
         // The Leases' versions when the nodes were read: a holder is taken over only on a Lease unchanged since, so a
         // holder that wrote its Lease after our read of its node (a new digest) makes the takeover fail in every pass.
         Dictionary<string, string> readWith = [];
-        for (var pass = 1; pass <= Attempts; pass++)
+        var lost = 0;
+        while (lost < Attempts)
         {
             var leases = await ListLeasesAsync(request.Member, cancellationToken).ConfigureAwait(false);
             if (leases.Find(l => l.Holder == node) is { } mine)
@@ -115,6 +116,7 @@ public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
                 }
 
                 LogRaceLost(mine.Name, node);
+                lost++;
                 continue;
             }
 
@@ -133,6 +135,10 @@ public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
             {
                 readWith = leases.ToDictionary(l => l.Name, l => l.ResourceVersion, StringComparer.Ordinal);
                 nodes = await ListPoolAsync(pool, cancellationToken).ConfigureAwait(false);
+                // The pool list is the slow read of a request, and the nodes of a pool annotated at once finish staging
+                // together: by its answer they have taken slots this Lease list shows free. The Leases are read again
+                // before any write, which costs one list where a write on the stale one would cost a 409 and a list.
+                continue;
             }
 
             var degraded = SlotRules.DegradedOn(nodes.Values, digest, node);
@@ -173,6 +179,7 @@ public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
             }
 
             LogRaceLost(candidate.Name, node);
+            lost++;
         }
 
         // Lost every race: the slots keep changing hands, which is what waiting for one looks like.

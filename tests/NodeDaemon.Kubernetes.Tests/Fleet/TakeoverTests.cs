@@ -120,10 +120,10 @@ public sealed class TakeoverTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task A_holder_renewing_for_a_new_digest_beats_a_takeover_based_on_an_older_read()
+    public async Task A_holder_renewing_for_a_new_digest_while_the_pool_is_read_is_not_taken_over()
     {
-        // node-b finished D1 (Done, booted D1) and still holds the slot; it now moves on to D2 and renews its Lease
-        // with the new digest between node-a's read of the Leases and node-a's takeover write.
+        // node-b finished D1 (Done, booted D1) and still holds the slot; it moves on to D2 and renews its Lease with the
+        // new digest while node-a reads the pool, so node-a's read of node-b says "Done on the Lease's image".
         await using var world = await StartAsync(3, extra: [LeaseObject("nodedaemon-workers-0", "node-b", D1, DateTimeOffset.UtcNow)], output: output);
         world.Report("node-b", "Done", D1, D1);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
@@ -132,12 +132,35 @@ public sealed class TakeoverTests(ITestOutputHelper output)
         var acquiring = await RaceTests.PausedAtPoolListAsync(world, () => a.AcquireAsync(Request("node-a", D2), cts.Token), cts.Token);
         Assert.Equal(new SlotAnswer.Held("nodedaemon-workers-0"), await world.Client("node-b").AcquireAsync(Request("node-b", D2), cts.Token));
         world.Server.Faults.Set(new FaultSettings());
-        var answer = await acquiring;
 
-        Assert.Equal(["node-b"], Assert.IsType<SlotAnswer.Full>(answer).Holders);
-        Assert.Equal("node-b", world.Holder("nodedaemon-workers-0"));
+        Assert.Equal(["node-b"], Assert.IsType<SlotAnswer.Full>(await acquiring).Holders);
         Assert.Equal(D2, (string?)world.Lease("nodedaemon-workers-0")!["metadata"]!["annotations"]![DigestKey]);
-        // The takeover was tried once, refused with 409, and not tried again after a fresh read.
-        Assert.Equal(2, world.Server.Requests["update leases"]);
+        // The Leases read after the pool show the renewal: no takeover is tried (the one update is node-b's).
+        Assert.Equal(1, world.Server.Requests["update leases"]);
+    }
+
+    [Fact]
+    public async Task A_holder_renewing_for_a_new_digest_beats_a_takeover_based_on_an_older_read()
+    {
+        // As above, but node-b's renewal lands after node-a's last read, between it and node-a's takeover write.
+        await using var world = await StartAsync(3, extra: [LeaseObject("nodedaemon-workers-0", "node-b", D1, DateTimeOffset.UtcNow)], output: output);
+        world.Report("node-b", "Done", D1, D1);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var a = world.Client("node-a", attempts: 200);
+
+        var acquiring = await RaceTests.PausedAtLeaseWriteAsync(world, () => a.AcquireAsync(Request("node-a", D2), cts.Token), cts.Token);
+        // Written straight to the store: node-b's own write would meet the fault that holds node-a.
+        world.Server.Store.Update(ResourceTypes.Leases, Namespace, "nodedaemon-workers-0", l =>
+        {
+            l["metadata"]!["annotations"]![DigestKey] = D2;
+            return l;
+        });
+        world.Server.Faults.Set(new FaultSettings());
+
+        Assert.Equal(["node-b"], Assert.IsType<SlotAnswer.Full>(await acquiring).Holders);
+        Assert.Equal("node-b", world.Holder("nodedaemon-workers-0"));
+        // The takeover reached the store once, was refused with 409, and was not tried again after a fresh read.
+        Assert.Equal(1, RaceTests.Reached(world, "update leases"));
+        Assert.Equal(1, world.Server.Requests.Errors().GetValueOrDefault("update leases 409"));
     }
 }
