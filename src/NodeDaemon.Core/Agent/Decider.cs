@@ -66,19 +66,19 @@ public static class Decider
     {
         var booted = inputs.Host.Booted;
         var digest = booted.ImageDigest!.Value;
-        var verifying = record.Reboot is not null;
-        var state = verifying ? AgentState.Verifying : AgentState.Idle;
+        // Verified before the cordon is lifted, so that the uncordon's write can say Done: one PATCH, and no moment in
+        // which the node is schedulable again but still says it is being worked on.
+        if (record.Reboot is not null)
+        {
+            return new(AgentState.Verifying, new AgentAction.CompleteVerification(digest), $"verified: booted {target.Image.Name}@{digest}");
+        }
+
+        // The same line from here on (uncordon, release, rest): the release and the rest then need no write of their own.
         if (inputs.Node.CordonedByUs)
         {
-            return new(state, new AgentAction.Uncordon(), $"booted {Short(digest)}, the desired image; lifting our cordon");
+            return new(AgentState.Idle, new AgentAction.Uncordon(), UpToDate(target, digest));
         }
 
-        if (verifying)
-        {
-            return new(state, new AgentAction.CompleteVerification(digest), $"verified: booted {target.Image.Name}@{digest}");
-        }
-
-        // The same line as the rest that follows: the node is up to date once uncordoned; the hand-over is the log's.
         if (inputs.SlotHeld)
         {
             return new(AgentState.Idle, new AgentAction.ReleaseSlot(), UpToDate(target, digest));

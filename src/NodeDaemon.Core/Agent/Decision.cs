@@ -9,12 +9,12 @@ public sealed record Decision(AgentState State, AgentAction Action, string Messa
 {
     /// <summary>The coarse condition for the <c>state</c> annotation.</summary>
     /// <remarks>
-    /// Done is reported only once our cordon is lifted: another node's slot client may take over a slot from a holder
-    /// that reports Done on its slot's image, so a Done written before the uncordon could let one node too many in.
+    /// Done is never shown on a node we still cordon: another node's slot client may take over a slot from a holder that
+    /// reports Done on its slot's image, so a Done before the uncordon could let one node too many in. An uncordon's
+    /// report is written in the uncordon's own PATCH (see AgentLoop), so its Done appears together with the lifted cordon.
     /// </remarks>
     public AgentCondition Condition => State switch
     {
-        AgentState.Idle when Action is AgentAction.Uncordon => AgentCondition.Working,
         AgentState.Idle => AgentCondition.Done,
         AgentState.Degraded => AgentCondition.Degraded,
         _ => AgentCondition.Working,

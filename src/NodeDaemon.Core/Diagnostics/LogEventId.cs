@@ -141,6 +141,12 @@ public enum LogEventId
     /// <summary>A node took up the slot another handed to it.</summary>
     SlotTakenUp = 409,
 
+    /// <summary>The file remembering the Leases naming our node could not be read; the Leases are listed instead.</summary>
+    SlotMemoryUnreadable = 410,
+
+    /// <summary>The file remembering the Leases naming our node could not be written; the next start lists them instead.</summary>
+    SlotMemoryUnwritable = 411,
+
     /// <summary>At start the agent learned from the pool that it holds a slot (kept across a restart or reboot), and renewed it.</summary>
     SlotHeldAtStart = 420,
 

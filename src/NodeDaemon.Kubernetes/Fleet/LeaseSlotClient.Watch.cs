@@ -44,7 +44,7 @@ public sealed partial class LeaseSlotClient
                 }
 
                 var ours = !deleted && lease.Holder == member.NodeName;
-                Keep(ours ? lease : null, lease.Name);
+                Keep(ours ? lease : null, lease.Name, member.Pool);
                 if (ours)
                 {
                     yield return new SlotChance(lease.Name, HandedToUs: true);

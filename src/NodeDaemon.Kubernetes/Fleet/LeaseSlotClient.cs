@@ -36,6 +36,11 @@ public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
     // The resourceVersion of the last Lease list: a watch started right after it starts there instead of listing again.
     private string _listedVersion = "";
 
+    // _own across restarts: loaded at construction, taken into _own at the first call (which names the node), dropped
+    // by any list before that, and written whenever _own changes.
+    private readonly SlotLeaseMemory? _memory;
+    private (string Pool, List<JsonObject> Leases)? _recalled;
+
     private LeaseSlotClient(KubeApi api, LeaseSlotClientOptions options, TimeProvider time, ILogger logger)
     {
         _api = api;
@@ -43,6 +48,11 @@ public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
         _time = time;
         _logger = logger;
         _sender = new ApiSender(api, options.Transport, time, logger);
+        if (options.MemoryPath.Length > 0)
+        {
+            _memory = new SlotLeaseMemory(options.MemoryPath, logger);
+            _recalled = _memory.Load();
+        }
     }
 
     private string Namespace => _options.Fleet.LeaseNamespace;
@@ -79,7 +89,7 @@ public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
         // A slot known to name us (handed over, as the watch told, or ours since our last write) that needs a write
         // anyway: that write takes it up and names the digest, without a list first; a 409 means it changed since, and
         // the list below tells how. One that needs no write is confirmed by the list (a write would wake every waiter).
-        if (Own(pool) is [var known, ..] && (known.HandedOverBy is not null || known.Digest != digest))
+        if (Own(request.Member) is [var known, ..] && (known.HandedOverBy is not null || known.Digest != digest))
         {
             if (await TakeUpAsync(known, request.Member, digest, cancellationToken).ConfigureAwait(false) is { } answer)
             {
@@ -188,9 +198,20 @@ public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// Answered from the Leases remembered from before a restart when there are any (see
+    /// <see cref="LeaseSlotClientOptions.MemoryPath"/>): the holder back from its reboot lists nothing. Every write on a
+    /// remembered Lease is conditional, so one that is no longer ours costs a 409 and a list, and the agent asks before
+    /// it disrupts anything.
+    /// </remarks>
     public async Task<bool> HoldsAsync(SlotMember member, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(member);
+        if (Recall(member))
+        {
+            return true;
+        }
+
         var leases = await ListLeasesAsync(member, cancellationToken).ConfigureAwait(false);
         return leases.Exists(l => l.Holder == member.NodeName);
     }
@@ -211,7 +232,7 @@ public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
         }
 
         // Two holders finishing at once may both have picked us; one slot is all a node may use.
-        foreach (var extra in Own(member.Pool).Where(l => l.Name != lease.Name))
+        foreach (var extra in Own(member).Where(l => l.Name != lease.Name))
         {
             await PassOnAsync(extra, member, cancellationToken).ConfigureAwait(false);
         }
@@ -233,11 +254,14 @@ public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
         lock (_gate)
         {
             _listedVersion = list["metadata"]?["resourceVersion"]?.GetValue<string>() ?? "";
+            _recalled = null;
             _own.Clear();
             foreach (var lease in leases.Where(l => l.Holder == member.NodeName))
             {
                 _own[lease.Name] = lease;
             }
+
+            Remember(member.Pool);
         }
 
         return leases;
@@ -301,7 +325,7 @@ public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
             .ConfigureAwait(false);
         if (response.IsSuccess)
         {
-            Keep(response.Body is JsonObject written ? SlotLease.Read(written, pool, Keys) : null, candidate.Name);
+            Keep(response.Body is JsonObject written ? SlotLease.Read(written, pool, Keys) : null, candidate.Name, pool);
             return true;
         }
 
@@ -320,21 +344,21 @@ public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
             .ConfigureAwait(false);
         if (response.IsSuccess)
         {
-            Keep(ours && response.Body is JsonObject written ? SlotLease.Read(written, pool, Keys) : null, lease.Name);
+            Keep(ours && response.Body is JsonObject written ? SlotLease.Read(written, pool, Keys) : null, lease.Name, pool);
             return true;
         }
 
         if (response.StatusCode is 409 or 404)
         {
-            Keep(null, lease.Name);
+            Keep(null, lease.Name, pool);
             return false;
         }
 
         throw new ClusterException($"update Lease {Namespace}/{lease.Name}: {response.Message}", response.StatusCode);
     }
 
-    /// <summary>Keeps <paramref name="lease"/> as ours, or (null) forgets the Lease <paramref name="name"/>.</summary>
-    private void Keep(SlotLease? lease, string name)
+    /// <summary>Keeps <paramref name="lease"/> of <paramref name="pool"/> as ours, or (null) forgets the Lease <paramref name="name"/>.</summary>
+    private void Keep(SlotLease? lease, string name, string pool)
     {
         lock (_gate)
         {
@@ -346,8 +370,13 @@ public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
             {
                 _own.Remove(name);
             }
+
+            Remember(pool);
         }
     }
+
+    /// <summary>Writes <see cref="_own"/> to the memory file, if there is one (under <see cref="_gate"/>: one writer at a time).</summary>
+    private void Remember(string pool) => _memory?.Save(pool, [.. _own.Values.Select(l => l.Object)]);
 
     private string ListedVersion
     {
@@ -388,12 +417,37 @@ public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
         return leases.Exists(l => SlotRules.Suspect(l, now, _options.LeaseDuration)) ? null : latest?.Slots;
     }
 
-    /// <summary>The Leases of <paramref name="pool"/> known to name us, by index.</summary>
-    private List<SlotLease> Own(string pool)
+    /// <summary>The Leases of <paramref name="member"/>'s pool known to name it, by index (at the first call: as remembered from before a restart).</summary>
+    private List<SlotLease> Own(SlotMember member)
+    {
+        Recall(member);
+        lock (_gate)
+        {
+            return [.. _own.Values.Where(l => SlotLeaseNames.IndexOf(l.Name, member.Pool) is not null).OrderBy(l => l.Index)];
+        }
+    }
+
+    /// <summary>Takes the Leases remembered from before this process into <see cref="_own"/>, once; whether any of them names <paramref name="member"/>.</summary>
+    private bool Recall(SlotMember member)
     {
         lock (_gate)
         {
-            return [.. _own.Values.Where(l => SlotLeaseNames.IndexOf(l.Name, pool) is not null).OrderBy(l => l.Index)];
+            if (_recalled is not { } recalled)
+            {
+                return false;
+            }
+
+            _recalled = null;
+            var any = false;
+            foreach (var lease in recalled.Pool == member.Pool ? recalled.Leases : [])
+            {
+                if (SlotLease.Read(lease, member.Pool, Keys) is { } known && known.Holder == member.NodeName)
+                {
+                    any |= _own.TryAdd(known.Name, known);
+                }
+            }
+
+            return any;
         }
     }
 

@@ -41,7 +41,16 @@ public sealed record LeaseSlotClientOptions
     /// </summary>
     public TimeSpan PoolRecheck { get; init; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>Options for <paramref name="options"/>: its fleet section, protocol, prefix and node.</summary>
+    /// <summary>
+    /// The file in which the client remembers the Leases naming its node across restarts, so that a holder back from its
+    /// reboot hands its slot on without listing the Leases first (a stale memory costs a 409 and a list). Empty: none.
+    /// </summary>
+    public string MemoryPath { get; init; } = "";
+
+    /// <summary>The file name of <see cref="MemoryPath"/> in the state directory.</summary>
+    public const string MemoryFileName = "slot-leases.json";
+
+    /// <summary>Options for <paramref name="options"/>: its fleet section, protocol, prefix, node and state directory.</summary>
     public static LeaseSlotClientOptions From(NodeDaemonOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -50,6 +59,7 @@ public sealed record LeaseSlotClientOptions
             Fleet = options.Fleet,
             Transport = KubeNodeClientOptions.From(options),
             LeaseKeys = SlotLeaseKeys.For(options.AnnotationPrefix),
+            MemoryPath = Path.Combine(options.StateDirectory, MemoryFileName),
         };
     }
 }

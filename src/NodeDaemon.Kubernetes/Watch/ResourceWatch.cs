@@ -17,6 +17,9 @@ namespace NodeDaemon.Kubernetes.Watch;
 /// <param name="what">What is watched, for the log: <c>node worker-1</c>.</param>
 internal sealed partial class ResourceWatch(KubeApi api, KubeNodeClientOptions options, TimeProvider time, ILogger logger, string what)
 {
+    /// <summary>Failed connections in a row, with no event between, after which the watch lists (or starts without a version) again.</summary>
+    internal const int FailedResumesBeforeAfresh = 3;
+
     /// <summary>
     /// The list at <paramref name="listPath"/>, then every change from <paramref name="watchPath"/>(version, timeoutSeconds),
     /// until cancelled. With <paramref name="from"/> (the version of a list the caller has just read) the first list is
@@ -51,10 +54,18 @@ internal sealed partial class ResourceWatch(KubeApi api, KubeNodeClientOptions o
                 yield return listed!;
             }
 
-            // Watch from the listed version until it expires; each turn is one connection.
+            // Watch from the listed version until it expires, or until resuming from it keeps failing; each turn is one
+            // connection. A resume that fails again and again may be a stream reset right behind the events it replays
+            // (the reset overtakes them, so the version never moves): the state read afresh ends that loop.
             var expired = false;
+            var failed = 0;
             while (!expired)
             {
+                if (failed >= FailedResumesBeforeAfresh)
+                {
+                    break;
+                }
+
                 var (connection, openProblem, gone) = await OpenAsync(watchPath, version, cancellationToken).ConfigureAwait(false);
                 if (gone)
                 {
@@ -63,7 +74,9 @@ internal sealed partial class ResourceWatch(KubeApi api, KubeNodeClientOptions o
 
                 if (connection is null)
                 {
-                    await WaitAsync(backoff, openProblem!, cancellationToken).ConfigureAwait(false);
+                    // A server that cannot be reached says nothing about the version: resuming works once it is back.
+                    failed += openProblem!.Unreachable ? 0 : 1;
+                    await WaitAsync(backoff, openProblem.Text, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
@@ -74,6 +87,7 @@ internal sealed partial class ResourceWatch(KubeApi api, KubeNodeClientOptions o
                         var (item, readProblem) = await ReadAsync(connection, cancellationToken).ConfigureAwait(false);
                         if (readProblem is not null)
                         {
+                            failed = connection.Events == 0 ? failed + 1 : 0;
                             await WaitAsync(backoff, readProblem, cancellationToken).ConfigureAwait(false);
                             break;
                         }
@@ -101,6 +115,7 @@ internal sealed partial class ResourceWatch(KubeApi api, KubeNodeClientOptions o
                                 break;
                             }
 
+                            failed++;
                             await WaitAsync(backoff, $"watch error {code}: {NodeReader.Text(obj?["message"])}", cancellationToken).ConfigureAwait(false);
                             break;
                         }
@@ -112,6 +127,7 @@ internal sealed partial class ResourceWatch(KubeApi api, KubeNodeClientOptions o
                         }
 
                         backoff.Reset();
+                        failed = 0;
                         if (type is "ADDED" or "MODIFIED" or "DELETED" && obj is not null)
                         {
                             yield return new WatchEvent.Changed(type, obj);
@@ -120,7 +136,7 @@ internal sealed partial class ResourceWatch(KubeApi api, KubeNodeClientOptions o
                 }
             }
 
-            LogRelisting(what, version);
+            LogRelisting(what, version, expired ? "it expired" : $"{failed} resumes from it failed in a row");
         }
     }
 
@@ -143,7 +159,7 @@ internal sealed partial class ResourceWatch(KubeApi api, KubeNodeClientOptions o
         }
     }
 
-    private async Task<(WatchConnection? Connection, string? Problem, bool Gone)> OpenAsync(Func<string, int, string> watchPath, string version,
+    private async Task<(WatchConnection? Connection, OpenProblem? Problem, bool Gone)> OpenAsync(Func<string, int, string> watchPath, string version,
         CancellationToken cancellationToken)
     {
         // Between one and two watch timeouts, as client-go's reflectors ask: a pool of nodes started together (or an
@@ -164,7 +180,7 @@ internal sealed partial class ResourceWatch(KubeApi api, KubeNodeClientOptions o
 
             if (!response.IsSuccessStatusCode)
             {
-                return (null, $"watch: HTTP {(int)response.StatusCode}", false);
+                return (null, new OpenProblem($"watch: HTTP {(int)response.StatusCode}", Unreachable: false), false);
             }
 
             var connection = await WatchConnection.OpenAsync(response, life, bound).ConfigureAwait(false);
@@ -173,7 +189,7 @@ internal sealed partial class ResourceWatch(KubeApi api, KubeNodeClientOptions o
         }
         catch (Exception e) when (e is HttpRequestException or IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            return (null, $"watch: {Describe(e)}", false);
+            return (null, new OpenProblem($"watch: {Describe(e)}", e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError }), false);
         }
         finally
         {
@@ -196,6 +212,9 @@ internal sealed partial class ResourceWatch(KubeApi api, KubeNodeClientOptions o
         }
     }
 
+    /// <summary>Why a watch could not be opened; <paramref name="Unreachable"/> when no connection to the server was made.</summary>
+    private sealed record OpenProblem(string Text, bool Unreachable);
+
     // HttpClient's own message ("an error occurred while sending the request") hides the cause one level down.
     private static string Describe(Exception e) => e.InnerException is { } inner ? $"{e.Message} ({inner.Message})" : e.Message;
 
@@ -209,6 +228,7 @@ internal sealed partial class ResourceWatch(KubeApi api, KubeNodeClientOptions o
     [LoggerMessage((int)Core.Diagnostics.LogEventId.WatchReconnecting, LogLevel.Warning, "watch of {What}: {Problem}; reconnecting in {Delay}")]
     private partial void LogReconnecting(string what, string problem, TimeSpan delay);
 
-    [LoggerMessage((int)Core.Diagnostics.LogEventId.WatchRelisting, LogLevel.Information, "watch of {What} expired at resourceVersion {ResourceVersion}; listing again")]
-    private partial void LogRelisting(string what, string resourceVersion);
+    [LoggerMessage((int)Core.Diagnostics.LogEventId.WatchRelisting, LogLevel.Information,
+        "watch of {What}: starting again from the current state at resourceVersion {ResourceVersion}: {Why}")]
+    private partial void LogRelisting(string what, string resourceVersion, string why);
 }

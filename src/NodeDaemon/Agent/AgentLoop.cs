@@ -145,13 +145,14 @@ public sealed partial class AgentLoop(
             Metrics.Booted(booted.Image?.Name ?? booted.ContainerImageReference ?? "", bootedDigest.ToString());
         }
 
-        // Verification and forgetting notes end at once and the next turn reports again: a new message alone is not
-        // worth a write for them (the phase, state and reason they would show are already on the node).
-        var passing = decision.Action is AgentAction.CompleteVerification or AgentAction.ResetRecord;
+        // Forgetting notes ends at once and the next turn reports again: a new message alone is not worth a write for
+        // it (the phase, state and reason it would show are already on the node).
+        var passing = decision.Action is AgentAction.ResetRecord;
         // A cordon or an uncordon carries the report in its own write (see ActAsync): one PATCH instead of two. A slot
         // request reports its answer instead (see ActAsync): "waiting for a slot" would be overwritten at once by the
-        // answer, or by the cordon that follows a slot taken.
-        if (decision.Action is not (AgentAction.Cordon or AgentAction.Uncordon or AgentAction.AcquireSlot))
+        // answer, or by the cordon that follows a slot taken. A verification is not reported: it ends at once, and the
+        // next turn's write (the uncordon, the release or the rest) says Done.
+        if (decision.Action is not (AgentAction.Cordon or AgentAction.Uncordon or AgentAction.AcquireSlot or AgentAction.CompleteVerification))
         {
             await ReportAsync(decision, hostStatus, decision.Message, cancellationToken, passing).ConfigureAwait(false);
         }

@@ -44,7 +44,7 @@ public sealed class DeciderTableTests
         // Booted on the desired image.
         new("up to date", Inputs(desired: Pull(D1)), AgentState.Idle, new AgentAction.None()),
         new("same digest under another name is up to date", Inputs(desired: "registry.local:5000/mirror/os@" + D1), AgentState.Idle, new AgentAction.None()),
-        new("after our reboot: lift our cordon first", Inputs(desired: Pull(D1), cordonedByUs: true, record: Rebooted(D1, 1)), AgentState.Verifying, new AgentAction.Uncordon()),
+        new("after our reboot: record success before lifting our cordon", Inputs(desired: Pull(D1), cordonedByUs: true, record: Rebooted(D1, 1)), AgentState.Verifying, new AgentAction.CompleteVerification(Dg(D1))),
         new("after our reboot, cordon lifted: record success", Inputs(desired: Pull(D1), record: Rebooted(D1, 1)), AgentState.Verifying, new AgentAction.CompleteVerification(Dg(D1))),
         new("after our reboot, an admin's cordon is never lifted", Inputs(desired: Pull(D1), unschedulable: true, record: Rebooted(D1, 1)), AgentState.Verifying, new AgentAction.CompleteVerification(Dg(D1))),
         new("verified, slot still held", Inputs(desired: Pull(D1), slotHeld: true), AgentState.Idle, new AgentAction.ReleaseSlot()),
@@ -83,7 +83,8 @@ public sealed class DeciderTableTests
         new("the empty pool value is a pool", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), options: s_fleet, pool: ""), AgentState.WaitingForSlot, new AgentAction.AcquireSlot(Dg(D2))),
         new("fleet off: the pool label is not needed", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), pool: null), AgentState.Draining, new AgentAction.Cordon()),
         new("fleet on, window closed: no slot is asked for", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), options: s_fleet, windowOpen: false), AgentState.Staged, new AgentAction.Wait(Now + Decider.WindowRecheck)),
-        new("fleet, booted after our reboot with our cordon: lift it, keep the slot", Inputs(desired: Pull(D2), booted: Deployment(D2), cordonedByUs: true, record: Rebooted(D2, 1), options: s_fleet, slotHeld: true), AgentState.Verifying, new AgentAction.Uncordon()),
+        new("fleet, booted after our reboot with our cordon: verify, keep cordon and slot", Inputs(desired: Pull(D2), booted: Deployment(D2), cordonedByUs: true, record: Rebooted(D2, 1), options: s_fleet, slotHeld: true), AgentState.Verifying, new AgentAction.CompleteVerification(Dg(D2))),
+        new("fleet, verified with our cordon: lift it, keep the slot", Inputs(desired: Pull(D2), booted: Deployment(D2), cordonedByUs: true, options: s_fleet, slotHeld: true), AgentState.Idle, new AgentAction.Uncordon()),
         new("fleet, verified and uncordoned: release the slot", Inputs(desired: Pull(D2), booted: Deployment(D2), options: s_fleet, slotHeld: true), AgentState.Idle, new AgentAction.ReleaseSlot()),
         new("fleet, given up mid-drain: cordon back first", Inputs(desired: Pull(D2), staged: Deployment(D2), cordonedByUs: true, record: Staged(D2).WithFailure(new("drain timed out", AgentState.Draining)), options: s_fleet, slotHeld: true, slotDigest: D2), AgentState.Degraded, new AgentAction.Uncordon()),
         new("staged, window closed: hold", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), windowOpen: false), AgentState.Staged, new AgentAction.Wait(Now + Decider.WindowRecheck)),

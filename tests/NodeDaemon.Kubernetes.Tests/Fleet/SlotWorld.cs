@@ -117,7 +117,7 @@ internal sealed class SlotWorld : IAsyncDisposable
     /// <summary>A new slot client (each with its own connection), disposed with the world.</summary>
     /// <remarks><paramref name="poolRecheck"/> is zero by default, so every acquire reads the pool's nodes (the rules
     /// under test); the tests of the cheap "all held" answer give it a length.</remarks>
-    public LeaseSlotClient Client(string node = "node-a", int attempts = 20, TimeSpan? poolRecheck = null)
+    public LeaseSlotClient Client(string node = "node-a", int attempts = 20, TimeSpan? poolRecheck = null, string memoryPath = "")
     {
         var client = LeaseSlotClient.Create(Server.KubeconfigPath, new LeaseSlotClientOptions
         {
@@ -125,6 +125,7 @@ internal sealed class SlotWorld : IAsyncDisposable
             Transport = Transport(node, Keys, attempts),
             LeaseKeys = SlotLeaseKeys.Default,
             PoolRecheck = poolRecheck ?? TimeSpan.Zero,
+            MemoryPath = memoryPath,
         }, _time, Log);
         lock (_clients)
         {

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using NodeDaemon.Sim.KubeApi;
+using NodeDaemon.Kubernetes.Watch;
 using NodeDaemon.Sim.KubeApi.Faults;
 
 namespace NodeDaemon.Kubernetes.Tests.Watch;
@@ -110,6 +111,27 @@ public sealed class NodeWatchTests(ITestOutputHelper output)
 
         await probe.NextAsync(WatchProbe.Desired("one"));
         await probe.NextAsync(WatchProbe.Desired("two"));
+    }
+
+    [Fact]
+    public async Task A_watch_whose_resumes_keep_failing_starts_again_from_the_current_state()
+    {
+        await using var world = await World.StartAsync(output: output);
+        // Every stream ends after 100 ms, and every watch that resumes from a version fails: as when a reset right behind
+        // the replayed events overtakes them, the version never moves.
+        world.Server.Faults.Set(new FaultSettings
+        {
+            WatchCutAfterMilliseconds = 100,
+            Errors = [new ErrorFault { Status = 500, Rate = 1, Verb = "watch", Resource = "nodes", ResumedWatchesOnly = true }],
+        });
+        await using var probe = new WatchProbe(world.Client);
+        await probe.NextAsync(_ => true);
+        await WaitUntilAsync(() => world.Server.Requests.Errors().GetValueOrDefault("watch nodes 500") >= 1, "a failed resume");
+        world.Annotate(Desired, "after-failed-resumes");
+
+        await probe.NextAsync(WatchProbe.Desired("after-failed-resumes"));
+        Assert.InRange(world.Server.Requests.Errors().GetValueOrDefault("watch nodes 500"), ResourceWatch.FailedResumesBeforeAfresh, int.MaxValue);
+        Assert.Equal(0, world.Server.Requests["list nodes"]);
     }
 
     [Fact]

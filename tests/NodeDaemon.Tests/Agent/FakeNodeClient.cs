@@ -16,6 +16,9 @@ internal sealed class FakeNodeClient : INodeClient
     /// <summary>Every report written, alone or with a cordon or an uncordon.</summary>
     public List<NodeReport> Reports { get; } = [];
 
+    /// <summary>The reports written in the same write as an uncordon.</summary>
+    public List<NodeReport> UncordonReports { get; } = [];
+
     /// <summary>Writes to the node: reports, cordons and uncordons (one write when a report rides with a cordon).</summary>
     public int Writes { get; private set; }
     public List<(NodeEventKind Kind, string Message)> Events { get; } = [];
@@ -114,6 +117,11 @@ internal sealed class FakeNodeClient : INodeClient
         }
 
         Written(report);
+        if (report is not null)
+        {
+            UncordonReports.Add(report);
+        }
+
         Unschedulable = false;
         Annotate("nodedaemon.io/cordoned-by", null);
         return Task.FromResult(new CordonResult(true, Snapshot()));

@@ -103,7 +103,7 @@ public sealed class PoolTurnsTests : IAsyncLifetime
     /// <summary>A new daemon process on <paramref name="machine"/>: new clients, a new loop, the same notes and host.</summary>
     private void Start(Machine machine)
     {
-        var options = Options(machine.Name);
+        var options = Options(machine.Name) with { StateDirectory = machine.State.FullName };
         var node = KubeNodeClient.Create(Server.KubeconfigPath, Transport(machine.Name), TimeProvider.System, NullLogger.Instance);
         var slots = LeaseSlotClient.Create(Server.KubeconfigPath, LeaseSlotClientOptions.From(options) with { Transport = Transport(machine.Name) },
             TimeProvider.System, NullLogger.Instance);

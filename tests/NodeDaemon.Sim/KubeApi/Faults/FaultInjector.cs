@@ -44,14 +44,14 @@ public sealed class FaultInjector
     public void Clear() => Set(new FaultSettings());
 
     /// <summary>The injected error Status for this request, or null to serve it normally.</summary>
-    public JsonObject? ErrorFor(string verb, string resource)
+    public JsonObject? ErrorFor(string verb, string resource, bool resumedWatch = false)
     {
         lock (_gate)
         {
             foreach (var fault in _settings.Errors)
             {
                 if ((fault.Verb is null || fault.Verb == verb) && (fault.Resource is null || fault.Resource == resource)
-                    && _random.NextDouble() < fault.Rate)
+                    && (!fault.ResumedWatchesOnly || resumedWatch) && _random.NextDouble() < fault.Rate)
                 {
                     return fault.Status == 429
                         ? StatusErrors.TooManyRequests("Too many requests, please try again later.", fault.RetryAfterSeconds)

@@ -45,6 +45,12 @@ public sealed record ErrorFault
     /// <summary>Only requests with this verb (e.g. <c>patch</c>, <c>watch</c>); null for all.</summary>
     public string? Verb { get; init; }
 
+    /// <summary>
+    /// Only watches that resume from a resourceVersion: a server (or a proxy) that keeps failing those, as a reset right
+    /// after the replayed events does when the reset overtakes them.
+    /// </summary>
+    public bool ResumedWatchesOnly { get; init; }
+
     /// <summary>The retry hint of an injected 429.</summary>
     public int RetryAfterSeconds { get; init; } = 1;
 }

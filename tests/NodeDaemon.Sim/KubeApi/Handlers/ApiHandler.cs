@@ -45,7 +45,8 @@ internal sealed class ApiHandler
                 await Task.Delay(faults.LatencyMilliseconds, context.RequestAborted);
             }
 
-            if (_faults.ErrorFor(verb, target?.CountedResource ?? path) is { } injected)
+            var resumed = verb == "watch" && !string.IsNullOrEmpty(context.Request.Query["resourceVersion"]);
+            if (_faults.ErrorFor(verb, target?.CountedResource ?? path, resumed) is { } injected)
             {
                 await HttpIo.WriteStatusAsync(context, injected);
                 return;
