@@ -147,6 +147,9 @@ public enum LogEventId
     /// <summary>The file remembering the Leases naming our node could not be written; the next start lists them instead.</summary>
     SlotMemoryUnwritable = 411,
 
+    /// <summary>A slot handed to a node that holds another could not be handed on; it goes with the node's release.</summary>
+    SlotStrayKept = 412,
+
     /// <summary>At start the agent learned from the pool that it holds a slot (kept across a restart or reboot), and renewed it.</summary>
     SlotHeldAtStart = 420,
 

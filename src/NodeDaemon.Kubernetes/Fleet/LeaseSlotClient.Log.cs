@@ -33,6 +33,10 @@ public sealed partial class LeaseSlotClient
     [LoggerMessage((int)LogEventId.SlotTakenUp, LogLevel.Information, "took up slot {Lease} for {NodeName}, handed over by {By}, to update to {Digest}")]
     private partial void LogTookUp(string lease, string nodeName, string by, string digest);
 
+    [LoggerMessage((int)LogEventId.SlotStrayKept, LogLevel.Warning,
+        "slot {Lease} was handed to {NodeName}, which holds another; it could not be handed on ({Problem}) and goes with our release")]
+    private partial void LogStrayKept(string lease, string nodeName, string problem);
+
     [LoggerMessage((int)LogEventId.SlotLost, LogLevel.Warning, "node {NodeName} holds no slot of pool {Pool} any more (released or taken over)")]
     private partial void LogLost(string nodeName, string pool);
 }

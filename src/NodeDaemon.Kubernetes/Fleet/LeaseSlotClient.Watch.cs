@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using NodeDaemon.Core.Cluster;
 using NodeDaemon.Core.Fleet;
 using NodeDaemon.Kubernetes.Api;
 using NodeDaemon.Kubernetes.Watch;
@@ -44,8 +45,19 @@ public sealed partial class LeaseSlotClient
                 }
 
                 var ours = !deleted && lease.Holder == member.NodeName;
+                var handed = ours && lease.HandedOverBy is not null;
+                if (handed && Own(member).Exists(l => l.Name != lease.Name && l.HandedOverBy is null))
+                {
+                    // Handed a second slot after we took one up: two holders finishing together read the pool before
+                    // our cordon showed, and both picked us. Left alone it would sit untaken until our own release.
+                    Keep(lease, lease.Name, member.Pool);
+                    await PassOnStrayAsync(lease, member, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                // Our own writes (a take-up) come back too: only a hand-over is news.
                 Keep(ours ? lease : null, lease.Name, member.Pool);
-                if (ours)
+                if (handed)
                 {
                     yield return new SlotChance(lease.Name, HandedToUs: true);
                 }
@@ -54,6 +66,22 @@ public sealed partial class LeaseSlotClient
                     yield return new SlotChance(lease.Name, HandedToUs: false);
                 }
             }
+        }
+    }
+
+    /// <summary>Hands a slot given to us while we hold another on; a failure is logged (the Lease stays handed to us until our release).</summary>
+    private async Task PassOnStrayAsync(SlotLease stray, SlotMember member, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (!await PassOnAsync(stray, member, cancellationToken).ConfigureAwait(false))
+            {
+                LogRaceLost(stray.Name, member.NodeName);
+            }
+        }
+        catch (ClusterException e)
+        {
+            LogStrayKept(stray.Name, member.NodeName, e.Message);
         }
     }
 }

@@ -10,9 +10,9 @@ namespace NodeDaemon.Agent;
 /// <remarks>
 /// Asking the API before every decision would cost two lists a turn for an answer that changes only through our own
 /// requests and through others handing a slot on; so the view is learned once at start (a slot is held across a
-/// restart and a reboot), then follows the answers, and while refused it follows the slot client's watch: a slot
-/// handed to us counts as held (not yet taken up: the next request takes it up, or the decider passes it on), and a
-/// freed one ends the wait at once. A slot taken over or deleted behind our back shows up at the next request (the
+/// restart and a reboot), then follows the answers, and from a refusal to the release it follows the slot client's
+/// watch: a slot handed to us counts as held (not yet taken up: the next request takes it up, or the decider passes it
+/// on), and a freed one ends the wait at once. A slot taken over or deleted behind our back shows up at the next request (the
 /// Lease client then finds none naming us) or the next start.
 /// </remarks>
 public sealed partial class SlotKeeper(ISlotClient client, TimeProvider time, ILogger logger)
@@ -78,7 +78,8 @@ public sealed partial class SlotKeeper(ISlotClient client, TimeProvider time, IL
         _learned = true;
         if (answer is SlotAnswer.Acquired or SlotAnswer.Held)
         {
-            await StopWatchingAsync().ConfigureAwait(false);
+            // A watch started by a refusal runs on until the release: a second slot handed to us by a holder that read
+            // the pool before our cordon showed arrives after this answer, and the client hands it on from the watch.
             (_holder, Digest, Refusal) = (member, digest, null);
             return answer;
         }

@@ -167,6 +167,45 @@ public sealed class HandOverTests(ITestOutputHelper output)
         Assert.Equal(["node-c"], world.Holders());
     }
 
+    [Fact]
+    public async Task A_slot_handed_to_a_node_that_took_one_up_already_is_handed_on_from_its_watch()
+    {
+        // Two holders finish together and both read node-c as waiting: node-c takes up the first hand-over before the
+        // second arrives (its cordon, which would end the picks, is not written yet).
+        await using var world = await StartAsync(5, maxUnavailable: "2", output: output);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var (a, b) = (world.Client("node-a"), world.Client("node-b"));
+        await a.AcquireAsync(Request("node-a"), cts.Token);
+        await b.AcquireAsync(Request("node-b"), cts.Token);
+        var waiter = await RefusedAsync(world, "node-c", cts.Token);
+        Wait(world, "node-c", D1);
+        await using var news = waiter.WatchAsync(Member("node-c"), cts.Token).GetAsyncEnumerator(cts.Token);
+        await a.ReleaseAsync(Member("node-a"), cts.Token);
+        var (first, second) = world.Holder("nodedaemon-workers-0") == "node-c"
+            ? ("nodedaemon-workers-0", "nodedaemon-workers-1") : ("nodedaemon-workers-1", "nodedaemon-workers-0");
+        Assert.True(await news.MoveNextAsync());
+        Assert.Equal(new SlotChance(first, HandedToUs: true), news.Current);
+        Assert.IsType<SlotAnswer.Acquired>(await waiter.AcquireAsync(Request("node-c"), cts.Token));
+        Wait(world, "node-d", D1);
+
+        await b.ReleaseAsync(Member("node-b"), cts.Token);
+        Assert.Equal("node-c", world.Holder(second));
+
+        // The watch hands it on to the next waiting node (its event is not news for node-c).
+        var next = news.MoveNextAsync().AsTask();
+        for (var waited = 0; world.Holder(second) != "node-d"; waited += 10)
+        {
+            Assert.True(waited < 10_000, $"{second} is still held by {world.Holder(second)}");
+            await Task.Delay(10, cts.Token);
+        }
+
+        Assert.Equal("node-c", (string?)world.Lease(second)!["metadata"]!["annotations"]![HandedOverBy]);
+        Assert.Equal("node-c", world.Holder(first));
+        // What node-c's watch tells next is the stray leaving its selection: not a slot for it.
+        Assert.True(await next);
+        Assert.Equal(new SlotChance(second, HandedToUs: false), news.Current);
+    }
+
     /// <summary>A client for <paramref name="node"/> whose first request was refused (the pool is full).</summary>
     private static async Task<LeaseSlotClient> RefusedAsync(SlotWorld world, string node, CancellationToken cancellationToken)
     {

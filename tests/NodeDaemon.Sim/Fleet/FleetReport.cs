@@ -11,6 +11,9 @@ public static class FleetReport
         var run = pool.Settings;
         double Nominal(double realMs) => Math.Round(realMs / 1000 / run.TimeScale, 1);
         var makespan = Nominal(pool.EndMs);
+        var updated = pool.Nodes.Values.Where(n => n is { CordonedAtMs: not null, DoneAtMs: not null }).ToList();
+        var firstCordonMs = updated.Count > 0 ? updated.Min(n => n.CordonedAtMs!.Value) : 0;
+        var cordonedMs = updated.Sum(n => (double)(n.DoneAtMs!.Value - n.CordonedAtMs!.Value));
         var ideal = Math.Ceiling((double)run.Nodes / run.MaxUnavailable) * Nominal(loneNodeMs);
         var total = pool.Requests.Values.Sum();
         var observer = pool.Observer;
@@ -71,6 +74,10 @@ public static class FleetReport
             SlotsFreed = observer.SlotsFreed,
             MeanDoneToHandOverSeconds = Nominal(observer.DoneToHandOverMs.DefaultIfEmpty(0).Average()),
             MeanHandOverToCordonSeconds = Nominal(observer.HandOverToCordonMs.DefaultIfEmpty(0).Average()),
+            FirstCordonSeconds = Nominal(firstCordonMs),
+            SlotUtilization = pool.EndMs > firstCordonMs
+                ? Math.Round(cordonedMs / ((double)run.MaxUnavailable * (pool.EndMs - firstCordonMs)), 3)
+                : 0,
             SlotGrantsAfterHalt = observer.SlotGrantsAfterHalt,
             MeanPhaseSeconds = pool.Nodes.Values.SelectMany(n => n.PhaseMs).Where(p => p.Key != "Idle").GroupBy(p => p.Key)
                 .ToDictionary(g => g.Key, g => Nominal(g.Sum(p => p.Value) / (double)run.Nodes), StringComparer.Ordinal),

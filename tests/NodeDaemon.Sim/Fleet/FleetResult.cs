@@ -78,6 +78,15 @@ public sealed record FleetResult
     /// <summary>Mean nominal seconds from a Lease naming a node to that node's cordon.</summary>
     public double MeanHandOverToCordonSeconds { get; init; }
 
+    /// <summary>Nominal seconds from the annotation to the first cordon: the start-up race for the first slots.</summary>
+    public double FirstCordonSeconds { get; init; }
+
+    /// <summary>
+    /// The share of slot time from the first cordon to the end spent between cordon and Done: the makespan beyond
+    /// <see cref="FirstCordonSeconds"/> is (nodes × mean cordon-to-Done) / (slots × this).
+    /// </summary>
+    public double SlotUtilization { get; init; }
+
     /// <summary>Slots granted after the pool had haltAfterFailures Degraded nodes.</summary>
     public int SlotGrantsAfterHalt { get; init; }
 

@@ -210,7 +210,7 @@ public sealed class AgentLoopFleetTests : IDisposable
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task A_slot_handed_over_or_freed_ends_the_wait_at_once_and_the_watch_stops_with_the_slot_taken(bool handedOver)
+    public async Task A_slot_handed_over_or_freed_ends_the_wait_at_once_and_the_watch_runs_on_while_the_slot_is_held(bool handedOver)
     {
         await _slots.AcquireAsync(new SlotRequest(s_other, s_new), CancellationToken.None);
         var loop = Loop();
@@ -232,7 +232,8 @@ public sealed class AgentLoopFleetTests : IDisposable
 
             await Eventually.HoldsAsync(() => _host.Finalizations == 1, "the reboot");
             Assert.Equal(["worker-1"], _slots.Holders(""));
-            Assert.Equal(0, _slots.Watches);
+            // Until the release: a second slot handed to us before our cordon showed is handed on from it.
+            Assert.Equal(1, _slots.Watches);
         }
         finally
         {
