@@ -36,7 +36,10 @@ public sealed record AnnotationKeys(
             prefix + "phase",
             prefix + "reason",
             prefix + "message",
-            prefix + "cordoned-by");
+            prefix + "cordoned-by")
+        {
+            DegradedLabel = prefix + "degraded",
+        };
         // The MCO has no paused, phase, message or cordon mark: those stay under our prefix, so the cordon is
         // still lifted only when it is ours.
         return protocol == AnnotationProtocol.MachineConfigOperator
@@ -49,6 +52,12 @@ public sealed record AnnotationKeys(
             }
             : own;
     }
+
+    /// <summary>
+    /// Output label: <c>true</c> while the node reports Degraded, absent otherwise. A label because a label selector can
+    /// find the few Degraded nodes of a pool (the halt) without reading every node of it.
+    /// </summary>
+    public string DegradedLabel { get; init; } = "nodedaemon.io/degraded";
 
     /// <summary>The keys the daemon itself writes.</summary>
     public IReadOnlyList<string> Outputs => [CurrentImage, State, Phase, Reason, Message, CordonedBy];

@@ -4,6 +4,12 @@ namespace NodeDaemon.Core.Options;
 public sealed partial record FleetOptions
 {
     /// <summary>
+    /// The slots of any pool when <see cref="MaxUnavailable"/> is a count (a pool smaller than it cannot have more nodes
+    /// disrupted anyway); null for a percentage, which needs the pool's size.
+    /// </summary>
+    public int? FixedSlots => MaxUnavailableValue.TryParse(MaxUnavailable, out var value) && value.Amount >= 1 && !value.IsPercent ? value.Amount : null;
+
+    /// <summary>
     /// Nodes of a pool of <paramref name="poolSize"/> that may be disrupted at once: a percentage rounds down but
     /// gives at least one slot (else a small pool with <c>10%</c> would never update), a count is capped at the pool size.
     /// </summary>

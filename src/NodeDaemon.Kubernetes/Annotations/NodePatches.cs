@@ -1,14 +1,15 @@
 using System.Text.Json.Nodes;
+using NodeDaemon.Core.Agent;
 using NodeDaemon.Core.Cluster;
 
 namespace NodeDaemon.Kubernetes.Annotations;
 
-/// <summary>The merge patches the daemon writes to its node: only its own keys, and cordon state with its mark in one write.</summary>
+/// <summary>The merge patches the daemon writes to its node: only its own keys (and its Degraded label), and cordon state with its mark in one write.</summary>
 internal static class NodePatches
 {
     /// <summary>The output annotations of <paramref name="report"/>; a null current image is left as it is.</summary>
     public static JsonObject Report(NodeReport report, AnnotationKeys keys) =>
-        new() { ["metadata"] = new JsonObject { ["annotations"] = Annotations(report, new JsonObject(), keys) } };
+        new() { ["metadata"] = WithReport(new JsonObject(), report, new JsonObject(), keys) };
 
     /// <summary>
     /// <c>spec.unschedulable: true</c> and the mark together, conditional on <paramref name="resourceVersion"/>: one
@@ -18,32 +19,31 @@ internal static class NodePatches
     /// </summary>
     public static JsonObject Cordon(string resourceVersion, AnnotationKeys keys, string component, NodeReport? report = null) => new()
     {
-        ["metadata"] = new JsonObject
-        {
-            ["resourceVersion"] = resourceVersion,
-            ["annotations"] = Annotations(report, new JsonObject { [keys.CordonedBy] = component }, keys),
-        },
+        ["metadata"] = WithReport(new JsonObject { ["resourceVersion"] = resourceVersion }, report, new JsonObject { [keys.CordonedBy] = component }, keys),
         ["spec"] = new JsonObject { ["unschedulable"] = true },
     };
 
     /// <summary>Removes the cordon and the mark together, conditional on <paramref name="resourceVersion"/>, with <paramref name="report"/> if given.</summary>
     public static JsonObject Uncordon(string resourceVersion, AnnotationKeys keys, NodeReport? report = null) => new()
     {
-        ["metadata"] = new JsonObject
-        {
-            ["resourceVersion"] = resourceVersion,
-            ["annotations"] = Annotations(report, new JsonObject { [keys.CordonedBy] = null }, keys),
-        },
+        ["metadata"] = WithReport(new JsonObject { ["resourceVersion"] = resourceVersion }, report, new JsonObject { [keys.CordonedBy] = null }, keys),
         ["spec"] = new JsonObject { ["unschedulable"] = null },
     };
 
-    /// <summary>Adds the output annotations of <paramref name="report"/> (if any) to <paramref name="annotations"/>.</summary>
-    private static JsonObject Annotations(NodeReport? report, JsonObject annotations, AnnotationKeys keys)
+    /// <summary>
+    /// <paramref name="metadata"/> with <paramref name="annotations"/> plus the output annotations of
+    /// <paramref name="report"/> (if any), and the Degraded label set or removed to match it.
+    /// </summary>
+    private static JsonObject WithReport(JsonObject metadata, NodeReport? report, JsonObject annotations, AnnotationKeys keys)
     {
+        metadata["annotations"] = annotations;
         if (report is null)
         {
-            return annotations;
+            return metadata;
         }
+
+        // Removing a label that is not there is a no-op in a merge patch.
+        metadata["labels"] = new JsonObject { [keys.DegradedLabel] = report.State == AgentCondition.Degraded ? "true" : null };
 
         annotations[keys.State] = report.State.ToString();
         annotations[keys.Phase] = report.Phase.ToString();
@@ -54,6 +54,6 @@ internal static class NodePatches
             annotations[keys.CurrentImage] = image;
         }
 
-        return annotations;
+        return metadata;
     }
 }

@@ -53,7 +53,10 @@ internal static class KubePaths
     public static string Event(string ns, string name) => $"{Events(ns)}/{Esc(name)}";
 
     /// <summary>The nodes carrying a label <paramref name="key"/> with exactly <paramref name="value"/> (which may be empty).</summary>
-    public static string NodesLabelled(string key, string value) => $"api/v1/nodes?labelSelector={Esc(key + "=" + value)}";
+    public static string NodesLabelled(string key, string value) => NodesSelected(key + "=" + value);
+
+    /// <summary>The nodes <paramref name="labelSelector"/> selects.</summary>
+    public static string NodesSelected(string labelSelector) => $"api/v1/nodes?labelSelector={Esc(labelSelector)}";
 
     /// <summary>The coordination.k8s.io/v1 Leases of a namespace.</summary>
     public static string Leases(string ns) => $"apis/coordination.k8s.io/v1/namespaces/{Esc(ns)}/leases";

@@ -107,6 +107,8 @@ public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
         // The Leases' versions when the nodes were read: a holder is taken over only on a Lease unchanged since, so a
         // holder that wrote its Lease after our read of its node (a new digest) makes the takeover fail in every pass.
         Dictionary<string, string> readWith = [];
+        // The pool's Degraded nodes, when only they were read (see below).
+        List<PoolNode>? degraded = null;
         var lost = 0;
         while (lost < Attempts)
         {
@@ -141,6 +143,30 @@ public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
                 return new SlotAnswer.Full(holders);
             }
 
+            // A free slot and a count that needs no pool read: the halt is all that is left to check, and the pool's
+            // Degraded nodes alone show it (one small list instead of every node of the pool, which a pool annotated at
+            // once would otherwise read once per node). Takeovers need the whole pool, but nobody takes over while a
+            // slot is free.
+            if (nodes is null && FreshCount(pool, leases) is { } fresh && SlotRules.Candidates(pool, fresh, leases, s_noTakeovers) is [_, ..] free)
+            {
+                degraded ??= await ListDegradedAsync(pool, cancellationToken).ConfigureAwait(false);
+                if (Halt(pool, degraded, digest, node) is { } halted)
+                {
+                    return halted;
+                }
+
+                var pick = SlotRules.Pick(free, node, ListedVersion);
+                if (await TakeAsync(pick, node, digest, pool, fresh, cancellationToken).ConfigureAwait(false))
+                {
+                    LogAcquired(pick.Name, pool, node, digest);
+                    return new SlotAnswer.Acquired(pick.Name);
+                }
+
+                LogRaceLost(pick.Name, node);
+                lost++;
+                continue;
+            }
+
             if (nodes is null)
             {
                 readWith = leases.ToDictionary(l => l.Name, l => l.ResourceVersion, StringComparer.Ordinal);
@@ -151,11 +177,9 @@ public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
                 continue;
             }
 
-            var degraded = SlotRules.DegradedOn(nodes.Values, digest, node);
-            if (degraded.Count >= _options.Fleet.HaltAfterFailures)
+            if (Halt(pool, nodes.Values, digest, node) is { } halt)
             {
-                LogHalted(pool, degraded.Count, digest, string.Join(", ", degraded));
-                return new SlotAnswer.Halted(degraded, digest);
+                return halt;
             }
 
             // The asking node counts even when it no longer carries the label (a relabel just now).
@@ -283,6 +307,27 @@ public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
         return nodes;
     }
 
+    /// <summary>The nodes of <paramref name="pool"/> that carry the Degraded label, metadata only.</summary>
+    private async Task<List<PoolNode>> ListDegradedAsync(string pool, CancellationToken cancellationToken)
+    {
+        var selector = $"{_options.Fleet.PoolLabel}={pool},{_options.Transport.Keys.DegradedLabel}=true";
+        var list = await _sender.ListMetadataAsync(KubePaths.NodesSelected(selector), cancellationToken).ConfigureAwait(false);
+        return [.. (list["items"] as JsonArray ?? []).OfType<JsonObject>().Select(item => PoolNode.Read(item, _options.Transport.Keys)).OfType<PoolNode>()];
+    }
+
+    /// <summary>The Halted answer when enough of <paramref name="nodes"/> are Degraded on <paramref name="digest"/>; else null.</summary>
+    private SlotAnswer.Halted? Halt(string pool, IEnumerable<PoolNode> nodes, string digest, string node)
+    {
+        var degraded = SlotRules.DegradedOn(nodes, digest, node);
+        if (degraded.Count < _options.Fleet.HaltAfterFailures)
+        {
+            return null;
+        }
+
+        LogHalted(pool, degraded.Count, digest, string.Join(", ", degraded));
+        return new SlotAnswer.Halted(degraded, digest);
+    }
+
     /// <summary>Why each held Lease may be taken over, by name; holders outside the pool list are read one by one.</summary>
     private async Task<Dictionary<string, string>> TakeoversAsync(List<SlotLease> leases, Dictionary<string, PoolNode> pool, CancellationToken cancellationToken)
     {
@@ -390,31 +435,50 @@ public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
     }
 
     /// <summary>
-    /// The pool's slot count without reading its nodes, or null when they must be read: from a node list less than
-    /// <see cref="LeaseSlotClientOptions.PoolRecheck"/> old (our own last one, or the count the latest writer of one of
-    /// <paramref name="leases"/> put on it); else the latest count on a Lease, unless a held Lease looks suspect (see
-    /// <see cref="SlotRules.Suspect"/>): only then may a holder be one to take over, which the pool's nodes show.
+    /// The pool's slot count as good as a node list of now, without one: a count (<c>maxUnavailable: 10</c>) is that
+    /// count; a percentage needs a recent one (see <see cref="RecentCount"/>). Null when
+    /// <see cref="LeaseSlotClientOptions.PoolRecheck"/> is zero: every request reads the pool.
+    /// </summary>
+    private int? FreshCount(string pool, List<SlotLease> leases) =>
+        _options.PoolRecheck <= TimeSpan.Zero ? null : _options.Fleet.FixedSlots ?? RecentCount(pool, leases);
+
+    /// <summary>
+    /// The pool's slot count without reading its nodes, or null when they must be read: a recent count (see
+    /// <see cref="RecentCount"/>); else the configured or latest count on a Lease, unless a held Lease looks suspect
+    /// (see <see cref="SlotRules.Suspect"/>): only then may a holder be one to take over, which the pool's nodes show.
     /// </summary>
     private int? KnownCount(string pool, List<SlotLease> leases)
     {
-        var now = _time.GetUtcNow();
         if (_options.PoolRecheck <= TimeSpan.Zero)
         {
             return null;
         }
 
+        if (RecentCount(pool, leases) is { } recent)
+        {
+            return recent;
+        }
+
+        var now = _time.GetUtcNow();
+        return leases.Exists(l => SlotRules.Suspect(l, now, _options.LeaseDuration))
+            ? null
+            : _options.Fleet.FixedSlots ?? leases.Where(l => l is { Slots: not null, RenewedAt: not null }).MaxBy(l => l.RenewedAt)?.Slots;
+    }
+
+    /// <summary>
+    /// The slot count of a node list less than <see cref="LeaseSlotClientOptions.PoolRecheck"/> old: our own last one,
+    /// or the count the latest writer of one of <paramref name="leases"/> put on it; null when there is none.
+    /// </summary>
+    private int? RecentCount(string pool, List<SlotLease> leases)
+    {
+        var now = _time.GetUtcNow();
         if (_lastCount is { } own && own.Pool == pool && now - own.At < _options.PoolRecheck)
         {
             return own.Slots;
         }
 
         var latest = leases.Where(l => l is { Slots: not null, RenewedAt: not null }).MaxBy(l => l.RenewedAt);
-        if (latest is { RenewedAt: { } at } && now - at < _options.PoolRecheck)
-        {
-            return latest.Slots;
-        }
-
-        return leases.Exists(l => SlotRules.Suspect(l, now, _options.LeaseDuration)) ? null : latest?.Slots;
+        return latest is { RenewedAt: { } at } && now - at < _options.PoolRecheck ? latest.Slots : null;
     }
 
     /// <summary>The Leases of <paramref name="member"/>'s pool known to name it, by index (at the first call: as remembered from before a restart).</summary>

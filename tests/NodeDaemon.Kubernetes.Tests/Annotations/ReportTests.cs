@@ -45,6 +45,21 @@ public sealed class ReportTests
     }
 
     [Fact]
+    public async Task A_Degraded_report_labels_the_node_and_the_next_report_takes_the_label_away()
+    {
+        await using var world = await World.StartAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        string? Label() => world.Node()["metadata"]?["labels"]?["nodedaemon.io/degraded"]?.GetValue<string>();
+
+        await world.Client.ReportAsync(new NodeReport(AgentCondition.Degraded, AgentState.Degraded, "pull failed", "", null), cts.Token);
+        Assert.Equal("true", Label());
+
+        await world.Client.ReportAsync(Working, cts.Token);
+        Assert.Null(Label());
+        Assert.Equal(2, world.Server.Requests["patch nodes"]);
+    }
+
+    [Fact]
     public async Task Report_is_retried_through_server_errors()
     {
         await using var world = await World.StartAsync();

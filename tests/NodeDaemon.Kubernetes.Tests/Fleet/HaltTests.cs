@@ -49,4 +49,45 @@ public sealed class HaltTests(ITestOutputHelper output)
         Assert.IsType<SlotAnswer.Held>(await b.AcquireAsync(Request("node-b"), cts.Token));
         Assert.IsType<SlotAnswer.Halted>(await world.Client("node-c").AcquireAsync(Request("node-c"), cts.Token));
     }
+
+    [Fact]
+    public async Task A_free_slot_is_taken_after_reading_only_the_pools_Degraded_nodes()
+    {
+        await using var world = await StartAsync(5, maxUnavailable: "2", haltAfterFailures: 2, output: output);
+        world.Report("node-c", "Degraded", D0, D1);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        Assert.IsType<SlotAnswer.Acquired>(await world.Client("node-a", poolRecheck: TimeSpan.FromMinutes(1)).AcquireAsync(Request("node-a"), cts.Token));
+
+        // One list, of node-c alone: a pool annotated at once does not read every node once per node.
+        Assert.Equal(1, world.Server.Requests["list nodes"]);
+        Assert.Equal(1, world.Server.Requests.Listed("list nodes"));
+    }
+
+    [Fact]
+    public async Task The_halt_is_seen_from_the_Degraded_label_without_reading_the_pool()
+    {
+        await using var world = await StartAsync(5, maxUnavailable: "2", haltAfterFailures: 2, output: output);
+        world.Report("node-c", "Degraded", D0, D1);
+        world.Report("node-d", "Degraded", D0, D1);
+        world.Report("node-e", "Degraded", D0, D2);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        var halted = Assert.IsType<SlotAnswer.Halted>(await world.Client("node-a", poolRecheck: TimeSpan.FromMinutes(1)).AcquireAsync(Request("node-a"), cts.Token));
+
+        Assert.Equal(["node-c", "node-d"], halted.DegradedNodes);
+        Assert.Empty(world.Holders());
+        Assert.Equal(3, world.Server.Requests.Listed("list nodes"));
+    }
+
+    [Fact]
+    public async Task A_percentage_without_a_recent_count_reads_the_whole_pool()
+    {
+        await using var world = await StartAsync(5, maxUnavailable: "40%", output: output);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        Assert.IsType<SlotAnswer.Acquired>(await world.Client("node-a", poolRecheck: TimeSpan.FromMinutes(1)).AcquireAsync(Request("node-a"), cts.Token));
+
+        Assert.Equal(5, world.Server.Requests.Listed("list nodes"));
+    }
 }

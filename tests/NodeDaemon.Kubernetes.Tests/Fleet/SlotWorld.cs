@@ -177,10 +177,27 @@ internal sealed class SlotWorld : IAsyncDisposable
         });
 
     /// <summary>Reports a node's state and images as its daemon would.</summary>
-    public void Report(string node, string state, string? currentDigest, string? desiredDigest) =>
+    public void Report(string node, string state, string? currentDigest, string? desiredDigest)
+    {
         Annotate(node, (Keys.State, state),
             (Keys.CurrentImage, currentDigest is null ? null : $"quay.io/example/os@{currentDigest}"),
             (Keys.DesiredImage, desiredDigest is null ? null : $"quay.io/example/os@{desiredDigest}"));
+        // As the daemon's report does in the same write.
+        Server.Store.Update(ResourceTypes.Nodes, null, node, obj =>
+        {
+            var labels = obj["metadata"]!["labels"]!.AsObject();
+            if (state == "Degraded")
+            {
+                labels[Keys.DegradedLabel] = "true";
+            }
+            else
+            {
+                labels.Remove(Keys.DegradedLabel);
+            }
+
+            return obj;
+        });
+    }
 
     public async ValueTask DisposeAsync()
     {

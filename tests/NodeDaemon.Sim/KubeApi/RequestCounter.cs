@@ -8,6 +8,7 @@ public sealed class RequestCounter
     private readonly ConcurrentDictionary<string, int> _counts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _errors = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _metadataOnly = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _listed = new(StringComparer.Ordinal);
 
     /// <summary>How many requests of this kind arrived.</summary>
     public int this[string key] => _counts.TryGetValue(key, out var count) ? count : 0;
@@ -21,15 +22,21 @@ public sealed class RequestCounter
     /// <summary>How many lists of this kind (<c>"list nodes"</c>) were served metadata-only (<c>PartialObjectMetadataList</c>).</summary>
     public int MetadataOnly(string key) => _metadataOnly.TryGetValue(key, out var count) ? count : 0;
 
+    /// <summary>How many objects lists of this kind (<c>"list nodes"</c>) returned, all together: what the clients read.</summary>
+    public long Listed(string key) => _listed.TryGetValue(key, out var count) ? count : 0;
+
     /// <summary>Forgets every count.</summary>
     public void Reset()
     {
         _counts.Clear();
         _errors.Clear();
         _metadataOnly.Clear();
+        _listed.Clear();
     }
 
     internal void Add(string key) => _counts.AddOrUpdate(key, 1, (_, count) => count + 1);
+
+    internal void AddListed(string key, int items) => _listed.AddOrUpdate(key, items, (_, count) => count + items);
 
     internal void AddMetadataOnly(string key) => _metadataOnly.AddOrUpdate(key, 1, (_, count) => count + 1);
 

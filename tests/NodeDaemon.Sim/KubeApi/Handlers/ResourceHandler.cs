@@ -50,6 +50,7 @@ internal sealed class ResourceHandler
             writer.WritePropertyName("items");
             ObjectStore.WriteItems(items, writer, HttpIo.Wire, shape.MetadataApiVersion);
             writer.WriteEndObject();
+            _counter.AddListed($"list {target.CountedResource}", items.Count);
         }
 
         if (shape.MetadataOnly)
