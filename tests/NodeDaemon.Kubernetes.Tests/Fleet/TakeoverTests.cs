@@ -124,8 +124,7 @@ public sealed class TakeoverTests(ITestOutputHelper output)
     {
         // node-b finished D1 (Done, booted D1) and still holds the slot; it moves on to D2 and renews its Lease with the
         // new digest while node-a reads the pool, so node-a's read of node-b says "Done on the Lease's image".
-        await using var world = await StartAsync(3, extra: [LeaseObject("nodedaemon-workers-0", "node-b", D1, DateTimeOffset.UtcNow)], output: output);
-        world.Report("node-b", "Done", D1, D1);
+        await using var world = await FinishedHolderAsync();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var a = world.Client("node-a", attempts: 200);
 
@@ -143,8 +142,7 @@ public sealed class TakeoverTests(ITestOutputHelper output)
     public async Task A_holder_renewing_for_a_new_digest_beats_a_takeover_based_on_an_older_read()
     {
         // As above, but node-b's renewal lands after node-a's last read, between it and node-a's takeover write.
-        await using var world = await StartAsync(3, extra: [LeaseObject("nodedaemon-workers-0", "node-b", D1, DateTimeOffset.UtcNow)], output: output);
-        world.Report("node-b", "Done", D1, D1);
+        await using var world = await FinishedHolderAsync();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var a = world.Client("node-a", attempts: 200);
 
@@ -162,5 +160,13 @@ public sealed class TakeoverTests(ITestOutputHelper output)
         // The takeover reached the store once, was refused with 409, and was not tried again after a fresh read.
         Assert.Equal(1, RaceTests.Reached(world, "update leases"));
         Assert.Equal(1, world.Server.Requests.Errors().GetValueOrDefault("update leases 409"));
+    }
+
+    /// <summary>A pool whose node-b finished D1 (Done, booted D1) and still holds slot 0, naming D1.</summary>
+    private async Task<SlotWorld> FinishedHolderAsync()
+    {
+        var world = await StartAsync(3, extra: [LeaseObject("nodedaemon-workers-0", "node-b", D1, DateTimeOffset.UtcNow)], output: output);
+        world.Report("node-b", "Done", D1, D1);
+        return world;
     }
 }
