@@ -13,9 +13,12 @@ namespace NodeDaemon.Kubernetes.Fleet;
 /// carrying the resourceVersion just read (409 Conflict when anyone wrote in between), only at an index below the
 /// slot count, and only while fewer Leases than that are held by nodes still working. A lost race reads again.
 /// The Leases are listed before the holders' nodes are read, so a holder that renews its Lease (new digest) after our
-/// read makes our takeover fail. The slot count comes from the pool's node list, read anyway for the halt: the caller
-/// passes no pool size. A holder that is done hands its slot straight to a waiting node (see ReleaseAsync), which
-/// learns it from its watch of the Leases: a freed slot is not raced for by the whole pool.
+/// read makes our takeover fail. The slot count is <c>maxUnavailable</c> when that is a count, else it comes from a
+/// recent node list of the pool (ours, or the one a Lease's writer counted): the caller passes no pool size. With a
+/// slot free and the count known, the halt is checked on the pool's Degraded nodes alone (a label selects them); the
+/// whole pool is read only for takeovers and for a percentage without a recent count. A holder that is done hands its
+/// slot straight to a waiting node (see ReleaseAsync), which learns it from its watch of the Leases: a freed slot is
+/// not raced for by the whole pool.
 /// </remarks>
 public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
 {
