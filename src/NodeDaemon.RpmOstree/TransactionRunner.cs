@@ -25,8 +25,9 @@ internal static class TransactionRunner
         {
             await Watch(peer, "Finished", static (m, _) => ReadFinished(m),
                 outcome => finished.TrySetResult(outcome)).ConfigureAwait(false),
-            await Watch(peer, "Message", static (m, _) => m.GetBodyReader().ReadString(), reporter.Text).ConfigureAwait(false),
-            await Watch(peer, "TaskBegin", static (m, _) => m.GetBodyReader().ReadString(), reporter.Text).ConfigureAwait(false),
+            await Watch(peer, "Message", static (m, _) => m.GetBodyReader().ReadString(), reporter.Message).ConfigureAwait(false),
+            await Watch(peer, "TaskBegin", static (m, _) => m.GetBodyReader().ReadString(), reporter.TaskBegin).ConfigureAwait(false),
+            await Watch(peer, "TaskEnd", static (m, _) => m.GetBodyReader().ReadString(), reporter.TaskEnd).ConfigureAwait(false),
             await Watch(peer, "PercentProgress", static (m, _) => ReadPercent(m), reporter.Text).ConfigureAwait(false),
             await Watch(peer, "DownloadProgress", static (m, _) => ReadDownload(m), reporter.Download).ConfigureAwait(false),
         };

@@ -4,14 +4,14 @@ using NodeDaemon.Sim.Harness;
 namespace NodeDaemon.Sim.Tests.RpmOstree;
 
 /// <summary>Introspects the running simulator with gdbus (and the transaction peer with Tmds) and compares every
-/// member and signature with the spec's subset XML.</summary>
+/// member and signature with the subset XML kept in tests/NodeDaemon.Sim/RpmOstree.</summary>
 public sealed class IntrospectionTests
 {
     [Fact]
     public async Task Sysroot_os_and_transaction_export_exactly_the_spec_interfaces()
     {
         await using var world = await SimWorld.StartAsync();
-        var spec = XDocument.Load(SpecCopyTests.SharedSpec);
+        var spec = XDocument.Load(NodeDaemon.Sim.RpmOstree.SimulatorScript.InterfaceXmlPath);
 
         AssertSameInterface(spec, await GdbusIntrospectAsync(world.Bus.Address, SimWorld.SysrootPath), SimWorld.SysrootIface);
         AssertSameInterface(spec, await GdbusIntrospectAsync(world.Bus.Address, SimWorld.OsPath), SimWorld.OsIface);

@@ -32,7 +32,7 @@ public sealed record Scenario
     /// <summary>PodDisruptionBudgets.</summary>
     public IReadOnlyList<ScenarioPdb> Pdbs { get; init; } = [];
 
-    /// <summary>The host: an <c>rpm-ostree status --json</c> document, or the name of a file in shared/fixtures/rpm-ostree-status.</summary>
+    /// <summary>The host: an <c>rpm-ostree status --json</c> document, or the name of a file in the repository's tests/fixtures/rpm-ostree-status.</summary>
     public JsonNode? Host { get; init; }
 
     /// <summary>The fake registry: pullspec → digest and version.</summary>

@@ -5,9 +5,9 @@ namespace NodeDaemon.Sim.Scenarios;
 /// <summary>Where a scenario's host state comes from, and what a host state says about its deployments.</summary>
 public static class ScenarioFiles
 {
-    private static readonly string s_fixtures = Path.Combine("shared", "fixtures", "rpm-ostree-status");
+    private static readonly string s_fixtures = Path.Combine("tests", "fixtures", "rpm-ostree-status");
 
-    /// <summary>The host state: the inline document, or a file named relative to the scenario or in shared/fixtures.</summary>
+    /// <summary>The host state: the inline document, or a file named relative to the scenario or in the repository's tests/fixtures.</summary>
     public static JsonObject HostState(JsonNode? host, string scenarioDirectory)
     {
         switch (host)
@@ -16,7 +16,7 @@ public static class ScenarioFiles
                 return (JsonObject)inline.DeepClone();
             case JsonValue value when value.TryGetValue<string>(out var name):
                 var path = Candidates(name, scenarioDirectory).FirstOrDefault(File.Exists)
-                    ?? throw new ScenarioException($"host \"{name}\": no such file next to the scenario or in {s_fixtures} of an enclosing folder");
+                    ?? throw new ScenarioException($"host \"{name}\": no such file next to the scenario or in {s_fixtures} of the repository holding it");
                 return JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new ScenarioException($"{path}: not a JSON object");
             default:
                 throw new ScenarioException("host: give an rpm-ostree status --json document or a fixture file name");
@@ -39,12 +39,17 @@ public static class ScenarioFiles
     private static IEnumerable<string> Candidates(string name, string scenarioDirectory)
     {
         yield return Path.Combine(scenarioDirectory, name);
-        // The shared folder sits beside the repository (a worktree or CI clone) or inside an ancestor.
+        // The captures live in the repository (tests/fixtures): its root is the nearest folder up holding NodeDaemon.sln,
+        // so nothing outside the repository is ever read.
         foreach (var start in new[] { scenarioDirectory, AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
         {
             for (var dir = new DirectoryInfo(Path.GetFullPath(start)); dir is not null; dir = dir.Parent)
             {
-                yield return Path.Combine(dir.FullName, s_fixtures, name);
+                if (File.Exists(Path.Combine(dir.FullName, "NodeDaemon.sln")))
+                {
+                    yield return Path.Combine(dir.FullName, s_fixtures, name);
+                    break;
+                }
             }
         }
     }

@@ -29,6 +29,7 @@ class Faults:
     finalization_lost: bool = False
     digest_moved: Optional[str] = None
     finalize_compares: str = "commit"
+    progress: str = "container"
     pull_failures_served: int = field(default=0, compare=False)
 
     def take_pull_failure(self) -> bool:
@@ -43,7 +44,7 @@ def parse(text: str) -> Faults:
     """Parses the faults JSON; unknown keys are rejected so a typo never silently disables a fault."""
     raw: dict[str, Any] = json.loads(text) if text.strip() else {}
     known = {"speed", "pull-fail", "pull-hang", "busy", "die", "finalization-lost", "digest-moved",
-             "finalize-compares"}
+             "finalize-compares", "progress"}
     unknown = set(raw) - known
     if unknown:
         raise ValueError(f"unknown fault keys: {', '.join(sorted(unknown))}")
@@ -63,6 +64,9 @@ def parse(text: str) -> Faults:
     faults.finalize_compares = str(raw.get("finalize-compares", "commit"))
     if faults.finalize_compares not in ("digest", "commit"):
         raise ValueError("finalize-compares must be \"digest\" or \"commit\"")
+    faults.progress = str(raw.get("progress", "container"))
+    if faults.progress not in ("container", "ostree"):
+        raise ValueError("progress must be \"container\" or \"ostree\"")
     return faults
 
 

@@ -307,7 +307,8 @@ class RpmOstreed:
         if self.faults.digest_moved is not None:
             image.digest = ops.moved_digest(image, self.faults.digest_moved)
         txn.run(sim_progress.pull_steps(shown, image.digest, self._ms(1500),
-                                        lambda _t: self._staged(options, refspec, image, packages)))
+                                        lambda _t: self._staged(options, refspec, image, packages),
+                                        byte_signals=self.faults.progress == "ostree"))
         return None
 
     def _staged(self, options: dict[str, Any], refspec: str, image: ops.Image, packages: list[str]) -> StepResult:
