@@ -25,12 +25,13 @@ public sealed partial class ConsoleNarrator(TextWriter output) : IScenarioNarrat
     public void Said(string line) => Line(line);
 
     /// <inheritdoc />
-    public void Observed(JsonObject node, string prefix)
+    public void Observed(JsonObject node, ScenarioKeys keys)
     {
         ArgumentNullException.ThrowIfNull(node);
+        ArgumentNullException.ThrowIfNull(keys);
         var annotations = node["metadata"]?["annotations"];
-        var phase = (string?)annotations?[prefix + "phase"];
-        var message = (string?)annotations?[prefix + "message"];
+        var phase = (string?)annotations?[keys.Phase];
+        var message = (string?)annotations?[keys.Message];
         var unschedulable = (bool?)node["spec"]?["unschedulable"] ?? false;
         if (unschedulable != _unschedulable)
         {

@@ -15,7 +15,7 @@ public interface IScenarioNarrator
     void Said(string line);
 
     /// <summary>The own node at one tick.</summary>
-    void Observed(JsonObject node, string prefix);
+    void Observed(JsonObject node, ScenarioKeys keys);
 
     /// <summary>The run is over; the world still runs (so the daemon's own view can be shown).</summary>
     Task EndingAsync(ScenarioWorld world, ScenarioResult result);
@@ -33,7 +33,7 @@ public interface IScenarioNarrator
         {
         }
 
-        public void Observed(JsonObject node, string prefix)
+        public void Observed(JsonObject node, ScenarioKeys keys)
         {
         }
     }

@@ -12,17 +12,17 @@ public static class ScenarioExpectations
         var expect = scenario.Expect;
         var failures = new List<string>();
         var annotations = result["node"]!["annotations"]!.AsObject();
-        var prefix = (string?)scenario.Options?["annotationPrefix"] ?? "nodedaemon.io/";
+        var keys = ScenarioKeys.For(scenario.Options);
 
         if (!endReached)
         {
-            failures.Add($"the node never reached {expect.State} (state {(string?)annotations[prefix + "state"] ?? "none"}, " +
-                $"phase {(string?)annotations[prefix + "phase"] ?? "none"}, message \"{(string?)annotations[prefix + "message"]}\")");
+            failures.Add($"the node never reached {expect.State} (state {(string?)annotations[keys.State] ?? "none"}, " +
+                $"phase {(string?)annotations[keys.Phase] ?? "none"}, message \"{(string?)annotations[keys.Message]}\")");
         }
 
-        if (expect.ReasonContains is { } reason && ((string?)annotations[prefix + "reason"])?.Contains(reason, StringComparison.Ordinal) != true)
+        if (expect.ReasonContains is { } reason && ((string?)annotations[keys.Reason])?.Contains(reason, StringComparison.Ordinal) != true)
         {
-            failures.Add($"reason \"{(string?)annotations[prefix + "reason"]}\" does not contain \"{reason}\"");
+            failures.Add($"reason \"{(string?)annotations[keys.Reason]}\" does not contain \"{reason}\"");
         }
 
         Equal(failures, "reboots", expect.Reboots, (int)result["reboots"]!);
@@ -37,7 +37,9 @@ public static class ScenarioExpectations
         }
 
         Equal(failures, "budget violations", 0, (int)result["budgetViolations"]!);
-        if (annotations.ContainsKey(prefix + "cordoned-by"))
+        failures.AddRange(keys.OtherProtocolOutputs.Where(annotations.ContainsKey)
+            .Select(k => $"{k} was written, a key of the protocol the daemon was not configured to speak"));
+        if (annotations.ContainsKey(keys.CordonedBy))
         {
             failures.Add("our cordon mark is still on the node");
         }

@@ -9,17 +9,17 @@ namespace NodeDaemon.Sim.Scenarios;
 public sealed class ScenarioObserver : IStoreReactor
 {
     private readonly string _node;
-    private readonly string _prefix;
+    private readonly ScenarioKeys _keys;
     private readonly RunClock _clock;
     private readonly List<TimelineEntry> _timeline = [];
     private readonly List<Eviction> _evictions = [];
     private readonly HashSet<string> _evictedUids = [];
 
-    /// <summary>Observes node <paramref name="node"/>, reading our annotations under <paramref name="prefix"/>.</summary>
-    public ScenarioObserver(string node, string prefix, RunClock clock)
+    /// <summary>Observes node <paramref name="node"/>, reading the daemon's annotations under <paramref name="keys"/>.</summary>
+    public ScenarioObserver(string node, ScenarioKeys keys, RunClock clock)
     {
         _node = node;
-        _prefix = prefix;
+        _keys = keys;
         _clock = clock;
     }
 
@@ -66,10 +66,10 @@ public sealed class ScenarioObserver : IStoreReactor
         var annotations = node["metadata"]?["annotations"];
         var entry = new TimelineEntry(
             _clock.ElapsedMilliseconds,
-            (string?)annotations?[_prefix + "phase"],
-            (string?)annotations?[_prefix + "state"],
+            (string?)annotations?[_keys.Phase],
+            (string?)annotations?[_keys.State],
             (bool?)node["spec"]?["unschedulable"] ?? false,
-            annotations?[_prefix + "cordoned-by"] is not null);
+            annotations?[_keys.CordonedBy] is not null);
         lock (_timeline)
         {
             if (_timeline.Count == 0 || !_timeline[^1].SameAs(entry))

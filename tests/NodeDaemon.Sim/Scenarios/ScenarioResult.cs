@@ -14,7 +14,7 @@ public sealed record ScenarioResult(JsonObject Document, IReadOnlyList<string> F
 
     /// <summary>Collects the result from the world before it is torn down.</summary>
     internal static ScenarioResult Build(Scenario scenario, ScenarioWorld world, ScenarioObserver observer, BudgetSampler sampler,
-        RunState run, RunClock clock, int unfired, string prefix, string? desiredDigest, bool endReached)
+        RunState run, RunClock clock, int unfired, ScenarioKeys keys, string? desiredDigest, bool endReached)
     {
         var node = world.Api.Store.Get(ResourceTypes.Nodes, null, scenario.Node.Name)!;
         var annotations = node["metadata"]?["annotations"] as JsonObject ?? [];
@@ -29,7 +29,7 @@ public sealed record ScenarioResult(JsonObject Document, IReadOnlyList<string> F
         {
             ["scenario"] = scenario.Name,
             ["converged"] = converged,
-            ["endState"] = (string?)annotations[prefix + "state"],
+            ["endState"] = (string?)annotations[keys.State],
             ["desiredDigest"] = desiredDigest,
             ["node"] = new JsonObject
             {

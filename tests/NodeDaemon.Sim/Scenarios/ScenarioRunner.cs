@@ -19,7 +19,7 @@ public sealed class ScenarioRunner
     private readonly DaemonCommandLine _daemon;
     private readonly IScenarioNarrator _narrator;
     private readonly RunClock _clock = new();
-    private readonly string _prefix;
+    private readonly ScenarioKeys _keys;
 
     /// <summary>Extra environment for the daemon (runtime settings to compare); none by default.</summary>
     public IReadOnlyDictionary<string, string>? DaemonEnvironment { get; init; }
@@ -32,7 +32,7 @@ public sealed class ScenarioRunner
         _directory = directory;
         _daemon = daemon;
         _narrator = narrator ?? IScenarioNarrator.Silent;
-        _prefix = (string?)scenario.Options?["annotationPrefix"] ?? "nodedaemon.io/";
+        _keys = ScenarioKeys.For(scenario.Options);
     }
 
     /// <summary>Runs it; the processes are gone when this returns.</summary>
@@ -46,7 +46,7 @@ public sealed class ScenarioRunner
         var active = _scenario.Faults.Where(f => f.When is null).ToList();
 
         await using var world = await ScenarioWorld.StartAsync(_scenario, host, _daemon, active, DaemonEnvironment).ConfigureAwait(false);
-        var observer = new ScenarioObserver(_scenario.Node.Name, _prefix, _clock);
+        var observer = new ScenarioObserver(_scenario.Node.Name, _keys, _clock);
         world.Api.Store.AddReactor(observer);
         observer.OnChange(world.Api.Store, new StoreEvent("ADDED", ResourceTypes.Nodes, Node(world), null, 0));
         await using var sampler = new BudgetSampler(world.Api.Store);
@@ -58,9 +58,9 @@ public sealed class ScenarioRunner
         if (_scenario.DesiredImage is { } desired)
         {
             await WaitForFirstReportAsync(world, observer, cancellationToken).ConfigureAwait(false);
-            Annotate(world, new Dictionary<string, string?> { [_prefix + "desired-image"] = desired });
+            Annotate(world, new Dictionary<string, string?> { [_keys.DesiredImage] = desired });
             run.DesiredSetAtMs = _clock.ElapsedMilliseconds;
-            _narrator.Said($"admin: annotate {_scenario.Node.Name} {_prefix}desired-image={desired}");
+            _narrator.Said($"admin: annotate {_scenario.Node.Name} {_keys.DesiredImage}={desired}");
         }
 
         long? settledSince = null;
@@ -83,7 +83,7 @@ public sealed class ScenarioRunner
             var snapshot = Snapshot(world, observer);
             await FireAsync(pending, snapshot, world, active, run).ConfigureAwait(false);
             await LiftAsync(snapshot, world, active).ConfigureAwait(false);
-            _narrator.Observed(Node(world), _prefix);
+            _narrator.Observed(Node(world), _keys);
 
             if (EndReached(world) && run.RestartAtMs is null)
             {
@@ -102,7 +102,7 @@ public sealed class ScenarioRunner
             await Task.Delay(s_tick, cancellationToken).ConfigureAwait(false);
         }
 
-        var result = ScenarioResult.Build(_scenario, world, observer, sampler, run, _clock, pending.Count(p => !p.Fired), _prefix, DesiredDigest(world), EndReached(world));
+        var result = ScenarioResult.Build(_scenario, world, observer, sampler, run, _clock, pending.Count(p => !p.Fired), _keys, DesiredDigest(world), EndReached(world));
         await _narrator.EndingAsync(world, result).ConfigureAwait(false);
         return result;
     }
@@ -205,21 +205,21 @@ public sealed class ScenarioRunner
             }
         }
 
-        return new RunSnapshot((string?)annotations?[_prefix + "phase"], (string?)annotations?[_prefix + "state"], world.Boot, observer.Evictions.Count, events);
+        return new RunSnapshot((string?)annotations?[_keys.Phase], (string?)annotations?[_keys.State], world.Boot, observer.Evictions.Count, events);
     }
 
     private bool EndReached(ScenarioWorld world)
     {
         var annotations = Node(world)["metadata"]?["annotations"];
-        var state = (string?)annotations?[_prefix + "state"];
+        var state = (string?)annotations?[_keys.State];
         if (_scenario.Expect.State == "Degraded")
         {
             return state == "Degraded";
         }
 
         var digest = DesiredDigest(world);
-        var current = (string?)annotations?[_prefix + "current-image"];
-        return state == "Done" && (string?)annotations?[_prefix + "phase"] == "Idle" && digest is not null
+        var current = (string?)annotations?[_keys.CurrentImage];
+        return state == "Done" && (string?)annotations?[_keys.Phase] == "Idle" && digest is not null
             && current is not null && current.EndsWith("@" + digest, StringComparison.Ordinal)
             && ScenarioFiles.Booted(world.HostState())?.Digest == digest;
     }
@@ -227,7 +227,7 @@ public sealed class ScenarioRunner
     /// <summary>The digest the node's desired image names, or that the registry gives its tag.</summary>
     private string? DesiredDigest(ScenarioWorld world)
     {
-        var desired = (string?)Node(world)["metadata"]?["annotations"]?[_prefix + "desired-image"];
+        var desired = (string?)Node(world)["metadata"]?["annotations"]?[_keys.DesiredImage];
         if (desired is null)
         {
             return null;
