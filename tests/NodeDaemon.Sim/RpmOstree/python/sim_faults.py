@@ -28,7 +28,7 @@ class Faults:
     die_exit_code: int = 99
     finalization_lost: bool = False
     digest_moved: Optional[str] = None
-    finalize_compares: str = "commit"
+    finalize_compares: str = "digest"
     pull_failures_served: int = field(default=0, compare=False)
 
     def take_pull_failure(self) -> bool:
@@ -60,7 +60,7 @@ def parse(text: str) -> Faults:
     faults.die_exit_code = int(die.get("exit-code", 99))
     faults.finalization_lost = bool(raw.get("finalization-lost", False))
     _parse_digest_moved(raw.get("digest-moved"), faults)
-    faults.finalize_compares = str(raw.get("finalize-compares", "commit"))
+    faults.finalize_compares = str(raw.get("finalize-compares", "digest"))
     if faults.finalize_compares not in ("digest", "commit"):
         raise ValueError("finalize-compares must be \"digest\" or \"commit\"")
     return faults

@@ -133,9 +133,10 @@ def finalize(doc: Document, osname: str, options: dict[str, Any], compares: str)
 
 
 def _finalize_identity(dep: Deployment, compares: str) -> str:
-    """rpm-ostree compares the base ostree commit, also for a container stage (Zincati finalizes OCI stages with the
-    staged deployment's commit for that reason); the shared spec says the manifest digest. `compares` picks one so a
-    client can be tested against both; "commit" is the default because it is what real hosts do."""
+    """What FinalizeDeployment compares the `checksum` option with. rpm-ostree since v2025.7 (e47214b, "daemon: Support
+    deployment finalization by OCI digest") takes the base commit and, when it is a container image's, that image's
+    digest (query_container_image_commit -> image_digest); before, always the base commit. "digest" (the default) is
+    today's rpm-ostree, "commit" the older one."""
     if compares == "digest" and dep.get("container-image-reference-digest"):
         return str(dep["container-image-reference-digest"])
     return str(dep.get("base-checksum") or dep.get("checksum"))
