@@ -24,6 +24,10 @@ internal static class FinalizeAnswer
         return found.Length == 0 || found.Any(char.IsWhiteSpace) ? null : found;
     }
 
+    /// <summary>rpm-ostree's multi-line answer as one line (<c>; </c> between its lines), for the node's <c>message</c>.</summary>
+    public static string OneLine(string message) =>
+        string.Join("; ", message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
     /// <summary>Whether <paramref name="message"/> is the refusal for a <c>block</c>-mode shutdown inhibitor.</summary>
     public static bool IsInhibited(string message) => message.Contains(Inhibited, StringComparison.Ordinal);
 }

@@ -40,7 +40,7 @@ public sealed partial class RpmOstreeHost
         if (FinalizeAnswer.IsInhibited(message))
         {
             // Refused before the unlock: the stage is still locked, and trying again later is safe.
-            throw new HostException(HostErrorKind.Inhibited, message);
+            throw new HostException(HostErrorKind.Inhibited, FinalizeAnswer.OneLine(message));
         }
 
         if (!message.Contains(AlreadyUnlocked, StringComparison.Ordinal))

@@ -92,6 +92,28 @@ public sealed class FinalizeTests
         Assert.Equal([(false, $"Expected staged base checksum {HostWorld.Digest}, but found {staged.Checksum}"), (true, "")], FinalizeAnswers(world));
     }
 
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public async Task A_shutdown_inhibitor_is_its_own_kind_of_refusal_and_leaves_the_stage_locked(string mode)
+    {
+        await using var world = await HostWorld.StartAsync(
+            faults: $$$"""{"finalize-compares": "{{{mode}}}", "inhibitor": {"who": "backup.service", "why": "Nightly backup", "seconds": 3}}""");
+        var client = world.Client();
+        await client.StageAsync(s_pinned, s_digest, null, CancellationToken.None);
+
+        var error = await Assert.ThrowsAsync<HostException>(() => client.FinalizeAsync(s_digest, CancellationToken.None));
+
+        Assert.Equal(HostErrorKind.Inhibited, error.Kind);
+        Assert.Equal("Reboot blocked by a systemd inhibitor lock in `block` mode; Held by: backup.service; Reason: Nightly backup", error.Message);
+        Assert.Equal(true, (bool?)world.State["nodedaemon-sim"]!["staged-locked"]);
+        Assert.Null(world.State["nodedaemon-sim"]!["reboot-requested"]);
+
+        // Held for 3 s: once it is gone, the same call finalizes.
+        await Task.Delay(TimeSpan.FromSeconds(3.5));
+        await client.FinalizeAsync(s_digest, CancellationToken.None);
+        Assert.Equal(SimulatorScript.RebootExitCode, await world.Sim.WaitForExitAsync(TimeSpan.FromSeconds(10)));
+    }
+
     [Fact]
     public async Task Cleanup_drops_the_stage()
     {

@@ -114,6 +114,9 @@ public enum LogEventId
     /// <summary>Writing the node's annotations or an event failed; the next turn tries again.</summary>
     ReportFailed = 303,
 
+    /// <summary>A <c>block</c>-mode shutdown inhibitor refused the finalization before the unlock; it is tried again, within a bound.</summary>
+    FinalizeInhibited = 310,
+
     /// <summary>The node took a slot of its pool (a free one, or one taken over).</summary>
     SlotAcquired = 400,
 

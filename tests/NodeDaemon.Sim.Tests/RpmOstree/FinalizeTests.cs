@@ -32,6 +32,31 @@ public sealed class FinalizeTests
     }
 
     [Fact]
+    public async Task A_block_shutdown_inhibitor_refuses_before_the_unlock_with_rpm_ostrees_text()
+    {
+        const string Faults = """{"inhibitor": [{"who": "backup.service", "why": "Nightly backup"}, {"who": "gnome-shell", "why": "idle", "what": "sleep", "mode": "delay"}, {"who": "dnf", "why": "Upgrading", "what": "shutdown:sleep"}]}""";
+        await using var world = await SimWorld.StartAsync("zincati-rpm-ostree-status.json", faults: Faults);
+        Assert.Equal((true, ""), await RebaseTransactionTests.RunRebaseAsync(world, SimWorld.Refspec));
+
+        Assert.Equal((false, "Reboot blocked by a systemd inhibitor lock in `block` mode\nHeld by: backup.service\nReason: Nightly backup\n"
+            + "and 1 other blocking inhibitor lock(s)\nUse `systemd-inhibit --list` to see details"), await FinalizeAsync(world, SimWorld.Digest));
+        Assert.True((bool?)StateFile.Sim(world.Sim.StatePath)["staged-locked"]);
+        var listed = await Tool.RunAsync("busctl", [$"--address={world.Bus.Address}", "call", "org.freedesktop.login1",
+            "/org/freedesktop/login1", "org.freedesktop.login1.Manager", "ListInhibitors"], TimeSpan.FromSeconds(5));
+        Assert.Equal("a(ssssuu) 3 \"shutdown\" \"backup.service\" \"Nightly backup\" \"block\" 0 4242 \"sleep\" \"gnome-shell\" \"idle\" \"delay\" 0 4242 "
+            + "\"shutdown:sleep\" \"dnf\" \"Upgrading\" \"block\" 0 4242", listed.StandardOutput.Trim());
+    }
+
+    [Fact]
+    public async Task A_checksum_mismatch_is_answered_before_the_inhibitor()
+    {
+        await using var world = await SimWorld.StartAsync("zincati-rpm-ostree-status.json", faults: """{"inhibitor": {"who": "backup.service", "why": "Nightly backup"}}""");
+        Assert.Equal((true, ""), await RebaseTransactionTests.RunRebaseAsync(world, SimWorld.Refspec));
+
+        Assert.Equal((false, $"Expected staged base checksum {StagedCommit(world)}, but found {SimWorld.Digest}"), await FinalizeAsync(world, StagedCommit(world)));
+    }
+
+    [Fact]
     public async Task Finalize_unlocks_records_a_reboot_and_exits_100_after_finished()
     {
         await using var world = await SimWorld.StartAsync("zincati-rpm-ostree-status.json");

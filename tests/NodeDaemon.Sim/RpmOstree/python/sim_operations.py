@@ -109,7 +109,8 @@ def stage(doc: Document, osname: str, refspec: str, digest: str, version: Option
     return dep
 
 
-def finalize(doc: Document, osname: str, options: dict[str, Any], compares: str) -> str:
+def finalize(doc: Document, osname: str, options: dict[str, Any], compares: str,
+             inhibited: Optional[str] = None) -> str:
     """FinalizeDeployment's checks, in rpm-ostree's order; unlocks the stage and returns what it finalized."""
     dep = sim_state.default(doc)
     if dep is None:
@@ -124,6 +125,9 @@ def finalize(doc: Document, osname: str, options: dict[str, Any], compares: str)
         raise OperationError("Missing expected checksum")
     if expected is not None and expected != found:
         raise OperationError(f"Expected staged base checksum {expected}, but found {found}")
+    if inhibited is not None:
+        # check_sd_inhibitor_locks runs before the unlock: the stage stays locked.
+        raise OperationError(inhibited)
     if not sim_state.staged_locked(doc) and not options.get("allow-unlocked", False):
         raise OperationError("Staged deployment already unlocked")
     sim_state.sim(doc)["staged-locked"] = False
