@@ -83,7 +83,7 @@ public sealed partial class RpmOstreeHost : IHostSystem, IDisposable
             throw new HostException($"rpm-ostree reported success but staged {staged?.ContainerImageReference ?? "nothing"} instead of {refspec}");
         }
 
-        if (expectedDigest is { } expected && staged.ImageDigest != expected)
+        if (expectedDigest is { } expected && !IsWanted(staged, refspec, expected))
         {
             // Not ours to keep: a later attempt pulls again, and no reboot, planned or not, may boot it.
             await CleanupStagedAsync(cancellationToken).ConfigureAwait(false);
@@ -116,7 +116,7 @@ public sealed partial class RpmOstreeHost : IHostSystem, IDisposable
 
     private static bool IsWanted(HostDeployment? staged, OstreeRefspec refspec, Digest? expectedDigest) =>
         staged is not null && (expectedDigest is { } digest
-            ? staged.ImageDigest == digest
+            ? TargetMatch.IsSatisfiedBy(refspec.Image?.WithDigest(digest) ?? throw new ArgumentException($"{refspec} names no registry image", nameof(refspec)), staged)
             : staged.ContainerImageReference == refspec.ToString());
 
     private async Task<(HostStatus Status, string OsPath)> ReadAsync()

@@ -14,7 +14,8 @@ from typing import Any, Optional
 
 @dataclass
 class Inhibitor:
-    """One lock: logind's fields, plus how long the fault holds it (None: until the fault is cleared)."""
+    """One lock: logind's fields, plus how long the fault holds it: `seconds` from when the fault is applied, or
+    `refusals` FinalizeDeployment calls it refuses (None for both: until the fault is cleared)."""
 
     who: str
     why: str
@@ -23,11 +24,14 @@ class Inhibitor:
     uid: int = 0
     pid: int = 4242
     seconds: Optional[float] = None
+    refusals: Optional[int] = None
     taken_at: float = 0.0
 
     def held(self, now: float) -> bool:
         """Whether the lock is still held at monotonic time `now`."""
-        return self.seconds is None or now < self.taken_at + self.seconds
+        timed_out = self.seconds is not None and now >= self.taken_at + self.seconds
+        used_up = self.refusals is not None and self.refusals <= 0
+        return not timed_out and not used_up
 
 
 def parse(value: Any) -> list[Inhibitor]:
@@ -40,17 +44,18 @@ def parse(value: Any) -> list[Inhibitor]:
     for entry in entries:
         if not isinstance(entry, dict):
             raise ValueError("inhibitor must be an object or a list of objects")
-        unknown = set(entry) - {"who", "why", "what", "mode", "uid", "pid", "seconds"}
+        unknown = set(entry) - {"who", "why", "what", "mode", "uid", "pid", "seconds", "refusals"}
         if unknown:
             raise ValueError(f"unknown inhibitor keys: {', '.join(sorted(unknown))}")
         mode = str(entry.get("mode", "block"))
         if mode not in ("block", "delay"):
             raise ValueError("inhibitor mode must be \"block\" or \"delay\"")
         seconds = entry.get("seconds")
+        refusals = entry.get("refusals")
         locks.append(Inhibitor(who=str(entry.get("who", "nodedaemon-sim")), why=str(entry.get("why", "")),
                                what=str(entry.get("what", "shutdown")), mode=mode, uid=int(entry.get("uid", 0)),
                                pid=int(entry.get("pid", 4242)), seconds=None if seconds is None else float(seconds),
-                               taken_at=now))
+                               refusals=None if refusals is None else int(refusals), taken_at=now))
     return locks
 
 
@@ -61,8 +66,13 @@ def listed(locks: list[Inhibitor]) -> list[tuple[str, str, str, str, int, int]]:
 
 
 def refusal(locks: list[Inhibitor]) -> Optional[str]:
-    """rpm-ostree's error for the held block-mode shutdown locks, or None when there is none."""
-    blocking = [entry for entry in listed(locks) if "shutdown" in entry[0] and entry[3] == "block"]
+    """rpm-ostree's error for the held block-mode shutdown locks, or None when there is none; counts a refusal."""
+    now = time.monotonic()
+    held = [lock for lock in locks if lock.held(now) and "shutdown" in lock.what and lock.mode == "block"]
+    for lock in held:
+        if lock.refusals is not None:
+            lock.refusals -= 1
+    blocking = [(lock.what, lock.who, lock.why, lock.mode, lock.uid, lock.pid) for lock in held]
     if not blocking:
         return None
     _what, who, why, _mode, _uid, _pid = blocking[0]

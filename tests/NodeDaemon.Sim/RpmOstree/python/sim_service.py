@@ -310,6 +310,9 @@ class RpmOstreed:
         except ops.OperationError as error:
             return False, str(error)
         if self.faults.digest_moved is not None:
+            mismatch = ops.digest_mismatch(spec)
+            if mismatch is not None:
+                return False, mismatch
             image.digest = ops.moved_digest(image, self.faults.digest_moved)
         txn.run(sim_progress.pull_steps(shown, image.digest, self._ms(1500),
                                         lambda _t: self._staged(options, refspec, image, packages)))
@@ -331,7 +334,7 @@ class RpmOstreed:
 
     def _do_finalize(self, options: dict[str, Any]) -> None:
         ops.finalize(self.doc, self.osname, options, self.faults.finalize_compares,
-                     sim_inhibitors.refusal(self.faults.inhibitors))
+                     lambda: sim_inhibitors.refusal(self.faults.inhibitors))
         self._request_reboot("FinalizeDeployment")
 
     def _cleanup(self, sender: str, params: GLib.Variant, inv: Gio.DBusMethodInvocation) -> None:
