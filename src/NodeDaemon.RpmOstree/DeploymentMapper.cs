@@ -48,6 +48,7 @@ internal static class DeploymentMapper
             Staged = Flag(entry, "staged", warnings),
             Pinned = Flag(entry, "pinned", warnings),
             Origin = Text(entry, "origin", warnings),
+            BaseChecksum = Text(entry, "base-checksum", warnings),
         };
     }
 

@@ -8,8 +8,6 @@ namespace NodeDaemon.RpmOstree;
 /// <summary>The host seam over rpm-ostreed's D-Bus API: status, a locked stage, finalization, cleanup.</summary>
 public sealed partial class RpmOstreeHost : IHostSystem, IDisposable
 {
-    private const string AlreadyUnlocked = "Staged deployment already unlocked";
-
     /// <summary>The longest one D-Bus method call to rpm-ostreed may take (transactions have their own timeout).</summary>
     private static readonly TimeSpan s_callTimeout = TimeSpan.FromSeconds(60);
     private readonly RpmOstreeBus _bus;
@@ -85,7 +83,7 @@ public sealed partial class RpmOstreeHost : IHostSystem, IDisposable
             throw new HostException($"rpm-ostree reported success but staged {staged?.ContainerImageReference ?? "nothing"} instead of {refspec}");
         }
 
-        if (expectedDigest is { } expected && staged.ImageDigest != expected)
+        if (expectedDigest is { } expected && !IsWanted(staged, refspec, expected))
         {
             // Not ours to keep: a later attempt pulls again, and no reboot, planned or not, may boot it.
             await CleanupStagedAsync(cancellationToken).ConfigureAwait(false);
@@ -94,47 +92,6 @@ public sealed partial class RpmOstreeHost : IHostSystem, IDisposable
         }
 
         return staged;
-    }
-
-    /// <inheritdoc />
-    public async Task FinalizeAsync(Digest digest, CancellationToken cancellationToken)
-    {
-        var (status, osPath) = await ReadAsync().ConfigureAwait(false);
-        if (status.Staged?.ImageDigest != digest)
-        {
-            throw new HostException($"no staged deployment of {digest} to finalize (staged: {status.Staged?.ImageDigest?.ToString() ?? "none"})");
-        }
-
-        string message;
-        try
-        {
-            // The digest is checked here; rpm-ostree checks its own name for the stage, the ostree commit (shared
-            // spec: the digest; rpm-ostree's source and Zincati: the commit, also for container images).
-            var options = new Dictionary<string, VariantValue> { ["checksum"] = status.Staged.Checksum };
-            var address = await WhenNotBusyAsync(() => _bus.FinalizeDeploymentAsync(osPath, options), cancellationToken).ConfigureAwait(false);
-            var outcome = await RunAsync(address, "FinalizeDeployment", progress: null, cancellationToken).ConfigureAwait(false);
-            if (outcome.End is TransactionEnd.Succeeded or TransactionEnd.Vanished)
-            {
-                // Finalization reboots: the transaction may well end with the bus going down.
-                LogRebootRequested(digest.ToString(), "FinalizeDeployment");
-                return;
-            }
-
-            message = outcome.Message;
-        }
-        catch (DBusErrorReplyException e) when (e.ErrorName != RpmOstreeNames.BusyError)
-        {
-            message = e.ErrorMessage;
-        }
-
-        if (!message.Contains(AlreadyUnlocked, StringComparison.Ordinal))
-        {
-            throw new HostException(HostErrorKind.Failed, message);
-        }
-
-        // Staged without a lock (not by us, or by a daemon that lost its notes): a plain reboot applies it.
-        LogRebootRequested(digest.ToString(), "logind");
-        await _rebooter.RebootAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -159,7 +116,7 @@ public sealed partial class RpmOstreeHost : IHostSystem, IDisposable
 
     private static bool IsWanted(HostDeployment? staged, OstreeRefspec refspec, Digest? expectedDigest) =>
         staged is not null && (expectedDigest is { } digest
-            ? staged.ImageDigest == digest
+            ? TargetMatch.IsSatisfiedBy(refspec.Image?.WithDigest(digest) ?? throw new ArgumentException($"{refspec} names no registry image", nameof(refspec)), staged)
             : staged.ContainerImageReference == refspec.ToString());
 
     private async Task<(HostStatus Status, string OsPath)> ReadAsync()

@@ -5,15 +5,21 @@ using NodeDaemon.Sim.RpmOstree;
 namespace NodeDaemon.RpmOstree.Tests;
 
 /// <summary>Finalization and cleanup over D-Bus: the reboot request lands where the simulator records it.</summary>
+/// <remarks>Each finalize test runs against today's rpm-ostree (it compares the image digest, since v2025.7) and the
+/// older one (it compares the stage's ostree commit), the simulator's <c>finalize-compares</c> modes.</remarks>
 public sealed class FinalizeTests
 {
+    /// <summary>The simulator's two FinalizeDeployment comparisons.</summary>
+    public static TheoryData<string> Modes() => ["digest", "commit"];
+
     private static readonly OstreeRefspec s_pinned = OstreeRefspec.ForImage(ImageReference.Parse(HostWorld.Pinned), verified: false);
     private static readonly Digest s_digest = Digest.Parse(HostWorld.Digest);
 
-    [Fact]
-    public async Task Finalizing_our_locked_stage_unlocks_it_and_requests_the_reboot()
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public async Task Finalizing_our_locked_stage_unlocks_it_and_requests_the_reboot(string mode)
     {
-        await using var world = await HostWorld.StartAsync();
+        await using var world = await HostWorld.StartAsync(faults: Compares(mode));
         var client = world.Client();
         await client.StageAsync(s_pinned, s_digest, null, CancellationToken.None);
 
@@ -25,10 +31,11 @@ public sealed class FinalizeTests
         Assert.Equal(false, (bool?)sim["staged-locked"]);
     }
 
-    [Fact]
-    public async Task A_stage_of_another_digest_is_never_finalized()
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public async Task A_stage_of_another_digest_is_never_finalized(string mode)
     {
-        await using var world = await HostWorld.StartAsync();
+        await using var world = await HostWorld.StartAsync(faults: Compares(mode));
         var client = world.Client();
         await client.StageAsync(s_pinned, s_digest, null, CancellationToken.None);
         var other = Digest.Parse("sha256:" + new string('c', 64));
@@ -40,10 +47,11 @@ public sealed class FinalizeTests
         Assert.Null(world.State["nodedaemon-sim"]!["reboot-requested"]);
     }
 
-    [Fact]
-    public async Task An_unlocked_stage_is_applied_by_a_logind_reboot()
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public async Task An_unlocked_stage_is_applied_by_a_logind_reboot(string mode)
     {
-        await using var world = await HostWorld.StartAsync();
+        await using var world = await HostWorld.StartAsync(faults: Compares(mode));
         var client = world.Client();
         await client.StageAsync(s_pinned, s_digest, null, CancellationToken.None);
         // Someone (or a daemon that lost its notes) already unlocked it: the finalization answer says so.
@@ -59,6 +67,54 @@ public sealed class FinalizeTests
     }
 
     [Fact]
+    public async Task Todays_rpm_ostree_is_sent_the_image_digest_once()
+    {
+        await using var world = await HostWorld.StartAsync();
+        var client = world.Client();
+        await client.StageAsync(s_pinned, s_digest, null, CancellationToken.None);
+
+        await client.FinalizeAsync(s_digest, CancellationToken.None);
+
+        Assert.Equal(SimulatorScript.RebootExitCode, await world.Sim.WaitForExitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal([(true, "")], FinalizeAnswers(world));
+    }
+
+    [Fact]
+    public async Task An_older_rpm_ostree_is_asked_again_with_the_commit_it_names()
+    {
+        await using var world = await HostWorld.StartAsync(faults: Compares("commit"));
+        var client = world.Client();
+        var staged = await client.StageAsync(s_pinned, s_digest, null, CancellationToken.None);
+
+        await client.FinalizeAsync(s_digest, CancellationToken.None);
+
+        Assert.Equal(SimulatorScript.RebootExitCode, await world.Sim.WaitForExitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal([(false, $"Expected staged base checksum {HostWorld.Digest}, but found {staged.Checksum}"), (true, "")], FinalizeAnswers(world));
+    }
+
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public async Task A_shutdown_inhibitor_is_its_own_kind_of_refusal_and_leaves_the_stage_locked(string mode)
+    {
+        await using var world = await HostWorld.StartAsync(
+            faults: $$$"""{"finalize-compares": "{{{mode}}}", "inhibitor": {"who": "backup.service", "why": "Nightly backup", "seconds": 3}}""");
+        var client = world.Client();
+        await client.StageAsync(s_pinned, s_digest, null, CancellationToken.None);
+
+        var error = await Assert.ThrowsAsync<HostException>(() => client.FinalizeAsync(s_digest, CancellationToken.None));
+
+        Assert.Equal(HostErrorKind.Inhibited, error.Kind);
+        Assert.Equal("Reboot blocked by a systemd inhibitor lock in `block` mode; Held by: backup.service; Reason: Nightly backup", error.Message);
+        Assert.Equal(true, (bool?)world.State["nodedaemon-sim"]!["staged-locked"]);
+        Assert.Null(world.State["nodedaemon-sim"]!["reboot-requested"]);
+
+        // Held for 3 s: once it is gone, the same call finalizes.
+        await Task.Delay(TimeSpan.FromSeconds(3.5));
+        await client.FinalizeAsync(s_digest, CancellationToken.None);
+        Assert.Equal(SimulatorScript.RebootExitCode, await world.Sim.WaitForExitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
     public async Task Cleanup_drops_the_stage()
     {
         await using var world = await HostWorld.StartAsync();
@@ -70,4 +126,11 @@ public sealed class FinalizeTests
         Assert.Null((await client.ReadStatusAsync(CancellationToken.None)).Staged);
         Assert.Null(world.StagedInState);
     }
+
+    private static string Compares(string mode) => $$"""{"finalize-compares": "{{mode}}"}""";
+
+    /// <summary>How every FinalizeDeployment the simulator ran ended, in order.</summary>
+    private static List<(bool Success, string Message)> FinalizeAnswers(HostWorld world) =>
+        [.. world.Sim.Events.Where(e => e.Event == "transaction-finished" && e.Method == "FinalizeDeployment")
+            .Select(e => ((bool)e.Fields["success"]!, (string)e.Fields["message"]!))];
 }

@@ -1,6 +1,7 @@
 using NodeDaemon.Core.Host;
 using NodeDaemon.Core.Images;
 using NodeDaemon.Core.Options;
+using NodeDaemon.Sim.RpmOstree;
 
 namespace NodeDaemon.RpmOstree.Tests;
 
@@ -104,31 +105,38 @@ public sealed class StageTests
     }
 
     [Fact]
-    public async Task A_moved_digest_is_refused_for_finalization()
+    public async Task Other_content_for_a_pinned_digest_fails_the_pull()
     {
         await using var world = await HostWorld.StartAsync(faults: """{"digest-moved": {}}""");
 
         var error = await Assert.ThrowsAsync<HostException>(() => world.Client().StageAsync(s_pinned, s_digest, null, CancellationToken.None));
 
-        Assert.Equal(HostErrorKind.DigestMismatch, error.Kind);
-        Assert.Contains("will not be finalized", error.Message, StringComparison.Ordinal);
-        Assert.Null(world.StagedInState);
+        Assert.Equal(HostErrorKind.Failed, error.Kind);
+        Assert.Contains($"Manifest does not match provided manifest digest {HostWorld.Digest}", error.Message, StringComparison.Ordinal);
+        Assert.NotEqual(s_pinned.ToString(), (string?)world.StagedInState?["container-image-reference"]);
     }
 
     [Fact]
-    public async Task A_stale_stage_of_the_same_reference_is_dropped_before_pulling_again()
+    public async Task A_pin_by_a_multi_arch_index_stages_the_platform_manifest_and_is_the_target()
     {
-        await using var world = await HostWorld.StartAsync(faults: """{"digest-moved": {}}""");
+        var index = "sha256:" + new string('1', 64);
+        var platform = "sha256:" + new string('2', 64);
+        var other = "sha256:" + new string('3', 64);
+        var registry = $$$$"""{"{{{{HostWorld.Repository}}}}@{{{{index}}}}": {"index": {"amd64": "{{{{platform}}}}", "arm64": "{{{{other}}}}"}}}""";
+        await using var world = await HostWorld.StartAsync(registry: registry);
         var client = world.Client();
-        await Assert.ThrowsAsync<HostException>(() => client.StageAsync(s_pinned, s_digest, null, CancellationToken.None));
-        // As if the cleanup after the mismatch had been lost to a crash: a wrong stage of the same reference is there.
-        await client.StageAsync(s_pinned, null, null, CancellationToken.None);
-        Assert.NotEqual(s_digest.ToString(), (string?)world.StagedInState?["container-image-reference-digest"]);
+        var pinned = OstreeRefspec.ForImage(ImageReference.Parse($"{HostWorld.Repository}@{index}"), verified: false);
 
-        await world.Sim.SetFaultsAsync("{}");
-        var staged = await client.StageAsync(s_pinned, s_digest, null, CancellationToken.None);
+        var staged = await client.StageAsync(pinned, Digest.Parse(index), null, CancellationToken.None);
+        var again = await client.StageAsync(pinned, Digest.Parse(index), null, CancellationToken.None);
 
-        Assert.Equal(s_digest, staged.ImageDigest);
+        Assert.Equal(Digest.Parse(platform), staged.ImageDigest);
+        Assert.Equal(pinned.ToString(), staged.ContainerImageReference);
+        Assert.Equal(staged, again);
+        Assert.Equal(1, world.Sim.Events.Count(e => e.Event == "transaction-started" && e.Method == "Rebase"));
+
+        await client.FinalizeAsync(Digest.Parse(platform), CancellationToken.None);
+        Assert.Equal(SimulatorScript.RebootExitCode, await world.Sim.WaitForExitAsync(TimeSpan.FromSeconds(10)));
     }
 
     [Fact]

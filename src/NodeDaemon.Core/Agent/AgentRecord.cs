@@ -66,14 +66,24 @@ public sealed record AgentRecord
     public AgentRecord WithDrained() => this with { Drained = true };
 
     /// <summary>Notes just before finalizing: one more reboot attempt, in the boot <paramref name="bootId"/>.</summary>
-    public AgentRecord WithRebootRequested(string bootId, DateTimeOffset now) =>
-        this with { Reboot = new RebootRequest((Reboot?.Attempts ?? 0) + 1, bootId, now), Drained = false };
+    /// <remarks>A retry after a shutdown inhibitor's refusal in the same boot is the same attempt, and keeps when the
+    /// wait began: the refusal came before the unlock, so no reboot was tried.</remarks>
+    public AgentRecord WithRebootRequested(string bootId, DateTimeOffset now) => Reboot is { InhibitedSince: not null } inhibited && inhibited.FromBootId == bootId
+        ? this with { Reboot = inhibited with { RequestedAt = now }, Drained = false }
+        : this with { Reboot = new RebootRequest((Reboot?.Attempts ?? 0) + 1, bootId, now), Drained = false };
 
     /// <summary>Notes after the host accepted the reboot request.</summary>
-    public AgentRecord WithRebootAccepted() => Reboot is null ? this : this with { Reboot = Reboot with { Accepted = true, Refusal = null } };
+    public AgentRecord WithRebootAccepted() =>
+        Reboot is null ? this : this with { Reboot = Reboot with { Accepted = true, Refusal = null, InhibitedSince = null } };
 
     /// <summary>Notes after the host refused to finalize, with its answer.</summary>
-    public AgentRecord WithRebootRefused(string refusal) => Reboot is null ? this : this with { Reboot = Reboot with { Accepted = false, Refusal = refusal } };
+    public AgentRecord WithRebootRefused(string refusal) =>
+        Reboot is null ? this : this with { Reboot = Reboot with { Accepted = false, Refusal = refusal, InhibitedSince = null } };
+
+    /// <summary>Notes after a shutdown inhibitor refused to let the host finalize; the wait began at the first such refusal.</summary>
+    public AgentRecord WithRebootInhibited(string refusal, DateTimeOffset now) => Reboot is null
+        ? this
+        : this with { Reboot = Reboot with { Accepted = false, Refusal = refusal, InhibitedSince = Reboot.InhibitedSince ?? now } };
 
     /// <summary>Notes after giving up.</summary>
     public AgentRecord WithFailure(RecordedFailure failure) => this with { Failure = failure };

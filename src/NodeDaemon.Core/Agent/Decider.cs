@@ -12,7 +12,7 @@ namespace NodeDaemon.Core.Agent;
 /// next decision is computed from what the node, the host and the persisted notes say, never from memory of
 /// what the process was doing. See docs/states.md for the table in prose.
 /// </remarks>
-public static class Decider
+public static partial class Decider
 {
     /// <summary>Decides the next step.</summary>
     public static Decision Decide(AgentInputs inputs)
@@ -103,6 +103,12 @@ public static class Decider
         }
 
         var sameBoot = reboot.FromBootId == inputs.Host.BootId;
+        if (sameBoot && reboot is { Accepted: false, InhibitedSince: { } since })
+        {
+            // Refused before the unlock: not a reboot attempt, so the time bound decides, not the attempt budget.
+            return Inhibited(inputs, target, reboot, since);
+        }
+
         var deadline = reboot.RequestedAt + inputs.Options.Reboot.RequestTimeout;
         if (sameBoot && reboot.Accepted && inputs.Now < deadline)
         {

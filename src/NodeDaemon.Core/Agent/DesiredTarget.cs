@@ -5,29 +5,16 @@ namespace NodeDaemon.Core.Agent;
 
 /// <summary>The validated desired image and how deployments are matched against it.</summary>
 /// <remarks>Digests are compared, never pullspec strings; a tag (only with allowTags) matches the deployment
-/// rpm-ostree pulled for that same name and tag, and the digest it resolved is what counts.</remarks>
+/// rpm-ostree pulled for that same name and tag, and the digest it resolved is what counts. The rule lives in
+/// <see cref="TargetMatch"/>, which the host backends use too.</remarks>
 public sealed record DesiredTarget(ImageReference Image)
 {
     /// <summary>The key of the <see cref="AgentRecord"/> for this target.</summary>
     public string Key => Image.ToString();
 
-    /// <summary>Whether <paramref name="deployment"/> is this target.</summary>
-    public bool IsMatchedBy(HostDeployment? deployment)
-    {
-        if (deployment is null)
-        {
-            return false;
-        }
-
-        if (Image.Digest is { } digest)
-        {
-            return deployment.ImageDigest == digest;
-        }
-
-        var image = deployment.Image;
-        return deployment.ImageDigest is not null && image is not null
-            && image.Name == Image.Name && image.Tag == Image.Tag && image.Digest is null;
-    }
+    /// <summary>Whether <paramref name="deployment"/> is this target (<see cref="TargetMatch"/>: by digest, by the exact
+    /// reference pinned by a multi-arch index's digest, or by tag).</summary>
+    public bool IsMatchedBy(HostDeployment? deployment) => TargetMatch.IsSatisfiedBy(Image, deployment);
 
     /// <summary>Parses the annotation; null with a reason when it is missing a digest or malformed.</summary>
     public static DesiredTarget? TryCreate(string annotation, bool allowTags, out string error)

@@ -7,4 +7,7 @@ namespace NodeDaemon.Core.Agent;
 /// <param name="Accepted">The host answered the request: the reboot is under way. False while the answer is
 /// outstanding, so a crash between our note and the host's answer is told apart from a reboot that is late.</param>
 /// <param name="Refusal">The host's error when it refused to finalize.</param>
-public sealed record RebootRequest(int Attempts, string FromBootId, DateTimeOffset RequestedAt, bool Accepted = false, string? Refusal = null);
+/// <param name="InhibitedSince">When a <c>block</c>-mode shutdown inhibitor first refused this request (before the
+/// unlock, so nothing changed); null when it was not refused for that. Kept across the retries so the wait is bounded.</param>
+public sealed record RebootRequest(int Attempts, string FromBootId, DateTimeOffset RequestedAt, bool Accepted = false, string? Refusal = null,
+    DateTimeOffset? InhibitedSince = null);

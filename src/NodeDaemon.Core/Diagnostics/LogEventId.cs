@@ -63,6 +63,9 @@ public enum LogEventId
     /// <summary>This bootc cannot keep a stage from being applied by an unplanned reboot.</summary>
     BootcStageNotLocked = 112,
 
+    /// <summary>rpm-ostree before v2025.7 answered that it compares the stage's commit; finalizing once more with it.</summary>
+    FinalizeByCommit = 113,
+
     /// <summary>A request to the API server failed in a way worth retrying; it is retried after a delay.</summary>
     ClusterRequestRetried = 200,
 
@@ -110,6 +113,9 @@ public enum LogEventId
 
     /// <summary>Writing the node's annotations or an event failed; the next turn tries again.</summary>
     ReportFailed = 303,
+
+    /// <summary>A <c>block</c>-mode shutdown inhibitor refused the finalization before the unlock; it is tried again, within a bound.</summary>
+    FinalizeInhibited = 310,
 
     /// <summary>The node took a slot of its pool (a free one, or one taken over).</summary>
     SlotAcquired = 400,

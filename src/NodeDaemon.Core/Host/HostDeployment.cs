@@ -8,6 +8,9 @@ namespace NodeDaemon.Core.Host;
 /// <param name="Checksum">The ostree commit, which is not the image digest.</param>
 public sealed record HostDeployment(string? ContainerImageReference, Digest? ImageDigest, string Checksum)
 {
+    /// <summary>The base ostree commit under client-side layering (rpm-ostree's <c>base-checksum</c>); null when not layered.</summary>
+    public string? BaseChecksum { get; init; }
+
     /// <summary>rpm-ostree's id, <c>&lt;osname&gt;-&lt;checksum&gt;.&lt;serial&gt;</c>.</summary>
     public string Id { get; init; } = "";
 

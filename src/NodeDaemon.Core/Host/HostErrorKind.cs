@@ -17,4 +17,7 @@ public enum HostErrorKind
 
     /// <summary>The staged image is not the one asked for (a moved tag); it must not be finalized.</summary>
     DigestMismatch,
+
+    /// <summary>A <c>block</c>-mode shutdown inhibitor refused the finalization before the unlock; it may be retried later.</summary>
+    Inhibited,
 }

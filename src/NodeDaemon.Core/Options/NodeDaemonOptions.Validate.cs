@@ -38,6 +38,8 @@ public sealed partial record NodeDaemonOptions
         {
             checks.Between("reboot.maxAttempts", Reboot.MaxAttempts, 1, 10);
             checks.SecondsBetween("reboot.requestTimeoutSeconds", Reboot.RequestTimeout, TimeSpan.FromMinutes(1), TimeSpan.FromHours(1));
+            checks.SecondsBetween("reboot.inhibitorWaitSeconds", Reboot.InhibitorWait, TimeSpan.Zero, TimeSpan.FromHours(24));
+            checks.SecondsBetween("reboot.inhibitorRetrySeconds", Reboot.InhibitorRetry, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
         }
 
         if (checks.NotNull("drain", Drain))

@@ -39,6 +39,12 @@ public static class NodeDaemonOptionsDefaults
     /// <summary>Default wait for a requested reboot: a slow shutdown stopping many pods' containers takes minutes.</summary>
     public static readonly TimeSpan RebootRequestTimeout = TimeSpan.FromMinutes(10);
 
+    /// <summary>Default wait for a shutdown inhibitor (a backup, an interactive tool) to go; the node stays drained meanwhile.</summary>
+    public static readonly TimeSpan RebootInhibitorWait = TimeSpan.FromMinutes(30);
+
+    /// <summary>Default interval between finalize attempts while an inhibitor holds the reboot off.</summary>
+    public static readonly TimeSpan RebootInhibitorRetry = TimeSpan.FromSeconds(15);
+
     /// <summary>Default drain timeout.</summary>
     public static readonly TimeSpan DrainTimeout = TimeSpan.FromMinutes(15);
 

@@ -33,6 +33,8 @@ internal static class OptionKeys
 
         Integer("reboot.maxAttempts", o => o.Reboot.MaxAttempts, (o, v) => o with { Reboot = o.Reboot with { MaxAttempts = v } }),
         Seconds("reboot.requestTimeoutSeconds", o => o.Reboot.RequestTimeout, (o, v) => o with { Reboot = o.Reboot with { RequestTimeout = v } }),
+        Seconds("reboot.inhibitorWaitSeconds", o => o.Reboot.InhibitorWait, (o, v) => o with { Reboot = o.Reboot with { InhibitorWait = v } }),
+        Seconds("reboot.inhibitorRetrySeconds", o => o.Reboot.InhibitorRetry, (o, v) => o with { Reboot = o.Reboot with { InhibitorRetry = v } }),
 
         Seconds("drain.timeoutSeconds", o => o.Drain.Timeout, (o, v) => o with { Drain = o.Drain with { Timeout = v } }),
         Choice("drain.onTimeout", o => o.Drain.OnTimeout, (o, v) => o with { Drain = o.Drain with { OnTimeout = v } },

@@ -65,7 +65,7 @@ public sealed partial class BootcHost : IHostSystem
         var after = await LockAsync(before, progress, cancellationToken).ConfigureAwait(false);
         var staged = after.Host.Staged
             ?? throw new HostException(HostErrorKind.Failed, $"bootc switch to {image} succeeded but nothing is staged");
-        if (expectedDigest is { } expected && staged.ImageDigest != expected)
+        if (expectedDigest is { } expected && !IsWanted(staged, image, expected))
         {
             throw new HostException(HostErrorKind.DigestMismatch,
                 $"the pull of {image} staged {staged.ImageDigest?.ToString() ?? "an image without a digest"}, not {expected}; it will not be finalized");
@@ -111,7 +111,7 @@ public sealed partial class BootcHost : IHostSystem
     }
 
     private static bool IsWanted(HostDeployment? staged, ImageReference image, Digest? expectedDigest) =>
-        staged is not null && (expectedDigest is { } digest ? staged.ImageDigest == digest : staged.Image == image);
+        staged is not null && (expectedDigest is { } digest ? TargetMatch.IsSatisfiedBy(image.WithDigest(digest), staged) : staged.Image == image);
 
     /// <summary>Makes the stage download-only where this bootc can; returns the status after.</summary>
     private async Task<BootcStatus> LockAsync(BootcStatus status, IProgress<StageProgress>? progress, CancellationToken cancellationToken)

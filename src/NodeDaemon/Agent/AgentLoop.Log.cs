@@ -16,6 +16,9 @@ public sealed partial class AgentLoop
     [LoggerMessage((int)LogEventId.FinalizeFailed, LogLevel.Error, "Finalizing {Digest} failed: {Problem}")]
     private partial void LogFinalizeFailed(string digest, string problem);
 
+    [LoggerMessage((int)LogEventId.FinalizeInhibited, LogLevel.Warning, "Finalizing {Digest} refused by a shutdown inhibitor; trying again: {Inhibitor}")]
+    private partial void LogFinalizeInhibited(string digest, string inhibitor);
+
     [LoggerMessage((int)LogEventId.ReportFailed, LogLevel.Warning, "Could not report on the node: {Problem}")]
     private partial void LogReportFailed(string problem);
 }

@@ -201,13 +201,25 @@ public sealed partial class AgentLoop(
                 break;
             case AgentAction.Finalize finalize:
                 // The notes first: whatever happens to this process, the next boot knows it asked for a reboot.
+                var retrying = _record!.About(key!).Reboot is { InhibitedSince: not null };
                 Save(_record!.About(key!).WithRebootRequested(inputs.Host.BootId, time.GetUtcNow()));
-                await EventAsync(NodeEventKind.Rebooting, _drained is { } drained ? $"{drained}; {decision.Message}" : decision.Message, false, cancellationToken)
-                    .ConfigureAwait(false);
+                if (!retrying)
+                {
+                    // One Rebooting event per request: the retries under a shutdown inhibitor show in the message.
+                    await EventAsync(NodeEventKind.Rebooting, _drained is { } drained ? $"{drained}; {decision.Message}" : decision.Message, false, cancellationToken)
+                        .ConfigureAwait(false);
+                }
+
                 try
                 {
                     await host.FinalizeAsync(finalize.Digest, cancellationToken).ConfigureAwait(false);
                     Save(_record!.About(key!).WithRebootAccepted());
+                }
+                catch (HostException e) when (e.Kind == HostErrorKind.Inhibited)
+                {
+                    // Not a failure: refused before the unlock; the decider waits, bounded by reboot.inhibitorWaitSeconds.
+                    LogFinalizeInhibited(finalize.Digest.ToString(), e.Message);
+                    Save(_record!.About(key!).WithRebootInhibited(e.Message, time.GetUtcNow()));
                 }
                 catch (HostException e)
                 {

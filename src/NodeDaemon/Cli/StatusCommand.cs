@@ -88,6 +88,11 @@ internal static class StatusCommand
 
         output.WriteLine($"{label}: {deployment.ContainerImageReference ?? deployment.Origin ?? deployment.Checksum}");
         output.WriteLine($"  digest:  {deployment.ImageDigest?.ToString() ?? "-"}");
+        if (DeploymentDocument.IndexOf(deployment) is { } index)
+        {
+            output.WriteLine($"  index:   {index} (the reference pins a multi-arch index; the digest above is the platform manifest pulled)");
+        }
+
         output.WriteLine($"  version: {deployment.Version ?? "-"}");
         if (deployment.Timestamp is { } timestamp)
         {

@@ -35,6 +35,11 @@ internal sealed record DeploymentDocument(
     [property: JsonPropertyName("origin")] string? Origin,
     [property: JsonPropertyName("pinned")] bool Pinned)
 {
+    /// <summary>The digest the image reference pins when it is not the recorded one: a multi-arch index, whose platform
+    /// manifest is <see cref="Digest"/>; null otherwise.</summary>
+    [JsonPropertyName("indexDigest")]
+    public string? IndexDigest { get; init; }
+
     /// <summary>Builds the entry from a deployment.</summary>
     public static DeploymentDocument From(HostDeployment deployment) => new(
         deployment.Id,
@@ -44,7 +49,14 @@ internal sealed record DeploymentDocument(
         deployment.Version,
         deployment.Timestamp,
         deployment.Origin,
-        deployment.Pinned);
+        deployment.Pinned)
+    {
+        IndexDigest = IndexOf(deployment)?.ToString(),
+    };
+
+    /// <summary>The index digest <paramref name="deployment"/>'s reference pins, when the host recorded another (its platform manifest).</summary>
+    public static Core.Images.Digest? IndexOf(HostDeployment deployment) =>
+        deployment.Image?.Digest is { } pinned && deployment.ImageDigest is { } recorded && pinned != recorded ? pinned : null;
 }
 
 /// <summary>Source-generated serialization for the status document (Native AOT has no reflection).</summary>

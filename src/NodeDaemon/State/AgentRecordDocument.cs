@@ -31,7 +31,7 @@ internal sealed record AgentRecordDocument
         NextStageAttemptAt = record.NextStageAttemptAt,
         LastStageError = record.LastStageError,
         Drained = record.Drained,
-        Reboot = record.Reboot is { } r ? new RebootDocument(r.Attempts, r.FromBootId, r.RequestedAt, r.Accepted, r.Refusal) : null,
+        Reboot = record.Reboot is { } r ? new RebootDocument(r.Attempts, r.FromBootId, r.RequestedAt, r.Accepted, r.Refusal, r.InhibitedSince) : null,
         Failure = record.Failure is { } f ? new FailureDocument(f.Reason, f.FailedIn.ToString(), f.KeepCordon) : null,
     };
 
@@ -65,7 +65,7 @@ internal sealed record AgentRecordDocument
             NextStageAttemptAt = NextStageAttemptAt,
             LastStageError = LastStageError,
             Drained = Drained,
-            Reboot = Reboot is { } r ? new RebootRequest(r.Attempts, r.FromBootId, r.RequestedAt, r.Accepted ?? false, r.Refusal) : null,
+            Reboot = Reboot is { } r ? new RebootRequest(r.Attempts, r.FromBootId, r.RequestedAt, r.Accepted ?? false, r.Refusal, r.InhibitedSince) : null,
             Failure = failure,
         };
     }
@@ -77,7 +77,8 @@ internal sealed record RebootDocument(
     [property: JsonPropertyName("fromBootId")] string FromBootId,
     [property: JsonPropertyName("requestedAt")] DateTimeOffset RequestedAt,
     [property: JsonPropertyName("accepted")] bool? Accepted,
-    [property: JsonPropertyName("refusal")] string? Refusal);
+    [property: JsonPropertyName("refusal")] string? Refusal,
+    [property: JsonPropertyName("inhibitedSince")] DateTimeOffset? InhibitedSince = null);
 
 /// <summary>The on-disk form of <see cref="RecordedFailure"/>.</summary>
 internal sealed record FailureDocument(

@@ -43,7 +43,7 @@ public class OptionsLoaderTests
               "progressIntervalSeconds": 5,
               // Comments and trailing commas are forgiven in hand-edited drop-ins.
               "staging": { "maxAttempts": 5, "retryDelaySeconds": 2.5, "transactionTimeoutSeconds": 7200, "busyWaitSeconds": 0 },
-              "reboot": { "maxAttempts": 3, "requestTimeoutSeconds": 300 },
+              "reboot": { "maxAttempts": 3, "requestTimeoutSeconds": 300, "inhibitorWaitSeconds": 0, "inhibitorRetrySeconds": 5 },
               "drain": {
                 "timeoutSeconds": 600, "onTimeout": "stayCordoned", "deleteEmptyDirData": true, "evictUnreplicated": true,
                 "concurrency": 4, "blockingPodSelector": "backup=running", "podGracePeriodSeconds": 30,
@@ -71,7 +71,7 @@ public class OptionsLoaderTests
                 LogLevel = LogVerbosity.Debug,
                 ProgressInterval = TimeSpan.FromSeconds(5),
                 Staging = new() { MaxAttempts = 5, RetryDelay = TimeSpan.FromSeconds(2.5), TransactionTimeout = TimeSpan.FromHours(2), BusyWait = TimeSpan.Zero },
-                Reboot = new() { MaxAttempts = 3, RequestTimeout = TimeSpan.FromMinutes(5) },
+                Reboot = new() { MaxAttempts = 3, RequestTimeout = TimeSpan.FromMinutes(5), InhibitorWait = TimeSpan.Zero, InhibitorRetry = TimeSpan.FromSeconds(5) },
                 Drain = new()
                 {
                     Timeout = TimeSpan.FromMinutes(10), OnTimeout = DrainTimeoutPolicy.StayCordoned, DeleteEmptyDirData = true,

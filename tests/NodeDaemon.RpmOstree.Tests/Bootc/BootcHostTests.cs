@@ -89,6 +89,25 @@ public sealed class BootcHostTests
     }
 
     [Fact]
+    public async Task A_pin_by_a_multi_arch_index_is_satisfied_by_the_platform_manifest_bootc_records()
+    {
+        var index = "sha256:" + new string('1', 64);
+        var pinned = $"{BootcWorld.Repository}@{index}";
+        // bootc's imageDigest is ostree-ext's manifest_digest: the platform manifest pulled from the index.
+        using var world = new BootcWorld(s => s["registry"]![pinned] = new JsonObject { ["digest"] = BootcWorld.NewDigest, ["checksum"] = new string('e', 64) });
+        var host = world.Host();
+        var refspec = OstreeRefspec.ForImage(ImageReference.Parse(pinned), verified: false);
+
+        var staged = await host.StageAsync(refspec, Digest.Parse(index), null, CancellationToken.None);
+        var again = await host.StageAsync(refspec, Digest.Parse(index), null, CancellationToken.None);
+        await host.FinalizeAsync(staged.ImageDigest!.Value, CancellationToken.None);
+
+        Assert.Equal(s_digest, staged.ImageDigest);
+        Assert.Equal(s_digest, again.ImageDigest);
+        Assert.Equal([$"switch --transport registry {pinned}", "upgrade --download-only", "upgrade --from-downloaded --apply"], world.Actions);
+    }
+
+    [Fact]
     public async Task A_moved_tag_is_a_digest_mismatch_and_is_not_finalized()
     {
         using var world = new BootcWorld();

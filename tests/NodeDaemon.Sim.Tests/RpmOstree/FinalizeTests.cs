@@ -14,21 +14,46 @@ public sealed class FinalizeTests
 
         Assert.Equal((true, ""), await RebaseTransactionTests.RunRebaseAsync(world, SimWorld.Refspec));
         Assert.Equal((false, "Missing expected checksum"), await FinalizeAsync(world, null));
-        // The manifest digest is not what rpm-ostree compares: the staged deployment's ostree commit is.
-        Assert.Equal((false, $"Expected staged base checksum {SimWorld.Digest}, but found {StagedCommit(world)}"),
-            await FinalizeAsync(world, SimWorld.Digest));
+        // rpm-ostree since v2025.7 compares the container image's digest, not the stage's ostree commit.
+        Assert.Equal((false, $"Expected staged base checksum {StagedCommit(world)}, but found {SimWorld.Digest}"),
+            await FinalizeAsync(world, StagedCommit(world)));
         Assert.Null(world.Sim.ExitCode);
     }
 
     [Fact]
-    public async Task The_spec_variant_compares_the_manifest_digest()
+    public async Task The_legacy_mode_compares_the_ostree_commit()
     {
-        await using var world = await SimWorld.StartAsync("zincati-rpm-ostree-status.json", faults: """{"finalize-compares": "digest"}""");
+        await using var world = await SimWorld.StartAsync("zincati-rpm-ostree-status.json", faults: """{"finalize-compares": "commit"}""");
         Assert.Equal((true, ""), await RebaseTransactionTests.RunRebaseAsync(world, SimWorld.Refspec));
 
-        Assert.Equal((false, $"Expected staged base checksum {StagedCommit(world)}, but found {SimWorld.Digest}"),
-            await FinalizeAsync(world, StagedCommit(world)));
-        Assert.Equal((true, ""), await FinalizeAsync(world, SimWorld.Digest));
+        Assert.Equal((false, $"Expected staged base checksum {SimWorld.Digest}, but found {StagedCommit(world)}"),
+            await FinalizeAsync(world, SimWorld.Digest));
+        Assert.Equal((true, ""), await FinalizeAsync(world, StagedCommit(world)));
+    }
+
+    [Fact]
+    public async Task A_block_shutdown_inhibitor_refuses_before_the_unlock_with_rpm_ostrees_text()
+    {
+        const string Faults = """{"inhibitor": [{"who": "backup.service", "why": "Nightly backup"}, {"who": "gnome-shell", "why": "idle", "what": "sleep", "mode": "delay"}, {"who": "dnf", "why": "Upgrading", "what": "shutdown:sleep"}]}""";
+        await using var world = await SimWorld.StartAsync("zincati-rpm-ostree-status.json", faults: Faults);
+        Assert.Equal((true, ""), await RebaseTransactionTests.RunRebaseAsync(world, SimWorld.Refspec));
+
+        Assert.Equal((false, "Reboot blocked by a systemd inhibitor lock in `block` mode\nHeld by: backup.service\nReason: Nightly backup\n"
+            + "and 1 other blocking inhibitor lock(s)\nUse `systemd-inhibit --list` to see details"), await FinalizeAsync(world, SimWorld.Digest));
+        Assert.True((bool?)StateFile.Sim(world.Sim.StatePath)["staged-locked"]);
+        var listed = await Tool.RunAsync("busctl", [$"--address={world.Bus.Address}", "call", "org.freedesktop.login1",
+            "/org/freedesktop/login1", "org.freedesktop.login1.Manager", "ListInhibitors"], TimeSpan.FromSeconds(5));
+        Assert.Equal("a(ssssuu) 3 \"shutdown\" \"backup.service\" \"Nightly backup\" \"block\" 0 4242 \"sleep\" \"gnome-shell\" \"idle\" \"delay\" 0 4242 "
+            + "\"shutdown:sleep\" \"dnf\" \"Upgrading\" \"block\" 0 4242", listed.StandardOutput.Trim());
+    }
+
+    [Fact]
+    public async Task A_checksum_mismatch_is_answered_before_the_inhibitor()
+    {
+        await using var world = await SimWorld.StartAsync("zincati-rpm-ostree-status.json", faults: """{"inhibitor": {"who": "backup.service", "why": "Nightly backup"}}""");
+        Assert.Equal((true, ""), await RebaseTransactionTests.RunRebaseAsync(world, SimWorld.Refspec));
+
+        Assert.Equal((false, $"Expected staged base checksum {StagedCommit(world)}, but found {SimWorld.Digest}"), await FinalizeAsync(world, StagedCommit(world)));
     }
 
     [Fact]
@@ -36,8 +61,7 @@ public sealed class FinalizeTests
     {
         await using var world = await SimWorld.StartAsync("zincati-rpm-ostree-status.json");
         Assert.Equal((true, ""), await RebaseTransactionTests.RunRebaseAsync(world, SimWorld.Refspec));
-        var commit = StagedCommit(world);
-        Assert.Equal((true, ""), await FinalizeAsync(world, commit));
+        Assert.Equal((true, ""), await FinalizeAsync(world, SimWorld.Digest));
 
         Assert.Equal(SimulatorScript.RebootExitCode, await world.Sim.WaitForExitAsync(TimeSpan.FromSeconds(5)));
         var sim = StateFile.Sim(world.Sim.StatePath);
@@ -45,7 +69,7 @@ public sealed class FinalizeTests
         Assert.False((bool?)sim["staged-locked"]);
 
         await world.Sim.RestartAsync();
-        Assert.Equal((false, "Staged deployment already unlocked"), await FinalizeAsync(world, commit));
+        Assert.Equal((false, "Staged deployment already unlocked"), await FinalizeAsync(world, SimWorld.Digest));
     }
 
     [Fact]

@@ -60,6 +60,9 @@ public static class ScenarioExpectations
         failures.AddRange(expect.PhasesNotSeen.Where(phases.Contains).Select(p => $"phase {p} showed"));
         var reasons = result["events"]!.AsArray().Select(e => (string?)e!["reason"]).ToHashSet();
         failures.AddRange(expect.Events.Where(r => !reasons.Contains(r)).Select(r => $"no {r} event"));
+        var messages = result["messages"]?.AsArray().Select(m => (string?)m ?? "").ToList() ?? [];
+        failures.AddRange(expect.MessagesSeen.Where(text => !messages.Any(m => m.Contains(text, StringComparison.Ordinal)))
+            .Select(text => $"no message contained \"{text}\""));
         if (unfired > 0)
         {
             failures.Add($"{unfired} trigger(s) never fired: the scenario did not exercise what it meant to");

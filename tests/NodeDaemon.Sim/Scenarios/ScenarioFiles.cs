@@ -23,6 +23,28 @@ public static class ScenarioFiles
         }
     }
 
+    /// <summary>The simulated host's platform; the simulator (sim_operations.ARCHITECTURE) pulls this instance of an index.</summary>
+    public const string Platform = "amd64";
+
+    /// <summary>The digest the host records for <paramref name="pullspec"/> resolved to <paramref name="digest"/>: the
+    /// <see cref="Platform"/> manifest when the registry maps that digest to a multi-arch index, else the digest itself.</summary>
+    public static string? PlatformDigest(IReadOnlyDictionary<string, JsonObject> registry, string pullspec, string? digest)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(pullspec);
+        if (digest is null)
+        {
+            return null;
+        }
+
+        var name = pullspec.Split('@')[0];
+        var slash = name.LastIndexOf('/');
+        var colon = name.LastIndexOf(':');
+        name = colon > slash ? name[..colon] : name;
+        var entry = registry.GetValueOrDefault(pullspec)?["index"] is not null ? registry[pullspec] : registry.GetValueOrDefault($"{name}@{digest}");
+        return (string?)entry?["index"]?[Platform] ?? digest;
+    }
+
     /// <summary>The booted deployment's image and digest.</summary>
     public static DeploymentImage? Booted(JsonObject state) => Find(state, d => (bool?)d["booted"] == true);
 

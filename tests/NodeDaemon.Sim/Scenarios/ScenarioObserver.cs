@@ -14,6 +14,7 @@ public sealed class ScenarioObserver : IStoreReactor
     private readonly List<TimelineEntry> _timeline = [];
     private readonly List<Eviction> _evictions = [];
     private readonly HashSet<string> _evictedUids = [];
+    private readonly List<string> _messages = [];
 
     /// <summary>Observes node <paramref name="node"/>, reading the daemon's annotations under <paramref name="keys"/>.</summary>
     public ScenarioObserver(string node, ScenarioKeys keys, RunClock clock)
@@ -31,6 +32,18 @@ public sealed class ScenarioObserver : IStoreReactor
             lock (_timeline)
             {
                 return [.. _timeline];
+            }
+        }
+    }
+
+    /// <summary>Every <c>message</c> the node showed, in order, each once in a row.</summary>
+    public IReadOnlyList<string> Messages
+    {
+        get
+        {
+            lock (_messages)
+            {
+                return [.. _messages];
             }
         }
     }
@@ -75,6 +88,17 @@ public sealed class ScenarioObserver : IStoreReactor
             if (_timeline.Count == 0 || !_timeline[^1].SameAs(entry))
             {
                 _timeline.Add(entry);
+            }
+        }
+
+        if ((string?)annotations?[_prefix + "message"] is { } message)
+        {
+            lock (_messages)
+            {
+                if (_messages.Count == 0 || _messages[^1] != message)
+                {
+                    _messages.Add(message);
+                }
             }
         }
     }

@@ -136,6 +136,9 @@ public sealed record ScenarioExpect
     /// <summary>Phases that must never show up.</summary>
     public IReadOnlyList<string> PhasesNotSeen { get; init; } = [];
 
+    /// <summary>Texts that some <c>message</c> the node showed during the run must contain, each.</summary>
+    public IReadOnlyList<string> MessagesSeen { get; init; } = [];
+
     /// <summary>Event reasons that must have been recorded on the node.</summary>
     public IReadOnlyList<string> Events { get; init; } = [];
 }

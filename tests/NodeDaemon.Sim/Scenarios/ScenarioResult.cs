@@ -62,6 +62,7 @@ public sealed record ScenarioResult(JsonObject Document, IReadOnlyList<string> F
                 ["unschedulable"] = e.Unschedulable,
                 ["cordonedByUs"] = e.CordonedByUs,
             })]),
+            ["messages"] = new JsonArray([.. observer.Messages.Select(m => (JsonNode)m)]),
             ["transactions"] = new JsonArray([.. transactions.Select(t => (JsonNode)new JsonObject
             {
                 ["startedMs"] = t.StartedMs,

@@ -234,7 +234,8 @@ public sealed class ScenarioRunner
         }
 
         var at = desired.IndexOf("@sha256:", StringComparison.Ordinal);
-        return at >= 0 ? desired[(at + 1)..] : (string?)_scenario.Registry.GetValueOrDefault(desired)?["digest"];
+        var digest = at >= 0 ? desired[(at + 1)..] : (string?)_scenario.Registry.GetValueOrDefault(desired)?["digest"];
+        return ScenarioFiles.PlatformDigest(_scenario.Registry, desired, digest);
     }
 
     private JsonObject Node(ScenarioWorld world) =>

@@ -37,6 +37,33 @@ public sealed class StatusCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_stage_pinned_by_a_multi_arch_index_shows_the_index_and_the_platform_digest()
+    {
+        var index = "sha256:" + new string('1', 64);
+        var state = JsonNode.Parse(File.ReadAllText(RepositoryPaths.RpmOstreeStatus("fcos-container-status.json")))!.AsObject();
+        var staged = state["deployments"]!.AsArray().Single(d => (bool?)d!["staged"] == true || (bool?)d!["booted"] == false)!;
+        var platform = (string)staged["container-image-reference-digest"]!;
+        staged["container-image-reference"] = $"ostree-unverified-registry:quay.io/fedora/fedora-coreos@{index}";
+        var path = Path.Combine(_config.FullName, "index-pinned-status.json");
+        File.WriteAllText(path, state.ToJsonString());
+        using var bus = await PrivateBus.StartAsync();
+        using var sim = await RpmOstreedProcess.StartAsync(bus, new RpmOstreedOptions(path));
+
+        using var json = TestDaemon.Start(["status", "--json", "--config-dir", _config.FullName],
+            new Dictionary<string, string> { ["DBUS_SYSTEM_BUS_ADDRESS"] = bus.Address });
+        Assert.Equal(0, json.WaitForExit(TimeSpan.FromSeconds(30)));
+        using var text = TestDaemon.Start(["status", "--config-dir", _config.FullName],
+            new Dictionary<string, string> { ["DBUS_SYSTEM_BUS_ADDRESS"] = bus.Address });
+        Assert.Equal(0, text.WaitForExit(TimeSpan.FromSeconds(30)));
+
+        var shown = JsonNode.Parse(json.Stdout)!.AsObject().Select(p => p.Value).OfType<JsonObject>().Single(d => (string?)d["indexDigest"] is not null);
+        Assert.Equal(index, (string?)shown["indexDigest"]);
+        Assert.Equal(platform, (string?)shown["digest"]);
+        Assert.Null((string?)JsonNode.Parse(json.Stdout)!["booted"]!["indexDigest"]);
+        Assert.Contains($"  digest:  {platform}\n  index:   {index} (the reference pins a multi-arch index", text.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Shows_the_nodes_desired_image_and_state_when_the_API_answers()
     {
         await using var node = await EndToEnd.SimulatedNode.StartAsync();

@@ -8,6 +8,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+import sim_inhibitors
+from sim_inhibitors import Inhibitor
+
 DEFAULT_PULL_FAILURE = (
     "Creating importer: Failed to invoke skopeo proxy method OpenImage: remote error: "
     "pinging container registry {registry}: Get \"https://{registry}/v2/\": dial tcp: i/o timeout"
@@ -28,8 +31,9 @@ class Faults:
     die_exit_code: int = 99
     finalization_lost: bool = False
     digest_moved: Optional[str] = None
-    finalize_compares: str = "commit"
+    finalize_compares: str = "digest"
     progress: str = "container"
+    inhibitors: list[Inhibitor] = field(default_factory=list)
     pull_failures_served: int = field(default=0, compare=False)
 
     def take_pull_failure(self) -> bool:
@@ -44,7 +48,7 @@ def parse(text: str) -> Faults:
     """Parses the faults JSON; unknown keys are rejected so a typo never silently disables a fault."""
     raw: dict[str, Any] = json.loads(text) if text.strip() else {}
     known = {"speed", "pull-fail", "pull-hang", "busy", "die", "finalization-lost", "digest-moved",
-             "finalize-compares", "progress"}
+             "finalize-compares", "progress", "inhibitor"}
     unknown = set(raw) - known
     if unknown:
         raise ValueError(f"unknown fault keys: {', '.join(sorted(unknown))}")
@@ -61,12 +65,13 @@ def parse(text: str) -> Faults:
     faults.die_exit_code = int(die.get("exit-code", 99))
     faults.finalization_lost = bool(raw.get("finalization-lost", False))
     _parse_digest_moved(raw.get("digest-moved"), faults)
-    faults.finalize_compares = str(raw.get("finalize-compares", "commit"))
+    faults.finalize_compares = str(raw.get("finalize-compares", "digest"))
     if faults.finalize_compares not in ("digest", "commit"):
         raise ValueError("finalize-compares must be \"digest\" or \"commit\"")
     faults.progress = str(raw.get("progress", "container"))
     if faults.progress not in ("container", "ostree"):
         raise ValueError("progress must be \"container\" or \"ostree\"")
+    faults.inhibitors = sim_inhibitors.parse(raw.get("inhibitor"))
     return faults
 
 

@@ -8,7 +8,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 import sim_state
 from sim_state import Deployment, Document
@@ -52,17 +52,46 @@ def canonical(refspec: str) -> str:
     return refspec
 
 
+ARCHITECTURE = "amd64"
+"""The simulated host's platform (Go's name for x86_64), as containers/image picks a manifest list's instance."""
+
+
 def resolve(spec: str, registry: dict[str, Any]) -> Image:
-    """Looks the pullspec up like a registry would: a digest needs no entry, an unknown tag is `manifest unknown`."""
+    """Looks the pullspec up like a registry would: a digest needs no entry, an unknown tag is `manifest unknown`.
+
+    An entry with `"index": {"<arch>": "sha256:..."}` is a multi-arch index (a tag's entry, or one keyed by
+    `name@<index digest>`): the pull imports the instance for this host's platform, and that manifest's digest is what
+    gets recorded, as skopeo's image proxy (cacheTargetManifest: manifest.ChooseInstance) hands ostree-ext the
+    platform manifest and ostree-ext stores its digest (container/store.rs, `manifest_digest`)."""
     entry = registry.get(spec) or {}
     pinned = _DIGEST.search(spec)
     if pinned:
-        return Image(spec, pinned.group(1), entry.get("version"))
-    if not entry:
+        digest = pinned.group(1)
+    elif not entry:
         repo, tag = split_tag(spec)
         raise OperationError("Creating importer: Failed to invoke skopeo proxy method OpenImage: remote error: "
                              f"reading manifest {tag} in {repo}: manifest unknown")
-    return Image(spec, str(entry["digest"]), entry.get("version"))
+    else:
+        digest = str(entry["digest"])
+    index = entry.get("index") or (registry.get(f"{split_tag(spec)[0]}@{digest}") or {}).get("index")
+    if index:
+        platform = index.get(ARCHITECTURE)
+        if not platform:
+            raise OperationError("Failed to invoke skopeo proxy method GetManifest: remote error: "
+                                 f"no image found in manifest list for architecture \"{ARCHITECTURE}\", variant \"\", "
+                                 "OS \"linux\"")
+        digest = str(platform)
+    return Image(spec, digest, entry.get("version"))
+
+
+def digest_mismatch(spec: str) -> Optional[str]:
+    """containers/image's answer when the registry serves other content for a pinned digest (it verifies every
+    by-digest manifest, internal/image/unparsed.go); None for a tag, whose content may move."""
+    pinned = _DIGEST.search(spec)
+    if not pinned:
+        return None
+    return ("Failed to invoke skopeo proxy method GetManifest: remote error: "
+            f"Manifest does not match provided manifest digest {pinned.group(1)}")
 
 
 def split_tag(spec: str) -> tuple[str, str]:
@@ -109,7 +138,8 @@ def stage(doc: Document, osname: str, refspec: str, digest: str, version: Option
     return dep
 
 
-def finalize(doc: Document, osname: str, options: dict[str, Any], compares: str) -> str:
+def finalize(doc: Document, osname: str, options: dict[str, Any], compares: str,
+             inhibited: Callable[[], Optional[str]] = lambda: None) -> str:
     """FinalizeDeployment's checks, in rpm-ostree's order; unlocks the stage and returns what it finalized."""
     dep = sim_state.default(doc)
     if dep is None:
@@ -124,6 +154,10 @@ def finalize(doc: Document, osname: str, options: dict[str, Any], compares: str)
         raise OperationError("Missing expected checksum")
     if expected is not None and expected != found:
         raise OperationError(f"Expected staged base checksum {expected}, but found {found}")
+    refused = inhibited()
+    if refused is not None:
+        # check_sd_inhibitor_locks runs after the checksum check and before the unlock: the stage stays locked.
+        raise OperationError(refused)
     if not sim_state.staged_locked(doc) and not options.get("allow-unlocked", False):
         raise OperationError("Staged deployment already unlocked")
     sim_state.sim(doc)["staged-locked"] = False
@@ -133,9 +167,10 @@ def finalize(doc: Document, osname: str, options: dict[str, Any], compares: str)
 
 
 def _finalize_identity(dep: Deployment, compares: str) -> str:
-    """rpm-ostree compares the base ostree commit, also for a container stage (Zincati finalizes OCI stages with the
-    staged deployment's commit for that reason); the shared spec says the manifest digest. `compares` picks one so a
-    client can be tested against both; "commit" is the default because it is what real hosts do."""
+    """What FinalizeDeployment compares the `checksum` option with. rpm-ostree since v2025.7 (e47214b, "daemon: Support
+    deployment finalization by OCI digest") takes the base commit and, when it is a container image's, that image's
+    digest (query_container_image_commit -> image_digest); before, always the base commit. "digest" (the default) is
+    today's rpm-ostree, "commit" the older one."""
     if compares == "digest" and dep.get("container-image-reference-digest"):
         return str(dep["container-image-reference-digest"])
     return str(dep.get("base-checksum") or dep.get("checksum"))

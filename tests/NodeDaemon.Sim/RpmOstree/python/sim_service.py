@@ -1,6 +1,7 @@
 """rpm-ostreed's bus objects: Sysroot, OS, the ObjectManager, a fake login1 and the simulator's control object."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
@@ -11,6 +12,7 @@ from gi.repository import Gio, GLib
 
 import sim_events
 import sim_faults
+import sim_inhibitors
 import sim_operations as ops
 import sim_progress
 import sim_state
@@ -34,6 +36,7 @@ EXTRA_XML = """<node>
   </interface>
   <interface name="org.freedesktop.login1.Manager">
     <method name="Reboot"><arg type="b" name="interactive" direction="in"/></method>
+    <method name="ListInhibitors"><arg type="a(ssssuu)" name="inhibitors" direction="out"/></method>
   </interface>
   <interface name="org.nodedaemon.Sim1">
     <method name="SetFaults"><arg type="s" name="faults_json" direction="in"/></method>
@@ -170,6 +173,8 @@ class RpmOstreed:
             **{(OS_IFACE, m): self._unsupported(m) for m in UNSUPPORTED},
             ("org.freedesktop.DBus.ObjectManager", "GetManagedObjects"): self._managed_objects,
             ("org.freedesktop.login1.Manager", "Reboot"): self._login1_reboot,
+            ("org.freedesktop.login1.Manager", "ListInhibitors"): lambda _s, _p, inv: inv.return_value(
+                GLib.Variant("(a(ssssuu))", (sim_inhibitors.listed(self.faults.inhibitors),))),
             ("org.nodedaemon.Sim1", "SetFaults"): self._set_faults,
             ("org.nodedaemon.Sim1", "GetFaults"): self._get_faults,
             ("org.nodedaemon.Sim1", "GetState"): lambda _s, _p, inv: inv.return_value(
@@ -305,6 +310,9 @@ class RpmOstreed:
         except ops.OperationError as error:
             return False, str(error)
         if self.faults.digest_moved is not None:
+            mismatch = ops.digest_mismatch(spec)
+            if mismatch is not None:
+                return False, mismatch
             image.digest = ops.moved_digest(image, self.faults.digest_moved)
         txn.run(sim_progress.pull_steps(shown, image.digest, self._ms(1500),
                                         lambda _t: self._staged(options, refspec, image, packages),
@@ -326,7 +334,8 @@ class RpmOstreed:
             txn.run([Step(self._ms(100), lambda _t: self._apply(lambda: self._do_finalize(options)))])
 
     def _do_finalize(self, options: dict[str, Any]) -> None:
-        ops.finalize(self.doc, self.osname, options, self.faults.finalize_compares)
+        ops.finalize(self.doc, self.osname, options, self.faults.finalize_compares,
+                     lambda: sim_inhibitors.refusal(self.faults.inhibitors))
         self._request_reboot("FinalizeDeployment")
 
     def _cleanup(self, sender: str, params: GLib.Variant, inv: Gio.DBusMethodInvocation) -> None:
@@ -380,7 +389,7 @@ class RpmOstreed:
         inv.return_value(None)
 
     def _get_faults(self, _sender: str, _params: GLib.Variant, inv: Gio.DBusMethodInvocation) -> None:
-        inv.return_value(GLib.Variant("(s)", (json.dumps(self.faults.__dict__),)))
+        inv.return_value(GLib.Variant("(s)", (json.dumps(dataclasses.asdict(self.faults)),)))
 
     def reload_faults(self) -> None:
         """SIGHUP: re-read the --faults file; a broken file keeps the previous faults and says why on stderr."""

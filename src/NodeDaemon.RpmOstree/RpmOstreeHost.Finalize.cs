@@ -1,0 +1,71 @@
+using NodeDaemon.Core.Host;
+using NodeDaemon.Core.Images;
+using Tmds.DBus.Protocol;
+
+namespace NodeDaemon.RpmOstree;
+
+/// <summary>FinalizeDeployment: by the image digest, with the older rpm-ostree's commit as a single fallback.</summary>
+public sealed partial class RpmOstreeHost
+{
+    private const string AlreadyUnlocked = "Staged deployment already unlocked";
+
+    /// <inheritdoc />
+    /// <remarks>rpm-ostree since v2025.7 compares the <c>checksum</c> option with the staged container image's digest
+    /// (<c>finalize_deployment_transaction_execute</c>); before, with the base ostree commit. Its answer then names
+    /// what it found, and when that is the commit of the stage read here the call is repeated once with it: the
+    /// comparison runs before the unlock, so the refused first call changed nothing.</remarks>
+    public async Task FinalizeAsync(Digest digest, CancellationToken cancellationToken)
+    {
+        var (status, osPath) = await ReadAsync().ConfigureAwait(false);
+        if (status.Staged is not { } staged || staged.ImageDigest != digest)
+        {
+            throw new HostException($"no staged deployment of {digest} to finalize (staged: {status.Staged?.ImageDigest?.ToString() ?? "none"})");
+        }
+
+        var message = await FinalizeWithAsync(osPath, digest.ToString(), cancellationToken).ConfigureAwait(false);
+        if (message is not null && FinalizeAnswer.FoundChecksum(message, digest.ToString()) is { } found
+            && (found == staged.Checksum || found == staged.BaseChecksum))
+        {
+            LogFinalizeByCommit(digest.ToString(), found);
+            message = await FinalizeWithAsync(osPath, found, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (message is null)
+        {
+            // Finalization reboots: the transaction may well end with the bus going down.
+            LogRebootRequested(digest.ToString(), "FinalizeDeployment");
+            return;
+        }
+
+        if (FinalizeAnswer.IsInhibited(message))
+        {
+            // Refused before the unlock: the stage is still locked, and trying again later is safe.
+            throw new HostException(HostErrorKind.Inhibited, FinalizeAnswer.OneLine(message));
+        }
+
+        if (!message.Contains(AlreadyUnlocked, StringComparison.Ordinal))
+        {
+            throw new HostException(HostErrorKind.Failed, message);
+        }
+
+        // Staged without a lock (not by us, or by a daemon that lost its notes): a plain reboot applies it.
+        LogRebootRequested(digest.ToString(), "logind");
+        await _rebooter.RebootAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>One FinalizeDeployment with <paramref name="checksum"/>; null when it succeeded, else rpm-ostree's answer.</summary>
+    private async Task<string?> FinalizeWithAsync(string osPath, string checksum, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var options = new Dictionary<string, VariantValue> { ["checksum"] = checksum };
+            var address = await WhenNotBusyAsync(() => _bus.FinalizeDeploymentAsync(osPath, options), cancellationToken).ConfigureAwait(false);
+            var outcome = await RunAsync(address, "FinalizeDeployment", progress: null, cancellationToken).ConfigureAwait(false);
+            return outcome.End is TransactionEnd.Succeeded or TransactionEnd.Vanished ? null : outcome.Message;
+        }
+        catch (DBusErrorReplyException e) when (e.ErrorName != RpmOstreeNames.BusyError)
+        {
+            return e.ErrorMessage;
+        }
+    }
+}
