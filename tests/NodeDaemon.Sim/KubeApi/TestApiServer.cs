@@ -46,16 +46,24 @@ public sealed class TestApiServer : IAsyncDisposable
             new WatchHandler(Store, Faults, options.BookmarkInterval),
             new DebugEndpoints(Store, Faults, Requests),
             Faults,
-            Requests);
+            Requests,
+            options.Authorization);
         _ownsKubeconfig = options.KubeconfigPath is null;
         KubeconfigPath = options.KubeconfigPath ?? Path.Combine(Path.GetTempPath(), $"nodedaemon-sim-kubeconfig-{Guid.NewGuid():N}.yaml");
+        DaemonKubeconfigPath = options.Authorization is null
+            ? KubeconfigPath
+            : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(KubeconfigPath))!, Path.GetFileNameWithoutExtension(KubeconfigPath) + "-daemon" + Path.GetExtension(KubeconfigPath));
     }
 
     /// <summary>The server's base URL, <c>http://127.0.0.1:PORT/</c>.</summary>
     public Uri Url { get; private set; } = new("http://127.0.0.1/");
 
-    /// <summary>The kubeconfig written for clients (kubectl, the daemon).</summary>
+    /// <summary>The kubeconfig written for clients (kubectl, the daemon): the admin's token.</summary>
     public string KubeconfigPath { get; }
+
+    /// <summary>The kubeconfig the daemon uses: with <see cref="TestApiServerOptions.Authorization"/>, its service account's
+    /// token (what docs/rbac.yaml grants, nothing more); else <see cref="KubeconfigPath"/>.</summary>
+    public string DaemonKubeconfigPath { get; }
 
     /// <summary>Every object; tests read and change the world through it directly.</summary>
     public ObjectStore Store { get; }
@@ -78,6 +86,9 @@ public sealed class TestApiServer : IAsyncDisposable
         }
     }
 
+    /// <summary>The authentication and authorization mode, or null when every request is allowed.</summary>
+    public Auth.ApiAuthorization? Authorization => _options.Authorization;
+
     /// <summary>Graceful pod deletion, for tests that delete pods as the kubelet or a user would.</summary>
     public PodTerminator Terminator { get; }
 
@@ -91,6 +102,10 @@ public sealed class TestApiServer : IAsyncDisposable
             server._port = server._options.Port;
             await server.StartHostAsync(cancellationToken);
             Kubeconfig.Write(server.KubeconfigPath, server.Url);
+            if (server._options.Authorization is { } authorization)
+            {
+                Kubeconfig.Write(server.DaemonKubeconfigPath, server.Url, authorization.DaemonToken);
+            }
             if (server._options.Faults is { } faults)
             {
                 server.Faults.Set(faults);
@@ -133,6 +148,7 @@ public sealed class TestApiServer : IAsyncDisposable
         if (_ownsKubeconfig)
         {
             File.Delete(KubeconfigPath);
+            File.Delete(DaemonKubeconfigPath);
         }
     }
 

@@ -36,6 +36,10 @@ public sealed record TestApiServerOptions
     /// accepted; tests look at <see cref="TestApiServer.Callers"/> to see which came).</summary>
     public bool RequireClientCertificate { get; init; }
 
+    /// <summary>Authentication and RBAC authorization (<see cref="Auth.ApiAuthorization"/>); null: none, any token or none
+    /// is accepted and every request is allowed.</summary>
+    public Auth.ApiAuthorization? Authorization { get; init; }
+
     /// <summary>Faults in force from the start.</summary>
     public FaultSettings? Faults { get; init; }
 }

@@ -56,6 +56,10 @@ public sealed record Scenario
     /// <summary>What must hold at the end.</summary>
     public ScenarioExpect Expect { get; init; } = new();
 
+    /// <summary>The API server enforces docs/rbac.yaml and the daemon authenticates as its service account (false: any
+    /// request is allowed, the daemon uses the admin's kubeconfig).</summary>
+    public bool Rbac { get; init; } = true;
+
     /// <summary>Bound of the whole run.</summary>
     public int TimeoutSeconds { get; init; } = 60;
 
