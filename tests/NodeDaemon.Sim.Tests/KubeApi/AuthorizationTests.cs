@@ -115,3 +115,4 @@ public sealed class AuthorizationTests : IAsyncLifetime
         return client;
     }
 }
+
