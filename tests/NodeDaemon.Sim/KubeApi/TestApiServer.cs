@@ -28,6 +28,7 @@ public sealed class TestApiServer : IAsyncDisposable
     private readonly List<Task> _outages = [];
     private readonly bool _ownsKubeconfig;
     private readonly List<ApiCaller> _callers = [];
+    private readonly NodeLifecycle? _nodeLifecycle;
     private WebApplication? _app;
     private int _port;
 
@@ -40,6 +41,13 @@ public sealed class TestApiServer : IAsyncDisposable
         var evictor = new Evictor(Store, Terminator);
         Store.AddReactor(new ReplicaController(_scheduler, options.ReplacementReadyDelay, new Random(options.RandomSeed)));
         Store.AddReactor(new DisruptionController());
+        if (options.NodeChurn)
+        {
+            // The real controller acts on its informer's event, a moment after the cordon: as a write of its own.
+            _nodeLifecycle = new NodeLifecycle(_scheduler, TimeSpan.FromMilliseconds(100), options.NodeStatusReportFrequency);
+            Store.AddReactor(_nodeLifecycle);
+        }
+
         Faults.OutageRequested += OnOutageRequested;
         _handler = new ApiHandler(
             new ResourceHandler(Store, Terminator, evictor, Requests),
@@ -99,6 +107,7 @@ public sealed class TestApiServer : IAsyncDisposable
         try
         {
             SeedLoader.Load(server.Store, seed);
+            server._nodeLifecycle?.Start(server.Store);
             server._port = server._options.Port;
             await server.StartHostAsync(cancellationToken);
             Kubeconfig.Write(server.KubeconfigPath, server.Url);

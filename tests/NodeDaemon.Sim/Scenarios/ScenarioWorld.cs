@@ -83,6 +83,8 @@ public sealed class ScenarioWorld : IAsyncDisposable
                 KubeconfigPath = dir.File("kubeconfig"),
                 Faults = ScenarioFaults.Api(faults),
                 Authorization = scenario.Rbac ? ApiAuthorization.Shipped() : null,
+                NodeChurn = scenario.NodeChurn,
+                NodeStatusReportFrequency = TimeSpan.FromSeconds(scenario.KubeletStatusSeconds),
             }).ConfigureAwait(false);
             var world = new ScenarioWorld(dir, daemon, bus, host, api) { DaemonEnvironment = daemonEnvironment ?? new Dictionary<string, string>() };
             world.WriteConfig(scenario);
