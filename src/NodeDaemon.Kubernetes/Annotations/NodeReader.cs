@@ -24,7 +24,8 @@ internal static class NodeReader
     public static string Text(JsonNode? node) =>
         node is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : "";
 
-    private static Dictionary<string, string> Map(JsonNode? node)
+    /// <summary>A string map (labels, annotations); empty when absent.</summary>
+    public static Dictionary<string, string> Map(JsonNode? node)
     {
         var map = new Dictionary<string, string>(StringComparer.Ordinal);
         if (node is JsonObject obj)

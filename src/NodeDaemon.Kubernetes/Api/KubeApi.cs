@@ -89,7 +89,7 @@ internal sealed class KubeApi : IDisposable
         {
             using var response = await _http.SendAsync(request, bounded.Token).ConfigureAwait(false);
             var text = await response.Content.ReadAsStringAsync(bounded.Token).ConfigureAwait(false);
-            return new KubeResponse((int)response.StatusCode, ParseOrNull(text), RetryAfter(response));
+            return KubeResponse.Read((int)response.StatusCode, ParseOrNull(text), RetryAfter(response));
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {

@@ -46,6 +46,9 @@ internal static class KubePaths
     /// <summary>A pod's eviction subresource.</summary>
     public static string Eviction(string ns, string name) => Pod(ns, name) + "/eviction";
 
+    /// <summary>The policy/v1 PodDisruptionBudgets of a namespace.</summary>
+    public static string Budgets(string ns) => $"apis/policy/v1/namespaces/{Esc(ns)}/poddisruptionbudgets";
+
     /// <summary>The core/v1 events of a namespace.</summary>
     public static string Events(string ns) => $"api/v1/namespaces/{Esc(ns)}/events";
 

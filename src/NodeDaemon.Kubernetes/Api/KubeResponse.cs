@@ -3,6 +3,9 @@ using System.Text.Json.Nodes;
 namespace NodeDaemon.Kubernetes.Api;
 
 /// <summary>One API answer: the status code, the JSON body (an object or a Status) and a Retry-After header.</summary>
+/// <param name="StatusCode">The answer's code: the HTTP code, or a <c>Failure</c> Status body's own code (see <see cref="Read"/>).</param>
+/// <param name="Body">The parsed body, or null.</param>
+/// <param name="RetryAfterHeader">The Retry-After header of a 429.</param>
 internal sealed record KubeResponse(int StatusCode, JsonNode? Body, TimeSpan? RetryAfterHeader)
 {
     /// <summary>2xx.</summary>
@@ -20,4 +23,22 @@ internal sealed record KubeResponse(int StatusCode, JsonNode? Body, TimeSpan? Re
     /// <summary>The server's retry hint: <c>details.retryAfterSeconds</c>, else the Retry-After header.</summary>
     public TimeSpan? RetryAfter =>
         Body?["details"]?["retryAfterSeconds"]?.GetValue<int>() is int seconds and > 0 ? TimeSpan.FromSeconds(seconds) : RetryAfterHeader;
+
+    /// <summary>The answer to <paramref name="httpCode"/> with <paramref name="body"/>: a <c>Status</c> body whose
+    /// <c>status</c> is <c>Failure</c> is an error with its own <c>code</c> (500 when it has none), whatever the HTTP code.</summary>
+    /// <remarks>
+    /// A registry may return a Failure Status as its result instead of as an error, and the API server writes a result
+    /// with the verb's success code: a pod under two disruption budgets gets <c>201</c> with
+    /// <c>{"kind":"Status","status":"Failure","code":500,...}</c> (kubernetes pkg/registry/core/pod/storage/eviction.go,
+    /// apiserver pkg/endpoints/handlers/create.go). Read as a 2xx it would look like an accepted eviction.
+    /// </remarks>
+    public static KubeResponse Read(int httpCode, JsonNode? body, TimeSpan? retryAfterHeader) =>
+        httpCode is >= 200 and < 300 && body is JsonObject status && Text(status["kind"]) == "Status" && Text(status["status"]) == "Failure"
+            ? new KubeResponse(OwnCode(status), body, retryAfterHeader)
+            : new KubeResponse(httpCode, body, retryAfterHeader);
+
+    private static int OwnCode(JsonObject status) =>
+        status["code"] is JsonValue value && value.TryGetValue<int>(out var code) && code is >= 400 and < 600 ? code : 500;
+
+    private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 }

@@ -15,6 +15,9 @@ namespace NodeDaemon.Kubernetes.Drain;
 /// <param name="Terminating">Already being deleted: only wait for it.</param>
 internal sealed record DrainPod(string Namespace, string Name, string Uid, bool DaemonSet, bool Mirror, bool EmptyDir, bool Controlled, bool Finished, bool Terminating)
 {
+    /// <summary>The pod's labels: which disruption budgets select it.</summary>
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+
     /// <summary><c>namespace/name</c>.</summary>
     public string Key => $"{Namespace}/{Name}";
 
@@ -34,6 +37,9 @@ internal sealed record DrainPod(string Namespace, string Name, string Uid, bool 
             (pod["spec"]?["volumes"] as JsonArray)?.Any(v => v?["emptyDir"] is not null) ?? false,
             controller is not null,
             phase is "Succeeded" or "Failed",
-            metadata?["deletionTimestamp"] is not null);
+            metadata?["deletionTimestamp"] is not null)
+        {
+            Labels = NodeReader.Map(metadata?["labels"]),
+        };
     }
 }

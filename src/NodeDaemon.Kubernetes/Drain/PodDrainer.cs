@@ -214,7 +214,9 @@ internal sealed partial class PodDrainer
                 case EvictionKind.Fatal:
                     lock (_gate)
                     {
-                        _stopMessage ??= $"drain stopped at {pod.Key}: {answer.Message}";
+                        // The answer's message names the pod (and the budgets, when they could be read).
+                        _stopMessage ??= answer.Message;
+                        _budgets.UnionWith(answer.Budgets ?? []);
                     }
 
                     await stop.CancelAsync().ConfigureAwait(false);
@@ -276,7 +278,8 @@ internal sealed partial class PodDrainer
             { StatusCode: 429 } r when BudgetText.BudgetName(r.Body) is { } budget =>
                 new EvictionAnswer(EvictionKind.Blocked, r.Message, budget, r.RetryAfter, BudgetText.Describe(budget, r.Body)),
             { StatusCode: 429 } r => new EvictionAnswer(EvictionKind.Retry, r.Message, null, r.RetryAfter ?? _options.EvictionRetryMinimum),
-            { StatusCode: 500 } r when r.Message.Contains("more than one PodDisruptionBudget", StringComparison.Ordinal) => new EvictionAnswer(EvictionKind.Fatal, r.Message),
+            // 201 with a Failure Status of code 500 (KubeResponse.Read makes it the 500 it means); retrying cannot fix it.
+            { StatusCode: 500 } r when r.Message.Contains(MoreThanOneBudget, StringComparison.Ordinal) => await MoreThanOneBudgetAsync(pod, r, cancellationToken).ConfigureAwait(false),
             { } r => new EvictionAnswer(EvictionKind.Retry, $"{r.StatusCode} {r.Message}"),
         };
     }

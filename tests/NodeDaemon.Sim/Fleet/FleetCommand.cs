@@ -24,9 +24,10 @@ internal static class FleetCommand
         var stage = Number("--stage-seconds", "Nominal pull-and-stage time.", defaults.Stage.TotalSeconds);
         var reboot = Number("--reboot-seconds", "Nominal reboot time, from the request to the daemon running again.", defaults.Reboot.TotalSeconds);
         var timeout = Number("--timeout-seconds", "Real seconds after which the run stops.", defaults.Timeout.TotalSeconds);
+        var noRbac = new Option<bool>("--no-rbac") { Description = "Allow every request (by default the API server enforces docs/rbac.yaml and the agents use the daemon's service account)." };
         var command = new Command("fleet", "Run a pool of real agent loops (real Kubernetes clients over HTTP, simulated hosts) against one in-process API server, point every node at one image, and check that no more than maxUnavailable nodes are ever cordoned. Prints one JSON result; exit 0 when the invariant held and the pool converged (or halted as expected), 1 otherwise, 2 for bad options.")
         {
-            nodes, maxUnavailable, failNodes, haltAfter, seed, crashRate, errorRate, timeScale, recheck, stage, reboot, timeout,
+            nodes, maxUnavailable, failNodes, haltAfter, seed, crashRate, errorRate, timeScale, recheck, stage, reboot, timeout, noRbac,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -44,6 +45,7 @@ internal static class FleetCommand
                 Stage = TimeSpan.FromSeconds(parse.GetValue(stage)),
                 Reboot = TimeSpan.FromSeconds(parse.GetValue(reboot)),
                 Timeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
+                Rbac = !parse.GetValue(noRbac),
             };
             if (settings.Problems() is { Count: > 0 } problems)
             {

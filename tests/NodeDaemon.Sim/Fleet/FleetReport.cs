@@ -44,6 +44,10 @@ public static class FleetReport
             failures.Add("neither converged nor halted before the timeout");
         }
 
+        // With RBAC enforced, a 403 means the shipped manifest does not grant something the daemon does.
+        failures.AddRange(pool.Errors.Where(e => e.Key.EndsWith(" 403", StringComparison.Ordinal))
+            .Select(e => $"{e.Value} requests refused by RBAC ({e.Key}): docs/rbac.yaml does not grant what the daemon does"));
+
         var unsettled = pool.Nodes.Where(n => n.Value.DoneAtMs is null && n.Value.State != "Degraded")
             .Select(n => $"{n.Key}: {n.Value.Phase}: {n.Value.Message}").Take(20).ToList();
         return new FleetResult

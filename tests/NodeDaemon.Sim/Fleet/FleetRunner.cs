@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using NodeDaemon.Core.Options;
 using NodeDaemon.Kubernetes;
 using NodeDaemon.Sim.KubeApi;
+using NodeDaemon.Sim.KubeApi.Auth;
 using NodeDaemon.Sim.KubeApi.Faults;
 using NodeDaemon.Sim.KubeApi.Store;
 using NodeDaemon.Sim.Scenarios;
@@ -46,6 +47,7 @@ public sealed class FleetRunner(FleetSettings settings)
             RandomSeed = run.Seed,
             // Hundreds of watches on a busy store: enough history that a reconnecting watch resumes instead of re-listing.
             HistoryLimit = 50_000,
+            Authorization = run.Rbac ? ApiAuthorization.Shipped() : null,
         }, cancellationToken).ConfigureAwait(false);
         var agents = new List<FleetAgent>();
         try
@@ -54,7 +56,7 @@ public sealed class FleetRunner(FleetSettings settings)
             var observer = new FleetObserver(server.Store, run.MaxUnavailable, run.HaltAfter, Prefix, clock);
             server.Store.AddReactor(observer);
             var failing = new Random(run.Seed).GetItems(Enumerable.Range(0, run.Nodes).ToArray(), run.Nodes).Distinct().Take(run.FailNodes).ToHashSet();
-            var setup = Setup(run, server.KubeconfigPath, stateRoot);
+            var setup = Setup(run, server.DaemonKubeconfigPath, stateRoot);
             for (var i = 0; i < run.Nodes; i++)
             {
                 agents.Add(new FleetAgent(FleetSeed.NodeName(i), setup, failing.Contains(i), run.CrashRate, run.Seed * 7919 + i));

@@ -53,6 +53,9 @@ public sealed record FleetSettings
     /// <summary>Nominal time a replacement pod takes to become Ready.</summary>
     public TimeSpan ReplacementReady { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>The API server enforces docs/rbac.yaml and the agents authenticate as the daemon's service account.</summary>
+    public bool Rbac { get; init; } = true;
+
     /// <summary>Real time after which the run stops, converged or not.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(10);
 

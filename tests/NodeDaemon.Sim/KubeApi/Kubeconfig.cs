@@ -3,11 +3,11 @@ namespace NodeDaemon.Sim.KubeApi;
 /// <summary>Writes the kubeconfig clients use to reach the test API server: plain http on loopback and a bearer token.</summary>
 public static class Kubeconfig
 {
-    /// <summary>The token in the kubeconfig; the server accepts any token, or none.</summary>
+    /// <summary>The admin token of the default kubeconfig; without authorization the server accepts any token, or none.</summary>
     public const string Token = "nodedaemon-sim-token";
 
-    /// <summary>The kubeconfig text for <paramref name="server"/>.</summary>
-    public static string Render(Uri server) => $"""
+    /// <summary>The kubeconfig text for <paramref name="server"/>, authenticating with <paramref name="token"/>.</summary>
+    public static string Render(Uri server, string token = Token) => $"""
         apiVersion: v1
         kind: Config
         clusters:
@@ -17,7 +17,7 @@ public static class Kubeconfig
         users:
         - name: nodedaemon-sim
           user:
-            token: {Token}
+            token: {token}
         contexts:
         - name: nodedaemon-sim
           context:
@@ -29,7 +29,7 @@ public static class Kubeconfig
         """;
 
     /// <summary>Writes the kubeconfig to <paramref name="path"/>, creating its folder.</summary>
-    public static void Write(string path, Uri server)
+    public static void Write(string path, Uri server, string token = Token)
     {
         var folder = Path.GetDirectoryName(Path.GetFullPath(path));
         if (folder is not null)
@@ -37,6 +37,6 @@ public static class Kubeconfig
             Directory.CreateDirectory(folder);
         }
 
-        File.WriteAllText(path, Render(server));
+        File.WriteAllText(path, Render(server, token));
     }
 }

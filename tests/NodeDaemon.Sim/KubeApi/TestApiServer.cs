@@ -28,6 +28,7 @@ public sealed class TestApiServer : IAsyncDisposable
     private readonly List<Task> _outages = [];
     private readonly bool _ownsKubeconfig;
     private readonly List<ApiCaller> _callers = [];
+    private readonly NodeLifecycle? _nodeLifecycle;
     private WebApplication? _app;
     private int _port;
 
@@ -40,22 +41,37 @@ public sealed class TestApiServer : IAsyncDisposable
         var evictor = new Evictor(Store, Terminator);
         Store.AddReactor(new ReplicaController(_scheduler, options.ReplacementReadyDelay, new Random(options.RandomSeed)));
         Store.AddReactor(new DisruptionController());
+        if (options.NodeChurn)
+        {
+            // The real controller acts on its informer's event, a moment after the cordon: as a write of its own.
+            _nodeLifecycle = new NodeLifecycle(_scheduler, TimeSpan.FromMilliseconds(100), options.NodeStatusReportFrequency);
+            Store.AddReactor(_nodeLifecycle);
+        }
+
         Faults.OutageRequested += OnOutageRequested;
         _handler = new ApiHandler(
             new ResourceHandler(Store, Terminator, evictor, Requests),
             new WatchHandler(Store, Faults, options.BookmarkInterval),
             new DebugEndpoints(Store, Faults, Requests),
             Faults,
-            Requests);
+            Requests,
+            options.Authorization);
         _ownsKubeconfig = options.KubeconfigPath is null;
         KubeconfigPath = options.KubeconfigPath ?? Path.Combine(Path.GetTempPath(), $"nodedaemon-sim-kubeconfig-{Guid.NewGuid():N}.yaml");
+        DaemonKubeconfigPath = options.Authorization is null
+            ? KubeconfigPath
+            : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(KubeconfigPath))!, Path.GetFileNameWithoutExtension(KubeconfigPath) + "-daemon" + Path.GetExtension(KubeconfigPath));
     }
 
     /// <summary>The server's base URL, <c>http://127.0.0.1:PORT/</c>.</summary>
     public Uri Url { get; private set; } = new("http://127.0.0.1/");
 
-    /// <summary>The kubeconfig written for clients (kubectl, the daemon).</summary>
+    /// <summary>The kubeconfig written for clients (kubectl, the daemon): the admin's token.</summary>
     public string KubeconfigPath { get; }
+
+    /// <summary>The kubeconfig the daemon uses: with <see cref="TestApiServerOptions.Authorization"/>, its service account's
+    /// token (what docs/rbac.yaml grants, nothing more); else <see cref="KubeconfigPath"/>.</summary>
+    public string DaemonKubeconfigPath { get; }
 
     /// <summary>Every object; tests read and change the world through it directly.</summary>
     public ObjectStore Store { get; }
@@ -78,6 +94,9 @@ public sealed class TestApiServer : IAsyncDisposable
         }
     }
 
+    /// <summary>The authentication and authorization mode, or null when every request is allowed.</summary>
+    public Auth.ApiAuthorization? Authorization => _options.Authorization;
+
     /// <summary>Graceful pod deletion, for tests that delete pods as the kubelet or a user would.</summary>
     public PodTerminator Terminator { get; }
 
@@ -88,9 +107,14 @@ public sealed class TestApiServer : IAsyncDisposable
         try
         {
             SeedLoader.Load(server.Store, seed);
+            server._nodeLifecycle?.Start(server.Store);
             server._port = server._options.Port;
             await server.StartHostAsync(cancellationToken);
             Kubeconfig.Write(server.KubeconfigPath, server.Url);
+            if (server._options.Authorization is { } authorization)
+            {
+                Kubeconfig.Write(server.DaemonKubeconfigPath, server.Url, authorization.DaemonToken);
+            }
             if (server._options.Faults is { } faults)
             {
                 server.Faults.Set(faults);
@@ -133,6 +157,7 @@ public sealed class TestApiServer : IAsyncDisposable
         if (_ownsKubeconfig)
         {
             File.Delete(KubeconfigPath);
+            File.Delete(DaemonKubeconfigPath);
         }
     }
 

@@ -36,6 +36,20 @@ public sealed record TestApiServerOptions
     /// accepted; tests look at <see cref="TestApiServer.Callers"/> to see which came).</summary>
     public bool RequireClientCertificate { get; init; }
 
+    /// <summary>Authentication and RBAC authorization (<see cref="Auth.ApiAuthorization"/>); null: none, any token or none
+    /// is accepted and every request is allowed.</summary>
+    public Auth.ApiAuthorization? Authorization { get; init; }
+
+    /// <summary>Nodes move under their agents as on a real cluster (<see cref="Controllers.NodeLifecycle"/>): the node
+    /// lifecycle controller taints a cordoned node <c>node.kubernetes.io/unschedulable:NoSchedule</c> (and lifts the taint
+    /// with the cordon), and every kubelet reports its node's status each <see cref="NodeStatusReportFrequency"/>. Off: a
+    /// node changes only when a client writes it.</summary>
+    public bool NodeChurn { get; init; }
+
+    /// <summary>With <see cref="NodeChurn"/>: how often (nominal, scaled) each kubelet reports its node's status, the
+    /// kubelet's <c>nodeStatusReportFrequency</c> (default 5 min).</summary>
+    public TimeSpan NodeStatusReportFrequency { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Faults in force from the start.</summary>
     public FaultSettings? Faults { get; init; }
 }

@@ -56,6 +56,19 @@ public sealed record Scenario
     /// <summary>What must hold at the end.</summary>
     public ScenarioExpect Expect { get; init; } = new();
 
+    /// <summary>The API server enforces docs/rbac.yaml and the daemon authenticates as its service account (false: any
+    /// request is allowed, the daemon uses the admin's kubeconfig).</summary>
+    public bool Rbac { get; init; } = true;
+
+    /// <summary>Nodes move under the daemon as on a real cluster: the node lifecycle controller taints a cordoned node, and the
+    /// kubelet reports the node's status every <see cref="KubeletStatusSeconds"/> (false: only the daemon and the scenario's
+    /// actions write the node).</summary>
+    public bool NodeChurn { get; init; } = true;
+
+    /// <summary>Nominal seconds between the kubelet's status reports (its <c>nodeStatusReportFrequency</c>, 5 min), scaled by
+    /// <see cref="ApiTimeScale"/>.</summary>
+    public double KubeletStatusSeconds { get; init; } = 300;
+
     /// <summary>Bound of the whole run.</summary>
     public int TimeoutSeconds { get; init; } = 60;
 
@@ -94,9 +107,9 @@ public sealed record Scenario
 
     private void Check()
     {
-        if (TimeoutSeconds <= 0 || SettleMilliseconds < 0 || ApiTimeScale <= 0 || HostSpeed <= 0)
+        if (TimeoutSeconds <= 0 || SettleMilliseconds < 0 || ApiTimeScale <= 0 || HostSpeed <= 0 || KubeletStatusSeconds <= 0)
         {
-            throw new ScenarioException($"{Name}: timeoutSeconds, apiTimeScale and hostSpeed must be positive, settleMilliseconds not negative");
+            throw new ScenarioException($"{Name}: timeoutSeconds, apiTimeScale, hostSpeed and kubeletStatusSeconds must be positive, settleMilliseconds not negative");
         }
 
         foreach (var fault in Faults)

@@ -39,6 +39,12 @@ public static class ScenarioExpectations
         Equal(failures, "budget violations", 0, (int)result["budgetViolations"]!);
         failures.AddRange(keys.OtherProtocolOutputs.Where(annotations.ContainsKey)
             .Select(k => $"{k} was written, a key of the protocol the daemon was not configured to speak"));
+        // With RBAC enforced, a 403 means the shipped manifest does not grant something the daemon does.
+        foreach (var (request, count) in result["apiErrors"]!.AsObject().Where(e => e.Key.EndsWith(" 403", StringComparison.Ordinal)))
+        {
+            failures.Add($"{count} requests refused by RBAC ({request}): docs/rbac.yaml does not grant what the daemon does");
+        }
+
         if (annotations.ContainsKey(keys.CordonedBy))
         {
             failures.Add("our cordon mark is still on the node");

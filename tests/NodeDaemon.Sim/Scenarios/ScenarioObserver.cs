@@ -91,7 +91,7 @@ public sealed class ScenarioObserver : IStoreReactor
             }
         }
 
-        if ((string?)annotations?[_prefix + "message"] is { } message)
+        if ((string?)annotations?[_keys.Message] is { } message)
         {
             lock (_messages)
             {

@@ -73,6 +73,7 @@ public sealed record ScenarioResult(JsonObject Document, IReadOnlyList<string> F
             })]),
             ["measurements"] = measurements.ToJson(),
             ["apiRequests"] = new JsonObject([.. world.Api.Requests.Snapshot().Select(r => KeyValuePair.Create(r.Key, (JsonNode?)r.Value))]),
+            ["apiErrors"] = new JsonObject([.. world.Api.Requests.Errors().Select(r => KeyValuePair.Create(r.Key, (JsonNode?)r.Value))]),
         };
         var failures = ScenarioExpectations.Check(scenario, document, evictions, transactions, timeline, unfired, endReached);
         document["passed"] = failures.Count == 0;

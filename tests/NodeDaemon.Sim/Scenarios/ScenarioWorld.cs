@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using NodeDaemon.Sim.Harness;
 using NodeDaemon.Sim.KubeApi;
+using NodeDaemon.Sim.KubeApi.Auth;
 using NodeDaemon.Sim.RpmOstree;
 
 namespace NodeDaemon.Sim.Scenarios;
@@ -81,6 +82,9 @@ public sealed class ScenarioWorld : IAsyncDisposable
                 ReplacementReadyDelay = TimeSpan.FromSeconds(scenario.ReplacementReadySeconds),
                 KubeconfigPath = dir.File("kubeconfig"),
                 Faults = ScenarioFaults.Api(faults),
+                Authorization = scenario.Rbac ? ApiAuthorization.Shipped() : null,
+                NodeChurn = scenario.NodeChurn,
+                NodeStatusReportFrequency = TimeSpan.FromSeconds(scenario.KubeletStatusSeconds),
             }).ConfigureAwait(false);
             var world = new ScenarioWorld(dir, daemon, bus, host, api) { DaemonEnvironment = daemonEnvironment ?? new Dictionary<string, string>() };
             world.WriteConfig(scenario);
@@ -239,7 +243,7 @@ public sealed class ScenarioWorld : IAsyncDisposable
         File.WriteAllText(Path.Combine(config, "10-world.json"), new JsonObject
         {
             ["nodeName"] = scenario.Node.Name,
-            ["kubeconfig"] = Api.KubeconfigPath,
+            ["kubeconfig"] = Api.DaemonKubeconfigPath,
             ["stateDirectory"] = _dir.File("state"),
             ["bootIdFile"] = _dir.File("boot_id"),
             ["authFile"] = "",

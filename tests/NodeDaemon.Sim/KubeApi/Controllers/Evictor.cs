@@ -5,8 +5,9 @@ namespace NodeDaemon.Sim.KubeApi.Controllers;
 
 /// <summary>
 /// The eviction subresource, after kubernetes pkg/registry/core/pod/storage/eviction.go: terminal, pending and terminating
-/// pods go without consulting budgets; more than one budget is a 500; a budget with no disruption left is a 429; otherwise
-/// the budget records the disruption (<c>status.disruptedPods</c>, one fewer allowed) and the pod is deleted gracefully.
+/// pods go without consulting budgets; more than one budget is a <c>Failure</c> Status with code 500 in a 201 answer; a
+/// budget with no disruption left is a 429; otherwise the budget records the disruption (<c>status.disruptedPods</c>, one
+/// fewer allowed) and the pod is deleted gracefully.
 /// </summary>
 public sealed class Evictor
 {
@@ -21,7 +22,8 @@ public sealed class Evictor
         _terminator = terminator;
     }
 
-    /// <summary>Evicts one pod; returns the 201 Success Status or throws the Status the real server would answer.</summary>
+    /// <summary>Evicts one pod; returns the Status the real server answers with 201 (Success, or the multi-budget Failure),
+    /// or throws the Status it answers as an error.</summary>
     public JsonObject Evict(string ns, string name, JsonObject? eviction)
     {
         var bodyName = (string?)eviction?["metadata"]?["name"];
@@ -46,7 +48,9 @@ public sealed class Evictor
             var budgets = DisruptionController.BudgetsFor(_store, pod);
             if (budgets.Count > 1)
             {
-                throw new ApiException(StatusErrors.Internal("This pod has more than one PodDisruptionBudget, which the eviction subresource does not support."));
+                // Not an error on the server's side: the registry returns this Status as the created object (no error),
+                // and the create handler writes every returned object with 201, keeping a Status's own code.
+                return StatusErrors.ReturnedFailure(500, "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.");
             }
 
             if (budgets.Count == 1)

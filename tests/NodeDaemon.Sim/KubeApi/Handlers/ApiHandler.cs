@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using NodeDaemon.Sim.KubeApi.Auth;
 using NodeDaemon.Sim.KubeApi.Faults;
 using NodeDaemon.Sim.KubeApi.Store;
 
@@ -12,9 +13,12 @@ internal sealed class ApiHandler
     private readonly DebugEndpoints _debug;
     private readonly FaultInjector _faults;
     private readonly RequestCounter _counter;
+    private readonly ApiAuthorization? _authorization;
 
-    public ApiHandler(ResourceHandler resources, WatchHandler watch, DebugEndpoints debug, FaultInjector faults, RequestCounter counter)
+    public ApiHandler(ResourceHandler resources, WatchHandler watch, DebugEndpoints debug, FaultInjector faults, RequestCounter counter,
+        ApiAuthorization? authorization)
     {
+        _authorization = authorization;
         _resources = resources;
         _watch = watch;
         _debug = debug;
@@ -38,6 +42,13 @@ internal sealed class ApiHandler
             var verb = target is null ? context.Request.Method.ToLowerInvariant() : Verb(context, target);
             counted = target is null ? $"{verb} {path}" : $"{verb} {target.CountedResource}";
             _counter.Add(counted);
+
+            // The real server authenticates and authorizes before anything else answers.
+            if (_authorization?.Check(context, target, verb, path) is { } refused)
+            {
+                await HttpIo.WriteStatusAsync(context, refused);
+                return;
+            }
 
             var faults = _faults.Current;
             if (faults.LatencyMilliseconds > 0)

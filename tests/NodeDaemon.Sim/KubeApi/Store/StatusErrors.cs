@@ -101,6 +101,20 @@ public static class StatusErrors
         Status(405, "MethodNotAllowed", $"{verb} is not supported on resources of kind \"{type.Qualified}\"",
             new JsonObject { ["group"] = type.Group, ["kind"] = type.Resource });
 
+    /// <summary>
+    /// A <c>status: Failure</c> Status that a registry returns as its result rather than as an error: only <c>message</c>
+    /// and <c>code</c>, no reason or details (the eviction registry's <c>&amp;metav1.Status{Status: Failure, Message, Code}</c>).
+    /// </summary>
+    public static JsonObject ReturnedFailure(int code, string message) => new()
+    {
+        ["kind"] = "Status",
+        ["apiVersion"] = "v1",
+        ["metadata"] = new JsonObject(),
+        ["status"] = "Failure",
+        ["message"] = message,
+        ["code"] = code,
+    };
+
     /// <summary>A <c>status: Success</c> Status, as eviction and most deletes answer.</summary>
     public static JsonObject Success(int code, JsonObject? details = null)
     {
