@@ -150,7 +150,7 @@ public sealed partial class BootcHost : IHostSystem
                 return Parsed(json);
             }
 
-            // bootc before 0.1.10 knows only --json; clap names the rejected flag on stderr.
+            // bootc before v0.1.13 knows only --json; clap names the rejected flag on stderr.
             if (!result.Stderr.Contains("--format", StringComparison.Ordinal))
             {
                 throw new HostException(HostErrorKind.Failed, BootcCli.ErrorText(arguments, result));

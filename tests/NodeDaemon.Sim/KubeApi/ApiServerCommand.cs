@@ -52,9 +52,22 @@ internal static class ApiServerCommand
             Description = "How many changes are kept for watches that resume from a resourceVersion; older ones get 410 Expired.",
             DefaultValueFactory = _ => 1000,
         };
+        var rbac = new Option<FileInfo?>("--rbac")
+        {
+            Description = "Enforce this RBAC manifest (docs/rbac.yaml): the --kubeconfig-out token is the admin, and a second kubeconfig, NAME-daemon.EXT next to it, carries the token of its nodedaemon/nodedaemon ServiceAccount.",
+        };
+        var nodeChurn = new Option<bool>("--node-churn")
+        {
+            Description = "The node lifecycle controller's unschedulable taint after a cordon, and kubelet status reports every --node-status-report-seconds.",
+        };
+        var statusReport = new Option<double>("--node-status-report-seconds")
+        {
+            Description = "With --node-churn: nominal seconds between a kubelet's status reports (scaled by --time-scale).",
+            DefaultValueFactory = _ => 300,
+        };
         var command = new Command("apiserver", "A loopback test kube-apiserver (see docs/simulator.md, 'Test API server').")
         {
-            listen, seed, kubeconfigOut, faults, timeScale, readyDelay, bookmarks, history,
+            listen, seed, kubeconfigOut, faults, timeScale, readyDelay, bookmarks, history, rbac, nodeChurn, statusReport,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -74,6 +87,9 @@ internal static class ApiServerCommand
                     ReplacementReadyDelay = TimeSpan.FromSeconds(parse.GetValue(readyDelay)),
                     BookmarkInterval = TimeSpan.FromSeconds(parse.GetValue(bookmarks)),
                     HistoryLimit = parse.GetValue(history),
+                    Authorization = parse.GetValue(rbac) is { } manifest ? new Auth.ApiAuthorization(Auth.RbacPolicy.Load(manifest.FullName)) : null,
+                    NodeChurn = parse.GetValue(nodeChurn),
+                    NodeStatusReportFrequency = TimeSpan.FromSeconds(parse.GetValue(statusReport)),
                     Faults = parse.GetValue(faults) is { } file
                         ? JsonSerializer.Deserialize<FaultSettings>(File.ReadAllText(file.FullName), DebugEndpoints.Json) : null,
                 };

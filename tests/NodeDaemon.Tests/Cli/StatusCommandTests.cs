@@ -44,17 +44,19 @@ public sealed class StatusCommandTests : IDisposable
         var staged = state["deployments"]!.AsArray().Single(d => (bool?)d!["staged"] == true || (bool?)d!["booted"] == false)!;
         var platform = (string)staged["container-image-reference-digest"]!;
         staged["container-image-reference"] = $"ostree-unverified-registry:quay.io/fedora/fedora-coreos@{index}";
-        var path = Path.Combine(_config.FullName, "index-pinned-status.json");
+        // Not in the config directory: every *.json there is read as a drop-in.
+        using var dir = new TempDirectory("nodedaemon-status-state-");
+        var path = dir.File("index-pinned-status.json");
         File.WriteAllText(path, state.ToJsonString());
         using var bus = await PrivateBus.StartAsync();
         using var sim = await RpmOstreedProcess.StartAsync(bus, new RpmOstreedOptions(path));
 
         using var json = TestDaemon.Start(["status", "--json", "--config-dir", _config.FullName],
             new Dictionary<string, string> { ["DBUS_SYSTEM_BUS_ADDRESS"] = bus.Address });
-        Assert.Equal(0, json.WaitForExit(TimeSpan.FromSeconds(30)));
+        Assert.True(json.WaitForExit(TimeSpan.FromSeconds(30)) == 0, json.Stderr);
         using var text = TestDaemon.Start(["status", "--config-dir", _config.FullName],
             new Dictionary<string, string> { ["DBUS_SYSTEM_BUS_ADDRESS"] = bus.Address });
-        Assert.Equal(0, text.WaitForExit(TimeSpan.FromSeconds(30)));
+        Assert.True(text.WaitForExit(TimeSpan.FromSeconds(30)) == 0, text.Stderr + text.Stdout);
 
         var shown = JsonNode.Parse(json.Stdout)!.AsObject().Select(p => p.Value).OfType<JsonObject>().Single(d => (string?)d["indexDigest"] is not null);
         Assert.Equal(index, (string?)shown["indexDigest"]);
