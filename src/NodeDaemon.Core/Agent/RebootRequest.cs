@@ -7,4 +7,6 @@ namespace NodeDaemon.Core.Agent;
 /// <param name="Accepted">The host answered the request: the reboot is under way. False while the answer is
 /// outstanding, so a crash between our note and the host's answer is told apart from a reboot that is late.</param>
 /// <param name="Refusal">The host's error when it refused to finalize.</param>
-public sealed record RebootRequest(int Attempts, string FromBootId, DateTimeOffset RequestedAt, bool Accepted = false, string? Refusal = null);
+/// <param name="Monotonic">The boot's monotonic clock when finalization was requested (in <paramref name="FromBootId"/>);
+/// null in notes from before it was kept, which then fall back on the wall clock.</param>
+public sealed record RebootRequest(int Attempts, string FromBootId, DateTimeOffset RequestedAt, bool Accepted = false, string? Refusal = null, TimeSpan? Monotonic = null);
