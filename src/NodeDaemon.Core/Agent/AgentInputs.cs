@@ -17,6 +17,8 @@ namespace NodeDaemon.Core.Agent;
 /// Lease client answers only whether one is held), which makes the decision ask for the slot again before disrupting.
 /// </param>
 /// <param name="SlotRefusal">The last answer that gave no slot (full, or halted), with when to ask again; null when none.</param>
+/// <param name="Monotonic">The boot's monotonic clock (see <see cref="Moment"/>); null when not known, and waits then use <paramref name="Now"/>.</param>
+/// <param name="NotesUnwritable">Why the last write of the notes failed (a full disk); null once a write succeeds.</param>
 public sealed record AgentInputs(
     NodeView Node,
     HostView Host,
@@ -27,4 +29,6 @@ public sealed record AgentInputs(
     bool WindowOpen = true,
     DateTimeOffset? NextWindowOpening = null,
     Digest? SlotDigest = null,
-    SlotRefusal? SlotRefusal = null);
+    SlotRefusal? SlotRefusal = null,
+    TimeSpan? Monotonic = null,
+    string? NotesUnwritable = null);

@@ -26,6 +26,9 @@ public sealed record AgentRecord
     /// <summary>Not before this instant is staging tried again.</summary>
     public DateTimeOffset? NextStageAttemptAt { get; init; }
 
+    /// <summary>When the last stage attempt failed, on both clocks: the backoff is measured from it.</summary>
+    public Moment? StageFailedAt { get; init; }
+
     /// <summary>The last stage error, verbatim from rpm-ostree.</summary>
     public string? LastStageError { get; init; }
 
@@ -46,16 +49,26 @@ public sealed record AgentRecord
 
     /// <summary>Notes after a successful stage of <paramref name="digest"/>.</summary>
     public AgentRecord WithStaged(Digest digest) =>
-        this with { LockedStage = digest, StageFailures = 0, NextStageAttemptAt = null, LastStageError = null };
+        this with { LockedStage = digest, StageFailures = 0, NextStageAttemptAt = null, StageFailedAt = null, LastStageError = null };
 
     /// <summary>Notes after a failed stage: the next attempt waits, doubling from the configured delay.</summary>
-    public AgentRecord WithStageFailure(string error, DateTimeOffset now, StagingOptions options)
+    /// <param name="error">rpm-ostree's message.</param>
+    /// <param name="now">The wall clock.</param>
+    /// <param name="options">The staging options.</param>
+    /// <param name="at">The same instant on the boot's monotonic clock; null when not known (the wall clock is then used).</param>
+    public AgentRecord WithStageFailure(string error, DateTimeOffset now, StagingOptions options, Moment? at = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = StageFailures + 1;
-        // Doubling with a cap keeps a flapping registry from being hammered without waiting for hours.
-        var delay = options.RetryDelay * Math.Pow(2, Math.Min(failures - 1, 6));
-        return this with { StageFailures = failures, NextStageAttemptAt = now + delay, LastStageError = error };
+        return this with { StageFailures = failures, NextStageAttemptAt = now + StageDelay(failures, options), StageFailedAt = at, LastStageError = error };
+    }
+
+    /// <summary>The wait after <paramref name="failures"/> failed stage attempts.</summary>
+    /// <remarks>Doubling with a cap (64×) keeps a flapping registry from being hammered without waiting for hours.</remarks>
+    public static TimeSpan StageDelay(int failures, StagingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.RetryDelay * Math.Pow(2, Math.Clamp(failures - 1, 0, 6));
     }
 
     /// <summary>Notes when cordoning: a drain from before no longer counts (pods may have come back while the node was
@@ -68,9 +81,13 @@ public sealed record AgentRecord
     /// <summary>Notes just before finalizing: one more reboot attempt, in the boot <paramref name="bootId"/>.</summary>
     /// <remarks>A retry after a shutdown inhibitor's refusal in the same boot is the same attempt, and keeps when the
     /// wait began: the refusal came before the unlock, so no reboot was tried.</remarks>
-    public AgentRecord WithRebootRequested(string bootId, DateTimeOffset now) => Reboot is { InhibitedSince: not null } inhibited && inhibited.FromBootId == bootId
-        ? this with { Reboot = inhibited with { RequestedAt = now }, Drained = false }
-        : this with { Reboot = new RebootRequest((Reboot?.Attempts ?? 0) + 1, bootId, now), Drained = false };
+    /// <param name="bootId">The boot being asked to end.</param>
+    /// <param name="now">The wall clock.</param>
+    /// <param name="monotonic">The boot's monotonic clock; null when not known (the wall clock is then used).</param>
+    public AgentRecord WithRebootRequested(string bootId, DateTimeOffset now, TimeSpan? monotonic = null) =>
+        Reboot is { InhibitedSince: not null } inhibited && inhibited.FromBootId == bootId
+            ? this with { Reboot = inhibited with { RequestedAt = now, Monotonic = monotonic }, Drained = false }
+            : this with { Reboot = new RebootRequest((Reboot?.Attempts ?? 0) + 1, bootId, now, Monotonic: monotonic), Drained = false };
 
     /// <summary>Notes after the host accepted the reboot request.</summary>
     public AgentRecord WithRebootAccepted() =>

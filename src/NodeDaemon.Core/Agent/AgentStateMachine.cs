@@ -31,7 +31,10 @@ public sealed class AgentStateMachine
         [AgentState.Verifying] = [AgentState.Verifying, AgentState.Idle, AgentState.Staging, AgentState.Degraded],
         [AgentState.Paused] = [AgentState.Paused, AgentState.Staging, AgentState.Staged, AgentState.WaitingForSlot,
             AgentState.Draining, AgentState.Idle, AgentState.Degraded],
-        [AgentState.Degraded] = [AgentState.Degraded, AgentState.Idle, AgentState.Staging, AgentState.Paused],
+        // Staged, WaitingForSlot and Draining once notes that could not be written (a full disk) can be again: the
+        // update goes on where it was held. Never Rebooting: a drain comes first.
+        [AgentState.Degraded] = [AgentState.Degraded, AgentState.Idle, AgentState.Staging, AgentState.Paused, AgentState.Staged,
+            AgentState.WaitingForSlot, AgentState.Draining],
     };
 
     /// <summary>The state the agent is in now.</summary>

@@ -18,6 +18,17 @@ public static partial class Decider
     public static Decision Decide(AgentInputs inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
+        var decision = DecideTarget(inputs);
+        // Our mark on a schedulable node (kubectl uncordon clears spec.unschedulable only) goes first, in one small write:
+        // left there, an admin's later cordon would carry it and look like ours, and be lifted. A cordon of ours
+        // rewrites the mark anyway. On a schedulable node the uncordon's patch changes nothing but the mark.
+        return inputs.Node.StaleMark && decision.Action is not AgentAction.Cordon
+            ? decision with { Action = new AgentAction.Uncordon() }
+            : decision;
+    }
+
+    private static Decision DecideTarget(AgentInputs inputs)
+    {
         if (string.IsNullOrEmpty(inputs.Node.DesiredImage))
         {
             return NothingDesired(inputs);
@@ -35,8 +46,20 @@ public static partial class Decider
             return OnDesiredImage(inputs, target, record);
         }
 
-        return RebootOutcome(inputs, target, record)
-            ?? Failed(inputs, record)
+        var outcome = RebootOutcome(inputs, target, record);
+        if (outcome is { Action: AgentAction.Wait })
+        {
+            // A reboot under way is not abandoned, whatever else holds: the host is going down.
+            return outcome;
+        }
+
+        if (inputs.NotesUnwritable is { } problem)
+        {
+            return CannotRemember(inputs, target, record, problem);
+        }
+
+        return outcome
+            ?? Failed(inputs, target, record)
             ?? (inputs.Node.Paused ? Paused(inputs, target) : null)
             ?? (target.IsMatchedBy(inputs.Host.Staged) ? Disrupt(inputs, target, record) : Stage(inputs, target, record));
     }
@@ -84,7 +107,9 @@ public static partial class Decider
             return new(AgentState.Idle, new AgentAction.ReleaseSlot(), UpToDate(target, digest));
         }
 
-        if (inputs.Host.Staged is { ImageDigest: { } staged } && staged != digest && record.LockedStage == staged)
+        // Any notes, not only those about this target: set back to the booted image mid-drain, the stage we made for the
+        // abandoned one is ours and must go, else the next unplanned reboot would boot it.
+        if (inputs.Host.Staged is { ImageDigest: { } staged } && staged != digest && inputs.Record.LockedStage == staged)
         {
             return new(AgentState.Idle, new AgentAction.CleanupStaged(), $"booted the desired image; dropping our staged {Short(staged)}");
         }
@@ -93,59 +118,6 @@ public static partial class Decider
     }
 
     private static string UpToDate(DesiredTarget target, Digest digest) => $"up to date: booted {target.Image.Name}@{digest}";
-
-    /// <summary>A reboot of ours that did not bring the target up: retry within the budget, then give up.</summary>
-    private static Decision? RebootOutcome(AgentInputs inputs, DesiredTarget target, AgentRecord record)
-    {
-        if (record.Reboot is not { } reboot || record.Failure is not null)
-        {
-            return null;
-        }
-
-        var sameBoot = reboot.FromBootId == inputs.Host.BootId;
-        if (sameBoot && reboot is { Accepted: false, InhibitedSince: { } since })
-        {
-            // Refused before the unlock: not a reboot attempt, so the time bound decides, not the attempt budget.
-            return Inhibited(inputs, target, reboot, since);
-        }
-
-        var deadline = reboot.RequestedAt + inputs.Options.Reboot.RequestTimeout;
-        if (sameBoot && reboot.Accepted && inputs.Now < deadline)
-        {
-            return new(AgentState.Rebooting, new AgentAction.Wait(deadline), $"rebooting into {target.Image}");
-        }
-
-        // Not accepted in this boot (a crash between our note and the host's answer, or a refusal), or late: finalizing
-        // again is safe within the budget. The lock makes a second call either unlock and reboot now, or answer
-        // "already unlocked", and only that answer leads to a plain reboot; so it never reboots twice.
-        if (reboot.Attempts < inputs.Options.Reboot.MaxAttempts)
-        {
-            return null;
-        }
-
-        var what = (sameBoot, reboot) switch
-        {
-            (true, { Refusal: { } refusal }) => $"the host refused to finalize: {refusal}",
-            (true, { Accepted: false }) => "the host never answered the reboot request",
-            (true, _) => $"the reboot requested at {reboot.RequestedAt:u} did not happen",
-            _ => $"the host booted {Describe(inputs.Host.Booted)} instead (the staged deployment was lost or finalization failed)",
-        };
-        var reason = $"gave up on {target.Image} after {reboot.Attempts} reboot(s): {what}";
-        return new(AgentState.Degraded, new AgentAction.RecordFailure(new(reason, AgentState.Rebooting)), reason, reason);
-    }
-
-    private static Decision? Failed(AgentInputs inputs, AgentRecord record)
-    {
-        if (record.Failure is not { } failure)
-        {
-            return null;
-        }
-
-        var keep = failure.KeepCordon && inputs.Node.CordonedByUs;
-        return keep
-            ? new(AgentState.Degraded, new AgentAction.None(), failure.Reason + " (cordon kept for an admin)", failure.Reason)
-            : GiveBack(inputs, AgentState.Degraded, failure.Reason, failure.Reason);
-    }
 
     /// <summary>Paused: staging goes on (it disrupts nothing), but nothing past it, and our cordon is given back.</summary>
     private static Decision? Paused(AgentInputs inputs, DesiredTarget target)
@@ -175,8 +147,9 @@ public static partial class Decider
             return new(AgentState.Degraded, new AgentAction.RecordFailure(new(reason, AgentState.Staging)), reason, reason);
         }
 
-        if (record.NextStageAttemptAt is { } next && inputs.Now < next)
+        if (StageBackoff(inputs, record) is { } remaining)
         {
+            var next = inputs.Now + remaining;
             var message = $"staging {target.Image}: attempt {record.StageFailures + 1} at {next:u} after: {record.LastStageError}";
             return new(AgentState.Staging, new AgentAction.Wait(next), message);
         }

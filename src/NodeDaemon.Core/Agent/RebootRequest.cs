@@ -9,5 +9,7 @@ namespace NodeDaemon.Core.Agent;
 /// <param name="Refusal">The host's error when it refused to finalize.</param>
 /// <param name="InhibitedSince">When a <c>block</c>-mode shutdown inhibitor first refused this request (before the
 /// unlock, so nothing changed); null when it was not refused for that. Kept across the retries so the wait is bounded.</param>
+/// <param name="Monotonic">The boot's monotonic clock when finalization was requested (in <paramref name="FromBootId"/>);
+/// null in notes from before it was kept, which then fall back on the wall clock.</param>
 public sealed record RebootRequest(int Attempts, string FromBootId, DateTimeOffset RequestedAt, bool Accepted = false, string? Refusal = null,
-    DateTimeOffset? InhibitedSince = null);
+    DateTimeOffset? InhibitedSince = null, TimeSpan? Monotonic = null);

@@ -46,11 +46,14 @@ public sealed record NodeSnapshot(
     public NodeView ToView(AnnotationKeys keys, string? poolLabel = null)
     {
         ArgumentNullException.ThrowIfNull(keys);
+        // Ours only while both hold: kubectl uncordon patches spec.unschedulable alone and leaves the mark behind.
+        var marked = Annotation(keys.CordonedBy) is not null;
         return new NodeView(
             Annotation(keys.DesiredImage),
             string.Equals(Annotation(keys.Paused)?.Trim(), "true", StringComparison.OrdinalIgnoreCase),
             Unschedulable,
-            Annotation(keys.CordonedBy) is not null,
-            poolLabel is not null && Labels.TryGetValue(poolLabel, out var pool) ? pool : null);
+            marked && Unschedulable,
+            poolLabel is not null && Labels.TryGetValue(poolLabel, out var pool) ? pool : null,
+            StaleMark: marked && !Unschedulable);
     }
 }

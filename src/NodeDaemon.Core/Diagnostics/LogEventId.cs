@@ -182,4 +182,13 @@ public enum LogEventId
 
     /// <summary>The metrics endpoint stopped listening (and removed its unix socket).</summary>
     MetricsStopped = 504,
+
+    /// <summary>The agent's notes could not be written (a full disk, a read-only file system); the node holds and it tries again.</summary>
+    StateFileUnwritable = 350,
+
+    /// <summary>The agent's notes could be written again after a failed write.</summary>
+    StateFileWritableAgain = 351,
+
+    /// <summary>A drain stopped because the node changed so that the decision no longer drains (the desired image went back, a pause).</summary>
+    DrainCancelled = 352,
 }

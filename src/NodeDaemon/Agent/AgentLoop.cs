@@ -104,14 +104,10 @@ public sealed partial class AgentLoop(
     {
         heartbeat.Beat();
         _record ??= store.Load();
+        RetryUnwrittenNotes();
         while (_changes.Reader.TryRead(out var newer))
         {
-            // A watch event still on its way when the loop took the node from a cordon's answer is older: keep the newer.
-            // Only for a while, so that versions that went back (an etcd restore) cannot hide the watch for good.
-            if (_node is null || time.GetUtcNow() >= _writtenUntil || !newer.IsOlderThan(_node))
-            {
-                _node = newer;
-            }
+            Observe(newer);
         }
 
         _slot.TakeNews();
@@ -131,7 +127,7 @@ public sealed partial class AgentLoop(
         // The opening goes into the decision's Wait, which is how the loop wakes when the window opens.
         var inputs = new AgentInputs(view, new HostView(hostStatus.Booted, hostStatus.Staged, bootId.Read()),
             _record, options, now, _slot.Held, WindowOpen: windowOpen, NextWindowOpening: windowOpen ? null : _schedule.NextOpening(now),
-            SlotDigest: _slot.Digest, SlotRefusal: _slot.Refusal);
+            SlotDigest: _slot.Digest, SlotRefusal: _slot.Refusal, Monotonic: Monotonic(), NotesUnwritable: _notesUnwritable);
         var decision = Decider.Decide(inputs);
         var previous = _machine.Current;
         if (_machine.TransitionTo(decision.State))
@@ -181,7 +177,7 @@ public sealed partial class AgentLoop(
                 {
                     LogStageFailed(stage.Refspec.ToString(), e.Message);
                     Metrics.Failed(FailureKind.Stage);
-                    Save(_record!.About(key!).WithStageFailure(e.Message, time.GetUtcNow(), options.Staging));
+                    Save(_record!.About(key!).WithStageFailure(e.Message, time.GetUtcNow(), options.Staging, new Moment(time.GetUtcNow(), inputs.Host.BootId, Monotonic())));
                 }
 
                 break;
@@ -197,12 +193,17 @@ public sealed partial class AgentLoop(
                 await CordonAsync(decision, hostStatus, cordon: false, cancellationToken).ConfigureAwait(false);
                 break;
             case AgentAction.Drain:
-                await DrainAsync(decision, hostStatus, key!, cancellationToken).ConfigureAwait(false);
+                await DrainAsync(decision, inputs, hostStatus, key!, cancellationToken).ConfigureAwait(false);
                 break;
             case AgentAction.Finalize finalize:
-                // The notes first: whatever happens to this process, the next boot knows it asked for a reboot.
+                // The notes first: whatever happens to this process, the next boot knows it asked for a reboot. Notes that
+                // cannot be written (a full disk) stop it here: a reboot they do not know of could not be counted.
                 var retrying = _record!.About(key!).Reboot is { InhibitedSince: not null };
-                Save(_record!.About(key!).WithRebootRequested(inputs.Host.BootId, time.GetUtcNow()));
+                if (!SaveBeforeReboot(_record!.About(key!).WithRebootRequested(inputs.Host.BootId, time.GetUtcNow(), Monotonic())))
+                {
+                    break;
+                }
+
                 if (!retrying)
                 {
                     // One Rebooting event per request: the retries under a shutdown inhibitor show in the message.
@@ -238,6 +239,8 @@ public sealed partial class AgentLoop(
                     Metrics.RebootCompleted(took > TimeSpan.Zero ? took : TimeSpan.Zero);
                 }
 
+                // A full disk does not keep the node from being given back: the verified notes are kept in memory, the
+                // uncordon follows, and the write is tried again on every turn (see AgentLoop.Notes.cs).
                 Save(AgentRecord.For(key!));
                 await EventAsync(NodeEventKind.Verified, $"booted {verified.Digest}, the desired image", false, cancellationToken).ConfigureAwait(false);
                 break;
@@ -274,25 +277,15 @@ public sealed partial class AgentLoop(
         }
     }
 
-    private async Task DrainAsync(Decision decision, HostStatus hostStatus, string key, CancellationToken cancellationToken)
+    /// <summary>Takes <paramref name="newer"/> from the watch as the node to decide on, unless our own write is newer.</summary>
+    private void Observe(NodeSnapshot newer)
     {
-        var progress = new InlineProgress<DrainProgress>(p => OnProgress(decision, hostStatus, p.Line));
-        var started = time.GetTimestamp();
-        var result = await node.DrainAsync(new DrainRequest(options.Drain), progress, cancellationToken).ConfigureAwait(false);
-        if (result.Succeeded)
+        // A watch event still on its way when the loop took the node from a cordon's answer is older: keep the newer.
+        // Only for a while, so that versions that went back (an etcd restore) cannot hide the watch for good.
+        if (_node is null || time.GetUtcNow() >= _writtenUntil || !newer.IsOlderThan(_node))
         {
-            Metrics.DrainCompleted(time.GetElapsedTime(started));
-            Save(_record!.About(key).WithDrained());
-            // No Event of its own: the drain's end and the reboot are one transition, told by the Rebooting Event a turn later.
-            _drained = $"drained: {result.Evicted}/{result.Total} pods evicted";
-            return;
+            _node = newer;
         }
-
-        Metrics.Failed(FailureKind.Drain);
-        var keepCordon = result.Outcome == DrainOutcome.TimedOut && options.Drain.OnTimeout == DrainTimeoutPolicy.StayCordoned;
-        var reason = $"drain {Words(result.Outcome)}: {result.Message}";
-        Save(_record!.About(key).WithFailure(new RecordedFailure(reason, AgentState.Draining, keepCordon)));
-        await EventAsync(NodeEventKind.Degraded, reason, warning: true, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task EventAsync(NodeEventKind kind, string message, bool warning, CancellationToken cancellationToken)
@@ -306,12 +299,6 @@ public sealed partial class AgentLoop(
             LogReportFailed(e.Message);
             Metrics.Failed(FailureKind.Api);
         }
-    }
-
-    private void Save(AgentRecord record)
-    {
-        _record = record;
-        store.Save(record);
     }
 
     private async Task WaitAsync(AgentAction action, CancellationToken cancellationToken)

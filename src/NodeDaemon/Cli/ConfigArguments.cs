@@ -39,12 +39,27 @@ internal sealed class ConfigArguments
             : new OptionsLoadResult(null, [.. discovery.Errors, .. loaded.Errors], loaded.Sources);
     }
 
+    /// <summary>As <see cref="Load"/>, plus the checks that look at this machine: the state directory must survive a reboot.</summary>
+    /// <remarks>For <c>run</c> and <c>validate-config</c>: the verbs that read a node's configuration to run it.</remarks>
+    public OptionsLoadResult LoadForRun(ParseResult result)
+    {
+        var loaded = Load(result);
+        if (loaded.Options is not { } options || State.StateDirectoryCheck.Problems(options.StateDirectory) is not { Count: > 0 } problems)
+        {
+            return loaded;
+        }
+
+        return new OptionsLoadResult(null, [.. loaded.Errors, .. problems], loaded.Sources);
+    }
+
     /// <summary>Loads the options; when they do not validate, writes every problem to the verb's error output.</summary>
     /// <returns>The options, or null after the problems were written (the verb then exits with <see cref="NodeDaemonCommand.ConfigErrorExitCode"/>).</returns>
-    public NodeDaemonOptions? LoadOrReport(ParseResult result)
+    /// <param name="result">The parsed command line.</param>
+    /// <param name="forRun">Also check what <see cref="LoadForRun"/> checks.</param>
+    public NodeDaemonOptions? LoadOrReport(ParseResult result, bool forRun = false)
     {
         ArgumentNullException.ThrowIfNull(result);
-        var loaded = Load(result);
+        var loaded = forRun ? LoadForRun(result) : Load(result);
         if (loaded.Options is null)
         {
             WriteProblems(result.InvocationConfiguration.Error, loaded.Errors);

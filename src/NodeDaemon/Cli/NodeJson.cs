@@ -42,7 +42,8 @@ internal static class NodeJson
             annotations.GetValueOrDefault(prefix + "desired-image"),
             annotations.GetValueOrDefault(prefix + "paused") == "true",
             unschedulable,
-            annotations.ContainsKey(prefix + "cordoned-by"),
-            pool);
+            unschedulable && annotations.ContainsKey(prefix + "cordoned-by"),
+            pool,
+            StaleMark: !unschedulable && annotations.ContainsKey(prefix + "cordoned-by"));
     }
 }

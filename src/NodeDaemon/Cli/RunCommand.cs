@@ -15,7 +15,7 @@ internal static class RunCommand
         config.AddTo(command);
         command.SetAction(async (result, cancellation) =>
         {
-            if (config.LoadOrReport(result) is not { } options)
+            if (config.LoadOrReport(result, forRun: true) is not { } options)
             {
                 await result.InvocationConfiguration.Error.WriteLineAsync("nodedaemon: not starting; fix the configuration (nodedaemon validate-config)")
                     .ConfigureAwait(false);

@@ -15,7 +15,7 @@ internal static class ValidateConfigCommand
         {
             var output = result.InvocationConfiguration.Output;
             var error = result.InvocationConfiguration.Error;
-            var loaded = config.Load(result);
+            var loaded = config.LoadForRun(result);
             foreach (var source in loaded.Sources)
             {
                 output.WriteLine($"read {source.Name}: {string.Join(", ", source.Keys)}");

@@ -17,6 +17,7 @@ internal sealed record AgentRecordDocument
     [JsonPropertyName("lockedStage")] public string? LockedStage { get; init; }
     [JsonPropertyName("stageFailures")] public int StageFailures { get; init; }
     [JsonPropertyName("nextStageAttemptAt")] public DateTimeOffset? NextStageAttemptAt { get; init; }
+    [JsonPropertyName("stageFailedAt")] public MomentDocument? StageFailedAt { get; init; }
     [JsonPropertyName("lastStageError")] public string? LastStageError { get; init; }
     [JsonPropertyName("drained")] public bool Drained { get; init; }
     [JsonPropertyName("reboot")] public RebootDocument? Reboot { get; init; }
@@ -29,13 +30,17 @@ internal sealed record AgentRecordDocument
         LockedStage = record.LockedStage?.ToString(),
         StageFailures = record.StageFailures,
         NextStageAttemptAt = record.NextStageAttemptAt,
+        StageFailedAt = record.StageFailedAt is { } at ? new MomentDocument(at.Wall, at.BootId, at.Monotonic.Ticks) : null,
         LastStageError = record.LastStageError,
         Drained = record.Drained,
-        Reboot = record.Reboot is { } r ? new RebootDocument(r.Attempts, r.FromBootId, r.RequestedAt, r.Accepted, r.Refusal, r.InhibitedSince) : null,
+        Reboot = record.Reboot is { } r ? new RebootDocument(r.Attempts, r.FromBootId, r.RequestedAt, r.Accepted, r.Refusal, r.Monotonic?.Ticks, r.InhibitedSince) : null,
         Failure = record.Failure is { } f ? new FailureDocument(f.Reason, f.FailedIn.ToString(), f.KeepCordon) : null,
     };
 
     /// <summary>The domain record; throws <see cref="FormatException"/> naming the bad field.</summary>
+    /// <remarks>Every field is checked: a negative count would allow unlimited retries, a missing boot id would make
+    /// any boot look like the one asked to end. Times from the future are accepted here; the decision never waits on
+    /// one (it measures waits on the boot's monotonic clock, and counts an instant from the future as long past).</remarks>
     public AgentRecord ToRecord()
     {
         if (Version != CurrentVersion)
@@ -52,37 +57,70 @@ internal sealed record AgentRecordDocument
         RecordedFailure? failure = null;
         if (Failure is { } f)
         {
-            failure = Enum.TryParse<AgentState>(f.FailedIn, ignoreCase: false, out var state)
-                ? new RecordedFailure(f.Reason, state, f.KeepCordon)
+            failure = Enum.TryParse<AgentState>(f.FailedIn, ignoreCase: false, out var state) && Enum.IsDefined(state) && !char.IsAsciiDigit(f.FailedIn[0])
+                ? new RecordedFailure(f.Reason ?? throw new FormatException("failure.reason is missing"), state, f.KeepCordon)
                 : throw new FormatException($"failure.failedIn: unknown state \"{f.FailedIn}\"");
         }
 
         return new AgentRecord
         {
-            Target = Target,
+            Target = Target is null || Target.Length > 0 ? Target : throw new FormatException("target is empty"),
             LockedStage = locked,
-            StageFailures = StageFailures >= 0 ? StageFailures : throw new FormatException("stageFailures is negative"),
+            StageFailures = StageFailures >= 0 ? StageFailures : throw new FormatException($"stageFailures is negative ({StageFailures})"),
             NextStageAttemptAt = NextStageAttemptAt,
+            StageFailedAt = StageFailedAt?.ToMoment("stageFailedAt"),
             LastStageError = LastStageError,
             Drained = Drained,
-            Reboot = Reboot is { } r ? new RebootRequest(r.Attempts, r.FromBootId, r.RequestedAt, r.Accepted ?? false, r.Refusal, r.InhibitedSince) : null,
+            Reboot = Reboot?.ToRequest(),
             Failure = failure,
         };
     }
+
+    /// <summary>A monotonic reading in ticks, checked: it counts from the boot, so it is never negative.</summary>
+    internal static TimeSpan Monotonic(long ticks, string field) =>
+        ticks >= 0 ? TimeSpan.FromTicks(ticks) : throw new FormatException($"{field} is negative ({ticks})");
+
+    /// <summary>A boot id, checked: present and not blank, else no boot could be told apart from it.</summary>
+    internal static string BootId(string? bootId, string field) =>
+        !string.IsNullOrWhiteSpace(bootId) ? bootId : throw new FormatException($"{field} is missing");
 }
 
 /// <summary>The on-disk form of <see cref="RebootRequest"/>.</summary>
 internal sealed record RebootDocument(
     [property: JsonPropertyName("attempts")] int Attempts,
-    [property: JsonPropertyName("fromBootId")] string FromBootId,
+    [property: JsonPropertyName("fromBootId")] string? FromBootId,
     [property: JsonPropertyName("requestedAt")] DateTimeOffset RequestedAt,
     [property: JsonPropertyName("accepted")] bool? Accepted,
     [property: JsonPropertyName("refusal")] string? Refusal,
-    [property: JsonPropertyName("inhibitedSince")] DateTimeOffset? InhibitedSince = null);
+    [property: JsonPropertyName("monotonicTicks")] long? MonotonicTicks = null,
+    [property: JsonPropertyName("inhibitedSince")] DateTimeOffset? InhibitedSince = null)
+{
+    /// <summary>The domain form; throws <see cref="FormatException"/> naming the bad field.</summary>
+    public RebootRequest ToRequest() => new(
+        // At least one: the note is written before the first request. Zero or fewer would allow unlimited reboots.
+        Attempts >= 1 ? Attempts : throw new FormatException($"reboot.attempts must be at least 1 (it is {Attempts})"),
+        AgentRecordDocument.BootId(FromBootId, "reboot.fromBootId"),
+        RequestedAt,
+        Accepted ?? false,
+        Refusal,
+        InhibitedSince,
+        MonotonicTicks is { } ticks ? AgentRecordDocument.Monotonic(ticks, "reboot.monotonicTicks") : null);
+}
+
+/// <summary>The on-disk form of <see cref="Moment"/>.</summary>
+internal sealed record MomentDocument(
+    [property: JsonPropertyName("wall")] DateTimeOffset Wall,
+    [property: JsonPropertyName("bootId")] string? BootId,
+    [property: JsonPropertyName("monotonicTicks")] long MonotonicTicks)
+{
+    /// <summary>The domain form; throws <see cref="FormatException"/> naming the bad field of <paramref name="field"/>.</summary>
+    public Moment ToMoment(string field) =>
+        new(Wall, AgentRecordDocument.BootId(BootId, field + ".bootId"), AgentRecordDocument.Monotonic(MonotonicTicks, field + ".monotonicTicks"));
+}
 
 /// <summary>The on-disk form of <see cref="RecordedFailure"/>.</summary>
 internal sealed record FailureDocument(
-    [property: JsonPropertyName("reason")] string Reason,
+    [property: JsonPropertyName("reason")] string? Reason,
     [property: JsonPropertyName("failedIn")] string FailedIn,
     [property: JsonPropertyName("keepCordon")] bool KeepCordon);
 

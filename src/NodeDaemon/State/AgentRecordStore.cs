@@ -25,7 +25,7 @@ public sealed partial class AgentRecordStore(string directory, TimeProvider time
         byte[] content;
         try
         {
-            content = File.ReadAllBytes(Path);
+            content = ReadCapped(Path);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -34,6 +34,11 @@ public sealed partial class AgentRecordStore(string directory, TimeProvider time
 
         try
         {
+            if (content.Length > MaxBytes)
+            {
+                throw new FormatException($"larger than {MaxBytes} bytes");
+            }
+
             var document = JsonSerializer.Deserialize(content, AgentRecordJsonContext.Default.AgentRecordDocument)
                 ?? throw new FormatException("the file holds null");
             return document.ToRecord();
@@ -41,10 +46,31 @@ public sealed partial class AgentRecordStore(string directory, TimeProvider time
         catch (Exception e) when (e is JsonException or FormatException)
         {
             var aside = $"{Path}.corrupt-{time.GetUtcNow().ToUnixTimeSeconds()}";
-            File.Move(Path, aside, overwrite: true);
+            try
+            {
+                File.Move(Path, aside, overwrite: true);
+            }
+            catch (Exception moving) when (moving is IOException or UnauthorizedAccessException)
+            {
+                // Kept where it is: the next save replaces it.
+                aside = $"nowhere ({moving.Message})";
+            }
+
             LogCorrupt(Path, e.Message, aside);
             return AgentRecord.Empty;
         }
+    }
+
+    /// <summary>The largest state file read; the real one is well under a kilobyte, and a bigger one is not ours.</summary>
+    public const int MaxBytes = 64 * 1024;
+
+    /// <summary>Reads at most one byte more than <see cref="MaxBytes"/>, so that a huge file costs no memory.</summary>
+    private static byte[] ReadCapped(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        var buffer = new byte[MaxBytes + 1];
+        var length = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+        return buffer.AsSpan(0, length).ToArray();
     }
 
     /// <summary>Writes <paramref name="record"/> durably (temp file, fsync, rename, fsync of the directory).</summary>

@@ -30,6 +30,7 @@ public sealed class AgentStateMachineTests
     [InlineData(AgentState.Rebooting, AgentState.Degraded)]
     [InlineData(AgentState.Verifying, AgentState.Idle)]
     [InlineData(AgentState.Degraded, AgentState.Staging)]
+    [InlineData(AgentState.Degraded, AgentState.Draining)]   // held on unwritable notes, and they can be written again
     [InlineData(AgentState.Paused, AgentState.Draining)]
     public void Allows_the_flow(AgentState from, AgentState to)
     {
@@ -48,7 +49,6 @@ public sealed class AgentStateMachineTests
     [InlineData(AgentState.Paused, AgentState.Rebooting)]
     [InlineData(AgentState.Draining, AgentState.Verifying)]
     [InlineData(AgentState.Idle, AgentState.Verifying)]
-    [InlineData(AgentState.Degraded, AgentState.Draining)]
     [InlineData(AgentState.Degraded, AgentState.Rebooting)]
     [InlineData(AgentState.Idle, AgentState.Starting)]
     public void Refuses_shortcuts_past_the_drain_or_into_a_reboot(AgentState from, AgentState to)

@@ -43,9 +43,12 @@ internal static class Build
         string bootId = BootId,
         string? slotDigest = null,
         SlotRefusal? slotRefusal = null,
-        string? pool = Pool) =>
+        string? pool = Pool,
+        bool staleMark = false,
+        TimeSpan? monotonic = null,
+        string? notesUnwritable = null) =>
         new(
-            new NodeView(desired, paused, unschedulable || cordonedByUs, cordonedByUs, pool),
+            new NodeView(desired, paused, unschedulable || cordonedByUs, cordonedByUs, pool, staleMark),
             new HostView(booted ?? Deployment(D1), staged, bootId),
             record ?? AgentRecord.Empty,
             options ?? new NodeDaemonOptions(),
@@ -54,7 +57,9 @@ internal static class Build
             windowOpen,
             nextWindowOpening,
             slotDigest is null ? null : Digest.Parse(slotDigest),
-            slotRefusal);
+            slotRefusal,
+            monotonic,
+            notesUnwritable);
 
     public static AgentAction.Stage StageOf(string pullspec, bool verified = false)
     {

@@ -2,7 +2,7 @@ using NodeDaemon.Core.Cluster;
 
 namespace NodeDaemon.Core.Tests.Cluster;
 
-/// <summary>Which of two versions of the node is older: Kubernetes' comparison rule, and "unknown" for anything else.</summary>
+/// <summary>Which of two versions of the node is older (Kubernetes' rule, "unknown" for anything else), and whose cordon it is.</summary>
 public sealed class NodeSnapshotTests
 {
     [Theory]
@@ -20,6 +20,26 @@ public sealed class NodeSnapshotTests
     public void A_version_is_older_only_when_both_are_comparable(string mine, string theirs, bool older)
     {
         Assert.Equal(older, Node(mine).IsOlderThan(Node(theirs)));
+    }
+
+    [Theory]
+    // kubectl uncordon patches spec.unschedulable alone (kubectl pkg/drain/cordon.go): our mark outlives our cordon.
+    [InlineData(true, true, true, false)]
+    [InlineData(false, true, false, true)]
+    [InlineData(true, false, false, false)]
+    [InlineData(false, false, false, false)]
+    public void A_cordon_is_ours_only_while_unschedulable_and_marked_and_a_mark_alone_is_stale(bool unschedulable, bool marked, bool ours, bool stale)
+    {
+        var annotations = new Dictionary<string, string>();
+        if (marked)
+        {
+            annotations["nodedaemon.io/cordoned-by"] = "nodedaemon";
+        }
+
+        var view = new NodeSnapshot("node-a", "uid-a", "1", unschedulable, annotations, new Dictionary<string, string>())
+            .ToView(AnnotationKeys.For(NodeDaemon.Core.Options.AnnotationProtocol.NodeDaemon, "nodedaemon.io/"));
+
+        Assert.Equal((ours, stale, unschedulable), (view.CordonedByUs, view.StaleMark, view.Unschedulable));
     }
 
     private static NodeSnapshot Node(string resourceVersion) =>

@@ -166,7 +166,7 @@ public sealed class AgentLoopFleetTests : IDisposable
     }
 
     [Fact]
-    public async Task A_failed_drain_gives_back_the_cordon_and_then_the_slot()
+    public async Task A_failed_drain_drops_our_stage_then_gives_back_the_cordon_and_then_the_slot()
     {
         _node.DrainOutcome = () => new DrainResult(DrainOutcome.TimedOut, "waiting on default/web-2 (PDB web)", 3, 4, ["default/web-2"], ["web"]);
 
@@ -174,7 +174,8 @@ public sealed class AgentLoopFleetTests : IDisposable
 
         Assert.Equal(AgentState.Degraded, decisions[^1].State);
         var giveBack = decisions.SkipWhile(d => d.Action is not AgentAction.Drain).Skip(1).Select(d => d.Action.GetType());
-        Assert.Equal([typeof(AgentAction.Uncordon), typeof(AgentAction.ReleaseSlot), typeof(AgentAction.None)], giveBack);
+        Assert.Equal([typeof(AgentAction.CleanupStaged), typeof(AgentAction.Uncordon), typeof(AgentAction.ReleaseSlot), typeof(AgentAction.None)], giveBack);
+        Assert.Null(_host.Staged);
         Assert.Empty(_slots.Holders(""));
         Assert.Equal(1, _slots.Releases);
         Assert.False(_node.Unschedulable);

@@ -25,6 +25,9 @@ internal sealed class FakeNodeClient : INodeClient
     public int Drains { get; private set; }
     public Func<DrainResult>? DrainOutcome { get; set; }
 
+    /// <summary>When set, the drain is this (it may wait on the token); else it ends at once with <see cref="DrainOutcome"/>.</summary>
+    public Func<CancellationToken, Task<DrainResult>>? Draining { get; set; }
+
     /// <summary>An admin cordons the node just before our cordon gets there (the loop still believes it schedulable).</summary>
     public bool AdminCordonsFirst { get; set; }
 
@@ -131,6 +134,11 @@ internal sealed class FakeNodeClient : INodeClient
     {
         Assert.True(Unschedulable, "drained a schedulable node");
         Drains++;
+        if (Draining is { } draining)
+        {
+            return draining(cancellationToken);
+        }
+
         progress?.Report(new DrainProgress(1, 1, null, "draining: 1/1 pods evicted"));
         return Task.FromResult(DrainOutcome?.Invoke() ?? new DrainResult(Core.Cluster.DrainOutcome.Drained, "drained", 1, 1, [], []));
     }

@@ -25,10 +25,10 @@ public sealed class AgentRecordStoreTests : IDisposable
     {
         var digest = Digest.Parse("sha256:" + new string('a', 64));
         var record = AgentRecord.For("quay.io/example/os@" + digest)
-            .WithStageFailure("manifest unknown\nsecond line", _time.GetUtcNow(), new())
             .WithStaged(digest)
+            .WithStageFailure("manifest unknown\nsecond line", _time.GetUtcNow(), new(), new Moment(_time.GetUtcNow(), "boot-0", TimeSpan.FromTicks(123_456_789)))
             .WithDrained()
-            .WithRebootRequested("boot-1", _time.GetUtcNow())
+            .WithRebootRequested("boot-1", _time.GetUtcNow(), TimeSpan.FromMinutes(5))
             .WithRebootRefused("Expected staged base checksum x")
             .WithFailure(new RecordedFailure("drain timed out: default/web-2", AgentState.Draining, KeepCordon: true))
             with { StageFailures = 2, LastStageError = "x" };
@@ -55,6 +55,21 @@ public sealed class AgentRecordStoreTests : IDisposable
     [InlineData("""{"version": 1, "lockedStage": "sha256:XYZ"}""")]
     [InlineData("""{"version": 1, "failure": {"reason": "r", "failedIn": "Exploded", "keepCordon": false}}""")]
     [InlineData("""{"version": 7}""")]
+    [InlineData("""{"version": 1, "stageFailures": -1}""")]
+    [InlineData("""{"version": 1, "reboot": {"attempts": -5, "fromBootId": "b", "requestedAt": "2026-11-25T12:00:00Z"}}""")]
+    [InlineData("""{"version": 1, "reboot": {"attempts": 0, "fromBootId": "b", "requestedAt": "2026-11-25T12:00:00Z"}}""")]
+    [InlineData("""{"version": 1, "reboot": {"attempts": 1, "fromBootId": null, "requestedAt": "2026-11-25T12:00:00Z"}}""")]
+    [InlineData("""{"version": 1, "reboot": {"attempts": 1, "fromBootId": " ", "requestedAt": "2026-11-25T12:00:00Z"}}""")]
+    [InlineData("""{"version": 1, "reboot": {"attempts": 1, "fromBootId": "b", "requestedAt": "2026-11-25T12:00:00Z", "monotonicTicks": -1}}""")]
+    [InlineData("""{"version": 1, "reboot": {"attempts": 1, "fromBootId": "b", "requestedAt": "not a time"}}""")]
+    [InlineData("""{"version": 1, "reboot": {"attempts": 99999999999, "fromBootId": "b", "requestedAt": "2026-11-25T12:00:00Z"}}""")]
+    [InlineData("""{"version": 1, "stageFailedAt": {"wall": "2026-11-25T12:00:00Z", "bootId": "b", "monotonicTicks": -7}}""")]
+    [InlineData("""{"version": 1, "stageFailedAt": {"wall": "2026-11-25T12:00:00Z", "monotonicTicks": 7}}""")]
+    [InlineData("""{"version": 1, "failure": {"reason": null, "failedIn": "Draining", "keepCordon": false}}""")]
+    [InlineData("""{"version": 1, "failure": {"reason": "r", "failedIn": "42", "keepCordon": false}}""")]
+    [InlineData("""{"version": 1, "failure": {"reason": "r", "failedIn": null, "keepCordon": false}}""")]
+    [InlineData("""{"version": 1, "target": ""}""")]
+    [InlineData("""[]""")]
     public void An_unreadable_file_is_moved_aside_and_the_notes_start_empty(string content)
     {
         File.WriteAllText(Path.Combine(_dir.FullName, AgentRecordStore.FileName), content);
@@ -64,6 +79,35 @@ public sealed class AgentRecordStoreTests : IDisposable
         var aside = Assert.Single(_dir.GetFiles("*.corrupt-*"));
         Assert.Equal(content, File.ReadAllText(aside.FullName));
         Assert.False(File.Exists(Store().Path));
+    }
+
+    [Fact]
+    public void An_oversized_file_is_moved_aside_without_reading_it_all()
+    {
+        File.WriteAllText(Store().Path, new string(' ', AgentRecordStore.MaxBytes) + """{"version": 1}""");
+
+        Assert.Same(AgentRecord.Empty, Store().Load());
+        Assert.Single(_dir.GetFiles("*.corrupt-*"));
+    }
+
+    [Fact]
+    public void A_request_dated_year_9999_loads_the_decision_never_waits_on_it()
+    {
+        File.WriteAllText(Store().Path, """{"version": 1, "target": "t", "reboot": {"attempts": 1, "fromBootId": "b", "requestedAt": "9999-12-31T23:59:59Z", "accepted": true}}""");
+
+        var record = Store().Load();
+
+        Assert.Equal(new DateTimeOffset(9999, 12, 31, 23, 59, 59, TimeSpan.Zero), record.Reboot!.RequestedAt);
+    }
+
+    [Fact]
+    public void A_failed_write_throws_the_errors_the_loop_holds_on()
+    {
+        // A directory where the temporary file goes: the write fails as a full disk would, whoever runs the test.
+        Directory.CreateDirectory(Store().Path + ".tmp");
+
+        var e = Assert.ThrowsAny<Exception>(() => Store().Save(AgentRecord.For("a")));
+        Assert.True(e is IOException or UnauthorizedAccessException, e.ToString());
     }
 
     public void Dispose() => _dir.Delete(recursive: true);

@@ -1,0 +1,48 @@
+namespace NodeDaemon.Core.Agent;
+
+/// <summary>How long ago a persisted instant was: on the boot's monotonic clock when it can be, else on a clamped wall clock.</summary>
+public static partial class Decider
+{
+    /// <summary>The time since <paramref name="wall"/> (noted in <paramref name="bootId"/> with the monotonic reading
+    /// <paramref name="monotonic"/>).</summary>
+    /// <remarks>
+    /// Within the same boot the monotonic clock answers, so a wall clock stepped back or forth changes nothing. Across
+    /// boots, or for notes without a reading, the wall clock answers; an instant from its future (the clock went back,
+    /// or the file says year 9999) counts as long past, since waiting on it could last for ever, and every wait it
+    /// ends is followed by a bounded retry.
+    /// </remarks>
+    private static TimeSpan Since(AgentInputs inputs, DateTimeOffset wall, string? bootId, TimeSpan? monotonic)
+    {
+        if (bootId == inputs.Host.BootId && monotonic is { } then && inputs.Monotonic is { } now)
+        {
+            return now >= then ? now - then : TimeSpan.MaxValue;
+        }
+
+        return inputs.Now >= wall ? inputs.Now - wall : TimeSpan.MaxValue;
+    }
+
+    /// <summary>How long the stage backoff still holds; null when the next attempt is due.</summary>
+    private static TimeSpan? StageBackoff(AgentInputs inputs, AgentRecord record)
+    {
+        if (record.StageFailures <= 0 || record.NextStageAttemptAt is not { } next)
+        {
+            return null;
+        }
+
+        // Never longer than the longest backoff, whatever the file says.
+        var longest = AgentRecord.StageDelay(int.MaxValue, inputs.Options.Staging);
+        TimeSpan remaining;
+        if (record.StageFailedAt is { } at)
+        {
+            var delay = next - at.Wall;
+            remaining = (delay < TimeSpan.Zero ? TimeSpan.Zero : delay > longest ? longest : delay) - Since(inputs, at.Wall, at.BootId, at.Monotonic);
+        }
+        else
+        {
+            remaining = next > inputs.Now ? next - inputs.Now : TimeSpan.Zero;
+            remaining = remaining > longest ? TimeSpan.Zero : remaining;
+        }
+
+        return remaining > TimeSpan.Zero ? remaining : null;
+    }
+}

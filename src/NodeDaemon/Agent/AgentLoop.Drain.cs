@@ -1,0 +1,77 @@
+using NodeDaemon.Core.Agent;
+using NodeDaemon.Core.Cluster;
+using NodeDaemon.Core.Host;
+using NodeDaemon.Core.Options;
+using NodeDaemon.Metrics;
+
+namespace NodeDaemon.Agent;
+
+/// <summary>The drain: carried out while the decision still says drain, and stopped the moment the node says otherwise.</summary>
+public sealed partial class AgentLoop
+{
+    private async Task DrainAsync(Decision decision, AgentInputs inputs, HostStatus hostStatus, string key, CancellationToken cancellationToken)
+    {
+        var progress = new InlineProgress<DrainProgress>(p => OnProgress(decision, hostStatus, p.Line));
+        var started = time.GetTimestamp();
+        DrainResult result;
+        using (var drain = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        using (var watching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            var changed = StopOnChangeAsync(inputs, drain, watching.Token);
+            try
+            {
+                result = await node.DrainAsync(new DrainRequest(options.Drain), progress, drain.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (drain.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                // Nothing noted: the next turn decides on the changed node (lift our cordon, drop our stage, ...).
+                LogDrainCancelled(await changed.ConfigureAwait(false) ?? "the node changed");
+                return;
+            }
+            finally
+            {
+                await watching.CancelAsync().ConfigureAwait(false);
+                await ((Task)changed).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+
+        if (result.Succeeded)
+        {
+            Metrics.DrainCompleted(time.GetElapsedTime(started));
+            Save(_record!.About(key).WithDrained());
+            // No Event of its own: the drain's end and the reboot are one transition, told by the Rebooting Event a turn later.
+            _drained = $"drained: {result.Evicted}/{result.Total} pods evicted";
+            return;
+        }
+
+        Metrics.Failed(FailureKind.Drain);
+        var keepCordon = result.Outcome == DrainOutcome.TimedOut && options.Drain.OnTimeout == DrainTimeoutPolicy.StayCordoned;
+        var reason = $"drain {Words(result.Outcome)}: {result.Message}";
+        Save(_record!.About(key).WithFailure(new RecordedFailure(reason, AgentState.Draining, keepCordon)));
+        await EventAsync(NodeEventKind.Degraded, reason, warning: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Decides again on every node change the watch brings during the drain; cancels <paramref name="drain"/>
+    /// (and answers the decision's message) once the decision no longer drains: a desired image set back, a pause, a
+    /// removed annotation. So no pod is evicted after such a change is seen.</summary>
+    private async Task<string?> StopOnChangeAsync(AgentInputs inputs, CancellationTokenSource drain, CancellationToken cancellationToken)
+    {
+        var poolLabel = options.Fleet.Enabled ? options.Fleet.PoolLabel : null;
+        while (await _changes.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (_changes.Reader.TryRead(out var newer))
+            {
+                Observe(newer);
+            }
+
+            var again = Decider.Decide(inputs with { Node = _node!.ToView(_keys, poolLabel), Now = time.GetUtcNow(), Monotonic = Monotonic() });
+            if (again.Action is not AgentAction.Drain)
+            {
+                await drain.CancelAsync().ConfigureAwait(false);
+                return again.Message;
+            }
+        }
+
+        return null;
+    }
+}
