@@ -87,7 +87,22 @@ public sealed partial class AgentLoop(
             await WaitForChangeAsync(IdleTick < FirstSnapshotWait ? IdleTick : FirstSnapshotWait, cancellationToken).ConfigureAwait(false);
             while (!cancellationToken.IsCancellationRequested)
             {
-                var decision = await TurnAsync(cancellationToken).ConfigureAwait(false);
+                Decision decision;
+                try
+                {
+                    decision = await TurnAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (IsTransient(e, cancellationToken))
+                {
+                    // Not a bug: the API, rpm-ostreed or the disk failed past their own retries. Keep the process (its
+                    // watch, slot view and report memory) and try the turn again after a backoff; only a bug ends it.
+                    var delay = await TurnFailedAsync(e, cancellationToken).ConfigureAwait(false);
+                    heartbeat.Bound(delay);
+                    await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                TurnSucceeded();
                 await WaitAsync(decision.Action, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -102,7 +117,8 @@ public sealed partial class AgentLoop(
     /// <summary>One turn: observe, decide, report, act. Returns the decision taken.</summary>
     public async Task<Decision> TurnAsync(CancellationToken cancellationToken)
     {
-        heartbeat.Beat();
+        heartbeat.Unbound();
+        _turnToken = cancellationToken;
         _record ??= store.Load();
         while (_changes.Reader.TryRead(out var newer))
         {
@@ -133,6 +149,7 @@ public sealed partial class AgentLoop(
             _record, options, now, _slot.Held, WindowOpen: windowOpen, NextWindowOpening: windowOpen ? null : _schedule.NextOpening(now),
             SlotDigest: _slot.Digest, SlotRefusal: _slot.Refusal);
         var decision = Decider.Decide(inputs);
+        _lastTurn = (decision, hostStatus);
         var previous = _machine.Current;
         if (_machine.TransitionTo(decision.State))
         {
@@ -157,7 +174,17 @@ public sealed partial class AgentLoop(
             await ReportAsync(decision, hostStatus, decision.Message, cancellationToken, passing).ConfigureAwait(false);
         }
 
-        await ActAsync(decision, inputs, hostStatus, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await ActAsync(decision, inputs, hostStatus, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // A progress line still being written belongs to this turn: the next turn's writes come after it.
+            await FlushProgressAsync().ConfigureAwait(false);
+            heartbeat.Unbound();
+        }
+
         return decision;
     }
 
@@ -168,6 +195,8 @@ public sealed partial class AgentLoop(
         {
             case AgentAction.Stage stage:
                 await EventAsync(NodeEventKind.Staging, decision.Message, warning: false, cancellationToken).ConfigureAwait(false);
+                // Bounded by rpm-ostree's: a BUSY wait of at most busyWaitSeconds, then the transaction's timeout.
+                heartbeat.Bound(options.Staging.BusyWait + options.Staging.TransactionTimeout + s_windDown);
                 var stageStarted = time.GetTimestamp();
                 try
                 {
@@ -204,6 +233,7 @@ public sealed partial class AgentLoop(
                 Save(_record!.About(key!).WithRebootRequested(inputs.Host.BootId, time.GetUtcNow()));
                 await EventAsync(NodeEventKind.Rebooting, _drained is { } drained ? $"{drained}; {decision.Message}" : decision.Message, false, cancellationToken)
                     .ConfigureAwait(false);
+                heartbeat.Bound(options.Staging.BusyWait + options.Staging.TransactionTimeout + s_windDown);
                 try
                 {
                     await host.FinalizeAsync(finalize.Digest, cancellationToken).ConfigureAwait(false);
@@ -260,27 +290,6 @@ public sealed partial class AgentLoop(
             default:
                 throw new InvalidOperationException($"no executor for {decision.Action}");
         }
-    }
-
-    private async Task DrainAsync(Decision decision, HostStatus hostStatus, string key, CancellationToken cancellationToken)
-    {
-        var progress = new InlineProgress<DrainProgress>(p => OnProgress(decision, hostStatus, p.Line));
-        var started = time.GetTimestamp();
-        var result = await node.DrainAsync(new DrainRequest(options.Drain), progress, cancellationToken).ConfigureAwait(false);
-        if (result.Succeeded)
-        {
-            Metrics.DrainCompleted(time.GetElapsedTime(started));
-            Save(_record!.About(key).WithDrained());
-            // No Event of its own: the drain's end and the reboot are one transition, told by the Rebooting Event a turn later.
-            _drained = $"drained: {result.Evicted}/{result.Total} pods evicted";
-            return;
-        }
-
-        Metrics.Failed(FailureKind.Drain);
-        var keepCordon = result.Outcome == DrainOutcome.TimedOut && options.Drain.OnTimeout == DrainTimeoutPolicy.StayCordoned;
-        var reason = $"drain {Words(result.Outcome)}: {result.Message}";
-        Save(_record!.About(key).WithFailure(new RecordedFailure(reason, AgentState.Draining, keepCordon)));
-        await EventAsync(NodeEventKind.Degraded, reason, warning: true, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task EventAsync(NodeEventKind kind, string message, bool warning, CancellationToken cancellationToken)
@@ -355,10 +364,4 @@ public sealed partial class AgentLoop(
     /// <summary>This node in its pool, or null when it lacks the pool label.</summary>
     private static SlotMember? Member(NodeSnapshot snapshot, NodeView view) =>
         view.Pool is { } pool ? new SlotMember(snapshot.Name, pool) : null;
-
-    private static string Words(DrainOutcome outcome) => outcome switch
-    {
-        DrainOutcome.TimedOut => "timed out",
-        _ => outcome.ToString().ToLowerInvariant(),
-    };
 }

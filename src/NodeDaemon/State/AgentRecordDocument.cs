@@ -19,6 +19,7 @@ internal sealed record AgentRecordDocument
     [JsonPropertyName("nextStageAttemptAt")] public DateTimeOffset? NextStageAttemptAt { get; init; }
     [JsonPropertyName("lastStageError")] public string? LastStageError { get; init; }
     [JsonPropertyName("drained")] public bool Drained { get; init; }
+    [JsonPropertyName("drainStartedAt")] public DateTimeOffset? DrainStartedAt { get; init; }
     [JsonPropertyName("reboot")] public RebootDocument? Reboot { get; init; }
     [JsonPropertyName("failure")] public FailureDocument? Failure { get; init; }
 
@@ -31,6 +32,7 @@ internal sealed record AgentRecordDocument
         NextStageAttemptAt = record.NextStageAttemptAt,
         LastStageError = record.LastStageError,
         Drained = record.Drained,
+        DrainStartedAt = record.DrainStartedAt,
         Reboot = record.Reboot is { } r ? new RebootDocument(r.Attempts, r.FromBootId, r.RequestedAt, r.Accepted, r.Refusal) : null,
         Failure = record.Failure is { } f ? new FailureDocument(f.Reason, f.FailedIn.ToString(), f.KeepCordon) : null,
     };
@@ -65,6 +67,7 @@ internal sealed record AgentRecordDocument
             NextStageAttemptAt = NextStageAttemptAt,
             LastStageError = LastStageError,
             Drained = Drained,
+            DrainStartedAt = DrainStartedAt,
             Reboot = Reboot is { } r ? new RebootRequest(r.Attempts, r.FromBootId, r.RequestedAt, r.Accepted ?? false, r.Refusal) : null,
             Failure = failure,
         };

@@ -58,6 +58,22 @@ public static class ScenarioExpectations
         failures.AddRange(expect.PhasesNotSeen.Where(phases.Contains).Select(p => $"phase {p} showed"));
         var reasons = result["events"]!.AsArray().Select(e => (string?)e!["reason"]).ToHashSet();
         failures.AddRange(expect.Events.Where(r => !reasons.Contains(r)).Select(r => $"no {r} event"));
+        var systemd = result["systemd"]!;
+        if (expect.DaemonRestarts is { } restarts)
+        {
+            Equal(failures, "daemon restarts", restarts, (int)result["daemonRestarts"]!);
+        }
+
+        if (expect.WatchdogKills is { } kills)
+        {
+            Equal(failures, "watchdog kills", kills, (int)systemd["watchdogKills"]!);
+        }
+
+        foreach (var (cause, count) in expect.Restarts)
+        {
+            Equal(failures, $"restarts after {cause}", count, (int?)systemd["restarts"]![cause] ?? 0);
+        }
+
         if (unfired > 0)
         {
             failures.Add($"{unfired} trigger(s) never fired: the scenario did not exercise what it meant to");

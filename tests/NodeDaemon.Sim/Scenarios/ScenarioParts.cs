@@ -138,4 +138,16 @@ public sealed record ScenarioExpect
 
     /// <summary>Event reasons that must have been recorded on the node.</summary>
     public IReadOnlyList<string> Events { get; init; } = [];
+
+    /// <summary>Exact number of daemon restarts by Restart= (null: not checked).</summary>
+    public int? DaemonRestarts { get; init; }
+
+    /// <summary>Exact number of watchdog kills (null: not checked).</summary>
+    public int? WatchdogKills { get; init; }
+
+    /// <summary>Exact restarts by the result of the run that ended (<c>exit-code</c>, <c>signal</c>, <c>watchdog</c>, <c>timeout</c>); causes not named are not checked.</summary>
+    public IReadOnlyDictionary<string, int> Restarts { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>Text that a daemon run's output (stderr) must contain, e.g. the one line of a failed start.</summary>
+    public string? LogContains { get; init; }
 }

@@ -45,7 +45,9 @@ public sealed class ScenarioRunner
         pending.AddRange(_scenario.Faults.Where(f => f.When is not null).Select(f => new Pending(f.When!, fault: f)));
         var active = _scenario.Faults.Where(f => f.When is null).ToList();
 
-        await using var world = await ScenarioWorld.StartAsync(_scenario, host, _daemon, active, DaemonEnvironment).ConfigureAwait(false);
+        var unit = ScenarioWorld.ShippedUnit(_scenario, _directory, AppContext.BaseDirectory, Directory.GetCurrentDirectory());
+        await using var world = await ScenarioWorld.StartAsync(_scenario, host, _daemon, active, DaemonEnvironment, unit).ConfigureAwait(false);
+        world.Said = _narrator.Said;
         var observer = new ScenarioObserver(_scenario.Node.Name, _prefix, _clock);
         world.Api.Store.AddReactor(observer);
         observer.OnChange(world.Api.Store, new StoreEvent("ADDED", ResourceTypes.Nodes, Node(world), null, 0));
@@ -85,7 +87,7 @@ public sealed class ScenarioRunner
             await LiftAsync(snapshot, world, active).ConfigureAwait(false);
             _narrator.Observed(Node(world), _prefix);
 
-            if (EndReached(world) && run.RestartAtMs is null)
+            if (EndReached(world) && run.RestartAtMs is null && !world.Service.RestartPending)
             {
                 settledSince ??= _clock.ElapsedMilliseconds;
                 if (_clock.ElapsedMilliseconds - settledSince >= _scenario.SettleMilliseconds)
@@ -205,7 +207,7 @@ public sealed class ScenarioRunner
             }
         }
 
-        return new RunSnapshot((string?)annotations?[_prefix + "phase"], (string?)annotations?[_prefix + "state"], world.Boot, observer.Evictions.Count, events);
+        return new RunSnapshot((string?)annotations?[_prefix + "phase"], (string?)annotations?[_prefix + "state"], world.Boot, observer.Evictions.Count, events, world.DaemonRestarts, world.Service.Exits.Count);
     }
 
     private bool EndReached(ScenarioWorld world)

@@ -23,6 +23,9 @@ internal sealed class FakeNodeClient : INodeClient
     public int Writes { get; private set; }
     public List<(NodeEventKind Kind, string Message)> Events { get; } = [];
     public int Drains { get; private set; }
+
+    /// <summary>Every drain asked for, with what was left of its timeout.</summary>
+    public List<DrainRequest> DrainRequests { get; } = [];
     public Func<DrainResult>? DrainOutcome { get; set; }
 
     /// <summary>An admin cordons the node just before our cordon gets there (the loop still believes it schedulable).</summary>
@@ -82,17 +85,39 @@ internal sealed class FakeNodeClient : INodeClient
         }
     }
 
-    public Task ReportAsync(NodeReport report, CancellationToken cancellationToken)
-    {
-        if (FailNextReport is { } failure)
-        {
-            FailNextReport = null;
-            throw failure;
-        }
+    /// <summary>Awaited inside every report write before it is recorded (e.g. to hold one write open).</summary>
+    public Func<NodeReport, Task>? ReportHook { get; set; }
 
-        Reports.Add(report);
-        Writes++;
-        return Task.CompletedTask;
+    /// <summary>Report writes in flight now, and the most ever in flight at once.</summary>
+    public int WritesInFlight => _inFlight;
+
+    public int MaxWritesInFlight { get; private set; }
+
+    private int _inFlight;
+
+    public async Task ReportAsync(NodeReport report, CancellationToken cancellationToken)
+    {
+        MaxWritesInFlight = Math.Max(MaxWritesInFlight, Interlocked.Increment(ref _inFlight));
+        try
+        {
+            if (FailNextReport is { } failure)
+            {
+                FailNextReport = null;
+                throw failure;
+            }
+
+            if (ReportHook is { } hook)
+            {
+                await hook(report);
+            }
+
+            Reports.Add(report);
+            Writes++;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
     }
 
     public Task<CordonResult> CordonAsync(NodeReport? report, CancellationToken cancellationToken)
@@ -131,6 +156,7 @@ internal sealed class FakeNodeClient : INodeClient
     {
         Assert.True(Unschedulable, "drained a schedulable node");
         Drains++;
+        DrainRequests.Add(request);
         progress?.Report(new DrainProgress(1, 1, null, "draining: 1/1 pods evicted"));
         return Task.FromResult(DrainOutcome?.Invoke() ?? new DrainResult(Core.Cluster.DrainOutcome.Drained, "drained", 1, 1, [], []));
     }
