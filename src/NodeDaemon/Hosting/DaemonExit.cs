@@ -21,6 +21,8 @@ internal static partial class DaemonExit
     {
         ArgumentNullException.ThrowIfNull(host);
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DaemonExit).FullName!);
+        // Taken before the run: RunAsync disposes the host, and its service provider with it, when it ends.
+        var services = host.Services.GetServices<IHostedService>().ToList();
         try
         {
             await host.RunAsync(cancellationToken).ConfigureAwait(false);
@@ -37,7 +39,7 @@ internal static partial class DaemonExit
             return FailureExitCode;
         }
 
-        return ExitCode(host.Services.GetServices<IHostedService>(), Environment.ExitCode, (service, problem) => LogFailed(logger, service, problem));
+        return ExitCode(services, Environment.ExitCode, (service, problem) => LogFailed(logger, service, problem));
     }
 
     /// <summary>The exit code for services that ended so: <paramref name="current"/> unless one of them faulted (then 1, each told to <paramref name="failed"/>).</summary>
