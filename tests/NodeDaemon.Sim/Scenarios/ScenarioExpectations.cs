@@ -74,6 +74,15 @@ public static class ScenarioExpectations
             Equal(failures, $"restarts after {cause}", count, (int?)systemd["restarts"]![cause] ?? 0);
         }
 
+        if (expect.MaxApiRequests is { } most)
+        {
+            var requests = result["apiRequests"]!.AsObject().Sum(r => (int)r.Value!);
+            if (requests > most)
+            {
+                failures.Add($"api requests: expected at most {most}, got {requests}");
+            }
+        }
+
         if (unfired > 0)
         {
             failures.Add($"{unfired} trigger(s) never fired: the scenario did not exercise what it meant to");

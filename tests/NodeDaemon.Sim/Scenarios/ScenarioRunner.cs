@@ -145,6 +145,16 @@ public sealed class ScenarioRunner
             else if (item.Action is { } action)
             {
                 Annotate(world, action.Annotate);
+                if (action.CreateNamespace is { } ns)
+                {
+                    world.Api.Store.Create(ResourceTypes.Namespaces, new JsonObject
+                    {
+                        ["apiVersion"] = "v1",
+                        ["kind"] = "Namespace",
+                        ["metadata"] = new JsonObject { ["name"] = ns },
+                    });
+                }
+
                 if (action.Unschedulable is { } unschedulable)
                 {
                     world.Api.Store.Update(ResourceTypes.Nodes, null, _scenario.Node.Name, node =>
@@ -191,6 +201,11 @@ public sealed class ScenarioRunner
             parts.Add(unschedulable ? "cordon" : "uncordon");
         }
 
+        if (action.CreateNamespace is { } ns)
+        {
+            parts.Add($"kubectl create namespace {ns}");
+        }
+
         return string.Join(", ", parts);
     }
 
@@ -207,7 +222,8 @@ public sealed class ScenarioRunner
             }
         }
 
-        return new RunSnapshot((string?)annotations?[_prefix + "phase"], (string?)annotations?[_prefix + "state"], world.Boot, observer.Evictions.Count, events, world.DaemonRestarts, world.Service.Exits.Count);
+        return new RunSnapshot((string?)annotations?[_prefix + "phase"], (string?)annotations?[_prefix + "state"], world.Boot, observer.Evictions.Count, events, world.DaemonRestarts, world.Service.Exits.Count,
+            (string?)annotations?[_prefix + "reason"]);
     }
 
     private bool EndReached(ScenarioWorld world)
