@@ -35,6 +35,9 @@ public sealed record AgentRecord
     /// <summary>The drain for <see cref="Target"/> completed.</summary>
     public bool Drained { get; init; }
 
+    /// <summary>When the current drain started: its <c>drain.timeoutSeconds</c> counts from here across restarts.</summary>
+    public DateTimeOffset? DrainStartedAt { get; init; }
+
     /// <summary>The last reboot we requested for <see cref="Target"/>.</summary>
     public RebootRequest? Reboot { get; init; }
 
@@ -73,10 +76,13 @@ public sealed record AgentRecord
 
     /// <summary>Notes when cordoning: a drain from before no longer counts (pods may have come back while the node was
     /// schedulable, e.g. after an admin lifted the cordon), so the next finalize needs a new one.</summary>
-    public AgentRecord WithCordoned() => this with { Drained = false };
+    public AgentRecord WithCordoned() => this with { Drained = false, DrainStartedAt = null };
+
+    /// <summary>Notes when a drain starts (or resumes after a restart: the first start is kept).</summary>
+    public AgentRecord WithDrainStarted(DateTimeOffset now) => DrainStartedAt is null ? this with { DrainStartedAt = now } : this;
 
     /// <summary>Notes after the drain finished.</summary>
-    public AgentRecord WithDrained() => this with { Drained = true };
+    public AgentRecord WithDrained() => this with { Drained = true, DrainStartedAt = null };
 
     /// <summary>Notes just before finalizing: one more reboot attempt, in the boot <paramref name="bootId"/>.</summary>
     /// <remarks>A retry after a shutdown inhibitor's refusal in the same boot is the same attempt, and keeps when the
@@ -86,8 +92,8 @@ public sealed record AgentRecord
     /// <param name="monotonic">The boot's monotonic clock; null when not known (the wall clock is then used).</param>
     public AgentRecord WithRebootRequested(string bootId, DateTimeOffset now, TimeSpan? monotonic = null) =>
         Reboot is { InhibitedSince: not null } inhibited && inhibited.FromBootId == bootId
-            ? this with { Reboot = inhibited with { RequestedAt = now, Monotonic = monotonic }, Drained = false }
-            : this with { Reboot = new RebootRequest((Reboot?.Attempts ?? 0) + 1, bootId, now, Monotonic: monotonic), Drained = false };
+            ? this with { Reboot = inhibited with { RequestedAt = now, Monotonic = monotonic }, Drained = false, DrainStartedAt = null }
+            : this with { Reboot = new RebootRequest((Reboot?.Attempts ?? 0) + 1, bootId, now, Monotonic: monotonic), Drained = false, DrainStartedAt = null };
 
     /// <summary>Notes after the host accepted the reboot request.</summary>
     public AgentRecord WithRebootAccepted() =>

@@ -12,6 +12,15 @@ public enum LogEventId
     /// <summary>The options in force.</summary>
     OptionsLoaded = 3,
 
+    /// <summary>A hosted service or the host itself failed; the process exits non-zero so that systemd restarts it.</summary>
+    ServiceFailed = 9,
+
+    /// <summary>A turn of the agent loop failed (the API, rpm-ostreed or the disk); it is tried again after a backoff.</summary>
+    TurnFailed = 11,
+
+    /// <summary>A turn succeeded after failed ones.</summary>
+    TurnsRecovered = 12,
+
     /// <summary>The agent reports a new status.</summary>
     StatusChanged = 10,
 

@@ -47,7 +47,16 @@ internal sealed partial class PodDrainer
     {
         var drain = _request.Options;
         LogStarted(_options.NodeName, drain.Timeout);
-        using var deadline = new CancellationTokenSource(drain.Timeout, _time);
+        // What is left of the timeout when the drain started before (a restart mid-drain): the daemon keeps the start in
+        // its notes, so the timeout holds however often the process restarts. Nothing left: it has timed out already,
+        // and only the pods still on the node are named.
+        var left = _request.TimeLeft ?? drain.Timeout;
+        if (left <= TimeSpan.Zero)
+        {
+            return await TimedOutAlreadyAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        using var deadline = new CancellationTokenSource(left, _time);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         // The watch of the node's pods lasts as long as this drain, however it ends.
         using var watch = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
@@ -111,6 +120,27 @@ internal sealed partial class PodDrainer
                 return Finish(new DrainResult(DrainOutcome.TimedOut, message, _moved.Count, _total, left, [.. _budgets]));
             }
         }
+    }
+
+    /// <summary>The answer for a drain whose whole timeout passed before this process took it up: timed out, naming the
+    /// pods on the node (one list, bounded by the pod poll interval's backoff; none named when the API does not answer).</summary>
+    private async Task<DrainResult> TimedOutAlreadyAsync(CancellationToken cancellationToken)
+    {
+        var drain = _request.Options;
+        List<string> left = [];
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bound.CancelAfter(_options.RequestTimeout);
+        try
+        {
+            left = [.. (await PlanAsync(bound.Token).ConfigureAwait(false)).ToMove.Select(p => p.Key)];
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // No answer in time: the timeout stands without the names.
+        }
+
+        return Finish(new DrainResult(DrainOutcome.TimedOut,
+            $"no end after {drain.Timeout} (counted from the drain's start, across restarts); still on the node: {string.Join(", ", left)}", 0, left.Count, left, []));
     }
 
     private async Task<DrainPlan> PlanAsync(CancellationToken cancellationToken)
@@ -245,6 +275,13 @@ internal sealed partial class PodDrainer
                     // The server's hint when it gave one, but never a hot loop on a hint of 0.
                     var next = backoff.Next();
                     var delay = answer.RetryAfter is { } retryAfter && retryAfter > next ? retryAfter : next;
+                    // The wait shows in the node's message: a drain retrying 403s or 5xx until its timeout is not silent.
+                    lock (_gate)
+                    {
+                        _waiting[pod.Key] = $"eviction answered {answer.Message}; retrying";
+                    }
+
+                    Report();
                     LogEvictionRetried(pod.Key, answer.Message, delay);
                     await Task.Delay(delay, _time, stop.Token).ConfigureAwait(false);
                     break;

@@ -21,4 +21,10 @@ public sealed partial class AgentLoop
 
     [LoggerMessage((int)LogEventId.ReportFailed, LogLevel.Warning, "Could not report on the node: {Problem}")]
     private partial void LogReportFailed(string problem);
+
+    [LoggerMessage((int)LogEventId.TurnFailed, LogLevel.Error, "Turn failed ({FailedTurns} in a row), next try in {RetrySeconds} s: {Problem}")]
+    private partial void LogTurnFailed(int failedTurns, string problem, double retrySeconds);
+
+    [LoggerMessage((int)LogEventId.TurnsRecovered, LogLevel.Information, "A turn succeeded after {FailedTurns} failed in a row")]
+    private partial void LogTurnsRecovered(int failedTurns);
 }

@@ -87,7 +87,22 @@ public sealed partial class AgentLoop(
             await WaitForChangeAsync(IdleTick < FirstSnapshotWait ? IdleTick : FirstSnapshotWait, cancellationToken).ConfigureAwait(false);
             while (!cancellationToken.IsCancellationRequested)
             {
-                var decision = await TurnAsync(cancellationToken).ConfigureAwait(false);
+                Decision decision;
+                try
+                {
+                    decision = await TurnAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (IsTransient(e, cancellationToken))
+                {
+                    // Not a bug: the API, rpm-ostreed or the disk failed past their own retries. Keep the process (its
+                    // watch, slot view and report memory) and try the turn again after a backoff; only a bug ends it.
+                    var delay = await TurnFailedAsync(e, cancellationToken).ConfigureAwait(false);
+                    heartbeat.Bound(delay);
+                    await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                TurnSucceeded();
                 await WaitAsync(decision.Action, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -102,7 +117,8 @@ public sealed partial class AgentLoop(
     /// <summary>One turn: observe, decide, report, act. Returns the decision taken.</summary>
     public async Task<Decision> TurnAsync(CancellationToken cancellationToken)
     {
-        heartbeat.Beat();
+        heartbeat.Unbound();
+        _turnToken = cancellationToken;
         _record ??= store.Load();
         RetryUnwrittenNotes();
         while (_changes.Reader.TryRead(out var newer))
@@ -129,6 +145,7 @@ public sealed partial class AgentLoop(
             _record, options, now, _slot.Held, WindowOpen: windowOpen, NextWindowOpening: windowOpen ? null : _schedule.NextOpening(now),
             SlotDigest: _slot.Digest, SlotRefusal: _slot.Refusal, Monotonic: Monotonic(), NotesUnwritable: _notesUnwritable);
         var decision = Decider.Decide(inputs);
+        _lastTurn = (decision, hostStatus);
         var previous = _machine.Current;
         if (_machine.TransitionTo(decision.State))
         {
@@ -153,7 +170,17 @@ public sealed partial class AgentLoop(
             await ReportAsync(decision, hostStatus, decision.Message, cancellationToken, passing).ConfigureAwait(false);
         }
 
-        await ActAsync(decision, inputs, hostStatus, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await ActAsync(decision, inputs, hostStatus, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // A progress line still being written belongs to this turn: the next turn's writes come after it.
+            await FlushProgressAsync().ConfigureAwait(false);
+            heartbeat.Unbound();
+        }
+
         return decision;
     }
 
@@ -164,6 +191,8 @@ public sealed partial class AgentLoop(
         {
             case AgentAction.Stage stage:
                 await EventAsync(NodeEventKind.Staging, decision.Message, warning: false, cancellationToken).ConfigureAwait(false);
+                // Bounded by rpm-ostree's: a BUSY wait of at most busyWaitSeconds, then the transaction's timeout.
+                heartbeat.Bound(options.Staging.BusyWait + options.Staging.TransactionTimeout + s_windDown);
                 var stageStarted = time.GetTimestamp();
                 try
                 {
@@ -211,6 +240,7 @@ public sealed partial class AgentLoop(
                         .ConfigureAwait(false);
                 }
 
+                heartbeat.Bound(options.Staging.BusyWait + options.Staging.TransactionTimeout + s_windDown);
                 try
                 {
                     await host.FinalizeAsync(finalize.Digest, cancellationToken).ConfigureAwait(false);
@@ -301,63 +331,7 @@ public sealed partial class AgentLoop(
         }
     }
 
-    private async Task WaitAsync(AgentAction action, CancellationToken cancellationToken)
-    {
-        var until = action switch
-        {
-            AgentAction.None => time.GetUtcNow() + IdleTick,
-            AgentAction.Wait wait => wait.Until < time.GetUtcNow() + IdleTick ? wait.Until : time.GetUtcNow() + IdleTick,
-            _ => (DateTimeOffset?)null,
-        };
-        if (until is not { } deadline)
-        {
-            return;
-        }
-
-        await WaitForChangeAsync(deadline - time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Waits until the node watch brings a change, the slot watch news, or <paramref name="delay"/> passes, whichever is first.</summary>
-    private async Task WaitForChangeAsync(TimeSpan delay, CancellationToken cancellationToken)
-    {
-        if (delay <= TimeSpan.Zero)
-        {
-            return;
-        }
-
-        using var timeout = new CancellationTokenSource(delay, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
-        try
-        {
-            var change = _changes.Reader.WaitToReadAsync(linked.Token).AsTask();
-            var news = _slot.News.WaitToReadAsync(linked.Token).AsTask();
-            await Task.WhenAny(change, news).ConfigureAwait(false);
-            // Whichever came first: the other wait ends with the turn's token, not later on its own.
-            await linked.CancelAsync().ConfigureAwait(false);
-            await ((Task)Task.WhenAll(change, news)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            cancellationToken.ThrowIfCancellationRequested();
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            // The deadline passed without a change: look again.
-        }
-    }
-
-    private async Task WatchAsync(CancellationToken cancellationToken)
-    {
-        await foreach (var snapshot in node.WatchAsync(cancellationToken).ConfigureAwait(false))
-        {
-            await _changes.Writer.WriteAsync(snapshot, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
     /// <summary>This node in its pool, or null when it lacks the pool label.</summary>
     private static SlotMember? Member(NodeSnapshot snapshot, NodeView view) =>
         view.Pool is { } pool ? new SlotMember(snapshot.Name, pool) : null;
-
-    private static string Words(DrainOutcome outcome) => outcome switch
-    {
-        DrainOutcome.TimedOut => "timed out",
-        _ => outcome.ToString().ToLowerInvariant(),
-    };
 }

@@ -42,20 +42,29 @@ public sealed partial class AgentService(
         IHostSystem host;
         INodeClient node;
         ISlotClient slots = NoSlotClient.Instance;
+        // What was being built, for the one line that says why the daemon cannot start.
+        var step = "the host backend";
         try
         {
             var busAddress = RpmOstreeNames.SystemBusAddress(Environment.GetEnvironmentVariable);
             host = await HostSystemFactory.CreateAsync(options, busAddress, time, loggers, stoppingToken).ConfigureAwait(false);
+            step = options.Kubeconfig.Length > 0 ? $"kubeconfig {options.Kubeconfig}" : "the in-cluster or default kubeconfig";
+            Hosting.KubeconfigFile.Check(options.Kubeconfig);
             node = KubeNodeClient.Create(options.Kubeconfig, KubeNodeClientOptions.From(options), time, loggers.CreateLogger<KubeNodeClient>(), apiRequests);
             if (options.Fleet.Enabled)
             {
                 slots = LeaseSlotClient.Create(options.Kubeconfig, LeaseSlotClientOptions.From(options), time, loggers.CreateLogger<LeaseSlotClient>(), apiRequests);
             }
         }
-        catch (Exception e) when (e is HostException or ClusterException or IOException or InvalidOperationException
-                                      or k8s.Exceptions.KubeConfigException)
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            Stop(1, $"cannot start: {e.Message}");
+            return;
+        }
+#pragma warning disable CA1031 // Any failure to build the adapters (bad base64, YAML or PEM in a kubeconfig throw what the parsers throw) is a failed start.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Stop(1, $"cannot start: {step}: {Hosting.KubeconfigFile.Describe(e)}");
             return;
         }
 

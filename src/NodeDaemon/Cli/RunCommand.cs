@@ -23,9 +23,9 @@ internal static class RunCommand
             }
 
             using var host = DaemonHost.Build(NodeIdentity.Resolve(options, Environment.GetEnvironmentVariable));
-            await host.RunAsync(cancellation).ConfigureAwait(false);
-            // The agent sets a non-zero code when it cannot run, so that systemd sees the failure.
-            return Environment.ExitCode;
+            // Non-zero for every failure (the agent's own code, a faulted service, the host throwing), so that systemd's
+            // Restart=on-failure restarts it.
+            return await DaemonExit.RunAsync(host, cancellation).ConfigureAwait(false);
         });
         return command;
     }

@@ -25,6 +25,8 @@ internal static class DaemonHost
             .ConfigureNodeDaemon(logLevel: options.LogLevel.ToString())
             .CreateLogger();
         builder.Services.AddSerilog(logger, dispose: true);
+        // A failed service stops the host (the default, said so that it stays): DaemonExit makes that exit code 1.
+        builder.Services.Configure<HostOptions>(o => o.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.StopHost);
 
         builder.Services.AddSystemd();
         // AddSystemd registers the notifier only under systemd; STATUS and WATCHDOG need it in any case (it is a

@@ -115,7 +115,7 @@ public sealed class AgentMetrics(AgentHeartbeat heartbeat) : IAgentMetrics, IApi
             _reboot.Write(writer, "nodedaemon_reboot_duration_seconds",
                 "Time from the reboot request (persisted across the reboot) to the verified boot on the desired image.");
 
-            writer.Family("nodedaemon_failures_total", "counter", "Failed steps by kind: stage, finalize, drain, verify, api.");
+            writer.Family("nodedaemon_failures_total", "counter", "Failed steps by kind: stage, finalize, drain, verify, api, turn.");
             foreach (var kind in s_failureKinds)
             {
                 writer.Sample("nodedaemon_failures_total", _failures[(int)kind], ("kind", kind.ToString().ToLowerInvariant()));

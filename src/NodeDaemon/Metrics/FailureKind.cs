@@ -17,4 +17,7 @@ public enum FailureKind
 
     /// <summary>Writing the node's annotations or an event failed (best effort; the next turn tries again).</summary>
     Api,
+
+    /// <summary>A whole turn failed (the API, rpm-ostreed or the disk, its retries spent); retried after a backoff.</summary>
+    Turn,
 }

@@ -20,6 +20,7 @@ internal sealed record AgentRecordDocument
     [JsonPropertyName("stageFailedAt")] public MomentDocument? StageFailedAt { get; init; }
     [JsonPropertyName("lastStageError")] public string? LastStageError { get; init; }
     [JsonPropertyName("drained")] public bool Drained { get; init; }
+    [JsonPropertyName("drainStartedAt")] public DateTimeOffset? DrainStartedAt { get; init; }
     [JsonPropertyName("reboot")] public RebootDocument? Reboot { get; init; }
     [JsonPropertyName("failure")] public FailureDocument? Failure { get; init; }
 
@@ -33,6 +34,7 @@ internal sealed record AgentRecordDocument
         StageFailedAt = record.StageFailedAt is { } at ? new MomentDocument(at.Wall, at.BootId, at.Monotonic.Ticks) : null,
         LastStageError = record.LastStageError,
         Drained = record.Drained,
+        DrainStartedAt = record.DrainStartedAt,
         Reboot = record.Reboot is { } r ? new RebootDocument(r.Attempts, r.FromBootId, r.RequestedAt, r.Accepted, r.Refusal, r.Monotonic?.Ticks, r.InhibitedSince) : null,
         Failure = record.Failure is { } f ? new FailureDocument(f.Reason, f.FailedIn.ToString(), f.KeepCordon) : null,
     };
@@ -71,6 +73,7 @@ internal sealed record AgentRecordDocument
             StageFailedAt = StageFailedAt?.ToMoment("stageFailedAt"),
             LastStageError = LastStageError,
             Drained = Drained,
+            DrainStartedAt = DrainStartedAt,
             Reboot = Reboot?.ToRequest(),
             Failure = failure,
         };

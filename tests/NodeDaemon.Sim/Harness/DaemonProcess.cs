@@ -71,7 +71,10 @@ public sealed class DaemonProcess : IDisposable
     }
 
     /// <summary>Sends SIGTERM, as systemd's stop does.</summary>
-    public void Terminate()
+    public void Terminate() => Signal("TERM");
+
+    /// <summary>Sends the signal <paramref name="name"/> (<c>TERM</c>, <c>ABRT</c>, …), as <c>kill -NAME</c> does.</summary>
+    public void Signal(string name)
     {
         // A dead process's pid may already belong to someone else: never signal it.
         if (_process.HasExited)
@@ -79,7 +82,7 @@ public sealed class DaemonProcess : IDisposable
             return;
         }
 
-        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) } })!;
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-" + name, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) } })!;
         kill.WaitForExit(5000);
     }
 

@@ -47,6 +47,24 @@ public sealed class NotifyCollector : IDisposable
         }
     }
 
+    /// <summary>When (a <see cref="System.Diagnostics.Stopwatch"/> timestamp) the last datagram with the assignment
+    /// <paramref name="assignment"/> (e.g. <c>WATCHDOG=1</c>, one of its newline-separated lines) arrived, or null.</summary>
+    public long? LastArrival(string assignment)
+    {
+        lock (_messages)
+        {
+            for (var i = _messages.Count - 1; i >= 0; i--)
+            {
+                if (_messages[i].Message.Split('\n').Contains(assignment, StringComparer.Ordinal))
+                {
+                    return _messages[i].At;
+                }
+            }
+
+            return null;
+        }
+    }
+
     /// <summary>Closes the socket and removes it.</summary>
     public void Dispose()
     {

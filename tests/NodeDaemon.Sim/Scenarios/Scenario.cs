@@ -84,6 +84,10 @@ public sealed record Scenario
     /// <summary>Pull speed of the simulated host (1: ~1.5 s per pull).</summary>
     public double HostSpeed { get; init; } = 7.5;
 
+    /// <summary>Multiplies every duration of the shipped unit (WatchdogSec=, RestartSec=, TimeoutStopSec=, …): 0.02 makes
+    /// the 3 min watchdog 3.6 s and the 10 s restart delay 200 ms. 1 runs the unit's own times.</summary>
+    public double SystemdTimeScale { get; init; } = 1;
+
     /// <summary>Reads and checks a scenario file; a bad one throws <see cref="ScenarioException"/> naming the problem.</summary>
     public static Scenario Load(string path)
     {
@@ -107,9 +111,9 @@ public sealed record Scenario
 
     private void Check()
     {
-        if (TimeoutSeconds <= 0 || SettleMilliseconds < 0 || ApiTimeScale <= 0 || HostSpeed <= 0 || KubeletStatusSeconds <= 0)
+        if (TimeoutSeconds <= 0 || SettleMilliseconds < 0 || ApiTimeScale <= 0 || HostSpeed <= 0 || KubeletStatusSeconds <= 0 || SystemdTimeScale <= 0)
         {
-            throw new ScenarioException($"{Name}: timeoutSeconds, apiTimeScale, hostSpeed and kubeletStatusSeconds must be positive, settleMilliseconds not negative");
+            throw new ScenarioException($"{Name}: timeoutSeconds, apiTimeScale, hostSpeed, kubeletStatusSeconds and systemdTimeScale must be positive, settleMilliseconds not negative");
         }
 
         foreach (var fault in Faults)

@@ -69,6 +69,31 @@ public static class ScenarioExpectations
         var messages = result["messages"]?.AsArray().Select(m => (string?)m ?? "").ToList() ?? [];
         failures.AddRange(expect.MessagesSeen.Where(text => !messages.Any(m => m.Contains(text, StringComparison.Ordinal)))
             .Select(text => $"no message contained \"{text}\""));
+        var systemd = result["systemd"]!;
+        if (expect.DaemonRestarts is { } restarts)
+        {
+            Equal(failures, "daemon restarts", restarts, (int)result["daemonRestarts"]!);
+        }
+
+        if (expect.WatchdogKills is { } kills)
+        {
+            Equal(failures, "watchdog kills", kills, (int)systemd["watchdogKills"]!);
+        }
+
+        foreach (var (cause, count) in expect.Restarts)
+        {
+            Equal(failures, $"restarts after {cause}", count, (int?)systemd["restarts"]![cause] ?? 0);
+        }
+
+        if (expect.MaxApiRequests is { } most)
+        {
+            var requests = result["apiRequests"]!.AsObject().Sum(r => (int)r.Value!);
+            if (requests > most)
+            {
+                failures.Add($"api requests: expected at most {most}, got {requests}");
+            }
+        }
+
         if (unfired > 0)
         {
             failures.Add($"{unfired} trigger(s) never fired: the scenario did not exercise what it meant to");

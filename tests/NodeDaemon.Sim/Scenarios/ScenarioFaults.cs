@@ -9,7 +9,8 @@ namespace NodeDaemon.Sim.Scenarios;
 /// <remarks>A host fault's kind is the faults-file key (<c>pull-fail</c>, <c>pull-hang</c>, <c>busy</c>, <c>die</c>,
 /// <c>finalization-lost</c>, <c>digest-moved</c>, <c>finalize-compares</c>, <c>inhibitor</c>) and its other fields are that key's value
 /// (<c>value</c> for a plain one); kind <c>api</c> carries <see cref="FaultSettings"/> fields, and several of them add
-/// up (their error rules are concatenated).</remarks>
+/// up (their error rules are concatenated). Kind <c>kubeconfig</c> belongs to the runner: while it is on, the daemon's
+/// kubeconfig file holds its <c>content</c> instead of the API server's.</remarks>
 public static class ScenarioFaults
 {
     private static readonly JsonSerializerOptions s_api = new(JsonSerializerDefaults.Web)
@@ -29,20 +30,31 @@ public static class ScenarioFaults
         {
             _ = Api([fault]);
         }
+        else if (fault.Kind == "kubeconfig")
+        {
+            if (fault.Fields is not { Count: 1 } fields || fields["content"]?.GetValueKind() != JsonValueKind.String)
+            {
+                throw new ScenarioException("kubeconfig fault: give the file's \"content\" (a string), and nothing else");
+            }
+        }
         else if (!s_hostKinds.Contains(fault.Kind))
         {
-            throw new ScenarioException($"unknown fault kind \"{fault.Kind}\"; known: api, {string.Join(", ", s_hostKinds)}");
+            throw new ScenarioException($"unknown fault kind \"{fault.Kind}\"; known: api, kubeconfig, {string.Join(", ", s_hostKinds)}");
         }
     }
 
     /// <summary>Whether the fault belongs to the API server.</summary>
     public static bool IsApi(ScenarioFault fault) => fault?.Kind == "api";
 
+    /// <summary>The kubeconfig the daemon is to find while these faults are on, or null for the API server's own.</summary>
+    public static string? Kubeconfig(IEnumerable<ScenarioFault> active) =>
+        active.LastOrDefault(f => f.Kind == "kubeconfig") is { } fault ? (string?)fault.Fields!["content"] : null;
+
     /// <summary>The host's faults file for the active host faults.</summary>
     public static string HostFile(IEnumerable<ScenarioFault> active)
     {
         var file = new JsonObject();
-        foreach (var fault in active.Where(f => !IsApi(f)))
+        foreach (var fault in active.Where(f => !IsApi(f) && f.Kind != "kubeconfig"))
         {
             var fields = fault.Fields?.DeepClone() as JsonObject;
             file[fault.Kind] = fields switch

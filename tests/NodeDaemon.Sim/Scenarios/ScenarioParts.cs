@@ -107,6 +107,9 @@ public sealed record ScenarioAction
 
     /// <summary>Set <c>spec.unschedulable</c> (an admin's cordon or uncordon); null leaves it.</summary>
     public bool? Unschedulable { get; init; }
+
+    /// <summary>Create this namespace (an admin applying a forgotten manifest).</summary>
+    public string? CreateNamespace { get; init; }
 }
 
 /// <summary>What must hold at the end. Always checked besides: no budget violated, no pod evicted twice, no cordon of ours left.</summary>
@@ -141,4 +144,19 @@ public sealed record ScenarioExpect
 
     /// <summary>Event reasons that must have been recorded on the node.</summary>
     public IReadOnlyList<string> Events { get; init; } = [];
+
+    /// <summary>Exact number of daemon restarts by Restart= (null: not checked).</summary>
+    public int? DaemonRestarts { get; init; }
+
+    /// <summary>Exact number of watchdog kills (null: not checked).</summary>
+    public int? WatchdogKills { get; init; }
+
+    /// <summary>Exact restarts by the result of the run that ended (<c>exit-code</c>, <c>signal</c>, <c>watchdog</c>, <c>timeout</c>); causes not named are not checked.</summary>
+    public IReadOnlyDictionary<string, int> Restarts { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>At most this many API requests in the whole run (null: not checked): a misconfiguration costs a bounded number.</summary>
+    public int? MaxApiRequests { get; init; }
+
+    /// <summary>Text that a daemon run's output (stderr) must contain, e.g. the one line of a failed start.</summary>
+    public string? LogContains { get; init; }
 }

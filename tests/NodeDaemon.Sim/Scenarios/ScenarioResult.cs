@@ -44,6 +44,7 @@ public sealed record ScenarioResult(JsonObject Document, IReadOnlyList<string> F
             ["reboots"] = world.Boot,
             ["crashes"] = world.Crashes,
             ["daemonRestarts"] = world.DaemonRestarts,
+            ["systemd"] = Systemd(world.Service, clock),
             ["hostRestarts"] = world.HostRestarts,
             ["evictions"] = new JsonArray([.. evictions.Select(e => (JsonNode)new JsonObject { ["atMs"] = e.AtMs, ["pod"] = e.Pod, ["uid"] = e.Uid })]),
             ["budgetViolations"] = sampler.Violations,
@@ -76,11 +77,42 @@ public sealed record ScenarioResult(JsonObject Document, IReadOnlyList<string> F
             ["apiErrors"] = new JsonObject([.. world.Api.Requests.Errors().Select(r => KeyValuePair.Create(r.Key, (JsonNode?)r.Value))]),
         };
         var failures = ScenarioExpectations.Check(scenario, document, evictions, transactions, timeline, unfired, endReached);
+        var log = string.Join("\n--- daemon restarted ---\n", world.DaemonLogs.Append(world.Daemon?.Stderr ?? ""));
+        if (scenario.Expect.LogContains is { } text && !log.Contains(text, StringComparison.Ordinal))
+        {
+            failures.Add($"no daemon run wrote \"{text}\"");
+        }
+
         document["passed"] = failures.Count == 0;
         document["failures"] = new JsonArray([.. failures.Select(f => (JsonNode)f)]);
-        document["daemonLog"] = failures.Count == 0 ? null : Tail(string.Join("\n--- daemon restarted ---\n", world.DaemonLogs.Append(world.Daemon?.Stderr ?? "")));
+        document["daemonLog"] = failures.Count == 0 ? null : Tail(log);
         return new ScenarioResult(document, failures);
     }
+
+    /// <summary>What the supervisor playing systemd did: the unit as run, watchdog kills, restarts by cause, every exit.</summary>
+    private static JsonObject Systemd(ServiceSupervisor service, RunClock clock) => new()
+    {
+        ["unit"] = new JsonObject
+        {
+            ["watchdogSec"] = service.Unit.WatchdogSec?.TotalSeconds,
+            ["restart"] = service.Unit.Restart,
+            ["restartSec"] = service.Unit.RestartSec.TotalSeconds,
+            ["timeoutStopSec"] = service.Unit.TimeoutStopSec.TotalSeconds,
+            ["watchdogSignal"] = "SIG" + service.Unit.WatchdogSignal,
+        },
+        ["watchdogKills"] = service.WatchdogKills,
+        ["startTimeouts"] = service.StartTimeouts,
+        ["restarts"] = new JsonObject([.. service.Restarts.Select(r => KeyValuePair.Create(r.Key, (JsonNode?)r.Value))]),
+        ["startLimitHit"] = service.StartLimitHit,
+        ["exits"] = new JsonArray([.. service.Exits.Select(e => (JsonNode)new JsonObject
+        {
+            ["atMs"] = clock.ToMilliseconds(e.At),
+            ["exitCode"] = e.ExitCode,
+            ["signal"] = e.Signal,
+            ["result"] = e.Result,
+            ["restarted"] = e.Restarted,
+        })]),
+    };
 
     private static JsonObject? Image(DeploymentImage? image) =>
         image is null ? null : new JsonObject { ["image"] = image.Image, ["digest"] = image.Digest };

@@ -45,7 +45,9 @@ public sealed class ScenarioRunner
         pending.AddRange(_scenario.Faults.Where(f => f.When is not null).Select(f => new Pending(f.When!, fault: f)));
         var active = _scenario.Faults.Where(f => f.When is null).ToList();
 
-        await using var world = await ScenarioWorld.StartAsync(_scenario, host, _daemon, active, DaemonEnvironment).ConfigureAwait(false);
+        var unit = ScenarioWorld.ShippedUnit(_scenario, _directory, AppContext.BaseDirectory, Directory.GetCurrentDirectory());
+        await using var world = await ScenarioWorld.StartAsync(_scenario, host, _daemon, active, DaemonEnvironment, unit).ConfigureAwait(false);
+        world.Said = _narrator.Said;
         var observer = new ScenarioObserver(_scenario.Node.Name, _keys, _clock);
         world.Api.Store.AddReactor(observer);
         observer.OnChange(world.Api.Store, new StoreEvent("ADDED", ResourceTypes.Nodes, Node(world), null, 0));
@@ -85,7 +87,7 @@ public sealed class ScenarioRunner
             await LiftAsync(snapshot, world, active).ConfigureAwait(false);
             _narrator.Observed(Node(world), _keys);
 
-            if (EndReached(world) && run.RestartAtMs is null)
+            if (EndReached(world) && run.RestartAtMs is null && !world.Service.RestartPending)
             {
                 settledSince ??= _clock.ElapsedMilliseconds;
                 if (_clock.ElapsedMilliseconds - settledSince >= _scenario.SettleMilliseconds)
@@ -143,6 +145,16 @@ public sealed class ScenarioRunner
             else if (item.Action is { } action)
             {
                 Annotate(world, action.Annotate);
+                if (action.CreateNamespace is { } ns)
+                {
+                    world.Api.Store.Create(ResourceTypes.Namespaces, new JsonObject
+                    {
+                        ["apiVersion"] = "v1",
+                        ["kind"] = "Namespace",
+                        ["metadata"] = new JsonObject { ["name"] = ns },
+                    });
+                }
+
                 if (action.Unschedulable is { } unschedulable)
                 {
                     world.Api.Store.Update(ResourceTypes.Nodes, null, _scenario.Node.Name, node =>
@@ -189,6 +201,11 @@ public sealed class ScenarioRunner
             parts.Add(unschedulable ? "cordon" : "uncordon");
         }
 
+        if (action.CreateNamespace is { } ns)
+        {
+            parts.Add($"kubectl create namespace {ns}");
+        }
+
         return string.Join(", ", parts);
     }
 
@@ -205,7 +222,8 @@ public sealed class ScenarioRunner
             }
         }
 
-        return new RunSnapshot((string?)annotations?[_keys.Phase], (string?)annotations?[_keys.State], world.Boot, observer.Evictions.Count, events);
+        return new RunSnapshot((string?)annotations?[_keys.Phase], (string?)annotations?[_keys.State], world.Boot, observer.Evictions.Count, events, world.DaemonRestarts, world.Service.Exits.Count,
+            (string?)annotations?[_keys.Reason]);
     }
 
     private bool EndReached(ScenarioWorld world)

@@ -19,6 +19,15 @@ public sealed record ScenarioTrigger
     /// <summary>At least this many pods have been evicted.</summary>
     public int? Evictions { get; init; }
 
+    /// <summary>The node's <c>reason</c> annotation contains this text.</summary>
+    public string? ReasonContains { get; init; }
+
+    /// <summary>The daemon has been restarted by Restart= at least this many times.</summary>
+    public int? DaemonRestarts { get; init; }
+
+    /// <summary>Daemon runs have ended by themselves (not stopped or killed by the runner) at least this many times.</summary>
+    public int? DaemonExits { get; init; }
+
     /// <summary>Fire this long after the conditions first held.</summary>
     public int AfterMilliseconds { get; init; }
 
@@ -30,6 +39,9 @@ public sealed record ScenarioTrigger
             && (State is null || State == now.State)
             && (Boot is null || Boot == now.Boot)
             && (Evictions is null || now.Evictions >= Evictions)
+            && (DaemonRestarts is null || now.DaemonRestarts >= DaemonRestarts)
+            && (DaemonExits is null || now.DaemonExits >= DaemonExits)
+            && (ReasonContains is null || now.Reason?.Contains(ReasonContains, StringComparison.Ordinal) == true)
             && (HostEvent is null || now.HostEventsThisBoot.Contains(HostEvent));
     }
 }
@@ -40,4 +52,8 @@ public sealed record ScenarioTrigger
 /// <param name="Boot">The host's boot index.</param>
 /// <param name="Evictions">Pods evicted so far.</param>
 /// <param name="HostEventsThisBoot">Host lifecycle events of this boot, as <c>event</c> and <c>event:Method</c>.</param>
-public sealed record RunSnapshot(string? Phase, string? State, int Boot, int Evictions, IReadOnlySet<string> HostEventsThisBoot);
+/// <param name="DaemonRestarts">Restarts of the daemon by Restart= so far.</param>
+/// <param name="DaemonExits">Daemon runs that ended by themselves so far (an exit, a watchdog kill).</param>
+/// <param name="Reason">The node's reason annotation.</param>
+public sealed record RunSnapshot(string? Phase, string? State, int Boot, int Evictions, IReadOnlySet<string> HostEventsThisBoot, int DaemonRestarts = 0,
+    int DaemonExits = 0, string? Reason = null);

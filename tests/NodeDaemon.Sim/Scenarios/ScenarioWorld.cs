@@ -8,23 +8,27 @@ namespace NodeDaemon.Sim.Scenarios;
 
 /// <summary>The processes of one scenario: a private dbus-daemon, the rpm-ostreed simulator, the test API server
 /// (in this process) and the daemon binary; reboots, crashes and restarts are carried out here.</summary>
+/// <remarks>The daemon runs as the shipped unit (<c>systemd/nodedaemon.service</c>) runs it: a
+/// <see cref="ServiceSupervisor"/> reads that file and plays systemd (watchdog, Restart=, RestartSec=, TimeoutStopSec=),
+/// with every duration scaled by the scenario's <c>systemdTimeScale</c>.</remarks>
 public sealed class ScenarioWorld : IAsyncDisposable
 {
-    // systemd's Restart=on-failure with RestartSec, shortened: the daemon comes back after a crash of its own.
-    private static readonly TimeSpan s_restartDelay = TimeSpan.FromMilliseconds(100);
-    private static readonly TimeSpan s_stopTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan s_verbTimeout = TimeSpan.FromSeconds(10);
     private readonly TempDirectory _dir;
     private readonly DaemonCommandLine _daemonCommand;
     private readonly PrivateBus _bus;
+    private readonly ServiceSupervisor _service;
     private DaemonProcess? _daemon;
+    private string? _apiKubeconfig;
 
-    private ScenarioWorld(TempDirectory dir, DaemonCommandLine daemonCommand, PrivateBus bus, RpmOstreedProcess host, TestApiServer api)
+    private ScenarioWorld(TempDirectory dir, DaemonCommandLine daemonCommand, PrivateBus bus, RpmOstreedProcess host, TestApiServer api, SystemdUnit unit)
     {
         _dir = dir;
         _daemonCommand = daemonCommand;
         _bus = bus;
         Host = host;
         Api = api;
+        _service = new ServiceSupervisor(unit, LaunchDaemon);
     }
 
     /// <summary>The simulated host.</summary>
@@ -42,8 +46,14 @@ public sealed class ScenarioWorld : IAsyncDisposable
     /// <summary>Kill -9s done by the scenario.</summary>
     public int Crashes { get; private set; }
 
-    /// <summary>Times the daemon exited by itself with a failure and was started again, as systemd would.</summary>
-    public int DaemonRestarts { get; private set; }
+    /// <summary>Times the daemon was started again by Restart= (it exited by itself with a failure, or the watchdog killed it).</summary>
+    public int DaemonRestarts => _service.Restarts.Values.Sum();
+
+    /// <summary>The supervisor playing systemd: watchdog kills, restarts by cause, every exit.</summary>
+    public ServiceSupervisor Service => _service;
+
+    /// <summary>Told what systemd did (a watchdog kill, an exit, a restart), for the narrator.</summary>
+    public Action<string>? Said { get; set; }
 
     /// <summary>Times the simulated rpm-ostreed died (the <c>die</c> fault) and was started again.</summary>
     public int HostRestarts { get; private set; }
@@ -58,11 +68,14 @@ public sealed class ScenarioWorld : IAsyncDisposable
     public List<string> DaemonLogs { get; } = [];
 
     /// <summary>Starts the bus, the host and the API server (not the daemon).</summary>
+    /// <remarks><paramref name="unit"/> is the unit to play; by default the repository's <c>systemd/nodedaemon.service</c>,
+    /// scaled by the scenario's <c>systemdTimeScale</c>.</remarks>
     public static async Task<ScenarioWorld> StartAsync(Scenario scenario, JsonObject hostState, DaemonCommandLine daemon,
-        IEnumerable<ScenarioFault> initialFaults, IReadOnlyDictionary<string, string>? daemonEnvironment = null)
+        IEnumerable<ScenarioFault> initialFaults, IReadOnlyDictionary<string, string>? daemonEnvironment = null, SystemdUnit? unit = null)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(hostState);
+        unit ??= ShippedUnit(scenario, AppContext.BaseDirectory, Directory.GetCurrentDirectory());
         var dir = new TempDirectory("nodedaemon-scenario-");
         PrivateBus? bus = null;
         RpmOstreedProcess? host = null;
@@ -86,8 +99,9 @@ public sealed class ScenarioWorld : IAsyncDisposable
                 NodeChurn = scenario.NodeChurn,
                 NodeStatusReportFrequency = TimeSpan.FromSeconds(scenario.KubeletStatusSeconds),
             }).ConfigureAwait(false);
-            var world = new ScenarioWorld(dir, daemon, bus, host, api) { DaemonEnvironment = daemonEnvironment ?? new Dictionary<string, string>() };
+            var world = new ScenarioWorld(dir, daemon, bus, host, api, unit) { DaemonEnvironment = daemonEnvironment ?? new Dictionary<string, string>() };
             world.WriteConfig(scenario);
+            world.WriteKubeconfig(faults);
             return world;
         }
         catch
@@ -99,31 +113,36 @@ public sealed class ScenarioWorld : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the daemon (<c>nodedaemon run</c>) against this world, unless it already runs.</summary>
-    public void StartDaemon()
+    /// <summary>The shipped unit of the repository around the scenario (or <paramref name="elsewhere"/>), scaled by its <c>systemdTimeScale</c>.</summary>
+    public static SystemdUnit ShippedUnit(Scenario scenario, params string[] elsewhere)
     {
-        if (_daemon is { HasExited: false })
+        ArgumentNullException.ThrowIfNull(scenario);
+        try
         {
-            return;
+            return SystemdUnit.LoadShipped(elsewhere).Scaled(scenario.SystemdTimeScale);
         }
-
-        CollectLogs();
-        var environment = new Dictionary<string, string>(DaemonEnvironment) { ["DBUS_SYSTEM_BUS_ADDRESS"] = _bus.Address };
-        _daemon = DaemonProcess.Start(_daemonCommand, ["run", "--config-dir", _dir.File("config.d")], environment);
+        catch (Exception e) when (e is IOException or FormatException)
+        {
+            throw new ScenarioException($"the unit to play: {e.Message}");
+        }
     }
+
+    /// <summary>Starts the daemon (<c>nodedaemon run</c>) against this world, unless it already runs: systemctl start.</summary>
+    public void StartDaemon() => _service.Start();
 
     /// <summary>kill -9 of the daemon: no shutdown code runs. It stays down until <see cref="StartDaemon"/>.</summary>
     public void CrashDaemon()
     {
-        _daemon?.Kill();
-        CollectLogs();
+        _service.Crash();
         Crashes++;
     }
 
     /// <summary>Applies new active faults to both worlds.</summary>
     public async Task SetFaultsAsync(IReadOnlyList<ScenarioFault> active)
     {
+        ArgumentNullException.ThrowIfNull(active);
         Api.Faults.Set(ScenarioFaults.Api(active));
+        WriteKubeconfig(active);
         if (Host.ExitCode is null)
         {
             await Host.SetFaultsAsync(ScenarioFaults.HostFile(active)).ConfigureAwait(false);
@@ -162,11 +181,9 @@ public sealed class ScenarioWorld : IAsyncDisposable
             throw new ScenarioException($"the daemon refused its configuration: {refused.Stderr.Trim()}");
         }
 
-        if (_daemon is { ExitCode: { } code } && code != 0)
+        if (_service.Tend() is { } line)
         {
-            await Task.Delay(s_restartDelay).ConfigureAwait(false);
-            StartDaemon();
-            DaemonRestarts++;
+            Said?.Invoke(line);
             return true;
         }
 
@@ -176,15 +193,8 @@ public sealed class ScenarioWorld : IAsyncDisposable
     /// <summary>The reboot: stop the daemon (SIGTERM, then SIGKILL), boot the host state, new boot id, start both again.</summary>
     private async Task RebootAsync()
     {
-        if (_daemon is { } daemon)
-        {
-            daemon.Terminate();
-            if (daemon.WaitForExit(s_stopTimeout) is null)
-            {
-                daemon.Kill();
-            }
-        }
-
+        // The shutdown stops the service: SIGTERM, SIGKILL after TimeoutStopSec=; no restart.
+        _service.Stop();
         var state = (JsonObject)JsonNode.Parse(await File.ReadAllTextAsync(Host.StatePath).ConfigureAwait(false))!;
         var faults = JsonNode.Parse(await File.ReadAllTextAsync(Host.FaultsPath).ConfigureAwait(false));
         BootTransition.Apply(state, finalizationLost: (bool?)faults?["finalization-lost"] ?? false);
@@ -193,7 +203,8 @@ public sealed class ScenarioWorld : IAsyncDisposable
         await File.WriteAllTextAsync(_dir.File("boot_id"), $"scenario-boot-{Boot}\n").ConfigureAwait(false);
         BootEventsStart = Host.Events.Count;
         await Host.RestartAsync().ConfigureAwait(false);
-        StartDaemon();
+        // A new boot: the unit starts afresh (its start-limit counter is gone with the old systemd).
+        _service.Start(resetStartLimit: true);
     }
 
     /// <summary>Runs a one-shot daemon verb (<c>status</c>) against this world and returns what it printed.</summary>
@@ -203,7 +214,7 @@ public sealed class ScenarioWorld : IAsyncDisposable
         {
             ["DBUS_SYSTEM_BUS_ADDRESS"] = _bus.Address,
         });
-        verb.WaitForExit(s_stopTimeout);
+        verb.WaitForExit(s_verbTimeout);
         return verb.Stdout + verb.Stderr;
     }
 
@@ -213,17 +224,26 @@ public sealed class ScenarioWorld : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        if (_daemon is { } daemon)
-        {
-            daemon.Terminate();
-            daemon.WaitForExit(s_stopTimeout);
-        }
-
+        _service.Dispose();
         CollectLogs();
         await Api.DisposeAsync().ConfigureAwait(false);
         Host.Dispose();
         _bus.Dispose();
         _dir.Dispose();
+    }
+
+    /// <summary>The supervisor's start: the previous run's logs kept, the daemon started with systemd's variables.</summary>
+    private DaemonProcess LaunchDaemon(IReadOnlyDictionary<string, string> systemd)
+    {
+        CollectLogs();
+        var environment = new Dictionary<string, string>(DaemonEnvironment) { ["DBUS_SYSTEM_BUS_ADDRESS"] = _bus.Address };
+        foreach (var (name, value) in systemd)
+        {
+            environment[name] = value;
+        }
+
+        _daemon = DaemonProcess.Start(_daemonCommand, ["run", "--config-dir", _dir.File("config.d")], environment);
+        return _daemon;
     }
 
     private void CollectLogs()
@@ -236,6 +256,14 @@ public sealed class ScenarioWorld : IAsyncDisposable
         }
     }
 
+    /// <summary>The daemon's kubeconfig: a <c>kubeconfig</c> fault's content while one is on, else the API server's.</summary>
+    private void WriteKubeconfig(IEnumerable<ScenarioFault> active)
+    {
+        // The daemon's own identity (its service account under RBAC), unless a fault swaps in a broken file.
+        _apiKubeconfig ??= File.ReadAllText(Api.DaemonKubeconfigPath);
+        File.WriteAllText(_dir.File("daemon-kubeconfig.yaml"), ScenarioFaults.Kubeconfig(active) ?? _apiKubeconfig);
+    }
+
     private void WriteConfig(Scenario scenario)
     {
         var config = Directory.CreateDirectory(_dir.File("config.d")).FullName;
@@ -243,7 +271,7 @@ public sealed class ScenarioWorld : IAsyncDisposable
         File.WriteAllText(Path.Combine(config, "10-world.json"), new JsonObject
         {
             ["nodeName"] = scenario.Node.Name,
-            ["kubeconfig"] = Api.DaemonKubeconfigPath,
+            ["kubeconfig"] = _dir.File("daemon-kubeconfig.yaml"),
             ["stateDirectory"] = _dir.File("state"),
             ["bootIdFile"] = _dir.File("boot_id"),
             ["authFile"] = "",

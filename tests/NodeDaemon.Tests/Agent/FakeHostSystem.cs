@@ -18,8 +18,26 @@ internal sealed class FakeHostSystem : IHostSystem
     public static HostDeployment Deployment(string digest) =>
         new($"ostree-unverified-registry:quay.io/example/os@{digest}", Digest.Parse(digest), "c0" + digest[7..20]);
 
-    public Task<HostStatus> ReadStatusAsync(CancellationToken cancellationToken) =>
-        Task.FromResult(new HostStatus(Booted, Staged, null, null, []));
+    /// <summary>Status reads so far.</summary>
+    public int StatusReads { get; private set; }
+
+    /// <summary>The next this many status reads throw <see cref="StatusFailure"/> (rpm-ostreed gone, retries spent).</summary>
+    public int FailStatusReads { get; set; }
+
+    /// <summary>What a failing status read throws.</summary>
+    public Exception StatusFailure { get; set; } = new HostException("rpm-ostreed did not answer");
+
+    public Task<HostStatus> ReadStatusAsync(CancellationToken cancellationToken)
+    {
+        StatusReads++;
+        if (FailStatusReads > 0)
+        {
+            FailStatusReads--;
+            throw StatusFailure;
+        }
+
+        return Task.FromResult(new HostStatus(Booted, Staged, null, null, []));
+    }
 
     public Task<HostDeployment> StageAsync(OstreeRefspec refspec, Digest? expectedDigest, IProgress<StageProgress>? progress,
         CancellationToken cancellationToken)

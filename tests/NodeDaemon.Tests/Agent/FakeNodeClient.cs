@@ -23,6 +23,9 @@ internal sealed class FakeNodeClient : INodeClient
     public int Writes { get; private set; }
     public List<(NodeEventKind Kind, string Message)> Events { get; } = [];
     public int Drains { get; private set; }
+
+    /// <summary>Every drain asked for, with what was left of its timeout.</summary>
+    public List<DrainRequest> DrainRequests { get; } = [];
     public Func<DrainResult>? DrainOutcome { get; set; }
 
     /// <summary>When set, the drain is this (it may wait on the token); else it ends at once with <see cref="DrainOutcome"/>.</summary>
@@ -85,17 +88,39 @@ internal sealed class FakeNodeClient : INodeClient
         }
     }
 
-    public Task ReportAsync(NodeReport report, CancellationToken cancellationToken)
-    {
-        if (FailNextReport is { } failure)
-        {
-            FailNextReport = null;
-            throw failure;
-        }
+    /// <summary>Awaited inside every report write before it is recorded (e.g. to hold one write open).</summary>
+    public Func<NodeReport, Task>? ReportHook { get; set; }
 
-        Reports.Add(report);
-        Writes++;
-        return Task.CompletedTask;
+    /// <summary>Report writes in flight now, and the most ever in flight at once.</summary>
+    public int WritesInFlight => _inFlight;
+
+    public int MaxWritesInFlight { get; private set; }
+
+    private int _inFlight;
+
+    public async Task ReportAsync(NodeReport report, CancellationToken cancellationToken)
+    {
+        MaxWritesInFlight = Math.Max(MaxWritesInFlight, Interlocked.Increment(ref _inFlight));
+        try
+        {
+            if (FailNextReport is { } failure)
+            {
+                FailNextReport = null;
+                throw failure;
+            }
+
+            if (ReportHook is { } hook)
+            {
+                await hook(report);
+            }
+
+            Reports.Add(report);
+            Writes++;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
     }
 
     public Task<CordonResult> CordonAsync(NodeReport? report, CancellationToken cancellationToken)
@@ -134,6 +159,7 @@ internal sealed class FakeNodeClient : INodeClient
     {
         Assert.True(Unschedulable, "drained a schedulable node");
         Drains++;
+        DrainRequests.Add(request);
         if (Draining is { } draining)
         {
             return draining(cancellationToken);

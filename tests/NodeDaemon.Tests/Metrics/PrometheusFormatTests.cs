@@ -68,7 +68,7 @@ public sealed class PrometheusFormatTests
         Assert.Equal(5, transitions.Count);
         Assert.Contains(transitions, s => s.Labels["from"] == "Draining" && s.Labels["to"] == "Rebooting" && s.Value == 1);
 
-        Assert.Equal(["stage=1", "finalize=0", "drain=0", "verify=0", "api=0"], Values(families["nodedaemon_failures"], "kind"));
+        Assert.Equal(["stage=1", "finalize=0", "drain=0", "verify=0", "api=0", "turn=0"], Values(families["nodedaemon_failures"], "kind"));
 
         var booted = Assert.Single(families["nodedaemon_booted_image_info"].Samples);
         Assert.Equal((Digest, "quay.io/example/os", 1.0), (booted.Labels["digest"], booted.Labels["image"], booted.Value));

@@ -1,0 +1,181 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using NodeDaemon.Agent;
+using NodeDaemon.Core.Agent;
+using NodeDaemon.Core.Cluster;
+using NodeDaemon.Core.Fleet;
+using NodeDaemon.Core.Host;
+using NodeDaemon.Core.Options;
+using NodeDaemon.State;
+using NodeDaemon.Systemd;
+using NodeDaemon.Tests.Systemd;
+
+namespace NodeDaemon.Tests.Agent;
+
+/// <summary>The loop survives what the world does to it: failed turns are retried (only a bug ends it), a drain's timeout
+/// counts from its persisted start, and node writes never overlap.</summary>
+public sealed class AgentLoopResilienceTests : IDisposable
+{
+    private static readonly string s_new = "sha256:" + new string('2', 64);
+    private readonly DirectoryInfo _state = Directory.CreateTempSubdirectory("nodedaemon-loop-");
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
+    private readonly FakeNodeClient _node = new();
+    private readonly FakeHostSystem _host = new();
+
+    private sealed class BootId : IBootIdSource
+    {
+        public string Read() => "boot-1";
+    }
+
+    private AgentLoop Loop(TimeSpan? progressInterval = null) => new(
+        _node, _host, NoSlotClient.Instance, new AgentRecordStore(_state.FullName, _time, NullLogger<AgentRecordStore>.Instance), new BootId(),
+        new NodeDaemonOptions(), _time, new AgentHeartbeat(_time), new StatusReporter(new RecordingNotifier()), NullLogger<AgentLoop>.Instance)
+    {
+        ProgressReportInterval = progressInterval ?? TimeSpan.FromSeconds(30),
+        TurnRetryDelay = TimeSpan.FromSeconds(1),
+        MaxTurnRetryDelay = TimeSpan.FromSeconds(8),
+    };
+
+    [Fact]
+    public async Task Failed_turns_are_retried_and_told_on_the_node_and_the_loop_goes_on()
+    {
+        var loop = Loop();
+        using var stop = new CancellationTokenSource();
+        var run = loop.RunAsync(stop.Token);
+        try
+        {
+            await Eventually.HoldsAsync(() => _node.Reports.Count > 0, "the first report");
+            _host.FailStatusReads = 4;
+            await AdvanceUntilAsync(() => _host.FailStatusReads == 0 && loop.FailedTurnsInARow == 0, run, "four failed turns, then one that succeeds");
+
+            Assert.False(run.IsCompleted, $"the loop ended: {run.Exception?.InnerException?.Message}");
+            // After three failed turns in a row the node's reason said so, naming the problem; the next success clears it.
+            Assert.Contains(_node.Reports, r => r.Reason.Contains("turns in a row failed", StringComparison.Ordinal)
+                && r.Reason.Contains("rpm-ostreed did not answer", StringComparison.Ordinal));
+            await AdvanceUntilAsync(() => _node.Reports[^1].Reason.Length == 0, run, "the reason cleared");
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await run.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+        }
+    }
+
+    [Fact]
+    public async Task A_bug_ends_the_loop()
+    {
+        var loop = Loop();
+        using var stop = new CancellationTokenSource();
+        var run = loop.RunAsync(stop.Token);
+        await Eventually.HoldsAsync(() => _node.Reports.Count > 0, "the first report");
+        _host.StatusFailure = new InvalidOperationException("a bug");
+        _host.FailStatusReads = 1;
+
+        await AdvanceUntilAsync(() => run.IsCompleted, run, "the loop to end");
+
+        Assert.IsType<InvalidOperationException>(run.Exception?.InnerException);
+    }
+
+    [Theory]
+    [InlineData(1, 0.0, 1)]     // the base, times 0.5..1.5
+    [InlineData(1, 1.0, 3)]
+    [InlineData(3, 0.5, 8)]     // doubled twice
+    [InlineData(30, 0.0, 150)]  // capped at 300 s before the jitter
+    public void The_retry_delay_doubles_is_capped_and_jittered(int failures, double jitter, double seconds) =>
+        Assert.Equal(TimeSpan.FromSeconds(seconds), AgentLoop.RetryDelay(failures, TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(5), jitter));
+
+    [Fact]
+    public async Task A_drain_resumed_after_a_restart_has_only_what_is_left_of_its_timeout()
+    {
+        _node.Annotate("nodedaemon.io/desired-image", "quay.io/example/os@" + s_new);
+        // The first process dies in its drain, ten minutes after it started.
+        _node.DrainOutcome = () =>
+        {
+            _time.Advance(TimeSpan.FromMinutes(10));
+            throw new InvalidOperationException("killed");
+        };
+        await Assert.ThrowsAsync<InvalidOperationException>(() => TurnsAsync(Loop(), 10));
+
+        _node.DrainOutcome = null;
+        await TurnsAsync(Loop(), 10);
+
+        Assert.Equal(2, _node.DrainRequests.Count);
+        Assert.Equal(new NodeDaemonOptions().Drain.Timeout, _node.DrainRequests[0].TimeLeft);
+        Assert.Equal(new NodeDaemonOptions().Drain.Timeout - TimeSpan.FromMinutes(10), _node.DrainRequests[1].TimeLeft);
+    }
+
+    [Theory]
+    [InlineData(0, 900)]
+    [InlineData(600, 300)]
+    [InlineData(-3600, 900)] // a start in the future (the clock stepped back): never more than a whole timeout
+    [InlineData(1000, -100)]
+    public void Drain_time_left_counts_from_the_start(int startedSecondsAgo, int leftSeconds)
+    {
+        var now = _time.GetUtcNow();
+        Assert.Equal(TimeSpan.FromSeconds(leftSeconds), AgentLoop.DrainTimeLeft(now - TimeSpan.FromSeconds(startedSecondsAgo), now, TimeSpan.FromSeconds(900)));
+    }
+
+    [Fact]
+    public async Task A_progress_line_is_written_before_the_turn_ends_and_never_beside_another_write()
+    {
+        _node.Annotate("nodedaemon.io/desired-image", "quay.io/example/os@" + s_new);
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _node.ReportHook = async report =>
+        {
+            if (report.Message.StartsWith("draining:", StringComparison.Ordinal) && held.TrySetResult())
+            {
+                await release.Task;
+            }
+        };
+        var loop = Loop(progressInterval: TimeSpan.Zero);
+
+        for (var i = 0; i < 20 && !held.Task.IsCompleted; i++)
+        {
+            var turn = loop.TurnAsync(CancellationToken.None);
+            if (await Task.WhenAny(held.Task, turn) == held.Task)
+            {
+                // The drain's progress line is being written: the turn waits for it.
+                await Task.Delay(200);
+                Assert.False(turn.IsCompleted, "the turn ended while its progress line was still being written");
+                release.SetResult();
+            }
+
+            await turn;
+        }
+
+        Assert.True(held.Task.IsCompleted, "no drain progress line was written");
+        await TurnsAsync(loop, 3);
+        Assert.Equal(1, _node.MaxWritesInFlight);
+    }
+
+    private static async Task TurnsAsync(AgentLoop loop, int turns)
+    {
+        for (var i = 0; i < turns; i++)
+        {
+            var decision = await loop.TurnAsync(CancellationToken.None);
+            if (decision.Action is AgentAction.None || decision is { State: AgentState.Rebooting, Action: AgentAction.Wait })
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task AdvanceUntilAsync(Func<bool> condition, Task run, string what)
+    {
+        for (var i = 0; i < 500 && !condition(); i++)
+        {
+            if (run.IsCompleted && !condition())
+            {
+                break;
+            }
+
+            _time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(5);
+        }
+
+        Assert.True(condition(), $"gave up waiting for {what}; loop: {(run.IsCompleted ? "ended " + run.Exception?.InnerException?.Message : "running")}");
+    }
+
+    public void Dispose() => _state.Delete(recursive: true);
+}
