@@ -53,7 +53,8 @@ internal static class OptionValueReader
                 value = element.GetString();
                 return true;
             case OptionKind.Seconds or OptionKind.OptionalSeconds when element.ValueKind == JsonValueKind.Number:
-                return TrySeconds(element.GetDouble(), out value);
+                // A number past double's range (1e400) is no number of seconds either.
+                return element.TryGetDouble(out var seconds) && TrySeconds(seconds, out value);
             case OptionKind.OptionalSeconds when element.ValueKind == JsonValueKind.Null:
                 return true;
             case OptionKind.IntegerOrText when element.ValueKind == JsonValueKind.String:
