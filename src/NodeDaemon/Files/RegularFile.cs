@@ -14,7 +14,7 @@ namespace NodeDaemon.Files;
 internal static partial class RegularFile
 {
     private const int O_RDONLY = 0, O_NOCTTY = 0x100, O_NONBLOCK = 0x800, O_CLOEXEC = 0x80000;
-    private const int AT_EMPTY_PATH = 0x1000;
+    private const int AT_EMPTY_PATH = 0x1000, AT_SYMLINK_NOFOLLOW = 0x100, AT_FDCWD = -100, ENOENT = 2;
     private const uint STATX_TYPE = 0x1, STATX_SIZE = 0x200;  // stx_rdev_* are always filled
     private const int S_IFMT = 0xF000, S_IFREG = 0x8000;
 
@@ -67,6 +67,27 @@ internal static partial class RegularFile
         }
     }
 
+    /// <summary>What is at <paramref name="path"/> itself, a symlink not followed (lstat); null when nothing is.</summary>
+    /// <exception cref="IOException">The path cannot be looked at (permission, a file where a directory should be).</exception>
+    public static string? KindOf(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var buffer = new byte[StatxSize];
+        if (NativeStatx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_TYPE, buffer) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            return errno == ENOENT ? null : throw new IOException(Marshal.GetPInvokeErrorMessage(errno).ToLowerInvariant());
+        }
+
+        return BitConverter.ToUInt16(buffer, ModeOffset) is var mode && (mode & S_IFMT) == S_IFREG ? Regular : TypeName(mode);
+    }
+
+    /// <summary>What <see cref="KindOf"/> answers for a regular file.</summary>
+    public const string Regular = "a regular file";
+
+    /// <summary>What <see cref="KindOf"/> answers for a socket.</summary>
+    public const string Socket = "a socket";
+
     private static SafeFileHandle Open(string path)
     {
         var fd = NativeOpen(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
@@ -115,7 +136,8 @@ internal static partial class RegularFile
         0x1000 => "a FIFO (named pipe)",
         0x2000 => "a character device",
         0x6000 => "a block device",
-        0xC000 => "a socket",
+        0xC000 => Socket,
+        0xA000 => "a symbolic link",
         _ => "not a regular file",
     };
 
