@@ -55,7 +55,8 @@ public sealed partial record NodeDaemonOptions
             ValidateMaintenance(checks, Maintenance);
         }
 
-        if (checks.NotNull("metrics", Metrics) && !MetricsListenAddress.TryParse(Metrics.Listen, out var listen, out var listenError))
+        MetricsListenAddress? listen = null;
+        if (checks.NotNull("metrics", Metrics) && !MetricsListenAddress.TryParse(Metrics.Listen, out listen, out var listenError))
         {
             checks.Add("metrics.listen", listenError!);
         }
