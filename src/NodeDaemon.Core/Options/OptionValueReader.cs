@@ -110,7 +110,7 @@ internal static class OptionValueReader
     /// <summary>A JSON value as a message shows it after "got": strings quoted and shortened, containers by kind.</summary>
     public static string Describe(JsonElement element) => element.ValueKind switch
     {
-        JsonValueKind.String => ValueText.Quote(element.GetString()),
+        JsonValueKind.String => ValueText.Quote(Text.JsonText.StringOf(element)),
         JsonValueKind.Object => "an object",
         JsonValueKind.Array => "an array",
         JsonValueKind.Number => Shorten(element.GetRawText()),

@@ -29,6 +29,59 @@ public static partial class JsonText
         }
     }
 
+    /// <summary>
+    /// <paramref name="json"/> with every surrogate escape that is not half of a pair (<c>\ud800</c> alone) written as
+    /// <c>\uFFFD</c>; pairs and everything else are kept byte for byte. Run on a document before it is parsed, so no
+    /// later read or write of it can throw.
+    /// </summary>
+    public static string RepairSurrogateEscapes(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        if (!json.Contains("\\u", StringComparison.Ordinal))
+        {
+            return json;
+        }
+
+        var builder = new System.Text.StringBuilder(json.Length);
+        for (var i = 0; i < json.Length; i++)
+        {
+            if (json[i] != '\\' || i + 1 >= json.Length)
+            {
+                builder.Append(json[i]);
+                continue;
+            }
+
+            if (json[i + 1] != 'u' || Escaped(json, i) is not { } unit)
+            {
+                // Another escape (\\, \", \n...): both characters as they are.
+                builder.Append(json, i, 2);
+                i++;
+                continue;
+            }
+
+            var pairs = char.IsHighSurrogate(unit) && Escaped(json, i + 6) is { } low && char.IsLowSurrogate(low);
+            if (pairs)
+            {
+                builder.Append(json, i, 12);
+                i += 11;
+            }
+            else
+            {
+                builder.Append(char.IsSurrogate(unit) ? "\\uFFFD" : json.Substring(i, 6));
+                i += 5;
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    // The UTF-16 unit of the \uXXXX escape at index, or null when there is none there.
+    private static char? Escaped(string json, int index) =>
+        index + 6 <= json.Length && json[index] == '\\' && json[index + 1] == 'u'
+        && ushort.TryParse(json.AsSpan(index + 2, 4), System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out var unit)
+            ? (char)unit
+            : null;
+
     /// <summary>The name of <paramref name="property"/>, with lone surrogate escapes read as U+FFFD.</summary>
     public static string NameOf(JsonProperty property)
     {

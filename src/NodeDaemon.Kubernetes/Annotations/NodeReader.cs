@@ -41,7 +41,8 @@ public static class NodeReader
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json);
+            // As KubeApi does with every body: a lone surrogate escape becomes U+FFFD before anything reads it.
+            document = JsonDocument.Parse(JsonText.RepairSurrogateEscapes(json));
         }
         catch (JsonException e)
         {
@@ -93,7 +94,7 @@ public static class NodeReader
         {
             foreach (var property in element.EnumerateObject())
             {
-                if (property.NameEquals(name))
+                if (JsonText.NameOf(property) == name)
                 {
                     found = property.Value;
                 }

@@ -31,9 +31,10 @@ public sealed class NodeReaderTests
     [Fact]
     public void A_lone_surrogate_escape_reads_as_a_replacement_character()
     {
-        var node = JsonNode.Parse("""{"metadata":{"annotations":{"k\ud800":"v\udc00w"}}}""");
+        var snapshot = NodeReader.Parse("""{"kind":"Node","metadata":{"annotations":{"k\ud800":"v\udc00w","e":"\ud83d\ude00\\ud800"}}}""");
 
-        Assert.Equal("v\uFFFDw", NodeReader.Read(node).Annotation("k\uFFFD"));
+        Assert.Equal("v\uFFFDw", snapshot.Annotation("k\uFFFD"));
+        Assert.Equal("\U0001F600\\ud800", snapshot.Annotation("e"));
     }
 
     [Fact]

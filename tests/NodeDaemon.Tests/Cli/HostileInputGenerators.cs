@@ -9,7 +9,7 @@ internal static class HostileInputGenerators
 {
     /// <summary>Strings a hand or a server could send: control characters, lone surrogate escapes, quotes, huge runs.</summary>
     public static readonly Gen<string> Text = Gen.OneOf(
-        Gen.OneOfConst("", "true", "True", " true ", "Node", "null", "0", "-1", "1e400", "\\ud800", "\\udc00x", "\\u0000",
+        Gen.OneOf<string>("", "true", "True", " true ", "Node", "null", "0", "-1", "1e400", "\\ud800", "\\udc00x", "\\u0000",
             "a\\nb", "\\u001b[2J", "\\u202e", "quay.io/x@sha256:" + new string('a', 64), "../../etc/passwd", "unix:/var/lib/nodedaemon/x"),
         Gen.String[Gen.Char, 0, 40].Select(Escape),
         Gen.Int[0, 5000].Select(n => new string('x', n)));
@@ -17,7 +17,7 @@ internal static class HostileInputGenerators
     /// <summary>A JSON scalar of any kind, including numbers past every range.</summary>
     public static readonly Gen<string> Scalar = Gen.OneOf(
         Text.Select(t => $"\"{t}\""),
-        Gen.OneOfConst("null", "true", "false", "0", "-0", "1e400", "-1e400", "99999999999999999999999", "1.5", "-9223372036854775809",
+        Gen.OneOf<string>("null", "true", "false", "0", "-0", "1e400", "-1e400", "99999999999999999999999", "1.5", "-9223372036854775809",
             "253402300800", "-62135596801"),
         Gen.Long.Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
@@ -34,13 +34,13 @@ internal static class HostileInputGenerators
         Gen.Int[1, 300].Select(n => new string('[', n) + new string(']', n)),
         Gen.Int[1, 300].Select(n => string.Concat(Enumerable.Repeat("{\"a\":", n)) + "1" + new string('}', n)),
         Value.Select(v => v.Length > 1 ? v[..(v.Length / 2)] : "{"),
-        Gen.OneOfConst("", " ", "{", "}", "\"\\ud800\"", "{\"kind\":\"Node\",\"kind\":5}", "\u0000", "\uFEFF{}"));
+        Gen.OneOf<string>("", " ", "{", "}", "\"\\ud800\"", "{\"kind\":\"Node\",\"kind\":5}", "\u0000", "\uFEFF{}"));
 
     /// <summary>A Node object with each member drawn from the right shape or any value.</summary>
     public static readonly Gen<string> Node = Gen.Select(
         Gen.OneOf(Gen.Const("\"Node\""), Value),
         Gen.OneOf(Annotations.Select(a => $"{{\"name\":\"n1\",\"annotations\":{a},\"labels\":{a}}}"), Value),
-        Gen.OneOf(Gen.OneOfConst("{\"unschedulable\":true}", "{}"), Value),
+        Gen.OneOf(Gen.OneOf<string>("{\"unschedulable\":true}", "{}"), Value),
         Gen.Bool).Select((kind, metadata, spec, wrap) =>
         {
             var body = $"\"apiVersion\":\"v1\",\"kind\":{kind},\"metadata\":{metadata},\"spec\":{spec}";
@@ -53,12 +53,12 @@ internal static class HostileInputGenerators
 
     /// <summary>A drop-in: known keys (and near misses) with values of any type.</summary>
     public static readonly Gen<string> ConfigFile = Gen.Select(
-        Gen.OneOf(Gen.OneOfConst([.. OptionsLoader.KnownKeys]), Text), Gen.OneOf(Value, Scalar)).Array[0, 6].Select(pairs =>
+        Gen.OneOf(Gen.OneOf<string>([.. OptionsLoader.KnownKeys]), Text), Gen.OneOf(Value, Scalar)).Array[0, 6].Select(pairs =>
             "{" + string.Join(",", pairs.Select(p => Nest(p.Item1, p.Item2))) + "}");
 
     /// <summary>NODEDAEMON_* variables: known names and near misses, with any text (no NUL: the kernel cannot carry one).</summary>
     public static readonly Gen<Dictionary<string, string>> Variables = Gen.Select(
-        Gen.OneOf(Gen.OneOfConst([.. OptionsLoader.KnownKeys.Select(OptionsLoader.EnvironmentVariableFor)]),
+        Gen.OneOf(Gen.OneOf<string>([.. OptionsLoader.KnownKeys.Select(OptionsLoader.EnvironmentVariableFor)]),
             Gen.String[Gen.Char['A', 'Z'], 0, 12].Select(s => "NODEDAEMON_" + s)),
         Gen.OneOf(Text.Select(Unescape), Gen.String[Gen.Char[(char)1, (char)0xD7FF], 0, 40])).Array[0, 5].Select(pairs =>
         {
@@ -72,12 +72,12 @@ internal static class HostileInputGenerators
         });
 
     private static Gen<string> Annotations => Gen.Select(
-        Gen.OneOfConst("nodedaemon.io/desired-image", "nodedaemon.io/paused", "nodedaemon.io/cordoned-by",
+        Gen.OneOf<string>("nodedaemon.io/desired-image", "nodedaemon.io/paused", "nodedaemon.io/cordoned-by",
             "machineconfiguration.openshift.io/desiredImage", "x"), Scalar).Array[0, 5]
         .Select(pairs => "{" + string.Join(",", pairs.Select(p => $"\"{p.Item1}\":{p.Item2}")) + "}");
 
     private static Gen<string> Deployment => Gen.Select(
-        Gen.OneOfConst("booted", "staged", "container-image-reference", "container-image-reference-digest", "checksum", "id", "timestamp", "x"),
+        Gen.OneOf<string>("booted", "staged", "container-image-reference", "container-image-reference-digest", "checksum", "id", "timestamp", "x"),
         Gen.OneOf(Scalar, Value)).Array[0, 6]
         .Select(pairs => "{" + string.Join(",", pairs.Select(p => $"\"{p.Item1}\":{p.Item2}")) + "}");
 
