@@ -18,14 +18,24 @@ internal sealed class IdleConnections
     /// <summary>Cancels the read of the connection that has waited longest; none when every connection is past its head.</summary>
     public void EvictOldest()
     {
-        // Cancelled under the lock: the connection unregisters (under it too) before it disposes its switch.
+        CancellationTokenSource? oldest;
         lock (_lock)
         {
-            if (_waiting.First is { } oldest)
+            oldest = _waiting.First?.Value;
+            if (oldest is not null)
             {
                 _waiting.RemoveFirst();
-                oldest.Value.Cancel();
             }
+        }
+
+        // Outside the lock: cancelling runs the connection's continuation inline, which unregisters under the lock.
+        try
+        {
+            oldest?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // It finished between the two steps: its slot is free already.
         }
     }
 
