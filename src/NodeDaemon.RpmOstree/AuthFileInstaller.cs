@@ -17,7 +17,8 @@ public sealed class AuthFileInstaller(string source, string destination = AuthFi
     {
         if (source.Length == 0)
         {
-            return AuthFileResult.Disabled;
+            // Credentials switched off: a copy an earlier run installed would still authenticate every pull.
+            return Remove() ? AuthFileResult.Removed : AuthFileResult.Disabled;
         }
 
         byte[] content;
@@ -43,6 +44,24 @@ public sealed class AuthFileInstaller(string source, string destination = AuthFi
 
         WriteAtomically(content);
         return AuthFileResult.Installed;
+    }
+
+    private bool Remove()
+    {
+        try
+        {
+            if (!File.Exists(destination))
+            {
+                return false;
+            }
+
+            File.Delete(destination);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new HostException($"registry credentials at {destination} could not be removed (authFile is empty): {e.Message}", e);
+        }
     }
 
     private void Validate(byte[] content)

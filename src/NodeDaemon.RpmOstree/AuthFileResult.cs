@@ -6,6 +6,9 @@ public enum AuthFileResult
     /// <summary>No credentials are configured (<c>authFile</c> is empty).</summary>
     Disabled,
 
+    /// <summary><c>authFile</c> is empty and the copy an earlier run installed was removed.</summary>
+    Removed,
+
     /// <summary>The default kubelet pull secret does not exist on this node.</summary>
     NoSource,
 

@@ -43,13 +43,30 @@ internal static class DeploymentMapper
             Id = id,
             OsName = Text(entry, "osname", warnings) ?? "",
             Version = Text(entry, "version", warnings),
-            Timestamp = timestamp is { } seconds ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null,
+            Timestamp = Time(timestamp, id, warnings),
             Booted = Flag(entry, "booted", warnings),
             Staged = Flag(entry, "staged", warnings),
             Pinned = Flag(entry, "pinned", warnings),
             Origin = Text(entry, "origin", warnings),
             BaseChecksum = Text(entry, "base-checksum", warnings),
         };
+    }
+
+    // A commit time outside what DateTimeOffset holds (year 1 to 9999) is a broken status, not a reason to stop.
+    private static DateTimeOffset? Time(long? seconds, string id, ICollection<string> warnings)
+    {
+        if (seconds is not { } value)
+        {
+            return null;
+        }
+
+        if (value < DateTimeOffset.MinValue.ToUnixTimeSeconds() || value > DateTimeOffset.MaxValue.ToUnixTimeSeconds())
+        {
+            warnings.Add($"deployment {id}: timestamp {value} is not a date");
+            return null;
+        }
+
+        return DateTimeOffset.FromUnixTimeSeconds(value);
     }
 
     private static string? Text(Dictionary<string, VariantValue> entry, string key, ICollection<string> warnings)

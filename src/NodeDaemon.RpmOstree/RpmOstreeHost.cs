@@ -145,14 +145,13 @@ public sealed partial class RpmOstreeHost : IHostSystem, IDisposable
                 .ToList();
             var rollback = DeploymentMapper.Map(await _bus.GetOsDeploymentAsync(osPath, "RollbackDeployment").ConfigureAwait(false), warnings);
             var (method, _, _) = await _bus.GetActiveTransactionAsync().ConfigureAwait(false);
+            var (booted, staged) = DeploymentChoice.Pick(deployments, warnings);
             foreach (var warning in warnings)
             {
                 LogStatusWarning(warning);
             }
 
-            var booted = deployments.FirstOrDefault(d => d.Booted)
-                ?? throw new HostException("rpm-ostreed lists no booted deployment");
-            var status = new HostStatus(booted, deployments.FirstOrDefault(d => d.Staged), rollback,
+            var status = new HostStatus(booted ?? throw new HostException("rpm-ostreed lists no booted deployment"), staged, rollback,
                 method.Length == 0 ? null : method, warnings);
             return (status, osPath);
         }

@@ -69,5 +69,17 @@ public sealed class AuthFileInstallerTests : IDisposable
         Assert.False(File.Exists(Destination));
     }
 
+    [Fact]
+    public void Empty_source_removes_the_copy_an_earlier_run_installed()
+    {
+        var source = Path.Combine(_dir.FullName, "config.json");
+        File.WriteAllText(source, "{\"auths\": {}}");
+        Assert.Equal(AuthFileResult.Installed, new AuthFileInstaller(source, Destination).Install());
+
+        Assert.Equal(AuthFileResult.Removed, new AuthFileInstaller("", Destination).Install());
+        Assert.False(File.Exists(Destination));
+        Assert.Equal(AuthFileResult.Disabled, new AuthFileInstaller("", Destination).Install());
+    }
+
     public void Dispose() => _dir.Delete(recursive: true);
 }

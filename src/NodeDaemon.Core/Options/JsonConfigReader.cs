@@ -45,7 +45,16 @@ internal static class JsonConfigReader
                 return source;
             }
 
-            new Walker(file.Path, target, errors, keys).Object(root, section: "");
+            try
+            {
+                new Walker(file.Path, target, errors, keys).Object(root, section: "");
+            }
+            catch (InvalidOperationException)
+            {
+                // System.Text.Json refuses to read a string holding a lone surrogate escape; the file is refused whole.
+                errors.Add($"{file.Path}: a key or string holds a \\uD800-\\uDFFF escape that is not half of a surrogate pair, "
+                    + "which is no character; write the character itself");
+            }
         }
 
         return source;

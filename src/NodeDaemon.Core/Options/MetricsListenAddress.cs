@@ -66,6 +66,45 @@ public sealed record MetricsListenAddress
         return error is null;
     }
 
+    /// <summary>
+    /// Whether the unix socket lies inside <paramref name="directory"/> (compared lexically, repeated slashes ignored):
+    /// the daemon's own files live there, and a socket path among them could replace one.
+    /// </summary>
+    public bool IsInside(string directory)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        if (SocketPath is null)
+        {
+            return false;
+        }
+
+        var parent = Segments(directory);
+        var socket = Segments(SocketPath);
+        return socket.Count >= parent.Count && socket.Take(parent.Count).SequenceEqual(parent, StringComparer.Ordinal);
+    }
+
+    // "..", "." and empty segments resolved the way the kernel would for a path without symlinks.
+    private static List<string> Segments(string path)
+    {
+        var segments = new List<string>();
+        foreach (var segment in path.Split('/'))
+        {
+            if (segment == "..")
+            {
+                if (segments.Count > 0)
+                {
+                    segments.RemoveAt(segments.Count - 1);
+                }
+            }
+            else if (segment is not ("" or "."))
+            {
+                segments.Add(segment);
+            }
+        }
+
+        return segments;
+    }
+
     /// <summary>The form written in the configuration.</summary>
     public override string ToString() => SocketPath is { } path
         ? UnixPrefix + path
@@ -80,6 +119,11 @@ public sealed record MetricsListenAddress
         if (!path.StartsWith('/') || path.Contains('\0', StringComparison.Ordinal) || path.EndsWith('/'))
         {
             return $"must be unix: followed by an absolute file path like \"unix:/run/nodedaemon/metrics.sock\", got {ValueText.Quote(text)}";
+        }
+
+        if (path.Split('/').Any(segment => segment is "." or "..") || path.Any(char.IsControl))
+        {
+            return $"must name the socket path plainly (no \".\" or \"..\" segments, no control characters), got {ValueText.Quote(text)}";
         }
 
         if (Encoding.UTF8.GetByteCount(path) > MaxSocketPathBytes)

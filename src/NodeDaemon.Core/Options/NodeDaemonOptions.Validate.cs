@@ -57,9 +57,15 @@ public sealed partial record NodeDaemonOptions
             ValidateMaintenance(checks, Maintenance);
         }
 
-        if (checks.NotNull("metrics", Metrics) && !MetricsListenAddress.TryParse(Metrics.Listen, out _, out var listenError))
+        MetricsListenAddress? listen = null;
+        if (checks.NotNull("metrics", Metrics) && !MetricsListenAddress.TryParse(Metrics.Listen, out listen, out var listenError))
         {
             checks.Add("metrics.listen", listenError!);
+        }
+        else if (listen is not null && !string.IsNullOrEmpty(StateDirectory) && listen.IsInside(StateDirectory))
+        {
+            checks.Add("metrics.listen", $"must not be inside stateDirectory {ValueText.Quote(StateDirectory)}, which holds the daemon's "
+                + $"own records (a socket there could replace one); use a path like \"unix:/run/nodedaemon/metrics.sock\", got {ValueText.Quote(Metrics.Listen)}");
         }
 
         return checks.Problems;

@@ -59,6 +59,11 @@ internal sealed class OptionChecks
         {
             Add(path, $"must be an absolute path (starting with '/'), got {ValueText.Quote(value)}");
         }
+        else if (value.Any(char.IsControl))
+        {
+            // A newline or escape in a path only ever comes from a mistake or an attack, and would forge log lines.
+            Add(path, $"must be a path without control characters, got {ValueText.Quote(value)}");
+        }
     }
 
     /// <summary>A name checked by one of <see cref="KubernetesNames"/>' functions.</summary>

@@ -53,7 +53,8 @@ internal static class OptionValueReader
                 value = element.GetString();
                 return true;
             case OptionKind.Seconds or OptionKind.OptionalSeconds when element.ValueKind == JsonValueKind.Number:
-                return TrySeconds(element.GetDouble(), out value);
+                // A number past double's range (1e400) is no number of seconds either.
+                return element.TryGetDouble(out var seconds) && TrySeconds(seconds, out value);
             case OptionKind.OptionalSeconds when element.ValueKind == JsonValueKind.Null:
                 return true;
             case OptionKind.IntegerOrText when element.ValueKind == JsonValueKind.String:
@@ -109,7 +110,7 @@ internal static class OptionValueReader
     /// <summary>A JSON value as a message shows it after "got": strings quoted and shortened, containers by kind.</summary>
     public static string Describe(JsonElement element) => element.ValueKind switch
     {
-        JsonValueKind.String => ValueText.Quote(element.GetString()),
+        JsonValueKind.String => ValueText.Quote(Text.JsonText.StringOf(element)),
         JsonValueKind.Object => "an object",
         JsonValueKind.Array => "an array",
         JsonValueKind.Number => Shorten(element.GetRawText()),

@@ -121,7 +121,8 @@ internal sealed class KubeApi : IDisposable
     {
         try
         {
-            return text.Length == 0 ? null : JsonNode.Parse(text);
+            // A lone surrogate escape would make every later read or write of the node throw; Go reads it as U+FFFD.
+            return text.Length == 0 ? null : JsonNode.Parse(Core.Text.JsonText.RepairSurrogateEscapes(text));
         }
         catch (System.Text.Json.JsonException)
         {

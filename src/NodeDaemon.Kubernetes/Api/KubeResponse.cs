@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using NodeDaemon.Core.Text;
+using NodeDaemon.Kubernetes.Annotations;
 
 namespace NodeDaemon.Kubernetes.Api;
 
@@ -11,18 +13,25 @@ internal sealed record KubeResponse(int StatusCode, JsonNode? Body, TimeSpan? Re
     /// <summary>2xx.</summary>
     public bool IsSuccess => StatusCode is >= 200 and < 300;
 
-    /// <summary>The Status message, or a stand-in naming the code.</summary>
-    public string Message => Body?["message"]?.GetValue<string>() is { Length: > 0 } message ? message : $"HTTP {StatusCode}";
+    /// <summary>The Status message, cleaned (<see cref="ServerText"/>), or a stand-in naming the code.</summary>
+    /// <remarks>A server may echo the request it refused, Authorization header included, and this text reaches the
+    /// journal, the Node and the STATUS line: it is cleaned here, where it enters.</remarks>
+    public string Message => ServerText.Clean(Field("message")) is { Length: > 0 } message ? message : $"HTTP {StatusCode}";
 
     /// <summary>The Status reason (<c>Conflict</c>, <c>TooManyRequests</c>, ...), or empty.</summary>
-    public string Reason => Body?["reason"]?.GetValue<string>() ?? "";
+    public string Reason => ServerText.Clean(Field("reason"), 64);
+
+    // A string member of an object body; anything else (an array body, a number) reads as empty instead of throwing.
+    private string Field(string name) => Body is JsonObject body ? NodeReader.Text(body[name]) : "";
 
     /// <summary>Answers worth retrying: conflicts, throttling, server errors and timeouts.</summary>
     public bool IsTransient => StatusCode is 409 or 429 or 408 or >= 500;
 
     /// <summary>The server's retry hint: <c>details.retryAfterSeconds</c>, else the Retry-After header.</summary>
     public TimeSpan? RetryAfter =>
-        Body?["details"]?["retryAfterSeconds"]?.GetValue<int>() is int seconds and > 0 ? TimeSpan.FromSeconds(seconds) : RetryAfterHeader;
+        Body is JsonObject body && body["details"] is JsonObject details && details["retryAfterSeconds"] is JsonValue value
+            && value.TryGetValue<int>(out var seconds) && seconds > 0
+            ? TimeSpan.FromSeconds(Math.Min(seconds, 3600)) : RetryAfterHeader;
 
     /// <summary>The answer to <paramref name="httpCode"/> with <paramref name="body"/>: a <c>Status</c> body whose
     /// <c>status</c> is <c>Failure</c> is an error with its own <c>code</c> (500 when it has none), whatever the HTTP code.</summary>

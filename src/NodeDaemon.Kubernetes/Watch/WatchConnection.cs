@@ -46,7 +46,9 @@ internal sealed class WatchConnection(HttpResponseMessage response, StreamReader
             try
             {
                 Events++;
-                return JsonNode.Parse(line) as JsonObject ?? throw new IOException("a watch line that is not an object");
+                // A lone surrogate escape becomes U+FFFD first (Go's reading), or every later read of the object would throw.
+                return JsonNode.Parse(Core.Text.JsonText.RepairSurrogateEscapes(line)) as JsonObject
+                    ?? throw new IOException("a watch line that is not an object");
             }
             catch (JsonException e)
             {

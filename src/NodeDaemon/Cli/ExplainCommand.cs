@@ -1,19 +1,31 @@
 using System.CommandLine;
 using NodeDaemon.Core.Agent;
+using NodeDaemon.Core.Cluster;
 using NodeDaemon.Core.Maintenance;
 using NodeDaemon.Core.Options;
+using NodeDaemon.Files;
+using NodeDaemon.Kubernetes.Annotations;
+using NodeDaemon.RpmOstree;
 
 namespace NodeDaemon.Cli;
 
 /// <summary><c>nodedaemon explain</c>: what the agent would do for a Node object and an rpm-ostree status, without doing it.</summary>
+/// <remarks>
+/// It reads both documents through the code <c>run</c> uses (<see cref="NodeReader"/> and <see cref="NodeSnapshot.ToView"/>
+/// with the configured protocol's <see cref="AnnotationKeys"/>; <see cref="RpmOstreeStatusJson"/> with the same
+/// deployment mapping and choice), so its answer is the one the daemon would act on.
+/// </remarks>
 internal static class ExplainCommand
 {
+    /// <summary>The largest document read: the API server stores objects of at most 1.5 MiB, a status is far smaller.</summary>
+    public const int MaxDocumentBytes = 4 * 1024 * 1024;
+
     /// <summary>Builds the verb.</summary>
     public static Command Create()
     {
         var config = new ConfigArguments();
-        var node = new Option<FileInfo>("--node") { Description = "The Node object as JSON (kubectl get node NAME -o json)", Required = true };
-        var status = new Option<FileInfo>("--status") { Description = "The host's status (rpm-ostree status --json)", Required = true };
+        var node = new Option<string>("--node") { Description = "The Node object as JSON (kubectl get node NAME -o json)", Required = true };
+        var status = new Option<string>("--status") { Description = "The host's status (rpm-ostree status --json)", Required = true };
         var command = new Command("explain", "Print the decision the agent would take for a node and host status, and why; changes nothing")
         {
             node,
@@ -29,25 +41,25 @@ internal static class ExplainCommand
                 return NodeDaemonCommand.ConfigErrorExitCode;
             }
 
-            NodeView nodeView;
-            HostView hostView;
-            try
+            if (Read(result.GetValue(node)!, "--node", NodeReader.Parse, error) is not { } snapshot
+                || Read(result.GetValue(status)!, "--status", RpmOstreeStatusJson.Parse, error) is not { } hostStatus)
             {
-                nodeView = NodeJson.Parse(File.ReadAllText(result.GetValue(node)!.FullName), options.AnnotationPrefix,
-                    options.Fleet.Enabled ? options.Fleet.PoolLabel : null);
-                hostView = HostStatusJson.Parse(File.ReadAllText(result.GetValue(status)!.FullName), "current-boot");
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or System.Text.Json.JsonException)
-            {
-                error.WriteLine($"error: {e.Message}");
                 return 1;
             }
 
+            var nodeView = snapshot.ToView(AnnotationKeys.For(options.Protocol, options.AnnotationPrefix),
+                options.Fleet.Enabled ? options.Fleet.PoolLabel : null);
+            var hostView = new HostView(hostStatus.Booted, hostStatus.Staged, "current-boot");
             var now = TimeProvider.System.GetUtcNow();
             var schedule = MaintenanceSchedule.From(options.Maintenance);
             var open = schedule.IsOpen(now);
             var decision = Decider.Decide(new AgentInputs(nodeView, hostView, AgentRecord.Empty, options, now,
                 WindowOpen: open, NextWindowOpening: open ? null : schedule.NextOpening(now)));
+            foreach (var warning in hostStatus.Warnings)
+            {
+                error.WriteLine($"warning: {warning}");
+            }
+
             output.WriteLine($"state:   {decision.State} ({decision.Condition})");
             output.WriteLine($"action:  {decision.Action}");
             output.WriteLine($"message: {decision.Message}");
@@ -59,5 +71,20 @@ internal static class ExplainCommand
             return 0;
         });
         return command;
+    }
+
+    // Reads and parses one document; a problem is written as "error: --node PATH: what is wrong" and answers null.
+    private static T? Read<T>(string path, string option, Func<string, T> parse, TextWriter error)
+        where T : class
+    {
+        try
+        {
+            return parse(RegularFile.ReadText(path, MaxDocumentBytes));
+        }
+        catch (Exception e) when (e is IOException or FormatException)
+        {
+            error.WriteLine($"error: {option} {path}: {e.Message}");
+            return null;
+        }
     }
 }

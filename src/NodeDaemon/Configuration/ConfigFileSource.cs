@@ -1,4 +1,5 @@
 using NodeDaemon.Core.Options;
+using NodeDaemon.Files;
 
 namespace NodeDaemon.Configuration;
 
@@ -13,6 +14,9 @@ public static class ConfigFileSource
         RecurseSubdirectories = false,
         IgnoreInaccessible = false,
     };
+
+    /// <summary>The largest configuration file read: a drop-in is a few hundred bytes; this is far past any real one.</summary>
+    public const int MaxFileBytes = 1024 * 1024;
 
     /// <summary>The vendor directory (shipped by the RPM), then the admin's, which overrides it.</summary>
     public static IReadOnlyList<string> DefaultDirectories { get; } = ["/usr/lib/nodedaemon/config.d", "/etc/nodedaemon/config.d"];
@@ -56,6 +60,11 @@ public static class ConfigFileSource
     {
         if (!Directory.Exists(directory))
         {
+            if (Path.Exists(directory))
+            {
+                errors.Add($"{directory}: not a directory; a drop-in directory holds *.json files");
+            }
+
             return [];
         }
 
@@ -74,7 +83,7 @@ public static class ConfigFileSource
     {
         try
         {
-            files.Add(new ConfigFile(path, File.ReadAllText(path)));
+            files.Add(new ConfigFile(path, RegularFile.ReadText(path, MaxFileBytes)));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

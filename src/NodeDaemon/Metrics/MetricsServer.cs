@@ -22,6 +22,7 @@ internal sealed partial class MetricsServer : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _slots = new(MaxConnections, MaxConnections);
+    private readonly IdleConnections _idle = new();
 
     private MetricsServer(Socket listener, string? socketPath, MetricsEndpoints endpoints, TimeProvider time, ILogger logger, TimeSpan readTimeout)
     {
@@ -90,7 +91,6 @@ internal sealed partial class MetricsServer : IAsyncDisposable
         {
             while (true)
             {
-                await _slots.WaitAsync(stopping).ConfigureAwait(false);
                 Socket connection;
                 try
                 {
@@ -99,15 +99,25 @@ internal sealed partial class MetricsServer : IAsyncDisposable
                 catch (SocketException e) when (!stopping.IsCancellationRequested)
                 {
                     // Out of descriptors, or a connection reset before it was accepted: not a reason to stop serving.
-                    _slots.Release();
                     LogRequestFailed(e.Message);
                     await Task.Delay(TimeSpan.FromMilliseconds(100), _time, stopping).ConfigureAwait(false);
                     continue;
                 }
-                catch
+
+                // Every slot taken: the connection that has waited longest without sending its request gives way, so
+                // idle clients (a port scan, a stalled scraper) never keep a health probe out for their read timeout.
+                if (!_slots.Wait(0, CancellationToken.None))
                 {
-                    _slots.Release();
-                    throw;
+                    _idle.EvictOldest();
+                    try
+                    {
+                        await _slots.WaitAsync(stopping).ConfigureAwait(false);
+                    }
+                    catch
+                    {
+                        connection.Dispose();
+                        throw;
+                    }
                 }
 
                 _ = Task.Run(() => ServeAsync(connection, stopping), CancellationToken.None);
@@ -171,7 +181,9 @@ internal sealed partial class MetricsServer : IAsyncDisposable
     private async Task<HttpAnswer?> ReadAnswerAsync(Socket connection, CancellationToken stopping)
     {
         using var deadline = new CancellationTokenSource(ReadTimeout, _time);
-        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, stopping);
+        using var evicted = new CancellationTokenSource();
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, stopping, evicted.Token);
+        using var waiting = _idle.Add(evicted);
         var buffer = new byte[RequestHead.MaxBytes];
         var filled = 0;
         try

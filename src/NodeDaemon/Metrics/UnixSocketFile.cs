@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using NodeDaemon.Files;
 
 namespace NodeDaemon.Metrics;
 
@@ -7,18 +8,26 @@ internal static class UnixSocketFile
 {
     /// <summary>
     /// Makes <paramref name="path"/> free to bind: creates its directory, and removes a socket nobody listens on any
-    /// more (a crash or SIGKILL leaves it behind). Returns whether one was removed.
+    /// more (a crash or SIGKILL leaves it behind). Returns whether one was removed. Only a socket is ever removed: a
+    /// regular file, a symlink or anything else at the path is refused, so a mistyped <c>metrics.listen</c> never
+    /// deletes a file.
     /// </summary>
-    /// <exception cref="IOException">Something still listens on it: another daemon serves this path.</exception>
+    /// <exception cref="IOException">Something still listens on it, or the path holds something that is not a socket.</exception>
     public static bool PrepareToBind(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        if (!File.Exists(path))
+        var kind = RegularFile.KindOf(path);
+        if (kind is null)
         {
             return false;
         }
 
-        // A connect tells a live socket from a stale one without reading the file type (no lstat in .NET).
+        if (kind != RegularFile.Socket)
+        {
+            throw new IOException($"{path} is {kind}, not a socket: not removed; point metrics.listen at a free path");
+        }
+
+        // A connect tells a live socket from a stale one.
         using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
@@ -26,6 +35,12 @@ internal static class UnixSocketFile
         }
         catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused)
         {
+            // lstat again just before the unlink: the path is ours to remove only while it is still a socket.
+            if (RegularFile.KindOf(path) != RegularFile.Socket)
+            {
+                throw new IOException($"{path} changed while being checked: not removed", e);
+            }
+
             File.Delete(path);
             return true;
         }
@@ -38,5 +53,12 @@ internal static class UnixSocketFile
 
     /// <summary>Removes the socket at <paramref name="path"/> if it is there (.NET unlinks it on close already; this
     /// makes sure of it whatever the runtime does).</summary>
-    public static void Remove(string path) => File.Delete(path);
+    public static void Remove(string path)
+    {
+        // Only a socket: whatever replaced ours at the path meanwhile is not ours to delete.
+        if (RegularFile.KindOf(path) == RegularFile.Socket)
+        {
+            File.Delete(path);
+        }
+    }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Hosting.Systemd;
+using NodeDaemon.Core.Text;
 
 namespace NodeDaemon.Systemd;
 
@@ -11,8 +12,9 @@ public sealed class StatusReporter(ISystemdNotifier notifier)
     public void Report(string phase, string message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        // STATUS is one line: a newline would end the field and start a bogus one.
-        var line = $"{phase}: {message.ReplaceLineEndings(" ")}";
+        // STATUS is one line that any local user can read (systemctl status): a newline would end the field and start
+        // a bogus one, and a message may carry server text, so it is cleaned here too (credentials, control characters, length).
+        var line = ServerText.Clean($"{phase}: {message}");
         if (line == _last || !notifier.IsEnabled)
         {
             return;

@@ -76,4 +76,40 @@ public class MetricsListenAddressTests
     {
         Assert.Throws<ArgumentException>(() => MetricsListenAddress.Tcp(IPAddress.Any, 9464));
     }
+
+    [Theory]
+    [InlineData("unix:/var/lib/nodedaemon/agent-record.json", "/var/lib/nodedaemon")]
+    [InlineData("unix:/var/lib/nodedaemon/metrics.sock", "/var/lib/nodedaemon/")]
+    [InlineData("unix://var//lib/nodedaemon/x.sock", "/var/lib/nodedaemon")]
+    [InlineData("unix:/srv/state/x.sock", "/srv/./state")]
+    public void A_socket_inside_the_state_directory_is_refused(string listen, string stateDirectory)
+    {
+        var result = OptionsLoader.Load([], new Dictionary<string, string>
+        {
+            ["NODEDAEMON_METRICS__LISTEN"] = listen,
+            ["NODEDAEMON_STATE_DIRECTORY"] = stateDirectory,
+        });
+
+        Assert.Contains(result.Errors, e => e.StartsWith("metrics.listen must not be inside stateDirectory", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("unix:/var/lib/nodedaemon-metrics/x.sock")]
+    [InlineData("unix:/run/nodedaemon/metrics.sock")]
+    public void A_socket_beside_the_state_directory_is_accepted(string listen)
+    {
+        var result = OptionsLoader.Load([], new Dictionary<string, string> { ["NODEDAEMON_METRICS__LISTEN"] = listen });
+
+        Assert.Empty(result.Errors);
+    }
+
+    [Theory]
+    [InlineData("unix:/run/../var/lib/nodedaemon/agent-record.json")]
+    [InlineData("unix:/run/./metrics.sock")]
+    [InlineData("unix:/run/metrics\u0007.sock")]
+    public void A_socket_path_with_dot_segments_or_control_characters_is_refused(string text)
+    {
+        Assert.False(MetricsListenAddress.TryParse(System.Text.RegularExpressions.Regex.Unescape(text), out _, out var error));
+        Assert.StartsWith("must name the socket path plainly", error, StringComparison.Ordinal);
+    }
 }

@@ -3,7 +3,7 @@ using NodeDaemon.Kubernetes.Api;
 
 namespace NodeDaemon.Kubernetes.Tests.Api;
 
-/// <summary>An answer's code: a <c>Failure</c> Status body is an error with its own code, whatever the HTTP code.</summary>
+/// <summary>What an API answer says: a <c>Failure</c> Status body is an error with its own code whatever the HTTP code, and bodies a hostile or broken server may send are read safely.</summary>
 public sealed class KubeResponseTests
 {
     [Theory]
@@ -34,5 +34,41 @@ public sealed class KubeResponseTests
 
         Assert.Equal("no", response.Message);
         Assert.True(response.IsTransient);
+    }
+
+    [Fact]
+    public void An_echoed_bearer_token_never_reaches_the_message()
+    {
+        var body = JsonNode.Parse("""{"kind":"Status","message":"bad request: GET /api/v1/nodes/n1\nAuthorization: Bearer s3cr3t-t0ken\u001b[2J","reason":"BadRequest"}""");
+
+        var message = new KubeResponse(400, body, null).Message;
+
+        Assert.DoesNotContain("s3cr3t-t0ken", message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', message);
+        Assert.DoesNotContain('\u001b', message);
+        Assert.Contains("Authorization: [redacted]", message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("[1, 2]")]
+    [InlineData("{\"message\": 5, \"reason\": [], \"details\": {\"retryAfterSeconds\": \"x\"}}")]
+    [InlineData("{\"message\": {\"a\": 1}, \"details\": []}")]
+    [InlineData("\"text\"")]
+    [InlineData("{\"message\": \"x\\ud800\"}")]
+    public void An_odd_body_reads_as_the_status_code(string json)
+    {
+        var response = new KubeResponse(500, JsonNode.Parse(json), null);
+
+        Assert.StartsWith(response.Message == "HTTP 500" ? "HTTP 500" : "x", response.Message, StringComparison.Ordinal);
+        Assert.NotNull(response.Reason);
+        Assert.Null(response.RetryAfter);
+    }
+
+    [Fact]
+    public void A_huge_retry_hint_is_bounded()
+    {
+        var body = JsonNode.Parse("""{"details": {"retryAfterSeconds": 2000000000}}""");
+
+        Assert.Equal(TimeSpan.FromHours(1), new KubeResponse(429, body, null).RetryAfter);
     }
 }

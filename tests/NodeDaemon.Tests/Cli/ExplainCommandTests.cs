@@ -92,6 +92,59 @@ public sealed class ExplainCommandTests : IDisposable
         Assert.Contains("not an rpm-ostree status document", result.Error, StringComparison.Ordinal);
     }
 
+    private string RawNode(string annotations)
+    {
+        var path = Path.Combine(_dir.FullName, "..", _dir.Name + "-raw-node.json");
+        _written.Add(path);
+        File.WriteAllText(path, "{\"kind\": \"Node\", \"metadata\": {\"name\": \"worker-1\", \"annotations\": {" + annotations + "}}}");
+        return path;
+    }
+
+    [Fact]
+    public void The_machine_config_operator_protocol_reads_its_desired_image_key()
+    {
+        File.WriteAllText(Path.Combine(_dir.FullName, "50-protocol.json"), "{\"protocol\": \"machineConfigOperator\"}");
+        var node = RawNode("\"machineconfiguration.openshift.io/desiredImage\": \"quay.io/fedora/fedora-coreos@" + StagedDigest + "\"");
+
+        var result = Explain(node, "fcos-container-status.json");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("action:  Cordon", result.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("True")]
+    [InlineData(" true ")]
+    public void Paused_is_read_as_the_daemon_reads_it(string paused)
+    {
+        var node = RawNode("\"nodedaemon.io/desired-image\": \"quay.io/fedora/fedora-coreos@" + StagedDigest + "\", \"nodedaemon.io/paused\": \"" + paused + "\"");
+
+        var result = Explain(node, "fcos-container-status.json");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.DoesNotContain("action:  Cordon", result.Output, StringComparison.Ordinal);
+        Assert.Contains("paused", result.Output, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void Of_two_booted_deployments_the_first_counts_as_in_run()
+    {
+        var status = Path.Combine(_dir.FullName, "..", _dir.Name + "-two-booted.json");
+        _written.Add(status);
+        var digest = "sha256:" + new string('7', 64);
+        File.WriteAllText(status, "{\"deployments\": ["
+            + "{\"booted\": true, \"checksum\": \"a\", \"container-image-reference\": \"ostree-unverified-registry:quay.io/x/y@" + digest
+            + "\", \"container-image-reference-digest\": \"" + digest + "\"},"
+            + "{\"booted\": true, \"checksum\": \"b\", \"container-image-reference\": \"ostree-unverified-registry:quay.io/x/y@" + StagedDigest
+            + "\", \"container-image-reference-digest\": \"" + StagedDigest + "\"}]}");
+
+        var result = CliRunner.Run("explain", "--config-dir", _dir.FullName, "--node", Node("quay.io/x/y@" + digest), "--status", status);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("state:   Idle (Done)", result.Output, StringComparison.Ordinal);
+        Assert.Contains("2 deployments are marked booted; the first (a) counts", result.Error, StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
         _dir.Delete(recursive: true);

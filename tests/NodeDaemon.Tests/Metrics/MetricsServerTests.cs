@@ -221,4 +221,59 @@ public sealed class MetricsServerTests : IAsyncLifetime, IDisposable
         Assert.Throws<SocketException>(() =>
             MetricsServer.Listen(MetricsListenAddress.Tcp(IPAddress.Loopback, first.Port), _endpoints, TimeProvider.System, NullLogger.Instance, out _));
     }
+
+    [Fact]
+    public void A_regular_file_at_the_socket_path_is_refused_and_kept()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(SocketPath)!);
+        File.WriteAllText(SocketPath, "the agent's record");
+
+        var error = Assert.Throws<IOException>(() =>
+            MetricsServer.Listen(MetricsListenAddress.Unix(SocketPath), _endpoints, TimeProvider.System, NullLogger.Instance, out _));
+
+        Assert.Contains("a regular file, not a socket", error.Message, StringComparison.Ordinal);
+        Assert.Equal("the agent's record", File.ReadAllText(SocketPath));
+    }
+
+    [Fact]
+    public void A_symlink_at_the_socket_path_is_refused_and_its_target_kept()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(SocketPath)!);
+        var target = Path.Combine(_dir.FullName, "target.json");
+        File.WriteAllText(target, "{}");
+        File.CreateSymbolicLink(SocketPath, target);
+
+        Assert.Throws<IOException>(() =>
+            MetricsServer.Listen(MetricsListenAddress.Unix(SocketPath), _endpoints, TimeProvider.System, NullLogger.Instance, out _));
+
+        Assert.True(File.Exists(target));
+        Assert.NotNull(new FileInfo(SocketPath).LinkTarget);
+    }
+
+    [Fact]
+    public async Task Health_is_answered_with_every_slot_held_by_an_idle_connection()
+    {
+        // A read timeout far past the wait below: without eviction the probe would wait for one of these to time out.
+        var server = Start(readTimeout: TimeSpan.FromMinutes(5));
+        var idle = new List<Socket>();
+        try
+        {
+            for (var i = 0; i < MetricsServer.MaxConnections; i++)
+            {
+                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                idle.Add(socket);
+                await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, server.Port));
+            }
+
+            // Bounded, generously for a loaded machine; a timeout fails the test.
+            var answer = await RawAsync(server.Port, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").WaitAsync(TimeSpan.FromSeconds(20));
+
+            Assert.StartsWith("HTTP/1.1 ", answer, StringComparison.Ordinal);
+            Assert.Contains("\r\n\r\n", answer, StringComparison.Ordinal);
+        }
+        finally
+        {
+            idle.ForEach(s => s.Dispose());
+        }
+    }
 }

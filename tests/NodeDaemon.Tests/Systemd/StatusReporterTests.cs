@@ -27,4 +27,18 @@ public sealed class StatusReporterTests
 
         Assert.Empty(notifier.Sent);
     }
+
+    [Fact]
+    public void Server_text_on_the_world_readable_line_is_cleaned()
+    {
+        var notifier = new RecordingNotifier();
+
+        new StatusReporter(notifier).Report("Degraded", "PATCH node: echoed Authorization: Bearer abc.def\r\nX-Forged: 1 " + new string('x', 2000));
+
+        var line = Assert.Single(notifier.Sent);
+        Assert.DoesNotContain("abc.def", line, StringComparison.Ordinal);
+        Assert.DoesNotContain('\r', line);
+        Assert.DoesNotContain('\n', line);
+        Assert.True(line.Length <= "STATUS=".Length + Core.Text.ServerText.MaxCharacters, line);
+    }
 }
