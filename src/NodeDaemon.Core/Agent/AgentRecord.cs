@@ -86,14 +86,21 @@ public sealed record AgentRecord
 
     /// <summary>Notes just before finalizing: one more reboot attempt, in the boot <paramref name="bootId"/>.</summary>
     /// <remarks>A retry after a shutdown inhibitor's refusal in the same boot is the same attempt, and keeps when the
-    /// wait began: the refusal came before the unlock, so no reboot was tried.</remarks>
+    /// wait began: the refusal came before the unlock, so no reboot was tried. So is a request asked again after one
+    /// that was never answered in the same boot.</remarks>
     /// <param name="bootId">The boot being asked to end.</param>
     /// <param name="now">The wall clock.</param>
     /// <param name="monotonic">The boot's monotonic clock; null when not known (the wall clock is then used).</param>
-    public AgentRecord WithRebootRequested(string bootId, DateTimeOffset now, TimeSpan? monotonic = null) =>
-        Reboot is { InhibitedSince: not null } inhibited && inhibited.FromBootId == bootId
-            ? this with { Reboot = inhibited with { RequestedAt = now, Monotonic = monotonic }, Drained = false, DrainStartedAt = null }
-            : this with { Reboot = new RebootRequest((Reboot?.Attempts ?? 0) + 1, bootId, now, Monotonic: monotonic), Drained = false, DrainStartedAt = null };
+    public AgentRecord WithRebootRequested(string bootId, DateTimeOffset now, TimeSpan? monotonic = null) => Reboot switch
+    {
+        { InhibitedSince: not null } inhibited when inhibited.FromBootId == bootId =>
+            this with { Reboot = inhibited with { RequestedAt = now, Monotonic = monotonic }, Drained = false, DrainStartedAt = null },
+        // Asked in this boot and never answered (the process died in between): the same attempt, and its first ask
+        // keeps bounding how long it may be asked again.
+        { Accepted: false, Refusal: null } unanswered when unanswered.FromBootId == bootId =>
+            this with { Drained = false, DrainStartedAt = null },
+        _ => this with { Reboot = new RebootRequest((Reboot?.Attempts ?? 0) + 1, bootId, now, Monotonic: monotonic), Drained = false, DrainStartedAt = null },
+    };
 
     /// <summary>Notes after the host accepted the reboot request.</summary>
     public AgentRecord WithRebootAccepted() =>

@@ -24,7 +24,17 @@ public static partial class Decider
         }
 
         var timeout = inputs.Options.Reboot.RequestTimeout;
-        if (sameBoot && reboot.Accepted && Since(inputs, reboot.RequestedAt, reboot.FromBootId, reboot.Monotonic) is var waited && waited < timeout)
+        var waited = Since(inputs, reboot.RequestedAt, reboot.FromBootId, reboot.Monotonic);
+        if (sameBoot && reboot is { Accepted: false, Refusal: null } && waited < timeout)
+        {
+            // Asked in this boot and never answered: the process died between our note and the host's answer. Nothing
+            // rebooted, so this is the same attempt, asked again (the lock makes that safe: the host either unlocks and
+            // reboots now or answers "already unlocked", and only that leads to a plain reboot). Bounded by the request
+            // timeout from the first ask, so a host that never answers still ends in Degraded.
+            return null;
+        }
+
+        if (sameBoot && reboot.Accepted && waited < timeout)
         {
             // The deadline on this boot's clock, expressed on the wall clock of now: a step of the wall clock moves both.
             return new(AgentState.Rebooting, new AgentAction.Wait(inputs.Now + (timeout - waited)), $"rebooting into {target.Image}");

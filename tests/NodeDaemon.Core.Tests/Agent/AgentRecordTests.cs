@@ -59,6 +59,20 @@ public sealed class AgentRecordTests
     }
 
     [Fact]
+    public void A_request_never_answered_in_this_boot_is_asked_again_as_the_same_attempt()
+    {
+        // kill -9 between our note and the host's answer: nothing rebooted, so no attempt is spent, and the first ask
+        // keeps bounding the retries.
+        var unanswered = Record(D2).WithDrained().WithRebootRequested("boot-1", Now);
+
+        var again = unanswered.WithDrained().WithRebootRequested("boot-1", Now.AddMinutes(2));
+
+        Assert.Equal(new RebootRequest(1, "boot-1", Now), again.Reboot);
+        Assert.False(again.Drained);
+        Assert.Equal(new RebootRequest(2, "boot-2", Now.AddMinutes(2)), unanswered.WithRebootRequested("boot-2", Now.AddMinutes(2)).Reboot);
+    }
+
+    [Fact]
     public void About_another_target_starts_clean()
     {
         var record = Record(D2).WithFailure(new("x", AgentState.Draining));
