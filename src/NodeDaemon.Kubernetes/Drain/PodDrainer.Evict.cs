@@ -1,8 +1,5 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Logging;
 using NodeDaemon.Core.Cluster;
-using NodeDaemon.Kubernetes.Annotations;
 using NodeDaemon.Kubernetes.Api;
 
 namespace NodeDaemon.Kubernetes.Drain;
