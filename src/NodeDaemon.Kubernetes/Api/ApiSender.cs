@@ -69,8 +69,4 @@ internal sealed partial class ApiSender(KubeApi api, KubeNodeClientOptions optio
     /// <summary>GETs the list at <paramref name="path"/> with only each item's metadata (see <see cref="KubePaths.MetadataList"/>).</summary>
     public Task<JsonNode> ListMetadataAsync(string path, CancellationToken cancellationToken) =>
         SendOkAsync(HttpMethod.Get, path, null, KubePaths.Json, cancellationToken, KubePaths.MetadataList);
-
-    [LoggerMessage((int)Core.Diagnostics.LogEventId.ClusterRequestRetried, LogLevel.Warning,
-        "{Method} {Path} failed (attempt {Attempt}): {Problem}; retrying")]
-    private partial void LogRetried(string method, string path, int attempt, string problem);
 }

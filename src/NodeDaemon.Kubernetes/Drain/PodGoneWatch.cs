@@ -221,8 +221,4 @@ internal sealed partial class PodGoneWatch(KubeApi api, KubeNodeClientOptions op
 
         return present;
     }
-
-    [LoggerMessage((int)Core.Diagnostics.LogEventId.DrainWatchRelisting, LogLevel.Information,
-        "watch of the pods on node {NodeName}: {Problem}; listing them again")]
-    private partial void LogRelisting(string nodeName, string problem);
 }

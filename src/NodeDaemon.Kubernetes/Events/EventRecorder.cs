@@ -89,9 +89,6 @@ internal sealed partial class EventRecorder(ApiSender sender, KubeNodeClientOpti
 
     private static string Timestamp(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
-    [LoggerMessage((int)Core.Diagnostics.LogEventId.NodeEventRecorded, LogLevel.Debug, "event {Reason} on the node (count {Count}): {Message}")]
-    private partial void LogRecorded(string reason, string message, long count);
-
     /// <inheritdoc/>
     public void Dispose() => _gate.Dispose();
 

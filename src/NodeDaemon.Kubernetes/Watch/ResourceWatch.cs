@@ -224,11 +224,4 @@ internal sealed partial class ResourceWatch(KubeApi api, KubeNodeClientOptions o
         LogReconnecting(what, problem, delay);
         return Task.Delay(delay, time, cancellationToken);
     }
-
-    [LoggerMessage((int)Core.Diagnostics.LogEventId.WatchReconnecting, LogLevel.Warning, "watch of {What}: {Problem}; reconnecting in {Delay}")]
-    private partial void LogReconnecting(string what, string problem, TimeSpan delay);
-
-    [LoggerMessage((int)Core.Diagnostics.LogEventId.WatchRelisting, LogLevel.Information,
-        "watch of {What}: starting again from the current state at resourceVersion {ResourceVersion}: {Why}")]
-    private partial void LogRelisting(string what, string resourceVersion, string why);
 }

@@ -105,11 +105,4 @@ public sealed partial class AgentService(
         Environment.ExitCode = exitCode;
         lifetime.StopApplication();
     }
-
-    [LoggerMessage((int)Core.Diagnostics.LogEventId.Starting, LogLevel.Information,
-        "nodedaemon {Version} starting for node {NodeName} (annotation prefix {AnnotationPrefix})")]
-    private partial void LogStarting(string version, string nodeName, string annotationPrefix);
-
-    [LoggerMessage((int)Core.Diagnostics.LogEventId.Stopping, LogLevel.Critical, "nodedaemon cannot run: {Problem}")]
-    private partial void LogCannotRun(string problem);
 }

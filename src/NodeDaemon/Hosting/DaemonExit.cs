@@ -67,7 +67,4 @@ internal static partial class DaemonExit
         var message = exception.Message.ReplaceLineEndings(" ").Trim();
         return message.Length == 0 ? exception.GetType().Name : message;
     }
-
-    [LoggerMessage((int)LogEventId.ServiceFailed, LogLevel.Critical, "nodedaemon failed: {Service} ended with: {Problem}")]
-    private static partial void LogFailed(ILogger logger, string service, string problem);
 }

@@ -67,18 +67,4 @@ public sealed partial class MetricsService(
             return;
         }
     }
-
-    [LoggerMessage((int)Core.Diagnostics.LogEventId.MetricsListening, LogLevel.Information, "Serving /metrics and /healthz on {MetricsAddress}")]
-    private partial void LogListening(string metricsAddress);
-
-    [LoggerMessage((int)Core.Diagnostics.LogEventId.MetricsListenFailed, LogLevel.Error,
-        "Cannot serve metrics on {MetricsAddress}: {Problem}; trying again in {RetrySeconds} s")]
-    private partial void LogListenFailed(string metricsAddress, string problem, double retrySeconds);
-
-    [LoggerMessage((int)Core.Diagnostics.LogEventId.MetricsStaleSocketRemoved, LogLevel.Information,
-        "Removed the stale socket {SocketPath} an earlier run left behind")]
-    private partial void LogStaleSocketRemoved(string socketPath);
-
-    [LoggerMessage((int)Core.Diagnostics.LogEventId.MetricsStopped, LogLevel.Information, "Stopped serving metrics on {MetricsAddress}")]
-    private partial void LogStopped(string metricsAddress);
 }

@@ -96,8 +96,4 @@ public sealed partial class AgentRecordStore(string directory, TimeProvider time
         // the reboot request, is followed by a clean shutdown, which syncs the file systems.
         File.Move(temporary, Path, overwrite: true);
     }
-
-    [LoggerMessage((int)Core.Diagnostics.LogEventId.StateFileCorrupt, LogLevel.Error,
-        "State file {StatePath} is unreadable ({Problem}); moved to {MovedTo}, starting from empty notes")]
-    private partial void LogCorrupt(string statePath, string problem, string movedTo);
 }
