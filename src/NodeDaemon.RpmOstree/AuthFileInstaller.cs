@@ -1,4 +1,5 @@
 using System.Text.Json;
+using NodeDaemon.Core.Files;
 using NodeDaemon.Core.Host;
 
 namespace NodeDaemon.RpmOstree;
@@ -12,6 +13,9 @@ public sealed class AuthFileInstaller(string source, string destination = AuthFi
     /// <summary>Where rpm-ostree looks for registry credentials at run time.</summary>
     public const string RpmOstreeAuthPath = "/run/ostree/auth.json";
 
+    /// <summary>The largest pull secret read; a cluster-wide one with dozens of registries is a few kilobytes.</summary>
+    public const int MaxBytes = 1024 * 1024;
+
     /// <summary>Installs the credentials; returns what happened, throws <see cref="HostException"/> for a broken file.</summary>
     public AuthFileResult Install()
     {
@@ -24,14 +28,15 @@ public sealed class AuthFileInstaller(string source, string destination = AuthFi
         byte[] content;
         try
         {
-            content = File.ReadAllBytes(source);
+            // A FIFO or /dev/zero named here would hang the start or exhaust memory: only a bounded regular file is read.
+            content = RegularFile.ReadBytes(source, MaxBytes);
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException && sourceIsDefault)
+        catch (FileNotFoundException) when (sourceIsDefault)
         {
             // The kubelet has no pull secret on this node: public images need none.
             return AuthFileResult.NoSource;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (IOException e)
         {
             throw new HostException($"registry credentials {source} cannot be read: {e.Message}", e);
         }

@@ -62,6 +62,18 @@ public sealed class AuthFileInstallerTests : IDisposable
         Assert.Contains(missing, error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("/dev/zero", "a character device")]
+    [InlineData("/", "a directory")]
+    public void A_source_that_is_not_a_regular_file_is_refused_at_once(string source, string kind)
+    {
+        // Read whole, /dev/zero would exhaust memory before the JSON check ever ran.
+        var error = Assert.Throws<HostException>(() => new AuthFileInstaller(source, Destination).Install());
+
+        Assert.Contains($"it is {kind}, not a regular file", error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Destination));
+    }
+
     [Fact]
     public void Empty_source_disables()
     {

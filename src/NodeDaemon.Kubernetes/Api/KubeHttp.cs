@@ -4,6 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using k8s;
 using k8s.Authentication;
+using NodeDaemon.Core.Files;
 
 namespace NodeDaemon.Kubernetes.Api;
 
@@ -94,6 +95,21 @@ internal static class KubeHttp
 
     private static string? Pem(string? base64, string? path) =>
         !string.IsNullOrEmpty(base64) ? Encoding.UTF8.GetString(Convert.FromBase64String(base64))
-        : !string.IsNullOrEmpty(path) ? File.ReadAllText(path)
+        : !string.IsNullOrEmpty(path) ? ReadPemFile(path)
         : null;
+
+    // A FIFO or a device named as the client certificate would hang the start: only a bounded regular file is read.
+    private static string ReadPemFile(string path)
+    {
+        try
+        {
+            return RegularFile.ReadText(path, MaxPemBytes);
+        }
+        catch (IOException e)
+        {
+            throw new IOException($"the kubeconfig's certificate or key file {path}: {e.Message}", e);
+        }
+    }
+
+    private const int MaxPemBytes = 1024 * 1024;
 }

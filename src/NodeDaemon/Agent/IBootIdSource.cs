@@ -1,3 +1,5 @@
+using NodeDaemon.Core.Files;
+
 namespace NodeDaemon.Agent;
 
 /// <summary>The kernel's id of the current boot, which changes on every boot: how the agent recognises its reboot.</summary>
@@ -14,5 +16,10 @@ public sealed class FileBootIdSource(string path = FileBootIdSource.KernelPath) 
     public const string KernelPath = "/proc/sys/kernel/random/boot_id";
 
     /// <inheritdoc />
-    public string Read() => File.ReadAllText(path).Trim();
+    /// <remarks>The path may be the <c>bootIdFile</c> option: a FIFO there would hang every turn, so it is read as a
+    /// bounded regular file (the kernel's proc file is one).</remarks>
+    public string Read() => RegularFile.ReadText(path, MaxBytes).Trim();
+
+    // A boot id is 37 bytes; a page is more than any honest file holds.
+    private const int MaxBytes = 4096;
 }

@@ -3,7 +3,7 @@ using NodeDaemon.Core.Agent;
 using NodeDaemon.Core.Cluster;
 using NodeDaemon.Core.Maintenance;
 using NodeDaemon.Core.Options;
-using NodeDaemon.Files;
+using NodeDaemon.Core.Files;
 using NodeDaemon.Kubernetes.Annotations;
 using NodeDaemon.RpmOstree;
 

@@ -1,5 +1,5 @@
 using NodeDaemon.Core.Options;
-using NodeDaemon.Files;
+using NodeDaemon.Core.Files;
 
 namespace NodeDaemon.Configuration;
 

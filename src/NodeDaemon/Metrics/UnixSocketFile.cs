@@ -1,5 +1,5 @@
 using System.Net.Sockets;
-using NodeDaemon.Files;
+using NodeDaemon.Core.Files;
 
 namespace NodeDaemon.Metrics;
 

@@ -68,6 +68,29 @@ public sealed class TlsTests : IAsyncLifetime
         await Assert.ThrowsAsync<ClusterException>(() => client.GetAsync(CancellationToken.None));
     }
 
+    [Fact]
+    public async Task A_client_certificate_file_that_is_a_FIFO_is_refused_at_once_naming_the_file()
+    {
+        var fifo = Path.Combine(_dir, "client.crt");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo]))
+        {
+            Assert.True(mkfifo.WaitForExit(10_000));
+        }
+
+        var key = Path.Combine(_dir, "client.key");
+        File.WriteAllBytes(key, Convert.FromBase64String(TestCertificates.KeyData(_pki.Client)));
+        var kubeconfig = Kubeconfig(caData: TestCertificates.Data(_pki.Ca));
+        // The client reads certificate files only as a pair: both named by path, the certificate a FIFO.
+        File.WriteAllText(kubeconfig, File.ReadAllText(kubeconfig)
+            .Replace($"client-certificate-data: {TestCertificates.Data(_pki.Client)}", $"client-certificate: {fifo}", StringComparison.Ordinal)
+            .Replace($"client-key-data: {TestCertificates.KeyData(_pki.Client)}", $"client-key: {key}", StringComparison.Ordinal));
+
+        // Bounded: a plain read of a FIFO blocks until a writer comes, so the daemon would hang at start.
+        var error = await Assert.ThrowsAsync<IOException>(() => Task.Run(() => Client(kubeconfig)).WaitAsync(TimeSpan.FromSeconds(10)));
+
+        Assert.Equal($"the kubeconfig's certificate or key file {fifo}: it is a FIFO (named pipe), not a regular file", error.Message);
+    }
+
     private static KubeNodeClient Client(string kubeconfig) =>
         KubeNodeClient.Create(kubeconfig, World.FastOptions() with { WriteAttempts = 2 }, TimeProvider.System, new TestLogger(null));
 

@@ -3,18 +3,20 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
 
-namespace NodeDaemon.Files;
+namespace NodeDaemon.Core.Files;
 
 /// <summary>Reads a file an operator named, refusing anything that is not a bounded regular file of UTF-8 text.</summary>
 /// <remarks>
 /// A path may name a FIFO (open blocks until a writer comes), <c>/dev/zero</c> or <c>/dev/urandom</c> (reads never
 /// end), or a directory. So the file is opened with O_NONBLOCK (a FIFO open returns at once), its type is read from
 /// the open descriptor with statx (no window between the check and the read), and at most the cap is read.
+/// It lives in Core, the one project every reader of an operator-named file sees: the configuration, the kubeconfig's
+/// certificate files, the registry credentials, the boot id.
 /// </remarks>
-internal static partial class RegularFile
+public static partial class RegularFile
 {
     private const int O_RDONLY = 0, O_NOCTTY = 0x100, O_NONBLOCK = 0x800, O_CLOEXEC = 0x80000;
-    private const int AT_EMPTY_PATH = 0x1000, AT_SYMLINK_NOFOLLOW = 0x100, AT_FDCWD = -100, ENOENT = 2;
+    private const int AT_EMPTY_PATH = 0x1000, AT_SYMLINK_NOFOLLOW = 0x100, AT_FDCWD = -100, ENOENT = 2, ENOTDIR = 20;
     private const uint STATX_TYPE = 0x1, STATX_SIZE = 0x200;  // stx_rdev_* are always filled
     private const int S_IFMT = 0xF000, S_IFREG = 0x8000;
 
@@ -28,8 +30,28 @@ internal static partial class RegularFile
     /// <summary>The text of <paramref name="path"/>; throws <see cref="IOException"/> whose message says what is wrong, without the path.</summary>
     /// <param name="path">The file.</param>
     /// <param name="maxBytes">The largest size accepted.</param>
+    /// <exception cref="FileNotFoundException">Nothing is at <paramref name="path"/>.</exception>
     /// <exception cref="IOException">It cannot be opened, is not a regular file, is larger than <paramref name="maxBytes"/> or is not UTF-8.</exception>
     public static string ReadText(string path, int maxBytes)
+    {
+        var bytes = ReadBytes(path, maxBytes);
+        try
+        {
+            var start = bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
+            return s_strict.GetString(bytes, start, bytes.Length - start);
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw new IOException($"it is not UTF-8 text (an invalid byte near offset {e.Index.ToString(CultureInfo.InvariantCulture)})", e);
+        }
+    }
+
+    /// <summary>The bytes of <paramref name="path"/>, refused as <see cref="ReadText"/> refuses, except that any bytes are accepted.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="maxBytes">The largest size accepted.</param>
+    /// <exception cref="FileNotFoundException">Nothing is at <paramref name="path"/>.</exception>
+    /// <exception cref="IOException">It cannot be opened, is not a regular file or is larger than <paramref name="maxBytes"/>.</exception>
+    public static byte[] ReadBytes(string path, int maxBytes)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (path.Length == 0 || path.Contains('\0', StringComparison.Ordinal))
@@ -42,7 +64,7 @@ internal static partial class RegularFile
         if ((mode & S_IFMT) == S_IFCHR && device == (1, 3))
         {
             // /dev/null, usually through a symlink: systemd's way of masking a drop-in. It reads as empty.
-            return "";
+            return [];
         }
 
         if ((mode & S_IFMT) != S_IFREG)
@@ -55,16 +77,7 @@ internal static partial class RegularFile
             throw new IOException($"it is {size.ToString(CultureInfo.InvariantCulture)} bytes, more than the {Size(maxBytes)} allowed");
         }
 
-        var bytes = ReadAtMost(handle, maxBytes);
-        try
-        {
-            var start = bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
-            return s_strict.GetString(bytes, start, bytes.Length - start);
-        }
-        catch (DecoderFallbackException e)
-        {
-            throw new IOException($"it is not UTF-8 text (an invalid byte near offset {e.Index.ToString(CultureInfo.InvariantCulture)})", e);
-        }
+        return ReadAtMost(handle, maxBytes);
     }
 
     /// <summary>What is at <paramref name="path"/> itself, a symlink not followed (lstat); null when nothing is.</summary>
@@ -93,7 +106,10 @@ internal static partial class RegularFile
         var fd = NativeOpen(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
         if (fd < 0)
         {
-            throw new IOException(Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError()).ToLowerInvariant());
+            var errno = Marshal.GetLastPInvokeError();
+            var message = Marshal.GetPInvokeErrorMessage(errno).ToLowerInvariant();
+            // Its own type, so that a caller for whom a missing file is normal (an optional pull secret) can say so.
+            throw errno is ENOENT or ENOTDIR ? new FileNotFoundException(message) : new IOException(message);
         }
 
         return new SafeFileHandle(fd, ownsHandle: true);
