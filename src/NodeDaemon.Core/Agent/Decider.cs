@@ -18,7 +18,11 @@ public static partial class Decider
     public static Decision Decide(AgentInputs inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        var decision = DecideTarget(inputs);
+        var desired = inputs.Node.DesiredImage;
+        var decision = DecideTarget(inputs) with
+        {
+            CurrentImage = ReportedImage.Of(desired, DesiredTarget.TryCreate(desired ?? "", inputs.Options.AllowTags, out _), inputs.Host.Booted),
+        };
         // Our mark on a schedulable node (kubectl uncordon clears spec.unschedulable only) goes first, in one small write:
         // left there, an admin's later cordon would carry it and look like ours, and be lifted. A cordon of ours
         // rewrites the mark anyway. On a schedulable node the uncordon's patch changes nothing but the mark.

@@ -7,6 +7,9 @@ namespace NodeDaemon.Core.Agent;
 /// <param name="Reason">Why the node is Degraded; null otherwise.</param>
 public sealed record Decision(AgentState State, AgentAction Action, string Message, string? Reason = null)
 {
+    /// <summary>What <c>current-image</c> says about the booted deployment (<see cref="ReportedImage"/>); null leaves it as it is.</summary>
+    public string? CurrentImage { get; init; }
+
     /// <summary>The coarse condition for the <c>state</c> annotation.</summary>
     /// <remarks>
     /// Done is never shown on a node we still cordon: another node's slot client may take over a slot from a holder that

@@ -81,9 +81,8 @@ public sealed partial class AgentLoop
     private NodeReport? Due(Decision decision, HostStatus hostStatus, string message, bool passing = false)
     {
         status.Report(decision.State.ToString(), message);
-        var current = hostStatus.Booted is { ImageDigest: { } digest } booted ? $"{booted.Image?.Name}@{digest}" : null;
         // While turns keep failing, the node says so in its reason (unless the decision has a reason of its own).
-        var report = new NodeReport(decision.Condition, decision.State, decision.Reason ?? _turnFailure ?? "", message, current);
+        var report = new NodeReport(decision.Condition, decision.State, decision.Reason ?? _turnFailure ?? "", message, decision.CurrentImage);
         if (!_wroteAny && _reported is null && _node is { } seen && Shows(seen, report))
         {
             // A restart (a daemon upgrade, a crash) finds its last report still on the node: nothing to write. Only

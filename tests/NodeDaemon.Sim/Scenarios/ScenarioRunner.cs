@@ -236,9 +236,14 @@ public sealed class ScenarioRunner
         }
 
         var digest = DesiredDigest(world);
+        var desired = (string?)annotations?[_keys.DesiredImage];
         var current = (string?)annotations?[_keys.CurrentImage];
-        return state == "Done" && (string?)annotations?[_keys.Phase] == "Idle" && digest is not null
-            && current is not null && current.EndsWith("@" + digest, StringComparison.Ordinal)
+        // A pinned desired image is reported back as itself: machine-config-operator's isNodeImageDone compares the two
+        // strings. A tag (allowTags) is reported with the digest the registry gave it.
+        var reported = desired is not null && desired.Contains("@sha256:", StringComparison.Ordinal)
+            ? current == desired
+            : current is not null && current.EndsWith("@" + digest, StringComparison.Ordinal);
+        return state == "Done" && (string?)annotations?[_keys.Phase] == "Idle" && digest is not null && reported
             && ScenarioFiles.Booted(world.HostState())?.Digest == digest;
     }
 
