@@ -35,8 +35,9 @@ public sealed record AgentRecord
     /// <summary>The drain for <see cref="Target"/> completed.</summary>
     public bool Drained { get; init; }
 
-    /// <summary>When the current drain started: its <c>drain.timeoutSeconds</c> counts from here across restarts.</summary>
-    public DateTimeOffset? DrainStartedAt { get; init; }
+    /// <summary>When the current drain started: its <c>drain.timeoutSeconds</c> counts from here across restarts, on the
+    /// boot's monotonic clock (a wall clock stepped while draining neither stretches nor cuts the timeout).</summary>
+    public Moment? DrainStarted { get; init; }
 
     /// <summary>The last reboot we requested for <see cref="Target"/>.</summary>
     public RebootRequest? Reboot { get; init; }
@@ -76,13 +77,13 @@ public sealed record AgentRecord
 
     /// <summary>Notes when cordoning: a drain from before no longer counts (pods may have come back while the node was
     /// schedulable, e.g. after an admin lifted the cordon), so the next finalize needs a new one.</summary>
-    public AgentRecord WithCordoned() => this with { Drained = false, DrainStartedAt = null };
+    public AgentRecord WithCordoned() => this with { Drained = false, DrainStarted = null };
 
     /// <summary>Notes when a drain starts (or resumes after a restart: the first start is kept).</summary>
-    public AgentRecord WithDrainStarted(DateTimeOffset now) => DrainStartedAt is null ? this with { DrainStartedAt = now } : this;
+    public AgentRecord WithDrainStarted(Moment now) => DrainStarted is null ? this with { DrainStarted = now } : this;
 
     /// <summary>Notes after the drain finished.</summary>
-    public AgentRecord WithDrained() => this with { Drained = true, DrainStartedAt = null };
+    public AgentRecord WithDrained() => this with { Drained = true, DrainStarted = null };
 
     /// <summary>Notes just before finalizing: one more reboot attempt, in the boot <paramref name="bootId"/>.</summary>
     /// <remarks>A retry after a shutdown inhibitor's refusal in the same boot is the same attempt, and keeps when the
@@ -94,26 +95,38 @@ public sealed record AgentRecord
     public AgentRecord WithRebootRequested(string bootId, DateTimeOffset now, TimeSpan? monotonic = null) => Reboot switch
     {
         { InhibitedSince: not null } inhibited when inhibited.FromBootId == bootId =>
-            this with { Reboot = inhibited with { RequestedAt = now, Monotonic = monotonic }, Drained = false, DrainStartedAt = null },
+            this with { Reboot = inhibited with { RequestedAt = now, Monotonic = monotonic }, Drained = false, DrainStarted = null },
         // Asked in this boot and never answered (the process died in between): the same attempt, and its first ask
         // keeps bounding how long it may be asked again.
         { Accepted: false, Refusal: null } unanswered when unanswered.FromBootId == bootId =>
-            this with { Drained = false, DrainStartedAt = null },
-        _ => this with { Reboot = new RebootRequest((Reboot?.Attempts ?? 0) + 1, bootId, now, Monotonic: monotonic), Drained = false, DrainStartedAt = null },
+            this with { Drained = false, DrainStarted = null },
+        _ => this with { Reboot = new RebootRequest((Reboot?.Attempts ?? 0) + 1, bootId, now, Monotonic: monotonic), Drained = false, DrainStarted = null },
     };
 
     /// <summary>Notes after the host accepted the reboot request.</summary>
     public AgentRecord WithRebootAccepted() =>
-        Reboot is null ? this : this with { Reboot = Reboot with { Accepted = true, Refusal = null, InhibitedSince = null } };
+        Reboot is null ? this : this with { Reboot = Reboot with { Accepted = true, Refusal = null, InhibitedSince = null, InhibitedMonotonic = null } };
 
     /// <summary>Notes after the host refused to finalize, with its answer.</summary>
     public AgentRecord WithRebootRefused(string refusal) =>
-        Reboot is null ? this : this with { Reboot = Reboot with { Accepted = false, Refusal = refusal, InhibitedSince = null } };
+        Reboot is null ? this : this with { Reboot = Reboot with { Accepted = false, Refusal = refusal, InhibitedSince = null, InhibitedMonotonic = null } };
 
     /// <summary>Notes after a shutdown inhibitor refused to let the host finalize; the wait began at the first such refusal.</summary>
-    public AgentRecord WithRebootInhibited(string refusal, DateTimeOffset now) => Reboot is null
+    /// <param name="refusal">The host's answer.</param>
+    /// <param name="now">The wall clock.</param>
+    /// <param name="monotonic">The boot's monotonic clock; null when not known (the wall clock is then used).</param>
+    public AgentRecord WithRebootInhibited(string refusal, DateTimeOffset now, TimeSpan? monotonic = null) => Reboot is null
         ? this
-        : this with { Reboot = Reboot with { Accepted = false, Refusal = refusal, InhibitedSince = Reboot.InhibitedSince ?? now } };
+        : this with
+        {
+            Reboot = Reboot with
+            {
+                Accepted = false,
+                Refusal = refusal,
+                InhibitedSince = Reboot.InhibitedSince ?? now,
+                InhibitedMonotonic = Reboot.InhibitedSince is null ? monotonic : Reboot.InhibitedMonotonic,
+            },
+        };
 
     /// <summary>Notes after giving up.</summary>
     public AgentRecord WithFailure(RecordedFailure failure) => this with { Failure = failure };

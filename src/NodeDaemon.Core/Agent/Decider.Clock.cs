@@ -4,22 +4,9 @@ namespace NodeDaemon.Core.Agent;
 public static partial class Decider
 {
     /// <summary>The time since <paramref name="wall"/> (noted in <paramref name="bootId"/> with the monotonic reading
-    /// <paramref name="monotonic"/>).</summary>
-    /// <remarks>
-    /// Within the same boot the monotonic clock answers, so a wall clock stepped back or forth changes nothing. Across
-    /// boots, or for notes without a reading, the wall clock answers; an instant from its future (the clock went back,
-    /// or the file says year 9999) counts as long past, since waiting on it could last for ever, and every wait it
-    /// ends is followed by a bounded retry.
-    /// </remarks>
-    private static TimeSpan Since(AgentInputs inputs, DateTimeOffset wall, string? bootId, TimeSpan? monotonic)
-    {
-        if (bootId == inputs.Host.BootId && monotonic is { } then && inputs.Monotonic is { } now)
-        {
-            return now >= then ? now - then : TimeSpan.MaxValue;
-        }
-
-        return inputs.Now >= wall ? inputs.Now - wall : TimeSpan.MaxValue;
-    }
+    /// <paramref name="monotonic"/>); the rule is <see cref="Moment.Elapsed"/>.</summary>
+    private static TimeSpan Since(AgentInputs inputs, DateTimeOffset wall, string? bootId, TimeSpan? monotonic) =>
+        Moment.Elapsed(wall, bootId, monotonic, inputs.Now, inputs.Host.BootId, inputs.Monotonic);
 
     /// <summary>How long the stage backoff still holds; null when the next attempt is due.</summary>
     private static TimeSpan? StageBackoff(AgentInputs inputs, AgentRecord record)

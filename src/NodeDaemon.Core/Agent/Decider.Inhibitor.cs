@@ -12,13 +12,14 @@ public static partial class Decider
     {
         var options = inputs.Options.Reboot;
         var refusal = reboot.Refusal ?? "a shutdown inhibitor lock in block mode";
-        var giveUpAt = since + options.InhibitorWait;
+        // Both waits on the boot's monotonic clock (the refusals all came in this boot): a stepped wall clock moves neither.
+        var inhibitedFor = Since(inputs, since, reboot.FromBootId, reboot.InhibitedMonotonic);
         if (inputs.Node.Paused)
         {
             return null;
         }
 
-        if (inputs.Now >= giveUpAt)
+        if (inhibitedFor >= options.InhibitorWait)
         {
             var reason = $"gave up on {target.Image}: a shutdown inhibitor kept the host from finalizing for " +
                 $"{(int)options.InhibitorWait.TotalSeconds} s (reboot.inhibitorWaitSeconds): {refusal}";
@@ -30,8 +31,10 @@ public static partial class Decider
             return null;
         }
 
+        var giveUpAt = inputs.Now + (options.InhibitorWait - inhibitedFor);
         var message = $"waiting for a shutdown inhibitor (until {giveUpAt:u}): {refusal}";
-        var retryAt = reboot.RequestedAt + options.InhibitorRetry;
+        var asked = Since(inputs, reboot.RequestedAt, reboot.FromBootId, reboot.Monotonic);
+        var retryAt = asked < options.InhibitorRetry ? inputs.Now + (options.InhibitorRetry - asked) : inputs.Now;
         return inputs.Now < retryAt
             ? new(AgentState.Rebooting, new AgentAction.Wait(retryAt < giveUpAt ? retryAt : giveUpAt), message)
             : new(AgentState.Rebooting, new AgentAction.Finalize(inputs.Host.Staged!.ImageDigest!.Value), message);

@@ -11,5 +11,7 @@ namespace NodeDaemon.Core.Agent;
 /// unlock, so nothing changed); null when it was not refused for that. Kept across the retries so the wait is bounded.</param>
 /// <param name="Monotonic">The boot's monotonic clock when finalization was requested (in <paramref name="FromBootId"/>);
 /// null in notes from before it was kept, which then fall back on the wall clock.</param>
+/// <param name="InhibitedMonotonic">The boot's monotonic clock at <paramref name="InhibitedSince"/>, so that the inhibitor
+/// wait is measured on it; null when not known.</param>
 public sealed record RebootRequest(int Attempts, string FromBootId, DateTimeOffset RequestedAt, bool Accepted = false, string? Refusal = null,
-    DateTimeOffset? InhibitedSince = null, TimeSpan? Monotonic = null);
+    DateTimeOffset? InhibitedSince = null, TimeSpan? Monotonic = null, TimeSpan? InhibitedMonotonic = null);

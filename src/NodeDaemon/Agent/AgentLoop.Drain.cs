@@ -19,12 +19,12 @@ public sealed partial class AgentLoop
         // left of drain.timeoutSeconds, so onTimeout fires on time however often the process restarts.
         var now = time.GetUtcNow();
         var record = _record!.About(key);
-        if (record.DrainStartedAt is null)
+        if (record.DrainStarted is null)
         {
-            Save(record = record.WithDrainStarted(now));
+            Save(record = record.WithDrainStarted(new Moment(now, inputs.Host.BootId, Monotonic())));
         }
 
-        var left = DrainTimeLeft(record.DrainStartedAt!.Value, now, options.Drain.Timeout);
+        var left = DrainTimeLeft(record.DrainStarted!.ElapsedTo(now, inputs.Host.BootId, Monotonic()), options.Drain.Timeout);
         // Long waits write no line (a pod stuck Terminating), yet the drain ends by its timeout: that is what keeps the
         // watchdog fed, not progress lines.
         heartbeat.Bound((left > TimeSpan.Zero ? left : TimeSpan.Zero) + s_windDown);
@@ -92,14 +92,13 @@ public sealed partial class AgentLoop
         return null;
     }
 
-    /// <summary>What is left of <paramref name="timeout"/> for a drain that started at <paramref name="startedAt"/>.</summary>
-    /// <remarks>A start in the future (the wall clock stepped back) counts as now: the drain never waits longer than a
-    /// whole timeout from the moment it is looked at.</remarks>
-    internal static TimeSpan DrainTimeLeft(DateTimeOffset startedAt, DateTimeOffset now, TimeSpan timeout)
-    {
-        var elapsed = now - startedAt;
-        return timeout - (elapsed > TimeSpan.Zero ? elapsed : TimeSpan.Zero);
-    }
+    /// <summary>What is left of <paramref name="timeout"/> for a drain that started <paramref name="elapsed"/> ago
+    /// (<see cref="Moment.Elapsed"/>: on the boot's monotonic clock within a boot).</summary>
+    /// <remarks>A start from the wall clock's future (notes from another boot, the clock stepped back) comes as
+    /// <see cref="TimeSpan.MaxValue"/> and counts as now: cutting the drain short would fire <c>drain.onTimeout</c> for
+    /// nothing, while a whole timeout from the moment it is looked at is still a bounded wait.</remarks>
+    internal static TimeSpan DrainTimeLeft(TimeSpan elapsed, TimeSpan timeout) =>
+        elapsed == TimeSpan.MaxValue ? timeout : elapsed >= timeout ? TimeSpan.Zero : timeout - elapsed;
 
     private static string Words(DrainOutcome outcome) => outcome switch
     {

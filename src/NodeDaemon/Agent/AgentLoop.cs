@@ -250,7 +250,7 @@ public sealed partial class AgentLoop(
                 {
                     // Not a failure: refused before the unlock; the decider waits, bounded by reboot.inhibitorWaitSeconds.
                     LogFinalizeInhibited(finalize.Digest.ToString(), e.Message);
-                    Save(_record!.About(key!).WithRebootInhibited(e.Message, time.GetUtcNow()));
+                    Save(_record!.About(key!).WithRebootInhibited(e.Message, time.GetUtcNow(), Monotonic()));
                 }
                 catch (HostException e)
                 {

@@ -20,6 +20,9 @@ internal sealed record AgentRecordDocument
     [JsonPropertyName("stageFailedAt")] public MomentDocument? StageFailedAt { get; init; }
     [JsonPropertyName("lastStageError")] public string? LastStageError { get; init; }
     [JsonPropertyName("drained")] public bool Drained { get; init; }
+    [JsonPropertyName("drainStarted")] public MomentDocument? DrainStarted { get; init; }
+
+    /// <summary>The drain's start as notes before 0.1.0's monotonic clock kept it: the wall clock only. Read, never written.</summary>
     [JsonPropertyName("drainStartedAt")] public DateTimeOffset? DrainStartedAt { get; init; }
     [JsonPropertyName("reboot")] public RebootDocument? Reboot { get; init; }
     [JsonPropertyName("failure")] public FailureDocument? Failure { get; init; }
@@ -34,8 +37,10 @@ internal sealed record AgentRecordDocument
         StageFailedAt = record.StageFailedAt is { } at ? new MomentDocument(at.Wall, at.BootId, at.Monotonic.Ticks) : null,
         LastStageError = record.LastStageError,
         Drained = record.Drained,
-        DrainStartedAt = record.DrainStartedAt,
-        Reboot = record.Reboot is { } r ? new RebootDocument(r.Attempts, r.FromBootId, r.RequestedAt, r.Accepted, r.Refusal, r.Monotonic?.Ticks, r.InhibitedSince) : null,
+        DrainStarted = record.DrainStarted is { } started ? new MomentDocument(started.Wall, started.BootId, started.Monotonic.Ticks) : null,
+        Reboot = record.Reboot is { } r
+            ? new RebootDocument(r.Attempts, r.FromBootId, r.RequestedAt, r.Accepted, r.Refusal, r.Monotonic?.Ticks, r.InhibitedSince, r.InhibitedMonotonic?.Ticks)
+            : null,
         Failure = record.Failure is { } f ? new FailureDocument(f.Reason, f.FailedIn.ToString(), f.KeepCordon) : null,
     };
 
@@ -73,7 +78,7 @@ internal sealed record AgentRecordDocument
             StageFailedAt = StageFailedAt?.ToMoment("stageFailedAt"),
             LastStageError = LastStageError,
             Drained = Drained,
-            DrainStartedAt = DrainStartedAt,
+            DrainStarted = DrainStarted?.ToMoment("drainStarted") ?? (DrainStartedAt is { } wall ? Moment.WallOnly(wall) : null),
             Reboot = Reboot?.ToRequest(),
             Failure = failure,
         };
@@ -96,7 +101,8 @@ internal sealed record RebootDocument(
     [property: JsonPropertyName("accepted")] bool? Accepted,
     [property: JsonPropertyName("refusal")] string? Refusal,
     [property: JsonPropertyName("monotonicTicks")] long? MonotonicTicks = null,
-    [property: JsonPropertyName("inhibitedSince")] DateTimeOffset? InhibitedSince = null)
+    [property: JsonPropertyName("inhibitedSince")] DateTimeOffset? InhibitedSince = null,
+    [property: JsonPropertyName("inhibitedMonotonicTicks")] long? InhibitedMonotonicTicks = null)
 {
     /// <summary>The domain form; throws <see cref="FormatException"/> naming the bad field.</summary>
     public RebootRequest ToRequest() => new(
@@ -107,7 +113,8 @@ internal sealed record RebootDocument(
         Accepted ?? false,
         Refusal,
         InhibitedSince,
-        MonotonicTicks is { } ticks ? AgentRecordDocument.Monotonic(ticks, "reboot.monotonicTicks") : null);
+        MonotonicTicks is { } ticks ? AgentRecordDocument.Monotonic(ticks, "reboot.monotonicTicks") : null,
+        InhibitedMonotonicTicks is { } inhibited ? AgentRecordDocument.Monotonic(inhibited, "reboot.inhibitedMonotonicTicks") : null);
 }
 
 /// <summary>The on-disk form of <see cref="Moment"/>.</summary>

@@ -26,9 +26,21 @@ public sealed class DeciderInhibitorTableTests
         };
 
     private static AgentInputs Waiting(AgentRecord record, bool cordonedByUs = true, bool unschedulable = false, bool paused = false,
-        string? staged = null, string bootId = BootId) =>
+        string? staged = null, string bootId = BootId, TimeSpan? monotonic = null) =>
         Inputs(desired: Pull(D2), staged: Deployment(staged ?? D2), cordonedByUs: cordonedByUs, unschedulable: unschedulable, paused: paused,
-            record: record, bootId: bootId);
+            record: record, bootId: bootId, monotonic: monotonic);
+
+    /// <summary>The boot's monotonic clock now, in the rows that step the wall clock: an hour into the boot.</summary>
+    private static readonly TimeSpan s_uptime = TimeSpan.FromHours(1);
+
+    /// <summary>Notes of a wait that began <paramref name="inhibitedAgo"/> and was last asked <paramref name="askedAgo"/> on the
+    /// boot's clock, while the wall clock has since stepped by <paramref name="step"/> (positive: forward).</summary>
+    private static AgentRecord SteppedWait(TimeSpan inhibitedAgo, TimeSpan askedAgo, TimeSpan step) =>
+        Record(D2).WithStaged(Digest.Parse(D2)) with
+        {
+            Reboot = new RebootRequest(1, BootId, Now - step - askedAgo, Accepted: false, Refusal, InhibitedSince: Now - step - inhibitedAgo,
+                Monotonic: s_uptime - askedAgo, InhibitedMonotonic: s_uptime - inhibitedAgo),
+        };
 
     private static readonly Row[] s_rows =
     [
@@ -51,6 +63,14 @@ public sealed class DeciderInhibitorTableTests
             Waiting(Inhibited(1, Now, Now), paused: true), AgentState.Paused, new AgentAction.Uncordon()),
         new("the stage was replaced meanwhile: never finalize it, stage ours again",
             Waiting(Inhibited(1, Now - s_retry, Now - s_retry), staged: D3), AgentState.Staging, new AgentAction.Uncordon()),
+        new("wall clock stepped back an hour just after a refusal: the retry is still due on the boot's clock",
+            Waiting(SteppedWait(s_retry, s_retry, -TimeSpan.FromHours(1)), monotonic: s_uptime), AgentState.Rebooting, new AgentAction.Finalize(Digest.Parse(D2))),
+        new("wall clock stepped back an hour: the wait still ends at its bound on the boot's clock",
+            Waiting(SteppedWait(s_wait, s_retry, -TimeSpan.FromHours(1)), monotonic: s_uptime), AgentState.Degraded,
+            new AgentAction.RecordFailure(new($"gave up on {Pull(D2)}: a shutdown inhibitor kept the host from finalizing for {(int)s_wait.TotalSeconds} s (reboot.inhibitorWaitSeconds): {Refusal}", AgentState.Rebooting))),
+        new("wall clock stepped forward a day: the wait is not cut short",
+            Waiting(SteppedWait(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5), TimeSpan.FromDays(1)), monotonic: s_uptime), AgentState.Rebooting,
+            new AgentAction.Wait(Now + s_retry - TimeSpan.FromSeconds(5))),
         new("another boot: not an inhibitor wait any more (the old image came back)",
             Waiting(Inhibited(2, Now - s_retry, Now - s_retry, bootId: "boot-0")), AgentState.Degraded,
             new AgentAction.RecordFailure(new($"gave up on {Pull(D2)} after 2 reboot(s): the host booted {Pull(D1)} instead (the staged deployment was lost or finalization failed)", AgentState.Rebooting))),
@@ -87,6 +107,10 @@ public sealed class DeciderInhibitorTableTests
         var again = first.WithRebootRequested(BootId, Now + s_retry).WithRebootInhibited(Refusal, Now + s_retry);
 
         Assert.Equal(new RebootRequest(1, BootId, Now + s_retry, Accepted: false, Refusal, InhibitedSince: Now), again.Reboot);
+        var timed = Record(D2).WithRebootRequested(BootId, Now, s_uptime).WithRebootInhibited(Refusal, Now, s_uptime)
+            .WithRebootRequested(BootId, Now + s_retry, s_uptime + s_retry).WithRebootInhibited(Refusal, Now + s_retry, s_uptime + s_retry);
+        Assert.Equal(s_uptime, timed.Reboot!.InhibitedMonotonic);
+        Assert.Null(timed.WithRebootAccepted().Reboot!.InhibitedMonotonic);
         Assert.Equal(2, again.WithRebootAccepted().WithRebootRequested("boot-2", Now).Reboot!.Attempts);
     }
 }

@@ -27,9 +27,9 @@ public sealed class AgentLoopResilienceTests : IDisposable
         public string Read() => "boot-1";
     }
 
-    private AgentLoop Loop(TimeSpan? progressInterval = null) => new(
-        _node, _host, NoSlotClient.Instance, new AgentRecordStore(_state.FullName, _time, NullLogger<AgentRecordStore>.Instance), new BootId(),
-        new NodeDaemonOptions(), _time, new AgentHeartbeat(_time), new StatusReporter(new RecordingNotifier()), NullLogger<AgentLoop>.Instance)
+    private AgentLoop Loop(TimeSpan? progressInterval = null, TimeProvider? clock = null) => new(
+        _node, _host, NoSlotClient.Instance, new AgentRecordStore(_state.FullName, clock ?? _time, NullLogger<AgentRecordStore>.Instance), new BootId(),
+        new NodeDaemonOptions(), clock ?? _time, new AgentHeartbeat(clock ?? _time), new StatusReporter(new RecordingNotifier()), NullLogger<AgentLoop>.Instance)
     {
         ProgressReportInterval = progressInterval ?? TimeSpan.FromSeconds(30),
         TurnRetryDelay = TimeSpan.FromSeconds(1),
@@ -105,14 +105,53 @@ public sealed class AgentLoopResilienceTests : IDisposable
     }
 
     [Theory]
+    [InlineData(-60)]       // NTP stepped the wall clock back an hour
+    [InlineData(24 * 60)]   // an admin set it a day ahead
+    public async Task A_wall_clock_step_between_restarts_neither_stretches_nor_cuts_the_drain(int stepMinutes)
+    {
+        var clock = new SteppedClock(_time);
+        _node.Annotate("nodedaemon.io/desired-image", "quay.io/example/os@" + s_new);
+        _node.DrainOutcome = () =>
+        {
+            _time.Advance(TimeSpan.FromMinutes(10));
+            clock.Step = TimeSpan.FromMinutes(stepMinutes);
+            throw new InvalidOperationException("killed");
+        };
+        await Assert.ThrowsAsync<InvalidOperationException>(() => TurnsAsync(Loop(clock: clock), 10));
+
+        _node.DrainOutcome = null;
+        await TurnsAsync(Loop(clock: clock), 10);
+
+        // Ten minutes passed on the boot's clock, whatever the wall clock says.
+        Assert.Equal(new NodeDaemonOptions().Drain.Timeout - TimeSpan.FromMinutes(10), _node.DrainRequests[1].TimeLeft);
+    }
+
+    /// <summary>A clock whose wall time can be stepped (NTP, an admin) while its monotonic timestamps run on, as on a host.</summary>
+    private sealed class SteppedClock(FakeTimeProvider inner) : TimeProvider
+    {
+        public TimeSpan Step { get; set; }
+
+        public override DateTimeOffset GetUtcNow() => inner.GetUtcNow() + Step;
+
+        public override long GetTimestamp() => inner.GetTimestamp();
+
+        public override long TimestampFrequency => inner.TimestampFrequency;
+
+        public override TimeZoneInfo LocalTimeZone => inner.LocalTimeZone;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+            inner.CreateTimer(callback, state, dueTime, period);
+    }
+
+    [Theory]
     [InlineData(0, 900)]
     [InlineData(600, 300)]
-    [InlineData(-3600, 900)] // a start in the future (the clock stepped back): never more than a whole timeout
-    [InlineData(1000, -100)]
-    public void Drain_time_left_counts_from_the_start(int startedSecondsAgo, int leftSeconds)
+    [InlineData(int.MaxValue, 900)] // a start from the wall clock's future (another boot's notes): a whole timeout, never cut short
+    [InlineData(1000, 0)]
+    public void Drain_time_left_counts_from_the_start(int elapsedSeconds, int leftSeconds)
     {
-        var now = _time.GetUtcNow();
-        Assert.Equal(TimeSpan.FromSeconds(leftSeconds), AgentLoop.DrainTimeLeft(now - TimeSpan.FromSeconds(startedSecondsAgo), now, TimeSpan.FromSeconds(900)));
+        var elapsed = elapsedSeconds == int.MaxValue ? TimeSpan.MaxValue : TimeSpan.FromSeconds(elapsedSeconds);
+        Assert.Equal(TimeSpan.FromSeconds(leftSeconds), AgentLoop.DrainTimeLeft(elapsed, TimeSpan.FromSeconds(900)));
     }
 
     [Fact]

@@ -41,6 +41,30 @@ public sealed class AgentRecordStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_drain_start_and_an_inhibitor_wait_keep_both_clocks()
+    {
+        var record = AgentRecord.For("t")
+            .WithDrainStarted(new Moment(_time.GetUtcNow(), "boot-1", TimeSpan.FromMinutes(3)))
+            .WithRebootRequested("boot-1", _time.GetUtcNow(), TimeSpan.FromMinutes(4))
+            .WithRebootInhibited("Reboot blocked by a systemd inhibitor lock", _time.GetUtcNow(), TimeSpan.FromMinutes(4));
+        // A reboot request ends the drain and forgets its start: set it again, to check both fields in one file.
+        record = record with { DrainStarted = new Moment(_time.GetUtcNow(), "boot-1", TimeSpan.FromMinutes(3)) };
+
+        Store().Save(record);
+
+        Assert.Equal(record, Store().Load());
+        Assert.Equal(TimeSpan.FromMinutes(4), Store().Load().Reboot!.InhibitedMonotonic);
+    }
+
+    [Fact]
+    public void A_drain_start_noted_by_an_older_version_is_read_on_the_wall_clock()
+    {
+        File.WriteAllText(Store().Path, """{"version": 1, "target": "t", "drainStartedAt": "2026-11-25T12:00:00Z"}""");
+
+        Assert.Equal(Moment.WallOnly(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero)), Store().Load().DrainStarted);
+    }
+
+    [Fact]
     public void A_later_save_replaces_the_file()
     {
         Store().Save(AgentRecord.For("a"));
@@ -65,6 +89,8 @@ public sealed class AgentRecordStoreTests : IDisposable
     [InlineData("""{"version": 1, "reboot": {"attempts": 99999999999, "fromBootId": "b", "requestedAt": "2026-11-25T12:00:00Z"}}""")]
     [InlineData("""{"version": 1, "stageFailedAt": {"wall": "2026-11-25T12:00:00Z", "bootId": "b", "monotonicTicks": -7}}""")]
     [InlineData("""{"version": 1, "stageFailedAt": {"wall": "2026-11-25T12:00:00Z", "monotonicTicks": 7}}""")]
+    [InlineData("""{"version": 1, "drainStarted": {"wall": "2026-11-25T12:00:00Z", "bootId": "b", "monotonicTicks": -7}}""")]
+    [InlineData("""{"version": 1, "reboot": {"attempts": 1, "fromBootId": "b", "requestedAt": "2026-11-25T12:00:00Z", "inhibitedMonotonicTicks": -1}}""")]
     [InlineData("""{"version": 1, "failure": {"reason": null, "failedIn": "Draining", "keepCordon": false}}""")]
     [InlineData("""{"version": 1, "failure": {"reason": "r", "failedIn": "42", "keepCordon": false}}""")]
     [InlineData("""{"version": 1, "failure": {"reason": "r", "failedIn": null, "keepCordon": false}}""")]
