@@ -86,6 +86,9 @@ public static class NodeReader
     /// <summary>A string field, or empty.</summary>
     public static string Text(JsonElement element) => JsonText.StringOf(element) ?? "";
 
+    /// <summary>An integer field, or null when it is absent or not an integer (a server's <c>"code": "410"</c> is no crash).</summary>
+    public static int? WholeNumber(JsonNode? node) => node is JsonValue value && value.TryGetValue<int>(out var number) ? number : null;
+
     // The last member of that name (Go's rule for a repeated key); Undefined when absent or when this is no object.
     private static JsonElement Member(JsonElement element, string name)
     {

@@ -145,10 +145,10 @@ internal sealed partial class PodGoneWatch(KubeApi api, KubeNodeClientOptions op
                 }
 
                 var type = NodeReader.Text(item["type"]);
-                var obj = item["object"];
+                var obj = item["object"] as JsonObject;
                 if (type == "ERROR")
                 {
-                    return obj?["code"]?.GetValue<int>() == 410 ? Expired : $"watch error: {NodeReader.Text(obj?["message"])}";
+                    return NodeReader.WholeNumber(obj?["code"]) == 410 ? Expired : $"watch error: {NodeReader.Text(obj?["message"])}";
                 }
 
                 backoff.Reset();

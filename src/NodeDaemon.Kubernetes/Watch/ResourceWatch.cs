@@ -108,7 +108,7 @@ internal sealed partial class ResourceWatch(KubeApi api, KubeNodeClientOptions o
                         var obj = item["object"] as JsonObject;
                         if (type == "ERROR")
                         {
-                            var code = obj?["code"]?.GetValue<int>() ?? 0;
+                            var code = NodeReader.WholeNumber(obj?["code"]) ?? 0;
                             if (code == 410)
                             {
                                 expired = true;

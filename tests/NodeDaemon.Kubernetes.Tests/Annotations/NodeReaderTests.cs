@@ -44,4 +44,14 @@ public sealed class NodeReaderTests
         Assert.Contains("\"kind\" is not \"Node\"", Assert.Throws<FormatException>(() => NodeReader.Parse("""{"kind":5}""")).Message, StringComparison.Ordinal);
         Assert.Contains("not valid JSON", Assert.Throws<FormatException>(() => NodeReader.Parse(new string('[', 100))).Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("""{"code": 410}""", 410)]
+    [InlineData("""{"code": "410"}""", null)]   // a broken server's string: read as no code, never a crash
+    [InlineData("""{"code": 4.5}""", null)]
+    [InlineData("""{"code": [410]}""", null)]
+    [InlineData("""{"code": null}""", null)]
+    [InlineData("""{}""", null)]
+    public void A_whole_number_is_read_only_when_it_is_one(string json, int? expected) =>
+        Assert.Equal(expected, NodeReader.WholeNumber(JsonNode.Parse(json)!["code"]));
 }
