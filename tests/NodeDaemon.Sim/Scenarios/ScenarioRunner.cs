@@ -14,7 +14,7 @@ public sealed class ScenarioRunner
 {
     private static readonly TimeSpan s_tick = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan s_firstReportTimeout = TimeSpan.FromSeconds(30);
-    private readonly Scenario _scenario;
+    private Scenario _scenario;
     private readonly string _directory;
     private readonly DaemonCommandLine _daemon;
     private readonly IScenarioNarrator _narrator;
@@ -39,6 +39,8 @@ public sealed class ScenarioRunner
     public async Task<ScenarioResult> RunAsync(CancellationToken cancellationToken = default)
     {
         var host = ScenarioFiles.HostState(_scenario.Host, _directory);
+        OciRegistry? registry;
+        (registry, _scenario) = await ScenarioRealRegistry.StartAsync(_scenario).ConfigureAwait(false);
         var pending = new List<Pending>();
         pending.AddRange(_scenario.Crashes.Select(c => new Pending(c.When, crash: c)));
         pending.AddRange(_scenario.Actions.Select(a => new Pending(a.When, action: a)));
@@ -46,7 +48,7 @@ public sealed class ScenarioRunner
         var active = _scenario.Faults.Where(f => f.When is null).ToList();
 
         var unit = ScenarioWorld.ShippedUnit(_scenario, _directory, AppContext.BaseDirectory, Directory.GetCurrentDirectory());
-        await using var world = await ScenarioWorld.StartAsync(_scenario, host, _daemon, active, DaemonEnvironment, unit).ConfigureAwait(false);
+        await using var world = await ScenarioWorld.StartAsync(_scenario, host, _daemon, active, DaemonEnvironment, unit, registry).ConfigureAwait(false);
         world.Said = _narrator.Said;
         var observer = new ScenarioObserver(_scenario.Node.Name, _keys, _clock);
         world.Api.Store.AddReactor(observer);
