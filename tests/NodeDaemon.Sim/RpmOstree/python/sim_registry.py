@@ -17,6 +17,7 @@ from typing import Any, Callable, Optional
 
 from gi.repository import GLib
 
+import sim_events
 import sim_operations as ops
 import sim_progress
 from sim_image_proxy import ImageProxy, ProxyError
@@ -117,6 +118,8 @@ def pull_steps(registry: RealRegistry, spec: str, image_ref: str, total_ms: int,
             pull.prepare()
         except ops.OperationError as error:
             return False, str(error)
+        # A harness's moment "manifest read, layers not yet fetched" (a scenario stops the registry here).
+        sim_events.emit("image-fetching", digest=pull.digest, layers=len(pull.layers))
         txn.emit("Message", GLib.Variant("(s)", (f"Importing: {image_ref} (digest: {pull.digest})",)))
         total = sum(int(layer.get("size", 0)) for layer in pull.layers)
         txn.emit("Message", GLib.Variant("(s)", (
