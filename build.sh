@@ -41,9 +41,12 @@ need_debs() {
 # dbus-daemon: the private bus; python3-gi: GLib's GDBus, which serves the rpm-ostreed simulator (the library
 # rpm-ostreed itself uses); libglib2.0-bin: gdbus; systemd: busctl, journalctl, systemd-analyze; rpm, rpmlint: the
 # packaging tests build the RPM around a stand-in binary and lint it; python3-prometheus-client: the Prometheus project's
-# text-format parser, which reads back what /metrics serves; curl: scrapes the endpoint over TCP and a unix socket.
+# text-format parser, which reads back what /metrics serves; curl: scrapes the endpoint over TCP and a unix socket;
+# docker-registry, buildah, skopeo, apache2-utils: the real OCI registry behind the rpm-ostreed simulator (distribution's
+# registry with htpasswd auth, whose bcrypt file htpasswd -B writes; test images built from scratch with buildah; pulls
+# through skopeo's image proxy, as ostree-ext does).
 test_debs=(dbus-daemon python3-gi gir1.2-glib-2.0 libglib2.0-bin systemd systemd-journal-remote rpm rpmlint
-  python3-prometheus-client curl)
+  python3-prometheus-client curl docker-registry buildah skopeo apache2-utils)
 
 # need_kubectl makes sure some kubectl exists: the machine's versioned ones, else Debian's kubernetes-client.
 need_kubectl() {

@@ -27,6 +27,16 @@ public sealed class ScenarioFaultsTests
     }
 
     [Fact]
+    public void Registry_down_belongs_to_the_runner_not_to_the_hosts_faults_file()
+    {
+        var file = JsonNode.Parse(ScenarioFaults.HostFile([Fault("registry-down"), Fault("pull-hang")]))!;
+
+        Assert.Equal(["pull-hang"], file.AsObject().Select(p => p.Key));
+        ScenarioFaults.Check(Fault("registry-down"));
+        Assert.Throws<ScenarioException>(() => ScenarioFaults.Check(Fault("registry-down", new JsonObject { ["seconds"] = 3 })));
+    }
+
+    [Fact]
     public void Api_faults_add_up_their_error_rules()
     {
         var settings = ScenarioFaults.Api(

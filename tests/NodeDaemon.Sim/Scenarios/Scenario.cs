@@ -38,6 +38,9 @@ public sealed record Scenario
     /// <summary>The fake registry: pullspec → digest and version.</summary>
     public IReadOnlyDictionary<string, JsonObject> Registry { get; init; } = new Dictionary<string, JsonObject>();
 
+    /// <summary>Pull from a real OCI registry (docs/simulator.md, "Real registry"); null: the in-memory <see cref="Registry"/>.</summary>
+    public ScenarioRealRegistry? RealRegistry { get; init; }
+
     /// <summary>Faults of the host and the API server, each from the start or from a trigger on.</summary>
     public IReadOnlyList<ScenarioFault> Faults { get; init; } = [];
 

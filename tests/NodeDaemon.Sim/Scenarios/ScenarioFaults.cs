@@ -30,6 +30,13 @@ public static class ScenarioFaults
         {
             _ = Api([fault]);
         }
+        else if (fault.Kind == ScenarioRealRegistry.DownFault)
+        {
+            if (fault.Fields is { Count: > 0 })
+            {
+                throw new ScenarioException($"{ScenarioRealRegistry.DownFault} fault: it has no fields (use when/until)");
+            }
+        }
         else if (fault.Kind == "kubeconfig")
         {
             if (fault.Fields is not { Count: 1 } fields || fields["content"]?.GetValueKind() != JsonValueKind.String)
@@ -39,7 +46,7 @@ public static class ScenarioFaults
         }
         else if (!s_hostKinds.Contains(fault.Kind))
         {
-            throw new ScenarioException($"unknown fault kind \"{fault.Kind}\"; known: api, kubeconfig, {string.Join(", ", s_hostKinds)}");
+            throw new ScenarioException($"unknown fault kind \"{fault.Kind}\"; known: api, kubeconfig, {ScenarioRealRegistry.DownFault}, {string.Join(", ", s_hostKinds)}");
         }
     }
 
@@ -54,7 +61,7 @@ public static class ScenarioFaults
     public static string HostFile(IEnumerable<ScenarioFault> active)
     {
         var file = new JsonObject();
-        foreach (var fault in active.Where(f => !IsApi(f) && f.Kind != "kubeconfig"))
+        foreach (var fault in active.Where(f => !IsApi(f) && f.Kind != "kubeconfig" && f.Kind != ScenarioRealRegistry.DownFault))
         {
             var fields = fault.Fields?.DeepClone() as JsonObject;
             file[fault.Kind] = fields switch

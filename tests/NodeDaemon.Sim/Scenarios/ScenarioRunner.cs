@@ -14,7 +14,8 @@ public sealed class ScenarioRunner
 {
     private static readonly TimeSpan s_tick = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan s_firstReportTimeout = TimeSpan.FromSeconds(30);
-    private readonly Scenario _scenario;
+    private readonly Scenario _file;
+    private Scenario _scenario;
     private readonly string _directory;
     private readonly DaemonCommandLine _daemon;
     private readonly IScenarioNarrator _narrator;
@@ -28,6 +29,7 @@ public sealed class ScenarioRunner
     public ScenarioRunner(Scenario scenario, string directory, DaemonCommandLine daemon, IScenarioNarrator? narrator = null)
     {
         ArgumentNullException.ThrowIfNull(scenario);
+        _file = scenario;
         _scenario = scenario;
         _directory = directory;
         _daemon = daemon;
@@ -38,6 +40,7 @@ public sealed class ScenarioRunner
     /// <summary>Runs it; the processes are gone when this returns.</summary>
     public async Task<ScenarioResult> RunAsync(CancellationToken cancellationToken = default)
     {
+        _scenario = _file;
         var host = ScenarioFiles.HostState(_scenario.Host, _directory);
         var pending = new List<Pending>();
         pending.AddRange(_scenario.Crashes.Select(c => new Pending(c.When, crash: c)));
@@ -46,7 +49,10 @@ public sealed class ScenarioRunner
         var active = _scenario.Faults.Where(f => f.When is null).ToList();
 
         var unit = ScenarioWorld.ShippedUnit(_scenario, _directory, AppContext.BaseDirectory, Directory.GetCurrentDirectory());
-        await using var world = await ScenarioWorld.StartAsync(_scenario, host, _daemon, active, DaemonEnvironment, unit).ConfigureAwait(false);
+        OciRegistry? registry;
+        // As this run sees it: a real registry's placeholders expanded (each run starts its own registry; the world owns it from here).
+        (registry, _scenario) = await ScenarioRealRegistry.StartAsync(_file).ConfigureAwait(false);
+        await using var world = await ScenarioWorld.StartAsync(_scenario, host, _daemon, active, DaemonEnvironment, unit, registry).ConfigureAwait(false);
         world.Said = _narrator.Said;
         var observer = new ScenarioObserver(_scenario.Node.Name, _keys, _clock);
         world.Api.Store.AddReactor(observer);

@@ -18,11 +18,14 @@ public sealed class ScenarioWorld : IAsyncDisposable
     private readonly DaemonCommandLine _daemonCommand;
     private readonly PrivateBus _bus;
     private readonly ServiceSupervisor _service;
+    private readonly OciRegistry? _registry;
     private DaemonProcess? _daemon;
     private string? _apiKubeconfig;
 
-    private ScenarioWorld(TempDirectory dir, DaemonCommandLine daemonCommand, PrivateBus bus, RpmOstreedProcess host, TestApiServer api, SystemdUnit unit)
+    private ScenarioWorld(TempDirectory dir, DaemonCommandLine daemonCommand, PrivateBus bus, RpmOstreedProcess host, TestApiServer api, SystemdUnit unit,
+        OciRegistry? registry)
     {
+        _registry = registry;
         _dir = dir;
         _daemonCommand = daemonCommand;
         _bus = bus;
@@ -71,7 +74,8 @@ public sealed class ScenarioWorld : IAsyncDisposable
     /// <remarks><paramref name="unit"/> is the unit to play; by default the repository's <c>systemd/nodedaemon.service</c>,
     /// scaled by the scenario's <c>systemdTimeScale</c>.</remarks>
     public static async Task<ScenarioWorld> StartAsync(Scenario scenario, JsonObject hostState, DaemonCommandLine daemon,
-        IEnumerable<ScenarioFault> initialFaults, IReadOnlyDictionary<string, string>? daemonEnvironment = null, SystemdUnit? unit = null)
+        IEnumerable<ScenarioFault> initialFaults, IReadOnlyDictionary<string, string>? daemonEnvironment = null, SystemdUnit? unit = null,
+        OciRegistry? registry = null)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(hostState);
@@ -86,7 +90,7 @@ public sealed class ScenarioWorld : IAsyncDisposable
             bus = await PrivateBus.StartAsync().ConfigureAwait(false);
             host = await RpmOstreedProcess.StartAsync(bus, new RpmOstreedOptions(
                 dir.File("host.json"),
-                RegistryJson(scenario),
+                RegistryJson(scenario, registry, dir),
                 ScenarioFaults.HostFile(faults),
                 scenario.HostSpeed)).ConfigureAwait(false);
             var api = await TestApiServer.StartAsync(ScenarioSeed.Build(scenario), new TestApiServerOptions
@@ -99,7 +103,7 @@ public sealed class ScenarioWorld : IAsyncDisposable
                 NodeChurn = scenario.NodeChurn,
                 NodeStatusReportFrequency = TimeSpan.FromSeconds(scenario.KubeletStatusSeconds),
             }).ConfigureAwait(false);
-            var world = new ScenarioWorld(dir, daemon, bus, host, api, unit) { DaemonEnvironment = daemonEnvironment ?? new Dictionary<string, string>() };
+            var world = new ScenarioWorld(dir, daemon, bus, host, api, unit, registry) { DaemonEnvironment = daemonEnvironment ?? new Dictionary<string, string>() };
             world.WriteConfig(scenario);
             world.WriteKubeconfig(faults);
             return world;
@@ -109,6 +113,11 @@ public sealed class ScenarioWorld : IAsyncDisposable
             host?.Dispose();
             bus?.Dispose();
             dir.Dispose();
+            if (registry is not null)
+            {
+                await registry.DisposeAsync().ConfigureAwait(false);
+            }
+
             throw;
         }
     }
@@ -142,6 +151,19 @@ public sealed class ScenarioWorld : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(active);
         Api.Faults.Set(ScenarioFaults.Api(active));
+        if (_registry is not null)
+        {
+            // The registry going away and coming back: the process stopped (connections refused) and started again.
+            if (active.Any(f => f.Kind == ScenarioRealRegistry.DownFault))
+            {
+                _registry.Stop();
+            }
+            else
+            {
+                await _registry.StartAsync().ConfigureAwait(false);
+            }
+        }
+
         WriteKubeconfig(active);
         if (Host.ExitCode is null)
         {
@@ -230,6 +252,10 @@ public sealed class ScenarioWorld : IAsyncDisposable
         Host.Dispose();
         _bus.Dispose();
         _dir.Dispose();
+        if (_registry is not null)
+        {
+            await _registry.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>The supervisor's start: the previous run's logs kept, the daemon started with systemd's variables.</summary>
@@ -283,9 +309,16 @@ public sealed class ScenarioWorld : IAsyncDisposable
         }
     }
 
-    private static string RegistryJson(Scenario scenario)
+    private static string RegistryJson(Scenario scenario, OciRegistry? real, TempDirectory dir)
     {
         var registry = new JsonObject();
+        if (real is not null)
+        {
+            // The host's /run/ostree/auth.json, where rpm-ostree (ostree-ext) reads registry credentials.
+            var authFile = real.WriteAuthFile(dir.File("auth.json"), valid: scenario.RealRegistry?.WrongCredentials != true);
+            registry["real-registry"] = real.SimulatorSection(authFile);
+        }
+
         foreach (var (pullspec, entry) in scenario.Registry)
         {
             registry[pullspec] = entry.DeepClone();

@@ -15,6 +15,7 @@ import sim_faults
 import sim_inhibitors
 import sim_operations as ops
 import sim_progress
+import sim_registry
 import sim_state
 import sim_variants
 from sim_faults import Faults
@@ -306,7 +307,13 @@ class RpmOstreed:
                 message = self.faults.pull_fail_message.replace("{registry}", registry)
                 txn.run([Step(self._ms(300), lambda _t: (False, message))])
                 return None
-            image = ops.resolve(spec, ops.load_registry(self._registry_path))
+            registry = ops.load_registry(self._registry_path)
+            real = sim_registry.RealRegistry.load(registry)
+            if real is not None and real.serves(spec):
+                txn.run(sim_registry.pull_steps(real, spec, shown, self._ms(1500),
+                                                lambda image: self._staged(options, refspec, image, packages)))
+                return None
+            image = ops.resolve(spec, registry)
         except ops.OperationError as error:
             return False, str(error)
         if self.faults.digest_moved is not None:

@@ -1,0 +1,43 @@
+using System.Text.Json.Nodes;
+using NodeDaemon.Sim.Harness;
+
+namespace NodeDaemon.Sim.Scenarios;
+
+/// <summary>A scenario's <c>realRegistry</c>: its images come from a real OCI registry (<see cref="OciRegistry"/>) instead
+/// of the in-memory registry map; <c>{registry}</c>, <c>{single}</c> and <c>{index}</c> in the desired image stand for
+/// the registry's <c>127.0.0.1:PORT</c>, the single-arch image's digest and the index's digest.</summary>
+public sealed record ScenarioRealRegistry
+{
+    /// <summary>The fault kind that stops the registry process while it is on (connections refused), and starts it again when lifted.</summary>
+    public const string DownFault = "registry-down";
+
+    /// <summary>The host's auth file holds a wrong password for the registry (the registry answers 401).</summary>
+    public bool WrongCredentials { get; init; }
+
+    /// <summary>Starts the registry a scenario asks for (or none) and returns the scenario as it runs against it: the
+    /// placeholders expanded and the registry's tags and index in <see cref="Scenario.Registry"/>, where the runner reads
+    /// which digest a desired image means.</summary>
+    public static async Task<(OciRegistry? Registry, Scenario Scenario)> StartAsync(Scenario scenario)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        if (scenario.RealRegistry is null)
+        {
+            return (null, scenario);
+        }
+
+        var images = await OciTestImages.GetAsync().ConfigureAwait(false);
+        var registry = await OciRegistry.StartWithTestImagesAsync().ConfigureAwait(false);
+        var repo = $"{registry.Host}/{OciTestImages.Repository}";
+        JsonObject Index() => new() { ["amd64"] = images.Platforms["amd64"], ["arm64"] = images.Platforms["arm64"] };
+        var map = new Dictionary<string, JsonObject>(scenario.Registry)
+        {
+            [$"{repo}:{OciTestImages.SingleTag}"] = new() { ["digest"] = images.SingleDigest, ["version"] = OciTestImages.SingleVersion },
+            [$"{repo}:{OciTestImages.IndexTag}"] = new() { ["digest"] = images.IndexDigest, ["index"] = Index(), ["version"] = OciTestImages.IndexVersion },
+            [$"{repo}@{images.IndexDigest}"] = new() { ["index"] = Index(), ["version"] = OciTestImages.IndexVersion },
+        };
+        var desired = scenario.DesiredImage?.Replace("{registry}", registry.Host, StringComparison.Ordinal)
+            .Replace("{single}", images.SingleDigest, StringComparison.Ordinal)
+            .Replace("{index}", images.IndexDigest, StringComparison.Ordinal);
+        return (registry, scenario with { DesiredImage = desired, Registry = map });
+    }
+}
