@@ -20,7 +20,8 @@ public static class ScenarioFaults
 
     /// <summary>Host fault kinds that are a flag (<c>true</c>) when they have no fields.</summary>
     private static readonly HashSet<string> s_hostKinds =
-        ["pull-fail", "pull-hang", "busy", "die", "finalization-lost", "digest-moved", "finalize-compares", "inhibitor"];
+        ["pull-fail", "pull-hang", "busy", "die", "finalization-lost", "digest-moved", "finalize-compares", "inhibitor",
+            "die-in-finalize", "reboot-refused"];
 
     /// <summary>Throws <see cref="ScenarioException"/> when a fault cannot be applied.</summary>
     public static void Check(ScenarioFault fault)

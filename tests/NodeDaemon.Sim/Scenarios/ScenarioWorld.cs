@@ -168,7 +168,7 @@ public sealed class ScenarioWorld : IAsyncDisposable
         if (Host.ExitCode is not null)
         {
             // rpm-ostreed crashed: it fired its one death; D-Bus activation starts it again on the next call.
-            activeFaults.RemoveAll(f => f.Kind == "die");
+            activeFaults.RemoveAll(f => f.Kind is "die" or "die-in-finalize");
             await File.WriteAllTextAsync(Host.FaultsPath, ScenarioFaults.HostFile(activeFaults)).ConfigureAwait(false);
             await Host.RestartAsync().ConfigureAwait(false);
             HostRestarts++;
@@ -188,6 +188,13 @@ public sealed class ScenarioWorld : IAsyncDisposable
         }
 
         return false;
+    }
+
+    /// <summary>A reboot nobody planned (a power cut, an admin): rpm-ostreed is killed wherever it is, then as <see cref="RebootAsync"/>.</summary>
+    public async Task UnplannedRebootAsync()
+    {
+        Host.Kill();
+        await RebootAsync().ConfigureAwait(false);
     }
 
     /// <summary>The reboot: stop the daemon (SIGTERM, then SIGKILL), boot the host state, new boot id, start both again.</summary>
