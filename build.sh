@@ -41,9 +41,11 @@ need_debs() {
 # dbus-daemon: the private bus; python3-gi: GLib's GDBus, which serves the rpm-ostreed simulator (the library
 # rpm-ostreed itself uses); libglib2.0-bin: gdbus; systemd: busctl, journalctl, systemd-analyze; rpm, rpmlint: the
 # packaging tests build the RPM around a stand-in binary and lint it; python3-prometheus-client: the Prometheus project's
-# text-format parser, which reads back what /metrics serves; curl: scrapes the endpoint over TCP and a unix socket.
+# text-format parser, which reads back what /metrics serves; curl: scrapes the endpoint over TCP and a unix socket;
+# faketime: libfaketime steps the daemon's wall clock in a scenario (the clock fault); e2fsprogs: mkfs.ext4 for the
+# scenario whose state directory is a small loop-mounted file system (util-linux's mount and losetup come with Debian).
 test_debs=(dbus-daemon python3-gi gir1.2-glib-2.0 libglib2.0-bin systemd systemd-journal-remote rpm rpmlint
-  python3-prometheus-client curl)
+  python3-prometheus-client curl faketime e2fsprogs)
 
 # need_kubectl makes sure some kubectl exists: the machine's versioned ones, else Debian's kubernetes-client.
 need_kubectl() {

@@ -31,6 +31,10 @@ public static class ScenarioFaults
         {
             _ = Api([fault]);
         }
+        else if (fault.Kind == "clock")
+        {
+            ScenarioClock.Check(fault);
+        }
         else if (fault.Kind == "kubeconfig")
         {
             if (fault.Fields is not { Count: 1 } fields || fields["content"]?.GetValueKind() != JsonValueKind.String)
@@ -40,7 +44,7 @@ public static class ScenarioFaults
         }
         else if (!s_hostKinds.Contains(fault.Kind))
         {
-            throw new ScenarioException($"unknown fault kind \"{fault.Kind}\"; known: api, kubeconfig, {string.Join(", ", s_hostKinds)}");
+            throw new ScenarioException($"unknown fault kind \"{fault.Kind}\"; known: api, kubeconfig, clock, {string.Join(", ", s_hostKinds)}");
         }
     }
 
@@ -55,7 +59,7 @@ public static class ScenarioFaults
     public static string HostFile(IEnumerable<ScenarioFault> active)
     {
         var file = new JsonObject();
-        foreach (var fault in active.Where(f => !IsApi(f) && f.Kind != "kubeconfig"))
+        foreach (var fault in active.Where(f => !IsApi(f) && f.Kind is not "kubeconfig" and not "clock"))
         {
             var fields = fault.Fields?.DeepClone() as JsonObject;
             file[fault.Kind] = fields switch

@@ -96,6 +96,16 @@ public sealed record ScenarioCrash
     public int RestartAfterMilliseconds { get; init; } = 100;
 }
 
+/// <summary>The daemon's state directory on a small file system of its own, filled at a boot (a full <c>/var</c>).</summary>
+public sealed record ScenarioStateDisk
+{
+    /// <summary>Size of the ext4 file system, in MB.</summary>
+    public int Megabytes { get; init; } = 16;
+
+    /// <summary>The boot at whose start, before the daemon runs, the file system is filled to the last block (null: never).</summary>
+    public int? FullFromBoot { get; init; }
+}
+
 /// <summary>An admin's change to the node when <see cref="When"/> fires.</summary>
 public sealed record ScenarioAction
 {

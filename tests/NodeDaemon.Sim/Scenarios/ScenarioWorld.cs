@@ -20,6 +20,8 @@ public sealed class ScenarioWorld : IAsyncDisposable
     private readonly ServiceSupervisor _service;
     private DaemonProcess? _daemon;
     private string? _apiKubeconfig;
+    private StateDisk? _stateDisk;
+    private int? _diskFullFromBoot;
 
     private ScenarioWorld(TempDirectory dir, DaemonCommandLine daemonCommand, PrivateBus bus, RpmOstreedProcess host, TestApiServer api, SystemdUnit unit)
     {
@@ -99,9 +101,35 @@ public sealed class ScenarioWorld : IAsyncDisposable
                 NodeChurn = scenario.NodeChurn,
                 NodeStatusReportFrequency = TimeSpan.FromSeconds(scenario.KubeletStatusSeconds),
             }).ConfigureAwait(false);
-            var world = new ScenarioWorld(dir, daemon, bus, host, api, unit) { DaemonEnvironment = daemonEnvironment ?? new Dictionary<string, string>() };
+            var environment = new Dictionary<string, string>(daemonEnvironment ?? new Dictionary<string, string>());
+            if (scenario.Faults.Any(f => f.Kind == "clock"))
+            {
+                // From the first start: a step then lands in the running daemon, as NTP's would.
+                foreach (var (name, value) in ScenarioClock.Environment(dir.File("clock-offset")))
+                {
+                    environment[name] = value;
+                }
+            }
+
+            var world = new ScenarioWorld(dir, daemon, bus, host, api, unit) { DaemonEnvironment = environment };
             world.WriteConfig(scenario);
-            world.WriteKubeconfig(faults);
+            world.WriteRunnerFaults(faults);
+            if (scenario.StateDisk is { } disk)
+            {
+                try
+                {
+                    world._stateDisk = await StateDisk.MountAsync(dir.File("state.img"), dir.File("state"), disk.Megabytes).ConfigureAwait(false);
+                }
+                catch (InvalidOperationException e)
+                {
+                    // Nothing is mounted; the host, the bus and the directory go below.
+                    await api.DisposeAsync().ConfigureAwait(false);
+                    throw new ScenarioException($"stateDisk: {e.Message}");
+                }
+
+                world._diskFullFromBoot = disk.FullFromBoot;
+            }
+
             return world;
         }
         catch
@@ -142,7 +170,7 @@ public sealed class ScenarioWorld : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(active);
         Api.Faults.Set(ScenarioFaults.Api(active));
-        WriteKubeconfig(active);
+        WriteRunnerFaults(active);
         if (Host.ExitCode is null)
         {
             await Host.SetFaultsAsync(ScenarioFaults.HostFile(active)).ConfigureAwait(false);
@@ -209,6 +237,13 @@ public sealed class ScenarioWorld : IAsyncDisposable
         Boot++;
         await File.WriteAllTextAsync(_dir.File("boot_id"), $"scenario-boot-{Boot}\n").ConfigureAwait(false);
         BootEventsStart = Host.Events.Count;
+        if (_stateDisk is { } disk && Boot == _diskFullFromBoot)
+        {
+            // After the reboot, before the daemon verifies: the next write of its notes meets ENOSPC.
+            var bytes = disk.Fill();
+            Said?.Invoke($"chaos: the state directory's file system filled ({bytes / 1024} KiB written, no block left)");
+        }
+
         await Host.RestartAsync().ConfigureAwait(false);
         // A new boot: the unit starts afresh (its start-limit counter is gone with the old systemd).
         _service.Start(resetStartLimit: true);
@@ -231,12 +266,20 @@ public sealed class ScenarioWorld : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        _service.Dispose();
-        CollectLogs();
-        await Api.DisposeAsync().ConfigureAwait(false);
-        Host.Dispose();
-        _bus.Dispose();
-        _dir.Dispose();
+        try
+        {
+            _service.Dispose();
+            CollectLogs();
+            await Api.DisposeAsync().ConfigureAwait(false);
+            Host.Dispose();
+            _bus.Dispose();
+        }
+        finally
+        {
+            // The mount goes whatever else failed: a run must never leave a loop device behind.
+            _stateDisk?.Dispose();
+            _dir.Dispose();
+        }
     }
 
     /// <summary>The supervisor's start: the previous run's logs kept, the daemon started with systemd's variables.</summary>
@@ -263,9 +306,11 @@ public sealed class ScenarioWorld : IAsyncDisposable
         }
     }
 
-    /// <summary>The daemon's kubeconfig: a <c>kubeconfig</c> fault's content while one is on, else the API server's.</summary>
-    private void WriteKubeconfig(IEnumerable<ScenarioFault> active)
+    /// <summary>The runner's own faults: the daemon's kubeconfig (a <c>kubeconfig</c> fault's content while one is on, else
+    /// the API server's) and the daemon's clock offset (<see cref="ScenarioClock"/>).</summary>
+    private void WriteRunnerFaults(IEnumerable<ScenarioFault> active)
     {
+        File.WriteAllText(_dir.File("clock-offset"), ScenarioClock.OffsetFile(active));
         // The daemon's own identity (its service account under RBAC), unless a fault swaps in a broken file.
         _apiKubeconfig ??= File.ReadAllText(Api.DaemonKubeconfigPath);
         File.WriteAllText(_dir.File("daemon-kubeconfig.yaml"), ScenarioFaults.Kubeconfig(active) ?? _apiKubeconfig);
