@@ -50,7 +50,10 @@ public static class ScenarioClock
     /// <summary>The offset file's text for the active faults: the last clock fault's offset, else none.</summary>
     public static string OffsetFile(IEnumerable<ScenarioFault> active)
     {
-        var seconds = active.LastOrDefault(f => f.Kind == "clock") is { } fault ? (double)fault.Fields!["offsetSeconds"]! : 0;
+        // Read through the JSON text: a number parsed from a file and one built in code convert differently.
+        var seconds = active.LastOrDefault(f => f.Kind == "clock") is { } fault
+            ? double.Parse(fault.Fields!["offsetSeconds"]!.ToJsonString(), CultureInfo.InvariantCulture)
+            : 0;
         return (seconds < 0 ? "-" : "+") + Math.Abs(seconds).ToString("0", CultureInfo.InvariantCulture) + "\n";
     }
 }

@@ -7,10 +7,12 @@ namespace NodeDaemon.Sim.Scenarios;
 /// <summary>Turns a scenario's active faults into the two worlds' fault settings: the simulated host's faults file and
 /// the API server's <see cref="FaultSettings"/>.</summary>
 /// <remarks>A host fault's kind is the faults-file key (<c>pull-fail</c>, <c>pull-hang</c>, <c>busy</c>, <c>die</c>,
-/// <c>finalization-lost</c>, <c>digest-moved</c>, <c>finalize-compares</c>, <c>inhibitor</c>) and its other fields are that key's value
-/// (<c>value</c> for a plain one); kind <c>api</c> carries <see cref="FaultSettings"/> fields, and several of them add
-/// up (their error rules are concatenated). Kind <c>kubeconfig</c> belongs to the runner: while it is on, the daemon's
-/// kubeconfig file holds its <c>content</c> instead of the API server's.</remarks>
+/// <c>finalization-lost</c>, <c>digest-moved</c>, <c>finalize-compares</c>, <c>inhibitor</c>, <c>die-in-finalize</c>,
+/// <c>reboot-refused</c>) and its other fields are that key's value (<c>value</c> for a plain one); kind <c>api</c> carries
+/// <see cref="FaultSettings"/> fields, and several of them add up (their error rules are concatenated). Kinds
+/// <c>kubeconfig</c> and <c>clock</c> belong to the runner: while on, the daemon's kubeconfig file holds the fault's
+/// <c>content</c> instead of the API server's, and the daemon's wall clock is off by <c>offsetSeconds</c>
+/// (<see cref="ScenarioClock"/>).</remarks>
 public static class ScenarioFaults
 {
     private static readonly JsonSerializerOptions s_api = new(JsonSerializerDefaults.Web)
