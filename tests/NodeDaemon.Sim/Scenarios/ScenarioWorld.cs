@@ -11,7 +11,7 @@ namespace NodeDaemon.Sim.Scenarios;
 /// <remarks>The daemon runs as the shipped unit (<c>systemd/nodedaemon.service</c>) runs it: a
 /// <see cref="ServiceSupervisor"/> reads that file and plays systemd (watchdog, Restart=, RestartSec=, TimeoutStopSec=),
 /// with every duration scaled by the scenario's <c>systemdTimeScale</c>.</remarks>
-public sealed class ScenarioWorld : IAsyncDisposable
+public sealed partial class ScenarioWorld : IAsyncDisposable
 {
     private static readonly TimeSpan s_verbTimeout = TimeSpan.FromSeconds(10);
     private readonly TempDirectory _dir;
@@ -216,37 +216,6 @@ public sealed class ScenarioWorld : IAsyncDisposable
         }
 
         return false;
-    }
-
-    /// <summary>A reboot nobody planned (a power cut, an admin): rpm-ostreed is killed wherever it is, then as <see cref="RebootAsync"/>.</summary>
-    public async Task UnplannedRebootAsync()
-    {
-        Host.Kill();
-        await RebootAsync().ConfigureAwait(false);
-    }
-
-    /// <summary>The reboot: stop the daemon (SIGTERM, then SIGKILL), boot the host state, new boot id, start both again.</summary>
-    private async Task RebootAsync()
-    {
-        // The shutdown stops the service: SIGTERM, SIGKILL after TimeoutStopSec=; no restart.
-        _service.Stop();
-        var state = (JsonObject)JsonNode.Parse(await File.ReadAllTextAsync(Host.StatePath).ConfigureAwait(false))!;
-        var faults = JsonNode.Parse(await File.ReadAllTextAsync(Host.FaultsPath).ConfigureAwait(false));
-        BootTransition.Apply(state, finalizationLost: (bool?)faults?["finalization-lost"] ?? false);
-        await File.WriteAllTextAsync(Host.StatePath, state.ToJsonString()).ConfigureAwait(false);
-        Boot++;
-        await File.WriteAllTextAsync(_dir.File("boot_id"), $"scenario-boot-{Boot}\n").ConfigureAwait(false);
-        BootEventsStart = Host.Events.Count;
-        if (_stateDisk is { } disk && Boot == _diskFullFromBoot)
-        {
-            // After the reboot, before the daemon verifies: the next write of its notes meets ENOSPC.
-            var bytes = disk.Fill();
-            Said?.Invoke($"chaos: the state directory's file system filled ({bytes / 1024} KiB written, no block left)");
-        }
-
-        await Host.RestartAsync().ConfigureAwait(false);
-        // A new boot: the unit starts afresh (its start-limit counter is gone with the old systemd).
-        _service.Start(resetStartLimit: true);
     }
 
     /// <summary>Runs a one-shot daemon verb (<c>status</c>) against this world and returns what it printed.</summary>
