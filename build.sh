@@ -44,9 +44,11 @@ need_debs() {
 # text-format parser, which reads back what /metrics serves; curl: scrapes the endpoint over TCP and a unix socket;
 # docker-registry, buildah, skopeo, apache2-utils: the real OCI registry behind the rpm-ostreed simulator (distribution's
 # registry with htpasswd auth, whose bcrypt file htpasswd -B writes; test images built from scratch with buildah; pulls
-# through skopeo's image proxy, as ostree-ext does).
+# through skopeo's image proxy, as ostree-ext does). faketime: libfaketime steps the daemon's wall clock in a scenario
+# (the clock fault); e2fsprogs: mkfs.ext4 for the scenario whose state directory is a small loop-mounted file system
+# (util-linux's mount and losetup come with Debian).
 test_debs=(dbus-daemon python3-gi gir1.2-glib-2.0 libglib2.0-bin systemd systemd-journal-remote rpm rpmlint
-  python3-prometheus-client curl docker-registry buildah skopeo apache2-utils)
+  python3-prometheus-client curl docker-registry buildah skopeo apache2-utils faketime e2fsprogs)
 
 # need_kubectl makes sure some kubectl exists: the machine's versioned ones, else Debian's kubernetes-client.
 need_kubectl() {

@@ -18,6 +18,13 @@ internal sealed class RpmOstreeBus(string address) : IDisposable
         await connection.CallMethodAsync(RegisterClientMessage(connection, id)).ConfigureAwait(false);
     }
 
+    /// <summary><c>Sysroot.UnregisterClient({})</c>: lets rpm-ostreed exit idle (its only way out of a reboot that never came).</summary>
+    public async Task UnregisterClientAsync()
+    {
+        var connection = await ConnectedAsync().ConfigureAwait(false);
+        await connection.CallMethodAsync(UnregisterClientMessage(connection)).ConfigureAwait(false);
+    }
+
     /// <summary><c>Sysroot.Reload()</c>: makes rpm-ostreed re-read the sysroot after a transaction.</summary>
     public async Task ReloadAsync()
     {
@@ -97,6 +104,14 @@ internal sealed class RpmOstreeBus(string address) : IDisposable
         using var writer = connection.GetMessageWriter();
         writer.WriteMethodCallHeader(RpmOstreeNames.BusName, RpmOstreeNames.SysrootPath, RpmOstreeNames.Sysroot, "RegisterClient", "a{sv}");
         writer.WriteDictionary(new Dictionary<string, VariantValue> { ["id"] = id });
+        return writer.CreateMessage();
+    }
+
+    private static MessageBuffer UnregisterClientMessage(DBusConnection connection)
+    {
+        using var writer = connection.GetMessageWriter();
+        writer.WriteMethodCallHeader(RpmOstreeNames.BusName, RpmOstreeNames.SysrootPath, RpmOstreeNames.Sysroot, "UnregisterClient", "a{sv}");
+        writer.WriteDictionary(new Dictionary<string, VariantValue>());
         return writer.CreateMessage();
     }
 

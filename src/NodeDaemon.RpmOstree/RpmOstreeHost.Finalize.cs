@@ -32,7 +32,6 @@ public sealed partial class RpmOstreeHost
 
         if (message is null)
         {
-            // Finalization reboots: the transaction may well end with the bus going down.
             LogRebootRequested(digest.ToString(), "FinalizeDeployment");
             return;
         }
@@ -61,7 +60,16 @@ public sealed partial class RpmOstreeHost
             var options = new Dictionary<string, VariantValue> { ["checksum"] = checksum };
             var address = await WhenNotBusyAsync(() => _bus.FinalizeDeploymentAsync(osPath, options), cancellationToken).ConfigureAwait(false);
             var outcome = await RunAsync(address, "FinalizeDeployment", progress: null, cancellationToken).ConfigureAwait(false);
-            return outcome.End is TransactionEnd.Succeeded or TransactionEnd.Vanished ? null : outcome.Message;
+            if (outcome.End is TransactionEnd.Vanished)
+            {
+                // rpm-ostreed sends Finished before it asks systemd to reboot (rpmostreed_daemon_reboot queues the
+                // reboot "until we return to the client"), so an end without Finished is a death, not the reboot: the
+                // stage may be locked still, or unlocked with no reboot coming. Unanswered, never accepted.
+                LogVanished("FinalizeDeployment");
+                throw new HostException(HostErrorKind.Unavailable, "rpm-ostreed went away during FinalizeDeployment without answering");
+            }
+
+            return outcome.End is TransactionEnd.Succeeded ? null : outcome.Message;
         }
         catch (DBusErrorReplyException e) when (e.ErrorName != RpmOstreeNames.BusyError)
         {

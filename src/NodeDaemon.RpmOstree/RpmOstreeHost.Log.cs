@@ -33,6 +33,10 @@ public sealed partial class RpmOstreeHost
     [LoggerMessage((int)LogEventId.RebootRequested, LogLevel.Warning, "Reboot requested into {Digest} through {RebootPath}")]
     private partial void LogRebootRequested(string digest, string rebootPath);
 
+    [LoggerMessage((int)LogEventId.HostRebootInitiatedLetGo, LogLevel.Warning,
+        "rpm-ostreed refuses new transactions after a reboot it initiated did not happen ({HostMessage}); no longer registered as its client, so that it exits idle and comes back")]
+    private partial void LogRebootInitiatedLetGo(string hostMessage);
+
     [LoggerMessage((int)LogEventId.FinalizeByCommit, LogLevel.Warning,
         "rpm-ostree compares the stage's ostree commit, not the image digest {Digest} (before v2025.7); finalizing again with commit {Commit}")]
     private partial void LogFinalizeByCommit(string digest, string commit);

@@ -136,7 +136,11 @@ public sealed partial class RpmOstreeHost : IHostSystem, IDisposable
     {
         try
         {
-            await _bus.RegisterClientAsync(_options.ClientId).ConfigureAwait(false);
+            if (!_lettingGo)
+            {
+                await _bus.RegisterClientAsync(_options.ClientId).ConfigureAwait(false);
+            }
+
             var osPath = await _bus.GetBootedOsPathAsync().ConfigureAwait(false);
             var warnings = new List<string>();
             var deployments = (await _bus.GetDeploymentsAsync().ConfigureAwait(false))
@@ -198,7 +202,9 @@ public sealed partial class RpmOstreeHost : IHostSystem, IDisposable
         {
             try
             {
-                return await call().WaitAsync(s_callTimeout, _time, cancellationToken).ConfigureAwait(false);
+                var address = await call().WaitAsync(s_callTimeout, _time, cancellationToken).ConfigureAwait(false);
+                _lettingGo = false;
+                return address;
             }
             catch (TimeoutException e)
             {
@@ -213,6 +219,12 @@ public sealed partial class RpmOstreeHost : IHostSystem, IDisposable
 
                 LogBusy(e.ErrorMessage);
                 await Task.Delay(_options.BusyPollInterval, _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (DBusErrorReplyException e) when (e.ErrorMessage.Contains(RebootInitiated, StringComparison.Ordinal))
+            {
+                await LetGoAsync(e.ErrorMessage).ConfigureAwait(false);
+                throw new HostException(HostErrorKind.Failed,
+                    $"{e.ErrorMessage}: rpm-ostreed asked for a reboot that did not happen and takes no transaction until it exits idle", e);
             }
             catch (DBusErrorReplyException e)
             {

@@ -114,6 +114,47 @@ public sealed class FinalizeTests
         Assert.Equal(SimulatorScript.RebootExitCode, await world.Sim.WaitForExitAsync(TimeSpan.FromSeconds(10)));
     }
 
+    [Theory]
+    [InlineData("before-unlock", true)]
+    [InlineData("after-unlock", false)]
+    public async Task Rpm_ostreed_dying_in_the_finalization_is_no_answer_not_an_accepted_reboot(string point, bool lockedAfter)
+    {
+        await using var world = await HostWorld.StartAsync(faults: $$"""{"die-in-finalize": "{{point}}"}""");
+        var client = world.Client();
+        await client.StageAsync(s_pinned, s_digest, null, CancellationToken.None);
+
+        var error = await Assert.ThrowsAsync<HostException>(() => client.FinalizeAsync(s_digest, CancellationToken.None));
+
+        // Unavailable: the agent leaves its note unanswered and asks again, rather than waiting for a reboot never coming.
+        Assert.Equal(HostErrorKind.Unavailable, error.Kind);
+        Assert.Equal(99, await world.Sim.WaitForExitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(lockedAfter, (bool?)world.State["nodedaemon-sim"]!["staged-locked"]);
+        Assert.Null(world.State["nodedaemon-sim"]!["reboot-requested"]);
+    }
+
+    [Fact]
+    public async Task After_a_reboot_logind_refused_the_client_lets_rpm_ostreed_exit_idle_and_then_drops_the_stage()
+    {
+        await using var world = await HostWorld.StartAsync(faults: """{"reboot-refused": {"idle-exit-seconds": 2}}""");
+        var client = world.Client();
+        await client.StageAsync(s_pinned, s_digest, null, CancellationToken.None);
+
+        // rpm-ostreed cannot see systemctl's refusal: the finalization succeeds, unlocked, and nothing reboots.
+        await client.FinalizeAsync(s_digest, CancellationToken.None);
+        Assert.Equal(false, (bool?)world.State["nodedaemon-sim"]!["staged-locked"]);
+        Assert.Null(world.State["nodedaemon-sim"]!["reboot-requested"]);
+
+        var error = await Assert.ThrowsAsync<HostException>(() => client.CleanupStagedAsync(CancellationToken.None));
+        Assert.Contains("Reboot initiated, cannot start new transaction", error.Message, StringComparison.Ordinal);
+
+        // Registered, we would keep it up for ever; unregistered, it exits idle, and activation brings a fresh one.
+        await client.ReadStatusAsync(CancellationToken.None);
+        Assert.Equal(0, await world.Sim.WaitForExitAsync(TimeSpan.FromSeconds(20)));
+        await world.Sim.RestartAsync();
+        await client.CleanupStagedAsync(CancellationToken.None);
+        Assert.Null(world.StagedInState);
+    }
+
     [Fact]
     public async Task Cleanup_drops_the_stage()
     {

@@ -200,4 +200,8 @@ public enum LogEventId
 
     /// <summary>A drain stopped because the node changed so that the decision no longer drains (the desired image went back, a pause).</summary>
     DrainCancelled = 352,
+
+    /// <summary>rpm-ostreed refuses transactions after a reboot it asked for did not happen; the agent stops registering
+    /// as its client so that it can exit idle and come back fresh.</summary>
+    HostRebootInitiatedLetGo = 114,
 }

@@ -252,9 +252,11 @@ public sealed partial class AgentLoop(
                     LogFinalizeInhibited(finalize.Digest.ToString(), e.Message);
                     Save(_record!.About(key!).WithRebootInhibited(e.Message, time.GetUtcNow(), Monotonic()));
                 }
-                catch (HostException e)
+                catch (HostException e) when (e.Kind != HostErrorKind.Unavailable)
                 {
                     // Counted as an attempt: the decider tries again within the budget, then gives up with this answer.
+                    // Not so a host that gave no answer (rpm-ostreed died or is unreachable): that fails the turn and leaves
+                    // the note unanswered, which the decider asks again as the same attempt (a reboot may be under way).
                     LogFinalizeFailed(finalize.Digest.ToString(), e.Message);
                     Metrics.Failed(FailureKind.Finalize);
                     Save(_record!.About(key!).WithRebootRefused(e.Message));

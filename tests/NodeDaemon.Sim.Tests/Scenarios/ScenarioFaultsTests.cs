@@ -59,6 +59,19 @@ public sealed class ScenarioFaultsTests
     }
 
     [Fact]
+    public void A_clock_fault_is_the_runners_own_an_offset_for_libfaketime_and_no_host_key()
+    {
+        var back = Fault("clock", new JsonObject { ["offsetSeconds"] = -3600 });
+
+        ScenarioFaults.Check(back);
+        Assert.Equal("-3600\n", ScenarioClock.OffsetFile([Fault("pull-hang"), back]));
+        Assert.Equal("+0\n", ScenarioClock.OffsetFile([Fault("pull-hang")]));
+        Assert.Equal("{\"pull-hang\":true}", ScenarioFaults.HostFile([Fault("pull-hang"), back]));
+        Assert.Contains("offsetSeconds", Assert.Throws<ScenarioException>(() => ScenarioFaults.Check(Fault("clock", new JsonObject { ["seconds"] = 5 }))).Message,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void No_api_fault_is_a_healthy_server()
     {
         Assert.Equal(new FaultSettings().LatencyMilliseconds, ScenarioFaults.Api([]).LatencyMilliseconds);

@@ -50,6 +50,10 @@ public sealed record Scenario
     /// <summary>Annotated as the desired image once the daemon runs (null: only what <see cref="Node"/> has).</summary>
     public string? DesiredImage { get; init; }
 
+    /// <summary>The state directory on a loop-mounted ext4 file system of its own (needs root), filled at a boot; null: a
+    /// plain directory.</summary>
+    public ScenarioStateDisk? StateDisk { get; init; }
+
     /// <summary>Kill -9 points: the daemon is killed when each trigger fires and started again.</summary>
     public IReadOnlyList<ScenarioCrash> Crashes { get; init; } = [];
 

@@ -94,6 +94,12 @@ public static class ScenarioExpectations
             }
         }
 
+        if (expect.BootedDesired is { } bootedDesired)
+        {
+            var booted = (string?)result["host"]!["booted"]?["digest"];
+            Equal(failures, "booted on the desired image", bootedDesired, booted is not null && booted == (string?)result["desiredDigest"]);
+        }
+
         if (unfired > 0)
         {
             failures.Add($"{unfired} trigger(s) never fired: the scenario did not exercise what it meant to");

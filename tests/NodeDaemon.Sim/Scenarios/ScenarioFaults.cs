@@ -7,10 +7,12 @@ namespace NodeDaemon.Sim.Scenarios;
 /// <summary>Turns a scenario's active faults into the two worlds' fault settings: the simulated host's faults file and
 /// the API server's <see cref="FaultSettings"/>.</summary>
 /// <remarks>A host fault's kind is the faults-file key (<c>pull-fail</c>, <c>pull-hang</c>, <c>busy</c>, <c>die</c>,
-/// <c>finalization-lost</c>, <c>digest-moved</c>, <c>finalize-compares</c>, <c>inhibitor</c>) and its other fields are that key's value
-/// (<c>value</c> for a plain one); kind <c>api</c> carries <see cref="FaultSettings"/> fields, and several of them add
-/// up (their error rules are concatenated). Kind <c>kubeconfig</c> belongs to the runner: while it is on, the daemon's
-/// kubeconfig file holds its <c>content</c> instead of the API server's.</remarks>
+/// <c>finalization-lost</c>, <c>digest-moved</c>, <c>finalize-compares</c>, <c>inhibitor</c>, <c>die-in-finalize</c>,
+/// <c>reboot-refused</c>) and its other fields are that key's value (<c>value</c> for a plain one); kind <c>api</c> carries
+/// <see cref="FaultSettings"/> fields, and several of them add up (their error rules are concatenated). Kinds
+/// <c>kubeconfig</c> and <c>clock</c> belong to the runner: while on, the daemon's kubeconfig file holds the fault's
+/// <c>content</c> instead of the API server's, and the daemon's wall clock is off by <c>offsetSeconds</c>
+/// (<see cref="ScenarioClock"/>).</remarks>
 public static class ScenarioFaults
 {
     private static readonly JsonSerializerOptions s_api = new(JsonSerializerDefaults.Web)
@@ -20,7 +22,8 @@ public static class ScenarioFaults
 
     /// <summary>Host fault kinds that are a flag (<c>true</c>) when they have no fields.</summary>
     private static readonly HashSet<string> s_hostKinds =
-        ["pull-fail", "pull-hang", "busy", "die", "finalization-lost", "digest-moved", "finalize-compares", "inhibitor"];
+        ["pull-fail", "pull-hang", "busy", "die", "finalization-lost", "digest-moved", "finalize-compares", "inhibitor",
+            "die-in-finalize", "reboot-refused"];
 
     /// <summary>Throws <see cref="ScenarioException"/> when a fault cannot be applied.</summary>
     public static void Check(ScenarioFault fault)
@@ -37,6 +40,10 @@ public static class ScenarioFaults
                 throw new ScenarioException($"{ScenarioRealRegistry.DownFault} fault: it has no fields (use when/until)");
             }
         }
+        else if (fault.Kind == "clock")
+        {
+            ScenarioClock.Check(fault);
+        }
         else if (fault.Kind == "kubeconfig")
         {
             if (fault.Fields is not { Count: 1 } fields || fields["content"]?.GetValueKind() != JsonValueKind.String)
@@ -46,7 +53,7 @@ public static class ScenarioFaults
         }
         else if (!s_hostKinds.Contains(fault.Kind))
         {
-            throw new ScenarioException($"unknown fault kind \"{fault.Kind}\"; known: api, kubeconfig, {ScenarioRealRegistry.DownFault}, {string.Join(", ", s_hostKinds)}");
+            throw new ScenarioException($"unknown fault kind \"{fault.Kind}\"; known: api, kubeconfig, clock, {ScenarioRealRegistry.DownFault}, {string.Join(", ", s_hostKinds)}");
         }
     }
 
@@ -61,7 +68,7 @@ public static class ScenarioFaults
     public static string HostFile(IEnumerable<ScenarioFault> active)
     {
         var file = new JsonObject();
-        foreach (var fault in active.Where(f => !IsApi(f) && f.Kind != "kubeconfig" && f.Kind != ScenarioRealRegistry.DownFault))
+        foreach (var fault in active.Where(f => !IsApi(f) && f.Kind is not "kubeconfig" and not "clock" && f.Kind != ScenarioRealRegistry.DownFault))
         {
             var fields = fault.Fields?.DeepClone() as JsonObject;
             file[fault.Kind] = fields switch

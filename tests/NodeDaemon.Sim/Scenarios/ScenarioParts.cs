@@ -96,6 +96,16 @@ public sealed record ScenarioCrash
     public int RestartAfterMilliseconds { get; init; } = 100;
 }
 
+/// <summary>The daemon's state directory on a small file system of its own, filled at a boot (a full <c>/var</c>).</summary>
+public sealed record ScenarioStateDisk
+{
+    /// <summary>Size of the ext4 file system, in MB.</summary>
+    public int Megabytes { get; init; } = 16;
+
+    /// <summary>The boot at whose start, before the daemon runs, the file system is filled to the last block (null: never).</summary>
+    public int? FullFromBoot { get; init; }
+}
+
 /// <summary>An admin's change to the node when <see cref="When"/> fires.</summary>
 public sealed record ScenarioAction
 {
@@ -110,6 +120,10 @@ public sealed record ScenarioAction
 
     /// <summary>Create this namespace (an admin applying a forgotten manifest).</summary>
     public string? CreateNamespace { get; init; }
+
+    /// <summary>An unplanned reboot of the host (a power cut, a kernel panic, an admin's <c>systemctl reboot</c>): the
+    /// daemon and rpm-ostreed are stopped wherever they are and the host boots what ostree would boot.</summary>
+    public bool Reboot { get; init; }
 }
 
 /// <summary>What must hold at the end. Always checked besides: no budget violated, no pod evicted twice, no cordon of ours left.</summary>
@@ -156,6 +170,9 @@ public sealed record ScenarioExpect
 
     /// <summary>At most this many API requests in the whole run (null: not checked): a misconfiguration costs a bounded number.</summary>
     public int? MaxApiRequests { get; init; }
+
+    /// <summary>Whether the host ends booted on the desired digest; null: not checked (a <c>Done</c> end implies it).</summary>
+    public bool? BootedDesired { get; init; }
 
     /// <summary>Text that a daemon run's output (stderr) must contain, e.g. the one line of a failed start.</summary>
     public string? LogContains { get; init; }

@@ -172,6 +172,11 @@ public sealed class ScenarioRunner
                     });
                 }
 
+                if (action.Reboot)
+                {
+                    await world.UnplannedRebootAsync().ConfigureAwait(false);
+                }
+
                 _narrator.Said($"admin: {Describe(action)}");
             }
             else if (item.Fault is { } fault)
@@ -212,12 +217,18 @@ public sealed class ScenarioRunner
             parts.Add($"kubectl create namespace {ns}");
         }
 
+        if (action.Reboot)
+        {
+            parts.Add("an unplanned reboot");
+        }
+
         return string.Join(", ", parts);
     }
 
     private RunSnapshot Snapshot(ScenarioWorld world, ScenarioObserver observer)
     {
-        var annotations = Node(world)["metadata"]?["annotations"];
+        var node = Node(world);
+        var annotations = node["metadata"]?["annotations"];
         var events = new HashSet<string>(StringComparer.Ordinal);
         foreach (var e in world.Host.Events.Skip(world.BootEventsStart))
         {
@@ -229,7 +240,7 @@ public sealed class ScenarioRunner
         }
 
         return new RunSnapshot((string?)annotations?[_keys.Phase], (string?)annotations?[_keys.State], world.Boot, observer.Evictions.Count, events, world.DaemonRestarts, world.Service.Exits.Count,
-            (string?)annotations?[_keys.Reason]);
+            (string?)annotations?[_keys.Reason], (bool?)node["spec"]?["unschedulable"] ?? false);
     }
 
     private bool EndReached(ScenarioWorld world)

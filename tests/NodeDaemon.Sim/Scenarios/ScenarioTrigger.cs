@@ -28,6 +28,9 @@ public sealed record ScenarioTrigger
     /// <summary>Daemon runs have ended by themselves (not stopped or killed by the runner) at least this many times.</summary>
     public int? DaemonExits { get; init; }
 
+    /// <summary>The node's <c>spec.unschedulable</c> is this (false: the node was given back, or never cordoned).</summary>
+    public bool? Unschedulable { get; init; }
+
     /// <summary>Fire this long after the conditions first held.</summary>
     public int AfterMilliseconds { get; init; }
 
@@ -42,7 +45,8 @@ public sealed record ScenarioTrigger
             && (DaemonRestarts is null || now.DaemonRestarts >= DaemonRestarts)
             && (DaemonExits is null || now.DaemonExits >= DaemonExits)
             && (ReasonContains is null || now.Reason?.Contains(ReasonContains, StringComparison.Ordinal) == true)
-            && (HostEvent is null || now.HostEventsThisBoot.Contains(HostEvent));
+            && (HostEvent is null || now.HostEventsThisBoot.Contains(HostEvent))
+            && (Unschedulable is null || Unschedulable == now.Unschedulable);
     }
 }
 
@@ -55,5 +59,6 @@ public sealed record ScenarioTrigger
 /// <param name="DaemonRestarts">Restarts of the daemon by Restart= so far.</param>
 /// <param name="DaemonExits">Daemon runs that ended by themselves so far (an exit, a watchdog kill).</param>
 /// <param name="Reason">The node's reason annotation.</param>
+/// <param name="Unschedulable">The node's <c>spec.unschedulable</c>.</param>
 public sealed record RunSnapshot(string? Phase, string? State, int Boot, int Evictions, IReadOnlySet<string> HostEventsThisBoot, int DaemonRestarts = 0,
-    int DaemonExits = 0, string? Reason = null);
+    int DaemonExits = 0, string? Reason = null, bool Unschedulable = false);

@@ -11,7 +11,7 @@ namespace NodeDaemon.Sim.Scenarios;
 /// <remarks>The daemon runs as the shipped unit (<c>systemd/nodedaemon.service</c>) runs it: a
 /// <see cref="ServiceSupervisor"/> reads that file and plays systemd (watchdog, Restart=, RestartSec=, TimeoutStopSec=),
 /// with every duration scaled by the scenario's <c>systemdTimeScale</c>.</remarks>
-public sealed class ScenarioWorld : IAsyncDisposable
+public sealed partial class ScenarioWorld : IAsyncDisposable
 {
     private static readonly TimeSpan s_verbTimeout = TimeSpan.FromSeconds(10);
     private readonly TempDirectory _dir;
@@ -21,6 +21,8 @@ public sealed class ScenarioWorld : IAsyncDisposable
     private readonly OciRegistry? _registry;
     private DaemonProcess? _daemon;
     private string? _apiKubeconfig;
+    private StateDisk? _stateDisk;
+    private int? _diskFullFromBoot;
 
     private ScenarioWorld(TempDirectory dir, DaemonCommandLine daemonCommand, PrivateBus bus, RpmOstreedProcess host, TestApiServer api, SystemdUnit unit,
         OciRegistry? registry)
@@ -103,9 +105,35 @@ public sealed class ScenarioWorld : IAsyncDisposable
                 NodeChurn = scenario.NodeChurn,
                 NodeStatusReportFrequency = TimeSpan.FromSeconds(scenario.KubeletStatusSeconds),
             }).ConfigureAwait(false);
-            var world = new ScenarioWorld(dir, daemon, bus, host, api, unit, registry) { DaemonEnvironment = daemonEnvironment ?? new Dictionary<string, string>() };
+            var environment = new Dictionary<string, string>(daemonEnvironment ?? new Dictionary<string, string>());
+            if (scenario.Faults.Any(f => f.Kind == "clock"))
+            {
+                // From the first start: a step then lands in the running daemon, as NTP's would.
+                foreach (var (name, value) in ScenarioClock.Environment(dir.File("clock-offset")))
+                {
+                    environment[name] = value;
+                }
+            }
+
+            var world = new ScenarioWorld(dir, daemon, bus, host, api, unit, registry) { DaemonEnvironment = environment };
             world.WriteConfig(scenario);
-            world.WriteKubeconfig(faults);
+            world.WriteRunnerFaults(faults);
+            if (scenario.StateDisk is { } disk)
+            {
+                try
+                {
+                    world._stateDisk = await StateDisk.MountAsync(dir.File("state.img"), dir.File("state"), disk.Megabytes).ConfigureAwait(false);
+                }
+                catch (InvalidOperationException e)
+                {
+                    // Nothing is mounted; the host, the bus and the directory go below.
+                    await api.DisposeAsync().ConfigureAwait(false);
+                    throw new ScenarioException($"stateDisk: {e.Message}");
+                }
+
+                world._diskFullFromBoot = disk.FullFromBoot;
+            }
+
             return world;
         }
         catch
@@ -164,7 +192,7 @@ public sealed class ScenarioWorld : IAsyncDisposable
             }
         }
 
-        WriteKubeconfig(active);
+        WriteRunnerFaults(active);
         if (Host.ExitCode is null)
         {
             await Host.SetFaultsAsync(ScenarioFaults.HostFile(active)).ConfigureAwait(false);
@@ -190,7 +218,7 @@ public sealed class ScenarioWorld : IAsyncDisposable
         if (Host.ExitCode is not null)
         {
             // rpm-ostreed crashed: it fired its one death; D-Bus activation starts it again on the next call.
-            activeFaults.RemoveAll(f => f.Kind == "die");
+            activeFaults.RemoveAll(f => f.Kind is "die" or "die-in-finalize");
             await File.WriteAllTextAsync(Host.FaultsPath, ScenarioFaults.HostFile(activeFaults)).ConfigureAwait(false);
             await Host.RestartAsync().ConfigureAwait(false);
             HostRestarts++;
@@ -212,23 +240,6 @@ public sealed class ScenarioWorld : IAsyncDisposable
         return false;
     }
 
-    /// <summary>The reboot: stop the daemon (SIGTERM, then SIGKILL), boot the host state, new boot id, start both again.</summary>
-    private async Task RebootAsync()
-    {
-        // The shutdown stops the service: SIGTERM, SIGKILL after TimeoutStopSec=; no restart.
-        _service.Stop();
-        var state = (JsonObject)JsonNode.Parse(await File.ReadAllTextAsync(Host.StatePath).ConfigureAwait(false))!;
-        var faults = JsonNode.Parse(await File.ReadAllTextAsync(Host.FaultsPath).ConfigureAwait(false));
-        BootTransition.Apply(state, finalizationLost: (bool?)faults?["finalization-lost"] ?? false);
-        await File.WriteAllTextAsync(Host.StatePath, state.ToJsonString()).ConfigureAwait(false);
-        Boot++;
-        await File.WriteAllTextAsync(_dir.File("boot_id"), $"scenario-boot-{Boot}\n").ConfigureAwait(false);
-        BootEventsStart = Host.Events.Count;
-        await Host.RestartAsync().ConfigureAwait(false);
-        // A new boot: the unit starts afresh (its start-limit counter is gone with the old systemd).
-        _service.Start(resetStartLimit: true);
-    }
-
     /// <summary>Runs a one-shot daemon verb (<c>status</c>) against this world and returns what it printed.</summary>
     public string RunDaemonVerb(params string[] args)
     {
@@ -246,15 +257,23 @@ public sealed class ScenarioWorld : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        _service.Dispose();
-        CollectLogs();
-        await Api.DisposeAsync().ConfigureAwait(false);
-        Host.Dispose();
-        _bus.Dispose();
-        _dir.Dispose();
-        if (_registry is not null)
+        try
         {
-            await _registry.DisposeAsync().ConfigureAwait(false);
+            _service.Dispose();
+            CollectLogs();
+            await Api.DisposeAsync().ConfigureAwait(false);
+            Host.Dispose();
+            _bus.Dispose();
+            if (_registry is not null)
+            {
+                await _registry.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            // The mount goes whatever else failed: a run must never leave a loop device behind.
+            _stateDisk?.Dispose();
+            _dir.Dispose();
         }
     }
 
@@ -282,9 +301,11 @@ public sealed class ScenarioWorld : IAsyncDisposable
         }
     }
 
-    /// <summary>The daemon's kubeconfig: a <c>kubeconfig</c> fault's content while one is on, else the API server's.</summary>
-    private void WriteKubeconfig(IEnumerable<ScenarioFault> active)
+    /// <summary>The runner's own faults: the daemon's kubeconfig (a <c>kubeconfig</c> fault's content while one is on, else
+    /// the API server's) and the daemon's clock offset (<see cref="ScenarioClock"/>).</summary>
+    private void WriteRunnerFaults(IEnumerable<ScenarioFault> active)
     {
+        File.WriteAllText(_dir.File("clock-offset"), ScenarioClock.OffsetFile(active));
         // The daemon's own identity (its service account under RBAC), unless a fault swaps in a broken file.
         _apiKubeconfig ??= File.ReadAllText(Api.DaemonKubeconfigPath);
         File.WriteAllText(_dir.File("daemon-kubeconfig.yaml"), ScenarioFaults.Kubeconfig(active) ?? _apiKubeconfig);

@@ -4,6 +4,7 @@ using NodeDaemon.Agent;
 using NodeDaemon.Core.Agent;
 using NodeDaemon.Core.Cluster;
 using NodeDaemon.Core.Fleet;
+using NodeDaemon.Core.Host;
 using NodeDaemon.Core.Options;
 using NodeDaemon.State;
 using NodeDaemon.Systemd;
@@ -93,6 +94,27 @@ public sealed class AgentLoopStrandingTests : IDisposable
 
         Assert.Equal(1, _host.Finalizations);
         Assert.Equal(2, _node.Drains);
+    }
+
+    [Fact]
+    public async Task A_finalization_without_an_answer_fails_the_turn_and_is_asked_again_as_the_same_attempt()
+    {
+        // rpm-ostreed died inside FinalizeDeployment: no answer is not an accepted reboot, and not a refusal either.
+        _node.Annotate("nodedaemon.io/desired-image", "quay.io/example/os@" + s_new);
+        var loop = new AgentLoop(
+            _node, _host, NoSlotClient.Instance, new AgentRecordStore(_state.FullName, _time, NullLogger<AgentRecordStore>.Instance), new BootId(() => _bootId),
+            new NodeDaemonOptions { Reboot = new RebootOptions { MaxAttempts = 1 } }, _time, new AgentHeartbeat(_time),
+            new StatusReporter(new RecordingNotifier()), NullLogger<AgentLoop>.Instance);
+        await TurnUntilAsync(loop, d => d.Action is AgentAction.Drain);
+        _host.FailNextFinalize = new HostException(HostErrorKind.Unavailable, "rpm-ostreed went away during FinalizeDeployment without answering");
+
+        await Assert.ThrowsAsync<HostException>(() => loop.TurnAsync(CancellationToken.None));
+        var record = new AgentRecordStore(_state.FullName, _time, NullLogger<AgentRecordStore>.Instance).Load();
+        Assert.Equal((1, false, null), (record.Reboot!.Attempts, record.Reboot.Accepted, record.Reboot.Refusal));
+
+        var after = await TurnUntilAsync(loop, d => d is { State: AgentState.Rebooting, Action: AgentAction.Wait });
+        Assert.Equal(2, _host.Finalizations);
+        Assert.DoesNotContain(after, d => d.State == AgentState.Degraded);
     }
 
     [Fact]

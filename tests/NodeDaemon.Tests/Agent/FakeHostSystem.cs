@@ -55,10 +55,19 @@ internal sealed class FakeHostSystem : IHostSystem
         return Task.FromResult(Staged);
     }
 
+    /// <summary>When set, the next finalization fails with it (counted as asked) and it is cleared.</summary>
+    public HostException? FailNextFinalize { get; set; }
+
     public Task FinalizeAsync(Digest digest, CancellationToken cancellationToken)
     {
         Assert.Equal(digest, Staged?.ImageDigest);
         Finalizations++;
+        if (FailNextFinalize is { } failure)
+        {
+            FailNextFinalize = null;
+            return Task.FromException(failure);
+        }
+
         return Task.CompletedTask;
     }
 

@@ -5,9 +5,11 @@ Every knob is optional; an empty object `{}` is a healthy host. See docs/simulat
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
+import sim_events
 import sim_inhibitors
 from sim_inhibitors import Inhibitor
 
@@ -34,6 +36,9 @@ class Faults:
     finalize_compares: str = "digest"
     progress: str = "container"
     inhibitors: list[Inhibitor] = field(default_factory=list)
+    die_in_finalize: Optional[str] = None
+    reboot_refused: bool = False
+    idle_exit_seconds: float = 60.0
     pull_failures_served: int = field(default=0, compare=False)
 
     def take_pull_failure(self) -> bool:
@@ -48,7 +53,7 @@ def parse(text: str) -> Faults:
     """Parses the faults JSON; unknown keys are rejected so a typo never silently disables a fault."""
     raw: dict[str, Any] = json.loads(text) if text.strip() else {}
     known = {"speed", "pull-fail", "pull-hang", "busy", "die", "finalization-lost", "digest-moved",
-             "finalize-compares", "progress", "inhibitor"}
+             "finalize-compares", "progress", "inhibitor", "die-in-finalize", "reboot-refused"}
     unknown = set(raw) - known
     if unknown:
         raise ValueError(f"unknown fault keys: {', '.join(sorted(unknown))}")
@@ -72,7 +77,38 @@ def parse(text: str) -> Faults:
     if faults.progress not in ("container", "ostree"):
         raise ValueError("progress must be \"container\" or \"ostree\"")
     faults.inhibitors = sim_inhibitors.parse(raw.get("inhibitor"))
+    _parse_finalize_faults(raw, faults)
     return faults
+
+
+# Where FinalizeDeployment can die (rpmostreed-transaction-types.cxx, finalize_deployment_transaction_execute, v2026.2):
+# after the checksum and inhibitor checks and before ostree_sysroot_change_finalization (the stage stays locked), or
+# after the unlock and before rpmostreed_daemon_reboot queues `systemctl reboot` (unlocked, and no reboot comes).
+FINALIZE_DEATHS = ("before-unlock", "after-unlock")
+
+
+def _parse_finalize_faults(raw: dict[str, Any], faults: Faults) -> None:
+    point = raw.get("die-in-finalize")
+    if point is not None:
+        if point not in FINALIZE_DEATHS:
+            raise ValueError(f"die-in-finalize must be one of {', '.join(FINALIZE_DEATHS)}")
+        faults.die_in_finalize = str(point)
+    refused = raw.get("reboot-refused")
+    if isinstance(refused, dict):
+        faults.reboot_refused = True
+        faults.idle_exit_seconds = float(refused.get("idle-exit-seconds", 60))
+    else:
+        faults.reboot_refused = bool(refused or False)
+
+
+def die_in_finalize(faults: Faults, point: str, save: Callable[[], None]) -> None:
+    """Ends the process at `point` of FinalizeDeployment when the fault says so: what was done so far is on disk (the
+    unlock is a file under /run/ostree, which a restart of rpm-ostreed does not undo), no Finished is sent."""
+    if faults.die_in_finalize != point:
+        return
+    save()
+    sim_events.emit("died", point=point)
+    os._exit(faults.die_exit_code)
 
 
 def load(path: Optional[str]) -> Faults:

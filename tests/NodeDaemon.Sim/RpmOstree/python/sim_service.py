@@ -15,6 +15,7 @@ import sim_faults
 import sim_inhibitors
 import sim_operations as ops
 import sim_progress
+import sim_reboot
 import sim_registry
 import sim_state
 import sim_variants
@@ -69,6 +70,8 @@ class RpmOstreed:
         self.txn: Optional[Transaction] = None
         self._clients: dict[str, str] = {}
         self._signals = 0
+        self._reboot = sim_reboot.RebootGate(lambda: not self._clients and (self.txn is None or self.txn.finished is not None),
+                                             exit_with)
         # A restarted daemon has no transaction, whatever the previous process left behind.
         sim_state.set_transaction(self.doc, None)
         self._save()
@@ -231,6 +234,9 @@ class RpmOstreed:
                 f"Transaction in progress: {self.txn.title}\n "
                 "You can cancel the current transaction with `rpm-ostree cancel`")
             return None
+        if self._reboot.refusal() is not None:
+            inv.return_error_literal(Gio.io_error_quark(), Gio.IOErrorEnum.FAILED, self._reboot.refusal())
+            return None
         self._drop_txn()
         title = str(options.get("initiating-command-line") or default_title)
         client = f"client({self._clients.get(sender) or 'unknown'}) dbus({sender}) uid(0)"
@@ -341,9 +347,15 @@ class RpmOstreed:
             txn.run([Step(self._ms(100), lambda _t: self._apply(lambda: self._do_finalize(options)))])
 
     def _do_finalize(self, options: dict[str, Any]) -> None:
-        ops.finalize(self.doc, self.osname, options, self.faults.finalize_compares,
-                     lambda: sim_inhibitors.refusal(self.faults.inhibitors))
-        self._request_reboot("FinalizeDeployment")
+        def checked() -> Optional[str]:
+            refused = sim_inhibitors.refusal(self.faults.inhibitors)
+            if refused is None:
+                sim_faults.die_in_finalize(self.faults, "before-unlock", self._save)
+            return refused
+        ops.finalize(self.doc, self.osname, options, self.faults.finalize_compares, checked)
+        sim_faults.die_in_finalize(self.faults, "after-unlock", self._save)
+        if not self._reboot.refused(self.faults, "FinalizeDeployment"):
+            self._request_reboot("FinalizeDeployment")
 
     def _cleanup(self, sender: str, params: GLib.Variant, inv: Gio.DBusMethodInvocation) -> None:
         (elements,) = params.unpack()
@@ -379,6 +391,9 @@ class RpmOstreed:
         GLib.timeout_add(200, lambda: self._exit_with(REBOOT_EXIT_CODE) or False)
 
     def _login1_reboot(self, _sender: str, _params: GLib.Variant, inv: Gio.DBusMethodInvocation) -> None:
+        if self._reboot.refused(self.faults, "org.freedesktop.login1.Manager.Reboot"):
+            inv.return_dbus_error(sim_reboot.LOGIND_BLOCKED, sim_reboot.LOGIND_BLOCKED_TEXT)
+            return
         self._request_reboot("org.freedesktop.login1.Manager.Reboot")
         self._save()
         inv.return_value(None)
