@@ -73,7 +73,7 @@ public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
         var state = new SlotPlanState(member.NodeName, member.Pool, digest) { Known = _own.Own(member).FirstOrDefault() };
         while (true)
         {
-            var step = SlotPlanner.Next(state, new SlotPlanContext(_time.GetUtcNow(), _counts.Last, _options));
+            var step = SlotPlanner.Next(state, new SlotPlanContext(_time.GetUtcNow(), _options));
             if (step.Counted is { } counted)
             {
                 _counts.Record(member.Pool, counted, _time.GetUtcNow());
@@ -82,7 +82,7 @@ public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
             switch (step)
             {
                 case SlotStep.ListLeases:
-                    state = state.Listed(await ListLeasesAsync(member, cancellationToken).ConfigureAwait(false), _listed.Version);
+                    state = state.Listed(await ListLeasesAsync(member, cancellationToken).ConfigureAwait(false), _listed.Version, _counts.Last);
                     break;
                 case SlotStep.ReadPool:
                     state = state.PoolRead(await ListPoolAsync(member.Pool, cancellationToken).ConfigureAwait(false));

@@ -31,6 +31,12 @@ internal sealed record SlotPlanState(string Node, string Pool, string Digest)
     /// <summary>This pass's holders outside the pool list, read by name (null: gone); null when not read in this pass.</summary>
     public IReadOnlyDictionary<string, PoolNode?>? Outsiders { get; init; }
 
+    /// <summary>
+    /// This client's cached slot count as of this pass's Lease list: a count the pass itself makes (a step's
+    /// <see cref="SlotStep.Counted"/>) counts from the next pass on.
+    /// </summary>
+    public PoolCount? LastCount { get; init; }
+
     /// <summary>The races lost so far.</summary>
     public int Lost { get; init; }
 
@@ -38,8 +44,8 @@ internal sealed record SlotPlanState(string Node, string Pool, string Digest)
     public SlotTally Tally { get; init; } = SlotTally.None;
 
     /// <summary>After a Lease list: a new pass.</summary>
-    public SlotPlanState Listed(IReadOnlyList<SlotLease> leases, string version) =>
-        this with { Known = null, Leases = leases, ListedVersion = version, Outsiders = null };
+    public SlotPlanState Listed(IReadOnlyList<SlotLease> leases, string version, PoolCount? lastCount) =>
+        this with { Known = null, Leases = leases, ListedVersion = version, LastCount = lastCount, Outsiders = null };
 
     /// <summary>
     /// After the pool list. It is the slow read of a request, and the nodes of a pool annotated at once finish staging

@@ -2,11 +2,10 @@ using NodeDaemon.Core.Fleet;
 
 namespace NodeDaemon.Kubernetes.Fleet;
 
-/// <summary>What an acquire request needs besides what it read: the clock, the cached pool count and the options.</summary>
+/// <summary>What an acquire request needs besides what it read: the clock and the options.</summary>
 /// <param name="Now">The time now.</param>
-/// <param name="LastCount">The slot count of this client's last node list, or null.</param>
 /// <param name="Options">The client's options.</param>
-internal sealed record SlotPlanContext(DateTimeOffset Now, PoolCount? LastCount, LeaseSlotClientOptions Options);
+internal sealed record SlotPlanContext(DateTimeOffset Now, LeaseSlotClientOptions Options);
 
 /// <summary>
 /// The pure protocol of an acquire request: from what it has read so far (<see cref="SlotPlanState"/>), the next read,
@@ -55,14 +54,14 @@ internal static class SlotPlanner
         // full unless a holder can be taken over, which the node list is needed to see; that is looked at only once the
         // count is PoolRecheck old, and then only if a holder looks suspect. So a pool asking at once lists its nodes a
         // few times, not once per node, and a long wait does not list them at all.
-        if (KnownCount(state.Pool, leases, context) is { } count && SlotRules.Candidates(state.Pool, count, leases, s_noTakeovers).Count == 0)
+        if (KnownCount(state, leases, context) is { } count && SlotRules.Candidates(state.Pool, count, leases, s_noTakeovers).Count == 0)
         {
             return new SlotStep.Answer(new SlotAnswer.Full(Holders(leases)), count);
         }
 
         // A free slot and a count that needs no pool read: the halt is all that is left to check, and the pool's Degraded
         // nodes alone show it. Takeovers need the whole pool, but nobody takes over while a slot is free.
-        if (state.Nodes is null && FreshCount(state.Pool, leases, context) is { } fresh
+        if (state.Nodes is null && FreshCount(state, leases, context) is { } fresh
             && SlotRules.Candidates(state.Pool, fresh, leases, s_noTakeovers) is [_, ..] free)
         {
             if (state.Degraded is not { } degraded)
@@ -143,15 +142,15 @@ internal static class SlotPlanner
     /// count; a percentage needs a recent one (see <see cref="RecentCount"/>). Null when
     /// <see cref="LeaseSlotClientOptions.PoolRecheck"/> is zero: every request reads the pool.
     /// </summary>
-    private static int? FreshCount(string pool, IReadOnlyList<SlotLease> leases, SlotPlanContext context) =>
-        context.Options.PoolRecheck <= TimeSpan.Zero ? null : context.Options.Fleet.FixedSlots ?? RecentCount(pool, leases, context);
+    private static int? FreshCount(SlotPlanState state, IReadOnlyList<SlotLease> leases, SlotPlanContext context) =>
+        context.Options.PoolRecheck <= TimeSpan.Zero ? null : context.Options.Fleet.FixedSlots ?? RecentCount(state, leases, context);
 
     /// <summary>
     /// The pool's slot count without reading its nodes, or null when they must be read: a recent count (see
     /// <see cref="RecentCount"/>); else the configured or latest count on a Lease, unless a held Lease looks suspect
     /// (see <see cref="SlotRules.Suspect"/>): only then may a holder be one to take over, which the pool's nodes show.
     /// </summary>
-    private static int? KnownCount(string pool, IReadOnlyList<SlotLease> leases, SlotPlanContext context)
+    private static int? KnownCount(SlotPlanState state, IReadOnlyList<SlotLease> leases, SlotPlanContext context)
     {
         var options = context.Options;
         if (options.PoolRecheck <= TimeSpan.Zero)
@@ -159,7 +158,7 @@ internal static class SlotPlanner
             return null;
         }
 
-        if (RecentCount(pool, leases, context) is { } recent)
+        if (RecentCount(state, leases, context) is { } recent)
         {
             return recent;
         }
@@ -173,10 +172,10 @@ internal static class SlotPlanner
     /// The slot count of a node list less than <see cref="LeaseSlotClientOptions.PoolRecheck"/> old: our own last one,
     /// or the count the latest writer of one of <paramref name="leases"/> put on it; null when there is none.
     /// </summary>
-    private static int? RecentCount(string pool, IReadOnlyList<SlotLease> leases, SlotPlanContext context)
+    private static int? RecentCount(SlotPlanState state, IReadOnlyList<SlotLease> leases, SlotPlanContext context)
     {
         var recheck = context.Options.PoolRecheck;
-        if (context.LastCount is { } own && own.Pool == pool && context.Now - own.At < recheck)
+        if (state.LastCount is { } own && own.Pool == state.Pool && context.Now - own.At < recheck)
         {
             return own.Slots;
         }
