@@ -70,7 +70,7 @@ internal static class SlotPlanner
             }
 
             return Halt(degraded, state, options) is { } halted
-                ? new SlotStep.Answer(halted, fresh)
+                ? new SlotStep.Answer(halted, 0)
                 : new SlotStep.Take(SlotRules.Pick(free, state.Node, state.ListedVersion), fresh);
         }
 
