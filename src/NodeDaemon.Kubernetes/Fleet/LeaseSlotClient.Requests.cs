@@ -53,7 +53,7 @@ public sealed partial class LeaseSlotClient
         var nodes = new Dictionary<string, PoolNode>(StringComparer.Ordinal);
         foreach (var item in list["items"] as JsonArray ?? [])
         {
-            if (item is not null && PoolNode.Read(item, _options.Transport.Keys) is { Name.Length: > 0 } node)
+            if (item is not null && PoolNode.Read(item, _options.NodeKeys) is { Name.Length: > 0 } node)
             {
                 nodes[node.Name] = node;
             }
@@ -65,9 +65,9 @@ public sealed partial class LeaseSlotClient
     /// <summary>The nodes of <paramref name="pool"/> that carry the Degraded label, metadata only.</summary>
     private async Task<List<PoolNode>> ListDegradedAsync(string pool, CancellationToken cancellationToken)
     {
-        var selector = $"{_options.Fleet.PoolLabel}={pool},{_options.Transport.Keys.DegradedLabel}=true";
+        var selector = $"{_options.Fleet.PoolLabel}={pool},{_options.NodeKeys.DegradedLabel}=true";
         var list = await _sender.ListMetadataAsync(KubePaths.NodesSelected(selector), cancellationToken).ConfigureAwait(false);
-        return [.. (list["items"] as JsonArray ?? []).OfType<JsonObject>().Select(item => PoolNode.Read(item, _options.Transport.Keys)).OfType<PoolNode>()];
+        return [.. (list["items"] as JsonArray ?? []).OfType<JsonObject>().Select(item => PoolNode.Read(item, _options.NodeKeys)).OfType<PoolNode>()];
     }
 
     /// <summary>The nodes named <paramref name="names"/>, read one by one; null for one that is gone (404).</summary>
@@ -81,7 +81,7 @@ public sealed partial class LeaseSlotClient
             read[name] = response switch
             {
                 { StatusCode: 404 } => null,
-                { IsSuccess: true, Body: { } body } => PoolNode.Read(body, _options.Transport.Keys),
+                { IsSuccess: true, Body: { } body } => PoolNode.Read(body, _options.NodeKeys),
                 _ => throw new ClusterException($"GET node {name}: {response.Message}", response.StatusCode),
             };
         }

@@ -1,5 +1,6 @@
 using NodeDaemon.Core.Fleet;
 using NodeDaemon.Core.Options;
+using NodeDaemon.Kubernetes.Api;
 using NodeDaemon.Kubernetes.Fleet;
 
 namespace NodeDaemon.Kubernetes.Tests.Fleet;
@@ -169,7 +170,7 @@ public sealed class SlotPlannerTableTests
     private static LeaseSlotClientOptions Options(string maxUnavailable = "1", TimeSpan? recheck = null, int attempts = 5) => new()
     {
         Fleet = new FleetOptions { MaxUnavailable = maxUnavailable, HaltAfterFailures = 3 },
-        Transport = new KubeNodeClientOptions { NodeName = "a", WriteAttempts = attempts },
+        Transport = new ApiTransportOptions { WriteAttempts = attempts },
         PoolRecheck = recheck ?? TimeSpan.FromMinutes(1),
         LeaseDuration = TimeSpan.FromMinutes(5),
         HandOverTimeout = TimeSpan.FromMinutes(2),
