@@ -125,18 +125,21 @@ public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
     /// Answered from the Leases remembered from before a restart when there are any (see
     /// <see cref="LeaseSlotClientOptions.MemoryPath"/>): the holder back from its reboot lists nothing. Every write on a
     /// remembered Lease is conditional, so one that is no longer ours costs a 409 and a list, and the agent asks before
-    /// it disrupts anything.
+    /// it disrupts anything; so a remembered slot's digest is not confirmed (null). A listed one names its digest unless it
+    /// was handed to us and is not taken up yet.
     /// </remarks>
-    public async Task<bool> HoldsAsync(SlotMember member, CancellationToken cancellationToken)
+    public async Task<HeldSlot?> HoldsAsync(SlotMember member, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(member);
-        if (_own.Recall(member).Count > 0)
+        if (_own.Recall(member) is [var remembered, ..])
         {
-            return true;
+            return new HeldSlot(remembered.Name, null);
         }
 
         var leases = await ListLeasesAsync(member, cancellationToken).ConfigureAwait(false);
-        return leases.Exists(l => l.Holder == member.NodeName);
+        return leases.Find(l => l.Holder == member.NodeName) is { } mine
+            ? new HeldSlot(mine.Name, mine.HandedOverBy is null && Digest.TryParse(mine.Digest, out var named, out _) ? (Digest?)named : null)
+            : null;
     }
 
     /// <inheritdoc/>
