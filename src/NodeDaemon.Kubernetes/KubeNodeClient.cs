@@ -26,7 +26,7 @@ public sealed partial class KubeNodeClient : INodeClient, IDisposable
         _options = options;
         _time = time;
         _logger = logger;
-        _sender = new ApiSender(api, options, time, logger);
+        _sender = new ApiSender(api, options.Transport, time, logger);
         _events = new EventRecorder(_sender, options, time, logger, () => _latest?.Uid);
     }
 

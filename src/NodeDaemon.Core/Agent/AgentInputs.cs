@@ -1,4 +1,4 @@
-using NodeDaemon.Core.Images;
+using NodeDaemon.Core.Fleet;
 using NodeDaemon.Core.Options;
 
 namespace NodeDaemon.Core.Agent;
@@ -9,13 +9,9 @@ namespace NodeDaemon.Core.Agent;
 /// <param name="Record">The daemon's persisted notes.</param>
 /// <param name="Options">The validated options.</param>
 /// <param name="Now">The clock, passed in.</param>
-/// <param name="SlotHeld">This node holds a slot of its pool (always false when fleet coordination is off).</param>
+/// <param name="Slot">The slot of its pool this node holds, with the digest it names when confirmed (see <see cref="HeldSlot"/>); null when none (always, with fleet coordination off).</param>
 /// <param name="WindowOpen">The maintenance window allows disruption now.</param>
 /// <param name="NextWindowOpening">When the window opens next, in its zone's offset, while it is closed; null when unknown.</param>
-/// <param name="SlotDigest">
-/// The digest the held slot names, as this process last wrote it; null when no slot is held or after a restart (the
-/// Lease client answers only whether one is held), which makes the decision ask for the slot again before disrupting.
-/// </param>
 /// <param name="SlotRefusal">The last answer that gave no slot (full, or halted), with when to ask again; null when none.</param>
 /// <param name="Monotonic">The boot's monotonic clock (see <see cref="Moment"/>); null when not known, and waits then use <paramref name="Now"/>.</param>
 /// <param name="NotesUnwritable">Why the last write of the notes failed (a full disk); null once a write succeeds.</param>
@@ -25,10 +21,13 @@ public sealed record AgentInputs(
     AgentRecord Record,
     NodeDaemonOptions Options,
     DateTimeOffset Now,
-    bool SlotHeld = false,
+    HeldSlot? Slot = null,
     bool WindowOpen = true,
     DateTimeOffset? NextWindowOpening = null,
-    Digest? SlotDigest = null,
     SlotRefusal? SlotRefusal = null,
     TimeSpan? Monotonic = null,
-    string? NotesUnwritable = null);
+    string? NotesUnwritable = null)
+{
+    /// <summary>This node holds a slot of its pool.</summary>
+    public bool SlotHeld => Slot is not null;
+}

@@ -221,10 +221,10 @@ public static partial class Decider
     /// <see cref="AgentState.Draining"/>, so that the finalize after it is still entered from the drain.</remarks>
     private static Decision? Slot(AgentInputs inputs, DesiredTarget target, Digest staged, bool underway)
     {
-        // A slot held for another digest (the desired image changed while we held it) or for one this process does not
-        // know (a restart) is asked for again before anything is disrupted: the Held answer rewrites the Lease's digest,
+        // A slot held for another digest (the desired image changed while we held it) or for one not confirmed (see
+        // HeldSlot.Digest) is asked for again before anything is disrupted: the Held answer rewrites the Lease's digest,
         // and that write makes a takeover based on our Done on the old digest fail with 409.
-        if (inputs.SlotHeld && inputs.SlotDigest == staged)
+        if (inputs.Slot?.Digest == staged)
         {
             return null;
         }

@@ -32,6 +32,9 @@ public interface ISlotClient
     /// </summary>
     IAsyncEnumerable<SlotChance> WatchAsync(SlotMember member, CancellationToken cancellationToken);
 
-    /// <summary>Whether the member holds a slot now: after a restart or a reboot this rebuilds the agent's view.</summary>
-    Task<bool> HoldsAsync(SlotMember member, CancellationToken cancellationToken);
+    /// <summary>
+    /// The slot the member holds now, with the digest it names when the cluster confirmed it, or null when it holds
+    /// none: after a restart or a reboot this rebuilds the agent's view.
+    /// </summary>
+    Task<HeldSlot?> HoldsAsync(SlotMember member, CancellationToken cancellationToken);
 }

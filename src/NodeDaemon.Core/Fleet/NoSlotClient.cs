@@ -26,5 +26,5 @@ public sealed class NoSlotClient : ISlotClient
     public IAsyncEnumerable<SlotChance> WatchAsync(SlotMember member, CancellationToken cancellationToken) => AsyncEnumerable.Empty<SlotChance>();
 
     /// <inheritdoc/>
-    public Task<bool> HoldsAsync(SlotMember member, CancellationToken cancellationToken) => Task.FromResult(false);
+    public Task<HeldSlot?> HoldsAsync(SlotMember member, CancellationToken cancellationToken) => Task.FromResult<HeldSlot?>(null);
 }

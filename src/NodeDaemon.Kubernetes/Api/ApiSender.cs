@@ -5,7 +5,7 @@ using NodeDaemon.Core.Cluster;
 namespace NodeDaemon.Kubernetes.Api;
 
 /// <summary>Sends requests with bounded, jittered retries of transient failures (5xx, 429, refused connections).</summary>
-internal sealed partial class ApiSender(KubeApi api, KubeNodeClientOptions options, TimeProvider time, ILogger logger)
+internal sealed partial class ApiSender(KubeApi api, ApiTransportOptions options, TimeProvider time, ILogger logger)
 {
     /// <summary>The transport, for streams.</summary>
     public KubeApi Api => api;

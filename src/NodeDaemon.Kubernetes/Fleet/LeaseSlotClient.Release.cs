@@ -71,7 +71,7 @@ public sealed partial class LeaseSlotClient
     private async Task<List<string>> ForEachOwnAsync(SlotMember member, string what, Func<SlotLease, Task<bool>> write, CancellationToken cancellationToken)
     {
         var written = new List<string>();
-        var mine = Own(member);
+        var mine = _own.Own(member);
         for (var attempt = 1; ; attempt++)
         {
             if (attempt > 1 || mine.Count == 0)

@@ -20,12 +20,7 @@ public sealed partial class LeaseSlotClient
     public async IAsyncEnumerable<SlotChance> WatchAsync(SlotMember member, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(member);
-        string from;
-        lock (_gate)
-        {
-            from = _listedVersion;
-        }
-
+        var from = _listed.Version;
         var selector = $"{Keys.Holder} in ({SlotLeaseNames.HolderLabel(member.NodeName)},{SlotLeaseNames.FreeLabel})";
         var watch = new ResourceWatch(_api, _options.Transport, _time, _logger, $"the slot Leases of pool {member.Pool}");
         await foreach (var change in watch.WatchAsync(KubePaths.LeasesSelected(Namespace, selector),
@@ -46,17 +41,17 @@ public sealed partial class LeaseSlotClient
 
                 var ours = !deleted && lease.Holder == member.NodeName;
                 var handed = ours && lease.HandedOverBy is not null;
-                if (handed && Own(member).Exists(l => l.Name != lease.Name && l.HandedOverBy is null))
+                if (handed && _own.Own(member).Exists(l => l.Name != lease.Name && l.HandedOverBy is null))
                 {
                     // Handed a second slot after we took one up: two holders finishing together read the pool before
                     // our cordon showed, and both picked us. Left alone it would sit untaken until our own release.
-                    Keep(lease, lease.Name, member.Pool);
+                    _own.Keep(lease, lease.Name, member.Pool);
                     await PassOnStrayAsync(lease, member, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
                 // Our own writes (a take-up) come back too: only a hand-over is news.
-                Keep(ours ? lease : null, lease.Name, member.Pool);
+                _own.Keep(ours ? lease : null, lease.Name, member.Pool);
                 if (handed)
                 {
                     yield return new SlotChance(lease.Name, HandedToUs: true);

@@ -1,4 +1,6 @@
+using NodeDaemon.Core.Cluster;
 using NodeDaemon.Core.Options;
+using NodeDaemon.Kubernetes.Api;
 
 namespace NodeDaemon.Kubernetes.Fleet;
 
@@ -8,11 +10,11 @@ public sealed record LeaseSlotClientOptions
     /// <summary>The fleet options: pool label, slots (<c>maxUnavailable</c>), Lease namespace, halt threshold.</summary>
     public required FleetOptions Fleet { get; init; }
 
-    /// <summary>
-    /// Annotation keys, retries and timeouts, shared with the node client. Its node name is not used: every request
-    /// names its node.
-    /// </summary>
-    public required KubeNodeClientOptions Transport { get; init; }
+    /// <summary>Retries and timeouts of the Lease client's requests and watch.</summary>
+    public ApiTransportOptions Transport { get; init; } = new();
+
+    /// <summary>The node annotation keys of the protocol in force: how the pool's nodes report state, digests and the Degraded label.</summary>
+    public AnnotationKeys NodeKeys { get; init; } = AnnotationKeys.For(AnnotationProtocol.NodeDaemon, NodeDaemonOptionsDefaults.AnnotationPrefix);
 
     /// <summary>The Lease annotations: the digest the holder works on, and who handed it the slot.</summary>
     public SlotLeaseKeys LeaseKeys { get; init; } = SlotLeaseKeys.Default;
@@ -57,7 +59,7 @@ public sealed record LeaseSlotClientOptions
         return new LeaseSlotClientOptions
         {
             Fleet = options.Fleet,
-            Transport = KubeNodeClientOptions.From(options),
+            NodeKeys = AnnotationKeys.For(options.Protocol, options.AnnotationPrefix),
             LeaseKeys = SlotLeaseKeys.For(options.AnnotationPrefix),
             MemoryPath = Path.Combine(options.StateDirectory, MemoryFileName),
         };

@@ -14,7 +14,7 @@ internal sealed class NodeWatcher(KubeApi api, KubeNodeClientOptions options, Ti
     /// <summary>The node now, then every change, until cancelled.</summary>
     public async IAsyncEnumerable<NodeSnapshot> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var watch = new ResourceWatch(api, options, time, logger, $"node {options.NodeName}");
+        var watch = new ResourceWatch(api, options.Transport, time, logger, $"node {options.NodeName}");
         string? yielded = null;
         await foreach (var change in watch.WatchAsync(KubePaths.NodeList(options.NodeName),
             (version, timeout) => KubePaths.NodeWatch(options.NodeName, version, timeout), cancellationToken, noList: true).ConfigureAwait(false))

@@ -15,7 +15,7 @@ namespace NodeDaemon.Kubernetes.Watch;
 /// <param name="time">The clock of every delay.</param>
 /// <param name="logger">Where reconnects and relists are told.</param>
 /// <param name="what">What is watched, for the log: <c>node worker-1</c>.</param>
-internal sealed partial class ResourceWatch(KubeApi api, KubeNodeClientOptions options, TimeProvider time, ILogger logger, string what)
+internal sealed partial class ResourceWatch(KubeApi api, ApiTransportOptions options, TimeProvider time, ILogger logger, string what)
 {
     /// <summary>Failed connections in a row, with no event between, after which the watch lists (or starts without a version) again.</summary>
     internal const int FailedResumesBeforeAfresh = 3;

@@ -142,8 +142,8 @@ public sealed partial class AgentLoop(
         var windowOpen = _schedule.IsOpen(now);
         // The opening goes into the decision's Wait, which is how the loop wakes when the window opens.
         var inputs = new AgentInputs(view, new HostView(hostStatus.Booted, hostStatus.Staged, bootId.Read()),
-            _record, options, now, _slot.Held, WindowOpen: windowOpen, NextWindowOpening: windowOpen ? null : _schedule.NextOpening(now),
-            SlotDigest: _slot.Digest, SlotRefusal: _slot.Refusal, Monotonic: Monotonic(), NotesUnwritable: _notesUnwritable);
+            _record, options, now, _slot.Slot, WindowOpen: windowOpen, NextWindowOpening: windowOpen ? null : _schedule.NextOpening(now),
+            SlotRefusal: _slot.Refusal, Monotonic: Monotonic(), NotesUnwritable: _notesUnwritable);
         var decision = Decider.Decide(inputs);
         _lastTurn = (decision, hostStatus);
         var previous = _machine.Current;

@@ -30,11 +30,8 @@ public sealed partial class SlotKeeper(ISlotClient client, TimeProvider time, IL
     /// </summary>
     public TimeSpan Recheck { get; init; } = TimeSpan.FromMinutes(30);
 
-    /// <summary>A slot is held (or was handed to us and is not taken up yet).</summary>
-    public bool Held => _holder is not null;
-
-    /// <summary>The digest the held slot names as this process wrote it; null when none is held, not known since the start, or not taken up yet.</summary>
-    public Digest? Digest { get; private set; }
+    /// <summary>The slot held (or handed to us and not taken up yet), with its digest when confirmed (see <see cref="HeldSlot.Digest"/>); null when none.</summary>
+    public HeldSlot? Slot { get; private set; }
 
     /// <summary>The last request that got no slot, with when to ask again; null after a slot was taken.</summary>
     public SlotRefusal? Refusal { get; private set; }
@@ -54,10 +51,10 @@ public sealed partial class SlotKeeper(ISlotClient client, TimeProvider time, IL
             return;
         }
 
-        if (await client.HoldsAsync(member, cancellationToken).ConfigureAwait(false)
+        if (await client.HoldsAsync(member, cancellationToken).ConfigureAwait(false) is { } held
             && (!renew || await client.RenewAsync(member, cancellationToken).ConfigureAwait(false)))
         {
-            _holder = member;
+            (_holder, Slot) = (member, held);
             LogHeldAtStart(member.NodeName, member.Pool, renew ? "renewed it" : "giving it back once it is done");
         }
 
@@ -76,18 +73,18 @@ public sealed partial class SlotKeeper(ISlotClient client, TimeProvider time, IL
 
         var answer = await client.AcquireAsync(new SlotRequest(member, digest.ToString()), cancellationToken).ConfigureAwait(false);
         _learned = true;
-        if (answer is SlotAnswer.Acquired or SlotAnswer.Held)
+        if (((answer as SlotAnswer.Acquired)?.Slot ?? (answer as SlotAnswer.Held)?.Slot) is { } taken)
         {
             // A watch started by a refusal runs on until the release: a second slot handed to us by a holder that read
             // the pool before our cordon showed arrives after this answer, and the client hands it on from the watch.
-            (_holder, Digest, Refusal) = (member, digest, null);
+            (_holder, Slot, Refusal) = (member, new HeldSlot(taken, digest), null);
             return answer;
         }
 
         // Full or halted: the pool has no slot naming us (whatever we thought before). The jitter keeps a pool of
         // waiting nodes from asking in step when the fallback recheck is what wakes them.
         var wait = Recheck * (1 + Random.Shared.NextDouble());
-        (_holder, Digest, Refusal) = (null, null, new SlotRefusal(answer.Message, digest, time.GetUtcNow() + wait));
+        (_holder, Slot, Refusal) = (null, null, new SlotRefusal(answer.Message, digest, time.GetUtcNow() + wait));
         LogRefused(digest.ToString(), member.Pool, answer.Message, Refusal.RetryAt);
         await WatchAsync(member).ConfigureAwait(false);
         return answer;
@@ -100,7 +97,7 @@ public sealed partial class SlotKeeper(ISlotClient client, TimeProvider time, IL
         {
             if (chance.HandedToUs && _watch is { Member: var member })
             {
-                (_holder, Digest) = (member, null);
+                (_holder, Slot) = (member, new HeldSlot(chance.Slot, null));
                 LogHandedOver(chance.Slot, member.NodeName);
             }
 
@@ -120,7 +117,7 @@ public sealed partial class SlotKeeper(ISlotClient client, TimeProvider time, IL
             await client.ReleaseAsync(member, cancellationToken).ConfigureAwait(false);
         }
 
-        (_holder, Digest, Refusal) = (null, null, null);
+        (_holder, Slot, Refusal) = (null, null, null);
     }
 
     /// <summary>Starts the watch for <paramref name="member"/> unless it already runs.</summary>

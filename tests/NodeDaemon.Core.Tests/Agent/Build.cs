@@ -1,5 +1,6 @@
 using NodeDaemon.Core.Host;
 using NodeDaemon.Core.Agent;
+using NodeDaemon.Core.Fleet;
 using NodeDaemon.Core.Images;
 using NodeDaemon.Core.Options;
 
@@ -53,10 +54,9 @@ internal static class Build
             record ?? AgentRecord.Empty,
             options ?? new NodeDaemonOptions(),
             now ?? Now,
-            slotHeld,
+            slotHeld ? new HeldSlot("slot-0", slotDigest is null ? null : Digest.Parse(slotDigest)) : null,
             windowOpen,
             nextWindowOpening,
-            slotDigest is null ? null : Digest.Parse(slotDigest),
             slotRefusal,
             monotonic,
             notesUnwritable);

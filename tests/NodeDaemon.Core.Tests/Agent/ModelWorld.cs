@@ -63,8 +63,7 @@ internal sealed class ModelWorld
         Record,
         Options,
         Now,
-        SlotHeld,
-        SlotDigest: SlotDigest,
+        SlotHeld ? new HeldSlot("model-0", SlotDigest) : null,
         SlotRefusal: SlotRefusal);
 
     private SlotMember Member => new(NodeName, Pool ?? "");
@@ -209,7 +208,7 @@ internal sealed class ModelWorld
         (SlotDigest, SlotRefusal) = (null, null);
         if (Slots is not null)
         {
-            SlotHeld = Slots.HoldsAsync(Member, CancellationToken.None).GetAwaiter().GetResult();
+            SlotHeld = Slots.HoldsAsync(Member, CancellationToken.None).GetAwaiter().GetResult() is not null;
         }
     }
 

@@ -26,7 +26,7 @@ public sealed class FakeSlotClientTests
         await slots.ReleaseAsync(Node("a"), default);
         await slots.ReleaseAsync(Node("a"), default);
 
-        Assert.False(await slots.HoldsAsync(Node("a"), default));
+        Assert.Null(await slots.HoldsAsync(Node("a"), default));
         Assert.False(await slots.RenewAsync(Node("a"), default));
         Assert.IsType<SlotAnswer.Acquired>(await slots.AcquireAsync(new(Node("c"), D1), default));
         Assert.Equal(["c", "b"], slots.Holders("workers"));

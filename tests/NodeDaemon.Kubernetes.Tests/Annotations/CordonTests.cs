@@ -132,7 +132,7 @@ public sealed class CordonTests
         world.SetUnschedulable(true);
         world.SetUnschedulable(false);
 
-        var sender = new Kubernetes.Api.ApiSender(Kubernetes.Api.KubeApi.FromKubeconfig(world.Server.KubeconfigPath, TimeSpan.FromSeconds(5)), world.Options,
+        var sender = new Kubernetes.Api.ApiSender(Kubernetes.Api.KubeApi.FromKubeconfig(world.Server.KubeconfigPath, TimeSpan.FromSeconds(5)), world.Options.Transport,
             TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
         var response = await sender.SendAsync(HttpMethod.Patch, Kubernetes.Api.KubePaths.Node("node-a"),
             Kubernetes.Annotations.NodePatches.Cordon(before.ResourceVersion, world.Options.Keys, "nodedaemon"), Kubernetes.Api.KubePaths.MergePatch, cts.Token, retryConflict: false);

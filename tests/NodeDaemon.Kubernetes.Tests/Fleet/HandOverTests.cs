@@ -31,6 +31,8 @@ public sealed class HandOverTests(ITestOutputHelper output)
         Assert.Equal("node-a", (string?)lease["metadata"]!["annotations"]![HandedOverBy]);
         Assert.Equal(D1, (string?)lease["metadata"]!["annotations"]![DigestKey]);
         Assert.Equal(1, (int)lease["spec"]!["leaseTransitions"]!);
+        // Held, but not taken up: its digest is not confirmed until the take-up writes it (a new process asks again).
+        Assert.Equal(new HeldSlot("nodedaemon-workers-0", null), await world.Client("node-b").HoldsAsync(Member("node-b"), cts.Token));
 
         world.Server.Requests.Reset();
         var answer = await waiter.AcquireAsync(Request("node-b"), cts.Token);
@@ -40,6 +42,7 @@ public sealed class HandOverTests(ITestOutputHelper output)
         Assert.Null(world.Lease("nodedaemon-workers-0")!["metadata"]!["annotations"]![HandedOverBy]);
         Assert.Equal(1, world.Server.Requests["update leases"]);
         Assert.Equal(0, world.Server.Requests["list leases"]);
+        Assert.Equal(new HeldSlot("nodedaemon-workers-0", Core.Images.Digest.Parse(D1)), await world.Client("node-b").HoldsAsync(Member("node-b"), cts.Token));
     }
 
     [Fact]

@@ -25,14 +25,15 @@ public sealed class SlotMemoryTests(ITestOutputHelper output) : IDisposable
 
         // A new process (the reboot), with the same state directory.
         var restarted = world.Client("node-a", memoryPath: MemoryPath);
-        Assert.True(await restarted.HoldsAsync(Member("node-a"), cts.Token));
+        // Remembered, not confirmed by the cluster: no digest (the agent asks for its slot again before disrupting).
+        Assert.Equal(new HeldSlot("nodedaemon-workers-0", null), await restarted.HoldsAsync(Member("node-a"), cts.Token));
         await restarted.ReleaseAsync(Member("node-a"), cts.Token);
 
         Assert.Equal(lists, world.Server.Requests["list leases"]);
         Assert.Equal("node-b", world.Holder("nodedaemon-workers-0"));
         // Given back: nothing is remembered, and the next process asks the API.
         Assert.False(File.Exists(MemoryPath));
-        Assert.False(await world.Client("node-a", memoryPath: MemoryPath).HoldsAsync(Member("node-a"), cts.Token));
+        Assert.Null(await world.Client("node-a", memoryPath: MemoryPath).HoldsAsync(Member("node-a"), cts.Token));
         Assert.Equal(lists + 1, world.Server.Requests["list leases"]);
     }
 
@@ -49,7 +50,7 @@ public sealed class SlotMemoryTests(ITestOutputHelper output) : IDisposable
         var restarted = world.Client("node-a", memoryPath: MemoryPath);
         // The memory answers at start; the first write on it finds the truth (a node whose reboot did not bring the
         // image renews), and the agent then asks again before it disrupts anything.
-        Assert.True(await restarted.HoldsAsync(Member("node-a"), cts.Token));
+        Assert.NotNull(await restarted.HoldsAsync(Member("node-a"), cts.Token));
         Assert.False(await restarted.RenewAsync(Member("node-a"), cts.Token));
         Assert.IsType<SlotAnswer.Full>(await restarted.AcquireAsync(Request("node-a"), cts.Token));
 
@@ -65,8 +66,8 @@ public sealed class SlotMemoryTests(ITestOutputHelper output) : IDisposable
         Assert.IsType<SlotAnswer.Acquired>(await world.Client("node-b", memoryPath: MemoryPath).AcquireAsync(Request("node-b"), cts.Token));
         var lists = world.Server.Requests["list leases"];
 
-        Assert.False(await world.Client("node-a", memoryPath: MemoryPath).HoldsAsync(Member("node-a"), cts.Token));
-        Assert.False(await world.Client("node-b", memoryPath: MemoryPath).HoldsAsync(Member("node-b", pool: "other"), cts.Token));
+        Assert.Null(await world.Client("node-a", memoryPath: MemoryPath).HoldsAsync(Member("node-a"), cts.Token));
+        Assert.Null(await world.Client("node-b", memoryPath: MemoryPath).HoldsAsync(Member("node-b", pool: "other"), cts.Token));
         Assert.Equal(lists + 2, world.Server.Requests["list leases"]);
     }
 
@@ -82,7 +83,7 @@ public sealed class SlotMemoryTests(ITestOutputHelper output) : IDisposable
         await File.WriteAllTextAsync(MemoryPath, content, cts.Token);
         var lists = world.Server.Requests["list leases"];
 
-        Assert.True(await world.Client("node-a", memoryPath: MemoryPath).HoldsAsync(Member("node-a"), cts.Token));
+        Assert.NotNull(await world.Client("node-a", memoryPath: MemoryPath).HoldsAsync(Member("node-a"), cts.Token));
 
         Assert.Equal(lists + 1, world.Server.Requests["list leases"]);
         Assert.Contains(world.Log.Lines, l => l.Contains($"Slot memory {MemoryPath} is unreadable", StringComparison.Ordinal));

@@ -122,7 +122,8 @@ internal sealed class SlotWorld : IAsyncDisposable
         var client = LeaseSlotClient.Create(Server.KubeconfigPath, new LeaseSlotClientOptions
         {
             Fleet = Fleet,
-            Transport = Transport(node, Keys, attempts),
+            Transport = Transport(node, Keys, attempts).Transport,
+            NodeKeys = Keys,
             LeaseKeys = SlotLeaseKeys.Default,
             PoolRecheck = poolRecheck ?? TimeSpan.Zero,
             MemoryPath = memoryPath,

@@ -23,7 +23,7 @@ public sealed class AgentProcess : IAsyncDisposable
     {
         var transport = setup.Transport with { NodeName = options.NodeName };
         _node = KubeNodeClient.Create(setup.KubeconfigPath, transport, TimeProvider.System, NullLogger.Instance);
-        _slots = LeaseSlotClient.Create(setup.KubeconfigPath, LeaseSlotClientOptions.From(options) with { Transport = transport, PoolRecheck = setup.PoolRecheck },
+        _slots = LeaseSlotClient.Create(setup.KubeconfigPath, LeaseSlotClientOptions.From(options) with { Transport = transport.Transport, PoolRecheck = setup.PoolRecheck },
             TimeProvider.System, NullLogger.Instance);
         var loop = new AgentLoop(_node, host, _slots,
             new AgentRecordStore(options.StateDirectory, TimeProvider.System, NullLogger<AgentRecordStore>.Instance), new SimulatedBootId(bootId),

@@ -105,7 +105,7 @@ public sealed class PoolTurnsTests : IAsyncLifetime
     {
         var options = Options(machine.Name) with { StateDirectory = machine.State.FullName };
         var node = KubeNodeClient.Create(Server.KubeconfigPath, Transport(machine.Name), TimeProvider.System, NullLogger.Instance);
-        var slots = LeaseSlotClient.Create(Server.KubeconfigPath, LeaseSlotClientOptions.From(options) with { Transport = Transport(machine.Name) },
+        var slots = LeaseSlotClient.Create(Server.KubeconfigPath, LeaseSlotClientOptions.From(options) with { Transport = Transport(machine.Name).Transport },
             TimeProvider.System, NullLogger.Instance);
         _disposables.Add(node);
         _disposables.Add(slots);

@@ -1,0 +1,27 @@
+using NodeDaemon.Core.Cluster;
+
+namespace NodeDaemon.Kubernetes.Api;
+
+/// <summary>How one client talks to the API server: timeouts, retries and backoff; the defaults are for a real cluster.</summary>
+public sealed record ApiTransportOptions
+{
+    /// <summary>
+    /// The least <c>timeoutSeconds</c> a watch asks for (each connection asks for 1–2 times this, as kube-apiserver
+    /// itself picks when a client names none: 30–60 min); the watch reconnects when the server closes it. Long, because
+    /// every reconnect is one more request from every node of a cluster; a dead connection is found by TCP keepalive
+    /// within about a minute instead (see <c>KubeHttp</c>).
+    /// </summary>
+    public TimeSpan WatchTimeout { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>The longest wait for one answer (not for watches, which the server ends after <see cref="WatchTimeout"/>).</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>First retry delay after a transient error; doubles per attempt, with jitter.</summary>
+    public TimeSpan BackoffInitial { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The longest retry delay.</summary>
+    public TimeSpan BackoffMax { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Attempts of one write before it fails with a <see cref="ClusterException"/>.</summary>
+    public int WriteAttempts { get; init; } = 8;
+}
