@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 import sim_inhibitors
+import sim_life
 from sim_inhibitors import Inhibitor
+from sim_life import Lifecycle, SysrootLock
 
 DEFAULT_PULL_FAILURE = (
     "Creating importer: Failed to invoke skopeo proxy method OpenImage: remote error: "
@@ -27,6 +29,8 @@ class Faults:
     pull_hang: bool = False
     busy_seconds: float = 0.0
     busy_title: str = "automatic-update"
+    # After Finished, the busy client keeps its peer connection this long (None: it never closes it).
+    busy_lingers: Optional[float] = 0.0
     die_after_signals: int = 0
     die_exit_code: int = 99
     finalization_lost: bool = False
@@ -34,6 +38,8 @@ class Faults:
     finalize_compares: str = "digest"
     progress: str = "container"
     inhibitors: list[Inhibitor] = field(default_factory=list)
+    sysroot_lock: Optional[SysrootLock] = None
+    lifecycle: Lifecycle = field(default_factory=Lifecycle)
     pull_failures_served: int = field(default=0, compare=False)
 
     def take_pull_failure(self) -> bool:
@@ -48,7 +54,7 @@ def parse(text: str) -> Faults:
     """Parses the faults JSON; unknown keys are rejected so a typo never silently disables a fault."""
     raw: dict[str, Any] = json.loads(text) if text.strip() else {}
     known = {"speed", "pull-fail", "pull-hang", "busy", "die", "finalization-lost", "digest-moved",
-             "finalize-compares", "progress", "inhibitor"}
+             "finalize-compares", "progress", "inhibitor", "sysroot-locked", "lifecycle"}
     unknown = set(raw) - known
     if unknown:
         raise ValueError(f"unknown fault keys: {', '.join(sorted(unknown))}")
@@ -60,6 +66,8 @@ def parse(text: str) -> Faults:
     busy = raw.get("busy") or {}
     faults.busy_seconds = float(busy.get("seconds", 0))
     faults.busy_title = str(busy.get("title", faults.busy_title))
+    lingers = busy.get("lingers", 0)
+    faults.busy_lingers = None if lingers is True else float(lingers or 0)
     die = raw.get("die") or {}
     faults.die_after_signals = int(die.get("after-signals", 0))
     faults.die_exit_code = int(die.get("exit-code", 99))
@@ -72,6 +80,8 @@ def parse(text: str) -> Faults:
     if faults.progress not in ("container", "ostree"):
         raise ValueError("progress must be \"container\" or \"ostree\"")
     faults.inhibitors = sim_inhibitors.parse(raw.get("inhibitor"))
+    faults.sysroot_lock = sim_life.parse_lock(raw.get("sysroot-locked"))
+    faults.lifecycle = sim_life.parse_lifecycle(raw.get("lifecycle"))
     return faults
 
 

@@ -13,6 +13,7 @@ from gi.repository import Gio, GLib
 import sim_events
 import sim_faults
 import sim_inhibitors
+import sim_life
 import sim_operations as ops
 import sim_progress
 import sim_state
@@ -68,6 +69,7 @@ class RpmOstreed:
         self.txn: Optional[Transaction] = None
         self._clients: dict[str, str] = {}
         self._signals = 0
+        self._busy_peer: Optional[Gio.DBusConnection] = None
         # A restarted daemon has no transaction, whatever the previous process left behind.
         sim_state.set_transaction(self.doc, None)
         self._save()
@@ -106,7 +108,7 @@ class RpmOstreed:
         return self._os_property(name)
 
     def _sysroot_property(self, name: str) -> GLib.Variant:
-        txn = self.txn if self.txn and self.txn.finished is None else None
+        txn = self.txn if self.txn and not self.txn.closed else None
         if name == "Booted":
             return GLib.Variant("o", self.os_path)
         if name == "Path":
@@ -136,7 +138,7 @@ class RpmOstreed:
         self._changed(self.os_path, OS_IFACE, ["BootedDeployment", "DefaultDeployment", "RollbackDeployment"])
 
     def _txn_changed(self) -> None:
-        txn = self.txn if self.txn and self.txn.finished is None else None
+        txn = self.txn if self.txn and not self.txn.closed else None
         sim_state.set_transaction(self.doc, [txn.method, txn.sender, self.os_path] if txn else None)
         self._save()
         self._changed(SYSROOT_PATH, SYSROOT, ["ActiveTransaction", "ActiveTransactionPath"])
@@ -221,7 +223,7 @@ class RpmOstreed:
     def _begin(self, sender: str, method: str, params: GLib.Variant, options: dict[str, Any],
                inv: Gio.DBusMethodInvocation, default_title: str) -> Optional[Transaction]:
         """rpmostreed_sysroot_prep_for_txn(): join an identical call, refuse anything else while one runs."""
-        if self.txn is not None and self.txn.finished is None:
+        if self.txn is not None and not self.txn.closed:
             if self.txn.is_compatible(method, params):
                 inv.return_value(GLib.Variant("(s)", (self.txn.address,)))
                 return None
@@ -230,11 +232,17 @@ class RpmOstreed:
                 f"Transaction in progress: {self.txn.title}\n "
                 "You can cancel the current transaction with `rpm-ostree cancel`")
             return None
+        locked = sim_life.lock_refusal(self.faults.sysroot_lock)
+        if locked is not None:
+            # transaction_initable_init(): ostree_sysroot_try_lock found the lock taken.
+            inv.return_error_literal(Gio.io_error_quark(), Gio.IOErrorEnum.BUSY, locked)
+            return None
         self._drop_txn()
         title = str(options.get("initiating-command-line") or default_title)
         client = f"client({self._clients.get(sender) or 'unknown'}) dbus({sender}) uid(0)"
         self.txn = Transaction(self._iface("org.projectatomic.rpmostree1.Transaction"), method, params, sender,
-                               title, client, self._on_txn_signal, self._on_txn_finished, self._run_dir)
+                               title, client, self._on_txn_signal, self._on_txn_finished, self._run_dir,
+                               self._on_txn_closed)
         self._txn_changed()
         inv.return_value(GLib.Variant("(s)", (self.txn.address,)))
         return self.txn
@@ -253,17 +261,24 @@ class RpmOstreed:
 
     def _on_txn_finished(self, txn: Transaction) -> None:
         self._txn_changed()
-        # Keep the server a little so a late Start() still gets Finished, then free the socket.
-        GLib.timeout_add(5000, lambda: self._close_if_current(txn))
+        # on_txn_executed_changed(): peers that never close are closed for them after FORCE_CLOSE_TXN_TIMEOUT_SECS.
+        seconds = self.faults.lifecycle.force_close_seconds
+        GLib.timeout_add(int(seconds * 1000), lambda: self._force_close(txn))
         if sim_state.sim(self.doc).get("reboot-requested") and txn.finished and txn.finished[0]:
             self._exit_soon()
 
-    def _close_if_current(self, txn: Transaction) -> bool:
-        if self.txn is txn:
-            self._drop_txn()
-        else:
-            txn.close()
+    def _force_close(self, txn: Transaction) -> bool:
+        if not txn.closed:
+            print(f"Forcibly closing transaction due to timeout: {txn.title}", file=sys.stderr, flush=True)
+            txn.force_close()
         return False
+
+    def _on_txn_closed(self, txn: Transaction) -> None:
+        """rpmostreed_sysroot_finish_txn(): the transaction is no longer the sysroot's; its socket goes."""
+        if self.txn is txn:
+            self.txn = None
+            self._txn_changed()
+        txn.close()
 
     def _on_name_owner(self, _conn: Gio.DBusConnection, _sender: str, _path: str, _iface: str, _signal: str,
                        params: GLib.Variant, _data: object) -> None:
@@ -404,12 +419,35 @@ class RpmOstreed:
 
     def _start_busy_fault(self) -> None:
         """Another client's transaction, already started, that holds the daemon for N seconds."""
-        if self.faults.busy_seconds <= 0 or (self.txn is not None and self.txn.finished is None):
+        if self.faults.busy_seconds <= 0 or (self.txn is not None and not self.txn.closed):
             return
         owner = self._bus.get_unique_name() or ""
         self.txn = Transaction(self._iface("org.projectatomic.rpmostree1.Transaction"), "Upgrade",
                                GLib.Variant("(a{sv})", ({},)), owner, self.faults.busy_title,
-                               f"client(id:fault) dbus({owner}) uid(0)", self._on_txn_signal, self._on_txn_finished, self._run_dir)
+                               f"client(id:fault) dbus({owner}) uid(0)", self._on_txn_signal, self._on_txn_finished, self._run_dir,
+                               self._on_txn_closed)
         self.txn.run([Step(int(self.faults.busy_seconds * 1000), lambda _t: None)])
         self.txn.start()
         self._txn_changed()
+        self._linger_busy_peer(self.txn)
+
+    def _linger_busy_peer(self, txn: Transaction) -> None:
+        """The busy client's own peer connection: open while it runs and `lingers` seconds after (None: for good)."""
+        lingers = self.faults.busy_lingers
+        if lingers is not None and lingers <= 0:
+            return
+
+        def connected(_source: object, result: Gio.AsyncResult) -> None:
+            self._busy_peer = Gio.DBusConnection.new_for_address_finish(result)
+            if lingers is not None:
+                peer = self._busy_peer
+
+                def hang_up() -> bool:
+                    if not peer.is_closed():
+                        peer.close_sync(None)
+                    return False
+
+                GLib.timeout_add(int((self.faults.busy_seconds + lingers) * 1000), hang_up)
+
+        Gio.DBusConnection.new_for_address(txn.address, Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT, None, None,
+                                           connected)
