@@ -7,7 +7,7 @@ namespace NodeDaemon.Sim.Scenarios;
 /// <summary>Turns a scenario's active faults into the two worlds' fault settings: the simulated host's faults file and
 /// the API server's <see cref="FaultSettings"/>.</summary>
 /// <remarks>A host fault's kind is the faults-file key (<c>pull-fail</c>, <c>pull-hang</c>, <c>busy</c>, <c>die</c>,
-/// <c>finalization-lost</c>, <c>digest-moved</c>, <c>finalize-compares</c>, <c>inhibitor</c>, <c>sysroot-locked</c>, <c>lifecycle</c>) and its other fields are that key's value
+/// <c>finalization-lost</c>, <c>digest-moved</c>, <c>finalize-compares</c>, <c>inhibitor</c>, <c>sysroot-locked</c>, <c>lifecycle</c>, <c>another-stager</c>) and its other fields are that key's value
 /// (<c>value</c> for a plain one); kind <c>api</c> carries <see cref="FaultSettings"/> fields, and several of them add
 /// up (their error rules are concatenated). Kind <c>kubeconfig</c> belongs to the runner: while it is on, the daemon's
 /// kubeconfig file holds its <c>content</c> instead of the API server's.</remarks>
@@ -21,7 +21,7 @@ public static class ScenarioFaults
     /// <summary>Host fault kinds that are a flag (<c>true</c>) when they have no fields.</summary>
     private static readonly HashSet<string> s_hostKinds =
         ["pull-fail", "pull-hang", "busy", "die", "finalization-lost", "digest-moved", "finalize-compares", "inhibitor",
-            "sysroot-locked", "lifecycle"];
+            "sysroot-locked", "lifecycle", "another-stager"];
 
     /// <summary>Throws <see cref="ScenarioException"/> when a fault cannot be applied.</summary>
     public static void Check(ScenarioFault fault)

@@ -10,8 +10,10 @@ from typing import Any, Optional
 
 import sim_inhibitors
 import sim_life
+import sim_stager
 from sim_inhibitors import Inhibitor
 from sim_life import Lifecycle, SysrootLock
+from sim_stager import OtherStager
 
 DEFAULT_PULL_FAILURE = (
     "Creating importer: Failed to invoke skopeo proxy method OpenImage: remote error: "
@@ -40,6 +42,7 @@ class Faults:
     inhibitors: list[Inhibitor] = field(default_factory=list)
     sysroot_lock: Optional[SysrootLock] = None
     lifecycle: Lifecycle = field(default_factory=Lifecycle)
+    other_stager: Optional[OtherStager] = None
     pull_failures_served: int = field(default=0, compare=False)
 
     def take_pull_failure(self) -> bool:
@@ -54,7 +57,8 @@ def parse(text: str) -> Faults:
     """Parses the faults JSON; unknown keys are rejected so a typo never silently disables a fault."""
     raw: dict[str, Any] = json.loads(text) if text.strip() else {}
     known = {"speed", "pull-fail", "pull-hang", "busy", "die", "finalization-lost", "digest-moved",
-             "finalize-compares", "progress", "inhibitor", "sysroot-locked", "lifecycle"}
+             "finalize-compares", "progress", "inhibitor", "sysroot-locked", "lifecycle",
+             "another-stager"}
     unknown = set(raw) - known
     if unknown:
         raise ValueError(f"unknown fault keys: {', '.join(sorted(unknown))}")
@@ -82,6 +86,7 @@ def parse(text: str) -> Faults:
     faults.inhibitors = sim_inhibitors.parse(raw.get("inhibitor"))
     faults.sysroot_lock = sim_life.parse_lock(raw.get("sysroot-locked"))
     faults.lifecycle = sim_life.parse_lifecycle(raw.get("lifecycle"))
+    faults.other_stager = sim_stager.parse(raw.get("another-stager"))
     return faults
 
 

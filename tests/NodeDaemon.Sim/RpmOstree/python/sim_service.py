@@ -16,6 +16,7 @@ import sim_inhibitors
 import sim_life
 import sim_operations as ops
 import sim_progress
+import sim_stager
 import sim_state
 import sim_variants
 from sim_faults import Faults
@@ -70,6 +71,7 @@ class RpmOstreed:
         self._clients: dict[str, str] = {}
         self._signals = 0
         self._busy_peer: Optional[Gio.DBusConnection] = None
+        self._stagers_done: set[str] = set()
         # A restarted daemon has no transaction, whatever the previous process left behind.
         sim_state.set_transaction(self.doc, None)
         self._save()
@@ -89,6 +91,7 @@ class RpmOstreed:
         self._bus.signal_subscribe("org.freedesktop.DBus", "org.freedesktop.DBus", "NameOwnerChanged",
                                    "/org/freedesktop/DBus", None, Gio.DBusSignalFlags.NONE, self._on_name_owner, None)
         self._start_busy_fault()
+        self._start_other_stager()
 
     def _iface(self, name: str) -> Gio.DBusInterfaceInfo:
         return self._nodes.lookup_interface(name)
@@ -401,6 +404,7 @@ class RpmOstreed:
         self._signals = 0
         self._save()
         self._start_busy_fault()
+        self._start_other_stager()
         inv.return_value(None)
 
     def _get_faults(self, _sender: str, _params: GLib.Variant, inv: Gio.DBusMethodInvocation) -> None:
@@ -416,6 +420,7 @@ class RpmOstreed:
         self._signals = 0
         self._save()
         self._start_busy_fault()
+        self._start_other_stager()
 
     def _start_busy_fault(self) -> None:
         """Another client's transaction, already started, that holds the daemon for N seconds."""
@@ -451,3 +456,31 @@ class RpmOstreed:
 
         Gio.DBusConnection.new_for_address(txn.address, Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT, None, None,
                                            connected)
+
+    def _start_other_stager(self) -> None:
+        """`another-stager`: another client's transaction that stages a deployment of its own (once per process)."""
+        stager = self.faults.other_stager
+        if stager is None or stager.key() in self._stagers_done:
+            return
+        if sim_state.staged(self.doc) is None or (self.txn is not None and not self.txn.closed):
+            # It replaces a stage (none yet: it waits for one); its call would be answered BUSY: it tries again.
+            GLib.timeout_add(500, lambda: self._start_other_stager() or False)
+            return
+        self._stagers_done.add(stager.key())
+        owner = self._bus.get_unique_name() or ""
+        txn = Transaction(self._iface("org.projectatomic.rpmostree1.Transaction"), stager.method,
+                          GLib.Variant("(a{sv})", ({},)), owner, stager.by,
+                          f"client(id:{stager.by}) dbus({owner}) uid(0)", self._on_txn_signal, self._on_txn_finished,
+                          self._run_dir, self._on_txn_closed)
+
+        def stage(_t: Transaction) -> StepResult:
+            refspec, digest = sim_stager.target(self.doc, stager)
+            ops.stage(self.doc, self.osname, refspec, digest, stager.version, [], stager.locked, int(time.time()))
+            print(f"{stager.by} staged {refspec} at {digest} (locked: {stager.locked})", file=sys.stderr, flush=True)
+            self._state_changed()
+            return None
+
+        txn.run([Step(int(stager.seconds * 1000), stage)])
+        self.txn = txn
+        txn.start()
+        self._txn_changed()
