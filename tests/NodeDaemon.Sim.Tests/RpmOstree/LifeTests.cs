@@ -67,4 +67,34 @@ public sealed class LifeTests
         await Task.Delay(1600);
         Assert.StartsWith("unix:path=", await client.RebaseAsync(SimWorld.Refspec), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Idle_rpmostreed_exits_and_the_next_call_activates_it_again()
+    {
+        await using var world = await SimWorld.StartAsync(faults: """{"lifecycle": {"idle-exit-seconds": 1}}""");
+        await RebaseTransactionTests.Until(() => Task.FromResult(world.Sim.Events.Any(e => e.Event == "rpmostreed-idle-exit")), 15);
+        Assert.DoesNotContain(world.Sim.Events, e => e.Event == "rpmostreed-activated");
+
+        // busctl's call names org.projectatomic.rpmostree1, which nobody owns now: the bus runs the activation file.
+        Assert.Equal("", await Busctl.ActiveTransactionPathAsync(world.Bus.Address));
+        Assert.Contains(world.Sim.Events, e => e.Event == "rpmostreed-activated");
+        Assert.Equal((true, ""), await RebaseTransactionTests.RunRebaseAsync(world, SimWorld.Refspec));
+    }
+
+    [Fact]
+    public async Task A_registered_client_keeps_it_alive_until_its_name_vanishes()
+    {
+        await using var world = await SimWorld.StartAsync(faults: """{"lifecycle": {"idle-exit-seconds": 2}}""");
+        using (var client = await BusClient.ConnectAsync(world.Bus.Address))
+        {
+            await client.CallAsync(SimWorld.Name, SimWorld.SysrootPath, SimWorld.SysrootIface, "RegisterClient", "a{sv}",
+                (ref MessageWriter w) => w.WriteDictionaryEnd(w.WriteDictionaryStart()));
+            var exitsBefore = world.Sim.Events.Count(e => e.Event == "rpmostreed-idle-exit");
+            await Task.Delay(4000);
+            Assert.Equal(exitsBefore, world.Sim.Events.Count(e => e.Event == "rpmostreed-idle-exit"));
+            Assert.Equal(0, exitsBefore);
+        }
+
+        await RebaseTransactionTests.Until(() => Task.FromResult(world.Sim.Events.Any(e => e.Event == "rpmostreed-idle-exit")), 15);
+    }
 }

@@ -13,6 +13,7 @@ from gi.repository import Gio, GLib
 import sim_events
 import sim_faults
 import sim_inhibitors
+import sim_idle
 import sim_life
 import sim_operations as ops
 import sim_progress
@@ -44,6 +45,7 @@ EXTRA_XML = """<node>
     <method name="SetFaults"><arg type="s" name="faults_json" direction="in"/></method>
     <method name="GetFaults"><arg type="s" name="faults_json" direction="out"/></method>
     <method name="GetState"><arg type="s" name="state_json" direction="out"/></method>
+    <method name="StartRpmOstreed"/>
   </interface>
 </node>"""
 
@@ -72,6 +74,8 @@ class RpmOstreed:
         self._signals = 0
         self._busy_peer: Optional[Gio.DBusConnection] = None
         self._stagers_done: set[str] = set()
+        self._registrations: list[int] = []
+        self.life: Optional[sim_idle.IdleExit] = None
         # A restarted daemon has no transaction, whatever the previous process left behind.
         sim_state.set_transaction(self.doc, None)
         self._save()
@@ -80,10 +84,8 @@ class RpmOstreed:
 
     def export(self) -> None:
         """Registers every object; names are requested afterwards so a client never sees a half-built service."""
+        self._export_rpmostreed()
         register = self._bus.register_object
-        register(SYSROOT_PATH, self._iface(SYSROOT), self._on_call, self._on_get, None)
-        register(self.os_path, self._iface(OS_IFACE), self._on_call, self._on_get, None)
-        register(ROOT, self._extra.lookup_interface("org.freedesktop.DBus.ObjectManager"), self._on_call, None, None)
         register("/org/freedesktop/login1", self._extra.lookup_interface("org.freedesktop.login1.Manager"),
                  self._on_call, None, None)
         register("/org/nodedaemon/Sim1", self._extra.lookup_interface("org.nodedaemon.Sim1"), self._on_call, None,
@@ -92,6 +94,38 @@ class RpmOstreed:
                                    "/org/freedesktop/DBus", None, Gio.DBusSignalFlags.NONE, self._on_name_owner, None)
         self._start_busy_fault()
         self._start_other_stager()
+
+    def _export_rpmostreed(self) -> None:
+        register = self._bus.register_object
+        self._registrations = [
+            register(SYSROOT_PATH, self._iface(SYSROOT), self._on_call, self._on_get, None),
+            register(self.os_path, self._iface(OS_IFACE), self._on_call, self._on_get, None),
+            register(ROOT, self._extra.lookup_interface("org.freedesktop.DBus.ObjectManager"), self._on_call, None,
+                     None),
+        ]
+
+    def stop_rpmostreed(self) -> None:
+        """The rpm-ostreed part exits: its objects go, and it forgets its clients and any transaction."""
+        for registration in self._registrations:
+            self._bus.unregister_object(registration)
+        self._registrations = []
+        self._clients.clear()
+        self._drop_txn()
+
+    def start_rpmostreed(self) -> None:
+        """A new rpm-ostreed: reads the sysroot (the state file) afresh and exports its objects."""
+        self.doc = sim_state.load(self._state_path)
+        sim_state.set_transaction(self.doc, None)
+        self._save()
+        self._export_rpmostreed()
+
+    def is_idle(self) -> bool:
+        """No registered client and no transaction (update_status's `currently_idle`)."""
+        return not self._clients and (self.txn is None or self.txn.closed)
+
+    def _idle_changed(self) -> None:
+        if self.life is not None:
+            self.life.update()
 
     def _iface(self, name: str) -> Gio.DBusInterfaceInfo:
         return self._nodes.lookup_interface(name)
@@ -145,6 +179,7 @@ class RpmOstreed:
         sim_state.set_transaction(self.doc, [txn.method, txn.sender, self.os_path] if txn else None)
         self._save()
         self._changed(SYSROOT_PATH, SYSROOT, ["ActiveTransaction", "ActiveTransactionPath"])
+        self._idle_changed()
 
     def _save(self) -> None:
         # The boot verb has no faults file of its own to read: the service tells it through the state.
@@ -156,6 +191,10 @@ class RpmOstreed:
     def _on_call(self, _conn: Gio.DBusConnection, sender: str, _path: str, iface: str, method: str,
                  params: GLib.Variant, inv: Gio.DBusMethodInvocation) -> None:
         try:
+            if self.life is not None and self.life.flushing and not iface.startswith(("org.freedesktop.login1",
+                                                                                      "org.nodedaemon")):
+                inv.return_dbus_error(sim_idle.NO_REPLY, sim_idle.NO_REPLY_TEXT)
+                return
             handler = self._handlers().get((iface, method))
             if handler is None:
                 inv.return_dbus_error("org.freedesktop.DBus.Error.UnknownMethod", f"No such method {method}")
@@ -184,6 +223,7 @@ class RpmOstreed:
             ("org.nodedaemon.Sim1", "GetFaults"): self._get_faults,
             ("org.nodedaemon.Sim1", "GetState"): lambda _s, _p, inv: inv.return_value(
                 GLib.Variant("(s)", (json.dumps(self.doc),))),
+            ("org.nodedaemon.Sim1", "StartRpmOstreed"): self._start_rpmostreed_call,
         }
 
     def _get_os(self, _sender: str, params: GLib.Variant, inv: Gio.DBusMethodInvocation) -> None:
@@ -202,10 +242,17 @@ class RpmOstreed:
 
     def _register_client(self, sender: str, params: GLib.Variant, inv: Gio.DBusMethodInvocation) -> None:
         self._clients[sender] = str(params.unpack()[0].get("id", ""))
+        self._idle_changed()
         inv.return_value(None)
 
     def _unregister_client(self, sender: str, _params: GLib.Variant, inv: Gio.DBusMethodInvocation) -> None:
         self._clients.pop(sender, None)
+        self._idle_changed()
+        inv.return_value(None)
+
+    def _start_rpmostreed_call(self, _sender: str, _params: GLib.Variant, inv: Gio.DBusMethodInvocation) -> None:
+        if self.life is not None:
+            self.life.activate()
         inv.return_value(None)
 
     def _unsupported(self, method: str) -> Callable[[str, GLib.Variant, Gio.DBusMethodInvocation], None]:
@@ -292,6 +339,7 @@ class RpmOstreed:
         if self.txn is not None and self.txn.sender == name and not self.txn.started:
             self._drop_txn()
             self._txn_changed()
+        self._idle_changed()
 
     def _ms(self, base: int) -> int:
         speed = self.faults.speed or self._speed
@@ -403,6 +451,8 @@ class RpmOstreed:
             return
         self._signals = 0
         self._save()
+        if self.life is not None:
+            self.life.rearm()
         self._start_busy_fault()
         self._start_other_stager()
         inv.return_value(None)
@@ -419,12 +469,15 @@ class RpmOstreed:
             return
         self._signals = 0
         self._save()
+        if self.life is not None:
+            self.life.rearm()
         self._start_busy_fault()
         self._start_other_stager()
 
     def _start_busy_fault(self) -> None:
         """Another client's transaction, already started, that holds the daemon for N seconds."""
-        if self.faults.busy_seconds <= 0 or (self.txn is not None and not self.txn.closed):
+        stopped = self.life is not None and not self.life.running
+        if stopped or self.faults.busy_seconds <= 0 or (self.txn is not None and not self.txn.closed):
             return
         owner = self._bus.get_unique_name() or ""
         self.txn = Transaction(self._iface("org.projectatomic.rpmostree1.Transaction"), "Upgrade",
