@@ -26,6 +26,19 @@ public sealed class ClientLifeTests
     }
 
     [Fact]
+    public async Task A_register_that_meets_the_idle_exit_is_sent_again_and_activates_it()
+    {
+        // The exiting daemon keeps its name 1.5 s here and answers nothing meanwhile; the bus then says NoReply.
+        await using var world = await HostWorld.StartAsync(faults: """{"lifecycle": {"idle-exit-seconds": 1, "exit-flush-ms": 1500}}""");
+        await Until(() => world.Sim.Events.Any(e => e.Event == "rpmostreed-exiting"));
+
+        var status = await world.Client().ReadStatusAsync(CancellationToken.None);
+
+        Assert.NotNull(status.Booted);
+        Assert.Contains(world.Sim.Events, e => e.Event == "rpmostreed-activated");
+    }
+
+    [Fact]
     public async Task Sysroot_locked_by_another_program_is_waited_out()
     {
         await using var world = await HostWorld.StartAsync(faults: """{"sysroot-locked": {"by": "bootc", "refusals": 2}}""");

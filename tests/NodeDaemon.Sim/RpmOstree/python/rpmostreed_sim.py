@@ -100,7 +100,7 @@ def serve(args: argparse.Namespace, spec_xml: str, run_dir: str) -> int:
             own_names(connection, (RPMOSTREED,))
 
         service.life = sim_idle.IdleExit(lambda: service.faults.lifecycle.idle_exit_seconds, service.is_idle, stop,
-                                         start)
+                                         start, lambda: service.faults.lifecycle.exit_flush_ms)
         service.life.update()
     GLib.unix_signal_add(GLib.PRIORITY_HIGH, signal.SIGTERM, lambda: exit_with(0) or False)
     GLib.unix_signal_add(GLib.PRIORITY_HIGH, signal.SIGINT, lambda: exit_with(0) or False)

@@ -21,7 +21,7 @@ import random
 import sys
 from typing import Callable, Optional
 
-from gi.repository import GLib
+from gi.repository import Gio, GLib
 
 import sim_events
 
@@ -48,8 +48,10 @@ class IdleExit:
     """The idle-exit timer and the stop/start of the rpm-ostreed part."""
 
     def __init__(self, seconds: Callable[[], float], idle: Callable[[], bool], stop: Callable[[], None],
-                 start: Callable[[], None]) -> None:
+                 start: Callable[[], None], flush_ms: Callable[[], int] = lambda: 100) -> None:
         self._seconds = seconds
+        self._flush_ms = flush_ms
+        self._held: list[Gio.DBusMethodInvocation] = []
         self._idle = idle
         self._stop = stop
         self._start = start
@@ -95,13 +97,21 @@ class IdleExit:
             return False
         # Exiting: the name is still owned a moment, and a call meanwhile is never answered (the bus says NoReply).
         self.flushing = True
-        GLib.timeout_add(100, self._exit)
+        sim_events.emit("rpmostreed-exiting")
+        GLib.timeout_add(self._flush_ms(), self._exit)
         return False
+
+    def hold(self, invocation: Gio.DBusMethodInvocation) -> None:
+        """A call that reached the exiting daemon: unanswered until it is gone, then the bus's NoReply."""
+        self._held.append(invocation)
 
     def _exit(self) -> bool:
         self.flushing = False
         self.running = False
         self._stop()
+        held, self._held = self._held, []
+        for invocation in held:
+            invocation.return_dbus_error(NO_REPLY, NO_REPLY_TEXT)
         sim_events.emit("rpmostreed-idle-exit")
         print("Exiting due to idle", file=sys.stderr, flush=True)
         return False

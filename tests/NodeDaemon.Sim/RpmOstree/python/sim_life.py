@@ -47,6 +47,8 @@ class Lifecycle:
 
     force_close_seconds: float = FORCE_CLOSE_SECONDS
     idle_exit_seconds: float = IDLE_EXIT_SECONDS
+    # How long the exiting daemon still owns its name (calls then get NoReply); a test widens the window.
+    exit_flush_ms: int = 100
 
 
 def parse_lock(value: Any) -> Optional[SysrootLock]:
@@ -67,15 +69,17 @@ def parse_lock(value: Any) -> Optional[SysrootLock]:
 
 
 def parse_lifecycle(value: Any) -> Lifecycle:
-    """`{"force-close-seconds"?, "idle-exit-seconds"?}`; 0 idle seconds disables the idle exit (as upstream's 0)."""
+    """`{"force-close-seconds"?, "idle-exit-seconds"?, "exit-flush-ms"?}`; 0 idle seconds disables the idle exit (as
+    upstream's 0)."""
     life = Lifecycle()
     if value is None:
         return life
-    unknown = set(value) - {"force-close-seconds", "idle-exit-seconds"}
+    unknown = set(value) - {"force-close-seconds", "idle-exit-seconds", "exit-flush-ms"}
     if unknown:
         raise ValueError(f"unknown lifecycle keys: {', '.join(sorted(unknown))}")
     life.force_close_seconds = float(value.get("force-close-seconds", life.force_close_seconds))
     life.idle_exit_seconds = float(value.get("idle-exit-seconds", life.idle_exit_seconds))
+    life.exit_flush_ms = int(value.get("exit-flush-ms", life.exit_flush_ms))
     return life
 
 

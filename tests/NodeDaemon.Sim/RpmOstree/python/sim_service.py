@@ -193,7 +193,7 @@ class RpmOstreed:
         try:
             if self.life is not None and self.life.flushing and not iface.startswith(("org.freedesktop.login1",
                                                                                       "org.nodedaemon")):
-                inv.return_dbus_error(sim_idle.NO_REPLY, sim_idle.NO_REPLY_TEXT)
+                self.life.hold(inv)
                 return
             handler = self._handlers().get((iface, method))
             if handler is None:
