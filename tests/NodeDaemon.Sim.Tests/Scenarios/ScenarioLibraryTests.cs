@@ -32,7 +32,8 @@ public sealed class ScenarioLibraryTests
         var scenarios = Directory.GetFiles(s_library, "*.json").Select(Scenario.Load).ToList();
         var kinds = scenarios.SelectMany(s => s.Faults).Select(f => f.Kind).ToHashSet();
 
-        Assert.Superset(new HashSet<string> { "pull-fail", "pull-hang", "busy", "die", "finalization-lost", "digest-moved", "finalize-compares", "inhibitor", "api" }, kinds);
+        Assert.Superset(new HashSet<string> { "pull-fail", "pull-hang", "busy", "die", "finalization-lost", "digest-moved", "finalize-compares", "inhibitor", "api",
+            "sysroot-locked", "lifecycle", "another-stager" }, kinds);
         Assert.True(scenarios.Count(s => s.Crashes.Count > 0) >= 5, "fewer than five crash points");
         Assert.Contains(scenarios, s => s.Node.Unschedulable);
         Assert.Contains(scenarios, s => s.Node.Annotations.ContainsKey("nodedaemon.io/paused"));
