@@ -11,18 +11,44 @@ internal sealed class RpmOstreeBus(string address) : IDisposable
     private readonly SemaphoreSlim _connecting = new(1, 1);
     private DBusConnection? _connection;
 
+    /// <summary>How often a RegisterClient that met rpm-ostreed's idle exit is sent again (each activates it anew).</summary>
+    private const int RegisterAttempts = 5;
+
     /// <summary><c>Sysroot.RegisterClient({"id": id})</c>: keeps rpm-ostreed from exiting idle while we need it.</summary>
+    /// <remarks>Sent to the well-known name, so a call while rpm-ostreed is not running starts it (bus activation). A
+    /// call that meets it exiting idle, while it still owns the name, is never answered and the bus says NoReply:
+    /// sent again, as rpm-ostree's own client does (<c>src/app/rpmostree-clientlib.cxx</c>).</remarks>
     public async Task RegisterClientAsync(string id)
     {
-        var connection = await ConnectedAsync().ConfigureAwait(false);
-        await connection.CallMethodAsync(RegisterClientMessage(connection, id)).ConfigureAwait(false);
+        for (var attempt = 1; ; attempt++)
+        {
+            var connection = await ConnectedAsync().ConfigureAwait(false);
+            try
+            {
+                await connection.CallMethodAsync(RegisterClientMessage(connection, id)).ConfigureAwait(false);
+                return;
+            }
+            catch (DBusErrorReplyException e) when (e.ErrorName == RpmOstreeNames.NoReplyError && attempt < RegisterAttempts)
+            {
+            }
+        }
     }
 
-    /// <summary><c>Sysroot.UnregisterClient({})</c>: lets rpm-ostreed exit idle (its only way out of a reboot that never came).</summary>
+    /// <summary><c>Sysroot.UnregisterClient({})</c>, never starting rpm-ostreed for it (NoAutoStart): a daemon that is
+    /// not running has no client to forget.</summary>
     public async Task UnregisterClientAsync()
     {
         var connection = await ConnectedAsync().ConfigureAwait(false);
         await connection.CallMethodAsync(UnregisterClientMessage(connection)).ConfigureAwait(false);
+    }
+
+    private static MessageBuffer UnregisterClientMessage(DBusConnection connection)
+    {
+        using var writer = connection.GetMessageWriter();
+        writer.WriteMethodCallHeader(RpmOstreeNames.BusName, RpmOstreeNames.SysrootPath, RpmOstreeNames.Sysroot, "UnregisterClient", "a{sv}",
+            MessageFlags.NoAutoStart);
+        writer.WriteDictionary(new Dictionary<string, VariantValue>());
+        return writer.CreateMessage();
     }
 
     /// <summary><c>Sysroot.Reload()</c>: makes rpm-ostreed re-read the sysroot after a transaction.</summary>
@@ -104,14 +130,6 @@ internal sealed class RpmOstreeBus(string address) : IDisposable
         using var writer = connection.GetMessageWriter();
         writer.WriteMethodCallHeader(RpmOstreeNames.BusName, RpmOstreeNames.SysrootPath, RpmOstreeNames.Sysroot, "RegisterClient", "a{sv}");
         writer.WriteDictionary(new Dictionary<string, VariantValue> { ["id"] = id });
-        return writer.CreateMessage();
-    }
-
-    private static MessageBuffer UnregisterClientMessage(DBusConnection connection)
-    {
-        using var writer = connection.GetMessageWriter();
-        writer.WriteMethodCallHeader(RpmOstreeNames.BusName, RpmOstreeNames.SysrootPath, RpmOstreeNames.Sysroot, "UnregisterClient", "a{sv}");
-        writer.WriteDictionary(new Dictionary<string, VariantValue>());
         return writer.CreateMessage();
     }
 

@@ -14,7 +14,14 @@ public sealed partial class RpmOstreeHost
     /// (<c>finalize_deployment_transaction_execute</c>); before, with the base ostree commit. Its answer then names
     /// what it found, and when that is the commit of the stage read here the call is repeated once with it: the
     /// comparison runs before the unlock, so the refused first call changed nothing.</remarks>
-    public async Task FinalizeAsync(Digest digest, CancellationToken cancellationToken)
+    public Task FinalizeAsync(Digest digest, CancellationToken cancellationToken) =>
+        AsClientAsync(async () =>
+        {
+            await FinalizeOnceAsync(digest, cancellationToken).ConfigureAwait(false);
+            return true;
+        });
+
+    private async Task FinalizeOnceAsync(Digest digest, CancellationToken cancellationToken)
     {
         var (status, osPath) = await ReadAsync().ConfigureAwait(false);
         if (status.Staged is not { } staged || staged.ImageDigest != digest)

@@ -31,14 +31,23 @@ public sealed partial class RpmOstreeHost : IHostSystem, IDisposable
     }
 
     /// <inheritdoc />
-    public async Task<HostStatus> ReadStatusAsync(CancellationToken cancellationToken)
-    {
-        var (status, _) = await ReadAsync().ConfigureAwait(false);
-        return status;
-    }
+    public Task<HostStatus> ReadStatusAsync(CancellationToken cancellationToken) =>
+        AsClientAsync(async () => (await ReadAsync().ConfigureAwait(false)).Status);
 
     /// <inheritdoc />
-    public async Task<HostDeployment> StageAsync(OstreeRefspec refspec, Digest? expectedDigest, IProgress<StageProgress>? progress,
+    public Task<HostDeployment> StageAsync(OstreeRefspec refspec, Digest? expectedDigest, IProgress<StageProgress>? progress,
+        CancellationToken cancellationToken) =>
+        AsClientAsync(() => StageOnceAsync(refspec, expectedDigest, progress, cancellationToken));
+
+    /// <inheritdoc />
+    public Task CleanupStagedAsync(CancellationToken cancellationToken) =>
+        AsClientAsync(async () =>
+        {
+            await CleanupAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        });
+
+    private async Task<HostDeployment> StageOnceAsync(OstreeRefspec refspec, Digest? expectedDigest, IProgress<StageProgress>? progress,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(refspec);
@@ -53,7 +62,7 @@ public sealed partial class RpmOstreeHost : IHostSystem, IDisposable
         {
             // The same reference staged with another digest (an earlier pull got a moved tag or digest): rpm-ostree
             // refuses a rebase to an equal ref, so the stale stage goes first.
-            await CleanupStagedAsync(cancellationToken).ConfigureAwait(false);
+            await CleanupAsync(cancellationToken).ConfigureAwait(false);
         }
 
         InstallCredentials();
@@ -86,7 +95,7 @@ public sealed partial class RpmOstreeHost : IHostSystem, IDisposable
         if (expectedDigest is { } expected && !IsWanted(staged, refspec, expected))
         {
             // Not ours to keep: a later attempt pulls again, and no reboot, planned or not, may boot it.
-            await CleanupStagedAsync(cancellationToken).ConfigureAwait(false);
+            await CleanupAsync(cancellationToken).ConfigureAwait(false);
             throw new HostException(HostErrorKind.DigestMismatch,
                 $"the pull of {refspec} staged {staged.ImageDigest?.ToString() ?? "an image without a digest"}, not {expected}; it will not be finalized");
         }
@@ -94,8 +103,7 @@ public sealed partial class RpmOstreeHost : IHostSystem, IDisposable
         return staged;
     }
 
-    /// <inheritdoc />
-    public async Task CleanupStagedAsync(CancellationToken cancellationToken)
+    private async Task CleanupAsync(CancellationToken cancellationToken)
     {
         var (status, osPath) = await ReadAsync().ConfigureAwait(false);
         if (status.Staged is null)

@@ -24,6 +24,9 @@ public static class RpmOstreeNames
     /// <summary>GIO's G_IO_ERROR_BUSY as GDBus puts it on the wire: another transaction is in progress.</summary>
     public const string BusyError = "org.gtk.GDBus.UnmappedGError.Quark._g_2dio_2derror_2dquark.Code26";
 
+    /// <summary>The bus's answer for a call whose recipient went away without replying (rpm-ostreed exiting idle).</summary>
+    public const string NoReplyError = "org.freedesktop.DBus.Error.NoReply";
+
     /// <summary>The system bus socket when DBUS_SYSTEM_BUS_ADDRESS is not set.</summary>
     public const string DefaultSystemBus = "unix:path=/var/run/dbus/system_bus_socket";
 

@@ -139,9 +139,10 @@ public static partial class Decider
     private static Decision Stage(AgentInputs inputs, DesiredTarget target, AgentRecord record)
     {
         // Never hold a cordon or a slot while pulling: a slow or failing pull must not keep capacity away.
+        var replaced = StageReplaced(inputs, record);
         if (inputs.Node.CordonedByUs || inputs.SlotHeld)
         {
-            return GiveBack(inputs, AgentState.Staging, $"staging {target.Image} first", reason: null);
+            return GiveBack(inputs, AgentState.Staging, $"staging {target.Image} first{replaced}", reason: null);
         }
 
         var staging = inputs.Options.Staging;
@@ -161,7 +162,7 @@ public static partial class Decider
         var verified = inputs.Options.SignaturePolicy == SignaturePolicy.Verified;
         var refspec = OstreeRefspec.ForImage(target.Image, verified);
         var note = inputs.Node.Paused ? " (paused: holding before the cordon)" : "";
-        return new(AgentState.Staging, new AgentAction.Stage(refspec, target.Image.Digest), $"staging {target.Image}{note}");
+        return new(AgentState.Staging, new AgentAction.Stage(refspec, target.Image.Digest), $"staging {target.Image}{note}{replaced}");
     }
 
     /// <summary>Staged and wanted: slot, cordon, drain, finalize, each once.</summary>

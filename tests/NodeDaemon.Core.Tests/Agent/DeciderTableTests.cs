@@ -56,6 +56,7 @@ public sealed class DeciderTableTests
         new("new image, signed policy", Inputs(desired: Pull(D2), options: new() { SignaturePolicy = SignaturePolicy.Verified }), AgentState.Staging, StageOf(Pull(D2), verified: true)),
         new("ostree-remote host moves to a container image", Inputs(desired: Pull(D2), booted: OstreeRemote), AgentState.Staging, StageOf(Pull(D2))),
         new("another image staged: stage the desired one", Inputs(desired: Pull(D2), staged: Deployment(D3)), AgentState.Staging, StageOf(Pull(D2))),
+        new("our stage replaced by another client mid-drain: cordon back first, then stage again", Inputs(desired: Pull(D2), staged: Deployment(D3), record: Staged(D2).WithDrained(), cordonedByUs: true), AgentState.Staging, new AgentAction.Uncordon()),
         new("desired changed mid-drain: uncordon before pulling", Inputs(desired: Pull(D2), staged: Deployment(D3), cordonedByUs: true), AgentState.Staging, new AgentAction.Uncordon()),
         new("desired changed while waiting with a slot: give it back", Inputs(desired: Pull(D2), staged: Deployment(D3), slotHeld: true), AgentState.Staging, new AgentAction.ReleaseSlot()),
         new("stage failed: wait for the retry", Inputs(desired: Pull(D2), record: Record(D2).WithStageFailure("manifest unknown", Now, new())), AgentState.Staging, new AgentAction.Wait(Now.AddSeconds(30))),

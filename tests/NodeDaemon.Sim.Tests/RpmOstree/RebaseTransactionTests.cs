@@ -41,7 +41,10 @@ public sealed class RebaseTransactionTests
         Assert.Equal(SimWorld.Digest, (string?)onDisk["container-image-reference-digest"]);
         Assert.Matches("^fedora-coreos-[0-9a-f]{64}\\.0$", (string?)onDisk["id"]);
         Assert.True((bool?)StateFile.Sim(world.Sim.StatePath)["staged-locked"]);
-        Assert.Equal("", await Busctl.ActiveTransactionPathAsync(world.Bus.Address));
+        // Still the sysroot's while the observer holds its peer connection (transaction_maybe_emit_closed).
+        Assert.Equal(address, await Busctl.ActiveTransactionPathAsync(world.Bus.Address));
+        observer.Dispose();
+        await Until(async () => await Busctl.ActiveTransactionPathAsync(world.Bus.Address) == "");
     }
 
     [Fact]

@@ -32,7 +32,8 @@ public sealed class ScenarioLibraryTests
         var scenarios = Directory.GetFiles(s_library, "*.json").Select(Scenario.Load).ToList();
         var kinds = scenarios.SelectMany(s => s.Faults).Select(f => f.Kind).ToHashSet();
 
-        Assert.Superset(new HashSet<string> { "pull-fail", "pull-hang", "busy", "die", "finalization-lost", "digest-moved", "finalize-compares", "inhibitor", "api", "registry-down" }, kinds);
+        Assert.Superset(new HashSet<string> { "pull-fail", "pull-hang", "busy", "die", "finalization-lost", "digest-moved", "finalize-compares", "inhibitor", "api", "registry-down",
+            "sysroot-locked", "lifecycle", "another-stager", "die-in-finalize", "reboot-refused", "clock" }, kinds);
         Assert.Contains(scenarios, s => s.RealRegistry is { WrongCredentials: true });
         Assert.Contains(scenarios, s => s.RealRegistry is not null && s.DesiredImage?.Contains("@{index}", StringComparison.Ordinal) == true);
         Assert.True(scenarios.Count(s => s.Crashes.Count > 0) >= 5, "fewer than five crash points");

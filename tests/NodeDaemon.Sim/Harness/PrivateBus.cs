@@ -20,6 +20,9 @@ public sealed class PrivateBus : IDisposable
     /// <summary>The bus address as dbus-daemon printed it (<c>unix:path=...,guid=...</c>).</summary>
     public string Address { get; }
 
+    /// <summary>The bus's <c>servicedir</c>: a <c>.service</c> file there lets the bus start (activate) its name's owner.</summary>
+    public string ServiceDirectory => _dir.File("services");
+
     /// <summary>Starts the daemon and waits (bounded) until it prints its address.</summary>
     public static async Task<PrivateBus> StartAsync(TimeSpan? timeout = null)
     {
@@ -28,7 +31,8 @@ public sealed class PrivateBus : IDisposable
         try
         {
             var config = dir.File("system.conf");
-            await File.WriteAllTextAsync(config, Config(dir.File("bus.sock"))).ConfigureAwait(false);
+            Directory.CreateDirectory(dir.File("services"));
+            await File.WriteAllTextAsync(config, Config(dir.File("bus.sock"), dir.File("services"))).ConfigureAwait(false);
             daemon = Process.Start(Tool.StartInfo("dbus-daemon", [$"--config-file={config}", "--nofork", "--print-address"]))
                 ?? throw new InvalidOperationException("could not start dbus-daemon");
             _ = daemon.StandardError.ReadToEndAsync();
@@ -72,13 +76,15 @@ public sealed class PrivateBus : IDisposable
         process.Dispose();
     }
 
-    private static string Config(string socket) => $"""
+    // No <servicehelper>: dbus-daemon then runs an activation file's Exec itself, with DBUS_STARTER_ADDRESS set.
+    private static string Config(string socket, string services) => $"""
         <!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
          "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
         <busconfig>
           <type>system</type>
           <listen>unix:path={socket}</listen>
           <auth>EXTERNAL</auth>
+          <servicedir>{services}</servicedir>
           <policy context="default">
             <allow user="*"/>
             <allow own="*"/>

@@ -161,6 +161,8 @@ public sealed class RpmOstreedProcess : IDisposable
         {
             SimulatorScript.ScriptPath, "--bus", _bus.Address, "--state", StatePath, "--registry", RegistryPath,
             "--faults", FaultsPath, "--run-dir", _dir.Path, "--speed", _options.Speed.ToString(CultureInfo.InvariantCulture),
+            // rpm-ostreed exits when idle and the bus starts it again, as on a host.
+            "--activation-dir", _bus.ServiceDirectory,
         };
         if (_options.OsName is { } osName)
         {

@@ -17,9 +17,10 @@ internal static class RpmOstreedCommand
         var osname = new Option<string?>("--osname") { Description = "OS name served at /org/projectatomic/rpmostree1/<osname, - as _> (default: the booted deployment's)." };
         var runDir = new Option<string?>("--run-dir") { Description = "Directory for the transaction sockets (default: a temp dir removed at exit)." };
         var speed = new Option<double>("--speed") { Description = "Progress speed factor: 1 spreads a pull over ~1.5 s, 10 over ~150 ms.", DefaultValueFactory = _ => 1.0 };
+        var activationDir = new Option<string?>("--activation-dir") { Description = "The bus's servicedir: the simulator writes its D-Bus activation file there and exits its rpm-ostreed part when idle, as rpm-ostreed does (without it: no idle exit)." };
         var command = new Command("rpm-ostreed", "Serve a simulated rpm-ostreed (org.projectatomic.rpmostree1) on a D-Bus bus. Exits 100 when the host is asked to reboot.")
         {
-            bus, state, registry, faults, osname, runDir, speed,
+            bus, state, registry, faults, osname, runDir, speed, activationDir,
         };
         command.SetAction(async (parseResult, ct) =>
         {
@@ -28,6 +29,7 @@ internal static class RpmOstreedCommand
             AddIfSet(args, "--faults", parseResult.GetValue(faults));
             AddIfSet(args, "--osname", parseResult.GetValue(osname));
             AddIfSet(args, "--run-dir", parseResult.GetValue(runDir));
+            AddIfSet(args, "--activation-dir", parseResult.GetValue(activationDir));
             args.Add("--speed");
             args.Add(parseResult.GetValue(speed).ToString(System.Globalization.CultureInfo.InvariantCulture));
             return await RunAsync(args, ct).ConfigureAwait(false);

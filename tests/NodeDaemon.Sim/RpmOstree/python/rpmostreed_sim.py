@@ -18,9 +18,11 @@ import gi
 gi.require_version("Gio", "2.0")
 from gi.repository import Gio, GLib  # noqa: E402
 
+import sim_idle  # noqa: E402
 import sim_service  # noqa: E402
 
-NAMES = ("org.projectatomic.rpmostree1", "org.freedesktop.login1", "org.nodedaemon.Sim1")
+RPMOSTREED = "org.projectatomic.rpmostree1"
+NAMES = (RPMOSTREED, "org.freedesktop.login1", "org.nodedaemon.Sim1")
 SPEC_XML = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "org.projectatomic.rpmostree1.subset.xml")
 
 
@@ -34,6 +36,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--osname", help="OS name (default: the booted deployment's)")
     parser.add_argument("--run-dir", help="where transaction sockets go (default: a temp dir removed at exit)")
     parser.add_argument("--speed", type=float, default=1.0, help="progress speed factor (10 = ten times faster)")
+    parser.add_argument("--activation-dir",
+                        help="the bus's servicedir: writes the activation file there and turns the idle exit on")
     return parser.parse_args(argv)
 
 
@@ -43,9 +47,9 @@ def connect(address: str) -> Gio.DBusConnection:
     return Gio.DBusConnection.new_for_address_sync(address, flags, None, None)
 
 
-def own_names(connection: Gio.DBusConnection) -> None:
+def own_names(connection: Gio.DBusConnection, names: tuple[str, ...] = NAMES) -> None:
     """Requests every name synchronously: once this returns, clients can call us."""
-    for name in NAMES:
+    for name in names:
         reply = connection.call_sync("org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
                                      "RequestName", GLib.Variant("(su)", (name, 4)), GLib.VariantType("(u)"),
                                      Gio.DBusCallFlags.NONE, 5000, None)
@@ -81,6 +85,23 @@ def serve(args: argparse.Namespace, spec_xml: str, run_dir: str) -> int:
                                      args.speed, exit_with, run_dir)
     service.export()
     own_names(connection)
+    activation_dir = sim_idle.parse_activation_dir(args.activation_dir)
+    if activation_dir is not None:
+        sim_idle.write_service_file(activation_dir)
+
+        def stop() -> None:
+            service.stop_rpmostreed()
+            connection.call_sync("org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                                 "ReleaseName", GLib.Variant("(s)", (RPMOSTREED,)), GLib.VariantType("(u)"),
+                                 Gio.DBusCallFlags.NONE, 5000, None)
+
+        def start() -> None:
+            service.start_rpmostreed()
+            own_names(connection, (RPMOSTREED,))
+
+        service.life = sim_idle.IdleExit(lambda: service.faults.lifecycle.idle_exit_seconds, service.is_idle, stop,
+                                         start, lambda: service.faults.lifecycle.exit_flush_ms)
+        service.life.update()
     GLib.unix_signal_add(GLib.PRIORITY_HIGH, signal.SIGTERM, lambda: exit_with(0) or False)
     GLib.unix_signal_add(GLib.PRIORITY_HIGH, signal.SIGINT, lambda: exit_with(0) or False)
     GLib.unix_signal_add(GLib.PRIORITY_HIGH, signal.SIGHUP, lambda: service.reload_faults() or True)

@@ -11,7 +11,11 @@ from typing import Any, Callable, Optional
 
 import sim_events
 import sim_inhibitors
+import sim_life
+import sim_stager
 from sim_inhibitors import Inhibitor
+from sim_life import Lifecycle, SysrootLock
+from sim_stager import OtherStager
 
 DEFAULT_PULL_FAILURE = (
     "Creating importer: Failed to invoke skopeo proxy method OpenImage: remote error: "
@@ -29,6 +33,8 @@ class Faults:
     pull_hang: bool = False
     busy_seconds: float = 0.0
     busy_title: str = "automatic-update"
+    # After Finished, the busy client keeps its peer connection this long (None: it never closes it).
+    busy_lingers: Optional[float] = 0.0
     die_after_signals: int = 0
     die_exit_code: int = 99
     finalization_lost: bool = False
@@ -39,6 +45,9 @@ class Faults:
     die_in_finalize: Optional[str] = None
     reboot_refused: bool = False
     idle_exit_seconds: float = 60.0
+    sysroot_lock: Optional[SysrootLock] = None
+    lifecycle: Lifecycle = field(default_factory=Lifecycle)
+    other_stager: Optional[OtherStager] = None
     pull_failures_served: int = field(default=0, compare=False)
 
     def take_pull_failure(self) -> bool:
@@ -53,7 +62,8 @@ def parse(text: str) -> Faults:
     """Parses the faults JSON; unknown keys are rejected so a typo never silently disables a fault."""
     raw: dict[str, Any] = json.loads(text) if text.strip() else {}
     known = {"speed", "pull-fail", "pull-hang", "busy", "die", "finalization-lost", "digest-moved",
-             "finalize-compares", "progress", "inhibitor", "die-in-finalize", "reboot-refused"}
+             "finalize-compares", "progress", "inhibitor", "die-in-finalize", "reboot-refused", "sysroot-locked",
+             "lifecycle", "another-stager"}
     unknown = set(raw) - known
     if unknown:
         raise ValueError(f"unknown fault keys: {', '.join(sorted(unknown))}")
@@ -65,6 +75,8 @@ def parse(text: str) -> Faults:
     busy = raw.get("busy") or {}
     faults.busy_seconds = float(busy.get("seconds", 0))
     faults.busy_title = str(busy.get("title", faults.busy_title))
+    lingers = busy.get("lingers", 0)
+    faults.busy_lingers = None if lingers is True else float(lingers or 0)
     die = raw.get("die") or {}
     faults.die_after_signals = int(die.get("after-signals", 0))
     faults.die_exit_code = int(die.get("exit-code", 99))
@@ -78,6 +90,9 @@ def parse(text: str) -> Faults:
         raise ValueError("progress must be \"container\" or \"ostree\"")
     faults.inhibitors = sim_inhibitors.parse(raw.get("inhibitor"))
     _parse_finalize_faults(raw, faults)
+    faults.sysroot_lock = sim_life.parse_lock(raw.get("sysroot-locked"))
+    faults.lifecycle = sim_life.parse_lifecycle(raw.get("lifecycle"))
+    faults.other_stager = sim_stager.parse(raw.get("another-stager"))
     return faults
 
 

@@ -13,10 +13,13 @@ from gi.repository import Gio, GLib
 import sim_events
 import sim_faults
 import sim_inhibitors
+import sim_idle
+import sim_life
 import sim_operations as ops
 import sim_progress
 import sim_reboot
 import sim_registry
+import sim_stager
 import sim_state
 import sim_variants
 from sim_faults import Faults
@@ -44,6 +47,7 @@ EXTRA_XML = """<node>
     <method name="SetFaults"><arg type="s" name="faults_json" direction="in"/></method>
     <method name="GetFaults"><arg type="s" name="faults_json" direction="out"/></method>
     <method name="GetState"><arg type="s" name="state_json" direction="out"/></method>
+    <method name="StartRpmOstreed"/>
   </interface>
 </node>"""
 
@@ -72,6 +76,10 @@ class RpmOstreed:
         self._signals = 0
         self._reboot = sim_reboot.RebootGate(lambda: not self._clients and (self.txn is None or self.txn.finished is not None),
                                              exit_with)
+        self._busy_peer: Optional[Gio.DBusConnection] = None
+        self._stagers_done: set[str] = set()
+        self._registrations: list[int] = []
+        self.life: Optional[sim_idle.IdleExit] = None
         # A restarted daemon has no transaction, whatever the previous process left behind.
         sim_state.set_transaction(self.doc, None)
         self._save()
@@ -80,10 +88,8 @@ class RpmOstreed:
 
     def export(self) -> None:
         """Registers every object; names are requested afterwards so a client never sees a half-built service."""
+        self._export_rpmostreed()
         register = self._bus.register_object
-        register(SYSROOT_PATH, self._iface(SYSROOT), self._on_call, self._on_get, None)
-        register(self.os_path, self._iface(OS_IFACE), self._on_call, self._on_get, None)
-        register(ROOT, self._extra.lookup_interface("org.freedesktop.DBus.ObjectManager"), self._on_call, None, None)
         register("/org/freedesktop/login1", self._extra.lookup_interface("org.freedesktop.login1.Manager"),
                  self._on_call, None, None)
         register("/org/nodedaemon/Sim1", self._extra.lookup_interface("org.nodedaemon.Sim1"), self._on_call, None,
@@ -91,6 +97,42 @@ class RpmOstreed:
         self._bus.signal_subscribe("org.freedesktop.DBus", "org.freedesktop.DBus", "NameOwnerChanged",
                                    "/org/freedesktop/DBus", None, Gio.DBusSignalFlags.NONE, self._on_name_owner, None)
         self._start_busy_fault()
+        self._start_other_stager()
+
+    def _export_rpmostreed(self) -> None:
+        register = self._bus.register_object
+        self._registrations = [
+            register(SYSROOT_PATH, self._iface(SYSROOT), self._on_call, self._on_get, None),
+            register(self.os_path, self._iface(OS_IFACE), self._on_call, self._on_get, None),
+            register(ROOT, self._extra.lookup_interface("org.freedesktop.DBus.ObjectManager"), self._on_call, None,
+                     None),
+        ]
+
+    def stop_rpmostreed(self) -> None:
+        """The rpm-ostreed part exits: its objects go, and it forgets its clients and any transaction."""
+        for registration in self._registrations:
+            self._bus.unregister_object(registration)
+        self._registrations = []
+        self._clients.clear()
+        self._drop_txn()
+
+    def start_rpmostreed(self) -> None:
+        """A new rpm-ostreed: reads the sysroot (the state file) afresh and exports its objects."""
+        # A new process: the `rebooting` flag of a refused reboot went with the old one.
+        self._reboot = sim_reboot.RebootGate(lambda: not self._clients and (self.txn is None or self.txn.finished is not None),
+                                             self._exit_with)
+        self.doc = sim_state.load(self._state_path)
+        sim_state.set_transaction(self.doc, None)
+        self._save()
+        self._export_rpmostreed()
+
+    def is_idle(self) -> bool:
+        """No registered client and no transaction (update_status's `currently_idle`)."""
+        return not self._clients and (self.txn is None or self.txn.closed)
+
+    def _idle_changed(self) -> None:
+        if self.life is not None:
+            self.life.update()
 
     def _iface(self, name: str) -> Gio.DBusInterfaceInfo:
         return self._nodes.lookup_interface(name)
@@ -110,7 +152,7 @@ class RpmOstreed:
         return self._os_property(name)
 
     def _sysroot_property(self, name: str) -> GLib.Variant:
-        txn = self.txn if self.txn and self.txn.finished is None else None
+        txn = self.txn if self.txn and not self.txn.closed else None
         if name == "Booted":
             return GLib.Variant("o", self.os_path)
         if name == "Path":
@@ -140,10 +182,11 @@ class RpmOstreed:
         self._changed(self.os_path, OS_IFACE, ["BootedDeployment", "DefaultDeployment", "RollbackDeployment"])
 
     def _txn_changed(self) -> None:
-        txn = self.txn if self.txn and self.txn.finished is None else None
+        txn = self.txn if self.txn and not self.txn.closed else None
         sim_state.set_transaction(self.doc, [txn.method, txn.sender, self.os_path] if txn else None)
         self._save()
         self._changed(SYSROOT_PATH, SYSROOT, ["ActiveTransaction", "ActiveTransactionPath"])
+        self._idle_changed()
 
     def _save(self) -> None:
         # The boot verb has no faults file of its own to read: the service tells it through the state.
@@ -155,6 +198,10 @@ class RpmOstreed:
     def _on_call(self, _conn: Gio.DBusConnection, sender: str, _path: str, iface: str, method: str,
                  params: GLib.Variant, inv: Gio.DBusMethodInvocation) -> None:
         try:
+            if self.life is not None and self.life.flushing and not iface.startswith(("org.freedesktop.login1",
+                                                                                      "org.nodedaemon")):
+                self.life.hold(inv)
+                return
             handler = self._handlers().get((iface, method))
             if handler is None:
                 inv.return_dbus_error("org.freedesktop.DBus.Error.UnknownMethod", f"No such method {method}")
@@ -183,6 +230,7 @@ class RpmOstreed:
             ("org.nodedaemon.Sim1", "GetFaults"): self._get_faults,
             ("org.nodedaemon.Sim1", "GetState"): lambda _s, _p, inv: inv.return_value(
                 GLib.Variant("(s)", (json.dumps(self.doc),))),
+            ("org.nodedaemon.Sim1", "StartRpmOstreed"): self._start_rpmostreed_call,
         }
 
     def _get_os(self, _sender: str, params: GLib.Variant, inv: Gio.DBusMethodInvocation) -> None:
@@ -201,10 +249,17 @@ class RpmOstreed:
 
     def _register_client(self, sender: str, params: GLib.Variant, inv: Gio.DBusMethodInvocation) -> None:
         self._clients[sender] = str(params.unpack()[0].get("id", ""))
+        self._idle_changed()
         inv.return_value(None)
 
     def _unregister_client(self, sender: str, _params: GLib.Variant, inv: Gio.DBusMethodInvocation) -> None:
         self._clients.pop(sender, None)
+        self._idle_changed()
+        inv.return_value(None)
+
+    def _start_rpmostreed_call(self, _sender: str, _params: GLib.Variant, inv: Gio.DBusMethodInvocation) -> None:
+        if self.life is not None:
+            self.life.activate()
         inv.return_value(None)
 
     def _unsupported(self, method: str) -> Callable[[str, GLib.Variant, Gio.DBusMethodInvocation], None]:
@@ -225,7 +280,7 @@ class RpmOstreed:
     def _begin(self, sender: str, method: str, params: GLib.Variant, options: dict[str, Any],
                inv: Gio.DBusMethodInvocation, default_title: str) -> Optional[Transaction]:
         """rpmostreed_sysroot_prep_for_txn(): join an identical call, refuse anything else while one runs."""
-        if self.txn is not None and self.txn.finished is None:
+        if self.txn is not None and not self.txn.closed:
             if self.txn.is_compatible(method, params):
                 inv.return_value(GLib.Variant("(s)", (self.txn.address,)))
                 return None
@@ -237,11 +292,17 @@ class RpmOstreed:
         if self._reboot.refusal() is not None:
             inv.return_error_literal(Gio.io_error_quark(), Gio.IOErrorEnum.FAILED, self._reboot.refusal())
             return None
+        locked = sim_life.lock_refusal(self.faults.sysroot_lock)
+        if locked is not None:
+            # transaction_initable_init(): ostree_sysroot_try_lock found the lock taken.
+            inv.return_error_literal(Gio.io_error_quark(), Gio.IOErrorEnum.BUSY, locked)
+            return None
         self._drop_txn()
         title = str(options.get("initiating-command-line") or default_title)
         client = f"client({self._clients.get(sender) or 'unknown'}) dbus({sender}) uid(0)"
         self.txn = Transaction(self._iface("org.projectatomic.rpmostree1.Transaction"), method, params, sender,
-                               title, client, self._on_txn_signal, self._on_txn_finished, self._run_dir)
+                               title, client, self._on_txn_signal, self._on_txn_finished, self._run_dir,
+                               self._on_txn_closed)
         self._txn_changed()
         inv.return_value(GLib.Variant("(s)", (self.txn.address,)))
         return self.txn
@@ -260,17 +321,24 @@ class RpmOstreed:
 
     def _on_txn_finished(self, txn: Transaction) -> None:
         self._txn_changed()
-        # Keep the server a little so a late Start() still gets Finished, then free the socket.
-        GLib.timeout_add(5000, lambda: self._close_if_current(txn))
+        # on_txn_executed_changed(): peers that never close are closed for them after FORCE_CLOSE_TXN_TIMEOUT_SECS.
+        seconds = self.faults.lifecycle.force_close_seconds
+        GLib.timeout_add(int(seconds * 1000), lambda: self._force_close(txn))
         if sim_state.sim(self.doc).get("reboot-requested") and txn.finished and txn.finished[0]:
             self._exit_soon()
 
-    def _close_if_current(self, txn: Transaction) -> bool:
-        if self.txn is txn:
-            self._drop_txn()
-        else:
-            txn.close()
+    def _force_close(self, txn: Transaction) -> bool:
+        if not txn.closed:
+            print(f"Forcibly closing transaction due to timeout: {txn.title}", file=sys.stderr, flush=True)
+            txn.force_close()
         return False
+
+    def _on_txn_closed(self, txn: Transaction) -> None:
+        """rpmostreed_sysroot_finish_txn(): the transaction is no longer the sysroot's; its socket goes."""
+        if self.txn is txn:
+            self.txn = None
+            self._txn_changed()
+        txn.close()
 
     def _on_name_owner(self, _conn: Gio.DBusConnection, _sender: str, _path: str, _iface: str, _signal: str,
                        params: GLib.Variant, _data: object) -> None:
@@ -281,6 +349,7 @@ class RpmOstreed:
         if self.txn is not None and self.txn.sender == name and not self.txn.started:
             self._drop_txn()
             self._txn_changed()
+        self._idle_changed()
 
     def _ms(self, base: int) -> int:
         speed = self.faults.speed or self._speed
@@ -407,7 +476,10 @@ class RpmOstreed:
             return
         self._signals = 0
         self._save()
+        if self.life is not None:
+            self.life.rearm()
         self._start_busy_fault()
+        self._start_other_stager()
         inv.return_value(None)
 
     def _get_faults(self, _sender: str, _params: GLib.Variant, inv: Gio.DBusMethodInvocation) -> None:
@@ -422,16 +494,71 @@ class RpmOstreed:
             return
         self._signals = 0
         self._save()
+        if self.life is not None:
+            self.life.rearm()
         self._start_busy_fault()
+        self._start_other_stager()
 
     def _start_busy_fault(self) -> None:
         """Another client's transaction, already started, that holds the daemon for N seconds."""
-        if self.faults.busy_seconds <= 0 or (self.txn is not None and self.txn.finished is None):
+        stopped = self.life is not None and not self.life.running
+        if stopped or self.faults.busy_seconds <= 0 or (self.txn is not None and not self.txn.closed):
             return
         owner = self._bus.get_unique_name() or ""
         self.txn = Transaction(self._iface("org.projectatomic.rpmostree1.Transaction"), "Upgrade",
                                GLib.Variant("(a{sv})", ({},)), owner, self.faults.busy_title,
-                               f"client(id:fault) dbus({owner}) uid(0)", self._on_txn_signal, self._on_txn_finished, self._run_dir)
+                               f"client(id:fault) dbus({owner}) uid(0)", self._on_txn_signal, self._on_txn_finished, self._run_dir,
+                               self._on_txn_closed)
         self.txn.run([Step(int(self.faults.busy_seconds * 1000), lambda _t: None)])
         self.txn.start()
+        self._txn_changed()
+        self._linger_busy_peer(self.txn)
+
+    def _linger_busy_peer(self, txn: Transaction) -> None:
+        """The busy client's own peer connection: open while it runs and `lingers` seconds after (None: for good)."""
+        lingers = self.faults.busy_lingers
+        if lingers is not None and lingers <= 0:
+            return
+
+        def connected(_source: object, result: Gio.AsyncResult) -> None:
+            self._busy_peer = Gio.DBusConnection.new_for_address_finish(result)
+            if lingers is not None:
+                peer = self._busy_peer
+
+                def hang_up() -> bool:
+                    if not peer.is_closed():
+                        peer.close_sync(None)
+                    return False
+
+                GLib.timeout_add(int((self.faults.busy_seconds + lingers) * 1000), hang_up)
+
+        Gio.DBusConnection.new_for_address(txn.address, Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT, None, None,
+                                           connected)
+
+    def _start_other_stager(self) -> None:
+        """`another-stager`: another client's transaction that stages a deployment of its own (once per process)."""
+        stager = self.faults.other_stager
+        if stager is None or stager.key() in self._stagers_done:
+            return
+        if sim_state.staged(self.doc) is None or (self.txn is not None and not self.txn.closed):
+            # It replaces a stage (none yet: it waits for one); its call would be answered BUSY: it tries again.
+            GLib.timeout_add(500, lambda: self._start_other_stager() or False)
+            return
+        self._stagers_done.add(stager.key())
+        owner = self._bus.get_unique_name() or ""
+        txn = Transaction(self._iface("org.projectatomic.rpmostree1.Transaction"), stager.method,
+                          GLib.Variant("(a{sv})", ({},)), owner, stager.by,
+                          f"client(id:{stager.by}) dbus({owner}) uid(0)", self._on_txn_signal, self._on_txn_finished,
+                          self._run_dir, self._on_txn_closed)
+
+        def stage(_t: Transaction) -> StepResult:
+            refspec, digest = sim_stager.target(self.doc, stager)
+            ops.stage(self.doc, self.osname, refspec, digest, stager.version, [], stager.locked, int(time.time()))
+            print(f"{stager.by} staged {refspec} at {digest} (locked: {stager.locked})", file=sys.stderr, flush=True)
+            self._state_changed()
+            return None
+
+        txn.run([Step(int(stager.seconds * 1000), stage)])
+        self.txn = txn
+        txn.start()
         self._txn_changed()

@@ -2,6 +2,8 @@
 
 As in rpmostreed-transaction.cxx, nothing runs before Start(); progress is a series of signals on every peer
 connection; the end is Finished(success, message); a Start() after the end returns false and repeats Finished.
+The transaction stays the sysroot's (ActiveTransaction) after Finished until every peer has closed its connection
+(transaction_maybe_emit_closed), or until the service force-closes it (sim_life).
 """
 from __future__ import annotations
 
@@ -34,7 +36,8 @@ class Transaction:
 
     def __init__(self, info: Gio.DBusInterfaceInfo, method: str, parameters: GLib.Variant, sender: str,
                  title: str, client: str, on_signal: Callable[["Transaction"], None],
-                 on_finished: Callable[["Transaction"], None], run_dir: str) -> None:
+                 on_finished: Callable[["Transaction"], None], run_dir: str,
+                 on_closed: Optional[Callable[["Transaction"], None]] = None) -> None:
         self.method = method
         self.parameters = parameters
         self.sender = sender
@@ -43,6 +46,8 @@ class Transaction:
         self._info = info
         self._on_signal = on_signal
         self._on_finished = on_finished
+        self._on_closed_cb = on_closed
+        self.closed = False
         self._steps: list[Step] = []
         self._connections: list[Gio.DBusConnection] = []  # PyGObject closes a connection nobody references
         self._timer = 0
@@ -57,8 +62,9 @@ class Transaction:
         self.address: str = self._server.get_client_address()
 
     def is_compatible(self, method: str, parameters: GLib.Variant) -> bool:
-        """rpmostreed_transaction_is_compatible(): same method, equal arguments (the caller does not matter)."""
-        return self.finished is None and method == self.method and parameters.equal(self.parameters)
+        """rpmostreed_transaction_is_compatible(): same method, equal arguments (the caller does not matter; a
+        finished transaction whose peers linger is joined too, and its Start() repeats Finished)."""
+        return not self.closed and method == self.method and parameters.equal(self.parameters)
 
     def run(self, steps: list[Step]) -> None:
         """Sets the work that Start() will begin."""
@@ -104,6 +110,24 @@ class Transaction:
             except GLib.Error:
                 pass
         self._on_finished(self)
+        self._maybe_closed()
+
+    def force_close(self) -> None:
+        """rpmostreed_transaction_force_close(): stops the server and closes every peer; then it is closed."""
+        self._server.stop()
+        for connection in list(self._connections):
+            if not connection.is_closed():
+                connection.close_sync(None)
+        self._connections.clear()
+        self._maybe_closed()
+
+    def _maybe_closed(self) -> None:
+        """transaction_maybe_emit_closed(): executed and no peer left."""
+        if self.closed or self.finished is None or self._connections:
+            return
+        self.closed = True
+        if self._on_closed_cb is not None:
+            self._on_closed_cb(self)
 
     def close(self) -> None:
         """Stops the server, closes every peer and removes the socket."""
@@ -161,6 +185,7 @@ class Transaction:
     def _on_closed(self, connection: Gio.DBusConnection, _remote_vanished: bool, _error: object) -> None:
         if connection in self._connections:
             self._connections.remove(connection)
+            self._maybe_closed()
 
     def _on_method_call(self, _connection: Gio.DBusConnection, _sender: Optional[str], _path: str,
                         _interface: str, method: str, _parameters: GLib.Variant,
