@@ -87,7 +87,7 @@ public sealed class StageTests
 
         Assert.Equal(HostErrorKind.Failed, error.Kind);
         Assert.Contains("manifest unknown", error.Message, StringComparison.Ordinal);
-        Assert.StartsWith("Creating importer", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Fetching manifest: failed to invoke method OpenImage", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

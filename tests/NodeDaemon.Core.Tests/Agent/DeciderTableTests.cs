@@ -299,7 +299,7 @@ public sealed class DeciderTableTests
     [Fact]
     public void Degraded_reason_keeps_the_rpm_ostree_error_verbatim()
     {
-        const string error = "error: Creating importer: failed to invoke method OpenImage: reading manifest stable in quay.io/example/os: manifest unknown";
+        const string error = "error: Fetching manifest: failed to invoke method OpenImage: reading manifest stable in quay.io/example/os: manifest unknown: manifest unknown";
         var record = Record(D2) with { StageFailures = 3, LastStageError = error };
 
         var decision = Decider.Decide(Inputs(desired: Pull(D2), record: record));

@@ -122,7 +122,7 @@ public sealed class BootcHostTests
     [Fact]
     public async Task A_failed_switch_reports_bootc_stderr_verbatim()
     {
-        const string Message = "error: Switching: Pulling: Creating importer: failed to invoke method OpenImage: reading manifest sha256:aaaa in quay.io/example/node-os: unauthorized: access to the requested resource is not authorized";
+        const string Message = "error: Switching: Pulling: Fetching manifest: failed to invoke method OpenImage: reading manifest sha256:aaaa in quay.io/example/node-os: unauthorized: access to the requested resource is not authorized";
         using var world = new BootcWorld(s => s["fail"] = new JsonObject { ["switch"] = Message + "\n\n" });
 
         var error = await Assert.ThrowsAsync<HostException>(() => world.Host().StageAsync(s_pinned, s_digest, null, CancellationToken.None));

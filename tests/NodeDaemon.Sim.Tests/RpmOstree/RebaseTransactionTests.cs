@@ -112,7 +112,7 @@ public sealed class RebaseTransactionTests
         await using var world = await SimWorld.StartAsync();
         var finished = await RunRebaseAsync(world, "ostree-image-signed:docker://quay.io/example/node-os:nope");
         Assert.False(finished.Success);
-        Assert.Equal("Creating importer: Failed to invoke skopeo proxy method OpenImage: remote error: reading manifest nope in quay.io/example/node-os: manifest unknown",
+        Assert.Equal("Fetching manifest: failed to invoke method OpenImage: reading manifest nope in quay.io/example/node-os: manifest unknown: manifest unknown",
             finished.Message);
     }
 

@@ -18,7 +18,7 @@ from sim_life import Lifecycle, SysrootLock
 from sim_stager import OtherStager
 
 DEFAULT_PULL_FAILURE = (
-    "Creating importer: Failed to invoke skopeo proxy method OpenImage: remote error: "
+    "Fetching manifest: failed to invoke method OpenImage: "
     "pinging container registry {registry}: Get \"https://{registry}/v2/\": dial tcp: i/o timeout"
 )
 

@@ -69,15 +69,14 @@ def resolve(spec: str, registry: dict[str, Any]) -> Image:
         digest = pinned.group(1)
     elif not entry:
         repo, tag = split_tag(spec)
-        raise OperationError("Creating importer: Failed to invoke skopeo proxy method OpenImage: remote error: "
-                             f"reading manifest {tag} in {repo}: manifest unknown")
+        raise OperationError(f"{FETCHING_MANIFEST}OpenImage: reading manifest {tag} in {repo}: manifest unknown: manifest unknown")
     else:
         digest = str(entry["digest"])
     index = entry.get("index") or (registry.get(f"{split_tag(spec)[0]}@{digest}") or {}).get("index")
     if index:
         platform = index.get(ARCHITECTURE)
         if not platform:
-            raise OperationError("Failed to invoke skopeo proxy method GetManifest: remote error: "
+            raise OperationError(f"{FETCHING_MANIFEST}GetManifest: "
                                  f"no image found in manifest list for architecture \"{ARCHITECTURE}\", variant \"\", "
                                  "OS \"linux\"")
         digest = str(platform)
@@ -90,8 +89,14 @@ def digest_mismatch(spec: str) -> Optional[str]:
     pinned = _DIGEST.search(spec)
     if not pinned:
         return None
-    return ("Failed to invoke skopeo proxy method GetManifest: remote error: "
-            f"Manifest does not match provided manifest digest {pinned.group(1)}")
+    return f"{FETCHING_MANIFEST}GetManifest: Manifest does not match provided manifest digest {pinned.group(1)}"
+
+
+# How a failed image-proxy call reaches rpm-ostree's Finished message today: ostree-ext's ImageImporter::prepare_internal
+# carries the context "Fetching manifest" (bootc 534c76ea crates/ostree-ext/src/container/store.rs; "Creating importer"
+# wraps only ImageImporter::new, which opens no image), containers-image-proxy-rs (0.7+, imageproxy.rs) words the call
+# "failed to invoke method <M>: <error>", and rpm-ostree joins the contexts with ": " (rust/src/cxxrsutil.rs, "{:#}").
+FETCHING_MANIFEST = "Fetching manifest: failed to invoke method "
 
 
 def split_tag(spec: str) -> tuple[str, str]:
