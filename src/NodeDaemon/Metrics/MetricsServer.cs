@@ -24,6 +24,9 @@ internal sealed partial class MetricsServer : IAsyncDisposable
     private readonly SemaphoreSlim _slots = new(MaxConnections, MaxConnections);
     private readonly IdleConnections _idle = new();
 
+    /// <summary>How often a connection waiting for a slot asks an idle one to give way again.</summary>
+    private static readonly TimeSpan s_evictionRetry = TimeSpan.FromMilliseconds(100);
+
     private MetricsServer(Socket listener, string? socketPath, MetricsEndpoints endpoints, TimeProvider time, ILogger logger, TimeSpan readTimeout)
     {
         ReadTimeout = readTimeout;
@@ -106,12 +109,14 @@ internal sealed partial class MetricsServer : IAsyncDisposable
 
                 // Every slot taken: the connection that has waited longest without sending its request gives way, so
                 // idle clients (a port scan, a stalled scraper) never keep a health probe out for their read timeout.
-                if (!_slots.Wait(0, CancellationToken.None))
+                // Asked again while no slot comes free: a handler only just started may not have registered as idle yet.
+                var free = _slots.Wait(0, CancellationToken.None);
+                while (!free)
                 {
                     _idle.EvictOldest();
                     try
                     {
-                        await _slots.WaitAsync(stopping).ConfigureAwait(false);
+                        free = await _slots.WaitAsync(s_evictionRetry, stopping).ConfigureAwait(false);
                     }
                     catch
                     {
