@@ -11,6 +11,8 @@ import time
 from dataclasses import dataclass
 from typing import Any, Optional
 
+import sim_hold
+
 
 @dataclass
 class Inhibitor:
@@ -29,9 +31,7 @@ class Inhibitor:
 
     def held(self, now: float) -> bool:
         """Whether the lock is still held at monotonic time `now`."""
-        timed_out = self.seconds is not None and now >= self.taken_at + self.seconds
-        used_up = self.refusals is not None and self.refusals <= 0
-        return not timed_out and not used_up
+        return sim_hold.still_held(self.seconds, self.refusals, self.taken_at, now)
 
 
 def parse(value: Any) -> list[Inhibitor]:

@@ -19,6 +19,8 @@ import time
 from dataclasses import dataclass
 from typing import Any, Optional
 
+import sim_hold
+
 SYSROOT_LOCKED = "System transaction in progress"
 FORCE_CLOSE_SECONDS = 30.0
 IDLE_EXIT_SECONDS = 60.0
@@ -36,9 +38,7 @@ class SysrootLock:
 
     def held(self, now: float) -> bool:
         """Whether the lock is still held at monotonic time `now`."""
-        timed_out = self.seconds is not None and now >= self.taken_at + self.seconds
-        used_up = self.refusals is not None and self.refusals <= 0
-        return not timed_out and not used_up
+        return sim_hold.still_held(self.seconds, self.refusals, self.taken_at, now)
 
 
 @dataclass
