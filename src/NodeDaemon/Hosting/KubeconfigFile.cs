@@ -1,3 +1,5 @@
+using NodeDaemon.Core.Files;
+
 namespace NodeDaemon.Hosting;
 
 /// <summary>Refuses a kubeconfig path that the Kubernetes client would read forever or to exhaustion.</summary>
@@ -40,7 +42,36 @@ internal static class KubeconfigFile
         {
             throw new IOException($"{length} bytes, more than the {MaxBytes} a kubeconfig may have");
         }
+
+        CheckCertificateAuthority(path);
     }
+
+    /// <summary>The client library reads the current cluster's <c>certificate-authority</c> file itself, whole and with
+    /// no check of its type, so a FIFO or a device there would hang the start: it is read here first, bounded.</summary>
+    private static void CheckCertificateAuthority(string path)
+    {
+        var config = k8s.KubernetesClientConfiguration.LoadKubeConfig(path);
+        var clusterName = config.Contexts?.FirstOrDefault(c => c.Name == config.CurrentContext)?.ContextDetails?.Cluster;
+        var authority = config.Clusters?.FirstOrDefault(c => c.Name == clusterName)?.ClusterEndpoint?.CertificateAuthority;
+        if (string.IsNullOrEmpty(authority))
+        {
+            return;
+        }
+
+        // A relative path counts from the kubeconfig's folder, as the client resolves it.
+        var full = Path.IsPathRooted(authority) ? authority : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? "/", authority);
+        try
+        {
+            _ = RegularFile.ReadBytes(full, MaxCertificateBytes);
+        }
+        catch (IOException e)
+        {
+            throw new IOException($"its certificate-authority file {full}: {e.Message}", e);
+        }
+    }
+
+    // A CA bundle of a few hundred certificates is under a megabyte.
+    private const int MaxCertificateBytes = 4 * 1024 * 1024;
 
     /// <summary>What an exception from reading a kubeconfig means, in words: the parsers' own messages are resource keys
     /// in this build (<c>Format_BadBase64Char</c>), so the kind of problem is named first.</summary>

@@ -42,4 +42,29 @@ public sealed class StartupFailureTests
         Assert.DoesNotContain("BackgroundService", node.Daemon.Stderr, StringComparison.Ordinal);
         Assert.False(node.Daemon.Stderr.Contains("   at ", StringComparison.Ordinal), $"a stack trace: {node.Daemon.Stderr}");
     }
+
+    [Fact]
+    public async Task A_certificate_authority_file_that_is_a_FIFO_exits_1_naming_it_instead_of_hanging()
+    {
+        using var notify = new NotifyCollector();
+        await using var node = await SimulatedNode.StartAsync();
+        var fifo = Path.Combine(node.ConfigDirectory, "..", "ca.crt");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo]))
+        {
+            Assert.True(mkfifo.WaitForExit(10_000));
+        }
+
+        var path = Path.Combine(node.ConfigDirectory, "..", "fifo-ca-kubeconfig");
+        await File.WriteAllTextAsync(path, Head + "    certificate-authority: ca.crt\n" + Tail);
+        await File.WriteAllTextAsync(Path.Combine(node.ConfigDirectory, "30-kubeconfig.json"), $$"""{ "kubeconfig": "{{path}}" }""");
+        node.StartDaemon(notify.SocketPath);
+
+        // The client library would open the FIFO and wait for a writer for ever.
+        var exit = node.Daemon.WaitForExit(TimeSpan.FromSeconds(60));
+
+        Assert.True(exit == 1, $"exit code {exit?.ToString() ?? "none (still running)"}; stderr: {node.Daemon.Stderr}");
+        var line = Assert.Single(node.Daemon.Stderr.Split('\n'), l => l.Contains("cannot start: kubeconfig", StringComparison.Ordinal));
+        Assert.Contains("certificate-authority file", line, StringComparison.Ordinal);
+        Assert.Contains("a FIFO (named pipe), not a regular file", line, StringComparison.Ordinal);
+    }
 }
