@@ -14,12 +14,7 @@ public sealed class RegularFileTests : IDisposable
     [Fact]
     public async Task A_FIFO_is_refused_without_waiting_for_a_writer()
     {
-        var fifo = PathOf("fifo");
-        using (var mkfifo = Process.Start("mkfifo", [fifo]))
-        {
-            Assert.True(mkfifo.WaitForExit(s_bound));
-            Assert.Equal(0, mkfifo.ExitCode);
-        }
+        var fifo = NodeDaemon.Tests.Shared.Fifo.Create(PathOf("fifo"));
 
         // Bounded: a plain read would block here until a writer opened the FIFO, which none ever does.
         var error = await Assert.ThrowsAsync<IOException>(() => Task.Run(() => RegularFile.ReadBytes(fifo, 1024)).WaitAsync(s_bound));

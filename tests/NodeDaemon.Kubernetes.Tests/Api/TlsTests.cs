@@ -71,11 +71,7 @@ public sealed class TlsTests : IAsyncLifetime
     [Fact]
     public async Task A_client_certificate_file_that_is_a_FIFO_is_refused_at_once_naming_the_file()
     {
-        var fifo = Path.Combine(_dir, "client.crt");
-        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo]))
-        {
-            Assert.True(mkfifo.WaitForExit(10_000));
-        }
+        var fifo = NodeDaemon.Tests.Shared.Fifo.Create(Path.Combine(_dir, "client.crt"));
 
         var key = Path.Combine(_dir, "client.key");
         File.WriteAllBytes(key, Convert.FromBase64String(TestCertificates.KeyData(_pki.Client)));

@@ -40,10 +40,7 @@ public sealed partial class PublishedBinaryHostileInputTests : IDisposable
 
     private string Fifo()
     {
-        var path = Path.Combine(_dir.FullName, "fifo-" + Guid.NewGuid().ToString("N"));
-        using var mkfifo = Process.Start("mkfifo", [path]);
-        Assert.True(mkfifo.WaitForExit(s_bound));
-        return path;
+        return NodeDaemon.Tests.Shared.Fifo.Create(Path.Combine(_dir.FullName, "fifo-" + Guid.NewGuid().ToString("N")));
     }
 
     /// <summary>Runs the binary with a clean NODEDAEMON_* environment; a run past the bound is killed and fails the test.</summary>

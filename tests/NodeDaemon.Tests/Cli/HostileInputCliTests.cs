@@ -19,11 +19,7 @@ public sealed class HostileInputCliTests : IDisposable
 
     private string Fifo()
     {
-        var path = Path.Combine(_dir.FullName, "fifo-" + Guid.NewGuid().ToString("N"));
-        using var mkfifo = Process.Start("mkfifo", [path]);
-        Assert.True(mkfifo.WaitForExit(s_bound), "mkfifo did not finish");
-        Assert.Equal(0, mkfifo.ExitCode);
-        return path;
+        return Shared.Fifo.Create(Path.Combine(_dir.FullName, "fifo-" + Guid.NewGuid().ToString("N")));
     }
 
     private static CliRunner.Result Bounded(params string[] args)

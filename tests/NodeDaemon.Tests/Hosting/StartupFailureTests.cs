@@ -48,11 +48,7 @@ public sealed class StartupFailureTests
     {
         using var notify = new NotifyCollector();
         await using var node = await SimulatedNode.StartAsync();
-        var fifo = Path.Combine(node.ConfigDirectory, "..", "ca.crt");
-        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo]))
-        {
-            Assert.True(mkfifo.WaitForExit(10_000));
-        }
+        NodeDaemon.Tests.Shared.Fifo.Create(Path.Combine(node.ConfigDirectory, "..", "ca.crt"));
 
         var path = Path.Combine(node.ConfigDirectory, "..", "fifo-ca-kubeconfig");
         await File.WriteAllTextAsync(path, Head + "    certificate-authority: ca.crt\n" + Tail);
