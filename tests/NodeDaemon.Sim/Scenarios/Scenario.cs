@@ -35,11 +35,16 @@ public sealed record Scenario
     /// <summary>The host: an <c>rpm-ostree status --json</c> document, or the name of a file in the repository's tests/fixtures/rpm-ostree-status.</summary>
     public JsonNode? Host { get; init; }
 
-    /// <summary>The fake registry: pullspec → digest and version.</summary>
+    /// <summary>In-memory registry entries (pullspec → digest and version), for images not on the real registry.</summary>
     public IReadOnlyDictionary<string, JsonObject> Registry { get; init; } = new Dictionary<string, JsonObject>();
 
-    /// <summary>Pull from a real OCI registry (docs/simulator.md, "Real registry"); null: the in-memory <see cref="Registry"/>.</summary>
-    public ScenarioRealRegistry? RealRegistry { get; init; }
+    /// <summary>How the real OCI registry every scenario pulls from by default is set up (docs/simulator.md, "Real
+    /// registry"); null once <see cref="InMemoryRegistry"/> is given.</summary>
+    public ScenarioRealRegistry? RealRegistry { get; init; } = new();
+
+    /// <summary>Why this scenario pulls from the in-memory <see cref="Registry"/> instead of the real one (for a fault a
+    /// real registry cannot produce); null: the real registry.</summary>
+    public string? InMemoryRegistry { get; init; }
 
     /// <summary>Faults of the host and the API server, each from the start or from a trigger on.</summary>
     public IReadOnlyList<ScenarioFault> Faults { get; init; } = [];
@@ -104,6 +109,11 @@ public sealed record Scenario
                 ?? throw new ScenarioException($"{path}: the file holds null");
             scenario = scenario with { Name = scenario.Name ?? Path.GetFileNameWithoutExtension(path) };
             scenario.Check();
+            if (scenario.InMemoryRegistry is not null)
+            {
+                scenario = scenario with { RealRegistry = null };
+            }
+
             return scenario;
         }
         catch (JsonException e)
@@ -126,6 +136,16 @@ public sealed record Scenario
         foreach (var fault in Faults)
         {
             ScenarioFaults.Check(fault);
+        }
+
+        if (InMemoryRegistry is not null && (string.IsNullOrWhiteSpace(InMemoryRegistry) || RealRegistry != new ScenarioRealRegistry()))
+        {
+            throw new ScenarioException($"{Name}: inMemoryRegistry must say why the real registry cannot serve this scenario, and excludes realRegistry");
+        }
+
+        if (InMemoryRegistry is not null && Faults.Any(f => f.Kind == ScenarioRealRegistry.DownFault))
+        {
+            throw new ScenarioException($"{Name}: the {ScenarioRealRegistry.DownFault} fault needs the real registry");
         }
 
         if (Expect.State is not ("Done" or "Degraded"))

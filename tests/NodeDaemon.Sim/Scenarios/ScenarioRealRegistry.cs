@@ -4,8 +4,9 @@ using NodeDaemon.Sim.Harness;
 namespace NodeDaemon.Sim.Scenarios;
 
 /// <summary>A scenario's <c>realRegistry</c>: its images come from a real OCI registry (<see cref="OciRegistry"/>) instead
-/// of the in-memory registry map; <c>{registry}</c>, <c>{single}</c> and <c>{index}</c> in the desired image stand for
-/// the registry's <c>127.0.0.1:PORT</c>, the single-arch image's digest and the index's digest.</summary>
+/// of the in-memory registry map. In the desired image and in the actions' annotations, <c>{registry}</c>,
+/// <c>{single}</c>, <c>{index}</c> and <c>{amd64}</c> stand for the registry's <c>127.0.0.1:PORT</c>, the single-arch
+/// image's digest, the index's digest and the index's amd64 manifest's digest (a second image, pinned by its own digest).</summary>
 public sealed record ScenarioRealRegistry
 {
     /// <summary>The fault kind that stops the registry process while it is on (connections refused), and starts it again when lifted.</summary>
@@ -35,9 +36,11 @@ public sealed record ScenarioRealRegistry
             [$"{repo}:{OciTestImages.IndexTag}"] = new() { ["digest"] = images.IndexDigest, ["index"] = Index(), ["version"] = OciTestImages.IndexVersion },
             [$"{repo}@{images.IndexDigest}"] = new() { ["index"] = Index(), ["version"] = OciTestImages.IndexVersion },
         };
-        var desired = scenario.DesiredImage?.Replace("{registry}", registry.Host, StringComparison.Ordinal)
+        string? Expand(string? text) => text?.Replace("{registry}", registry.Host, StringComparison.Ordinal)
             .Replace("{single}", images.SingleDigest, StringComparison.Ordinal)
-            .Replace("{index}", images.IndexDigest, StringComparison.Ordinal);
-        return (registry, scenario with { DesiredImage = desired, Registry = map });
+            .Replace("{index}", images.IndexDigest, StringComparison.Ordinal)
+            .Replace("{amd64}", images.Platforms["amd64"], StringComparison.Ordinal);
+        var actions = scenario.Actions.Select(a => a with { Annotate = a.Annotate.ToDictionary(p => p.Key, p => Expand(p.Value)) }).ToList();
+        return (registry, scenario with { DesiredImage = Expand(scenario.DesiredImage), Actions = actions, Registry = map });
     }
 }

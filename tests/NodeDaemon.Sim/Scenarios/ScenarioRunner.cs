@@ -42,16 +42,16 @@ public sealed class ScenarioRunner
     {
         _scenario = _file;
         var host = ScenarioFiles.HostState(_scenario.Host, _directory);
+        var unit = ScenarioWorld.ShippedUnit(_scenario, _directory, AppContext.BaseDirectory, Directory.GetCurrentDirectory());
+        OciRegistry? registry;
+        // As this run sees it: a real registry's placeholders expanded (each run starts its own registry; the world owns it
+        // from here, so nothing that can throw comes between the two).
+        (registry, _scenario) = await ScenarioRealRegistry.StartAsync(_file).ConfigureAwait(false);
         var pending = new List<Pending>();
         pending.AddRange(_scenario.Crashes.Select(c => new Pending(c.When, crash: c)));
         pending.AddRange(_scenario.Actions.Select(a => new Pending(a.When, action: a)));
         pending.AddRange(_scenario.Faults.Where(f => f.When is not null).Select(f => new Pending(f.When!, fault: f)));
         var active = _scenario.Faults.Where(f => f.When is null).ToList();
-
-        var unit = ScenarioWorld.ShippedUnit(_scenario, _directory, AppContext.BaseDirectory, Directory.GetCurrentDirectory());
-        OciRegistry? registry;
-        // As this run sees it: a real registry's placeholders expanded (each run starts its own registry; the world owns it from here).
-        (registry, _scenario) = await ScenarioRealRegistry.StartAsync(_file).ConfigureAwait(false);
         await using var world = await ScenarioWorld.StartAsync(_scenario, host, _daemon, active, DaemonEnvironment, unit, registry).ConfigureAwait(false);
         world.Said = _narrator.Said;
         var observer = new ScenarioObserver(_scenario.Node.Name, _keys, _clock);

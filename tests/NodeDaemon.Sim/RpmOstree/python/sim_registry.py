@@ -44,6 +44,14 @@ class RealRegistry:
         """Whether a pullspec names an image on the real registry."""
         return spec.split("/", 1)[0] in self.hosts
 
+    def unknown(self, spec: str, registry: dict[str, Any]) -> Optional[str]:
+        """Why a pullspec cannot be pulled in a world that has a real registry: it is neither on that registry nor an
+        in-memory entry. Without this a made-up digest elsewhere would be staged as if some registry held it."""
+        if self.serves(spec) or spec in registry:
+            return None
+        return (f"nodedaemon-sim: {spec} is neither on the real registry ({', '.join(self.hosts)}) "
+                "nor an in-memory entry of the registry file")
+
 
 class RealPull:
     """One pull: the proxy, the opened image and what was learnt so far; closed at the end, whatever the end."""

@@ -388,6 +388,8 @@ class RpmOstreed:
                 txn.run(sim_registry.pull_steps(real, spec, shown, self._ms(1500),
                                                 lambda image: self._staged(options, refspec, image, packages)))
                 return None
+            if real is not None and (unknown := real.unknown(spec, registry)) is not None:
+                return False, unknown
             image = ops.resolve(spec, registry)
         except ops.OperationError as error:
             return False, str(error)
