@@ -43,6 +43,19 @@ public sealed class ScenarioLibraryTests
         Assert.Contains(scenarios, s => s.Expect.State == "Degraded" && s.DesiredImage?.Contains(';', StringComparison.Ordinal) == true);
     }
 
+    [Fact]
+    public void Every_scenario_pulls_from_the_real_registry_unless_it_says_why()
+    {
+        var scenarios = Directory.GetFiles(s_library, "*.json").Select(Scenario.Load).ToList();
+
+        // An image the daemon pulls is on the scenario's registry; one it refuses before pulling (Rebase: 0) may be anything.
+        var elsewhere = scenarios.Where(s => s.RealRegistry is not null && s.DesiredImage is { } image
+            && !image.StartsWith("{registry}/", StringComparison.Ordinal) && s.Expect.Transactions.GetValueOrDefault("Rebase", -1) != 0);
+        Assert.Empty(elsewhere.Select(s => s.Name));
+        Assert.Empty(scenarios.Where(s => s.RealRegistry is not null && s.Registry.Count > 0).Select(s => s.Name));
+        Assert.True(scenarios.Count(s => s.RealRegistry is null) <= 2, "more than two scenarios left the real registry");
+    }
+
     /// <summary>The AOT binary: <c>SCENARIO_DAEMON_BINARY</c> (not <c>NODEDAEMON_*</c>: the daemon reads those as options), else the repository's <c>artifacts/bin/nodedaemon</c>.</summary>
     private static DaemonCommandLine Daemon()
     {

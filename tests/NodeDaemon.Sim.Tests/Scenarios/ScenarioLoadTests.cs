@@ -16,6 +16,9 @@ public sealed class ScenarioLoadTests : IDisposable
     [InlineData("""{"expect": {"state": "Happy"}}""", "Happy")]
     [InlineData("""{"timeoutSeconds": 0}""", "timeoutSeconds")]
     [InlineData("""{"pods": [{"name": 5}]}""", "name")]
+    [InlineData("""{"inMemoryRegistry": " "}""", "inMemoryRegistry")]
+    [InlineData("""{"inMemoryRegistry": "a broken registry", "realRegistry": {"wrongCredentials": true}}""", "inMemoryRegistry")]
+    [InlineData("""{"inMemoryRegistry": "a broken registry", "faults": [{"kind": "registry-down"}]}""", "registry-down")]
     public void Mistakes_are_named(string json, string named)
     {
         File.WriteAllText(_dir.File("bad.json"), json);
@@ -36,5 +39,14 @@ public sealed class ScenarioLoadTests : IDisposable
         Assert.Equal("worker-1", scenario.Node.Name);
         Assert.Equal("Done", scenario.Expect.State);
         Assert.Equal(1, scenario.Expect.Reboots);
+        Assert.Equal(new ScenarioRealRegistry(), scenario.RealRegistry);
+    }
+
+    [Fact]
+    public void A_scenario_that_says_why_pulls_from_the_in_memory_registry()
+    {
+        File.WriteAllText(_dir.File("memory.json"), """{"host": "fcos-container-status.json", "inMemoryRegistry": "a broken registry"}""");
+
+        Assert.Null(Scenario.Load(_dir.File("memory.json")).RealRegistry);
     }
 }
