@@ -4,7 +4,7 @@ using NodeDaemon.Sim.Harness;
 namespace NodeDaemon.Sim.Scenarios;
 
 /// <summary>A scenario's <c>realRegistry</c>: its images come from a real OCI registry (<see cref="OciRegistry"/>) instead
-/// of the in-memory registry map. In the desired image and in the actions' annotations, <c>{registry}</c>,
+/// of the in-memory registry map. In the desired image and in the node's and the actions' annotations, <c>{registry}</c>,
 /// <c>{single}</c>, <c>{index}</c> and <c>{amd64}</c> stand for the registry's <c>127.0.0.1:PORT</c>, the single-arch
 /// image's digest, the index's digest and the index's amd64 manifest's digest (a second image, pinned by its own digest).</summary>
 public sealed record ScenarioRealRegistry
@@ -41,6 +41,7 @@ public sealed record ScenarioRealRegistry
             .Replace("{index}", images.IndexDigest, StringComparison.Ordinal)
             .Replace("{amd64}", images.Platforms["amd64"], StringComparison.Ordinal);
         var actions = scenario.Actions.Select(a => a with { Annotate = a.Annotate.ToDictionary(p => p.Key, p => Expand(p.Value)) }).ToList();
-        return (registry, scenario with { DesiredImage = Expand(scenario.DesiredImage), Actions = actions, Registry = map });
+        var node = scenario.Node with { Annotations = scenario.Node.Annotations.ToDictionary(p => p.Key, p => Expand(p.Value)!) };
+        return (registry, scenario with { DesiredImage = Expand(scenario.DesiredImage), Node = node, Actions = actions, Registry = map });
     }
 }
