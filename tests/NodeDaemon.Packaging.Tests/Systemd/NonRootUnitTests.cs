@@ -69,6 +69,19 @@ public sealed class NonRootUnitTests
         Assert.DoesNotContain(s_unit, line => line.StartsWith("ReadWritePaths=", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task TmpfilesMakesTheSymlinkAndTheDirectoryItSitsIn()
+    {
+        using var root = new Support.TempDirectory();
+
+        // As at boot (systemd-tmpfiles-setup.service) and in %post, into a scratch root instead of this machine's.
+        (await Support.Tool.RunAsync(Support.Tool.OnPath("systemd-tmpfiles"), "--root=" + root.Path, "--create",
+            Path.Combine(RepositoryPaths.Root, "packaging", "nodedaemon.tmpfiles"))).EnsureSuccess();
+
+        var link = new FileInfo(root.Combine("run", "ostree", "auth.json"));
+        Assert.Equal("/run/nodedaemon/registry/auth.json", link.LinkTarget);
+    }
+
     [Theory]
     [InlineData("/var/lib/kubelet")]
     [InlineData("/etc/kubernetes")]
