@@ -46,9 +46,11 @@ need_debs() {
 # registry with htpasswd auth, whose bcrypt file htpasswd -B writes; test images built from scratch with buildah; pulls
 # through skopeo's image proxy, as ostree-ext does). faketime: libfaketime steps the daemon's wall clock in a scenario
 # (the clock fault); e2fsprogs: mkfs.ext4 for the scenario whose state directory is a small loop-mounted file system
-# (util-linux's mount and losetup come with Debian).
+# (util-linux's mount and losetup come with Debian). polkitd: the real polkitd and pkcheck, which judge the RPM's
+# polkit rules in the packaging tests (pkexec is not needed: pkcheck asks polkitd directly; setpriv, of util-linux,
+# runs it as the daemon's user).
 test_debs=(dbus-daemon python3-gi gir1.2-glib-2.0 libglib2.0-bin systemd systemd-journal-remote rpm rpmlint
-  python3-prometheus-client curl docker-registry buildah skopeo apache2-utils faketime e2fsprogs)
+  python3-prometheus-client curl docker-registry buildah skopeo apache2-utils faketime e2fsprogs polkitd)
 
 # need_kubectl makes sure some kubectl exists: the machine's versioned ones, else Debian's kubernetes-client.
 need_kubectl() {

@@ -15,7 +15,8 @@ version=$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' "$root/Directory.Build.p
 rm -rf "$topdir"
 mkdir -p "$topdir"/{SOURCES,SPECS,BUILD,RPMS,SRPMS} "$outdir"
 install -m 0755 "$binary" "$topdir/SOURCES/nodedaemon"
-cp "$root/systemd/nodedaemon.service" "$here/00-defaults.json" "$here/nodedaemon.1" "$topdir/SOURCES/"
+cp "$root/systemd/nodedaemon.service" "$here/00-defaults.json" "$here/nodedaemon.1" \
+  "$here/nodedaemon.sysusers" "$here/nodedaemon.tmpfiles" "$here/60-nodedaemon.rules" "$topdir/SOURCES/"
 # Fixed order, owner and times: the same docs give the same tarball.
 tar -C "$root" --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner \
   -czf "$topdir/SOURCES/nodedaemon-docs.tar.gz" README.md docs

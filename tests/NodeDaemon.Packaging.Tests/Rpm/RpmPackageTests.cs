@@ -18,16 +18,20 @@ public sealed class RpmPackageTests(BuiltRpm rpm) : IClassFixture<BuiltRpm>
         Assert.Contains("/etc/nodedaemon/config.d", files);
         Assert.Contains("/var/lib/nodedaemon", files);
         Assert.Contains("/usr/share/man/man1/nodedaemon.1.gz", files);
+        Assert.Contains("/usr/lib/sysusers.d/nodedaemon.conf", files);
+        Assert.Contains("/usr/lib/tmpfiles.d/nodedaemon.conf", files);
+        Assert.Contains("/usr/share/polkit-1/rules.d/60-nodedaemon.rules", files);
         // No debuginfo and no build-id links: nothing that could clash with another package.
         Assert.DoesNotContain(files, f => f.StartsWith("/usr/lib/.build-id", StringComparison.Ordinal));
     }
 
     [Fact]
-    public async Task StateDirectoryIsRootsAloneAndTheBinaryIsExecutable()
+    public async Task StateDirectoryIsTheDaemonUsersAloneAndTheBinaryIsExecutable()
     {
         var modes = Lines(await rpm.QueryAsync("--queryformat", "[%{FILEMODES:perms} %{FILEUSERNAME}:%{FILEGROUPNAME} %{FILENAMES}\n]"));
 
-        Assert.Contains("drwx------ root:root /var/lib/nodedaemon", modes);
+        Assert.Contains("drwx------ nodedaemon:nodedaemon /var/lib/nodedaemon", modes);
+        Assert.Contains("-rw-r--r-- root:root /usr/share/polkit-1/rules.d/60-nodedaemon.rules", modes);
         Assert.Contains("-rwxr-xr-x root:root /usr/bin/nodedaemon", modes);
         Assert.Contains("-rw-r--r-- root:root /usr/lib/systemd/system/nodedaemon.service", modes);
     }
@@ -42,6 +46,9 @@ public sealed class RpmPackageTests(BuiltRpm rpm) : IClassFixture<BuiltRpm>
 
         Assert.Equal(Sha256("systemd", "nodedaemon.service"), digests["/usr/lib/systemd/system/nodedaemon.service"]);
         Assert.Equal(Sha256("packaging", "00-defaults.json"), digests["/usr/lib/nodedaemon/config.d/00-defaults.json"]);
+        Assert.Equal(Sha256("packaging", "nodedaemon.sysusers"), digests["/usr/lib/sysusers.d/nodedaemon.conf"]);
+        Assert.Equal(Sha256("packaging", "nodedaemon.tmpfiles"), digests["/usr/lib/tmpfiles.d/nodedaemon.conf"]);
+        Assert.Equal(Sha256("packaging", "60-nodedaemon.rules"), digests["/usr/share/polkit-1/rules.d/60-nodedaemon.rules"]);
     }
 
     [Fact]
@@ -74,6 +81,33 @@ public sealed class RpmPackageTests(BuiltRpm rpm) : IClassFixture<BuiltRpm>
         Assert.Contains("if [ $1 -ge 1 ]", Section(scripts, "postuninstall"), StringComparison.Ordinal);
         Assert.Contains(
             "/usr/lib/systemd/systemd-update-helper mark-restart-system-units nodedaemon.service", Section(scripts, "postuninstall"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PreinstallCreatesTheUserAndPostinstallTheSymlink()
+    {
+        var scripts = await rpm.QueryAsync("--scripts");
+
+        // rpm older than 4.19 (RHEL 9) does not read sysusers.d files itself: %pre feeds the packaged one to systemd-sysusers.
+        var pre = Section(scripts, "preinstall");
+        Assert.Contains("/usr/bin/systemd-sysusers --replace=/usr/lib/sysusers.d/nodedaemon.conf -", pre, StringComparison.Ordinal);
+        Assert.Contains(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "packaging", "nodedaemon.sysusers")).Trim(), pre, StringComparison.Ordinal);
+        Assert.Contains("/usr/bin/systemd-tmpfiles --create nodedaemon.conf", Section(scripts, "postinstall"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheSysusersFileCreatesASystemUserWithoutLogin()
+    {
+        using var root = new TempDirectory();
+        var sysusers = Path.Combine(RepositoryPaths.Root, "packaging", "nodedaemon.sysusers");
+        Directory.CreateDirectory(root.Combine("etc")); // where systemd-sysusers takes its lock
+
+        (await Tool.RunAsync(Tool.OnPath("systemd-sysusers"), "--root=" + root.Path, sysusers)).EnsureSuccess();
+
+        var entry = Assert.Single(File.ReadAllLines(root.Combine("etc", "passwd")), line => line.StartsWith("nodedaemon:", StringComparison.Ordinal)).Split(':');
+        Assert.True(int.Parse(entry[2], System.Globalization.CultureInfo.InvariantCulture) < 1000, $"uid {entry[2]} is not a system uid");
+        Assert.Equal("/usr/sbin/nologin", entry[6]);
+        Assert.Contains(File.ReadAllLines(root.Combine("etc", "group")), line => line.StartsWith("nodedaemon:", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -9,7 +9,10 @@ internal static class Tool
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
 
     /// <summary>Runs <paramref name="file"/> with <paramref name="args"/>; throws <see cref="TimeoutException"/> at the deadline.</summary>
-    public static async Task<ToolResult> RunAsync(string file, params string[] args)
+    public static Task<ToolResult> RunAsync(string file, params string[] args) => RunAsync(file, args, environment: null);
+
+    /// <summary>Runs <paramref name="file"/> with <paramref name="args"/> and these environment variables added.</summary>
+    public static async Task<ToolResult> RunAsync(string file, string[] args, IReadOnlyDictionary<string, string>? environment)
     {
         var start = new ProcessStartInfo(file)
         {
@@ -27,6 +30,10 @@ internal static class Tool
         start.Environment["SYSTEMD_COLORS"] = "0";
         start.Environment["SYSTEMD_PAGER"] = "";
         start.Environment["LC_ALL"] = "C.UTF-8";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {file}");
         process.StandardInput.Close();
