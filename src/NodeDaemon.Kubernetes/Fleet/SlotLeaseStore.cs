@@ -9,8 +9,11 @@ namespace NodeDaemon.Kubernetes.Fleet;
 /// <summary>The reads and writes of a pool's slot Leases, and the caches they feed: the Leases naming us, the last list's version.</summary>
 /// <remarks>
 /// Every write is conditional: a slot is taken by a create (409 AlreadyExists when another node was first) or by a PUT
-/// carrying the resourceVersion just read (409 Conflict when anyone wrote in between, 404 when it was deleted). Those
-/// answers are a lost race, told as false, never retried here (<see cref="ApiSender"/> would resend the stale version).
+/// carrying the resourceVersion just read (409 Conflict when anyone wrote in between). Those answers are a lost race,
+/// told as false, never retried here (<see cref="ApiSender"/> would resend the stale version). A Lease deleted since it
+/// was read is created again by the PUT on kube-apiserver, which allows create-on-update for Leases (the body's
+/// resourceVersion is not compared then), and no one else can hold a name that did not exist; a server that answers
+/// 404 instead (the test API server does) is taken as a lost race too.
 /// </remarks>
 internal sealed class SlotLeaseStore
 {
@@ -79,7 +82,8 @@ internal sealed class SlotLeaseStore
 
     /// <summary>
     /// PUTs <paramref name="body"/> on the read version of <paramref name="lease"/>; false on 409 (written since) or 404
-    /// (deleted since). The answer is kept as ours when <paramref name="ours"/> (a take, a renewal), else forgotten.
+    /// (deleted since, on a server without create-on-update). The answer is kept as ours when <paramref name="ours"/>
+    /// (a take, a renewal), else forgotten.
     /// </summary>
     public async Task<bool> PutAsync(SlotLease lease, JsonObject body, string pool, bool ours, CancellationToken cancellationToken)
     {
