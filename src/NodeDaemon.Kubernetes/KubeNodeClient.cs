@@ -42,7 +42,7 @@ public sealed partial class KubeNodeClient : INodeClient, IDisposable
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(logger);
         ArgumentNullException.ThrowIfNull(requests);
-        return new KubeNodeClient(KubeApi.FromKubeconfig(kubeconfigPath, options.RequestTimeout, requests), options, time, logger);
+        return new KubeNodeClient(KubeApi.FromKubeconfig(kubeconfigPath, options.Transport.RequestTimeout, requests), options, time, logger);
     }
 
     /// <inheritdoc/>
@@ -200,7 +200,7 @@ public sealed partial class KubeNodeClient : INodeClient, IDisposable
     private void ThrowUnlessConflict(KubeResponse response, int attempt, string what)
     {
         // 409: the node changed between our read and our write (an admin, the kubelet); read again and decide again.
-        if (response.StatusCode != 409 || attempt >= _options.WriteAttempts)
+        if (response.StatusCode != 409 || attempt >= _options.Transport.WriteAttempts)
         {
             throw new ClusterException($"{what} {_options.NodeName}: {response.Message}", response.StatusCode);
         }

@@ -8,6 +8,9 @@ namespace NodeDaemon.RpmOstree;
 /// handshake refused by dbus-daemon once a peer-to-peer transaction connection had been used in the process.</remarks>
 internal sealed class RpmOstreeBus(string address) : IDisposable
 {
+    /// <summary>The longest one D-Bus method call to rpm-ostreed may take (transactions have their own timeout).</summary>
+    public static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(60);
+
     private readonly SemaphoreSlim _connecting = new(1, 1);
     private DBusConnection? _connection;
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using NodeDaemon.Kubernetes;
+using NodeDaemon.Kubernetes.Api;
 using NodeDaemon.Sim.KubeApi;
 using NodeDaemon.Sim.KubeApi.Store;
 
@@ -24,17 +25,27 @@ internal sealed class World : IAsyncDisposable
     /// <summary>The client's options.</summary>
     public KubeNodeClientOptions Options { get; }
 
-    /// <summary>Fast client timings: retries in milliseconds, a 5 s request bound.</summary>
-    public static KubeNodeClientOptions FastOptions(string node = "node-a") => new()
+    /// <summary>Fast transport timings: retries in milliseconds, a 5 s request bound, many attempts.</summary>
+    public static ApiTransportOptions FastTransport { get; } = new()
     {
-        NodeName = node,
         BackoffInitial = TimeSpan.FromMilliseconds(10),
         BackoffMax = TimeSpan.FromMilliseconds(200),
-        EvictionRetryMinimum = TimeSpan.FromMilliseconds(50),
-        PodPollInterval = TimeSpan.FromMilliseconds(20),
         RequestTimeout = TimeSpan.FromSeconds(5),
         WriteAttempts = 20,
     };
+
+    /// <summary>Fast client timings: <see cref="FastTransport"/>, and drain polls in milliseconds.</summary>
+    public static KubeNodeClientOptions FastOptions(string node = "node-a") => new()
+    {
+        NodeName = node,
+        Transport = FastTransport,
+        EvictionRetryMinimum = TimeSpan.FromMilliseconds(50),
+        PodPollInterval = TimeSpan.FromMilliseconds(20),
+    };
+
+    /// <summary><see cref="FastOptions(string)"/> with <paramref name="transport"/> applied to its transport, e.g. fewer attempts.</summary>
+    public static KubeNodeClientOptions FastOptions(Func<ApiTransportOptions, ApiTransportOptions> transport) =>
+        FastOptions() with { Transport = transport(FastTransport) };
 
     /// <summary>Starts a server on <paramref name="seed"/> (default: the drain cluster) and a client.</summary>
     public static async Task<World> StartAsync(JsonObject? seed = null, KubeNodeClientOptions? options = null, TestApiServerOptions? serverOptions = null,

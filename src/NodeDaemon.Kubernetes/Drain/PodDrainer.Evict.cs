@@ -13,7 +13,7 @@ internal sealed partial class PodDrainer
     /// 60-pod, 6-budget drain 2.5 times slower than kubectl's).</remarks>
     private async Task<bool> EvictAsync(DrainPod pod, SemaphoreSlim slots, CancellationTokenSource stop)
     {
-        var backoff = new Backoff(_options.BackoffInitial, _options.BackoffMax, _time);
+        var backoff = new Backoff(_options.Transport.BackoffInitial, _options.Transport.BackoffMax, _time);
         while (true)
         {
             EvictionAnswer answer;

@@ -129,7 +129,7 @@ internal sealed partial class PodDrainer
         var drain = _request.Options;
         List<string> left = [];
         using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        bound.CancelAfter(_options.RequestTimeout);
+        bound.CancelAfter(_options.Transport.RequestTimeout);
         try
         {
             left = [.. (await PlanAsync(bound.Token).ConfigureAwait(false)).ToMove.Select(p => p.Key)];
@@ -180,7 +180,7 @@ internal sealed partial class PodDrainer
     /// <summary>The list of the node's pods (narrowed by a label <paramref name="selector"/>), as the server sent it.</summary>
     private async Task<JsonNode> ListPodsAsync(string selector, CancellationToken cancellationToken)
     {
-        var backoff = new Backoff(_options.BackoffInitial, _options.BackoffMax, _time);
+        var backoff = new Backoff(_options.Transport.BackoffInitial, _options.Transport.BackoffMax, _time);
         while (true)
         {
             var answer = await TrySendAsync(HttpMethod.Get, KubePaths.PodsOnNode(_options.NodeName, selector), null, cancellationToken).ConfigureAwait(false);

@@ -44,7 +44,7 @@ internal sealed partial class PodGoneWatch(KubeApi api, KubeNodeClientOptions op
     /// <summary>Follows the node's pods until cancelled, calling <paramref name="changed"/> after every change.</summary>
     public async Task RunAsync(Action changed, CancellationToken cancellationToken)
     {
-        var backoff = new Backoff(options.BackoffInitial, options.BackoffMax, time);
+        var backoff = new Backoff(options.Transport.BackoffInitial, options.Transport.BackoffMax, time);
         try
         {
             while (true)
@@ -91,8 +91,8 @@ internal sealed partial class PodGoneWatch(KubeApi api, KubeNodeClientOptions op
     /// <summary>One watch connection; null when the server ended it cleanly, else why it has to be listed again.</summary>
     private async Task<string?> WatchAsync(string version, Action changed, Backoff backoff, CancellationToken cancellationToken)
     {
-        var timeout = (int)Math.Max(1, options.WatchTimeout.TotalSeconds);
-        var bound = new CancellationTokenSource(options.WatchTimeout + options.RequestTimeout, time);
+        var timeout = (int)Math.Max(1, options.Transport.WatchTimeout.TotalSeconds);
+        var bound = new CancellationTokenSource(options.Transport.WatchTimeout + options.Transport.RequestTimeout, time);
         var life = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, bound.Token);
         WatchConnection connection;
         HttpResponseMessage? response = null;
@@ -187,7 +187,7 @@ internal sealed partial class PodGoneWatch(KubeApi api, KubeNodeClientOptions op
 
     private async Task RelistAsync(CancellationToken cancellationToken)
     {
-        var backoff = new Backoff(options.BackoffInitial, options.BackoffMax, time);
+        var backoff = new Backoff(options.Transport.BackoffInitial, options.Transport.BackoffMax, time);
         while (true)
         {
             try

@@ -14,20 +14,22 @@ namespace NodeDaemon.Kubernetes.Fleet;
 /// The Leases are listed before the holders' nodes are read, so a holder that renews its Lease (new digest) after our
 /// read makes our takeover fail. The slot count is <c>maxUnavailable</c> when that is a count, else it comes from a
 /// recent node list of the pool (ours, or the one a Lease's writer counted): the caller passes no pool size. What to
-/// read or write next is <see cref="SlotPlanner"/>'s choice; this class performs it. A holder that is done hands its
+/// read or write next is <see cref="SlotPlanner"/>'s choice; this class performs it, through <see cref="SlotLeaseStore"/>
+/// (the Leases) and <see cref="PoolNodeReader"/> (the nodes). A holder that is done hands its
 /// slot straight to a waiting node (see ReleaseAsync), which learns it from its watch of the Leases: a freed slot is
 /// not raced for by the whole pool.
 /// </remarks>
-public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
+public sealed class LeaseSlotClient : ISlotClient, IDisposable
 {
     private readonly KubeApi _api;
-    private readonly ApiSender _sender;
     private readonly LeaseSlotClientOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly PoolCountCache _counts = new();
-    private readonly ListedVersionCache _listed = new();
-    private readonly OwnLeaseCache _own;
+    private readonly SlotLeaseStore _leases;
+    private readonly PoolNodeReader _nodes;
+    private readonly SlotHolder _holder;
+    private readonly SlotLeaseWatch _watch;
 
     private LeaseSlotClient(KubeApi api, LeaseSlotClientOptions options, TimeProvider time, ILogger logger)
     {
@@ -35,16 +37,12 @@ public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
         _options = options;
         _time = time;
         _logger = logger;
-        _sender = new ApiSender(api, options.Transport, time, logger);
-        _own = new OwnLeaseCache(options.MemoryPath, options.LeaseKeys, logger);
+        var sender = new ApiSender(api, options.Transport, time, logger);
+        _leases = new SlotLeaseStore(sender, options, logger);
+        _nodes = new PoolNodeReader(sender, options);
+        _holder = new SlotHolder(_leases, _nodes, options, time, logger);
+        _watch = new SlotLeaseWatch(api, _leases, _holder, options, time, logger);
     }
-
-    private string Namespace => _options.Fleet.LeaseNamespace;
-
-    private SlotLeaseKeys Keys => _options.LeaseKeys;
-
-    // Lost races before a renew or release gives up.
-    private int Attempts => _options.Transport.WriteAttempts;
 
     /// <summary>A client for the kubeconfig at <paramref name="kubeconfigPath"/> (empty: default locations, then in-cluster).</summary>
     public static LeaseSlotClient Create(string kubeconfigPath, LeaseSlotClientOptions options, TimeProvider time, ILogger logger) =>
@@ -70,7 +68,7 @@ public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
             ? parsed.ToString()
             : throw new ArgumentException(error, nameof(request));
 
-        var state = new SlotPlanState(member.NodeName, member.Pool, digest) { Known = _own.Own(member).FirstOrDefault() };
+        var state = new SlotPlanState(member.NodeName, member.Pool, digest) { Known = _leases.Own(member).FirstOrDefault() };
         while (true)
         {
             var step = SlotPlanner.Next(state, new SlotPlanContext(_time.GetUtcNow(), _options));
@@ -82,16 +80,16 @@ public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
             switch (step)
             {
                 case SlotStep.ListLeases:
-                    state = state.Listed(await ListLeasesAsync(member, cancellationToken).ConfigureAwait(false), _listed.Version, _counts.Last);
+                    state = state.Listed(await _leases.ListAsync(member, cancellationToken).ConfigureAwait(false), _leases.ListedVersion, _counts.Last);
                     break;
                 case SlotStep.ReadPool:
-                    state = state.PoolRead(await ListPoolAsync(member.Pool, cancellationToken).ConfigureAwait(false));
+                    state = state.PoolRead(await _nodes.ListPoolAsync(member.Pool, cancellationToken).ConfigureAwait(false));
                     break;
                 case SlotStep.ReadDegraded:
-                    state = state.DegradedRead(await ListDegradedAsync(member.Pool, cancellationToken).ConfigureAwait(false));
+                    state = state.DegradedRead(await _nodes.ListDegradedAsync(member.Pool, cancellationToken).ConfigureAwait(false));
                     break;
                 case SlotStep.ReadHolders read:
-                    state = state.HoldersRead(await ReadHoldersAsync(read.Names, cancellationToken).ConfigureAwait(false));
+                    state = state.HoldersRead(await _nodes.ReadHoldersAsync(read.Names, cancellationToken).ConfigureAwait(false));
                     break;
                 case SlotStep.TakeUp takeUp:
                     if (await TakeUpAsync(takeUp.Lease, member, digest, cancellationToken).ConfigureAwait(false) is { } answer)
@@ -99,16 +97,16 @@ public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
                         return answer;
                     }
 
-                    LogRaceLost(takeUp.Lease.Name, member.NodeName);
+                    SlotLog.RaceLost(_logger, takeUp.Lease.Name, member.NodeName);
                     state = state.RaceLost(step);
                     break;
                 case SlotStep.Take take:
-                    if (await TakeAsync(take.Candidate, member.NodeName, digest, member.Pool, take.Slots, cancellationToken).ConfigureAwait(false))
+                    if (await _leases.TakeAsync(take.Candidate, member.NodeName, digest, member.Pool, take.Slots, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
                     {
                         return Acquired(take.Candidate, member, digest);
                     }
 
-                    LogRaceLost(take.Candidate.Name, member.NodeName);
+                    SlotLog.RaceLost(_logger, take.Candidate.Name, member.NodeName);
                     state = state.RaceLost(step);
                     break;
                 case SlotStep.Answer { Reply: var reply, Slots: var slots }:
@@ -131,29 +129,75 @@ public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
     public async Task<HeldSlot?> HoldsAsync(SlotMember member, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(member);
-        if (_own.Recall(member) is [var remembered, ..])
+        if (_leases.Recall(member) is [var remembered, ..])
         {
             return new HeldSlot(remembered.Name, null);
         }
 
-        var leases = await ListLeasesAsync(member, cancellationToken).ConfigureAwait(false);
+        var leases = await _leases.ListAsync(member, cancellationToken).ConfigureAwait(false);
         return leases.Find(l => l.Holder == member.NodeName) is { } mine
             ? new HeldSlot(mine.Name, mine.HandedOverBy is null && Digest.TryParse(mine.Digest, out var named, out _) ? (Digest?)named : null)
             : null;
     }
 
     /// <inheritdoc/>
+    public Task<bool> RenewAsync(SlotMember member, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(member);
+        return _holder.RenewAsync(member, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>A slot goes to the next waiting node of the pool when there is one (see <see cref="SlotHolder"/>).</remarks>
+    public Task ReleaseAsync(SlotMember member, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(member);
+        return _holder.ReleaseAsync(member, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>One watch of the pool's Leases that name the member or are free (see <see cref="SlotLeaseWatch"/>).</remarks>
+    public IAsyncEnumerable<SlotChance> WatchAsync(SlotMember member, CancellationToken cancellationToken) => _watch.WatchAsync(member, cancellationToken);
+
+    /// <inheritdoc/>
     public void Dispose() => _api.Dispose();
+
+    /// <summary>
+    /// Writes <paramref name="lease"/>, which names us, to name <paramref name="digest"/> and to be taken up (a hand-over
+    /// mark goes); any other slot handed to us as well is passed on. Null when the Lease changed since it was read.
+    /// </summary>
+    private async Task<SlotAnswer?> TakeUpAsync(SlotLease lease, SlotMember member, string digest, CancellationToken cancellationToken)
+    {
+        var body = SlotLeaseBodies.Renew(lease, digest, _options.LeaseKeys, _time.GetUtcNow(), _options.LeaseDuration);
+        if (!await _leases.PutAsync(lease, body, member.Pool, ours: true, cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        // Two holders finishing at once may both have picked us; one slot is all a node may use.
+        foreach (var extra in _leases.Own(member).Where(l => l.Name != lease.Name))
+        {
+            await _holder.PassOnAsync(extra, member, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (lease.HandedOverBy is { } by)
+        {
+            SlotLog.TookUp(_logger, lease.Name, member.NodeName, by, digest);
+            return new SlotAnswer.Acquired(lease.Name, HandedOverBy: by);
+        }
+
+        return new SlotAnswer.Held(lease.Name);
+    }
 
     /// <summary>The answer to a take that won, logged.</summary>
     private SlotAnswer.Acquired Acquired(SlotCandidate taken, SlotMember member, string digest)
     {
         if (taken.TakeoverReason is { } reason)
         {
-            LogTakenOver(taken.Name, taken.Existing!.Holder, member.NodeName, reason);
+            SlotLog.TakenOver(_logger, taken.Name, taken.Existing!.Holder, member.NodeName, reason);
         }
 
-        LogAcquired(taken.Name, member.Pool, member.NodeName, digest);
+        SlotLog.Acquired(_logger, taken.Name, member.Pool, member.NodeName, digest);
         return new SlotAnswer.Acquired(taken.Name, taken.TakeoverReason is null ? null : taken.Existing!.Holder);
     }
 
@@ -163,10 +207,10 @@ public sealed partial class LeaseSlotClient : ISlotClient, IDisposable
         switch (answer)
         {
             case SlotAnswer.Full full:
-                LogFull(pool, slots, string.Join(", ", full.Holders));
+                SlotLog.Full(_logger, pool, slots, string.Join(", ", full.Holders));
                 break;
             case SlotAnswer.Halted halted:
-                LogHalted(pool, halted.DegradedNodes.Count, halted.DesiredDigest, string.Join(", ", halted.DegradedNodes));
+                SlotLog.Halted(_logger, pool, halted.DegradedNodes.Count, halted.DesiredDigest, string.Join(", ", halted.DegradedNodes));
                 break;
         }
     }

@@ -26,7 +26,7 @@ internal sealed record NodeStatus(
         try
         {
             using var client = KubeNodeClient.Create(options.Kubeconfig,
-                KubeNodeClientOptions.From(options) with { WriteAttempts = 1, RequestTimeout = s_timeout, BackoffMax = TimeSpan.Zero },
+                KubeNodeClientOptions.From(options) with { Transport = new() { WriteAttempts = 1, RequestTimeout = s_timeout, BackoffMax = TimeSpan.Zero } },
                 TimeProvider.System, NullLogger.Instance);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(s_timeout);

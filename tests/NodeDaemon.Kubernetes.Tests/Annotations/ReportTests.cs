@@ -78,7 +78,7 @@ public sealed class ReportTests
     [Fact]
     public async Task Report_gives_up_with_a_cluster_exception_when_the_server_keeps_failing()
     {
-        await using var world = await World.StartAsync(options: World.FastOptions() with { WriteAttempts = 3 });
+        await using var world = await World.StartAsync(options: World.FastOptions(t => t with { WriteAttempts = 3 }));
         world.Server.Faults.Set(new FaultSettings { Errors = [new ErrorFault { Status = 500, Rate = 1, Resource = "nodes", Verb = "patch" }] });
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
 

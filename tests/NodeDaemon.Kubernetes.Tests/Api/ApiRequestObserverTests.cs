@@ -76,7 +76,7 @@ public sealed class ApiRequestObserverTests
         try
         {
             var observer = new CountingObserver();
-            using var client = KubeNodeClient.Create(kubeconfig, World.FastOptions() with { WriteAttempts = 3 }, TimeProvider.System,
+            using var client = KubeNodeClient.Create(kubeconfig, World.FastOptions(t => t with { WriteAttempts = 3 }), TimeProvider.System,
                 new TestLogger(null), observer);
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
 

@@ -88,7 +88,7 @@ public sealed class TlsTests : IAsyncLifetime
     }
 
     private static KubeNodeClient Client(string kubeconfig) =>
-        KubeNodeClient.Create(kubeconfig, World.FastOptions() with { WriteAttempts = 2 }, TimeProvider.System, new TestLogger(null));
+        KubeNodeClient.Create(kubeconfig, World.FastOptions(t => t with { WriteAttempts = 2 }), TimeProvider.System, new TestLogger(null));
 
     private string Kubeconfig(string? caData, bool skipVerify = false)
     {

@@ -252,7 +252,7 @@ public sealed class AcquireReleaseTests(ITestOutputHelper output)
         var client = LeaseSlotClient.Create(world.Server.KubeconfigPath, new LeaseSlotClientOptions
         {
             Fleet = world.Fleet with { LeaseNamespace = "nowhere" },
-            Transport = Transport("node-a", world.Keys).Transport,
+            Transport = Transport(),
             NodeKeys = world.Keys,
         }, TimeProvider.System, world.Log);
         using var _ = client;

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using NodeDaemon.Core.Cluster;
 using NodeDaemon.Core.Fleet;
 using NodeDaemon.Core.Options;
+using NodeDaemon.Kubernetes.Api;
 using NodeDaemon.Kubernetes.Fleet;
 using NodeDaemon.Sim.KubeApi;
 using NodeDaemon.Sim.KubeApi.Store;
@@ -111,8 +112,7 @@ internal sealed class SlotWorld : IAsyncDisposable
     }
 
     /// <summary>Transport options for fast tests: retries in milliseconds, many attempts.</summary>
-    public static KubeNodeClientOptions Transport(string node, AnnotationKeys keys, int attempts = 20) =>
-        World.FastOptions(node) with { Keys = keys, WriteAttempts = attempts };
+    public static ApiTransportOptions Transport(int attempts = 20) => World.FastTransport with { WriteAttempts = attempts };
 
     /// <summary>A new slot client (each with its own connection), disposed with the world.</summary>
     /// <remarks><paramref name="poolRecheck"/> is zero by default, so every acquire reads the pool's nodes (the rules
@@ -122,7 +122,7 @@ internal sealed class SlotWorld : IAsyncDisposable
         var client = LeaseSlotClient.Create(Server.KubeconfigPath, new LeaseSlotClientOptions
         {
             Fleet = Fleet,
-            Transport = Transport(node, Keys, attempts).Transport,
+            Transport = Transport(attempts),
             NodeKeys = Keys,
             LeaseKeys = SlotLeaseKeys.Default,
             PoolRecheck = poolRecheck ?? TimeSpan.Zero,

@@ -13,7 +13,7 @@ public sealed class NodeWatchTests(ITestOutputHelper output)
     public async Task A_change_arrives_on_the_open_stream_without_waiting_for_a_timer()
     {
         // A 300 s watch timeout and a 60 s bookmark interval: only the stream itself can deliver the change in time.
-        await using var world = await World.StartAsync(output: output, options: World.FastOptions() with { WatchTimeout = TimeSpan.FromSeconds(300) });
+        await using var world = await World.StartAsync(output: output, options: World.FastOptions(t => t with { WatchTimeout = TimeSpan.FromSeconds(300) }));
         await using var probe = new WatchProbe(world.Client);
         var first = await probe.NextAsync(_ => true);
         Assert.Equal("node-a", first.Name);
@@ -46,7 +46,7 @@ public sealed class NodeWatchTests(ITestOutputHelper output)
     [Fact]
     public async Task The_watch_reconnects_when_the_server_ends_it_after_timeoutSeconds()
     {
-        await using var world = await World.StartAsync(output: output, options: World.FastOptions() with { WatchTimeout = TimeSpan.FromSeconds(1) });
+        await using var world = await World.StartAsync(output: output, options: World.FastOptions(t => t with { WatchTimeout = TimeSpan.FromSeconds(1) }));
         await using var probe = new WatchProbe(world.Client);
         await probe.NextAsync(_ => true);
         await WaitUntilAsync(() => world.Server.Requests["watch nodes"] >= 2, "a second watch after the first timed out");
@@ -213,7 +213,7 @@ public sealed class NodeWatchTests(ITestOutputHelper output)
         var logger = new TestLogger(output);
         try
         {
-            var options = World.FastOptions() with { WatchTimeout = TimeSpan.FromSeconds(1), RequestTimeout = TimeSpan.FromMilliseconds(300) };
+            var options = World.FastOptions(t => t with { WatchTimeout = TimeSpan.FromSeconds(1), RequestTimeout = TimeSpan.FromMilliseconds(300) });
             using var client = KubeNodeClient.Create(kubeconfig, options, TimeProvider.System, logger);
             // The watch starts without a list, so nothing at all arrives: only the bound on the silent stream ends it.
             await using var probe = new WatchProbe(client);

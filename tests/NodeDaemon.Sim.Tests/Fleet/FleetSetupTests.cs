@@ -1,4 +1,4 @@
-using NodeDaemon.Kubernetes;
+using NodeDaemon.Kubernetes.Api;
 using NodeDaemon.Sim.Fleet;
 
 namespace NodeDaemon.Sim.Tests.Fleet;
@@ -6,7 +6,7 @@ namespace NodeDaemon.Sim.Tests.Fleet;
 /// <summary>The agents of a fleet run get every nominal duration scaled, the watch timeout included.</summary>
 public sealed class FleetSetupTests
 {
-    private static readonly TimeSpan s_realDefault = new KubeNodeClientOptions { NodeName = "any" }.WatchTimeout;
+    private static readonly TimeSpan s_realDefault = new ApiTransportOptions().WatchTimeout;
 
     [Fact]
     public void The_watch_timeout_is_the_transports_default_scaled_so_reconnects_are_counted_as_a_real_pool_makes_them()
@@ -15,9 +15,9 @@ public sealed class FleetSetupTests
 
         var setup = FleetRunner.Setup(run, "kubeconfig", "state");
 
-        Assert.Equal(s_realDefault * 0.01, setup.Transport.WatchTimeout);
+        Assert.Equal(s_realDefault * 0.01, setup.Transport.Transport.WatchTimeout);
         // What a request bounds: a hung answer still gets the real client's patience.
-        Assert.Equal(new KubeNodeClientOptions { NodeName = "any" }.RequestTimeout, setup.Transport.RequestTimeout);
+        Assert.Equal(new ApiTransportOptions().RequestTimeout, setup.Transport.Transport.RequestTimeout);
     }
 
     [Fact]

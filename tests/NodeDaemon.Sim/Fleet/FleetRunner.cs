@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using NodeDaemon.Core.Options;
 using NodeDaemon.Kubernetes;
+using NodeDaemon.Kubernetes.Api;
 using NodeDaemon.Sim.KubeApi;
 using NodeDaemon.Sim.KubeApi.Auth;
 using NodeDaemon.Sim.KubeApi.Faults;
@@ -140,9 +141,12 @@ public sealed class FleetRunner(FleetSettings settings)
         var transport = KubeNodeClientOptions.From(options with { NodeName = "any" }) with
         {
             // The server ends each watch after it and the agent opens another: requests a real pool makes every few minutes per node.
-            WatchTimeout = run.WatchTimeout,
-            BackoffInitial = run.Scaled(TimeSpan.FromMilliseconds(200)),
-            BackoffMax = run.Scaled(TimeSpan.FromSeconds(30)),
+            Transport = new ApiTransportOptions
+            {
+                WatchTimeout = run.WatchTimeout,
+                BackoffInitial = run.Scaled(TimeSpan.FromMilliseconds(200)),
+                BackoffMax = run.Scaled(TimeSpan.FromSeconds(30)),
+            },
             EvictionRetryMinimum = run.Scaled(TimeSpan.FromSeconds(5)),
             PodPollInterval = run.Scaled(TimeSpan.FromSeconds(1)),
         };

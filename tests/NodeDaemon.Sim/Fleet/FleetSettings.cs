@@ -1,5 +1,5 @@
 using NodeDaemon.Core.Options;
-using NodeDaemon.Kubernetes;
+using NodeDaemon.Kubernetes.Api;
 
 namespace NodeDaemon.Sim.Fleet;
 
@@ -63,7 +63,7 @@ public sealed record FleetSettings
     public TimeSpan Scaled(TimeSpan nominal) => nominal * TimeScale;
 
     /// <summary>The watch timeout of a real cluster's agents (the transport option's default), nominal.</summary>
-    public static TimeSpan NominalWatchTimeout { get; } = new KubeNodeClientOptions { NodeName = "any" }.WatchTimeout;
+    public static TimeSpan NominalWatchTimeout { get; } = new ApiTransportOptions().WatchTimeout;
 
     /// <summary>The watch timeout the agents run with: <see cref="NominalWatchTimeout"/> scaled, in whole seconds, at least one.</summary>
     /// <remarks>

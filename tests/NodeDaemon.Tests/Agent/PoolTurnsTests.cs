@@ -6,6 +6,7 @@ using NodeDaemon.Core.Agent;
 using NodeDaemon.Core.Images;
 using NodeDaemon.Core.Options;
 using NodeDaemon.Kubernetes;
+using NodeDaemon.Kubernetes.Api;
 using NodeDaemon.Kubernetes.Fleet;
 using NodeDaemon.Sim.KubeApi;
 using NodeDaemon.State;
@@ -90,22 +91,27 @@ public sealed class PoolTurnsTests : IAsyncLifetime
     };
 
     // Retries in milliseconds: the test server answers at once, and a real-time backoff would only slow the test.
-    private static KubeNodeClientOptions Transport(string node) => KubeNodeClientOptions.From(Options(node)) with
+    private static readonly ApiTransportOptions s_transport = new()
     {
         BackoffInitial = TimeSpan.FromMilliseconds(10),
         BackoffMax = TimeSpan.FromMilliseconds(200),
-        EvictionRetryMinimum = TimeSpan.FromMilliseconds(50),
-        PodPollInterval = TimeSpan.FromMilliseconds(20),
         RequestTimeout = TimeSpan.FromSeconds(10),
         WriteAttempts = 20,
+    };
+
+    private static KubeNodeClientOptions NodeClientOptions(string node) => KubeNodeClientOptions.From(Options(node)) with
+    {
+        Transport = s_transport,
+        EvictionRetryMinimum = TimeSpan.FromMilliseconds(50),
+        PodPollInterval = TimeSpan.FromMilliseconds(20),
     };
 
     /// <summary>A new daemon process on <paramref name="machine"/>: new clients, a new loop, the same notes and host.</summary>
     private void Start(Machine machine)
     {
         var options = Options(machine.Name) with { StateDirectory = machine.State.FullName };
-        var node = KubeNodeClient.Create(Server.KubeconfigPath, Transport(machine.Name), TimeProvider.System, NullLogger.Instance);
-        var slots = LeaseSlotClient.Create(Server.KubeconfigPath, LeaseSlotClientOptions.From(options) with { Transport = Transport(machine.Name).Transport },
+        var node = KubeNodeClient.Create(Server.KubeconfigPath, NodeClientOptions(machine.Name), TimeProvider.System, NullLogger.Instance);
+        var slots = LeaseSlotClient.Create(Server.KubeconfigPath, LeaseSlotClientOptions.From(options) with { Transport = s_transport },
             TimeProvider.System, NullLogger.Instance);
         _disposables.Add(node);
         _disposables.Add(slots);

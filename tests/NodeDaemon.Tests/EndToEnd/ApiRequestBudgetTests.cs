@@ -97,11 +97,9 @@ public sealed class ApiRequestBudgetTests(ITestOutputHelper output) : IAsyncLife
         var options = new NodeDaemonOptions { NodeName = "worker-1" };
         using var node = KubeNodeClient.Create(Server.KubeconfigPath, KubeNodeClientOptions.From(options) with
         {
-            BackoffInitial = TimeSpan.FromMilliseconds(10),
-            BackoffMax = TimeSpan.FromMilliseconds(200),
+            Transport = new() { BackoffInitial = TimeSpan.FromMilliseconds(10), BackoffMax = TimeSpan.FromMilliseconds(200), RequestTimeout = TimeSpan.FromSeconds(10) },
             EvictionRetryMinimum = TimeSpan.FromMilliseconds(500),
             PodPollInterval = TimeSpan.FromMilliseconds(100),
-            RequestTimeout = TimeSpan.FromSeconds(10),
         }, TimeProvider.System, NullLogger.Instance);
         var time = TimeProvider.System;
         var loop = new AgentLoop(node, host, Core.Fleet.NoSlotClient.Instance, new AgentRecordStore(_state.FullName, time, NullLogger<AgentRecordStore>.Instance),

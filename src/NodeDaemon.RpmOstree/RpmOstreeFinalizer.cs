@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using NodeDaemon.Core.Host;
 using NodeDaemon.Core.Images;
 using Tmds.DBus.Protocol;
@@ -5,41 +6,35 @@ using Tmds.DBus.Protocol;
 namespace NodeDaemon.RpmOstree;
 
 /// <summary>FinalizeDeployment: by the image digest, with the older rpm-ostree's commit as a single fallback.</summary>
-public sealed partial class RpmOstreeHost
+/// <remarks>rpm-ostree since v2025.7 compares the <c>checksum</c> option with the staged container image's digest
+/// (<c>finalize_deployment_transaction_execute</c>); before, with the base ostree commit. Its answer then names
+/// what it found, and when that is the commit of the stage read here the call is repeated once with it: the
+/// comparison runs before the unlock, so the refused first call changed nothing.</remarks>
+internal sealed class RpmOstreeFinalizer(RpmOstreeBus bus, RpmOstreeStatusReader status, RpmOstreeTransactions transactions, IRebooter rebooter,
+    ILogger logger)
 {
     private const string AlreadyUnlocked = "Staged deployment already unlocked";
 
-    /// <inheritdoc />
-    /// <remarks>rpm-ostree since v2025.7 compares the <c>checksum</c> option with the staged container image's digest
-    /// (<c>finalize_deployment_transaction_execute</c>); before, with the base ostree commit. Its answer then names
-    /// what it found, and when that is the commit of the stage read here the call is repeated once with it: the
-    /// comparison runs before the unlock, so the refused first call changed nothing.</remarks>
-    public Task FinalizeAsync(Digest digest, CancellationToken cancellationToken) =>
-        AsClientAsync(async () =>
-        {
-            await FinalizeOnceAsync(digest, cancellationToken).ConfigureAwait(false);
-            return true;
-        });
-
-    private async Task FinalizeOnceAsync(Digest digest, CancellationToken cancellationToken)
+    /// <summary>Unlocks the stage of <paramref name="digest"/> and has rpm-ostreed reboot into it (logind for a stage already unlocked).</summary>
+    public async Task FinalizeAsync(Digest digest, CancellationToken cancellationToken)
     {
-        var (status, osPath) = await ReadAsync().ConfigureAwait(false);
-        if (status.Staged is not { } staged || staged.ImageDigest != digest)
+        var (read, osPath) = await status.ReadAsync().ConfigureAwait(false);
+        if (read.Staged is not { } staged || staged.ImageDigest != digest)
         {
-            throw new HostException($"no staged deployment of {digest} to finalize (staged: {status.Staged?.ImageDigest?.ToString() ?? "none"})");
+            throw new HostException($"no staged deployment of {digest} to finalize (staged: {read.Staged?.ImageDigest?.ToString() ?? "none"})");
         }
 
         var message = await FinalizeWithAsync(osPath, digest.ToString(), cancellationToken).ConfigureAwait(false);
         if (message is not null && FinalizeAnswer.FoundChecksum(message, digest.ToString()) is { } found
             && (found == staged.Checksum || found == staged.BaseChecksum))
         {
-            LogFinalizeByCommit(digest.ToString(), found);
+            RpmOstreeLog.FinalizeByCommit(logger, digest.ToString(), found);
             message = await FinalizeWithAsync(osPath, found, cancellationToken).ConfigureAwait(false);
         }
 
         if (message is null)
         {
-            LogRebootRequested(digest.ToString(), "FinalizeDeployment");
+            RpmOstreeLog.RebootRequested(logger, digest.ToString(), "FinalizeDeployment");
             return;
         }
 
@@ -55,8 +50,8 @@ public sealed partial class RpmOstreeHost
         }
 
         // Staged without a lock (not by us, or by a daemon that lost its notes): a plain reboot applies it.
-        LogRebootRequested(digest.ToString(), "logind");
-        await _rebooter.RebootAsync(cancellationToken).ConfigureAwait(false);
+        RpmOstreeLog.RebootRequested(logger, digest.ToString(), "logind");
+        await rebooter.RebootAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>One FinalizeDeployment with <paramref name="checksum"/>; null when it succeeded, else rpm-ostree's answer.</summary>
@@ -65,14 +60,14 @@ public sealed partial class RpmOstreeHost
         try
         {
             var options = new Dictionary<string, VariantValue> { ["checksum"] = checksum };
-            var address = await WhenNotBusyAsync(() => _bus.FinalizeDeploymentAsync(osPath, options), cancellationToken).ConfigureAwait(false);
-            var outcome = await RunAsync(address, "FinalizeDeployment", progress: null, cancellationToken).ConfigureAwait(false);
+            var address = await transactions.StartAsync(() => bus.FinalizeDeploymentAsync(osPath, options), cancellationToken).ConfigureAwait(false);
+            var outcome = await transactions.RunAsync(address, "FinalizeDeployment", progress: null, cancellationToken).ConfigureAwait(false);
             if (outcome.End is TransactionEnd.Vanished)
             {
                 // rpm-ostreed sends Finished before it asks systemd to reboot (rpmostreed_daemon_reboot queues the
                 // reboot "until we return to the client"), so an end without Finished is a death, not the reboot: the
                 // stage may be locked still, or unlocked with no reboot coming. Unanswered, never accepted.
-                LogVanished("FinalizeDeployment");
+                RpmOstreeLog.Vanished(logger, "FinalizeDeployment");
                 throw new HostException(HostErrorKind.Unavailable, "rpm-ostreed went away during FinalizeDeployment without answering");
             }
 

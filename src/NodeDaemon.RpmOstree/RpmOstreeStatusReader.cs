@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Logging;
+using NodeDaemon.Core.Host;
+using Tmds.DBus.Protocol;
+
+namespace NodeDaemon.RpmOstree;
+
+/// <summary>Reads the host's deployments and running transaction from rpm-ostreed, registering as its client first.</summary>
+internal sealed class RpmOstreeStatusReader(RpmOstreeBus bus, RpmOstreeRegistration registration, string busAddress, TimeProvider time, ILogger logger)
+{
+    /// <summary>The status, and the booted OS object's path that the OS methods are called on.</summary>
+    public async Task<(HostStatus Status, string OsPath)> ReadAsync()
+    {
+        try
+        {
+            return await ReadOnceAsync().WaitAsync(RpmOstreeBus.CallTimeout, time).ConfigureAwait(false);
+        }
+        catch (TimeoutException e)
+        {
+            // A method call has no timeout of its own on D-Bus: a wedged rpm-ostreed would hold the agent forever.
+            throw new HostException(HostErrorKind.Unavailable, $"rpm-ostreed did not answer within {RpmOstreeBus.CallTimeout}", e);
+        }
+    }
+
+    private async Task<(HostStatus Status, string OsPath)> ReadOnceAsync()
+    {
+        try
+        {
+            await registration.RegisterAsync().ConfigureAwait(false);
+            var osPath = await bus.GetBootedOsPathAsync().ConfigureAwait(false);
+            var warnings = new List<string>();
+            var deployments = (await bus.GetDeploymentsAsync().ConfigureAwait(false))
+                .Select(d => DeploymentMapper.Map(d, warnings))
+                .OfType<HostDeployment>()
+                .ToList();
+            var rollback = DeploymentMapper.Map(await bus.GetOsDeploymentAsync(osPath, "RollbackDeployment").ConfigureAwait(false), warnings);
+            var (method, _, _) = await bus.GetActiveTransactionAsync().ConfigureAwait(false);
+            var (booted, staged) = DeploymentChoice.Pick(deployments, warnings);
+            foreach (var warning in warnings)
+            {
+                RpmOstreeLog.StatusWarning(logger, warning);
+            }
+
+            var status = new HostStatus(booted ?? throw new HostException("rpm-ostreed lists no booted deployment"), staged, rollback,
+                method.Length == 0 ? null : method, warnings);
+            return (status, osPath);
+        }
+        catch (DBusExceptionBase e)
+        {
+            throw new HostException(HostErrorKind.Unavailable, $"rpm-ostreed is not reachable on {busAddress}: {e.Message}", e);
+        }
+    }
+}
