@@ -72,9 +72,10 @@ cmd_test() {
   say "testing"
   local rc=0
   export SCENARIO_DAEMON_BINARY="$artifacts/bin/nodedaemon"
-  # -m:1: one test assembly at a time; several start dbus-daemons, simulators and daemon processes, and two
-  # cores shared by all of them at once made timing-sensitive end-to-end tests flaky.
-  dotnet test NodeDaemon.sln -c Release --no-build -nologo -v:q -m:1 \
+  # Test assemblies run side by side: each process's dbus-daemons, simulators, API servers and registries take their
+  # own temp dirs, sockets and free ports, and waits on other processes are bounded polls (NodeDaemon.Testing Poll)
+  # while timing rules run on fake clocks, so a busy machine slows the tests without failing them.
+  dotnet test NodeDaemon.sln -c Release --no-build -nologo -v:q \
     --logger "console;verbosity=minimal" --results-directory "$artifacts/test-results" \
     --logger "trx" 2>&1 | tee "$artifacts/test.log" || rc=$?
   summarize_tests

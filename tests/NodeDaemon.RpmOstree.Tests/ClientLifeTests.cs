@@ -1,4 +1,5 @@
 using NodeDaemon.Core.Images;
+using NodeDaemon.Testing;
 
 namespace NodeDaemon.RpmOstree.Tests;
 
@@ -49,13 +50,5 @@ public sealed class ClientLifeTests
         Assert.Contains("System transaction in progress", world.Sim.StandardError, StringComparison.Ordinal);
     }
 
-    private static async Task Until(Func<bool> condition, double seconds = 20)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not met in time");
-            await Task.Delay(100);
-        }
-    }
+    private static Task Until(Func<bool> condition) => Poll.UntilAsync(condition, "the client's connection to change");
 }

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using NodeDaemon.Sim.KubeApi;
 using NodeDaemon.Sim.KubeApi.Controllers;
 using NodeDaemon.Sim.KubeApi.Store;
+using NodeDaemon.Testing;
 
 namespace NodeDaemon.Kubernetes.Tests.Annotations;
 
@@ -65,11 +66,10 @@ public sealed class NodeChurnTests
     private static string? Heartbeat(World world) =>
         (string?)(world.Node()["status"]?["conditions"] as JsonArray)?.OfType<JsonObject>().First()["lastHeartbeatTime"];
 
-    private static async Task WaitUntilAsync(Func<bool> condition, CancellationToken cancellationToken)
-    {
-        while (!condition())
+    private static Task WaitUntilAsync(Func<bool> condition, CancellationToken cancellationToken) =>
+        Poll.UntilAsync(() =>
         {
-            await Task.Delay(10, cancellationToken);
-        }
-    }
+            cancellationToken.ThrowIfCancellationRequested();
+            return condition();
+        }, "the node lifecycle controller");
 }

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using NodeDaemon.Core.Cluster;
 using NodeDaemon.Sim.KubeApi.Faults;
 using NodeDaemon.Sim.KubeApi.Store;
+using NodeDaemon.Testing;
 
 namespace NodeDaemon.Kubernetes.Tests.Drain;
 
@@ -210,22 +211,39 @@ public sealed class DrainTests(ITestOutputHelper output)
     public async Task A_long_blocking_pod_is_listed_at_doubling_intervals()
     {
         var seed = DrainWorld.Seed(DrainWorld.AddPod("batch", "backup-1", new JsonObject { ["job"] = "backup" }, "Job"));
-        // An interval well above the machine's timer and request overheads, so that the count tells the schedule.
-        await using var world = await World.StartAsync(seed, World.FastOptions() with { PodPollInterval = TimeSpan.FromMilliseconds(100) }, output: output);
+        // Fake time: the drain's waits are timers this test sees created and then fires, so the schedule is read off
+        // the waits themselves and not bounded by how fast the machine happens to be.
+        var time = new TimerRecordingTimeProvider();
+        var interval = TimeSpan.FromSeconds(10);
+        await using var world = await World.StartAsync(seed, World.FastOptions() with { PodPollInterval = interval }, output: output, time: time);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var started = DateTime.UtcNow;
 
-        var drain = world.Client.DrainAsync(DrainWorld.Request(blocking: "job=backup"), null, cts.Token);
-        // Thirty poll intervals: thirty lists, had every interval been a list.
-        await Task.Delay(world.Options.PodPollInterval * 30);
+        var drain = world.Client.DrainAsync(DrainWorld.Request(TimeSpan.FromHours(1), blocking: "job=backup"), null, cts.Token);
+        // Every list of the blocking pod is followed by the wait before the next one (the hour's deadline is not one of them).
+        List<TimeSpan> waits = [];
+        for (var i = 0; i < 6; i++)
+        {
+            waits.Add(await time.NextTimerAsync(due => due <= interval * 8));
+            if (i < 5)
+            {
+                time.Advance(waits[^1]);
+            }
+        }
+
+        // After 1, 2, 4, then every 8 intervals; one plan and one list per wait so far.
+        Assert.Equal([interval, interval * 2, interval * 4, interval * 8, interval * 8, interval * 8], waits);
+        Assert.Equal(1 + 6, world.Server.Requests["list pods"]);
+
         world.Server.Terminator.Delete("batch", "backup-1", 0);
-        var result = await drain.WaitAsync(TimeSpan.FromSeconds(30));
+        time.Advance(waits[^1]);
+        // The evictions after it retry on the same fake clock: keep it moving until the drain ends.
+        await Poll.UntilAsync(() =>
+        {
+            time.Advance(TimeSpan.FromMilliseconds(100));
+            return drain.IsCompleted;
+        }, "the drain to end once the blocking pod is gone");
 
-        Assert.Equal(DrainOutcome.Drained, result.Outcome);
-        var elapsed = DateTime.UtcNow - started;
-        // Two plans, four lists while the interval doubles (1, 2, 4, 8 times), then one per 8 intervals (+1 for the last).
-        var ceiling = 2 + 4 + (int)Math.Ceiling(elapsed / (world.Options.PodPollInterval * 8)) + 1;
-        Assert.InRange(world.Server.Requests["list pods"], 3, ceiling);
+        Assert.Equal(DrainOutcome.Drained, (await drain).Outcome);
     }
 
     [Fact]
@@ -298,13 +316,5 @@ public sealed class DrainTests(ITestOutputHelper output)
         Assert.Null(world.Server.Store.Get(ResourceTypes.Pods, "shop", "cache-0") is { } pod && pod["spec"]?["nodeName"]?.GetValue<string>() == "node-a" ? pod : null);
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            Assert.False(cts.IsCancellationRequested, $"timed out waiting for {what}");
-            await Task.Delay(20);
-        }
-    }
+    private static Task WaitUntilAsync(Func<bool> condition, string what) => Poll.UntilAsync(condition, what);
 }

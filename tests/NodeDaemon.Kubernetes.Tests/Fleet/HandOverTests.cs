@@ -2,6 +2,7 @@ using NodeDaemon.Kubernetes.Fleet;
 using Microsoft.Extensions.Time.Testing;
 using NodeDaemon.Core.Fleet;
 using static NodeDaemon.Kubernetes.Tests.Fleet.SlotWorld;
+using NodeDaemon.Testing;
 
 namespace NodeDaemon.Kubernetes.Tests.Fleet;
 
@@ -196,11 +197,7 @@ public sealed class HandOverTests(ITestOutputHelper output)
 
         // The watch hands it on to the next waiting node (its event is not news for node-c).
         var next = news.MoveNextAsync().AsTask();
-        for (var waited = 0; world.Holder(second) != "node-d"; waited += 10)
-        {
-            Assert.True(waited < 10_000, $"{second} is still held by {world.Holder(second)}");
-            await Task.Delay(10, cts.Token);
-        }
+        await Poll.UntilAsync(() => world.Holder(second) == "node-d", $"{second} to pass to node-d", context: () => $"held by {world.Holder(second)}");
 
         Assert.Equal("node-c", (string?)world.Lease(second)!["metadata"]!["annotations"]![HandedOverBy]);
         Assert.Equal("node-c", world.Holder(first));

@@ -1,5 +1,6 @@
 using NodeDaemon.Sim.Harness;
 using Tmds.DBus.Protocol;
+using NodeDaemon.Testing;
 
 namespace NodeDaemon.Sim.Tests.RpmOstree;
 
@@ -135,13 +136,5 @@ public sealed class RebaseTransactionTests
         return await peer.FinishedAsync();
     }
 
-    internal static async Task Until(Func<Task<bool>> condition, double seconds = 5)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not met in time");
-            await Task.Delay(50);
-        }
-    }
+    internal static Task Until(Func<Task<bool>> condition) => Poll.UntilAsync(condition, "the simulator's state to change");
 }

@@ -5,6 +5,7 @@ using NodeDaemon.Sim.KubeApi.Store;
 using NodeDaemon.Sim.RpmOstree;
 using NodeDaemon.Tests.Shared;
 using NodeDaemon.Tests.Support;
+using NodeDaemon.Testing;
 
 namespace NodeDaemon.Tests.EndToEnd;
 
@@ -129,19 +130,8 @@ internal sealed class SimulatedNode : IAsyncDisposable
     }
 
     /// <summary>Waits (bounded) until <paramref name="condition"/> holds, failing with what the node says.</summary>
-    public async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"timed out waiting for {what}; node annotations: {Node["metadata"]?["annotations"]?.ToJsonString()}; daemon stderr: {_daemon?.Stderr}");
-            }
-
-            await Task.Delay(50);
-        }
-    }
+    public Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what) => Poll.UntilAsync(condition, what, timeout,
+        () => $"node annotations: {Node["metadata"]?["annotations"]?.ToJsonString()}; daemon stderr: {_daemon?.Stderr}");
 
     public async ValueTask DisposeAsync()
     {

@@ -3,6 +3,7 @@ using System.Text;
 using NodeDaemon.Tests.Logging;
 using NodeDaemon.Tests.EndToEnd;
 using NodeDaemon.Tests.Support;
+using NodeDaemon.Testing;
 
 namespace NodeDaemon.Tests.Systemd;
 
@@ -43,10 +44,8 @@ public sealed class SdNotifyProtocolTests : IDisposable
             ["DBUS_SYSTEM_BUS_ADDRESS"] = "unix:path=/nonexistent/bus.sock",
         });
 
-        for (var waited = 0; waited < 90_000 && !daemon.Stderr.Contains("Turn failed (1 in a row)", StringComparison.Ordinal) && !daemon.HasExited; waited += 100)
-        {
-            await Task.Delay(100);
-        }
+        await Poll.UntilAsync(() => daemon.Stderr.Contains("Turn failed (1 in a row)", StringComparison.Ordinal) || daemon.HasExited,
+            "the first failed turn", TimeSpan.FromSeconds(90));
 
         Assert.False(daemon.HasExited, $"the daemon exited ({daemon.ExitCode}): {daemon.Stderr}");
         Assert.Contains("Turn failed (1 in a row)", daemon.Stderr, StringComparison.Ordinal);

@@ -9,6 +9,7 @@ public sealed class RequestCounter
     private readonly ConcurrentDictionary<string, int> _errors = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _metadataOnly = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _listed = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _bookmarks = new(StringComparer.Ordinal);
 
     /// <summary>How many requests of this kind arrived.</summary>
     public int this[string key] => _counts.TryGetValue(key, out var count) ? count : 0;
@@ -25,6 +26,10 @@ public sealed class RequestCounter
     /// <summary>How many objects lists of this kind (<c>"list nodes"</c>) returned, all together: what the clients read.</summary>
     public long Listed(string key) => _listed.TryGetValue(key, out var count) ? count : 0;
 
+    /// <summary>How many BOOKMARK events watches of <paramref name="resource"/> (<c>"nodes"</c>) were sent: events, not
+    /// requests, so counted apart (a test waits for them instead of sleeping through the interval).</summary>
+    public int Bookmarks(string resource) => _bookmarks.TryGetValue(resource, out var count) ? count : 0;
+
     /// <summary>Forgets every count.</summary>
     public void Reset()
     {
@@ -32,11 +37,14 @@ public sealed class RequestCounter
         _errors.Clear();
         _metadataOnly.Clear();
         _listed.Clear();
+        _bookmarks.Clear();
     }
 
     internal void Add(string key) => _counts.AddOrUpdate(key, 1, (_, count) => count + 1);
 
     internal void AddListed(string key, int items) => _listed.AddOrUpdate(key, items, (_, count) => count + items);
+
+    internal void AddBookmark(string resource) => _bookmarks.AddOrUpdate(resource, 1, (_, count) => count + 1);
 
     internal void AddMetadataOnly(string key) => _metadataOnly.AddOrUpdate(key, 1, (_, count) => count + 1);
 

@@ -5,7 +5,7 @@ namespace NodeDaemon.Core.Tests.Fleet;
 /// <summary>An in-memory <see cref="ISlotClient"/> for every pool at once, with the Lease client's rules minus the API.</summary>
 /// <remarks>Each pool has <paramref name="slots"/> slots; a slot is freed only by its holder or <see cref="Evict"/>
 /// (a takeover); Degraded nodes are marked by hand.</remarks>
-internal sealed class FakeSlotClient(int slots, int haltAfterFailures = 1) : ISlotClient
+public sealed class FakeSlotClient(int slots, int haltAfterFailures = 1) : ISlotClient
 {
     private readonly object _gate = new();
     private readonly Dictionary<string, (string Node, string Digest)?[]> _pools = new(StringComparer.Ordinal);

@@ -2,7 +2,7 @@ using NodeDaemon.Sim.Harness;
 using NodeDaemon.Sim.Scenarios;
 using NodeDaemon.Tests.Shared;
 
-namespace NodeDaemon.Sim.Tests.Scenarios;
+namespace NodeDaemon.Acceptance.Tests;
 
 /// <summary>Every scenario of tests/scenarios/ against the published Native AOT daemon: each must meet its expectations
 /// and the rules of every run (no budget broken, no pod evicted twice, no pull while cordoned, no cordon of ours left).</summary>

@@ -17,12 +17,14 @@ internal sealed class WatchHandler
     private static readonly TimeSpan _defaultTimeout = TimeSpan.FromMinutes(30);
     private readonly ObjectStore _store;
     private readonly FaultInjector _faults;
+    private readonly RequestCounter _counter;
     private readonly TimeSpan _bookmarkInterval;
 
-    public WatchHandler(ObjectStore store, FaultInjector faults, TimeSpan bookmarkInterval)
+    public WatchHandler(ObjectStore store, FaultInjector faults, RequestCounter counter, TimeSpan bookmarkInterval)
     {
         _store = store;
         _faults = faults;
+        _counter = counter;
         _bookmarkInterval = bookmarkInterval;
     }
 
@@ -82,6 +84,7 @@ internal sealed class WatchHandler
                     if (subscription.BookmarkVersion() is { } rv)
                     {
                         await WriteEventAsync(context, "BOOKMARK", Bookmark(target.Type, rv));
+                        _counter.AddBookmark(target.Type.Resource);
                     }
 
                     nextBookmark = DateTimeOffset.UtcNow + _bookmarkInterval;

@@ -134,10 +134,12 @@ internal sealed class ResourceHandler
         Func<JsonObject, JsonObject> apply = mediaType switch
         {
             "application/merge-patch+json" => current => MergePatch.Apply(current, patch) as JsonObject ?? [],
-            "application/strategic-merge-patch+json" => current => StrategicMergePatch.Apply(current, patch) as JsonObject ?? [],
-            "application/json-patch+json" => current => JsonPatch.Apply(current, patch),
+            "application/strategic-merge-patch+json" => current => StrategicMergePatch.Apply(current, patch) as JsonObject
+                ?? throw new ApiException(StatusErrors.Status(415, "UnsupportedMediaType",
+                    "nodedaemon-sim applies strategic merge patches without lists or $-directives only (what kubectl cordon, uncordon and drain send)")),
+            // JSON patch is left out: neither the daemon nor kubectl as the tests and the demo use it sends one.
             _ => throw new ApiException(StatusErrors.Status(415, "UnsupportedMediaType",
-                $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json")),
+                $"the body of the request was in an unknown format - accepted media types include: application/merge-patch+json, application/strategic-merge-patch+json")),
         };
         var name = target.Name!;
         var updated = _store.Update(target.Type, target.Namespace, name, current =>

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.RegularExpressions;
 using NodeDaemon.Tests.Shared;
 
-namespace NodeDaemon.Sim.Tests.HostileInput;
+namespace NodeDaemon.Acceptance.Tests;
 
 /// <summary>
 /// The published Native AOT binary on crafted inputs, as an operator would run it: every refusal exits non-zero within a

@@ -51,7 +51,7 @@ public sealed class TestApiServer : IAsyncDisposable
         Faults.OutageRequested += OnOutageRequested;
         _handler = new ApiHandler(
             new ResourceHandler(Store, Terminator, evictor, Requests),
-            new WatchHandler(Store, Faults, options.BookmarkInterval),
+            new WatchHandler(Store, Faults, Requests, options.BookmarkInterval),
             new DebugEndpoints(Store, Faults, Requests),
             Faults,
             Requests,

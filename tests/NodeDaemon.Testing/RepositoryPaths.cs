@@ -1,9 +1,9 @@
 namespace NodeDaemon.Tests.Shared;
 
 /// <summary>Finds the repository and the fixtures captured from real hosts that it keeps under <c>tests/fixtures</c>.</summary>
-/// <remarks>Compiled into every test project (tests/Directory.Build.props). Nothing outside the repository is read:
+/// <remarks>In tests/NodeDaemon.Testing, which every test project references. Nothing outside the repository is read:
 /// a plain clone with nothing beside it runs every test.</remarks>
-internal static class RepositoryPaths
+public static class RepositoryPaths
 {
     /// <summary>The folder holding <c>NodeDaemon.sln</c>.</summary>
     public static string Root { get; } = FindUpward(
