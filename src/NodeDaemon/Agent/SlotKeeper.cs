@@ -28,7 +28,7 @@ public sealed partial class SlotKeeper(ISlotClient client, TimeProvider time, IL
     /// take over. Each recheck lists the pool's nodes, so it is long: in a pool of hundreds some node rechecks every few
     /// seconds anyway, and a small pool waits at most an hour for a dead holder that the issue allows to stall it.
     /// </summary>
-    public TimeSpan Recheck { get; init; } = TimeSpan.FromMinutes(30);
+    public TimeSpan Recheck { get; set; } = TimeSpan.FromMinutes(30);
 
     /// <summary>The slot held (or handed to us and not taken up yet), with its digest when confirmed (see <see cref="HeldSlot.Digest"/>); null when none.</summary>
     public HeldSlot? Slot { get; private set; }

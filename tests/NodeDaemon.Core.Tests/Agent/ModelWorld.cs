@@ -40,7 +40,6 @@ internal sealed class ModelWorld
 
     /// <summary>How long a refused node waits before it asks again (the daemon adds jitter).</summary>
     public static readonly TimeSpan SlotRecheck = TimeSpan.FromSeconds(15);
-    public AgentStateMachine Machine { get; private set; } = new();
 
     /// <summary>Stage attempts that fail before one succeeds.</summary>
     public int FailingStages { get; set; }
@@ -72,7 +71,6 @@ internal sealed class ModelWorld
     public Decision Step(bool crashMidway = false)
     {
         var decision = Decider.Decide(Inputs);
-        Machine.TransitionTo(decision.State);
         Decisions.Add(decision);
         Steps++;
         Execute(decision.Action, crashMidway);
@@ -204,7 +202,6 @@ internal sealed class ModelWorld
     /// <summary>A new process: no state, no memory of the slot but what the slots say.</summary>
     private void Restart()
     {
-        Machine = new AgentStateMachine();
         (SlotDigest, SlotRefusal) = (null, null);
         if (Slots is not null)
         {

@@ -82,7 +82,7 @@ public sealed class AgentLoopResilienceTests : IDisposable
     [InlineData(3, 0.5, 8)]     // doubled twice
     [InlineData(30, 0.0, 150)]  // capped at 300 s before the jitter
     public void The_retry_delay_doubles_is_capped_and_jittered(int failures, double jitter, double seconds) =>
-        Assert.Equal(TimeSpan.FromSeconds(seconds), AgentLoop.RetryDelay(failures, TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(5), jitter));
+        Assert.Equal(TimeSpan.FromSeconds(seconds), TurnFailures.RetryDelay(failures, TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(5), jitter));
 
     [Fact]
     public async Task A_drain_resumed_after_a_restart_has_only_what_is_left_of_its_timeout()
@@ -151,7 +151,7 @@ public sealed class AgentLoopResilienceTests : IDisposable
     public void Drain_time_left_counts_from_the_start(int elapsedSeconds, int leftSeconds)
     {
         var elapsed = elapsedSeconds == int.MaxValue ? TimeSpan.MaxValue : TimeSpan.FromSeconds(elapsedSeconds);
-        Assert.Equal(TimeSpan.FromSeconds(leftSeconds), AgentLoop.DrainTimeLeft(elapsed, TimeSpan.FromSeconds(900)));
+        Assert.Equal(TimeSpan.FromSeconds(leftSeconds), DrainExecutor.TimeLeft(elapsed, TimeSpan.FromSeconds(900)));
     }
 
     [Fact]
