@@ -149,8 +149,8 @@ public sealed partial class AgentLoop
     {
         var now = _time.GetUtcNow();
         var windowOpen = _schedule.IsOpen(now);
-        return new AgentInputs(view, new HostView(hostStatus.Booted, hostStatus.Staged, _bootId.Read()), _notes.Current, _options, now, _slot.Slot,
-            WindowOpen: windowOpen, NextWindowOpening: windowOpen ? null : _schedule.NextOpening(now), SlotRefusal: _slot.Refusal,
+        return new AgentInputs(view, new HostView(hostStatus.Booted, hostStatus.Staged, _bootId.Read()), _notes.Current, _options, now, _slot.View.Held,
+            WindowOpen: windowOpen, NextWindowOpening: windowOpen ? null : _schedule.NextOpening(now), SlotRefusal: _slot.View.Refusal,
             Monotonic: BootClock.Monotonic(_time), NotesUnwritable: _notes.Unwritable);
     }
 }
