@@ -18,7 +18,7 @@ internal sealed partial class ActionExecutor(
     AgentNotes notes,
     NodeReporter reporter,
     DrainExecutor drainer,
-    SlotKeeper slot,
+    SlotExecutor slot,
     NodeDaemonOptions options,
     AgentHeartbeat heartbeat,
     TimeProvider time,

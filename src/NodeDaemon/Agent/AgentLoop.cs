@@ -17,7 +17,7 @@ namespace NodeDaemon.Agent;
 /// host's deployments and the persisted notes (<see cref="AgentNotes"/>), decides, reports (<see cref="NodeReporter"/>),
 /// and acts once (<see cref="ActionExecutor"/>), which notes the outcome through <see cref="RecordRules"/>. So a crash or
 /// restart anywhere resumes from what the node, the host and the notes say. The one thing kept in memory is the view
-/// of the pool slot (<see cref="SlotKeeper"/>), learned from the pool at start and then from the answers.
+/// of the pool slot (<see cref="SlotView"/>, kept by <see cref="SlotExecutor"/>), learned at start and then from the answers.
 /// </remarks>
 public sealed partial class AgentLoop
 {
@@ -30,7 +30,7 @@ public sealed partial class AgentLoop
     private readonly AnnotationKeys _keys;
     private readonly MaintenanceSchedule _schedule;
     private readonly AgentLoopSettings _settings;
-    private readonly SlotKeeper _slot;
+    private readonly SlotExecutor _slot;
     private readonly NodeObserver _observer;
     private readonly AgentNotes _notes;
     private readonly NodeReporter _reporter;
@@ -46,7 +46,7 @@ public sealed partial class AgentLoop
         _keys = AnnotationKeys.For(options.Protocol, options.AnnotationPrefix);
         _schedule = MaintenanceSchedule.From(options.Maintenance);
         _settings = new AgentLoopSettings(options.ProgressInterval);
-        _slot = new SlotKeeper(slots, time, logger);
+        _slot = new SlotExecutor(slots, time, logger);
         _observer = new NodeObserver(node, time);
         _notes = new AgentNotes(store, options, time, logger);
         _reporter = new NodeReporter(node, _observer, _keys, status, heartbeat, time, _settings, logger);

@@ -9,7 +9,7 @@ namespace NodeDaemon.Agent;
 /// <summary>Carries out the slot actions against the slot seam and keeps what the node knows about its slot in one
 /// value (<see cref="SlotView"/>, whose pure rules say how each answer and each piece of news changes it).</summary>
 /// <remarks>From a refusal to the release it runs the slot seam's watch, whose news the next turn applies.</remarks>
-public sealed partial class SlotKeeper(ISlotClient client, TimeProvider time, ILogger logger)
+internal sealed partial class SlotExecutor(ISlotClient client, TimeProvider time, ILogger logger)
 {
     private readonly Channel<SlotChance> _news = Channel.CreateBounded<SlotChance>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
     private bool _learned;

@@ -3,7 +3,7 @@ using NodeDaemon.Core.Agent;
 namespace NodeDaemon.Agent;
 
 /// <summary>The agent loop's waits between turns: for a change from the node watch, slot news, a deadline or the idle tick.</summary>
-internal sealed class TurnWaiter(NodeObserver observer, SlotKeeper slot, TimeProvider time, AgentLoopSettings settings)
+internal sealed class TurnWaiter(NodeObserver observer, SlotExecutor slot, TimeProvider time, AgentLoopSettings settings)
 {
     /// <summary>After <paramref name="action"/>: waits when it says to (none, or a wait), at most one idle tick; else returns at once.</summary>
     public async Task AfterAsync(AgentAction action, CancellationToken cancellationToken)
