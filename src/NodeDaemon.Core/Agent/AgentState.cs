@@ -3,7 +3,7 @@ namespace NodeDaemon.Core.Agent;
 /// <summary>The closed set of states the agent can be in; see docs/states.md.</summary>
 public enum AgentState
 {
-    /// <summary>Just started; nothing decided yet. Every state is a legal resume point from here.</summary>
+    /// <summary>Just started; nothing decided yet (the first decision may name any state: a resume point).</summary>
     Starting,
 
     /// <summary>Booted on the desired image (or none is desired); nothing to do.</summary>

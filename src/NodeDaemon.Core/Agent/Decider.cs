@@ -10,18 +10,29 @@ namespace NodeDaemon.Core.Agent;
 /// Rules are tried in order and the first that applies wins. Every action is a single idempotent step; the
 /// executor runs it, observes again, and asks again. So a crash or reboot at any point resumes correctly: the
 /// next decision is computed from what the node, the host and the persisted notes say, never from memory of
-/// what the process was doing. See docs/states.md for the table in prose.
+/// what the process was doing. See docs/states.md for the table in prose. Cohesive rule groups live in their own
+/// static classes (<see cref="GiveUpRules"/>, <see cref="InhibitorRule"/>, <see cref="SlotRule"/>,
+/// <see cref="StageReplacement"/>, <see cref="DecisionClock"/>); this class holds their order: the one table.
 /// </remarks>
-public static partial class Decider
+public static class Decider
 {
+    /// <summary>How often notes that could not be written are tried again while the node holds.</summary>
+    public static readonly TimeSpan NotesRetry = TimeSpan.FromMinutes(1);
+
+    /// <summary>How often a closed maintenance window is looked at again when its next opening is not known.</summary>
+    public static readonly TimeSpan WindowRecheck = TimeSpan.FromMinutes(1);
+
     /// <summary>Decides the next step.</summary>
     public static Decision Decide(AgentInputs inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         var desired = inputs.Node.DesiredImage;
+        // Parsed once, here: the decision carries the notes' key, so no executor parses the annotation again.
+        var target = string.IsNullOrEmpty(desired) ? null : DesiredTarget.TryCreate(desired, inputs.Options.AllowTags, out _);
         var decision = DecideTarget(inputs) with
         {
-            CurrentImage = ReportedImage.Of(desired, DesiredTarget.TryCreate(desired ?? "", inputs.Options.AllowTags, out _), inputs.Host.Booted),
+            CurrentImage = ReportedImage.Of(desired, target, inputs.Host.Booted),
+            Key = target?.Key,
         };
         // Our mark on a schedulable node (kubectl uncordon clears spec.unschedulable only) goes first, in one small write:
         // left there, an admin's later cordon would carry it and look like ours, and be lifted. A cordon of ours
@@ -50,7 +61,7 @@ public static partial class Decider
             return OnDesiredImage(inputs, target, record);
         }
 
-        var outcome = RebootOutcome(inputs, target, record);
+        var outcome = GiveUpRules.RebootOutcome(inputs, target, record);
         if (outcome is { Action: AgentAction.Wait })
         {
             // A reboot under way is not abandoned, whatever else holds: the host is going down.
@@ -59,11 +70,11 @@ public static partial class Decider
 
         if (inputs.NotesUnwritable is { } problem)
         {
-            return CannotRemember(inputs, target, record, problem);
+            return GiveUpRules.CannotRemember(inputs, target, record, problem);
         }
 
         return outcome
-            ?? Failed(inputs, target, record)
+            ?? GiveUpRules.Failed(inputs, target, record)
             ?? (inputs.Node.Paused ? Paused(inputs, target) : null)
             ?? (target.IsMatchedBy(inputs.Host.Staged) ? Disrupt(inputs, target, record) : Stage(inputs, target, record));
     }
@@ -139,7 +150,7 @@ public static partial class Decider
     private static Decision Stage(AgentInputs inputs, DesiredTarget target, AgentRecord record)
     {
         // Never hold a cordon or a slot while pulling: a slow or failing pull must not keep capacity away.
-        var replaced = StageReplaced(inputs, record);
+        var replaced = StageReplacement.Why(inputs, record);
         if (inputs.Node.CordonedByUs || inputs.SlotHeld)
         {
             return GiveBack(inputs, AgentState.Staging, $"staging {target.Image} first{replaced}", reason: null);
@@ -152,7 +163,7 @@ public static partial class Decider
             return new(AgentState.Degraded, new AgentAction.RecordFailure(new(reason, AgentState.Staging)), reason, reason);
         }
 
-        if (StageBackoff(inputs, record) is { } remaining)
+        if (DecisionClock.StageBackoff(inputs, record) is { } remaining)
         {
             var next = inputs.Now + remaining;
             var message = $"staging {target.Image}: attempt {record.StageFailures + 1} at {next:u} after: {record.LastStageError}";
@@ -178,7 +189,7 @@ public static partial class Decider
             return OutsideWindow(inputs, target);
         }
 
-        if (inputs.Options.Fleet.Enabled && Slot(inputs, target, staged, underway) is { } slot)
+        if (inputs.Options.Fleet.Enabled && SlotRule.Slot(inputs, target, staged, underway) is { } slot)
         {
             return slot;
         }
@@ -217,42 +228,8 @@ public static partial class Decider
         return new(AgentState.Staged, new AgentAction.Wait(until), waiting);
     }
 
-    /// <summary>Fleet on: null once we hold a slot naming <paramref name="staged"/>; else asks for one, or says why not yet.</summary>
-    /// <remarks>With <paramref name="underway"/> (our cordon, or a drained admin cordon) asking again happens in
-    /// <see cref="AgentState.Draining"/>, so that the finalize after it is still entered from the drain.</remarks>
-    private static Decision? Slot(AgentInputs inputs, DesiredTarget target, Digest staged, bool underway)
-    {
-        // A slot held for another digest (the desired image changed while we held it) or for one not confirmed (see
-        // HeldSlot.Digest) is asked for again before anything is disrupted: the Held answer rewrites the Lease's digest,
-        // and that write makes a takeover based on our Done on the old digest fail with 409.
-        if (inputs.Slot?.Digest == staged)
-        {
-            return null;
-        }
-
-        if (inputs.Node.Pool is null)
-        {
-            // Not Degraded: nothing failed, and adding the label is all it takes (the watch then brings the change).
-            return new(AgentState.WaitingForSlot, new AgentAction.None(),
-                $"{target.Image} is staged; not in a pool: label {inputs.Options.Fleet.PoolLabel} missing; fleet coordination needs it");
-        }
-
-        // A restart mid-disruption forgets the slot's digest: the node asks again without leaving the drain.
-        var waiting = underway ? AgentState.Draining : AgentState.WaitingForSlot;
-        var refusal = inputs.SlotRefusal is { } r && r.Digest == staged ? r : null;
-        if (refusal is not null && inputs.Now < refusal.RetryAt)
-        {
-            // Asking again on every node change would hammer the API for nothing: slots free up on others' nodes.
-            return new(waiting, new AgentAction.Wait(refusal.RetryAt), refusal.Message);
-        }
-
-        var message = refusal?.Message
-            ?? (inputs.SlotHeld ? $"{target.Image} is staged; making our slot name {Short(staged)}" : $"{target.Image} is staged; waiting for a slot");
-        return new(waiting, new AgentAction.AcquireSlot(staged), message);
-    }
-
     /// <summary>Gives back our cordon, then our slot, one step at a time; then settles in <paramref name="state"/>.</summary>
-    private static Decision GiveBack(AgentInputs inputs, AgentState state, string message, string? reason)
+    internal static Decision GiveBack(AgentInputs inputs, AgentState state, string message, string? reason)
     {
         if (inputs.Node.CordonedByUs)
         {
@@ -264,13 +241,10 @@ public static partial class Decider
             : new(state, new AgentAction.None(), message, reason);
     }
 
-    private static string Describe(HostDeployment deployment) =>
+    internal static string Describe(HostDeployment deployment) =>
         deployment.ImageDigest is { } digest
             ? $"{deployment.Image?.Name ?? deployment.ContainerImageReference}@{digest}"
             : $"ostree commit {deployment.Checksum}";
 
-    private static string Short(Digest digest) => digest.ToString()[..19];
-
-    /// <summary>How often a closed maintenance window is looked at again when its next opening is not known.</summary>
-    public static readonly TimeSpan WindowRecheck = TimeSpan.FromMinutes(1);
+    internal static string Short(Digest digest) => digest.ToString()[..19];
 }

@@ -10,6 +10,20 @@ public sealed record Decision(AgentState State, AgentAction Action, string Messa
     /// <summary>What <c>current-image</c> says about the booted deployment (<see cref="ReportedImage"/>); null leaves it as it is.</summary>
     public string? CurrentImage { get; init; }
 
+    /// <summary>The key of the notes (<see cref="AgentRecord.Target"/>) about the desired image this decision works on;
+    /// null when none is desired or the annotation is invalid. Executors note outcomes under it, never parsing the image again.</summary>
+    public string? Key { get; init; }
+
+    /// <summary>How the executor reports this decision on the node: the one home of that rule.</summary>
+    public ReportMode Report => Action switch
+    {
+        AgentAction.Cordon or AgentAction.Uncordon => ReportMode.WithCordon,
+        AgentAction.AcquireSlot => ReportMode.SlotAnswer,
+        AgentAction.CompleteVerification => ReportMode.None,
+        AgentAction.ResetRecord => ReportMode.UnlessOnlyMessage,
+        _ => ReportMode.BeforeAction,
+    };
+
     /// <summary>The coarse condition for the <c>state</c> annotation.</summary>
     /// <remarks>
     /// Done is never shown on a node we still cordon: another node's slot client may take over a slot from a holder that

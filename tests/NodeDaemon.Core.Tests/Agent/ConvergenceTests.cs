@@ -17,7 +17,7 @@ public sealed class ConvergenceTests
         Assert.False(world.Unschedulable);
         Assert.False(world.SlotHeld);
         Assert.Null(world.Record.Reboot);
-        Assert.Equal(AgentState.Idle, world.Machine.Current);
+        Assert.Equal(AgentState.Idle, world.Decisions[^1].State);
     }
 
     [Fact]

@@ -29,9 +29,9 @@ internal sealed class ModelWorld
     public AgentRecord Record { get; private set; } = AgentRecord.Empty;
     public DateTimeOffset Now { get; private set; } = Build.Now;
     public NodeDaemonOptions Options { get; init; } = new();
-    public bool SlotHeld { get; private set; }
-    public Digest? SlotDigest { get; private set; }
-    public SlotRefusal? SlotRefusal { get; private set; }
+    /// <summary>What the agent knows about its slot, changed by the daemon's own rules (<see cref="SlotView"/>).</summary>
+    public SlotView Slot { get; private set; } = SlotView.None;
+    public bool SlotHeld => Slot.Held is not null;
     public string NodeName { get; init; } = "node-a";
     public string? Pool { get; set; } = Build.Pool;
 
@@ -40,7 +40,6 @@ internal sealed class ModelWorld
 
     /// <summary>How long a refused node waits before it asks again (the daemon adds jitter).</summary>
     public static readonly TimeSpan SlotRecheck = TimeSpan.FromSeconds(15);
-    public AgentStateMachine Machine { get; private set; } = new();
 
     /// <summary>Stage attempts that fail before one succeeds.</summary>
     public int FailingStages { get; set; }
@@ -63,8 +62,8 @@ internal sealed class ModelWorld
         Record,
         Options,
         Now,
-        SlotHeld ? new HeldSlot("model-0", SlotDigest) : null,
-        SlotRefusal: SlotRefusal);
+        Slot.Held,
+        SlotRefusal: Slot.Refusal);
 
     private SlotMember Member => new(NodeName, Pool ?? "");
 
@@ -72,7 +71,6 @@ internal sealed class ModelWorld
     public Decision Step(bool crashMidway = false)
     {
         var decision = Decider.Decide(Inputs);
-        Machine.TransitionTo(decision.State);
         Decisions.Add(decision);
         Steps++;
         Execute(decision.Action, crashMidway);
@@ -138,7 +136,7 @@ internal sealed class ModelWorld
             case AgentAction.ReleaseSlot:
                 // A crash after the write still frees the slot; the restart learns that.
                 Slots?.ReleaseAsync(Member, CancellationToken.None).GetAwaiter().GetResult();
-                (SlotHeld, SlotDigest, SlotRefusal) = (false, null, null);
+                Slot = SlotView.None;
                 break;
             case AgentAction.Cordon:
                 Assert.False(Unschedulable, "cordoned a node that was already unschedulable");
@@ -191,24 +189,29 @@ internal sealed class ModelWorld
             : Slots.AcquireAsync(new SlotRequest(Member, digest.ToString()), CancellationToken.None).GetAwaiter().GetResult();
         if (crashMidway)
         {
-            // The Lease was written, the answer lost: the restart learns whether we hold it.
-            SlotHeld = Slots is null || SlotHeld || answer is SlotAnswer.Acquired or SlotAnswer.Held;
+            // The Lease was written, the answer lost: the restart learns whether we hold it (alone, the world is the Lease).
+            if (Slots is null)
+            {
+                Slot = SlotView.Found(Member, new HeldSlot("model-0", null));
+            }
+
             return;
         }
 
-        (SlotHeld, SlotDigest, SlotRefusal) = answer is SlotAnswer.Acquired or SlotAnswer.Held
-            ? (true, (Digest?)digest, (SlotRefusal?)null)
-            : (false, null, new SlotRefusal(answer.Message, digest, Now + SlotRecheck));
+        Slot = SlotView.Answered(answer, Member, digest, Now + SlotRecheck);
     }
 
     /// <summary>A new process: no state, no memory of the slot but what the slots say.</summary>
     private void Restart()
     {
-        Machine = new AgentStateMachine();
-        (SlotDigest, SlotRefusal) = (null, null);
         if (Slots is not null)
         {
-            SlotHeld = Slots.HoldsAsync(Member, CancellationToken.None).GetAwaiter().GetResult() is not null;
+            Slot = Slots.HoldsAsync(Member, CancellationToken.None).GetAwaiter().GetResult() is { } held ? SlotView.Found(Member, held) : SlotView.None;
+        }
+        else
+        {
+            // Alone, a slot held stays held (nothing else takes it), its digest known only from the cluster, which says none.
+            Slot = Slot.Held is { } held ? SlotView.Found(Member, held with { Digest = null }) : SlotView.None;
         }
     }
 

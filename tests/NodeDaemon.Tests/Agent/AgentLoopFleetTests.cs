@@ -1,15 +1,11 @@
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 using NodeDaemon.Agent;
 using NodeDaemon.Core.Agent;
 using NodeDaemon.Core.Cluster;
 using NodeDaemon.Core.Fleet;
 using NodeDaemon.Core.Options;
 using NodeDaemon.Core.Tests.Fleet;
-using NodeDaemon.State;
-using NodeDaemon.Systemd;
 using NodeDaemon.Tests.Metrics;
-using NodeDaemon.Tests.Systemd;
+using static NodeDaemon.Tests.Agent.AgentLoopWorld;
 
 namespace NodeDaemon.Tests.Agent;
 
@@ -23,53 +19,20 @@ public sealed class AgentLoopFleetTests : IDisposable
     private static readonly SlotMember s_other = new("worker-0", "");
     private static readonly NodeDaemonOptions s_fleet = new() { NodeName = "worker-1", Fleet = new FleetOptions { Enabled = true } };
     private static readonly TimeSpan s_recheck = TimeSpan.FromSeconds(15);
-    private readonly DirectoryInfo _state = Directory.CreateTempSubdirectory("nodedaemon-loop-fleet-");
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
-    private readonly FakeNodeClient _node = new();
-    private readonly FakeHostSystem _host = new();
     private readonly FakeSlotClient _slots = new(slots: 1);
     private readonly FakeAgentMetrics _metrics = new();
-    private string _bootId = "boot-1";
+    private readonly AgentLoopWorld _world;
 
     public AgentLoopFleetTests()
     {
-        _node.Label(PoolLabel, "");
-        _node.Annotate(DesiredKey, "quay.io/example/os@" + s_new);
+        _world = new AgentLoopWorld("nodedaemon-loop-fleet-", _slots);
+        _world.Node.Label(PoolLabel, "");
+        _world.Node.Annotate(DesiredKey, "quay.io/example/os@" + s_new);
     }
 
-    public void Dispose() => _state.Delete(recursive: true);
+    public void Dispose() => _world.Dispose();
 
-    private sealed class BootId(Func<string> read) : IBootIdSource
-    {
-        public string Read() => read();
-    }
-
-    private AgentLoop Loop(NodeDaemonOptions? options = null) => new(
-        _node, _host, _slots, new AgentRecordStore(_state.FullName, _time, NullLogger<AgentRecordStore>.Instance), new BootId(() => _bootId),
-        options ?? s_fleet, _time, new AgentHeartbeat(_time), new StatusReporter(new RecordingNotifier()), NullLogger<AgentLoop>.Instance)
-    {
-        SlotRecheck = s_recheck,
-        Metrics = _metrics,
-    };
-
-    /// <summary>Turns until <paramref name="until"/> holds for a decision (at most 30), returning every decision.</summary>
-    private static async Task<List<Decision>> TurnUntilAsync(AgentLoop loop, Func<Decision, bool> until)
-    {
-        var decisions = new List<Decision>();
-        for (var i = 0; i < 30; i++)
-        {
-            var decision = await loop.TurnAsync(CancellationToken.None);
-            decisions.Add(decision);
-            if (until(decision))
-            {
-                return decisions;
-            }
-        }
-
-        throw new InvalidOperationException("the loop did not get there: " + string.Join(" | ", decisions.Select(d => d.Action)));
-    }
-
-    private static bool Resting(Decision d) => d.Action is AgentAction.None || d is { State: AgentState.Rebooting, Action: AgentAction.Wait };
+    private AgentLoop Loop(NodeDaemonOptions? options = null) => _world.Loop(options ?? s_fleet, new LoopTuning(SlotRecheck: s_recheck, Metrics: _metrics));
 
     [Fact]
     public async Task A_full_pool_is_waited_out_on_a_timer_and_the_slot_taken_when_freed()
@@ -83,11 +46,11 @@ public sealed class AgentLoopFleetTests : IDisposable
         Assert.Equal(AgentState.WaitingForSlot, waiting[^1].State);
         Assert.Equal("waiting for a slot: the pool's one slot is held", waiting[^1].Message);
         Assert.Equal((AgentCondition.Working, AgentState.WaitingForSlot, "waiting for a slot: the pool's one slot is held", ""),
-            (_node.Reports[^1].State, _node.Reports[^1].Phase, _node.Reports[^1].Message, _node.Reports[^1].Reason));
-        Assert.False(_node.Unschedulable);
+            (_world.Node.Reports[^1].State, _world.Node.Reports[^1].Phase, _world.Node.Reports[^1].Message, _world.Node.Reports[^1].Reason));
+        Assert.False(_world.Node.Unschedulable);
         Assert.Equal(before + 1, _slots.Acquires);
         // The answer is the one report of the request: no "staged; waiting for a slot" written just before it.
-        Assert.Single(_node.Reports, r => r.Phase == AgentState.WaitingForSlot);
+        Assert.Single(_world.Node.Reports, r => r.Phase == AgentState.WaitingForSlot);
 
         // Turns before the recheck ask nothing of the API.
         await loop.TurnAsync(CancellationToken.None);
@@ -95,13 +58,13 @@ public sealed class AgentLoopFleetTests : IDisposable
         Assert.Equal(before + 1, _slots.Acquires);
 
         await _slots.ReleaseAsync(s_other, CancellationToken.None);
-        _time.Advance(2 * s_recheck);
+        _world.Time.Advance(2 * s_recheck);
         var rest = await TurnUntilAsync(loop, Resting);
 
         Assert.Equal(before + 2, _slots.Acquires);
         Assert.Equal(["worker-1"], _slots.Holders(""));
         Assert.Equal(s_new, _slots.DigestOf(s_me));
-        Assert.Equal(1, _host.Finalizations);
+        Assert.Equal(1, _world.Host.Finalizations);
         Assert.Empty(_metrics.Failures);
     }
 
@@ -112,11 +75,11 @@ public sealed class AgentLoopFleetTests : IDisposable
 
         var waiting = await TurnUntilAsync(Loop(), d => d.Action is AgentAction.Wait);
 
-        var last = _node.Reports[^1];
+        var last = _world.Node.Reports[^1];
         Assert.Equal((AgentCondition.Working, AgentState.WaitingForSlot, ""), (last.State, last.Phase, last.Reason));
         Assert.Equal($"pool halted: 1 node Degraded on {s_new}: worker-0", last.Message);
         Assert.Equal(last.Message, waiting[^1].Message);
-        Assert.False(_node.Unschedulable);
+        Assert.False(_world.Node.Unschedulable);
         Assert.Empty(_slots.Holders(""));
         Assert.Empty(_metrics.Failures);
     }
@@ -128,8 +91,8 @@ public sealed class AgentLoopFleetTests : IDisposable
         Assert.Equal(["worker-1"], _slots.Holders(""));
         Assert.Equal(0, _slots.Renews);
 
-        _host.Reboot();
-        _bootId = "boot-2";
+        _world.Host.Reboot();
+        _world.BootId = "boot-2";
         var loop = Loop();
         var after = await TurnUntilAsync(loop, Resting);
         await loop.TurnAsync(CancellationToken.None);
@@ -141,13 +104,13 @@ public sealed class AgentLoopFleetTests : IDisposable
         Assert.Equal(0, _slots.Renews);
         Assert.Equal(1, _slots.Releases);
         Assert.Empty(_slots.Holders(""));
-        Assert.False(_node.Unschedulable);
+        Assert.False(_world.Node.Unschedulable);
         // Done is never shown on a node we cordon: it first appears in the uncordon's own write, and the release and
         // the rest after it need no write (the same line).
-        var firstDone = _node.Reports.FindIndex(r => r.State == AgentCondition.Done);
-        Assert.Same(_node.Reports[firstDone], Assert.Single(_node.UncordonReports));
-        Assert.Equal(firstDone, _node.Reports.Count - 1);
-        Assert.All(_node.Reports.Take(firstDone), r => Assert.Equal(AgentCondition.Working, r.State));
+        var firstDone = _world.Node.Reports.FindIndex(r => r.State == AgentCondition.Done);
+        Assert.Same(_world.Node.Reports[firstDone], Assert.Single(_world.Node.UncordonReports));
+        Assert.Equal(firstDone, _world.Node.Reports.Count - 1);
+        Assert.All(_world.Node.Reports.Take(firstDone), r => Assert.Equal(AgentCondition.Working, r.State));
     }
 
     [Fact]
@@ -168,34 +131,34 @@ public sealed class AgentLoopFleetTests : IDisposable
     [Fact]
     public async Task A_failed_drain_drops_our_stage_then_gives_back_the_cordon_and_then_the_slot()
     {
-        _node.DrainOutcome = () => new DrainResult(DrainOutcome.TimedOut, "waiting on default/web-2 (PDB web)", 3, 4, ["default/web-2"], ["web"]);
+        _world.Node.DrainOutcome = () => new DrainResult(DrainOutcome.TimedOut, "waiting on default/web-2 (PDB web)", 3, 4, ["default/web-2"], ["web"]);
 
         var decisions = await TurnUntilAsync(Loop(), d => d.Action is AgentAction.None);
 
         Assert.Equal(AgentState.Degraded, decisions[^1].State);
         var giveBack = decisions.SkipWhile(d => d.Action is not AgentAction.Drain).Skip(1).Select(d => d.Action.GetType());
         Assert.Equal([typeof(AgentAction.CleanupStaged), typeof(AgentAction.Uncordon), typeof(AgentAction.ReleaseSlot), typeof(AgentAction.None)], giveBack);
-        Assert.Null(_host.Staged);
+        Assert.Null(_world.Host.Staged);
         Assert.Empty(_slots.Holders(""));
         Assert.Equal(1, _slots.Releases);
-        Assert.False(_node.Unschedulable);
-        Assert.Equal(0, _host.Finalizations);
+        Assert.False(_world.Node.Unschedulable);
+        Assert.Equal(0, _world.Host.Finalizations);
     }
 
     [Fact]
     public async Task A_node_without_the_pool_label_stages_and_waits_without_asking_the_pool()
     {
-        _node.Label(PoolLabel, null);
+        _world.Node.Label(PoolLabel, null);
         var loop = Loop();
 
         var decisions = await TurnUntilAsync(loop, d => d.Action is AgentAction.None);
 
         Assert.Equal(AgentState.WaitingForSlot, decisions[^1].State);
-        Assert.Contains($"not in a pool: label {PoolLabel} missing; fleet coordination needs it", _node.Reports[^1].Message, StringComparison.Ordinal);
-        Assert.Equal(AgentCondition.Working, _node.Reports[^1].State);
-        Assert.Equal(1, _host.Stages);
+        Assert.Contains($"not in a pool: label {PoolLabel} missing; fleet coordination needs it", _world.Node.Reports[^1].Message, StringComparison.Ordinal);
+        Assert.Equal(AgentCondition.Working, _world.Node.Reports[^1].State);
+        Assert.Equal(1, _world.Host.Stages);
         Assert.Equal((0, 0), (_slots.Acquires, _slots.HoldsQuestions));
-        Assert.False(_node.Unschedulable);
+        Assert.False(_world.Node.Unschedulable);
     }
 
     [Fact]
@@ -205,7 +168,7 @@ public sealed class AgentLoopFleetTests : IDisposable
 
         Assert.DoesNotContain(decisions, d => d.State == AgentState.WaitingForSlot);
         Assert.Equal((0, 0, 0, 0), (_slots.Acquires, _slots.HoldsQuestions, _slots.Renews, _slots.Releases));
-        Assert.Equal(1, _host.Finalizations);
+        Assert.Equal(1, _world.Host.Finalizations);
     }
 
     [Theory]
@@ -219,7 +182,7 @@ public sealed class AgentLoopFleetTests : IDisposable
         var run = loop.RunAsync(stop.Token);
         try
         {
-            await Eventually.HoldsAsync(() => _slots.Watches == 1 && _node.Reports.LastOrDefault()?.Phase == AgentState.WaitingForSlot, "the wait");
+            await Eventually.HoldsAsync(() => _slots.Watches == 1 && _world.Node.Reports.LastOrDefault()?.Phase == AgentState.WaitingForSlot, "the wait");
 
             // The fake clock stands still: only the watch's news can wake the loop before its recheck.
             if (handedOver)
@@ -231,7 +194,7 @@ public sealed class AgentLoopFleetTests : IDisposable
                 await _slots.ReleaseAsync(s_other, CancellationToken.None);
             }
 
-            await Eventually.HoldsAsync(() => _host.Finalizations == 1, "the reboot");
+            await Eventually.HoldsAsync(() => _world.Host.Finalizations == 1, "the reboot");
             Assert.Equal(["worker-1"], _slots.Holders(""));
             // Until the release: a second slot handed to us before our cordon showed is handed on from it.
             Assert.Equal(1, _slots.Watches);
@@ -248,8 +211,8 @@ public sealed class AgentLoopFleetTests : IDisposable
     {
         await TurnUntilAsync(Loop(), Resting);
 
-        _host.Reboot(loseStage: true);
-        _bootId = "boot-2";
+        _world.Host.Reboot(loseStage: true);
+        _world.BootId = "boot-2";
         var loop = Loop();
         await loop.TurnAsync(CancellationToken.None);
         await loop.TurnAsync(CancellationToken.None);

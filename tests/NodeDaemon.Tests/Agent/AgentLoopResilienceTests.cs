@@ -1,14 +1,9 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using NodeDaemon.Agent;
 using NodeDaemon.Core.Agent;
 using NodeDaemon.Core.Cluster;
-using NodeDaemon.Core.Fleet;
 using NodeDaemon.Core.Host;
 using NodeDaemon.Core.Options;
-using NodeDaemon.State;
-using NodeDaemon.Systemd;
-using NodeDaemon.Tests.Systemd;
 
 namespace NodeDaemon.Tests.Agent;
 
@@ -17,24 +12,11 @@ namespace NodeDaemon.Tests.Agent;
 public sealed class AgentLoopResilienceTests : IDisposable
 {
     private static readonly string s_new = "sha256:" + new string('2', 64);
-    private readonly DirectoryInfo _state = Directory.CreateTempSubdirectory("nodedaemon-loop-");
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
-    private readonly FakeNodeClient _node = new();
-    private readonly FakeHostSystem _host = new();
+    private readonly AgentLoopWorld _world = new("nodedaemon-loop-");
 
-    private sealed class BootId : IBootIdSource
-    {
-        public string Read() => "boot-1";
-    }
-
-    private AgentLoop Loop(TimeSpan? progressInterval = null, TimeProvider? clock = null) => new(
-        _node, _host, NoSlotClient.Instance, new AgentRecordStore(_state.FullName, clock ?? _time, NullLogger<AgentRecordStore>.Instance), new BootId(),
-        new NodeDaemonOptions(), clock ?? _time, new AgentHeartbeat(clock ?? _time), new StatusReporter(new RecordingNotifier()), NullLogger<AgentLoop>.Instance)
-    {
-        ProgressReportInterval = progressInterval ?? TimeSpan.FromSeconds(30),
-        TurnRetryDelay = TimeSpan.FromSeconds(1),
-        MaxTurnRetryDelay = TimeSpan.FromSeconds(8),
-    };
+    private AgentLoop Loop(TimeSpan? progressInterval = null, TimeProvider? clock = null) => _world.Loop(
+        tuning: new LoopTuning(ProgressReportInterval: progressInterval ?? TimeSpan.FromSeconds(30), TurnRetryDelay: TimeSpan.FromSeconds(1), MaxTurnRetryDelay: TimeSpan.FromSeconds(8)),
+        clock: clock);
 
     [Fact]
     public async Task Failed_turns_are_retried_and_told_on_the_node_and_the_loop_goes_on()
@@ -44,15 +26,15 @@ public sealed class AgentLoopResilienceTests : IDisposable
         var run = loop.RunAsync(stop.Token);
         try
         {
-            await Eventually.HoldsAsync(() => _node.Reports.Count > 0, "the first report");
-            _host.FailStatusReads = 4;
-            await AdvanceUntilAsync(() => _host.FailStatusReads == 0 && loop.FailedTurnsInARow == 0, run, "four failed turns, then one that succeeds");
+            await Eventually.HoldsAsync(() => _world.Node.Reports.Count > 0, "the first report");
+            _world.Host.FailStatusReads = 4;
+            await AdvanceUntilAsync(() => _world.Host.FailStatusReads == 0 && loop.FailedTurnsInARow == 0, run, "four failed turns, then one that succeeds");
 
             Assert.False(run.IsCompleted, $"the loop ended: {run.Exception?.InnerException?.Message}");
             // After three failed turns in a row the node's reason said so, naming the problem; the next success clears it.
-            Assert.Contains(_node.Reports, r => r.Reason.Contains("turns in a row failed", StringComparison.Ordinal)
+            Assert.Contains(_world.Node.Reports, r => r.Reason.Contains("turns in a row failed", StringComparison.Ordinal)
                 && r.Reason.Contains("rpm-ostreed did not answer", StringComparison.Ordinal));
-            await AdvanceUntilAsync(() => _node.Reports[^1].Reason.Length == 0, run, "the reason cleared");
+            await AdvanceUntilAsync(() => _world.Node.Reports[^1].Reason.Length == 0, run, "the reason cleared");
         }
         finally
         {
@@ -67,9 +49,9 @@ public sealed class AgentLoopResilienceTests : IDisposable
         var loop = Loop();
         using var stop = new CancellationTokenSource();
         var run = loop.RunAsync(stop.Token);
-        await Eventually.HoldsAsync(() => _node.Reports.Count > 0, "the first report");
-        _host.StatusFailure = new InvalidOperationException("a bug");
-        _host.FailStatusReads = 1;
+        await Eventually.HoldsAsync(() => _world.Node.Reports.Count > 0, "the first report");
+        _world.Host.StatusFailure = new InvalidOperationException("a bug");
+        _world.Host.FailStatusReads = 1;
 
         await AdvanceUntilAsync(() => run.IsCompleted, run, "the loop to end");
 
@@ -82,26 +64,26 @@ public sealed class AgentLoopResilienceTests : IDisposable
     [InlineData(3, 0.5, 8)]     // doubled twice
     [InlineData(30, 0.0, 150)]  // capped at 300 s before the jitter
     public void The_retry_delay_doubles_is_capped_and_jittered(int failures, double jitter, double seconds) =>
-        Assert.Equal(TimeSpan.FromSeconds(seconds), AgentLoop.RetryDelay(failures, TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(5), jitter));
+        Assert.Equal(TimeSpan.FromSeconds(seconds), TurnFailures.RetryDelay(failures, TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(5), jitter));
 
     [Fact]
     public async Task A_drain_resumed_after_a_restart_has_only_what_is_left_of_its_timeout()
     {
-        _node.Annotate("nodedaemon.io/desired-image", "quay.io/example/os@" + s_new);
+        _world.Node.Annotate("nodedaemon.io/desired-image", "quay.io/example/os@" + s_new);
         // The first process dies in its drain, ten minutes after it started.
-        _node.DrainOutcome = () =>
+        _world.Node.DrainOutcome = () =>
         {
-            _time.Advance(TimeSpan.FromMinutes(10));
+            _world.Time.Advance(TimeSpan.FromMinutes(10));
             throw new InvalidOperationException("killed");
         };
         await Assert.ThrowsAsync<InvalidOperationException>(() => TurnsAsync(Loop(), 10));
 
-        _node.DrainOutcome = null;
+        _world.Node.DrainOutcome = null;
         await TurnsAsync(Loop(), 10);
 
-        Assert.Equal(2, _node.DrainRequests.Count);
-        Assert.Equal(new NodeDaemonOptions().Drain.Timeout, _node.DrainRequests[0].TimeLeft);
-        Assert.Equal(new NodeDaemonOptions().Drain.Timeout - TimeSpan.FromMinutes(10), _node.DrainRequests[1].TimeLeft);
+        Assert.Equal(2, _world.Node.DrainRequests.Count);
+        Assert.Equal(new NodeDaemonOptions().Drain.Timeout, _world.Node.DrainRequests[0].TimeLeft);
+        Assert.Equal(new NodeDaemonOptions().Drain.Timeout - TimeSpan.FromMinutes(10), _world.Node.DrainRequests[1].TimeLeft);
     }
 
     [Theory]
@@ -109,21 +91,21 @@ public sealed class AgentLoopResilienceTests : IDisposable
     [InlineData(24 * 60)]   // an admin set it a day ahead
     public async Task A_wall_clock_step_between_restarts_neither_stretches_nor_cuts_the_drain(int stepMinutes)
     {
-        var clock = new SteppedClock(_time);
-        _node.Annotate("nodedaemon.io/desired-image", "quay.io/example/os@" + s_new);
-        _node.DrainOutcome = () =>
+        var clock = new SteppedClock(_world.Time);
+        _world.Node.Annotate("nodedaemon.io/desired-image", "quay.io/example/os@" + s_new);
+        _world.Node.DrainOutcome = () =>
         {
-            _time.Advance(TimeSpan.FromMinutes(10));
+            _world.Time.Advance(TimeSpan.FromMinutes(10));
             clock.Step = TimeSpan.FromMinutes(stepMinutes);
             throw new InvalidOperationException("killed");
         };
         await Assert.ThrowsAsync<InvalidOperationException>(() => TurnsAsync(Loop(clock: clock), 10));
 
-        _node.DrainOutcome = null;
+        _world.Node.DrainOutcome = null;
         await TurnsAsync(Loop(clock: clock), 10);
 
         // Ten minutes passed on the boot's clock, whatever the wall clock says.
-        Assert.Equal(new NodeDaemonOptions().Drain.Timeout - TimeSpan.FromMinutes(10), _node.DrainRequests[1].TimeLeft);
+        Assert.Equal(new NodeDaemonOptions().Drain.Timeout - TimeSpan.FromMinutes(10), _world.Node.DrainRequests[1].TimeLeft);
     }
 
     /// <summary>A clock whose wall time can be stepped (NTP, an admin) while its monotonic timestamps run on, as on a host.</summary>
@@ -151,16 +133,16 @@ public sealed class AgentLoopResilienceTests : IDisposable
     public void Drain_time_left_counts_from_the_start(int elapsedSeconds, int leftSeconds)
     {
         var elapsed = elapsedSeconds == int.MaxValue ? TimeSpan.MaxValue : TimeSpan.FromSeconds(elapsedSeconds);
-        Assert.Equal(TimeSpan.FromSeconds(leftSeconds), AgentLoop.DrainTimeLeft(elapsed, TimeSpan.FromSeconds(900)));
+        Assert.Equal(TimeSpan.FromSeconds(leftSeconds), DrainExecutor.TimeLeft(elapsed, TimeSpan.FromSeconds(900)));
     }
 
     [Fact]
     public async Task A_progress_line_is_written_before_the_turn_ends_and_never_beside_another_write()
     {
-        _node.Annotate("nodedaemon.io/desired-image", "quay.io/example/os@" + s_new);
+        _world.Node.Annotate("nodedaemon.io/desired-image", "quay.io/example/os@" + s_new);
         var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _node.ReportHook = async report =>
+        _world.Node.ReportHook = async report =>
         {
             if (report.Message.StartsWith("draining:", StringComparison.Ordinal) && held.TrySetResult())
             {
@@ -185,7 +167,7 @@ public sealed class AgentLoopResilienceTests : IDisposable
 
         Assert.True(held.Task.IsCompleted, "no drain progress line was written");
         await TurnsAsync(loop, 3);
-        Assert.Equal(1, _node.MaxWritesInFlight);
+        Assert.Equal(1, _world.Node.MaxWritesInFlight);
     }
 
     private static async Task TurnsAsync(AgentLoop loop, int turns)
@@ -209,12 +191,12 @@ public sealed class AgentLoopResilienceTests : IDisposable
                 break;
             }
 
-            _time.Advance(TimeSpan.FromSeconds(1));
+            _world.Time.Advance(TimeSpan.FromSeconds(1));
             await Task.Delay(5);
         }
 
         Assert.True(condition(), $"gave up waiting for {what}; loop: {(run.IsCompleted ? "ended " + run.Exception?.InnerException?.Message : "running")}");
     }
 
-    public void Dispose() => _state.Delete(recursive: true);
+    public void Dispose() => _world.Dispose();
 }

@@ -1,14 +1,10 @@
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 using NodeDaemon.Agent;
 using NodeDaemon.Core.Agent;
 using NodeDaemon.Core.Cluster;
-using NodeDaemon.Core.Fleet;
 using NodeDaemon.Core.Host;
 using NodeDaemon.Core.Options;
 using NodeDaemon.State;
-using NodeDaemon.Systemd;
-using NodeDaemon.Tests.Systemd;
+using static NodeDaemon.Tests.Agent.AgentLoopWorld;
 
 namespace NodeDaemon.Tests.Agent;
 
@@ -17,103 +13,71 @@ public sealed class AgentLoopStrandingTests : IDisposable
 {
     private static readonly string s_old = "sha256:" + new string('1', 64);
     private static readonly string s_new = "sha256:" + new string('2', 64);
-    private readonly DirectoryInfo _state = Directory.CreateTempSubdirectory("nodedaemon-strand-");
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
-    private readonly FakeNodeClient _node = new();
-    private readonly FakeHostSystem _host = new();
-    private string _bootId = "boot-1";
-
-    private sealed class BootId(Func<string> read) : IBootIdSource
-    {
-        public string Read() => read();
-    }
-
-    private AgentLoop Loop() => new(
-        _node, _host, NoSlotClient.Instance, new AgentRecordStore(_state.FullName, _time, NullLogger<AgentRecordStore>.Instance), new BootId(() => _bootId),
-        new NodeDaemonOptions(), _time, new AgentHeartbeat(_time), new StatusReporter(new RecordingNotifier()), NullLogger<AgentLoop>.Instance);
+    private readonly AgentLoopWorld _world = new("nodedaemon-strand-");
 
     /// <summary>Every later write of the notes fails the way a full disk does: the temporary file cannot be created.</summary>
-    private void FillTheDisk() => Directory.CreateDirectory(Path.Combine(_state.FullName, AgentRecordStore.FileName + ".tmp"));
+    private void FillTheDisk() => Directory.CreateDirectory(Path.Combine(_world.State.FullName, AgentRecordStore.FileName + ".tmp"));
 
-    private void FreeTheDisk() => Directory.Delete(Path.Combine(_state.FullName, AgentRecordStore.FileName + ".tmp"));
-
-    private static async Task<List<Decision>> TurnUntilAsync(AgentLoop loop, Func<Decision, bool> until)
-    {
-        var decisions = new List<Decision>();
-        for (var i = 0; i < 30; i++)
-        {
-            var decision = await loop.TurnAsync(CancellationToken.None);
-            decisions.Add(decision);
-            if (until(decision))
-            {
-                return decisions;
-            }
-        }
-
-        throw new InvalidOperationException("the loop did not get there: " + string.Join(" | ", decisions.Select(d => d.Action)));
-    }
+    private void FreeTheDisk() => Directory.Delete(Path.Combine(_world.State.FullName, AgentRecordStore.FileName + ".tmp"));
 
     [Fact]
     public async Task A_full_disk_after_the_reboot_still_gives_the_node_back_Done()
     {
-        _node.Annotate("nodedaemon.io/desired-image", "quay.io/example/os@" + s_new);
-        await TurnUntilAsync(Loop(), d => d is { State: AgentState.Rebooting, Action: AgentAction.Wait });
-        _host.Reboot();
-        _bootId = "boot-2";
+        _world.Node.Annotate("nodedaemon.io/desired-image", "quay.io/example/os@" + s_new);
+        await TurnUntilAsync(_world.Loop(), d => d is { State: AgentState.Rebooting, Action: AgentAction.Wait });
+        _world.Host.Reboot();
+        _world.BootId = "boot-2";
         FillTheDisk();
 
-        var after = await TurnUntilAsync(Loop(), d => d.Action is AgentAction.None);
+        var after = await TurnUntilAsync(_world.Loop(), d => d.Action is AgentAction.None);
 
-        Assert.False(_node.Unschedulable);
-        Assert.Equal((AgentCondition.Done, AgentState.Idle), (_node.Reports[^1].State, _node.Reports[^1].Phase));
-        Assert.Equal(1, _host.Finalizations);
+        Assert.False(_world.Node.Unschedulable);
+        Assert.Equal((AgentCondition.Done, AgentState.Idle), (_world.Node.Reports[^1].State, _world.Node.Reports[^1].Phase));
+        Assert.Equal(1, _world.Host.Finalizations);
         Assert.Contains(after, d => d.Action is AgentAction.CompleteVerification);
     }
 
     [Fact]
     public async Task A_full_disk_at_the_finalize_never_reboots_and_never_leaves_the_node_Rebooting()
     {
-        _node.Annotate("nodedaemon.io/desired-image", "quay.io/example/os@" + s_new);
-        var loop = Loop();
+        _world.Node.Annotate("nodedaemon.io/desired-image", "quay.io/example/os@" + s_new);
+        var loop = _world.Loop();
         await TurnUntilAsync(loop, d => d.Action is AgentAction.Drain);
         FillTheDisk();
 
         var held = await TurnUntilAsync(loop, d => d.Action is AgentAction.Wait);
 
         Assert.Contains(held, d => d.Action is AgentAction.Finalize);
-        Assert.Equal(0, _host.Finalizations);
-        Assert.False(_node.Unschedulable);
-        var report = _node.Reports[^1];
+        Assert.Equal(0, _world.Host.Finalizations);
+        Assert.False(_world.Node.Unschedulable);
+        var report = _world.Node.Reports[^1];
         Assert.Equal((AgentCondition.Degraded, AgentState.Degraded), (report.State, report.Phase));
         Assert.Contains("cannot write the daemon's notes", report.Reason, StringComparison.Ordinal);
 
         // Room again: the write succeeds on the next turn, and the update goes on from where it was.
         FreeTheDisk();
-        _time.Advance(Decider.NotesRetry);
+        _world.Time.Advance(Decider.NotesRetry);
         await TurnUntilAsync(loop, d => d is { State: AgentState.Rebooting, Action: AgentAction.Wait });
 
-        Assert.Equal(1, _host.Finalizations);
-        Assert.Equal(2, _node.Drains);
+        Assert.Equal(1, _world.Host.Finalizations);
+        Assert.Equal(2, _world.Node.Drains);
     }
 
     [Fact]
     public async Task A_finalization_without_an_answer_fails_the_turn_and_is_asked_again_as_the_same_attempt()
     {
         // rpm-ostreed died inside FinalizeDeployment: no answer is not an accepted reboot, and not a refusal either.
-        _node.Annotate("nodedaemon.io/desired-image", "quay.io/example/os@" + s_new);
-        var loop = new AgentLoop(
-            _node, _host, NoSlotClient.Instance, new AgentRecordStore(_state.FullName, _time, NullLogger<AgentRecordStore>.Instance), new BootId(() => _bootId),
-            new NodeDaemonOptions { Reboot = new RebootOptions { MaxAttempts = 1 } }, _time, new AgentHeartbeat(_time),
-            new StatusReporter(new RecordingNotifier()), NullLogger<AgentLoop>.Instance);
+        _world.Node.Annotate("nodedaemon.io/desired-image", "quay.io/example/os@" + s_new);
+        var loop = _world.Loop(new NodeDaemonOptions { Reboot = new RebootOptions { MaxAttempts = 1 } });
         await TurnUntilAsync(loop, d => d.Action is AgentAction.Drain);
-        _host.FailNextFinalize = new HostException(HostErrorKind.Unavailable, "rpm-ostreed went away during FinalizeDeployment without answering");
+        _world.Host.FailNextFinalize = new HostException(HostErrorKind.Unavailable, "rpm-ostreed went away during FinalizeDeployment without answering");
 
         await Assert.ThrowsAsync<HostException>(() => loop.TurnAsync(CancellationToken.None));
-        var record = new AgentRecordStore(_state.FullName, _time, NullLogger<AgentRecordStore>.Instance).Load();
+        var record = _world.Store().Load();
         Assert.Equal((1, false, null), (record.Reboot!.Attempts, record.Reboot.Accepted, record.Reboot.Refusal));
 
         var after = await TurnUntilAsync(loop, d => d is { State: AgentState.Rebooting, Action: AgentAction.Wait });
-        Assert.Equal(2, _host.Finalizations);
+        Assert.Equal(2, _world.Host.Finalizations);
         Assert.DoesNotContain(after, d => d.State == AgentState.Degraded);
     }
 
@@ -122,7 +86,7 @@ public sealed class AgentLoopStrandingTests : IDisposable
     {
         var started = new TaskCompletionSource();
         var cancelled = new TaskCompletionSource();
-        _node.Draining = async token =>
+        _world.Node.Draining = async token =>
         {
             started.TrySetResult();
             try
@@ -137,16 +101,16 @@ public sealed class AgentLoopStrandingTests : IDisposable
 
             throw new InvalidOperationException("unreachable");
         };
-        _node.Annotate("nodedaemon.io/desired-image", "quay.io/example/os@" + s_new);
+        _world.Node.Annotate("nodedaemon.io/desired-image", "quay.io/example/os@" + s_new);
         using var stop = new CancellationTokenSource();
-        var run = Loop().RunAsync(stop.Token);
+        var run = _world.Loop().RunAsync(stop.Token);
         try
         {
             await started.Task.WaitAsync(TimeSpan.FromSeconds(30));
-            _node.Annotate("nodedaemon.io/desired-image", "quay.io/example/os@" + s_old);
+            _world.Node.Annotate("nodedaemon.io/desired-image", "quay.io/example/os@" + s_old);
 
             await cancelled.Task.WaitAsync(TimeSpan.FromSeconds(30));
-            await Eventually.HoldsAsync(() => _host.Staged is null && !_node.Unschedulable && _node.Reports[^1].State == AgentCondition.Done, "given back");
+            await Eventually.HoldsAsync(() => _world.Host.Staged is null && !_world.Node.Unschedulable && _world.Node.Reports[^1].State == AgentCondition.Done, "given back");
         }
         finally
         {
@@ -154,10 +118,10 @@ public sealed class AgentLoopStrandingTests : IDisposable
             await run.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
         }
 
-        Assert.Equal(0, _host.Finalizations);
-        Assert.Equal(1, _node.Drains);
-        Assert.DoesNotContain("nodedaemon.io/cordoned-by", _node.Annotations.Keys);
+        Assert.Equal(0, _world.Host.Finalizations);
+        Assert.Equal(1, _world.Node.Drains);
+        Assert.DoesNotContain("nodedaemon.io/cordoned-by", _world.Node.Annotations.Keys);
     }
 
-    public void Dispose() => _state.Delete(recursive: true);
+    public void Dispose() => _world.Dispose();
 }

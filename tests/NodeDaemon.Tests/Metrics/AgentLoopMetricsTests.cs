@@ -1,15 +1,9 @@
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 using NodeDaemon.Agent;
 using NodeDaemon.Core.Agent;
 using NodeDaemon.Core.Cluster;
-using NodeDaemon.Core.Fleet;
 using NodeDaemon.Core.Options;
 using NodeDaemon.Metrics;
-using NodeDaemon.State;
-using NodeDaemon.Systemd;
 using NodeDaemon.Tests.Agent;
-using NodeDaemon.Tests.Systemd;
 
 namespace NodeDaemon.Tests.Metrics;
 
@@ -18,27 +12,12 @@ public sealed class AgentLoopMetricsTests : IDisposable
 {
     private const string DesiredKey = "nodedaemon.io/desired-image";
     private static readonly string s_new = "sha256:" + new string('2', 64);
-    private readonly DirectoryInfo _state = Directory.CreateTempSubdirectory("nodedaemon-loop-metrics-");
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
-    private readonly FakeNodeClient _node = new();
-    private readonly FakeHostSystem _host = new();
     private readonly FakeAgentMetrics _metrics = new();
-    private string _bootId = "boot-1";
+    private readonly AgentLoopWorld _world = new("nodedaemon-loop-metrics-");
 
-    public void Dispose() => _state.Delete(recursive: true);
+    public void Dispose() => _world.Dispose();
 
-    private sealed class BootId(Func<string> read) : IBootIdSource
-    {
-        public string Read() => read();
-    }
-
-    private AgentLoop Loop(NodeDaemonOptions? options = null) => new(
-        _node, _host, NoSlotClient.Instance, new AgentRecordStore(_state.FullName, _time, NullLogger<AgentRecordStore>.Instance), new BootId(() => _bootId),
-        options ?? new NodeDaemonOptions(), _time, new AgentHeartbeat(_time), new StatusReporter(new RecordingNotifier()),
-        NullLogger<AgentLoop>.Instance)
-    {
-        Metrics = _metrics,
-    };
+    private AgentLoop Loop(NodeDaemonOptions? options = null) => _world.Loop(options, new LoopTuning(Metrics: _metrics));
 
     /// <summary>Runs turns until the loop has nothing to do now: nothing at all, or nothing before a deadline.</summary>
     private static async Task SettleAsync(AgentLoop loop)
@@ -58,19 +37,19 @@ public sealed class AgentLoopMetricsTests : IDisposable
     [Fact]
     public async Task An_update_reports_its_transitions_and_how_long_the_stage_the_drain_and_the_reboot_took()
     {
-        _node.Annotate(DesiredKey, "quay.io/example/os@" + s_new);
-        _host.WhileStaging = () => _time.Advance(TimeSpan.FromSeconds(40));
-        _node.DrainOutcome = () =>
+        _world.Node.Annotate(DesiredKey, "quay.io/example/os@" + s_new);
+        _world.Host.WhileStaging = () => _world.Time.Advance(TimeSpan.FromSeconds(40));
+        _world.Node.DrainOutcome = () =>
         {
-            _time.Advance(TimeSpan.FromSeconds(90));
+            _world.Time.Advance(TimeSpan.FromSeconds(90));
             return new DrainResult(DrainOutcome.Drained, "drained", 1, 1, [], []);
         };
 
         await SettleAsync(Loop());
         // Shutdown, firmware and boot: the new process knows when the reboot was asked for only from the state file.
-        _time.Advance(TimeSpan.FromSeconds(150));
-        _host.Reboot();
-        _bootId = "boot-2";
+        _world.Time.Advance(TimeSpan.FromSeconds(150));
+        _world.Host.Reboot();
+        _world.BootId = "boot-2";
         await SettleAsync(Loop());
 
         Assert.Equal([TimeSpan.FromSeconds(40)], _metrics.Stages);
@@ -87,14 +66,14 @@ public sealed class AgentLoopMetricsTests : IDisposable
     [Fact]
     public async Task A_failed_stage_a_failed_drain_and_a_failed_report_are_counted_by_kind()
     {
-        _node.Annotate(DesiredKey, "quay.io/example/os@" + s_new);
-        _host.FailNextStage = "error: pulling: 503 Service Unavailable";
-        _node.FailNextReport = new ClusterException("PATCH nodes/worker-1: connection refused");
-        _node.DrainOutcome = () => new DrainResult(DrainOutcome.TimedOut, "timed out", 0, 1, [], []);
+        _world.Node.Annotate(DesiredKey, "quay.io/example/os@" + s_new);
+        _world.Host.FailNextStage = "error: pulling: 503 Service Unavailable";
+        _world.Node.FailNextReport = new ClusterException("PATCH nodes/worker-1: connection refused");
+        _world.Node.DrainOutcome = () => new DrainResult(DrainOutcome.TimedOut, "timed out", 0, 1, [], []);
         var loop = Loop();
 
         await SettleAsync(loop);
-        _time.Advance(TimeSpan.FromMinutes(5));
+        _world.Time.Advance(TimeSpan.FromMinutes(5));
         await SettleAsync(loop);
 
         Assert.Equal([FailureKind.Api, FailureKind.Stage, FailureKind.Drain], _metrics.Failures);
@@ -105,13 +84,13 @@ public sealed class AgentLoopMetricsTests : IDisposable
     [Fact]
     public async Task A_reboot_that_comes_back_on_the_old_image_is_a_verify_failure()
     {
-        _node.Annotate(DesiredKey, "quay.io/example/os@" + s_new);
+        _world.Node.Annotate(DesiredKey, "quay.io/example/os@" + s_new);
         var options = new NodeDaemonOptions { Reboot = new RebootOptions { MaxAttempts = 1 } };
         await SettleAsync(Loop(options));
 
         // The staged deployment is lost: the host boots the old image again.
-        _host.Staged = null;
-        _bootId = "boot-2";
+        _world.Host.Staged = null;
+        _world.BootId = "boot-2";
         await SettleAsync(Loop(options));
 
         Assert.Equal([FailureKind.Verify], _metrics.Failures);

@@ -6,19 +6,12 @@ using NodeDaemon.Core.Images;
 
 namespace NodeDaemon.Agent;
 
-/// <summary>The agent's memory of its pool slot: whether it holds one, for which digest, the last refusal, and news while it waits.</summary>
-/// <remarks>
-/// Asking the API before every decision would cost two lists a turn for an answer that changes only through our own
-/// requests and through others handing a slot on; so the view is learned once at start (a slot is held across a
-/// restart and a reboot), then follows the answers, and from a refusal to the release it follows the slot client's
-/// watch: a slot handed to us counts as held (not yet taken up: the next request takes it up, or the decider passes it
-/// on), and a freed one ends the wait at once. A slot taken over or deleted behind our back shows up at the next request (the
-/// Lease client then finds none naming us) or the next start.
-/// </remarks>
-public sealed partial class SlotKeeper(ISlotClient client, TimeProvider time, ILogger logger)
+/// <summary>Carries out the slot actions against the slot seam and keeps what the node knows about its slot in one
+/// value (<see cref="SlotView"/>, whose pure rules say how each answer and each piece of news changes it).</summary>
+/// <remarks>From a refusal to the release it runs the slot seam's watch, whose news the next turn applies.</remarks>
+internal sealed partial class SlotExecutor(ISlotClient client, TimeProvider time, ILogger logger)
 {
     private readonly Channel<SlotChance> _news = Channel.CreateBounded<SlotChance>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
-    private SlotMember? _holder;
     private bool _learned;
     private (SlotMember Member, CancellationTokenSource Stop, Task Pump)? _watch;
 
@@ -28,13 +21,10 @@ public sealed partial class SlotKeeper(ISlotClient client, TimeProvider time, IL
     /// take over. Each recheck lists the pool's nodes, so it is long: in a pool of hundreds some node rechecks every few
     /// seconds anyway, and a small pool waits at most an hour for a dead holder that the issue allows to stall it.
     /// </summary>
-    public TimeSpan Recheck { get; init; } = TimeSpan.FromMinutes(30);
+    public TimeSpan Recheck { get; set; } = TimeSpan.FromMinutes(30);
 
-    /// <summary>The slot held (or handed to us and not taken up yet), with its digest when confirmed (see <see cref="HeldSlot.Digest"/>); null when none.</summary>
-    public HeldSlot? Slot { get; private set; }
-
-    /// <summary>The last request that got no slot, with when to ask again; null after a slot was taken.</summary>
-    public SlotRefusal? Refusal { get; private set; }
+    /// <summary>What the node knows about its slot now.</summary>
+    public SlotView View { get; private set; } = SlotView.None;
 
     /// <summary>Becomes readable when the watch brings news; <see cref="TakeNews"/> applies it.</summary>
     public ChannelReader<SlotChance> News => _news.Reader;
@@ -54,7 +44,7 @@ public sealed partial class SlotKeeper(ISlotClient client, TimeProvider time, IL
         if (await client.HoldsAsync(member, cancellationToken).ConfigureAwait(false) is { } held
             && (!renew || await client.RenewAsync(member, cancellationToken).ConfigureAwait(false)))
         {
-            (_holder, Slot) = (member, held);
+            View = SlotView.Found(member, held);
             LogHeldAtStart(member.NodeName, member.Pool, renew ? "renewed it" : "giving it back once it is done");
         }
 
@@ -65,7 +55,7 @@ public sealed partial class SlotKeeper(ISlotClient client, TimeProvider time, IL
     public async Task<SlotAnswer> AcquireAsync(SlotMember member, Digest digest, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(member);
-        if (_holder is { } old && old != member)
+        if (View.Holder is { } old && old != member)
         {
             // Relabelled into another pool while holding: the old pool's slot is not the one to name the new digest.
             await ReleaseAsync(member, cancellationToken).ConfigureAwait(false);
@@ -73,20 +63,15 @@ public sealed partial class SlotKeeper(ISlotClient client, TimeProvider time, IL
 
         var answer = await client.AcquireAsync(new SlotRequest(member, digest.ToString()), cancellationToken).ConfigureAwait(false);
         _learned = true;
-        if (((answer as SlotAnswer.Acquired)?.Slot ?? (answer as SlotAnswer.Held)?.Slot) is { } taken)
+        View = SlotView.Answered(answer, member, digest, SlotView.RetryAt(time.GetUtcNow(), Recheck, Random.Shared.NextDouble()));
+        // A watch started by a refusal runs on until the release: a second slot handed to us by a holder that read
+        // the pool before our cordon showed arrives after a slot taken, and the client hands it on from the watch.
+        if (View.Refusal is { } refusal)
         {
-            // A watch started by a refusal runs on until the release: a second slot handed to us by a holder that read
-            // the pool before our cordon showed arrives after this answer, and the client hands it on from the watch.
-            (_holder, Slot, Refusal) = (member, new HeldSlot(taken, digest), null);
-            return answer;
+            LogRefused(digest.ToString(), member.Pool, answer.Message, refusal.RetryAt);
+            await WatchAsync(member).ConfigureAwait(false);
         }
 
-        // Full or halted: the pool has no slot naming us (whatever we thought before). The jitter keeps a pool of
-        // waiting nodes from asking in step when the fallback recheck is what wakes them.
-        var wait = Recheck * (1 + Random.Shared.NextDouble());
-        (_holder, Slot, Refusal) = (null, null, new SlotRefusal(answer.Message, digest, time.GetUtcNow() + wait));
-        LogRefused(digest.ToString(), member.Pool, answer.Message, Refusal.RetryAt);
-        await WatchAsync(member).ConfigureAwait(false);
         return answer;
     }
 
@@ -95,16 +80,18 @@ public sealed partial class SlotKeeper(ISlotClient client, TimeProvider time, IL
     {
         while (_news.Reader.TryRead(out var chance))
         {
-            if (chance.HandedToUs && _watch is { Member: var member })
+            if (_watch is not { Member: var member })
             {
-                (_holder, Slot) = (member, new HeldSlot(chance.Slot, null));
+                // News from a watch already stopped (the slot was given back): no refusal is waited out, nothing was handed to us.
+                continue;
+            }
+
+            if (chance.HandedToUs)
+            {
                 LogHandedOver(chance.Slot, member.NodeName);
             }
 
-            if (Refusal is { } refusal)
-            {
-                Refusal = refusal with { RetryAt = time.GetUtcNow() };
-            }
+            View = View.After(chance, member, time.GetUtcNow());
         }
     }
 
@@ -112,12 +99,12 @@ public sealed partial class SlotKeeper(ISlotClient client, TimeProvider time, IL
     public async Task ReleaseAsync(SlotMember? current, CancellationToken cancellationToken)
     {
         await StopWatchingAsync().ConfigureAwait(false);
-        if ((_holder ?? current) is { } member)
+        if ((View.Holder ?? current) is { } member)
         {
             await client.ReleaseAsync(member, cancellationToken).ConfigureAwait(false);
         }
 
-        (_holder, Slot, Refusal) = (null, null, null);
+        View = SlotView.None;
     }
 
     /// <summary>Starts the watch for <paramref name="member"/> unless it already runs.</summary>

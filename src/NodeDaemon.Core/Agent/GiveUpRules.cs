@@ -3,13 +3,10 @@ using NodeDaemon.Core.Images;
 namespace NodeDaemon.Core.Agent;
 
 /// <summary>The rules that end an attempt: a reboot that did not bring the target up, a failure, notes that cannot be written.</summary>
-public static partial class Decider
+internal static class GiveUpRules
 {
-    /// <summary>How often notes that could not be written are tried again while the node holds.</summary>
-    public static readonly TimeSpan NotesRetry = TimeSpan.FromMinutes(1);
-
     /// <summary>A reboot of ours that did not bring the target up: retry within the budget, then give up.</summary>
-    private static Decision? RebootOutcome(AgentInputs inputs, DesiredTarget target, AgentRecord record)
+    internal static Decision? RebootOutcome(AgentInputs inputs, DesiredTarget target, AgentRecord record)
     {
         if (record.Reboot is not { } reboot || record.Failure is not null)
         {
@@ -20,11 +17,11 @@ public static partial class Decider
         if (sameBoot && reboot is { Accepted: false, InhibitedSince: { } since })
         {
             // Refused before the unlock: not a reboot attempt, so the time bound decides, not the attempt budget.
-            return Inhibited(inputs, target, reboot, since);
+            return InhibitorRule.Inhibited(inputs, target, reboot, since);
         }
 
         var timeout = inputs.Options.Reboot.RequestTimeout;
-        var waited = Since(inputs, reboot.RequestedAt, reboot.FromBootId, reboot.Monotonic);
+        var waited = DecisionClock.Since(inputs, reboot.RequestedAt, reboot.FromBootId, reboot.Monotonic);
         if (sameBoot && reboot is { Accepted: false, Refusal: null } && waited < timeout)
         {
             // Asked in this boot and never answered: the process died between our note and the host's answer. Nothing
@@ -53,7 +50,7 @@ public static partial class Decider
             (true, { Refusal: { } refusal }) => $"the host refused to finalize: {refusal}",
             (true, { Accepted: false }) => "the host never answered the reboot request",
             (true, _) => $"the reboot requested at {reboot.RequestedAt:u} did not happen",
-            _ => $"the host booted {Describe(inputs.Host.Booted)} instead (the staged deployment was lost or finalization failed)",
+            _ => $"the host booted {Decider.Describe(inputs.Host.Booted)} instead (the staged deployment was lost or finalization failed)",
         };
         var reason = $"gave up on {target.Image} after {reboot.Attempts} reboot(s): {what}";
         return new(AgentState.Degraded, new AgentAction.RecordFailure(new(reason, AgentState.Rebooting)), reason, reason);
@@ -62,7 +59,7 @@ public static partial class Decider
     /// <summary>Given up: our stage goes first, then the cordon (unless kept for an admin) and the slot.</summary>
     /// <remarks>The stage before the uncordon: a finalization may have unlocked it, and an unplanned reboot of an
     /// uncordoned node would then boot it with no drain, window or slot.</remarks>
-    private static Decision? Failed(AgentInputs inputs, DesiredTarget target, AgentRecord record)
+    internal static Decision? Failed(AgentInputs inputs, DesiredTarget target, AgentRecord record)
     {
         if (record.Failure is not { } failure)
         {
@@ -71,28 +68,28 @@ public static partial class Decider
 
         if (OurStage(inputs, target) is { } stage)
         {
-            return new(AgentState.Degraded, new AgentAction.CleanupStaged(), $"{failure.Reason} (dropping our staged {Short(stage)})", failure.Reason);
+            return new(AgentState.Degraded, new AgentAction.CleanupStaged(), $"{failure.Reason} (dropping our staged {Decider.Short(stage)})", failure.Reason);
         }
 
         var keep = failure.KeepCordon && inputs.Node.CordonedByUs;
         return keep
             ? new(AgentState.Degraded, new AgentAction.None(), failure.Reason + " (cordon kept for an admin)", failure.Reason)
-            : GiveBack(inputs, AgentState.Degraded, failure.Reason, failure.Reason);
+            : Decider.GiveBack(inputs, AgentState.Degraded, failure.Reason, failure.Reason);
     }
 
     /// <summary>The notes cannot be written (a full disk): nothing more is disrupted, since a reboot the notes do not
     /// know of could not be counted; what is held is given back, and the write is tried again.</summary>
-    private static Decision CannotRemember(AgentInputs inputs, DesiredTarget target, AgentRecord record, string problem)
+    internal static Decision CannotRemember(AgentInputs inputs, DesiredTarget target, AgentRecord record, string problem)
     {
         var reason = $"cannot write the daemon's notes ({problem}); {target.Image} waits until they can be written";
         if (record.Reboot is not null && OurStage(inputs, target) is { } stage)
         {
             // Finalized before (refused, unanswered or late): the stage may be unlocked.
-            return new(AgentState.Degraded, new AgentAction.CleanupStaged(), $"{reason} (dropping our staged {Short(stage)})", reason);
+            return new(AgentState.Degraded, new AgentAction.CleanupStaged(), $"{reason} (dropping our staged {Decider.Short(stage)})", reason);
         }
 
-        var decision = GiveBack(inputs, AgentState.Degraded, reason, reason);
-        return decision.Action is AgentAction.None ? decision with { Action = new AgentAction.Wait(inputs.Now + NotesRetry) } : decision;
+        var decision = Decider.GiveBack(inputs, AgentState.Degraded, reason, reason);
+        return decision.Action is AgentAction.None ? decision with { Action = new AgentAction.Wait(inputs.Now + Decider.NotesRetry) } : decision;
     }
 
     /// <summary>The staged deployment's digest when it is ours (we locked it, or it is the target we finalize); else null.</summary>

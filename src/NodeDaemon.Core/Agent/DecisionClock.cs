@@ -1,15 +1,15 @@
 namespace NodeDaemon.Core.Agent;
 
-/// <summary>How long ago a persisted instant was: on the boot's monotonic clock when it can be, else on a clamped wall clock.</summary>
-public static partial class Decider
+/// <summary>How long ago a persisted instant was for a decision: on the boot's monotonic clock when it can be, else on a clamped wall clock.</summary>
+internal static class DecisionClock
 {
     /// <summary>The time since <paramref name="wall"/> (noted in <paramref name="bootId"/> with the monotonic reading
     /// <paramref name="monotonic"/>); the rule is <see cref="Moment.Elapsed"/>.</summary>
-    private static TimeSpan Since(AgentInputs inputs, DateTimeOffset wall, string? bootId, TimeSpan? monotonic) =>
+    internal static TimeSpan Since(AgentInputs inputs, DateTimeOffset wall, string? bootId, TimeSpan? monotonic) =>
         Moment.Elapsed(wall, bootId, monotonic, inputs.Now, inputs.Host.BootId, inputs.Monotonic);
 
     /// <summary>How long the stage backoff still holds; null when the next attempt is due.</summary>
-    private static TimeSpan? StageBackoff(AgentInputs inputs, AgentRecord record)
+    internal static TimeSpan? StageBackoff(AgentInputs inputs, AgentRecord record)
     {
         if (record.StageFailures <= 0 || record.NextStageAttemptAt is not { } next)
         {

@@ -2,8 +2,8 @@ using Microsoft.Extensions.Logging;
 
 namespace NodeDaemon.Agent;
 
-/// <summary>Source-generated log messages of the slot keeper.</summary>
-public sealed partial class SlotKeeper
+/// <summary>Source-generated log messages of the slot executor.</summary>
+internal sealed partial class SlotExecutor
 {
     [LoggerMessage((int)Core.Diagnostics.LogEventId.SlotHeldAtStart, LogLevel.Information,
         "{NodeName} holds a slot of pool {Pool} from before this start; {What}")]

@@ -2,15 +2,17 @@ using NodeDaemon.Core.Agent;
 
 namespace NodeDaemon.Agent;
 
-/// <summary>The agent loop's waits between turns: for a change from the watch, slot news, a deadline or the idle tick.</summary>
-public sealed partial class AgentLoop
+/// <summary>The agent loop's waits between turns: for a change from the node watch, slot news, a deadline or the idle tick.</summary>
+internal sealed class TurnWaiter(NodeObserver observer, SlotExecutor slot, TimeProvider time, AgentLoopSettings settings)
 {
-    private async Task WaitAsync(AgentAction action, CancellationToken cancellationToken)
+    /// <summary>After <paramref name="action"/>: waits when it says to (none, or a wait), at most one idle tick; else returns at once.</summary>
+    public async Task AfterAsync(AgentAction action, CancellationToken cancellationToken)
     {
+        var now = time.GetUtcNow();
         var until = action switch
         {
-            AgentAction.None => time.GetUtcNow() + IdleTick,
-            AgentAction.Wait wait => wait.Until < time.GetUtcNow() + IdleTick ? wait.Until : time.GetUtcNow() + IdleTick,
+            AgentAction.None => now + settings.IdleTick,
+            AgentAction.Wait wait => wait.Until < now + settings.IdleTick ? wait.Until : now + settings.IdleTick,
             _ => (DateTimeOffset?)null,
         };
         if (until is not { } deadline)
@@ -18,11 +20,11 @@ public sealed partial class AgentLoop
             return;
         }
 
-        await WaitForChangeAsync(deadline - time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        await ForChangeAsync(deadline - time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Waits until the node watch brings a change, the slot watch news, or <paramref name="delay"/> passes, whichever is first.</summary>
-    private async Task WaitForChangeAsync(TimeSpan delay, CancellationToken cancellationToken)
+    public async Task ForChangeAsync(TimeSpan delay, CancellationToken cancellationToken)
     {
         if (delay <= TimeSpan.Zero)
         {
@@ -33,8 +35,8 @@ public sealed partial class AgentLoop
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
         try
         {
-            var change = _changes.Reader.WaitToReadAsync(linked.Token).AsTask();
-            var news = _slot.News.WaitToReadAsync(linked.Token).AsTask();
+            var change = observer.Changes.WaitToReadAsync(linked.Token).AsTask();
+            var news = slot.News.WaitToReadAsync(linked.Token).AsTask();
             await Task.WhenAny(change, news).ConfigureAwait(false);
             // Whichever came first: the other wait ends with the turn's token, not later on its own.
             await linked.CancelAsync().ConfigureAwait(false);
@@ -44,14 +46,6 @@ public sealed partial class AgentLoop
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             // The deadline passed without a change: look again.
-        }
-    }
-
-    private async Task WatchAsync(CancellationToken cancellationToken)
-    {
-        await foreach (var snapshot in node.WatchAsync(cancellationToken).ConfigureAwait(false))
-        {
-            await _changes.Writer.WriteAsync(snapshot, cancellationToken).ConfigureAwait(false);
         }
     }
 }

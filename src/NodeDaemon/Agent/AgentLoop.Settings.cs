@@ -1,0 +1,35 @@
+using NodeDaemon.Metrics;
+
+namespace NodeDaemon.Agent;
+
+/// <summary>The agent loop's tunables (kept in <see cref="AgentLoopSettings"/>, which its executors read) and its failure count.</summary>
+public sealed partial class AgentLoop
+{
+    /// <summary>The shortest time between a write to the node and a progress line written to its <c>message</c> after it.</summary>
+    /// <remarks>The <c>progressIntervalSeconds</c> option unless set.</remarks>
+    public TimeSpan ProgressReportInterval { get => _settings.ProgressReportInterval; init => _settings.ProgressReportInterval = value; }
+
+    /// <summary>How often an idle loop looks again (and beats) without a change from the watch.</summary>
+    public TimeSpan IdleTick { get => _settings.IdleTick; init => _settings.IdleTick = value; }
+
+    /// <summary>Where transitions, durations and failures are reported; nothing by default.</summary>
+    public IAgentMetrics Metrics { get => _settings.Metrics; init => _settings.Metrics = value; }
+
+    /// <summary>The base time before a full or halted pool is asked again for a slot; the wait is 1–2 times this.</summary>
+    public TimeSpan SlotRecheck { get => _slot.Recheck; init => _slot.Recheck = value; }
+
+    /// <summary>How long the first turn waits for the watch's first snapshot before it reads the node itself.</summary>
+    public TimeSpan FirstSnapshotWait { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Failed turns in a row after which the node's <c>reason</c> says so.</summary>
+    public int FailedTurnsReported { get => _settings.FailedTurnsReported; init => _settings.FailedTurnsReported = value; }
+
+    /// <summary>The wait after the first failed turn; it doubles with each further failure in a row, up to <see cref="MaxTurnRetryDelay"/>, give or take half.</summary>
+    public TimeSpan TurnRetryDelay { get => _settings.TurnRetryDelay; init => _settings.TurnRetryDelay = value; }
+
+    /// <summary>The longest wait between two failed turns.</summary>
+    public TimeSpan MaxTurnRetryDelay { get => _settings.MaxTurnRetryDelay; init => _settings.MaxTurnRetryDelay = value; }
+
+    /// <summary>Turns that failed in a row, up to now.</summary>
+    public int FailedTurnsInARow => _failures.InARow;
+}
