@@ -73,7 +73,6 @@ public sealed partial class AgentLoop
     /// removed annotation. So no pod is evicted after such a change is seen.</summary>
     private async Task<string?> StopOnChangeAsync(AgentInputs inputs, CancellationTokenSource drain, CancellationToken cancellationToken)
     {
-        var poolLabel = options.Fleet.Enabled ? options.Fleet.PoolLabel : null;
         while (await _changes.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
         {
             while (_changes.Reader.TryRead(out var newer))
@@ -81,7 +80,7 @@ public sealed partial class AgentLoop
                 Observe(newer);
             }
 
-            var again = Decider.Decide(inputs with { Node = _node!.ToView(_keys, poolLabel), Now = time.GetUtcNow(), Monotonic = Monotonic() });
+            var again = Decider.Decide(inputs with { Node = _node!.ToView(options), Now = time.GetUtcNow(), Monotonic = Monotonic() });
             if (again.Action is not AgentAction.Drain)
             {
                 await drain.CancelAsync().ConfigureAwait(false);

@@ -128,7 +128,7 @@ public sealed partial class AgentLoop(
 
         _slot.TakeNews();
         var snapshot = _node ??= await node.GetAsync(cancellationToken).ConfigureAwait(false);
-        var view = snapshot.ToView(_keys, options.Fleet.Enabled ? options.Fleet.PoolLabel : null);
+        var view = snapshot.ToView(options);
         var hostStatus = await host.ReadStatusAsync(cancellationToken).ConfigureAwait(false);
         if (options.Fleet.Enabled)
         {
@@ -138,12 +138,10 @@ public sealed partial class AgentLoop(
             await _slot.LearnAsync(Member(snapshot, view), renew: !finishing, cancellationToken).ConfigureAwait(false);
         }
 
-        var now = time.GetUtcNow();
-        var windowOpen = _schedule.IsOpen(now);
-        // The opening goes into the decision's Wait, which is how the loop wakes when the window opens.
-        var inputs = new AgentInputs(view, new HostView(hostStatus.Booted, hostStatus.Staged, bootId.Read()),
-            _record, options, now, _slot.Slot, WindowOpen: windowOpen, NextWindowOpening: windowOpen ? null : _schedule.NextOpening(now),
-            SlotRefusal: _slot.Refusal, Monotonic: Monotonic(), NotesUnwritable: _notesUnwritable);
+        var inputs = ObservedInputs.From(view, hostStatus, bootId.Read(), _record, options, _schedule, time.GetUtcNow()) with
+        {
+            Slot = _slot.Slot, SlotRefusal = _slot.Refusal, Monotonic = Monotonic(), NotesUnwritable = _notesUnwritable,
+        };
         var decision = Decider.Decide(inputs);
         _lastTurn = (decision, hostStatus);
         var previous = _machine.Current;
