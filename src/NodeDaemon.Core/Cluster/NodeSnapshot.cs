@@ -1,4 +1,5 @@
 using NodeDaemon.Core.Agent;
+using NodeDaemon.Core.Options;
 
 namespace NodeDaemon.Core.Cluster;
 
@@ -39,6 +40,13 @@ public sealed record NodeSnapshot(
 
     private static bool Comparable(string version) =>
         version.Length > 0 && version[0] != '0' && version.All(char.IsAsciiDigit);
+
+    /// <summary>What the decision needs, read as <paramref name="options"/> say: their protocol's annotation keys, and the pool label only with fleet coordination on.</summary>
+    public NodeView ToView(NodeDaemonOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return ToView(AnnotationKeys.For(options.Protocol, options.AnnotationPrefix), options.Fleet.Enabled ? options.Fleet.PoolLabel : null);
+    }
 
     /// <summary>What the decision needs, read with <paramref name="keys"/>. The desired image stays raw: the Decider validates it.</summary>
     /// <param name="keys">The annotation keys in force.</param>

@@ -108,7 +108,7 @@ public enum LogEventId
     /// <summary>An Event was recorded on the node.</summary>
     NodeEventRecorded = 210,
 
-    /// <summary>The drain's watch of the node's pods broke or expired; the pods are listed again and watched from there.</summary>
+    /// <summary>No longer written (kept so that no id is reused): the drain's watch of the node's pods reports as every watch does, with <see cref="WatchReconnecting"/> and <see cref="WatchRelisting"/>.</summary>
     DrainWatchRelisting = 211,
 
     /// <summary>The agent's state file could not be read back and was moved aside.</summary>

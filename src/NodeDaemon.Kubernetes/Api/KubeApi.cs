@@ -56,6 +56,19 @@ internal sealed class KubeApi : IDisposable
         }
     }
 
+    /// <summary>Sends a JSON request once, as <see cref="SendAsync"/>; null when the server cannot be reached, for a caller that retries on its own schedule.</summary>
+    public async Task<KubeResponse?> TrySendAsync(HttpMethod method, string path, JsonNode? body, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await SendAsync(method, path, body, KubePaths.Json, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Opens a streamed GET (a watch); the caller owns and disposes the response.</summary>
     public async Task<HttpResponseMessage> OpenStreamAsync(string path, CancellationToken cancellationToken)
     {

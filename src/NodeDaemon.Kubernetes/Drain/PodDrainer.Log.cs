@@ -9,12 +9,6 @@ internal sealed partial class PodDrainer
     [LoggerMessage((int)LogEventId.DrainStarted, LogLevel.Information, "draining node {NodeName} (timeout {Timeout})")]
     private partial void LogStarted(string nodeName, TimeSpan timeout);
 
-    [LoggerMessage((int)LogEventId.DrainProgress, LogLevel.Debug, "{Progress}")]
-    private partial void LogProgress(string progress);
-
     [LoggerMessage((int)LogEventId.DrainFinished, LogLevel.Information, "drain of node {NodeName} ended {Outcome}: {Message}")]
     private partial void LogFinished(string nodeName, string outcome, string message);
-
-    [LoggerMessage((int)LogEventId.EvictionRetried, LogLevel.Information, "eviction of {Pod} refused for now ({Why}); retrying in {Delay}")]
-    private partial void LogEvictionRetried(string pod, string why, TimeSpan delay);
 }

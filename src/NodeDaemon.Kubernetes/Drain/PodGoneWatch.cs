@@ -13,71 +13,102 @@ namespace NodeDaemon.Kubernetes.Drain;
 /// <remarks>
 /// A drain polled the node's pods with one list per poll (6–10 lists a drain); the watch is one request, and the
 /// kubelet keeps the same watch (<c>spec.nodeName</c>) open on every node anyway, so the server serves it from its watch
-/// cache. A pod's node never changes, so ours, while it exists, is always in this set. When the watch cannot be kept
-/// (410, a broken stream, an error answer) the pods are listed again after a backoff, and watched from that list.
+/// cache. A pod's node never changes, so ours, while it exists, is always in this set. Reconnecting, and listing again
+/// when the version expired (410) or resuming keeps failing, is <see cref="ResourceWatch"/>'s. The watch starts with the
+/// first pod waited on and ends when this is disposed, at the drain's end.
 /// </remarks>
-internal sealed partial class PodGoneWatch(KubeApi api, KubeNodeClientOptions options, TimeProvider time, ILogger logger)
+internal sealed class PodGoneWatch(KubeApi api, KubeNodeClientOptions options, TimeProvider time, ILogger logger) : IAsyncDisposable
 {
     private readonly Lock _gate = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Dictionary<string, (DrainPod Pod, TaskCompletionSource Gone)> _waiters = new(StringComparer.Ordinal);
     private Dictionary<string, string> _present = new(StringComparer.Ordinal);
     private string _version = "";
+    private Task? _watching;
 
     /// <summary>Starts from a list of the node's pods and its resourceVersion.</summary>
     public void Seed(JsonNode list)
     {
         lock (_gate)
         {
-            _present = Read(list);
+            _present = Read((list["items"] as JsonArray ?? []).OfType<JsonNode>());
             _version = NodeReader.Text(list["metadata"]?["resourceVersion"]);
         }
     }
 
-    /// <summary>Whether <paramref name="pod"/> is gone: not on the node any more, or its name now carries another uid.</summary>
-    public bool IsGone(DrainPod pod)
+    /// <summary>Completes when <paramref name="pod"/> is gone: not on the node any more (a GET would answer 404, or its
+    /// name now belongs to a pod elsewhere), or its name carries another uid (a StatefulSet's replacement).</summary>
+    /// <remarks>Graceful deletion ends when the grace period does; nothing is forced.</remarks>
+    public Task WaitGoneAsync(DrainPod pod, CancellationToken cancellationToken)
+    {
+        var gone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_stop.IsCancellationRequested, this);
+            _waiters[pod.Key] = (pod, gone);
+            // Off this thread: the watch's first steps must not run inside the lock.
+            var token = _stop.Token;
+            _watching ??= Task.Run(() => FollowAsync(token), CancellationToken.None);
+        }
+
+        // Gone before it joined the wait (a pod that was not running goes at once): the watch has seen it already.
+        Release();
+        return gone.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Ends the watch, if it was started, and waits for it.</summary>
+    public async ValueTask DisposeAsync()
     {
         lock (_gate)
         {
-            return !_present.TryGetValue(pod.Key, out var uid) || uid != pod.Uid;
+            if (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+
+            _stop.Cancel();
         }
+
+        if (_watching is { } watching)
+        {
+            await watching.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        _stop.Dispose();
     }
 
-    /// <summary>Follows the node's pods until cancelled, calling <paramref name="changed"/> after every change.</summary>
-    public async Task RunAsync(Action changed, CancellationToken cancellationToken)
+    // Follows the node's pods from the seeded list until cancelled, releasing the waiters after every change.
+    private async Task FollowAsync(CancellationToken cancellationToken)
     {
-        var backoff = new Backoff(options.Transport.BackoffInitial, options.Transport.BackoffMax, time);
+        string from;
+        lock (_gate)
+        {
+            from = _version;
+        }
+
+        var watch = new ResourceWatch(api, options.Transport, time, logger, $"the pods on node {options.NodeName}");
         try
         {
-            while (true)
+            // Without a seeded version (a list that carried none) the watch lists first.
+            await foreach (var change in watch.WatchAsync(KubePaths.PodsOnNode(options.NodeName),
+                (version, timeout) => KubePaths.PodsOnNodeWatch(options.NodeName, version, timeout), cancellationToken, from: from).ConfigureAwait(false))
             {
-                string version;
-                lock (_gate)
+                switch (change)
                 {
-                    version = _version;
+                    case WatchEvent.Listed listed:
+                        var present = Read(listed.Items);
+                        lock (_gate)
+                        {
+                            _present = present;
+                        }
+
+                        break;
+                    case WatchEvent.Changed one:
+                        Apply(one.Type, one.Object);
+                        break;
                 }
 
-                string? problem;
-                try
-                {
-                    problem = version.Length == 0 ? "no resourceVersion to watch from" : await WatchAsync(version, changed, backoff, cancellationToken).ConfigureAwait(false);
-                }
-#pragma warning disable CA1031 // Whatever breaks the watch (an odd event, say), the drain must still see its pods go.
-                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-#pragma warning restore CA1031
-                {
-                    problem = $"watch: {e.Message}";
-                }
-
-                if (problem is null)
-                {
-                    // A clean end (timeoutSeconds): on from the last version seen.
-                    continue;
-                }
-
-                // After a pause even on 410: a server that answers every watch with it must not get a list in a tight loop.
-                LogRelisting(options.NodeName, problem);
-                await backoff.WaitAsync(cancellationToken).ConfigureAwait(false);
-                await RelistAsync(cancellationToken).ConfigureAwait(false);
-                changed();
+                Release();
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -86,93 +117,27 @@ internal sealed partial class PodGoneWatch(KubeApi api, KubeNodeClientOptions op
         }
     }
 
-    private const string Expired = "the watch expired (410)";
-
-    /// <summary>One watch connection; null when the server ended it cleanly, else why it has to be listed again.</summary>
-    private async Task<string?> WatchAsync(string version, Action changed, Backoff backoff, CancellationToken cancellationToken)
+    // Releases every waiter whose pod is gone.
+    private void Release()
     {
-        var timeout = (int)Math.Max(1, options.Transport.WatchTimeout.TotalSeconds);
-        var bound = new CancellationTokenSource(options.Transport.WatchTimeout + options.Transport.RequestTimeout, time);
-        var life = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, bound.Token);
-        WatchConnection connection;
-        HttpResponseMessage? response = null;
-        try
+        lock (_gate)
         {
-            response = await api.OpenStreamAsync(KubePaths.PodsOnNodeWatch(options.NodeName, version, timeout), life.Token).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode)
+            foreach (var (key, (pod, gone)) in _waiters.ToList())
             {
-                var status = (int)response.StatusCode;
-                response.Dispose();
-                life.Dispose();
-                bound.Dispose();
-                return status == 410 ? Expired : $"watch: HTTP {status}";
-            }
-
-            // Owned by the connection from here on.
-            connection = await WatchConnection.OpenAsync(response, life, bound).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is HttpRequestException or IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            response?.Dispose();
-            life.Dispose();
-            bound.Dispose();
-            return $"watch: {e.Message}";
-        }
-
-        using (connection)
-        {
-            while (true)
-            {
-                JsonObject? item;
-                try
+                if (!_present.TryGetValue(pod.Key, out var uid) || uid != pod.Uid)
                 {
-                    item = await connection.NextAsync(cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is HttpRequestException or IOException)
-                {
-                    return $"watch stream broke: {e.Message}";
-                }
-
-                if (item is null)
-                {
-                    // A clean end (timeoutSeconds). One that carried nothing may be a server shedding load: a pause first.
-                    if (connection.Events == 0)
-                    {
-                        await Task.Delay(backoff.Next(), time, cancellationToken).ConfigureAwait(false);
-                    }
-
-                    return null;
-                }
-
-                var type = NodeReader.Text(item["type"]);
-                var obj = item["object"] as JsonObject;
-                if (type == "ERROR")
-                {
-                    return NodeReader.WholeNumber(obj?["code"]) == 410 ? Expired : $"watch error: {NodeReader.Text(obj?["message"])}";
-                }
-
-                backoff.Reset();
-                Apply(type, obj);
-                if (type is "ADDED" or "MODIFIED" or "DELETED")
-                {
-                    changed();
+                    _waiters.Remove(key);
+                    gone.TrySetResult();
                 }
             }
         }
     }
 
-    private void Apply(string type, JsonNode? obj)
+    private void Apply(string type, JsonObject obj)
     {
-        var metadata = obj?["metadata"];
-        var key = $"{NodeReader.Text(metadata?["namespace"])}/{NodeReader.Text(metadata?["name"])}";
-        var uid = NodeReader.Text(metadata?["uid"]);
+        var (key, uid) = Identify(obj);
         lock (_gate)
         {
-            if (NodeReader.Text(metadata?["resourceVersion"]) is { Length: > 0 } version)
-            {
-                _version = version;
-            }
-
             switch (type)
             {
                 case "ADDED" or "MODIFIED":
@@ -185,40 +150,22 @@ internal sealed partial class PodGoneWatch(KubeApi api, KubeNodeClientOptions op
         }
     }
 
-    private async Task RelistAsync(CancellationToken cancellationToken)
-    {
-        var backoff = new Backoff(options.Transport.BackoffInitial, options.Transport.BackoffMax, time);
-        while (true)
-        {
-            try
-            {
-                var answer = await api.SendAsync(HttpMethod.Get, KubePaths.PodsOnNode(options.NodeName), null, KubePaths.Json, cancellationToken).ConfigureAwait(false);
-                if (answer is { IsSuccess: true, Body: { } body })
-                {
-                    Seed(body);
-                    return;
-                }
-            }
-#pragma warning disable CA1031 // Unreachable for now, or an answer that is not a list: tried again after the backoff.
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-#pragma warning restore CA1031
-            {
-                LogRelisting(options.NodeName, $"list: {e.Message}");
-            }
-
-            await backoff.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private static Dictionary<string, string> Read(JsonNode list)
+    private static Dictionary<string, string> Read(IEnumerable<JsonNode> items)
     {
         var present = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var item in (list["items"] as JsonArray ?? []).OfType<JsonNode>())
+        foreach (var item in items)
         {
-            var metadata = item["metadata"];
-            present[$"{NodeReader.Text(metadata?["namespace"])}/{NodeReader.Text(metadata?["name"])}"] = NodeReader.Text(metadata?["uid"]);
+            var (key, uid) = Identify(item);
+            present[key] = uid;
         }
 
         return present;
+    }
+
+    // A pod as DrainPod.Key names it (namespace/name), and the uid that tells a replacement of the same name apart.
+    private static (string Key, string Uid) Identify(JsonNode pod)
+    {
+        var metadata = pod["metadata"];
+        return ($"{NodeReader.Text(metadata?["namespace"])}/{NodeReader.Text(metadata?["name"])}", NodeReader.Text(metadata?["uid"]));
     }
 }

@@ -59,6 +59,7 @@ internal sealed partial class ResourceWatch(KubeApi api, ApiTransportOptions opt
             // (the reset overtakes them, so the version never moves): the state read afresh ends that loop.
             var expired = false;
             var failed = 0;
+            var changes = 0;
             while (!expired)
             {
                 if (failed >= FailedResumesBeforeAfresh)
@@ -69,6 +70,7 @@ internal sealed partial class ResourceWatch(KubeApi api, ApiTransportOptions opt
                 var (connection, openProblem, gone) = await OpenAsync(watchPath, version, cancellationToken).ConfigureAwait(false);
                 if (gone)
                 {
+                    expired = true;
                     break;
                 }
 
@@ -128,6 +130,7 @@ internal sealed partial class ResourceWatch(KubeApi api, ApiTransportOptions opt
 
                         backoff.Reset();
                         failed = 0;
+                        changes++;
                         if (type is "ADDED" or "MODIFIED" or "DELETED" && obj is not null)
                         {
                             yield return new WatchEvent.Changed(type, obj);
@@ -137,6 +140,12 @@ internal sealed partial class ResourceWatch(KubeApi api, ApiTransportOptions opt
             }
 
             LogRelisting(what, version, expired ? "it expired" : $"{failed} resumes from it failed in a row");
+            if (expired && changes == 0)
+            {
+                // Expired before anything came: a server that answers every watch with 410 must not get a list (or a
+                // watch from the current state) in a tight loop.
+                await Task.Delay(backoff.Next(), time, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 

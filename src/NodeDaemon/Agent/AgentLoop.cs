@@ -52,7 +52,7 @@ public sealed partial class AgentLoop
         _reporter = new NodeReporter(node, _observer, _keys, status, heartbeat, time, _settings, logger);
         _failures = new TurnFailures(_reporter, status, _settings, logger);
         _waiter = new TurnWaiter(_observer, _slot, time, _settings);
-        var drainer = new DrainExecutor(node, _observer, _notes, _reporter, _keys, options, heartbeat, time, _settings, logger);
+        var drainer = new DrainExecutor(node, _observer, _notes, _reporter, options, heartbeat, time, _settings, logger);
         _actions = new ActionExecutor(host, _observer, _notes, _reporter, drainer, _slot, options, heartbeat, time, _settings, logger);
     }
 
@@ -106,7 +106,7 @@ public sealed partial class AgentLoop
         _notes.BeginTurn();
         var snapshot = await _observer.CurrentAsync(cancellationToken).ConfigureAwait(false);
         _slot.TakeNews();
-        var view = snapshot.ToView(_keys, _options.Fleet.Enabled ? _options.Fleet.PoolLabel : null);
+        var view = snapshot.ToView(_options);
         var hostStatus = await _host.ReadStatusAsync(cancellationToken).ConfigureAwait(false);
         if (_options.Fleet.Enabled)
         {
@@ -145,12 +145,9 @@ public sealed partial class AgentLoop
     }
 
     /// <summary>What the decision looks at this turn; the window's next opening goes into its Wait, which is how the loop wakes then.</summary>
-    private AgentInputs Inputs(NodeView view, HostStatus hostStatus)
-    {
-        var now = _time.GetUtcNow();
-        var windowOpen = _schedule.IsOpen(now);
-        return new AgentInputs(view, new HostView(hostStatus.Booted, hostStatus.Staged, _bootId.Read()), _notes.Current, _options, now, _slot.View.Held,
-            WindowOpen: windowOpen, NextWindowOpening: windowOpen ? null : _schedule.NextOpening(now), SlotRefusal: _slot.View.Refusal,
-            Monotonic: BootClock.Monotonic(_time), NotesUnwritable: _notes.Unwritable);
-    }
+    private AgentInputs Inputs(NodeView view, HostStatus hostStatus) =>
+        ObservedInputs.From(view, hostStatus, _bootId.Read(), _notes.Current, _options, _schedule, _time.GetUtcNow()) with
+        {
+            Slot = _slot.View.Held, SlotRefusal = _slot.View.Refusal, Monotonic = BootClock.Monotonic(_time), NotesUnwritable = _notes.Unwritable,
+        };
 }

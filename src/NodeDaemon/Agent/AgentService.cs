@@ -1,25 +1,18 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NodeDaemon.Core.Agent;
-using NodeDaemon.Core.Cluster;
-using NodeDaemon.Core.Fleet;
-using NodeDaemon.Core.Host;
 using NodeDaemon.Core.Options;
-using NodeDaemon.Kubernetes;
+using NodeDaemon.Hosting;
 using NodeDaemon.Kubernetes.Api;
-using NodeDaemon.Kubernetes.Fleet;
 using NodeDaemon.Metrics;
-using NodeDaemon.RpmOstree;
-using NodeDaemon.State;
 using NodeDaemon.Systemd;
 
 namespace NodeDaemon.Agent;
 
-/// <summary>The agent as a hosted service: builds the host and cluster adapters and runs the <see cref="AgentLoop"/>.</summary>
+/// <summary>The agent as a hosted service: builds the agent through <see cref="AgentComposition"/> and runs its <see cref="AgentLoop"/>.</summary>
 /// <remarks>A failure to build the adapters (no rpm-ostreed and no bootc, an unreadable kubeconfig) stops the
 /// daemon with exit code 1: systemd's restart policy then tries again, and the reason is in the journal and on
-/// the STATUS line. With <c>fleet.enabled</c> the loop takes turns with its pool through a <see cref="LeaseSlotClient"/> on the
-/// same kubeconfig; without it, it gets a slot seam that holds nothing and is never asked.</remarks>
+/// the STATUS line.</remarks>
 public sealed partial class AgentService(
     NodeDaemonOptions options,
     AgentHeartbeat heartbeat,
@@ -32,69 +25,50 @@ public sealed partial class AgentService(
     IHostApplicationLifetime lifetime,
     ILogger<AgentService> logger) : BackgroundService
 {
-    /// <summary>How often an idle loop looks again when the watchdog does not ask for more.</summary>
-    public static readonly TimeSpan IdleTick = TimeSpan.FromSeconds(30);
-
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         LogStarting(ThisAssemblyVersion.Informational, options.NodeName, options.AnnotationPrefix);
-        IHostSystem host;
-        INodeClient node;
-        ISlotClient slots = NoSlotClient.Instance;
-        // What was being built, for the one line that says why the daemon cannot start.
-        var step = "the host backend";
+        // Beat well inside the watchdog timeout, or a healthy idle loop would look stuck.
+        var idle = AgentCompositionParts.DefaultIdleTick;
+        var parts = new AgentCompositionParts(time, heartbeat, status)
+        {
+            Loggers = loggers,
+            Metrics = metrics,
+            ApiRequests = apiRequests,
+            IdleTick = watchdog.Timeout is { } timeout && timeout / 4 < idle ? timeout / 4 : idle,
+        };
+        AgentComposition agent;
         try
         {
-            var busAddress = RpmOstreeNames.SystemBusAddress(Environment.GetEnvironmentVariable);
-            host = await HostSystemFactory.CreateAsync(options, busAddress, time, loggers, stoppingToken).ConfigureAwait(false);
-            step = options.Kubeconfig.Length > 0 ? $"kubeconfig {options.Kubeconfig}" : "the in-cluster or default kubeconfig";
-            Hosting.KubeconfigFile.Check(options.Kubeconfig);
-            node = KubeNodeClient.Create(options.Kubeconfig, KubeNodeClientOptions.From(options), time, loggers.CreateLogger<KubeNodeClient>(), apiRequests);
-            if (options.Fleet.Enabled)
-            {
-                slots = LeaseSlotClient.Create(options.Kubeconfig, LeaseSlotClientOptions.From(options), time, loggers.CreateLogger<LeaseSlotClient>(), apiRequests);
-            }
+            agent = await AgentComposition.CreateAsync(options, parts, stoppingToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             return;
         }
-#pragma warning disable CA1031 // Any failure to build the adapters (bad base64, YAML or PEM in a kubeconfig throw what the parsers throw) is a failed start.
-        catch (Exception e)
-#pragma warning restore CA1031
+        catch (AgentStartException e)
         {
-            Stop(1, $"cannot start: {step}: {Hosting.KubeconfigFile.Describe(e)}");
+            Stop(1, $"cannot start: {e.Message}");
             return;
         }
 
-        try
+        using (agent)
         {
-            // Beat well inside the watchdog timeout, or a healthy idle loop would look stuck.
-            var tick = watchdog.Timeout is { } timeout && timeout / 4 < IdleTick ? timeout / 4 : IdleTick;
-            var loop = new AgentLoop(node, host, slots, new AgentRecordStore(options.StateDirectory, time, loggers.CreateLogger<AgentRecordStore>()),
-                new FileBootIdSource(options.BootIdFile), options, time, heartbeat, status, loggers.CreateLogger<AgentLoop>())
+            try
             {
-                IdleTick = tick,
-                Metrics = metrics,
-            };
-            await loop.RunAsync(stoppingToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping.
-        }
+                await agent.Loop.RunAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                // Stopping.
+            }
 #pragma warning disable CA1031 // The daemon's last line: whatever broke the loop, exit non-zero so systemd restarts it.
-        catch (Exception e)
+            catch (Exception e)
 #pragma warning restore CA1031
-        {
-            Stop(1, $"the agent loop failed: {e.Message}");
-        }
-        finally
-        {
-            (slots as IDisposable)?.Dispose();
-            (node as IDisposable)?.Dispose();
-            (host as IDisposable)?.Dispose();
+            {
+                Stop(1, $"the agent loop failed: {e.Message}");
+            }
         }
     }
 

@@ -13,7 +13,6 @@ internal sealed partial class DrainExecutor(
     NodeObserver observer,
     AgentNotes notes,
     NodeReporter reporter,
-    AnnotationKeys keys,
     NodeDaemonOptions options,
     AgentHeartbeat heartbeat,
     TimeProvider time,
@@ -92,11 +91,10 @@ internal sealed partial class DrainExecutor(
     /// removed annotation. So no pod is evicted after such a change is seen.</summary>
     private async Task<string?> StopOnChangeAsync(AgentInputs inputs, CancellationTokenSource drain, CancellationToken cancellationToken)
     {
-        var poolLabel = options.Fleet.Enabled ? options.Fleet.PoolLabel : null;
         while (await observer.Changes.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
         {
             observer.TakeChanges();
-            var again = Decider.Decide(inputs with { Node = observer.Latest!.ToView(keys, poolLabel), Now = time.GetUtcNow(), Monotonic = BootClock.Monotonic(time) });
+            var again = Decider.Decide(inputs with { Node = observer.Latest!.ToView(options), Now = time.GetUtcNow(), Monotonic = BootClock.Monotonic(time) });
             if (again.Action is not AgentAction.Drain)
             {
                 await drain.CancelAsync().ConfigureAwait(false);

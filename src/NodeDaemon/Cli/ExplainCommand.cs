@@ -11,9 +11,10 @@ namespace NodeDaemon.Cli;
 
 /// <summary><c>nodedaemon explain</c>: what the agent would do for a Node object and an rpm-ostree status, without doing it.</summary>
 /// <remarks>
-/// It reads both documents through the code <c>run</c> uses (<see cref="NodeReader"/> and <see cref="NodeSnapshot.ToView"/>
-/// with the configured protocol's <see cref="AnnotationKeys"/>; <see cref="RpmOstreeStatusJson"/> with the same
-/// deployment mapping and choice), so its answer is the one the daemon would act on.
+/// It reads both documents through the code <c>run</c> uses (<see cref="NodeReader"/> and
+/// <see cref="NodeSnapshot.ToView(NodeDaemonOptions)"/>; <see cref="RpmOstreeStatusJson"/> with the same deployment mapping and
+/// choice) and builds the decision's inputs as the loop does (<see cref="ObservedInputs"/>), so its answer is the one
+/// the daemon would act on.
 /// </remarks>
 internal static class ExplainCommand
 {
@@ -47,14 +48,9 @@ internal static class ExplainCommand
                 return 1;
             }
 
-            var nodeView = snapshot.ToView(AnnotationKeys.For(options.Protocol, options.AnnotationPrefix),
-                options.Fleet.Enabled ? options.Fleet.PoolLabel : null);
-            var hostView = new HostView(hostStatus.Booted, hostStatus.Staged, "current-boot");
-            var now = TimeProvider.System.GetUtcNow();
-            var schedule = MaintenanceSchedule.From(options.Maintenance);
-            var open = schedule.IsOpen(now);
-            var decision = Decider.Decide(new AgentInputs(nodeView, hostView, AgentRecord.Empty, options, now,
-                WindowOpen: open, NextWindowOpening: open ? null : schedule.NextOpening(now)));
+            // As the loop's first turn would see it: no notes, no slot.
+            var decision = Decider.Decide(ObservedInputs.From(snapshot.ToView(options), hostStatus, "current-boot", AgentRecord.Empty, options,
+                MaintenanceSchedule.From(options.Maintenance), TimeProvider.System.GetUtcNow()));
             foreach (var warning in hostStatus.Warnings)
             {
                 error.WriteLine($"warning: {warning}");

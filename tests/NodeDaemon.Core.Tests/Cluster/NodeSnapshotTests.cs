@@ -1,4 +1,5 @@
 using NodeDaemon.Core.Cluster;
+using NodeDaemon.Core.Options;
 
 namespace NodeDaemon.Core.Tests.Cluster;
 
@@ -40,6 +41,37 @@ public sealed class NodeSnapshotTests
             .ToView(AnnotationKeys.For(NodeDaemon.Core.Options.AnnotationProtocol.NodeDaemon, "nodedaemon.io/"));
 
         Assert.Equal((ours, stale, unschedulable), (view.CordonedByUs, view.StaleMark, view.Unschedulable));
+    }
+
+    [Theory]
+    // The protocol picks the keys, the prefix applies to the daemon's own; the pool is read only with fleet coordination on.
+    [InlineData(AnnotationProtocol.NodeDaemon, "nodedaemon.io/", true, "img-nd", "workers")]
+    [InlineData(AnnotationProtocol.NodeDaemon, "nodedaemon.io/", false, "img-nd", null)]
+    [InlineData(AnnotationProtocol.NodeDaemon, "example.com/", true, "img-ex", "workers")]
+    [InlineData(AnnotationProtocol.MachineConfigOperator, "nodedaemon.io/", true, "img-mco", "workers")]
+    [InlineData(AnnotationProtocol.MachineConfigOperator, "nodedaemon.io/", false, "img-mco", null)]
+    public void The_view_for_the_options_reads_their_protocols_keys_and_the_pool_only_with_the_fleet_on(
+        AnnotationProtocol protocol, string prefix, bool fleet, string desired, string? pool)
+    {
+        var node = new NodeSnapshot("node-a", "uid-a", "1", false,
+            new Dictionary<string, string>
+            {
+                ["nodedaemon.io/desired-image"] = "img-nd",
+                ["example.com/desired-image"] = "img-ex",
+                ["machineconfiguration.openshift.io/desiredImage"] = "img-mco",
+            },
+            new Dictionary<string, string> { ["pool"] = "workers" });
+        var options = new NodeDaemonOptions
+        {
+            NodeName = "node-a",
+            Protocol = protocol,
+            AnnotationPrefix = prefix,
+            Fleet = new FleetOptions { Enabled = fleet, PoolLabel = "pool" },
+        };
+
+        var view = node.ToView(options);
+
+        Assert.Equal((desired, pool), (view.DesiredImage, view.Pool));
     }
 
     private static NodeSnapshot Node(string resourceVersion) =>

@@ -6,7 +6,8 @@ namespace NodeDaemon.Kubernetes.Tests.Watch;
 
 /// <summary>
 /// A loopback HTTP server that lists one node and then opens watch streams that never send anything and never end:
-/// a half-open connection, which the test API server (it honours timeoutSeconds) cannot play.
+/// a half-open connection, which the test API server (it honours timeoutSeconds) cannot play. Given a watch status, it
+/// answers every watch with that status instead (410: a server on which every version expires at once).
 /// </summary>
 internal sealed class SilentApiServer : IAsyncDisposable
 {
@@ -16,10 +17,13 @@ internal sealed class SilentApiServer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly List<TcpClient> _clients = [];
     private readonly Task _accept;
+    private readonly int? _watchStatus;
     private int _watches;
+    private int _lists;
 
-    public SilentApiServer()
+    public SilentApiServer(int? watchStatus = null)
     {
+        _watchStatus = watchStatus;
         _listener.Start();
         Url = new Uri($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
         _accept = Task.Run(AcceptAsync);
@@ -30,6 +34,9 @@ internal sealed class SilentApiServer : IAsyncDisposable
 
     /// <summary>Watch requests seen.</summary>
     public int Watches => Volatile.Read(ref _watches);
+
+    /// <summary>List requests seen.</summary>
+    public int Lists => Volatile.Read(ref _lists);
 
     private async Task AcceptAsync()
     {
@@ -75,10 +82,17 @@ internal sealed class SilentApiServer : IAsyncDisposable
                 if (head.ToString().Contains("watch=true", StringComparison.Ordinal))
                 {
                     Interlocked.Increment(ref _watches);
+                    if (_watchStatus is { } status)
+                    {
+                        await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 {status} Status\r\nContent-Length: 0\r\n\r\n"), _stop.Token);
+                        continue;
+                    }
+
                     await stream.WriteAsync(Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"), _stop.Token);
                     await Task.Delay(Timeout.Infinite, _stop.Token);
                 }
 
+                Interlocked.Increment(ref _lists);
                 var body = Encoding.UTF8.GetBytes(List);
                 await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n"), _stop.Token);
                 await stream.WriteAsync(body, _stop.Token);

@@ -1,40 +1,33 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using NodeDaemon.Agent;
 using NodeDaemon.Core.Host;
 using NodeDaemon.Core.Options;
-using NodeDaemon.Kubernetes;
-using NodeDaemon.Kubernetes.Fleet;
-using NodeDaemon.State;
+using NodeDaemon.Hosting;
 using NodeDaemon.Systemd;
 
 namespace NodeDaemon.Sim.Fleet;
 
-/// <summary>One run of the daemon on a simulated node: its own Kubernetes clients and a new <see cref="AgentLoop"/>, as a process start builds them.</summary>
+/// <summary>One run of the daemon on a simulated node: the agent as a process start builds it (<see cref="AgentComposition"/>), on the simulated host.</summary>
 /// <remarks>Nothing but the record file and the host outlives it, exactly as with a real process: a crash or a reboot
 /// is this object being stopped and another one started.</remarks>
 public sealed class AgentProcess : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
-    private readonly KubeNodeClient _node;
-    private readonly LeaseSlotClient _slots;
     private int _stopped;
 
     private AgentProcess(FleetAgentSetup setup, NodeDaemonOptions options, IHostSystem host, string bootId)
     {
-        var transport = setup.Transport with { NodeName = options.NodeName };
-        _node = KubeNodeClient.Create(setup.KubeconfigPath, transport, TimeProvider.System, NullLogger.Instance);
-        _slots = LeaseSlotClient.Create(setup.KubeconfigPath, LeaseSlotClientOptions.From(options) with { Transport = transport.Transport, PoolRecheck = setup.PoolRecheck },
-            TimeProvider.System, NullLogger.Instance);
-        var loop = new AgentLoop(_node, host, _slots,
-            new AgentRecordStore(options.StateDirectory, TimeProvider.System, NullLogger<AgentRecordStore>.Instance), new SimulatedBootId(bootId),
-            options, TimeProvider.System, new AgentHeartbeat(TimeProvider.System), new StatusReporter(SilentNotifier.Instance),
-            NullLogger<AgentLoop>.Instance)
+        // What a simulated node has instead of a machine: its host, its boot id, no systemd, and the fleet's timings.
+        var parts = new AgentCompositionParts(TimeProvider.System, new AgentHeartbeat(TimeProvider.System), new StatusReporter(SilentNotifier.Instance))
         {
+            Host = host,
+            BootId = new SimulatedBootId(bootId),
+            NodeClient = setup.Transport with { NodeName = options.NodeName },
+            PoolRecheck = setup.PoolRecheck,
             SlotRecheck = setup.SlotRecheck,
             IdleTick = setup.IdleTick,
             ProgressReportInterval = setup.ProgressReportInterval,
         };
-        Exited = RunAsync(loop);
+        Exited = RunAsync(options, parts);
     }
 
     /// <summary>Completes when the loop has ended: null when it was stopped, else what broke it (the daemon would exit 1).</summary>
@@ -57,13 +50,15 @@ public sealed class AgentProcess : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private async Task<Exception?> RunAsync(AgentLoop loop)
+    private async Task<Exception?> RunAsync(NodeDaemonOptions options, AgentCompositionParts parts)
     {
-        // Off the caller's thread: a start must not run the first turn inside whoever started it.
+        // Off the caller's thread: a start must not build the clients or run the first turn inside whoever started it.
         await Task.Yield();
         try
         {
-            await loop.RunAsync(_stop.Token).ConfigureAwait(false);
+            // A start that cannot build the agent ends the process like a broken loop (the daemon exits 1 for both).
+            using var agent = await AgentComposition.CreateAsync(options, parts, _stop.Token).ConfigureAwait(false);
+            await agent.Loop.RunAsync(_stop.Token).ConfigureAwait(false);
             return null;
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
@@ -75,11 +70,6 @@ public sealed class AgentProcess : IAsyncDisposable
 #pragma warning restore CA1031
         {
             return e;
-        }
-        finally
-        {
-            _slots.Dispose();
-            _node.Dispose();
         }
     }
 }

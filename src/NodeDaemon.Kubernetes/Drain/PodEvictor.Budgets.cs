@@ -5,7 +5,7 @@ using NodeDaemon.Kubernetes.Api;
 namespace NodeDaemon.Kubernetes.Drain;
 
 /// <summary>The answer to a pod under more than one disruption budget, naming those budgets.</summary>
-internal sealed partial class PodDrainer
+internal sealed partial class PodEvictor
 {
     /// <summary>The eviction registry's words for a pod selected by more than one budget (eviction.go).</summary>
     private const string MoreThanOneBudget = "more than one PodDisruptionBudget";
@@ -17,7 +17,7 @@ internal sealed partial class PodDrainer
     /// </summary>
     private async Task<EvictionAnswer> MoreThanOneBudgetAsync(DrainPod pod, KubeResponse refusal, CancellationToken cancellationToken)
     {
-        var list = await TrySendAsync(HttpMethod.Get, KubePaths.Budgets(pod.Namespace), null, cancellationToken).ConfigureAwait(false);
+        var list = await api.TrySendAsync(HttpMethod.Get, KubePaths.Budgets(pod.Namespace), null, cancellationToken).ConfigureAwait(false);
         List<string> names = list is { IsSuccess: true, Body: { } body }
             ? [.. (body["items"] as JsonArray ?? []).OfType<JsonNode>()
                 .Where(b => BudgetSelector.Selects(b["spec"]?["selector"], pod.Labels))

@@ -1,0 +1,11 @@
+using Microsoft.Extensions.Logging;
+using NodeDaemon.Core.Diagnostics;
+
+namespace NodeDaemon.Kubernetes.Drain;
+
+/// <summary>Log messages of <see cref="PodEvictor"/>.</summary>
+internal sealed partial class PodEvictor
+{
+    [LoggerMessage((int)LogEventId.EvictionRetried, LogLevel.Information, "eviction of {Pod} refused for now ({Why}); retrying in {Delay}")]
+    private partial void LogEvictionRetried(string pod, string why, TimeSpan delay);
+}

@@ -1,0 +1,113 @@
+using Microsoft.Extensions.Logging;
+using NodeDaemon.Agent;
+using NodeDaemon.Core.Cluster;
+using NodeDaemon.Core.Fleet;
+using NodeDaemon.Core.Host;
+using NodeDaemon.Core.Options;
+using NodeDaemon.Kubernetes;
+using NodeDaemon.Kubernetes.Fleet;
+using NodeDaemon.RpmOstree;
+using NodeDaemon.State;
+
+namespace NodeDaemon.Hosting;
+
+/// <summary>The agent wired once: the host backend, the Kubernetes node and slot clients, the record store and the <see cref="AgentLoop"/> over them.</summary>
+/// <remarks>
+/// The daemon (<see cref="AgentService"/>) and the fleet simulation build the agent here, so that what the simulation
+/// runs is what the daemon runs; what differs between them comes in through <see cref="AgentCompositionParts"/>. It
+/// owns (and disposes) the adapters it built, not a host it was given. With <c>fleet.enabled</c> the loop takes turns
+/// with its pool through a <see cref="LeaseSlotClient"/> on the same kubeconfig; without it, it gets a slot seam that
+/// holds nothing and is never asked.
+/// </remarks>
+public sealed class AgentComposition : IDisposable
+{
+    private readonly List<IDisposable> _owned;
+
+    private AgentComposition(AgentLoop loop, List<IDisposable> owned)
+    {
+        Loop = loop;
+        _owned = owned;
+    }
+
+    /// <summary>The loop to run.</summary>
+    public AgentLoop Loop { get; }
+
+    /// <summary>Builds the adapters for <paramref name="options"/> (already validated) and the loop over them.</summary>
+    /// <exception cref="AgentStartException">An adapter could not be built (no rpm-ostreed and no bootc, an unreadable kubeconfig): the message names which and why.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled while the backend was probed.</exception>
+    public static async Task<AgentComposition> CreateAsync(NodeDaemonOptions options, AgentCompositionParts parts, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(parts);
+        var owned = new List<IDisposable>();
+        // What was being built, for the one line that says why the agent cannot start.
+        var step = "the host backend";
+        try
+        {
+            var host = parts.Host ?? Own(owned, await HostSystemFactory.CreateAsync(options,
+                parts.BusAddress ?? RpmOstreeNames.SystemBusAddress(Environment.GetEnvironmentVariable), parts.Time, parts.Loggers, cancellationToken)
+                .ConfigureAwait(false));
+            step = options.Kubeconfig.Length > 0 ? $"kubeconfig {options.Kubeconfig}" : "the in-cluster or default kubeconfig";
+            KubeconfigFile.Check(options.Kubeconfig);
+            var nodeOptions = parts.NodeClient ?? KubeNodeClientOptions.From(options);
+            var node = Own(owned, KubeNodeClient.Create(options.Kubeconfig, nodeOptions, parts.Time, parts.Loggers.CreateLogger<KubeNodeClient>(), parts.ApiRequests));
+            ISlotClient slots = NoSlotClient.Instance;
+            if (options.Fleet.Enabled)
+            {
+                var slotOptions = LeaseSlotClientOptions.From(options) with { Transport = nodeOptions.Transport };
+                slots = Own(owned, LeaseSlotClient.Create(options.Kubeconfig, parts.PoolRecheck is { } recheck ? slotOptions with { PoolRecheck = recheck } : slotOptions,
+                    parts.Time, parts.Loggers.CreateLogger<LeaseSlotClient>(), parts.ApiRequests));
+            }
+
+            return new AgentComposition(NewLoop(options, parts, host, node, slots), owned);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            Dispose(owned);
+            throw;
+        }
+#pragma warning disable CA1031 // Any failure to build the adapters (bad base64, YAML or PEM in a kubeconfig throw what the parsers throw) is a failed start.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Dispose(owned);
+            throw new AgentStartException($"{step}: {KubeconfigFile.Describe(e)}", e);
+        }
+    }
+
+    /// <summary>Closes the adapters built here: the slot client, the node client, the host backend.</summary>
+    public void Dispose() => Dispose(_owned);
+
+    // The one place that builds the loop: what it is given and how it is tuned.
+    private static AgentLoop NewLoop(NodeDaemonOptions options, AgentCompositionParts parts, IHostSystem host, INodeClient node, ISlotClient slots) =>
+        new(node, host, slots, new AgentRecordStore(options.StateDirectory, parts.Time, parts.Loggers.CreateLogger<AgentRecordStore>()),
+            parts.BootId ?? new FileBootIdSource(options.BootIdFile), options, parts.Time, parts.Heartbeat, parts.Status,
+            parts.Loggers.CreateLogger<AgentLoop>())
+        {
+            IdleTick = parts.IdleTick,
+            SlotRecheck = parts.SlotRecheck,
+            ProgressReportInterval = parts.ProgressReportInterval ?? options.ProgressInterval,
+            Metrics = parts.Metrics,
+        };
+
+    private static T Own<T>(List<IDisposable> owned, T adapter)
+    {
+        if (adapter is IDisposable disposable)
+        {
+            owned.Add(disposable);
+        }
+
+        return adapter;
+    }
+
+    // Last built, first closed: the clients before the host they were built after.
+    private static void Dispose(List<IDisposable> owned)
+    {
+        for (var i = owned.Count - 1; i >= 0; i--)
+        {
+            owned[i].Dispose();
+        }
+
+        owned.Clear();
+    }
+}

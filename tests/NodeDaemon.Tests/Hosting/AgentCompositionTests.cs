@@ -1,0 +1,72 @@
+using NodeDaemon.Core.Host;
+using NodeDaemon.Core.Images;
+using NodeDaemon.Core.Options;
+using NodeDaemon.Hosting;
+using NodeDaemon.Sim.Fleet;
+using NodeDaemon.Sim.KubeApi;
+using NodeDaemon.Systemd;
+
+namespace NodeDaemon.Tests.Hosting;
+
+/// <summary>What the composition owns: the adapters it built are closed with it, a host it was given is the caller's.</summary>
+public sealed class AgentCompositionTests : IDisposable
+{
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("nodedaemon-composition-");
+
+    public void Dispose() => _dir.Delete(recursive: true);
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_given_host_outlives_the_composition_built_on_it(bool fleet)
+    {
+        var host = new OwnedHost();
+        var options = Options(Kubeconfig.Render(new Uri("http://127.0.0.1:1/"))) with { Fleet = new FleetOptions { Enabled = fleet } };
+
+        using (var agent = await AgentComposition.CreateAsync(options, Parts(host), CancellationToken.None))
+        {
+            Assert.NotNull(agent.Loop);
+        }
+
+        Assert.False(host.Disposed);
+    }
+
+    [Fact]
+    public async Task A_kubeconfig_that_does_not_load_fails_the_start_naming_it_and_leaves_a_given_host_alone()
+    {
+        var host = new OwnedHost();
+        var options = Options("apiVersion: v1\nclusters: [ {\n  - : :\n");
+
+        var failure = await Assert.ThrowsAsync<AgentStartException>(() => AgentComposition.CreateAsync(options, Parts(host), CancellationToken.None));
+
+        Assert.StartsWith($"kubeconfig {options.Kubeconfig}: ", failure.Message, StringComparison.Ordinal);
+        Assert.False(host.Disposed);
+    }
+
+    private NodeDaemonOptions Options(string kubeconfig)
+    {
+        var path = Path.Combine(_dir.FullName, "kubeconfig");
+        File.WriteAllText(path, kubeconfig);
+        return new NodeDaemonOptions { NodeName = "node-a", Kubeconfig = path, StateDirectory = _dir.FullName };
+    }
+
+    private static AgentCompositionParts Parts(IHostSystem host) =>
+        new(TimeProvider.System, new AgentHeartbeat(TimeProvider.System), new StatusReporter(SilentNotifier.Instance)) { Host = host };
+
+    /// <summary>A host that records whether anyone closed it; it is never asked anything here.</summary>
+    private sealed class OwnedHost : IHostSystem, IDisposable
+    {
+        public bool Disposed { get; private set; }
+
+        public void Dispose() => Disposed = true;
+
+        public Task<HostStatus> ReadStatusAsync(CancellationToken cancellationToken) => throw new InvalidOperationException("not asked");
+
+        public Task<HostDeployment> StageAsync(OstreeRefspec refspec, Digest? expectedDigest, IProgress<StageProgress>? progress,
+            CancellationToken cancellationToken) => throw new InvalidOperationException("not asked");
+
+        public Task FinalizeAsync(Digest digest, CancellationToken cancellationToken) => throw new InvalidOperationException("not asked");
+
+        public Task CleanupStagedAsync(CancellationToken cancellationToken) => throw new InvalidOperationException("not asked");
+    }
+}
