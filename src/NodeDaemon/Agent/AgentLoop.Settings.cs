@@ -15,6 +15,9 @@ public sealed partial class AgentLoop
     /// <summary>Where transitions, durations and failures are reported; nothing by default.</summary>
     public IAgentMetrics Metrics { get => _settings.Metrics; init => _settings.Metrics = value; }
 
+    /// <summary>The daemon's <see cref="SlotRecheck"/>: a full pool is asked again after 30 to 60 minutes, its watch says sooner.</summary>
+    public static readonly TimeSpan DefaultSlotRecheck = TimeSpan.FromMinutes(30);
+
     /// <summary>The base time before a full or halted pool is asked again for a slot; the wait is 1–2 times this.</summary>
     public TimeSpan SlotRecheck { get => _slot.Recheck; init => _slot.Recheck = value; }
 

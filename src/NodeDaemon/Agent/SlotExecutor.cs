@@ -21,7 +21,7 @@ internal sealed partial class SlotExecutor(ISlotClient client, TimeProvider time
     /// take over. Each recheck lists the pool's nodes, so it is long: in a pool of hundreds some node rechecks every few
     /// seconds anyway, and a small pool waits at most an hour for a dead holder that the issue allows to stall it.
     /// </summary>
-    public TimeSpan Recheck { get; set; } = TimeSpan.FromMinutes(30);
+    public TimeSpan Recheck { get; set; } = AgentLoop.DefaultSlotRecheck;
 
     /// <summary>What the node knows about its slot now.</summary>
     public SlotView View { get; private set; } = SlotView.None;

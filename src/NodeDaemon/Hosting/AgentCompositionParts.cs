@@ -44,14 +44,11 @@ public sealed record AgentCompositionParts(TimeProvider Time, AgentHeartbeat Hea
     /// <summary>The daemon's <see cref="IdleTick"/> unless the watchdog asks for more.</summary>
     public static readonly TimeSpan DefaultIdleTick = TimeSpan.FromSeconds(30);
 
-    /// <summary>The daemon's <see cref="SlotRecheck"/>: a full pool is asked again after 30 to 60 minutes, its watch says sooner.</summary>
-    public static readonly TimeSpan DefaultSlotRecheck = TimeSpan.FromMinutes(30);
-
     /// <summary><c>AgentLoop.IdleTick</c>: how often an idle loop looks again (and beats).</summary>
     public TimeSpan IdleTick { get; init; } = DefaultIdleTick;
 
     /// <summary><c>AgentLoop.SlotRecheck</c>.</summary>
-    public TimeSpan SlotRecheck { get; init; } = DefaultSlotRecheck;
+    public TimeSpan SlotRecheck { get; init; } = AgentLoop.DefaultSlotRecheck;
 
     /// <summary><c>AgentLoop.ProgressReportInterval</c>; the <c>progressIntervalSeconds</c> option when unset.</summary>
     public TimeSpan? ProgressReportInterval { get; init; }
