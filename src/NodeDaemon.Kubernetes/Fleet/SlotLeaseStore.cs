@@ -12,8 +12,8 @@ namespace NodeDaemon.Kubernetes.Fleet;
 /// carrying the resourceVersion just read (409 Conflict when anyone wrote in between). Those answers are a lost race,
 /// told as false, never retried here (<see cref="ApiSender"/> would resend the stale version). A Lease deleted since it
 /// was read is created again by the PUT on kube-apiserver, which allows create-on-update for Leases (the body's
-/// resourceVersion is not compared then), and no one else can hold a name that did not exist; a server that answers
-/// 404 instead (the test API server does) is taken as a lost race too.
+/// resourceVersion is not compared then; the test API server does the same), and no one else can hold a name that did
+/// not exist; a 404 (the Lease deleted again in between) is taken as a lost race too.
 /// </remarks>
 internal sealed class SlotLeaseStore
 {
@@ -82,7 +82,7 @@ internal sealed class SlotLeaseStore
 
     /// <summary>
     /// PUTs <paramref name="body"/> on the read version of <paramref name="lease"/>; false on 409 (written since) or 404
-    /// (deleted since, on a server without create-on-update). The answer is kept as ours when <paramref name="ours"/>
+    /// (gone again while the PUT was on its way). The answer is kept as ours when <paramref name="ours"/>
     /// (a take, a renewal), else forgotten.
     /// </summary>
     public async Task<bool> PutAsync(SlotLease lease, JsonObject body, string pool, bool ours, CancellationToken cancellationToken)

@@ -114,17 +114,55 @@ internal sealed class ResourceHandler
             throw new ApiException(StatusErrors.BadRequest($"the name of the object ({bodyName}) does not match the name on the URL ({name})"));
         }
 
+        // As kube-apiserver's Store.Update (apiserver pkg/registry/generic/registry/store.go): a missing object is
+        // created when the type allows it, whatever resourceVersion the body names (it is wiped, as on a create); an
+        // existing one is replaced only at the version the body names, or at any version when that may be left out.
         var wanted = ObjectMeta.ResourceVersion(body);
-        var updated = _store.Update(target.Type, target.Namespace, name, current =>
+        JsonObject updated;
+        try
         {
-            if (!string.IsNullOrEmpty(wanted) && wanted != ObjectMeta.ResourceVersion(current))
+            updated = _store.Update(target.Type, target.Namespace, name, current =>
             {
-                throw new ApiException(StatusErrors.Conflict(target.Type, name));
-            }
+                if (string.IsNullOrEmpty(wanted) && !target.Type.UnconditionalUpdate)
+                {
+                    throw new ApiException(StatusErrors.Status(422, "Invalid",
+                        $"{(target.Type.Group.Length == 0 ? target.Type.Kind : $"{target.Type.Kind}.{target.Type.Group}")} \"{name}\" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update",
+                        StatusErrors.Details(target.Type, name)));
+                }
 
-            return body;
-        });
+                if (!string.IsNullOrEmpty(wanted) && wanted != ObjectMeta.ResourceVersion(current))
+                {
+                    throw new ApiException(StatusErrors.Conflict(target.Type, name));
+                }
+
+                return body;
+            });
+        }
+        catch (ApiException e) when (target.Type.CreateOnUpdate && e.Code == 404)
+        {
+            await HttpIo.WriteJsonAsync(context, 201, CreateOnUpdate(target, body, name));
+            return;
+        }
+
         await HttpIo.WriteJsonAsync(context, 200, updated);
+    }
+
+    // The create half of a PUT: a writer that raced us to it makes ours a stale update, as etcd's create-if-absent does.
+    private JsonObject CreateOnUpdate(RequestTarget target, JsonObject body, string name)
+    {
+        var meta = ObjectMeta.Metadata(body);
+        meta.Remove("resourceVersion");
+        meta.Remove("uid");
+        meta.Remove("creationTimestamp");
+        meta["namespace"] = target.Namespace;
+        try
+        {
+            return _store.Create(target.Type, body);
+        }
+        catch (ApiException e) when (e.Code == 409)
+        {
+            throw new ApiException(StatusErrors.Conflict(target.Type, name));
+        }
     }
 
     public async Task PatchAsync(HttpContext context, RequestTarget target)

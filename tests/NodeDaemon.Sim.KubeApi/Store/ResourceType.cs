@@ -17,6 +17,14 @@ public sealed record ResourceType(
     /// <summary>The group-qualified resource as the real server names it in error messages (<c>leases.coordination.k8s.io</c>).</summary>
     public string Qualified => Group.Length == 0 ? Resource : $"{Resource}.{Group}";
 
+    /// <summary>A PUT of a missing object creates it (the registry strategy's <c>AllowCreateOnUpdate</c>; true for
+    /// Leases, kubernetes <c>pkg/registry/coordination/lease/strategy.go</c>).</summary>
+    public bool CreateOnUpdate { get; init; }
+
+    /// <summary>A PUT without <c>metadata.resourceVersion</c> overwrites whatever is stored (<c>AllowUnconditionalUpdate</c>);
+    /// false for Leases, whose PUT must name the version it replaces.</summary>
+    public bool UnconditionalUpdate { get; init; } = true;
+
     /// <summary>The kind of its list, e.g. <c>NodeList</c>.</summary>
     public string ListKind => Kind + "List";
 }

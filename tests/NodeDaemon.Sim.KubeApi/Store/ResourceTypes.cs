@@ -35,8 +35,12 @@ public static class ResourceTypes
     public static readonly ResourceType PodDisruptionBudgets = new("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget", true,
         "poddisruptionbudget", ["pdb"], _meta);
 
-    /// <summary>coordination.k8s.io/v1 leases.</summary>
-    public static readonly ResourceType Leases = new("coordination.k8s.io", "v1", "leases", "Lease", true, "lease", [], _meta);
+    /// <summary>coordination.k8s.io/v1 leases: created by a PUT when missing, and a PUT must name a resourceVersion.</summary>
+    public static readonly ResourceType Leases = new("coordination.k8s.io", "v1", "leases", "Lease", true, "lease", [], _meta)
+    {
+        CreateOnUpdate = true,
+        UnconditionalUpdate = false,
+    };
 
     /// <summary>events.k8s.io/v1 events (stored apart from core/v1 events here; one storage in a real cluster).</summary>
     public static readonly ResourceType EventsV1 = new("events.k8s.io", "v1", "events", "Event", true, "event", ["ev"],

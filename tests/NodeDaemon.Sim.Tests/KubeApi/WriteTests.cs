@@ -79,6 +79,40 @@ public sealed class WriteTests : ClusterTest
     }
 
     [Fact]
+    public async Task A_lease_put_must_name_a_version_and_a_put_of_a_deleted_lease_creates_it_again()
+    {
+        const string Path = "/apis/coordination.k8s.io/v1/namespaces/default/leases/slot-0";
+        using (var created = await Cluster.SendAsync(Client, HttpMethod.Post, "/apis/coordination.k8s.io/v1/namespaces/default/leases",
+            """{"metadata": {"name": "slot-0"}, "spec": {"holderIdentity": "node-a"}}"""))
+        {
+            Assert.Equal(201, (int)created.StatusCode);
+        }
+
+        var lease = await Cluster.GetAsync(Client, Path);
+        var unversioned = lease.DeepClone().AsObject();
+        unversioned["metadata"]!.AsObject().Remove("resourceVersion");
+        using (var invalid = await Cluster.SendAsync(Client, HttpMethod.Put, Path, unversioned.ToJsonString()))
+        {
+            Assert.Equal(422, (int)invalid.StatusCode);
+            Assert.Equal("Lease.coordination.k8s.io \"slot-0\" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update",
+                (string?)(await Cluster.JsonAsync(invalid))["message"]);
+        }
+
+        Server.Store.Remove(ResourceTypes.Leases, "default", "slot-0");
+        lease["spec"]!["holderIdentity"] = "node-b";
+        using (var again = await Cluster.SendAsync(Client, HttpMethod.Put, Path, lease.ToJsonString()))
+        {
+            Assert.Equal(201, (int)again.StatusCode);
+            var stored = await Cluster.JsonAsync(again);
+            Assert.Equal("node-b", (string?)stored["spec"]!["holderIdentity"]);
+            Assert.NotEqual((string?)lease["metadata"]!["uid"], (string?)stored["metadata"]!["uid"]);
+        }
+
+        using var stale = await Cluster.SendAsync(Client, HttpMethod.Put, Path, lease.ToJsonString());
+        Assert.Equal(409, (int)stale.StatusCode);
+    }
+
+    [Fact]
     public async Task Objects_carry_uid_creation_timestamp_and_resource_version_and_unknown_ones_are_404()
     {
         var pod = await Cluster.GetAsync(Client, "/api/v1/namespaces/shop/pods/cache-0");
