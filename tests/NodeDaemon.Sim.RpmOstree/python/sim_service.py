@@ -236,12 +236,7 @@ class RpmOstreed(Properties, SysrootTransactions, OsMethods, OtherClients):
         except (ValueError, TypeError, AttributeError) as error:
             inv.return_dbus_error("org.freedesktop.DBus.Error.InvalidArgs", str(error))
             return
-        self._signals = 0
-        self._save()
-        if self.life is not None:
-            self.life.rearm()
-        self._start_busy_fault()
-        self._start_other_stager()
+        self._faults_changed()
         inv.return_value(None)
 
     def _get_faults(self, _sender: str, _params: GLib.Variant, inv: Gio.DBusMethodInvocation) -> None:
@@ -254,6 +249,10 @@ class RpmOstreed(Properties, SysrootTransactions, OsMethods, OtherClients):
         except (OSError, ValueError, TypeError, AttributeError) as error:
             print(f"faults file not applied: {error}", file=sys.stderr, flush=True)
             return
+        self._faults_changed()
+
+    def _faults_changed(self) -> None:
+        """New faults apply from now: signal counts start over, the state is saved, timed faults start again."""
         self._signals = 0
         self._save()
         if self.life is not None:
