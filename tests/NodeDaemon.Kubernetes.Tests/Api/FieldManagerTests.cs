@@ -23,3 +23,31 @@ public sealed class FieldManagerTests
         Assert.Contains(world.Node()["metadata"]!["managedFields"]!.AsArray(), e => (string?)e!["manager"] == "nodedaemon");
     }
 }
+
+/// <summary>Each write of the node client leaves a journal event with its own id.</summary>
+public sealed class WriteLogTests
+{
+    [Fact]
+    public async Task Report_cordon_uncordon_and_event_each_log_their_own_event_id()
+    {
+        await using var world = await World.StartAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var logger = new TestLogger(null);
+        using var client = KubeNodeClient.Create(world.Server.KubeconfigPath, world.Options, TimeProvider.System, logger);
+
+        await client.ReportAsync(new NodeReport(Core.Agent.AgentCondition.Working, Core.Agent.AgentState.Draining, "", "draining", null), cts.Token);
+        await client.CordonAsync(cts.Token);
+        await client.UncordonAsync(cts.Token);
+        await client.RecordEventAsync(NodeEventKind.Staged, "staged", false, cts.Token);
+
+        Assert.Equal(
+            [
+                $"Debug {(int)Core.Diagnostics.LogEventId.NodeAnnotated}",
+                $"Information {(int)Core.Diagnostics.LogEventId.NodeCordoned}",
+                $"Information {(int)Core.Diagnostics.LogEventId.NodeUncordoned}",
+                $"Debug {(int)Core.Diagnostics.LogEventId.NodeEventRecorded}",
+            ],
+            logger.Lines.Select(l => string.Join(' ', l.Split(' ')[1..3])));
+        Assert.Contains(logger.Lines, l => l.Contains("annotated node node-a: state Working, phase Draining", StringComparison.Ordinal));
+    }
+}
