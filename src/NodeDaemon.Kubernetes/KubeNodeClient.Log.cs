@@ -12,6 +12,10 @@ public sealed partial class KubeNodeClient
     [LoggerMessage((int)LogEventId.NodeUncordoned, LogLevel.Information, "uncordoned node {NodeName} (our cordon)")]
     private partial void LogUncordoned(string nodeName);
 
+    // Debug: the report is rewritten on every progress step, every 30 s while a pull or drain runs.
+    [LoggerMessage((int)LogEventId.NodeAnnotated, LogLevel.Debug, "annotated node {NodeName}: state {State}, phase {Phase} (resourceVersion {ResourceVersion})")]
+    private partial void LogAnnotated(string nodeName, string state, string phase, string resourceVersion);
+
     [LoggerMessage((int)LogEventId.CordonLeftAlone, LogLevel.Information, "cordon of node {NodeName} left alone: {Why}")]
     private partial void LogCordonLeftAlone(string nodeName, string why);
 }

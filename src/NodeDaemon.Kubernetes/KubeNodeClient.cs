@@ -56,7 +56,9 @@ public sealed partial class KubeNodeClient : INodeClient, IDisposable
         // No resourceVersion: a merge patch of only our keys cannot overwrite anyone else's change.
         var written = await _sender.SendOkAsync(HttpMethod.Patch, KubePaths.Node(_options.NodeName), NodePatches.Report(report, _options.Keys), KubePaths.MergePatch, cancellationToken)
             .ConfigureAwait(false);
-        Remember(NodeReader.Read(written));
+        var node = NodeReader.Read(written);
+        LogAnnotated(_options.NodeName, report.State.ToString(), report.Phase.ToString(), node.ResourceVersion);
+        Remember(node);
     }
 
     /// <summary>Cordons without a report; see <see cref="CordonAsync(NodeReport?, CancellationToken)"/>.</summary>

@@ -10,6 +10,7 @@ public sealed class RequestCounter
     private readonly ConcurrentDictionary<string, int> _metadataOnly = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _listed = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _bookmarks = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _unmanaged = new(StringComparer.Ordinal);
 
     /// <summary>How many requests of this kind arrived.</summary>
     public int this[string key] => _counts.TryGetValue(key, out var count) ? count : 0;
@@ -30,6 +31,10 @@ public sealed class RequestCounter
     /// requests, so counted apart (a test waits for them instead of sleeping through the interval).</summary>
     public int Bookmarks(string resource) => _bookmarks.TryGetValue(resource, out var count) ? count : 0;
 
+    /// <summary>Writes (create, update, patch) that named no <c>fieldManager</c>, by <c>"agent verb resource"</c> where agent is
+    /// the User-Agent's prefix the server names them after (<c>"nodedaemon patch nodes"</c>), sorted by key.</summary>
+    public IReadOnlyDictionary<string, int> Unmanaged() => new SortedDictionary<string, int>(_unmanaged, StringComparer.Ordinal);
+
     /// <summary>Forgets every count.</summary>
     public void Reset()
     {
@@ -38,9 +43,12 @@ public sealed class RequestCounter
         _metadataOnly.Clear();
         _listed.Clear();
         _bookmarks.Clear();
+        _unmanaged.Clear();
     }
 
     internal void Add(string key) => _counts.AddOrUpdate(key, 1, (_, count) => count + 1);
+
+    internal void AddUnmanaged(string key) => _unmanaged.AddOrUpdate(key, 1, (_, count) => count + 1);
 
     internal void AddListed(string key, int items) => _listed.AddOrUpdate(key, items, (_, count) => count + items);
 

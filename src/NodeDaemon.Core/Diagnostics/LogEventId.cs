@@ -204,4 +204,16 @@ public enum LogEventId
     /// <summary>rpm-ostreed refuses transactions after a reboot it asked for did not happen; the agent stops registering
     /// as its client so that it can exit idle and come back fresh.</summary>
     HostRebootInitiatedLetGo = 114,
+
+    /// <summary>The agent's report (state, phase, message) was written to its node's annotations (a merge patch, fieldManager nodedaemon).</summary>
+    NodeAnnotated = 212,
+
+    /// <summary>The API server accepted an eviction of one pod (a POST of pods/eviction, fieldManager nodedaemon).</summary>
+    EvictionRequested = 213,
+
+    /// <summary>The agent created a slot Lease (a POST, fieldManager nodedaemon).</summary>
+    LeaseCreated = 214,
+
+    /// <summary>The agent wrote a slot Lease on its read version (a PUT: a take, renewal, hand-over or release; fieldManager nodedaemon).</summary>
+    LeaseUpdated = 215,
 }

@@ -89,7 +89,8 @@ internal sealed class KubeApi : IDisposable
     private async Task<KubeResponse> SendOnceAsync(HttpMethod method, string path, JsonNode? body, string contentType, string accept,
         CancellationToken cancellationToken)
     {
-        using var request = await CreateRequestAsync(method, path, accept, cancellationToken).ConfigureAwait(false);
+        // The one place every write passes, so no write path can leave its field manager out.
+        using var request = await CreateRequestAsync(method, KubePaths.WithFieldManager(method, path), accept, cancellationToken).ConfigureAwait(false);
         if (body is not null)
         {
             request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8);
@@ -122,6 +123,8 @@ internal sealed class KubeApi : IDisposable
         var request = new HttpRequestMessage(method, new Uri(_baseUri, path));
         // Verbatim: parsed header values would be re-serialized with spaces after each ';'.
         request.Headers.TryAddWithoutValidation("Accept", accept);
+        // The server names a write without a field manager after this prefix (the part before '/'), and the audit log shows it.
+        request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
         if (_credentials is { } credentials)
         {
             await credentials.ProcessHttpRequestAsync(request, cancellationToken).ConfigureAwait(false);
@@ -129,6 +132,9 @@ internal sealed class KubeApi : IDisposable
 
         return request;
     }
+
+    /// <summary>The User-Agent of every request, <c>nodedaemon/VERSION</c> as client-go's <c>binary/version</c>.</summary>
+    public static readonly string UserAgent = $"{KubePaths.FieldManager}/{typeof(KubeApi).Assembly.GetName().Version?.ToString(3) ?? "0.0.0"}";
 
     private static JsonNode? ParseOrNull(string text)
     {

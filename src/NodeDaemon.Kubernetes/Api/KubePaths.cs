@@ -74,5 +74,18 @@ internal static class KubePaths
     /// <summary>One Lease.</summary>
     public static string Lease(string ns, string name) => $"{Leases(ns)}/{Esc(name)}";
 
+    /// <summary>The field manager every write names, so <c>metadata.managedFields</c> says which fields the daemon set.</summary>
+    public const string FieldManager = "nodedaemon";
+
+    /// <summary><paramref name="path"/> with <c>fieldManager</c> added when <paramref name="method"/> writes (POST, PUT, PATCH).</summary>
+    /// <remarks>
+    /// kube-apiserver reads <c>fieldManager</c> from the Create, Update and Patch options (the eviction subresource's create
+    /// too); a GET or a watch has no such option, and a DELETE's options have none either, so only the three write verbs carry it.
+    /// </remarks>
+    public static string WithFieldManager(HttpMethod method, string path) =>
+        method == HttpMethod.Post || method == HttpMethod.Put || method == HttpMethod.Patch
+            ? path + (path.Contains('?', StringComparison.Ordinal) ? '&' : '?') + "fieldManager=" + FieldManager
+            : path;
+
     private static string Esc(string value) => Uri.EscapeDataString(value);
 }

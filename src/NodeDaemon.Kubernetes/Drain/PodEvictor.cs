@@ -87,6 +87,11 @@ internal sealed partial class PodEvictor(KubeApi api, KubeNodeClientOptions opti
             ["deleteOptions"] = deleteOptions,
         };
         var response = await api.TrySendAsync(HttpMethod.Post, KubePaths.Eviction(pod.Namespace, pod.Name), body, cancellationToken).ConfigureAwait(false);
+        if (response is { IsSuccess: true })
+        {
+            LogEvictionRequested($"{pod.Namespace}/{pod.Name}", pod.Uid);
+        }
+
         return response switch
         {
             null => new EvictionAnswer(EvictionKind.Retry, "no answer from the API server"),

@@ -21,12 +21,14 @@ internal sealed class SlotLeaseStore
     private readonly LeaseSlotClientOptions _options;
     private readonly ListedVersionCache _listed = new();
     private readonly OwnLeaseCache _own;
+    private readonly ILogger _logger;
 
     /// <summary>A store writing through <paramref name="sender"/>; the Leases naming us are remembered in <see cref="LeaseSlotClientOptions.MemoryPath"/>.</summary>
     public SlotLeaseStore(ApiSender sender, LeaseSlotClientOptions options, ILogger logger)
     {
         _sender = sender;
         _options = options;
+        _logger = logger;
         _own = new OwnLeaseCache(options.MemoryPath, options.LeaseKeys, logger);
     }
 
@@ -71,6 +73,7 @@ internal sealed class SlotLeaseStore
             .ConfigureAwait(false);
         if (response.IsSuccess)
         {
+            SlotLog.LeaseCreated(_logger, Namespace, candidate.Name, Version(response));
             _own.Keep(response.Body is JsonObject written ? SlotLease.Read(written, pool, Keys) : null, candidate.Name, pool);
             return true;
         }
@@ -91,6 +94,7 @@ internal sealed class SlotLeaseStore
             .ConfigureAwait(false);
         if (response.IsSuccess)
         {
+            SlotLog.LeaseUpdated(_logger, Namespace, lease.Name, Version(response));
             _own.Keep(ours && response.Body is JsonObject written ? SlotLease.Read(written, pool, Keys) : null, lease.Name, pool);
             return true;
         }
@@ -103,4 +107,6 @@ internal sealed class SlotLeaseStore
 
         throw new ClusterException($"update Lease {Namespace}/{lease.Name}: {response.Message}", response.StatusCode);
     }
+
+    private static string Version(KubeResponse response) => (string?)response.Body?["metadata"]?["resourceVersion"] ?? "";
 }

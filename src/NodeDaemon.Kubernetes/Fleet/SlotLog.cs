@@ -24,6 +24,13 @@ internal static partial class SlotLog
     [LoggerMessage((int)LogEventId.SlotRenewed, LogLevel.Debug, "renewed slot {Lease} (node {NodeName})")]
     public static partial void Renewed(ILogger logger, string lease, string nodeName);
 
+    [LoggerMessage((int)LogEventId.LeaseCreated, LogLevel.Information, "created Lease {Namespace}/{Lease} (resourceVersion {ResourceVersion})")]
+    public static partial void LeaseCreated(ILogger logger, string @namespace, string lease, string resourceVersion);
+
+    // Debug: a renewal is one of these every renew interval while a slot is held.
+    [LoggerMessage((int)LogEventId.LeaseUpdated, LogLevel.Debug, "wrote Lease {Namespace}/{Lease} (resourceVersion {ResourceVersion})")]
+    public static partial void LeaseUpdated(ILogger logger, string @namespace, string lease, string resourceVersion);
+
     [LoggerMessage((int)LogEventId.SlotRaceLost, LogLevel.Debug, "slot {Lease} changed before the write of {NodeName} (409); reading the slots again")]
     public static partial void RaceLost(ILogger logger, string lease, string nodeName);
 

@@ -42,6 +42,10 @@ internal sealed class ApiHandler
             var verb = target is null ? context.Request.Method.ToLowerInvariant() : Verb(context, target);
             counted = target is null ? $"{verb} {path}" : $"{verb} {target.CountedResource}";
             _counter.Add(counted);
+            if (target is not null && FieldManagers.IsWrite(verb) && !FieldManagers.Named(context))
+            {
+                _counter.AddUnmanaged($"{FieldManagers.UserAgentPrefix(context.Request.Headers.UserAgent.ToString())} {counted}");
+            }
 
             // The real server authenticates and authorizes before anything else answers.
             if (_authorization?.Check(context, target, verb, path) is { } refused)

@@ -101,6 +101,7 @@ internal sealed class ResourceHandler
             SeedDefaults.ApplyPod(body);
         }
 
+        FieldManagers.Record(body, null, body.DeepClone(), FieldManagers.Manager(context), target.Type.ApiVersion, _store.Time.GetUtcNow());
         await HttpIo.WriteJsonAsync(context, 201, _store.Create(target.Type, body));
     }
 
@@ -118,6 +119,8 @@ internal sealed class ResourceHandler
         // created when the type allows it, whatever resourceVersion the body names (it is wiped, as on a create); an
         // existing one is replaced only at the version the body names, or at any version when that may be left out.
         var wanted = ObjectMeta.ResourceVersion(body);
+        var request = body.DeepClone();
+        var manager = FieldManagers.Manager(context);
         JsonObject updated;
         try
         {
@@ -135,11 +138,13 @@ internal sealed class ResourceHandler
                     throw new ApiException(StatusErrors.Conflict(target.Type, name));
                 }
 
+                FieldManagers.Record(body, current, request, manager, target.Type.ApiVersion, _store.Time.GetUtcNow());
                 return body;
             });
         }
         catch (ApiException e) when (target.Type.CreateOnUpdate && e.Code == 404)
         {
+            FieldManagers.Record(body, null, request, manager, target.Type.ApiVersion, _store.Time.GetUtcNow());
             await HttpIo.WriteJsonAsync(context, 201, CreateOnUpdate(target, body, name));
             return;
         }
@@ -180,6 +185,7 @@ internal sealed class ResourceHandler
                 $"the body of the request was in an unknown format - accepted media types include: application/merge-patch+json, application/strategic-merge-patch+json")),
         };
         var name = target.Name!;
+        var manager = FieldManagers.Manager(context);
         var updated = _store.Update(target.Type, target.Namespace, name, current =>
         {
             var currentRv = ObjectMeta.ResourceVersion(current);
@@ -192,6 +198,7 @@ internal sealed class ResourceHandler
                 throw new ApiException(StatusErrors.Conflict(target.Type, name));
             }
 
+            FieldManagers.Record(patched, current, patch, manager, target.Type.ApiVersion, _store.Time.GetUtcNow());
             return patched;
         });
         await HttpIo.WriteJsonAsync(context, 200, updated);

@@ -5,6 +5,9 @@ namespace NodeDaemon.Sim.Scenarios;
 /// <summary>Checks a run against its scenario's <see cref="ScenarioExpect"/> and the rules that hold for every run.</summary>
 public static class ScenarioExpectations
 {
+    /// <summary>The daemon's field manager, and the User-Agent prefix the server names its writes after without one.</summary>
+    private const string DaemonManager = "nodedaemon";
+
     /// <summary>Every broken expectation, in words.</summary>
     internal static List<string> Check(Scenario scenario, JsonObject result, IReadOnlyList<Eviction> evictions,
         IReadOnlyList<HostTransaction> transactions, IReadOnlyList<TimelineEntry> timeline, int unfired, bool endReached)
@@ -43,6 +46,18 @@ public static class ScenarioExpectations
         foreach (var (request, count) in result["apiErrors"]!.AsObject().Where(e => e.Key.EndsWith(" 403", StringComparison.Ordinal)))
         {
             failures.Add($"{count} requests refused by RBAC ({request}): docs/rbac.yaml does not grant what the daemon does");
+        }
+
+        // Auditability: every write of the daemon names its field manager, so the node's managedFields say what it changed.
+        var daemonWrites = result["unmanagedWrites"]!.AsObject().Where(w => w.Key.StartsWith(DaemonManager + " ", StringComparison.Ordinal)).ToList();
+        if (daemonWrites.Count > 0)
+        {
+            failures.Add($"writes of the daemon without fieldManager={DaemonManager}: {string.Join(", ", daemonWrites.Select(w => $"{w.Key} x{w.Value}"))}");
+        }
+
+        if (!result["node"]!["managers"]!.AsArray().Any(m => (string?)m == DaemonManager))
+        {
+            failures.Add($"the node's managedFields do not name {DaemonManager}");
         }
 
         if (annotations.ContainsKey(keys.CordonedBy))

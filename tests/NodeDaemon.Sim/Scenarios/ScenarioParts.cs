@@ -126,7 +126,7 @@ public sealed record ScenarioAction
     public bool Reboot { get; init; }
 }
 
-/// <summary>What must hold at the end. Always checked besides: no budget violated, no pod evicted twice, no cordon of ours left.</summary>
+/// <summary>What must hold at the end. Always checked besides: no budget violated, no pod evicted twice, no cordon of ours left, every write of the daemon named fieldManager=nodedaemon and the node's managedFields name it.</summary>
 public sealed record ScenarioExpect
 {
     /// <summary><c>Done</c> (converged on the desired image) or <c>Degraded</c>; the run ends when it is reached and holds.</summary>

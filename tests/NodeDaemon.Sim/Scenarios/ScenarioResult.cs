@@ -35,6 +35,7 @@ public sealed record ScenarioResult(JsonObject Document, IReadOnlyList<string> F
             {
                 ["annotations"] = annotations.DeepClone(),
                 ["unschedulable"] = (bool?)node["spec"]?["unschedulable"] ?? false,
+                ["managers"] = new JsonArray([.. (node["metadata"]?["managedFields"] as JsonArray ?? []).Select(e => (JsonNode?)(string?)e?["manager"])]),
             },
             ["host"] = new JsonObject
             {
@@ -75,6 +76,7 @@ public sealed record ScenarioResult(JsonObject Document, IReadOnlyList<string> F
             ["measurements"] = measurements.ToJson(),
             ["apiRequests"] = new JsonObject([.. world.Api.Requests.Snapshot().Select(r => KeyValuePair.Create(r.Key, (JsonNode?)r.Value))]),
             ["apiErrors"] = new JsonObject([.. world.Api.Requests.Errors().Select(r => KeyValuePair.Create(r.Key, (JsonNode?)r.Value))]),
+            ["unmanagedWrites"] = new JsonObject([.. world.Api.Requests.Unmanaged().Select(r => KeyValuePair.Create(r.Key, (JsonNode?)r.Value))]),
         };
         var failures = ScenarioExpectations.Check(scenario, document, evictions, transactions, timeline, unfired, endReached);
         var log = string.Join("\n--- daemon restarted ---\n", world.DaemonLogs.Append(world.Daemon?.Stderr ?? ""));
