@@ -204,4 +204,7 @@ public enum LogEventId
     /// <summary>rpm-ostreed refuses transactions after a reboot it asked for did not happen; the agent stops registering
     /// as its client so that it can exit idle and come back fresh.</summary>
     HostRebootInitiatedLetGo = 114,
+
+    /// <summary>The configuration is valid but unsafe (e.g. any image is booted unverified); the daemon starts anyway.</summary>
+    ConfigurationWarning = 4,
 }
