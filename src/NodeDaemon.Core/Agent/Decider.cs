@@ -28,7 +28,7 @@ public static class Decider
         ArgumentNullException.ThrowIfNull(inputs);
         var desired = inputs.Node.DesiredImage;
         // Parsed once, here: the decision carries the notes' key, so no executor parses the annotation again.
-        var target = string.IsNullOrEmpty(desired) ? null : DesiredTarget.TryCreate(desired, inputs.Options.AllowTags, out _);
+        var target = string.IsNullOrEmpty(desired) ? null : DesiredTarget.TryCreate(desired, inputs.Options, out _);
         var decision = DecideTarget(inputs) with
         {
             CurrentImage = ReportedImage.Of(desired, target, inputs.Host.Booted),
@@ -49,7 +49,7 @@ public static class Decider
             return NothingDesired(inputs);
         }
 
-        var target = DesiredTarget.TryCreate(inputs.Node.DesiredImage, inputs.Options.AllowTags, out var error);
+        var target = DesiredTarget.TryCreate(inputs.Node.DesiredImage, inputs.Options, out var error);
         if (target is null)
         {
             return GiveBack(inputs, AgentState.Degraded, error, reason: error);

@@ -1,5 +1,6 @@
 using NodeDaemon.Core.Host;
 using NodeDaemon.Core.Images;
+using NodeDaemon.Core.Options;
 
 namespace NodeDaemon.Core.Agent;
 
@@ -16,16 +17,26 @@ public sealed record DesiredTarget(ImageReference Image)
     /// reference pinned by a multi-arch index's digest, or by tag).</summary>
     public bool IsMatchedBy(HostDeployment? deployment) => TargetMatch.IsSatisfiedBy(Image, deployment);
 
-    /// <summary>Parses the annotation; null with a reason when it is missing a digest or malformed.</summary>
-    public static DesiredTarget? TryCreate(string annotation, bool allowTags, out string error)
+    /// <summary>Parses the annotation; null with a reason when it is malformed, missing a digest or outside allowedImages.</summary>
+    /// <remarks>The allow-list is checked here, before any action exists, so a refused image is never pulled and the
+    /// node is never cordoned or drained for it; it is matched on the parsed reference (<see cref="ImageRepositoryPrefix"/>).</remarks>
+    public static DesiredTarget? TryCreate(string annotation, NodeDaemonOptions options, out string error)
     {
+        ArgumentNullException.ThrowIfNull(options);
         if (!ImageReference.TryParse(annotation, out var image, out error))
         {
             error = $"desired image is invalid: {error}";
             return null;
         }
 
-        if (!image!.HasDigest && !allowTags)
+        if (!ImageRepositoryPrefix.AnyAllows(options.AllowedImages, image!))
+        {
+            error = $"desired image repository {image!.Name} is not allowed by allowedImages "
+                + $"({string.Join(", ", options.AllowedImages)}); add its prefix there to accept it";
+            return null;
+        }
+
+        if (!image!.HasDigest && !options.AllowTags)
         {
             error = $"desired image {image} has no @sha256: digest; pin one, or set allowTags to accept tags";
             return null;

@@ -13,6 +13,6 @@ public static class HeldSlotRules
     {
         ArgumentNullException.ThrowIfNull(node);
         ArgumentNullException.ThrowIfNull(options);
-        return DesiredTarget.TryCreate(node.DesiredImage ?? "", options.AllowTags, out _)?.IsMatchedBy(booted) != true;
+        return DesiredTarget.TryCreate(node.DesiredImage ?? "", options, out _)?.IsMatchedBy(booted) != true;
     }
 }

@@ -216,4 +216,7 @@ public enum LogEventId
 
     /// <summary>The agent wrote a slot Lease on its read version (a PUT: a take, renewal, hand-over or release; fieldManager nodedaemon).</summary>
     LeaseUpdated = 215,
+
+    /// <summary>The configuration is valid but unsafe (e.g. any image is booted unverified); the daemon starts anyway.</summary>
+    ConfigurationWarning = 4,
 }

@@ -15,6 +15,9 @@ public sealed partial record NodeDaemonOptions
     /// <summary>Accept a desired image without a digest; the digest rpm-ostree resolves then counts.</summary>
     public bool AllowTags { get; init; }
 
+    /// <summary>The repositories a desired image may come from; empty allows every one (see <see cref="Images.ImageRepositoryPrefix"/>).</summary>
+    public IReadOnlyList<Images.ImageRepositoryPrefix> AllowedImages { get; init; } = [];
+
     /// <summary>How rpm-ostree verifies the pulled image.</summary>
     public SignaturePolicy SignaturePolicy { get; init; } = SignaturePolicy.Unverified;
 

@@ -59,6 +59,8 @@ internal sealed class OptionKey
         int number => ValueText.Integer(number),
         TimeSpan duration => ValueText.Seconds(duration),
         IReadOnlyList<MaintenanceWindowOptions> windows => MaintenanceWindowsJson.Write(windows),
+        IReadOnlyList<Images.ImageRepositoryPrefix> prefixes =>
+            "[" + string.Join(", ", prefixes.Select(p => $"\"{JsonEncodedText.Encode(p.ToString(), JavaScriptEncoder.UnsafeRelaxedJsonEscaping)}\"")) + "]",
         var other => $"\"{Choices.FirstOrDefault(c => c.Value.Equals(other))?.Name ?? other.ToString()}\"",
     };
 

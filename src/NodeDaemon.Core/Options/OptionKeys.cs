@@ -14,6 +14,8 @@ internal static class OptionKeys
         Choice("protocol", o => o.Protocol, (o, v) => o with { Protocol = v },
             ("nodeDaemon", AnnotationProtocol.NodeDaemon), ("machineConfigOperator", AnnotationProtocol.MachineConfigOperator)),
         Boolean("allowTags", o => o.AllowTags, (o, v) => o with { AllowTags = v }),
+        new OptionKey("allowedImages", OptionKind.ImagePrefixList, o => o.AllowedImages,
+            (o, v) => o with { AllowedImages = (IReadOnlyList<Images.ImageRepositoryPrefix>)v! }),
         Choice("signaturePolicy", o => o.SignaturePolicy, (o, v) => o with { SignaturePolicy = v },
             ("unverified", SignaturePolicy.Unverified), ("verified", SignaturePolicy.Verified)),
         Choice("backend", o => o.Backend, (o, v) => o with { Backend = v },

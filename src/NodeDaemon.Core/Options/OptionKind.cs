@@ -29,4 +29,10 @@ internal enum OptionKind
     /// JSON text in an environment variable.
     /// </summary>
     WindowList,
+
+    /// <summary>
+    /// A list of image repository prefixes (<c>allowedImages</c>): a JSON array of strings; in an environment variable
+    /// the entries separated by commas or white space.
+    /// </summary>
+    ImagePrefixList,
 }

@@ -67,6 +67,8 @@ internal static class OptionValueReader
                 return TryChoose(key, element.GetString()!, out value);
             case OptionKind.WindowList when element.ValueKind == JsonValueKind.Array:
                 return TryReadWindows(element, out value, out detail);
+            case OptionKind.ImagePrefixList when element.ValueKind == JsonValueKind.Array:
+                return ImagePrefixListText.TryRead(element, out value, out detail);
             default:
                 return false;
         }
@@ -102,6 +104,8 @@ internal static class OptionValueReader
                 return true;
             case OptionKind.WindowList:
                 return TryParseWindows(trimmed, out value, ref expected, out detail);
+            case OptionKind.ImagePrefixList:
+                return ImagePrefixListText.TryParse(trimmed, out value, out detail);
             default:
                 return false;
         }
@@ -187,6 +191,7 @@ internal static class OptionValueReader
         OptionKind.IntegerOrText => "an integer or a percentage string like \"10%\"",
         OptionKind.Choice => "one of " + string.Join(", ", key.Choices.Select(c => $"\"{c.Name}\"")),
         OptionKind.WindowList => MaintenanceWindowsJson.Expected,
+        OptionKind.ImagePrefixList => ImagePrefixListText.Expected,
         _ => "a value",
     };
 

@@ -10,6 +10,9 @@ public sealed partial class AgentService
         "nodedaemon {Version} starting for node {NodeName} (annotation prefix {AnnotationPrefix})")]
     private partial void LogStarting(string version, string nodeName, string annotationPrefix);
 
+    [LoggerMessage((int)LogEventId.ConfigurationWarning, LogLevel.Warning, "configuration warning: {Warning}")]
+    private partial void LogConfigurationWarning(string warning);
+
     [LoggerMessage((int)LogEventId.Stopping, LogLevel.Critical, "nodedaemon cannot run: {Problem}")]
     private partial void LogCannotRun(string problem);
 }

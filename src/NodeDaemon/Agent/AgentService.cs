@@ -29,6 +29,11 @@ public sealed partial class AgentService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         LogStarting(ThisAssemblyVersion.Informational, options.NodeName, options.AnnotationPrefix);
+        foreach (var warning in options.Warnings())
+        {
+            LogConfigurationWarning(warning);
+        }
+
         // Beat well inside the watchdog timeout, or a healthy idle loop would look stuck.
         var idle = AgentCompositionParts.DefaultIdleTick;
         var parts = new AgentCompositionParts(time, heartbeat, status)

@@ -28,6 +28,12 @@ internal static class ValidateConfigCommand
                 return NodeDaemonCommand.ConfigErrorExitCode;
             }
 
+            // Valid but unsafe: said here and logged at start, and the exit stays 0 (the daemon runs with it).
+            foreach (var warning in loaded.Options!.Warnings())
+            {
+                error.WriteLine($"warning: {warning}");
+            }
+
             output.WriteLine("configuration is valid");
             return 0;
         });

@@ -99,7 +99,7 @@ internal sealed class ModelWorld
         throw new InvalidOperationException($"no rest after {maxSteps} steps: {string.Join(" | ", Decisions.TakeLast(6).Select(d => d.Action))}");
     }
 
-    private string Key => DesiredTarget.TryCreate(Desired!, Options.AllowTags, out _)!.Key;
+    private string Key => DesiredTarget.TryCreate(Desired!, Options, out _)!.Key;
 
     private void Execute(AgentAction action, bool crashMidway)
     {

@@ -1,6 +1,7 @@
 using NodeDaemon.Core.Agent;
 using NodeDaemon.Core.Host;
 using NodeDaemon.Core.Images;
+using NodeDaemon.Core.Options;
 
 namespace NodeDaemon.Core.Tests.Agent;
 
@@ -42,7 +43,7 @@ public sealed class ReportedImageTests
     public void Reports(string name)
     {
         var row = s_rows.Single(r => r.Name == name);
-        var target = DesiredTarget.TryCreate(row.Desired ?? "", allowTags: true, out _);
+        var target = DesiredTarget.TryCreate(row.Desired ?? "", new NodeDaemonOptions { AllowTags = true }, out _);
 
         Assert.Equal(row.Expected, ReportedImage.Of(row.Desired, target, row.Booted));
     }

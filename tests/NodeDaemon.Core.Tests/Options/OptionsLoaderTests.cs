@@ -33,6 +33,7 @@ public class OptionsLoaderTests
               "annotationPrefix": "updates.example.com/",
               "protocol": "MachineConfigOperator",
               "allowTags": true,
+              "allowedImages": ["quay.io/fedora/fedora-coreos", "Registry.Example.com:5000/os/"],
               "signaturePolicy": "verified",
               "backend": "Bootc",
               "authFile": "",
@@ -81,7 +82,10 @@ public class OptionsLoaderTests
                 Maintenance = new() { Windows = [new() { Days = ["Sat"], Start = "22:30", LengthMinutes = 120 }], TimeZone = "Europe/Berlin" },
                 Metrics = new() { Listen = "unix:/run/nodedaemon/metrics.sock" },
             },
-            result.Options);
+            // A record compares lists by reference: the prefixes are compared on their own, below.
+            result.Options! with { AllowedImages = [] });
+        Assert.Equal(["quay.io/fedora/fedora-coreos", "Registry.Example.com:5000/os/"], result.Options!.AllowedImages.Select(p => p.ToString()));
+        Assert.Equal(5000, result.Options.AllowedImages[1].Port);
         Assert.Equal(OptionsLoader.KnownKeys.Order(), Assert.Single(result.Sources).Keys.Order());
     }
 
@@ -172,6 +176,24 @@ public class OptionsLoaderTests
     }
 
     [Fact]
+    public void Allowed_images_from_the_environment_split_on_commas_and_spaces()
+    {
+        var result = LoadEnvironment(("NODEDAEMON_ALLOWED_IMAGES", "quay.io/a, registry.example.com/os/ localhost:5000"));
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(["quay.io/a", "registry.example.com/os/", "localhost:5000"], result.Options!.AllowedImages.Select(p => p.ToString()));
+    }
+
+    [Fact]
+    public void A_bad_allowed_image_in_the_environment_is_an_error()
+    {
+        var result = LoadEnvironment(("NODEDAEMON_ALLOWED_IMAGES", "quay.io/a,quay.io/../b"));
+
+        Assert.Null(result.Options);
+        Assert.StartsWith("allowedImages in environment variable NODEDAEMON_ALLOWED_IMAGES item [1] must be a registry host", Assert.Single(result.Errors), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_empty_environment_value_clears_the_pod_grace_period()
     {
         var result = OptionsLoader.Load(
@@ -199,6 +221,9 @@ public class OptionsLoaderTests
         { """{ "drain": { "onTimeout": "reboot" } }""", $"drain.onTimeout in {Admin} must be one of \"uncordon\", \"stayCordoned\", got \"reboot\"" },
         { """{ "signaturePolicy": true }""", $"signaturePolicy in {Admin} must be one of \"unverified\", \"verified\", got true" },
         { """{ "drain": 5 }""", $"drain in {Admin} must be an object, got 5" },
+        { """{ "allowedImages": "quay.io/x" }""", $"allowedImages in {Admin} must be a list of image repository prefixes like [\"quay.io/fedora/fedora-coreos\"], got \"quay.io/x\"" },
+        { """{ "allowedImages": ["quay.io/x", 5] }""", $"allowedImages in {Admin} item [1] must be a string, got 5" },
+        { """{ "allowedImages": ["fedora/x"] }""", $"allowedImages in {Admin} item [0] must start with a registry host like \"quay.io\" (with a '.' or a port, or localhost), got \"fedora/x\"" },
     };
 
     [Theory]

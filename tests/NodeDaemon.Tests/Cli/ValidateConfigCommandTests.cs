@@ -42,6 +42,39 @@ public sealed class ValidateConfigCommandTests : IDisposable
     }
 
     [Fact]
+    public void No_allow_list_with_unverified_images_is_a_warning_not_an_error()
+    {
+        var result = CliRunner.Run("validate-config", "--config-dir", _vendor.FullName, "--config-dir", _admin.FullName);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("configuration is valid", result.Output, StringComparison.Ordinal);
+        Assert.Contains("warning: allowedImages is empty while signaturePolicy is \"unverified\"", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_allow_list_has_no_warning()
+    {
+        File.WriteAllText(Path.Combine(_admin.FullName, "50-site.json"), """{ "allowedImages": ["quay.io/fedora/fedora-coreos"] }""");
+
+        var result = CliRunner.Run("validate-config", "--config-dir", _vendor.FullName, "--config-dir", _admin.FullName);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.DoesNotContain("warning:", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_bad_allowed_image_entry_is_an_error_in_words_and_exits_2()
+    {
+        File.WriteAllText(Path.Combine(_admin.FullName, "50-site.json"), """{ "allowedImages": ["quay.io/fedora/../x"] }""");
+
+        var result = CliRunner.Run("validate-config", "--config-dir", _vendor.FullName, "--config-dir", _admin.FullName);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("error: allowedImages in ", result.Error, StringComparison.Ordinal);
+        Assert.Contains("item [0] must be a registry host with an optional repository path", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_missing_explicit_file_is_a_problem()
     {
         var result = CliRunner.Run("validate-config", "--config-dir", _vendor.FullName, "--config", "/nonexistent/nodedaemon.json");
