@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using NodeDaemon.Tests.Shared;
+using NodeDaemon.Packaging.Tests.Support;
 
 namespace NodeDaemon.Packaging.Tests.Polkit;
 
@@ -27,22 +28,15 @@ public sealed partial class PolkitRulesTests(PolkitWorld polkit) : IClassFixture
     [MemberData(nameof(Denied))]
     public async Task TheDaemonUserIsRefusedEverythingElse(string action)
     {
-        var result = await polkit.CheckAsync(PolkitWorld.DaemonUser, action);
-
-        // 1 and "Not authorized.": a definite no, not a request to authenticate (2), which an agent could answer.
-        Assert.True(result.ExitCode == 1, $"{action} for {PolkitWorld.DaemonUser}: pkcheck exited {result.ExitCode}: {result.Stderr}{result.Stdout}");
-        Assert.Contains("Not authorized.", result.Stderr + result.Stdout, StringComparison.Ordinal);
+        AssertRefused(PolkitWorld.DaemonUser, action, await polkit.CheckAsync(PolkitWorld.DaemonUser, action));
     }
 
     [Theory]
     [MemberData(nameof(RpmOstreeGranted))]
     public async Task AnotherUserIsNotAllowedWhatTheDaemonIs(string action)
     {
-        var result = await polkit.CheckAsync(PolkitWorld.OtherUser, action);
-
         // The test's own declarations say "no" for every subject: only a rule could allow it, and none is for this user.
-        Assert.True(result.ExitCode == 1, $"{action} for {PolkitWorld.OtherUser}: pkcheck exited {result.ExitCode}: {result.Stderr}{result.Stdout}");
-        Assert.Contains("Not authorized.", result.Stderr + result.Stdout, StringComparison.Ordinal);
+        AssertRefused(PolkitWorld.OtherUser, action, await polkit.CheckAsync(PolkitWorld.OtherUser, action));
     }
 
     [Theory]
@@ -69,4 +63,11 @@ public sealed partial class PolkitRulesTests(PolkitWorld polkit) : IClassFixture
 
     [GeneratedRegex("""case "(?<id>[^"]+)":""")]
     private static partial Regex CaseLabel();
+
+    // 1 and "Not authorized.": a definite no, not a request to authenticate (2), which an agent could answer.
+    private static void AssertRefused(string user, string action, ToolResult result)
+    {
+        Assert.True(result.ExitCode == 1, $"{action} for {user}: pkcheck exited {result.ExitCode}: {result.Stderr}{result.Stdout}");
+        Assert.Contains("Not authorized.", result.Stderr + result.Stdout, StringComparison.Ordinal);
+    }
 }
