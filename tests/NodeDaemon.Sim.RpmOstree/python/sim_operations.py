@@ -202,14 +202,34 @@ def cleanup(doc: Document, osname: str, elements: list[str]) -> None:
     doc["deployments"] = keep
 
 
-def rollback(doc: Document) -> str:
-    """Moves the rollback deployment first so the next boot uses it; a staged deployment is discarded."""
-    target = sim_state.rollback(doc)
+def rollback(doc: Document, osname: str) -> str:
+    """Rollback's reordering (rpm-ostree v2026.2 rpmostreed-transaction-types.cxx, rollback_transaction_execute): the
+    rollback deployment (the first of this OS after the booted one, ostree_sysroot_query_deployments_for) becomes
+    deployment 0 and the others keep their order; with no rollback but a pending deployment (one before the booted
+    one), the booted one goes back on top, which undoes an earlier rollback. A staged deployment is refused, not
+    discarded. Returns the transaction's message."""
+    ordered = sim_state.deployments(doc)
+    pending: Optional[Deployment] = None
+    target: Optional[Deployment] = None
+    found_booted = False
+    booted: Optional[Deployment] = None
+    for dep in ordered:
+        if dep.get("osname") != osname:
+            continue
+        if dep.get("booted"):
+            found_booted, booted = True, dep
+        elif not found_booted and pending is None:
+            pending = dep
+        elif found_booted and target is None:
+            target = dep
+    if target is None and pending is None:
+        raise OperationError("No rollback deployment found")
+    if pending is not None and pending.get("staged"):
+        raise OperationError("Staged deployment (remove with cleanup -p)")
+    target = target or booted
     if target is None:
         raise OperationError("No rollback deployment found")
-    rest = [d for d in doc["deployments"] if d is not target and not d.get("staged")]
-    doc["deployments"] = [target] + rest
-    sim_state.sim(doc)["staged-locked"] = None
+    doc["deployments"] = [target] + [d for d in ordered if d is not target]
     return f"Moving '{target.get('checksum')}.{target.get('serial', 0)}' to be first deployment"
 
 

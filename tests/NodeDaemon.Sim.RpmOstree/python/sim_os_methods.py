@@ -100,8 +100,20 @@ class OsMethods:
         (options,) = params.unpack()
         txn = self._begin(sender, "Rollback", params, options, inv, "rollback")
         if txn is not None:
-            txn.run([Step(self._ms(100), lambda t: self._apply(lambda: t.emit(
-                "Message", GLib.Variant("(s)", (ops.rollback(self.doc),)))))])
+            txn.run([Step(self._ms(100), lambda t: self._apply(lambda: self._do_rollback(t, options)))])
+
+    def _do_rollback(self, txn: Transaction, options: dict[str, Any]) -> None:
+        """Reorders, saves, then (option `reboot`) checks the inhibitors and reboots, in rollback_transaction_execute's
+        order: the new order is written before an inhibitor lock can refuse the reboot, so it stays."""
+        txn.emit("Message", GLib.Variant("(s)", (ops.rollback(self.doc, self.osname),)))
+        self._state_changed()
+        if not options.get("reboot", False):
+            return
+        refused = sim_inhibitors.refusal(self.faults.inhibitors)
+        if refused is not None:
+            raise ops.OperationError(refused)
+        if not self._reboot.refused(self.faults, "Rollback"):
+            self._request_reboot("Rollback")
 
     def _apply(self, change: Callable[[], object]) -> StepResult:
         try:

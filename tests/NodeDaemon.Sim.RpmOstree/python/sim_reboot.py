@@ -37,7 +37,7 @@ class RebootGate:
         if not faults.reboot_refused:
             return False
         sim_events.emit("reboot-refused", by=by)
-        if by == "FinalizeDeployment" and not self.initiated:
+        if by in ("FinalizeDeployment", "Rollback") and not self.initiated:
             self.initiated = True
             GLib.timeout_add(250, lambda: self._tick(faults.idle_exit_seconds))
         return True

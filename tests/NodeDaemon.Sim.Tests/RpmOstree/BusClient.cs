@@ -65,8 +65,19 @@ internal sealed class BusClient : IDisposable
     public Task<string> CleanupAsync(params string[] elements) =>
         CallForAddressAsync("Cleanup", "as", (ref MessageWriter w) => w.WriteArray(elements));
 
-    public Task<string> RollbackAsync() =>
-        CallForAddressAsync("Rollback", "a{sv}", (ref MessageWriter w) => w.WriteDictionaryEnd(w.WriteDictionaryStart()));
+    public Task<string> RollbackAsync(bool? reboot = null) =>
+        CallForAddressAsync("Rollback", "a{sv}", (ref MessageWriter w) =>
+        {
+            var dict = w.WriteDictionaryStart();
+            if (reboot is { } value)
+            {
+                w.WriteDictionaryEntryStart();
+                w.WriteString("reboot");
+                w.WriteVariantBool(value);
+            }
+
+            w.WriteDictionaryEnd(dict);
+        });
 
     public async Task CallAsync(string destination, string path, string iface, string member, string? signature = null,
         BodyWriter? body = null)
