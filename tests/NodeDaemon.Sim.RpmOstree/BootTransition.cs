@@ -9,15 +9,23 @@ public static class BootTransition
     /// <summary>The simulator-only section of the state document.</summary>
     public const string SimKey = "nodedaemon-sim";
 
+    /// <summary>The simulator-section key where a fallback boot is noted for the simulator started after it.</summary>
+    public const string FallbackKey = "fallback-boot";
+
     /// <summary>Applies one reboot to <paramref name="doc"/> and says what happened.</summary>
     /// <param name="doc">The state document (edited in place).</param>
     /// <param name="finalizationLost">The fault "finalization is lost": even an unlocked stage is not applied.</param>
-    public static BootSummary Apply(JsonObject doc, bool finalizationLost)
+    public static BootSummary Apply(JsonObject doc, bool finalizationLost) =>
+        Apply(doc, BootFaults.None with { FinalizationLost = finalizationLost });
+
+    /// <summary>Applies one reboot to <paramref name="doc"/> under <paramref name="faults"/> and says what happened.</summary>
+    public static BootSummary Apply(JsonObject doc, BootFaults faults)
     {
         ArgumentNullException.ThrowIfNull(doc);
+        ArgumentNullException.ThrowIfNull(faults);
         var sim = doc[SimKey] as JsonObject ?? [];
         doc[SimKey] = sim;
-        var lost = finalizationLost || (sim["finalization-lost"]?.GetValue<bool>() ?? false);
+        var lost = faults.FinalizationLost || (sim["finalization-lost"]?.GetValue<bool>() ?? false);
         var deployments = (doc["deployments"] as JsonArray ?? []).OfType<JsonObject>().ToList();
 
         var staged = deployments.FirstOrDefault(d => Flag(d, "staged"));
@@ -36,11 +44,18 @@ public static class BootTransition
             }
         }
 
-        var kept = Keep(deployments);
+        // Only the finalization writes the deployment list at shutdown; without it the list stays as it was.
+        var kept = stagedOutcome == "applied" ? Keep(deployments) : deployments;
+        var bootIndex = FallbackIndex(kept, faults);
+        sim[FallbackKey] = bootIndex == 0 ? null : new JsonObject
+        {
+            ["digest"] = Digest(kept[0]),
+            ["rollback"] = faults.FallbackRollback,
+        };
         var newDeployments = new JsonArray();
         for (var i = 0; i < kept.Count; i++)
         {
-            kept[i]["booted"] = i == 0;
+            kept[i]["booted"] = i == bootIndex;
             kept[i]["staged"] = false;
             newDeployments.Add(kept[i].DeepClone());
         }
@@ -53,7 +68,7 @@ public static class BootTransition
         sim["boot-id"] = bootId;
         sim["staged-locked"] = null;
         sim["reboot-requested"] = null;
-        var booted = kept.Count > 0 ? kept[0] : null;
+        var booted = kept.Count > 0 ? kept[bootIndex] : null;
         return new BootSummary(
             stagedOutcome,
             booted?["checksum"]?.GetValue<string>(),
@@ -62,16 +77,20 @@ public static class BootTransition
             bootId);
     }
 
+    /// <summary>Which deployment the bootloader starts: the default (0), or under <c>host-fallback</c> for its digest the
+    /// next one, as greenboot's GRUB script does once boot_counter ran out (<c>set default=1</c>).</summary>
+    private static int FallbackIndex(List<JsonObject> deployments, BootFaults faults) =>
+        deployments.Count > 1 && Digest(deployments[0]) is { } digest && faults.FallbackDigests.Contains(digest) ? 1 : 0;
+
+    private static string? Digest(JsonObject d) => d["container-image-reference-digest"]?.GetValue<string>();
+
     private static bool Flag(JsonObject d, string key) => d[key]?.GetValue<bool>() ?? false;
 
     private static bool IsLocked(JsonObject sim, JsonObject staged) =>
         sim["staged-locked"] is JsonValue remembered ? remembered.GetValue<bool>() : Flag(staged, "finalization-locked");
 
-    /// <summary>ostree keeps the new default and the one booted before it (plus pinned ones) and prunes the rest.</summary>
-    private static List<JsonObject> Keep(List<JsonObject> deployments)
-    {
-        var kept = deployments.Take(2).ToList();
-        kept.AddRange(deployments.Skip(2).Where(d => Flag(d, "pinned")));
-        return kept;
-    }
+    /// <summary>Finalizing a stage writes the new deployment, the booted one (also the merge source) and pinned ones, and
+    /// prunes the rest (ostree-sysroot-deploy.c, ostree_sysroot_simple_write_deployment without RETAIN flags).</summary>
+    private static List<JsonObject> Keep(List<JsonObject> deployments) =>
+        deployments.Where((d, i) => i == 0 || Flag(d, "booted") || Flag(d, "pinned")).ToList();
 }

@@ -63,7 +63,7 @@ def parse(text: str) -> Faults:
     raw: dict[str, Any] = json.loads(text) if text.strip() else {}
     known = {"speed", "pull-fail", "pull-hang", "busy", "die", "finalization-lost", "digest-moved",
              "finalize-compares", "progress", "inhibitor", "die-in-finalize", "reboot-refused", "sysroot-locked",
-             "lifecycle", "another-stager"}
+             "lifecycle", "another-stager", "host-fallback"}
     unknown = set(raw) - known
     if unknown:
         raise ValueError(f"unknown fault keys: {', '.join(sorted(unknown))}")
@@ -93,6 +93,7 @@ def parse(text: str) -> Faults:
     faults.sysroot_lock = sim_life.parse_lock(raw.get("sysroot-locked"))
     faults.lifecycle = sim_life.parse_lifecycle(raw.get("lifecycle"))
     faults.other_stager = sim_stager.parse(raw.get("another-stager"))
+    # host-fallback is the boot verb's (BootTransition.cs); only its presence is accepted here.
     return faults
 
 

@@ -10,6 +10,7 @@ from typing import Callable, Optional
 from gi.repository import Gio, GLib
 
 import sim_events
+import sim_fallback
 import sim_faults
 import sim_inhibitors
 import sim_idle
@@ -61,6 +62,7 @@ class RpmOstreed(Properties, SysrootTransactions, OsMethods, OtherClients):
         self.life: Optional[sim_idle.IdleExit] = None
         # A restarted daemon has no transaction, whatever the previous process left behind.
         sim_state.set_transaction(self.doc, None)
+        sim_fallback.settle(self.doc, self.osname)
         self._save()
 
     # ---- setup -------------------------------------------------------------------------------------------

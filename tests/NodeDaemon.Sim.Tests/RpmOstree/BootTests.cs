@@ -53,7 +53,7 @@ public sealed class BootTests
     }
 
     [Fact]
-    public void Without_a_stage_only_booted_and_rollback_are_kept()
+    public void Without_a_stage_the_list_stays_and_the_default_boots()
     {
         var doc = Load("workstation-status.json");
         var first = (string?)doc["deployments"]![0]!["checksum"];

@@ -13,7 +13,7 @@ internal static class BootCommand
     public static Command Create()
     {
         var state = new Option<string>("--state") { Description = "The rpm-ostreed simulator's state file (an rpm-ostree status --json document); rewritten atomically.", Required = true };
-        var faults = new Option<string?>("--faults") { Description = "Fault knobs JSON; only \"finalization-lost\": true matters here (the running simulator also records it in the state)." };
+        var faults = new Option<string?>("--faults") { Description = "Fault knobs JSON; only \"finalization-lost\" (the running simulator also records it in the state) and \"host-fallback\" matter here." };
         var command = new Command("boot", "Reboot the simulated host: an unlocked staged deployment becomes booted, a locked one is dropped, the boot id changes. Prints a one-line JSON summary.")
         {
             state, faults,
@@ -23,7 +23,7 @@ internal static class BootCommand
             var path = parseResult.GetValue(state)!;
             var doc = JsonNode.Parse(await File.ReadAllTextAsync(path, ct).ConfigureAwait(false)) as JsonObject
                 ?? throw new InvalidDataException($"{path} is not a JSON object");
-            var summary = BootTransition.Apply(doc, await FinalizationLostAsync(parseResult.GetValue(faults), ct).ConfigureAwait(false));
+            var summary = BootTransition.Apply(doc, await FaultsAsync(parseResult.GetValue(faults), ct).ConfigureAwait(false));
             await WriteAtomicallyAsync(path, doc.ToJsonString(s_indented), ct).ConfigureAwait(false);
             Console.WriteLine(JsonSerializer.Serialize(summary, BootJsonContext.Default.BootSummary));
             return 0;
@@ -31,16 +31,10 @@ internal static class BootCommand
         return command;
     }
 
-    private static async Task<bool> FinalizationLostAsync(string? faultsPath, CancellationToken ct)
-    {
-        if (string.IsNullOrEmpty(faultsPath))
-        {
-            return false;
-        }
-
-        var faults = JsonNode.Parse(await File.ReadAllTextAsync(faultsPath, ct).ConfigureAwait(false));
-        return faults?["finalization-lost"]?.GetValue<bool>() ?? false;
-    }
+    private static async Task<BootFaults> FaultsAsync(string? faultsPath, CancellationToken ct) =>
+        string.IsNullOrEmpty(faultsPath)
+            ? BootFaults.None
+            : BootFaults.Parse(JsonNode.Parse(await File.ReadAllTextAsync(faultsPath, ct).ConfigureAwait(false)));
 
     // The same temp+rename as the service, so a reader never sees half a document.
     private static async Task WriteAtomicallyAsync(string path, string text, CancellationToken ct)

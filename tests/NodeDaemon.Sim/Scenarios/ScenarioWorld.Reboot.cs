@@ -20,7 +20,7 @@ public sealed partial class ScenarioWorld
         _service.Stop();
         var state = (JsonObject)JsonNode.Parse(await File.ReadAllTextAsync(Host.StatePath).ConfigureAwait(false))!;
         var faults = JsonNode.Parse(await File.ReadAllTextAsync(Host.FaultsPath).ConfigureAwait(false));
-        BootTransition.Apply(state, finalizationLost: (bool?)faults?["finalization-lost"] ?? false);
+        BootTransition.Apply(state, BootFaults.Parse(faults));
         await File.WriteAllTextAsync(Host.StatePath, state.ToJsonString()).ConfigureAwait(false);
         Boot++;
         await File.WriteAllTextAsync(_dir.File("boot_id"), $"scenario-boot-{Boot}\n").ConfigureAwait(false);
