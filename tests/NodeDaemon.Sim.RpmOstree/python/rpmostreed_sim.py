@@ -22,7 +22,7 @@ import sim_idle  # noqa: E402
 import sim_service  # noqa: E402
 
 RPMOSTREED = "org.projectatomic.rpmostree1"
-NAMES = (RPMOSTREED, "org.freedesktop.login1", "org.nodedaemon.Sim1")
+NAMES = (RPMOSTREED, "org.freedesktop.login1", "org.freedesktop.systemd1", "org.nodedaemon.Sim1")
 SPEC_XML = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "org.projectatomic.rpmostree1.subset.xml")
 
 

@@ -13,6 +13,7 @@ import sim_events
 import sim_inhibitors
 import sim_life
 import sim_stager
+import sim_systemd
 from sim_inhibitors import Inhibitor
 from sim_life import Lifecycle, SysrootLock
 from sim_stager import OtherStager
@@ -48,6 +49,7 @@ class Faults:
     sysroot_lock: Optional[SysrootLock] = None
     lifecycle: Lifecycle = field(default_factory=Lifecycle)
     other_stager: Optional[OtherStager] = None
+    unit_failures: list[sim_systemd.UnitFailure] = field(default_factory=list)
     pull_failures_served: int = field(default=0, compare=False)
 
     def take_pull_failure(self) -> bool:
@@ -63,7 +65,7 @@ def parse(text: str) -> Faults:
     raw: dict[str, Any] = json.loads(text) if text.strip() else {}
     known = {"speed", "pull-fail", "pull-hang", "busy", "die", "finalization-lost", "digest-moved",
              "finalize-compares", "progress", "inhibitor", "die-in-finalize", "reboot-refused", "sysroot-locked",
-             "lifecycle", "another-stager", "host-fallback"}
+             "lifecycle", "another-stager", "host-fallback", "unit-failed"}
     unknown = set(raw) - known
     if unknown:
         raise ValueError(f"unknown fault keys: {', '.join(sorted(unknown))}")
@@ -94,6 +96,7 @@ def parse(text: str) -> Faults:
     faults.lifecycle = sim_life.parse_lifecycle(raw.get("lifecycle"))
     faults.other_stager = sim_stager.parse(raw.get("another-stager"))
     # host-fallback is the boot verb's (BootTransition.cs); only its presence is accepted here.
+    faults.unit_failures = sim_systemd.parse(raw.get("unit-failed"))
     return faults
 
 

@@ -16,6 +16,7 @@ import sim_inhibitors
 import sim_idle
 import sim_reboot
 import sim_state
+import sim_systemd
 from sim_faults import Faults
 from sim_names import EXTRA_XML, OS_IFACE, ROOT, SYSROOT, SYSROOT_PATH
 from sim_os_methods import OsMethods
@@ -75,6 +76,7 @@ class RpmOstreed(Properties, SysrootTransactions, OsMethods, OtherClients):
                  self._on_call, None, None)
         register("/org/nodedaemon/Sim1", self._extra.lookup_interface("org.nodedaemon.Sim1"), self._on_call, None,
                  None)
+        sim_systemd.FakeSystemd(self._bus, self._booted_digest, lambda: self.faults.unit_failures).export()
         self._bus.signal_subscribe("org.freedesktop.DBus", "org.freedesktop.DBus", "NameOwnerChanged",
                                    "/org/freedesktop/DBus", None, Gio.DBusSignalFlags.NONE, self._on_name_owner, None)
         self._start_busy_fault()
@@ -117,6 +119,10 @@ class RpmOstreed(Properties, SysrootTransactions, OsMethods, OtherClients):
 
     def _iface(self, name: str) -> Gio.DBusInterfaceInfo:
         return self._nodes.lookup_interface(name)
+
+    def _booted_digest(self) -> Optional[str]:
+        dep = sim_state.booted(self.doc)
+        return str(dep["container-image-reference-digest"]) if dep and dep.get("container-image-reference-digest") else None
 
     def _default_osname(self) -> str:
         dep = sim_state.booted(self.doc) or sim_state.default(self.doc)

@@ -8,8 +8,8 @@ namespace NodeDaemon.Sim.Scenarios;
 /// the API server's <see cref="FaultSettings"/>.</summary>
 /// <remarks>A host fault's kind is the faults-file key (<c>pull-fail</c>, <c>pull-hang</c>, <c>busy</c>, <c>die</c>,
 /// <c>finalization-lost</c>, <c>digest-moved</c>, <c>finalize-compares</c>, <c>inhibitor</c>, <c>die-in-finalize</c>,
-/// <c>reboot-refused</c>, <c>sysroot-locked</c>, <c>lifecycle</c>, <c>another-stager</c>, <c>host-fallback</c>) and
-/// its other fields are that key's value (<c>value</c> for a plain one); kind <c>api</c> carries
+/// <c>reboot-refused</c>, <c>sysroot-locked</c>, <c>lifecycle</c>, <c>another-stager</c>, <c>host-fallback</c>,
+/// <c>unit-failed</c>) and its other fields are that key's value (<c>value</c> for a plain one); kind <c>api</c> carries
 /// <see cref="FaultSettings"/> fields, and several of them add up (their error rules are concatenated). Kinds
 /// <c>kubeconfig</c> and <c>clock</c> belong to the runner: while on, the daemon's kubeconfig file holds the fault's
 /// <c>content</c> instead of the API server's, and the daemon's wall clock is off by <c>offsetSeconds</c>
@@ -24,7 +24,7 @@ public static class ScenarioFaults
     /// <summary>Host fault kinds that are a flag (<c>true</c>) when they have no fields.</summary>
     private static readonly HashSet<string> s_hostKinds =
         ["pull-fail", "pull-hang", "busy", "die", "finalization-lost", "digest-moved", "finalize-compares", "inhibitor",
-            "die-in-finalize", "reboot-refused", "sysroot-locked", "lifecycle", "another-stager", "host-fallback"];
+            "die-in-finalize", "reboot-refused", "sysroot-locked", "lifecycle", "another-stager", "host-fallback", "unit-failed"];
 
     /// <summary>Throws <see cref="ScenarioException"/> when a fault cannot be applied.</summary>
     public static void Check(ScenarioFault fault)
