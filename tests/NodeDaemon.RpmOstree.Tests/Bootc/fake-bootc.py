@@ -9,7 +9,12 @@ The state file (FAKE_BOOTC_STATE, else state.json beside this script) holds:
   fail      verb -> message printed on stderr with exit 1
   hang      verbs that sleep instead of answering
   calls     every argument list, appended here
-  rebootRequestedBy      set by `upgrade --from-downloaded --apply`
+  rebootRequestedBy      set by `upgrade --from-downloaded --apply` and `rollback --apply`
+  softRebootRequestedBy  set by `rollback --soft-reboot` when the rollback entry has softRebootCapable
+  hostFallback           image digests the host cannot come up on (see --simulate-boot)
+  greenbootRollback      false: after a fallback boot, greenboot's `bootc rollback` does not run (default true)
+
+`--simulate-boot` is not bootc's: it is the harness's reboot of this host (see simulate_boot).
 """
 import json
 import os
@@ -55,11 +60,71 @@ def entry(state, image, transport, signature):
     return staged
 
 
+ROLLBACK = "error: Rollback: Rollback (ostree): "
+
+
+def rollback(state, args):
+    """bootc 534c76ea deploy.rs rollback(): swaps the boot order. The rollback entry goes first (a staged deployment is
+    not written back, so it is gone), or, when a rollback is already queued, the booted one goes back on top."""
+    host = state["host"]
+    status = host["status"]
+    if status.get("rollback") is None:
+        die(ROLLBACK + "No rollback available")
+    reverting = status.get("rollbackQueued", False)
+    if reverting:
+        print("notice: Reverting queued rollback state")
+    status["staged"] = None
+    status["rollbackQueued"] = not reverting
+    host["spec"]["bootOrder"] = "default" if reverting else "rollback"
+    host["spec"]["image"] = status["booted"]["image"]["image"]
+    print("Next boot: current deployment" if reverting else "Next boot: rollback deployment")
+    save(state)
+    mode = args[args.index("--soft-reboot") + 1] if "--soft-reboot" in args else None
+    if mode is not None:
+        # cli.rs rollback_ostree -> handle_soft_reboot, after the new order was written.
+        if status["rollback"].get("softRebootCapable", False):
+            print("Rollback deployment is soft-reboot capable, preparing for soft-reboot...")
+            state["softRebootRequestedBy"] = " ".join(["rollback", *args])
+        elif mode == "required":
+            die(ROLLBACK + "Handling soft reboot: Soft reboot was required but rollback deployment is not soft-reboot capable")
+    if "--apply" in args:
+        state["rebootRequestedBy"] = " ".join(["rollback", *args])
+
+
+def simulate_boot(state):
+    """The harness's reboot: a queued rollback swaps booted and rollback; else a staged deployment (not download-only)
+    boots and the old booted one becomes the rollback. Under hostFallback for the new booted digest, the bootloader
+    boots the next entry instead (greenboot's GRUB countdown: `set default=1`), which bootc shows as a queued rollback,
+    and greenboot-rpm-ostree-grub2-check-fallback runs `bootc rollback`, which reverts that queue (greenboot 6ccf8e9)."""
+    status = state["host"]["status"]
+    previous = status["booted"]
+    if status.get("rollbackQueued"):
+        status["booted"], status["rollback"] = status["rollback"], status["booted"]
+    elif status.get("staged") and not status["staged"].get("downloadOnly"):
+        status["booted"], status["rollback"] = status["staged"], status["booted"]
+    status["staged"] = None
+    status["rollbackQueued"] = False
+    state["host"]["spec"]["bootOrder"] = "default"
+    fell_back = status["booted"] is not previous and status["booted"]["image"]["imageDigest"] in state.get("hostFallback", [])
+    if fell_back:
+        status["booted"], status["rollback"] = status["rollback"], status["booted"]
+        status["rollbackQueued"] = not state.get("greenbootRollback", True)
+        state["host"]["spec"]["bootOrder"] = "rollback" if status["rollbackQueued"] else "default"
+    state["host"]["spec"]["image"] = status["booted"]["image"]["image"]
+    state.pop("rebootRequestedBy", None)
+    state.pop("softRebootRequestedBy", None)
+    print(json.dumps({"booted-digest": status["booted"]["image"]["imageDigest"], "fallback": fell_back}))
+
+
 def main(args):
     state = load()
+    verb = args[0] if args else ""
+    if verb == "--simulate-boot":
+        simulate_boot(state)
+        save(state)
+        return
     state["calls"].append(args)
     save(state)
-    verb = args[0] if args else ""
     if verb in state.get("hang", []):
         time.sleep(3600)
     if verb in state.get("fail", {}):
@@ -93,6 +158,8 @@ def main(args):
         status["staged"]["downloadOnly"] = False
         if "--apply" in args:
             state["rebootRequestedBy"] = " ".join(args)
+    elif verb == "rollback":
+        rollback(state, args[1:])
     else:
         die(f"error: unrecognized subcommand '{verb}'", 2)
     save(state)
