@@ -64,6 +64,27 @@ public sealed class BootTests
     }
 
     [Fact]
+    public void A_reboot_after_a_rollback_boots_deployment_0_and_prunes_nothing()
+    {
+        // [rollback target, booted, older]: what Rollback leaves with three deployments. No stage is finalized, so
+        // ostree writes no new list at shutdown and the older deployment stays.
+        var doc = Load("workstation-status.json");
+        var deps = doc["deployments"]!.AsArray();
+        var older = deps[1]!.DeepClone().AsObject();
+        older["checksum"] = new string('c', 64);
+        deps.Add(older);
+        var booted = deps[0]!.DeepClone();
+        deps.RemoveAt(0);
+        deps.Insert(1, booted);
+
+        var summary = BootTransition.Apply(doc, finalizationLost: false);
+
+        Assert.Equal((string?)deps[0]!["checksum"], summary.BootedChecksum);
+        Assert.Equal(3, doc["deployments"]!.AsArray().Count);
+        Assert.Equal([true, false, false], doc["deployments"]!.AsArray().Select(d => (bool)d!["booted"]!));
+    }
+
+    [Fact]
     public async Task Boot_verb_edits_the_state_file_and_prints_a_summary()
     {
         using var dir = new TempDirectory("nodedaemon-boot-");
