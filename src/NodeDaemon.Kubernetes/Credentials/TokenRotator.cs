@@ -15,6 +15,8 @@ internal sealed partial class TokenRotator(BearerTokenSource source, ITokenIssue
 {
     private DateTimeOffset _start = source.Current.IssuedAt;
     private DateTimeOffset _end = source.Current.ExpiresAt;
+    private int _failures;
+    private bool _expiredReported;
 
     /// <summary>When the token in use is next rotated, on the schedule this rotator keeps.</summary>
     public DateTimeOffset RotateAt => TokenRefreshRule.Decide(_start, _start, _end).At;
@@ -22,44 +24,52 @@ internal sealed partial class TokenRotator(BearerTokenSource source, ITokenIssue
     /// <summary>Rotates until <paramref name="cancellationToken"/> is cancelled; never throws anything else.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var failures = 0;
-        var expiredReported = false;
         while (true)
         {
-            var current = source.Current;
-            var now = time.GetUtcNow();
-            var decision = TokenRefreshRule.Decide(now, _start, _end);
-            if (decision.Kind == TokenRefreshKind.Fresh)
+            var wait = await TurnAsync(cancellationToken).ConfigureAwait(false);
+            if (wait > TimeSpan.Zero)
             {
-                await Task.Delay(decision.At - now, time, cancellationToken).ConfigureAwait(false);
-                continue;
-            }
-
-            if (decision.Kind == TokenRefreshKind.Expired && !expiredReported)
-            {
-                LogExpired(current.Describe(), _end);
-                expiredReported = true;
-            }
-
-            try
-            {
-                var next = await issuer.IssueAsync(current, TokenRefreshRule.RequestedSeconds(current.IssuedAt, current.ExpiresAt), cancellationToken)
-                    .ConfigureAwait(false);
-                Keep(next);
-                source.Replace(next);
-                _start = time.GetUtcNow();
-                _end = _start + (next.ExpiresAt - next.IssuedAt);
-                failures = 0;
-                expiredReported = false;
-                LogRotated(next.Describe(), next.ExpiresAt, RotateAt);
-            }
-            catch (ClusterException e)
-            {
-                failures++;
-                var wait = TokenRefreshRule.RetryDelay(failures);
-                LogFailed(failures, e.Message, _end, wait);
                 await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>One look at the token: rotates it when the rule says so, and says how long to wait before the next look.</summary>
+    internal async Task<TimeSpan> TurnAsync(CancellationToken cancellationToken)
+    {
+        var current = source.Current;
+        var now = time.GetUtcNow();
+        var decision = TokenRefreshRule.Decide(now, _start, _end);
+        if (decision.Kind == TokenRefreshKind.Fresh)
+        {
+            return decision.At - now;
+        }
+
+        if (decision.Kind == TokenRefreshKind.Expired && !_expiredReported)
+        {
+            LogExpired(current.Describe(), _end);
+            _expiredReported = true;
+        }
+
+        try
+        {
+            var next = await issuer.IssueAsync(current, TokenRefreshRule.RequestedSeconds(current.IssuedAt, current.ExpiresAt), cancellationToken)
+                .ConfigureAwait(false);
+            Keep(next);
+            source.Replace(next);
+            _start = time.GetUtcNow();
+            _end = _start + (next.ExpiresAt - next.IssuedAt);
+            _failures = 0;
+            _expiredReported = false;
+            LogRotated(next.Describe(), next.ExpiresAt, RotateAt);
+            return TimeSpan.Zero;
+        }
+        catch (ClusterException e)
+        {
+            _failures++;
+            var wait = TokenRefreshRule.RetryDelay(_failures);
+            LogFailed(_failures, e.Message, _end, wait);
+            return wait;
         }
     }
 
