@@ -4,17 +4,22 @@ namespace NodeDaemon.Core.Images;
 
 /// <summary>The host's <c>/etc/containers/policy.json</c> as read at start, for <c>signaturePolicy: verified</c>: either
 /// the parsed policy or why it cannot be used.</summary>
-/// <remarks>rpm-ostree pulls <c>ostree-image-signed:docker://</c> through containers/image (ostree-rs-ext, via
-/// containers-image-proxy / skopeo), which checks signatures against this file; with no signature requirement for an
-/// image's scope, "verified" verifies nothing. The daemon reads it once at start: a changed file is read on the next
-/// start (<c>systemctl restart nodedaemon</c>), like the daemon's own configuration.</remarks>
+/// <remarks>rpm-ostree pulls <c>ostree-image-signed:docker://</c> through ostree-ext and containers/image, which check
+/// signatures against this file. ostree-ext itself refuses such a pull only when the file's global <c>default</c> is
+/// insecureAcceptAnything (container/store.rs, <c>container_policy_is_default_insecure</c>); a <c>transports.docker</c>
+/// scope that accepts anything for the image still lets it through unverified, and that is the gap checked here. The
+/// daemon reads the file once at start: a changed file is read on the next start (<c>systemctl restart nodedaemon</c>).</remarks>
 /// <param name="Path">The file read.</param>
 /// <param name="Policy">The policy; null when it could not be used.</param>
 /// <param name="Problem">Why it could not be used; empty when <paramref name="Policy"/> is set.</param>
 public sealed record HostSignaturePolicy(string Path, ContainersPolicy? Policy, string Problem)
 {
-    /// <summary>Where containers/image reads the system-wide policy (containers-policy.json(5)).</summary>
-    public const string DefaultPath = "/etc/containers/policy.json";
+    /// <summary>Where the system-wide policy is looked for, in order: ostree-ext (which rpm-ostree and bootc pull through)
+    /// reads the first of these that exists (bootc crates/ostree-ext/src/container/skopeo.rs, <c>SYSTEM_POLICY_PATHS</c>).</summary>
+    public static readonly IReadOnlyList<string> SystemPaths = ["/etc/containers/policy.json", "/usr/share/containers/policy.json"];
+
+    /// <summary>Reads the first of <see cref="SystemPaths"/> that exists, as <see cref="Load"/> does.</summary>
+    public static HostSignaturePolicy LoadSystem() => Load(SystemPaths.FirstOrDefault(p => File.Exists(p) || Directory.Exists(p)) ?? SystemPaths[0]);
 
     /// <summary>A policy file of many scopes is a few kilobytes.</summary>
     public const int MaxBytes = 1024 * 1024;

@@ -47,7 +47,7 @@ internal sealed class ConfigArguments
         if (loaded.Options is { SignaturePolicy: Core.Options.SignaturePolicy.Verified } verified)
         {
             // What the host would verify: read once here, for validate-config's warnings and the agent's refusals.
-            loaded = loaded with { Options = verified with { HostSignaturePolicy = Core.Images.HostSignaturePolicy.Load(Core.Images.HostSignaturePolicy.DefaultPath) } };
+            loaded = loaded with { Options = verified with { HostSignaturePolicy = Core.Images.HostSignaturePolicy.LoadSystem() } };
         }
 
         if (loaded.Options is not { } options || State.StateDirectoryCheck.Problems(options.StateDirectory) is not { Count: > 0 } problems)
