@@ -17,7 +17,8 @@ mkdir -p "$topdir"/{SOURCES,SPECS,BUILD,RPMS,SRPMS} "$outdir"
 install -m 0755 "$binary" "$topdir/SOURCES/nodedaemon"
 cp "$root/systemd/nodedaemon.service" "$here/00-defaults.json" "$here/nodedaemon.1" \
   "$here/nodedaemon.sysusers" "$here/nodedaemon.tmpfiles" "$here/60-nodedaemon.rules" "$topdir/SOURCES/"
-# Fixed order, owner and times: the same docs give the same tarball.
+# Fixed order, owner and times: the same docs give the same tarball. It carries docs/rbac.yaml and
+# docs/admission-policy.yaml too, which the spec installs under /usr/share/nodedaemon.
 tar -C "$root" --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner \
   -czf "$topdir/SOURCES/nodedaemon-docs.tar.gz" README.md docs
 cp "$here/nodedaemon.spec" "$topdir/SPECS/"

@@ -50,18 +50,20 @@ public sealed class TestApiServer : IAsyncDisposable
 
         Faults.OutageRequested += OnOutageRequested;
         _handler = new ApiHandler(
-            new ResourceHandler(Store, Terminator, evictor, Requests),
+            new ResourceHandler(Store, Terminator, evictor, Requests, options.Authorization),
             new WatchHandler(Store, Faults, Requests, options.BookmarkInterval),
             new DebugEndpoints(Store, Faults, Requests),
             Faults,
             Requests,
-            options.Authorization);
+            options.Authorization,
+            new TokenRequestHandler(Store, options.Authorization),
+            Store);
         _ownsKubeconfig = options.KubeconfigPath is null;
         KubeconfigPath = options.KubeconfigPath ?? Path.Combine(Path.GetTempPath(), $"nodedaemon-sim-kubeconfig-{Guid.NewGuid():N}.yaml");
-        DaemonKubeconfigPath = options.Authorization is null
-            ? KubeconfigPath
-            : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(KubeconfigPath))!, Path.GetFileNameWithoutExtension(KubeconfigPath) + "-daemon" + Path.GetExtension(KubeconfigPath));
     }
+
+    /// <summary>How long the token of <see cref="DaemonKubeconfig"/> lasts unless told otherwise: TokenRequest's default.</summary>
+    public static readonly TimeSpan DaemonTokenLifetime = TimeSpan.FromHours(1);
 
     /// <summary>The server's base URL, <c>http://127.0.0.1:PORT/</c>.</summary>
     public Uri Url { get; private set; } = new("http://127.0.0.1/");
@@ -69,9 +71,16 @@ public sealed class TestApiServer : IAsyncDisposable
     /// <summary>The kubeconfig written for clients (kubectl, the daemon): the admin's token.</summary>
     public string KubeconfigPath { get; }
 
-    /// <summary>The kubeconfig the daemon uses: with <see cref="TestApiServerOptions.Authorization"/>, its service account's
-    /// token (what docs/rbac.yaml grants, nothing more); else <see cref="KubeconfigPath"/>.</summary>
-    public string DaemonKubeconfigPath { get; }
+    /// <summary>
+    /// The kubeconfig text the daemon on node <paramref name="nodeName"/> uses. With
+    /// <see cref="TestApiServerOptions.Authorization"/>: a token of the daemon's service account bound to that Node, minted
+    /// now by this server as its TokenRequest endpoint mints them (what docs/rbac.yaml and docs/admission-policy.yaml let
+    /// that node's daemon do, nothing more), valid for <paramref name="lifetime"/> (default
+    /// <see cref="DaemonTokenLifetime"/>); the Node must exist. Without authorization: the admin's.
+    /// </summary>
+    public string DaemonKubeconfig(string nodeName, TimeSpan? lifetime = null) => _options.Authorization is { } authorization
+        ? Kubeconfig.Render(Url, authorization.MintDaemonToken(Store, nodeName, lifetime ?? DaemonTokenLifetime))
+        : Kubeconfig.Render(Url);
 
     /// <summary>Every object; tests read and change the world through it directly.</summary>
     public ObjectStore Store { get; }
@@ -111,10 +120,6 @@ public sealed class TestApiServer : IAsyncDisposable
             server._port = server._options.Port;
             await server.StartHostAsync(cancellationToken);
             Kubeconfig.Write(server.KubeconfigPath, server.Url);
-            if (server._options.Authorization is { } authorization)
-            {
-                Kubeconfig.Write(server.DaemonKubeconfigPath, server.Url, authorization.DaemonToken);
-            }
             if (server._options.Faults is { } faults)
             {
                 server.Faults.Set(faults);
@@ -157,7 +162,6 @@ public sealed class TestApiServer : IAsyncDisposable
         if (_ownsKubeconfig)
         {
             File.Delete(KubeconfigPath);
-            File.Delete(DaemonKubeconfigPath);
         }
     }
 

@@ -49,7 +49,19 @@ public sealed class RbacTests
     }
 
     [Fact]
-    public async Task BindingsGiveBothRolesToTheServiceAccount()
+    public async Task TokensAreGrantedOnlyForTheDaemonsOwnAccountInItsNamespace()
+    {
+        var objects = await ParseAsync();
+
+        var role = Single(objects, "Role", "nodedaemon-token");
+        Assert.Equal("nodedaemon", role.GetProperty("metadata").GetProperty("namespace").GetString());
+        Assert.Equal(["/serviceaccounts/token:create"], Grants(role));
+        var rule = Assert.Single(role.GetProperty("rules").EnumerateArray());
+        Assert.Equal(["nodedaemon"], rule.GetProperty("resourceNames").EnumerateArray().Select(n => n.GetString()));
+    }
+
+    [Fact]
+    public async Task BindingsGiveEveryRoleToTheServiceAccount()
     {
         var objects = await ParseAsync();
         var account = Single(objects, "ServiceAccount", "nodedaemon");
@@ -58,9 +70,10 @@ public sealed class RbacTests
         foreach (var (binding, roleKind, roleName) in new[]
                  {
                      ("ClusterRoleBinding", "ClusterRole", "nodedaemon"), ("RoleBinding", "Role", "nodedaemon-leases"),
+                     ("RoleBinding", "Role", "nodedaemon-token"),
                  })
         {
-            var found = objects.Single(o => Kind(o) == binding);
+            var found = objects.Single(o => Kind(o) == binding && o.GetProperty("metadata").GetProperty("name").GetString() == roleName);
             Assert.Equal(roleKind, found.GetProperty("roleRef").GetProperty("kind").GetString());
             Assert.Equal(roleName, found.GetProperty("roleRef").GetProperty("name").GetString());
             var subject = Assert.Single(found.GetProperty("subjects").EnumerateArray());
@@ -76,7 +89,15 @@ public sealed class RbacTests
     /// without any server. It checks syntax and kinds; the schema is checked by the assertions above.</remarks>
     private static async Task<List<JsonElement>> ParseAsync()
     {
-        var file = Path.Combine(RepositoryPaths.Root, "docs", "rbac.yaml");
+        var objects = await ParseManifestAsync("rbac.yaml");
+        Assert.Equal(8, objects.Count);
+        return objects;
+    }
+
+    /// <summary>Every object of <c>docs/</c><paramref name="name"/>, as kubectl parsed it (see <see cref="ParseAsync"/>).</summary>
+    internal static async Task<List<JsonElement>> ParseManifestAsync(string name)
+    {
+        var file = Path.Combine(RepositoryPaths.Root, "docs", name);
         var result = await Tool.RunAsync(FindKubectl(), "annotate", "--local", "-f", file, "-o", "json", "nodedaemon.io/checked=true");
         // One JSON document per object, back to back.
         var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(result.EnsureSuccess().Stdout), new JsonReaderOptions { AllowMultipleValues = true });
@@ -87,7 +108,6 @@ public sealed class RbacTests
             objects.Add(document.RootElement.Clone());
         }
 
-        Assert.Equal(6, objects.Count);
         return objects;
     }
 

@@ -21,6 +21,8 @@ public sealed class RpmPackageTests(BuiltRpm rpm) : IClassFixture<BuiltRpm>
         Assert.Contains("/usr/lib/sysusers.d/nodedaemon.conf", files);
         Assert.Contains("/usr/lib/tmpfiles.d/nodedaemon.conf", files);
         Assert.Contains("/usr/share/polkit-1/rules.d/60-nodedaemon.rules", files);
+        Assert.Contains("/usr/share/nodedaemon/admission-policy.yaml", files);
+        Assert.Contains("/usr/share/nodedaemon/rbac.yaml", files);
         // No debuginfo and no build-id links: nothing that could clash with another package.
         Assert.DoesNotContain(files, f => f.StartsWith("/usr/lib/.build-id", StringComparison.Ordinal));
     }
@@ -49,6 +51,8 @@ public sealed class RpmPackageTests(BuiltRpm rpm) : IClassFixture<BuiltRpm>
         Assert.Equal(Sha256("packaging", "nodedaemon.sysusers"), digests["/usr/lib/sysusers.d/nodedaemon.conf"]);
         Assert.Equal(Sha256("packaging", "nodedaemon.tmpfiles"), digests["/usr/lib/tmpfiles.d/nodedaemon.conf"]);
         Assert.Equal(Sha256("packaging", "60-nodedaemon.rules"), digests["/usr/share/polkit-1/rules.d/60-nodedaemon.rules"]);
+        Assert.Equal(Sha256("docs", "admission-policy.yaml"), digests["/usr/share/nodedaemon/admission-policy.yaml"]);
+        Assert.Equal(Sha256("docs", "rbac.yaml"), digests["/usr/share/nodedaemon/rbac.yaml"]);
     }
 
     [Fact]

@@ -14,11 +14,15 @@ internal sealed class ApiHandler
     private readonly FaultInjector _faults;
     private readonly RequestCounter _counter;
     private readonly ApiAuthorization? _authorization;
+    private readonly TokenRequestHandler _tokens;
+    private readonly ObjectStore _store;
 
     public ApiHandler(ResourceHandler resources, WatchHandler watch, DebugEndpoints debug, FaultInjector faults, RequestCounter counter,
-        ApiAuthorization? authorization)
+        ApiAuthorization? authorization, TokenRequestHandler tokens, ObjectStore store)
     {
         _authorization = authorization;
+        _tokens = tokens;
+        _store = store;
         _resources = resources;
         _watch = watch;
         _debug = debug;
@@ -48,7 +52,7 @@ internal sealed class ApiHandler
             }
 
             // The real server authenticates and authorizes before anything else answers.
-            if (_authorization?.Check(context, target, verb, path) is { } refused)
+            if (_authorization?.Check(context, target, verb, path, _store) is { } refused)
             {
                 await HttpIo.WriteStatusAsync(context, refused);
                 return;
@@ -79,6 +83,7 @@ internal sealed class ApiHandler
                 "get" => _resources.GetAsync(context, target),
                 "list" => _resources.ListAsync(context, target),
                 "watch" => _watch.WatchAsync(context, target, stopping),
+                "create" when target.Subresource == "token" => _tokens.CreateAsync(context, target),
                 "create" => _resources.CreateAsync(context, target),
                 "update" => _resources.UpdateAsync(context, target),
                 "patch" => _resources.PatchAsync(context, target),

@@ -113,6 +113,21 @@ internal static class Discovery
                 });
             }
 
+            if (type == ResourceTypes.ServiceAccounts)
+            {
+                // The TokenRequest subresource, as a real server lists it (kubectl create token looks for it).
+                resources.Add(new JsonObject
+                {
+                    ["name"] = "serviceaccounts/token",
+                    ["singularName"] = "",
+                    ["namespaced"] = true,
+                    ["group"] = "authentication.k8s.io",
+                    ["version"] = "v1",
+                    ["kind"] = "TokenRequest",
+                    ["verbs"] = new JsonArray("create"),
+                });
+            }
+
             if (type == ResourceTypes.Pods || type == ResourceTypes.Nodes || type == ResourceTypes.PodDisruptionBudgets)
             {
                 resources.Add(new JsonObject

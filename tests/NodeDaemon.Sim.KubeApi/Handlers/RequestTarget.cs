@@ -57,7 +57,7 @@ internal sealed record RequestTarget(ResourceType Type, string? Namespace, strin
 
         var name = rest.Length > 1 ? rest[1] : null;
         var sub = rest.Length > 2 ? rest[2] : null;
-        if (sub is not null && !(sub == "status" || (sub == "eviction" && type == ResourceTypes.Pods)))
+        if (sub is not null && !(sub == "status" || (sub == "eviction" && type == ResourceTypes.Pods) || (sub == "token" && type == ResourceTypes.ServiceAccounts)))
         {
             return null;
         }

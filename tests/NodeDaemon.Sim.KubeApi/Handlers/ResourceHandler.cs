@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using NodeDaemon.Sim.KubeApi.Auth;
 using NodeDaemon.Sim.KubeApi.Controllers;
 using NodeDaemon.Sim.KubeApi.Patches;
 using NodeDaemon.Sim.KubeApi.Store;
@@ -16,9 +17,11 @@ internal sealed class ResourceHandler
     private readonly PodTerminator _terminator;
     private readonly Evictor _evictor;
     private readonly RequestCounter _counter;
+    private readonly ApiAuthorization? _authorization;
 
-    public ResourceHandler(ObjectStore store, PodTerminator terminator, Evictor evictor, RequestCounter counter)
+    public ResourceHandler(ObjectStore store, PodTerminator terminator, Evictor evictor, RequestCounter counter, ApiAuthorization? authorization = null)
     {
+        _authorization = authorization;
         _counter = counter;
         _store = store;
         _terminator = terminator;
@@ -101,6 +104,7 @@ internal sealed class ResourceHandler
             SeedDefaults.ApplyPod(body);
         }
 
+        Admit(context, target, "CREATE", (string?)meta["name"] ?? "", null, body);
         FieldManagers.Record(body, null, body.DeepClone(), FieldManagers.Manager(context), target.Type.ApiVersion, _store.Time.GetUtcNow());
         await HttpIo.WriteJsonAsync(context, 201, _store.Create(target.Type, body));
     }
@@ -138,18 +142,37 @@ internal sealed class ResourceHandler
                     throw new ApiException(StatusErrors.Conflict(target.Type, name));
                 }
 
+                Admit(context, target, "UPDATE", name, current, body);
                 FieldManagers.Record(body, current, request, manager, target.Type.ApiVersion, _store.Time.GetUtcNow());
                 return body;
             });
         }
         catch (ApiException e) when (target.Type.CreateOnUpdate && e.Code == 404)
         {
+            Admit(context, target, "CREATE", name, null, body);
             FieldManagers.Record(body, null, request, manager, target.Type.ApiVersion, _store.Time.GetUtcNow());
             await HttpIo.WriteJsonAsync(context, 201, CreateOnUpdate(target, body, name));
             return;
         }
 
         await HttpIo.WriteJsonAsync(context, 200, updated);
+    }
+
+    // Validating admission (when authorization is on). A create in a missing namespace is refused before it, as the
+    // NamespaceLifecycle plugin runs ahead of the policies.
+    private void Admit(HttpContext context, RequestTarget target, string operation, string name, JsonObject? oldObject, JsonObject? newObject)
+    {
+        if (_authorization is null)
+        {
+            return;
+        }
+
+        if (operation == "CREATE" && target.Namespace is { } ns && _store.Get(ResourceTypes.Namespaces, null, ns) is null)
+        {
+            throw new ApiException(StatusErrors.NotFound(ResourceTypes.Namespaces, ns));
+        }
+
+        _authorization.Admit(context, target, operation, name, oldObject, newObject, _store);
     }
 
     // The create half of a PUT: a writer that raced us to it makes ours a stale update, as etcd's create-if-absent does.
@@ -198,6 +221,7 @@ internal sealed class ResourceHandler
                 throw new ApiException(StatusErrors.Conflict(target.Type, name));
             }
 
+            Admit(context, target, "UPDATE", name, current, patched);
             FieldManagers.Record(patched, current, patch, manager, target.Type.ApiVersion, _store.Time.GetUtcNow());
             return patched;
         });
@@ -221,6 +245,7 @@ internal sealed class ResourceHandler
         lock (_store.Gate)
         {
             var current = _store.Get(target.Type, target.Namespace, name) ?? throw new ApiException(StatusErrors.NotFound(target.Type, name));
+            Admit(context, target, "DELETE", name, current, null);
             if ((uid is not null && uid != ObjectMeta.Uid(current)) || (rv is not null && rv != ObjectMeta.ResourceVersion(current)))
             {
                 throw new ApiException(StatusErrors.ConflictWith(target.Type, name, "Precondition failed"));

@@ -22,6 +22,9 @@ public static class ResourceTypes
     /// <summary>core/v1 namespaces.</summary>
     public static readonly ResourceType Namespaces = new("", "v1", "namespaces", "Namespace", false, "namespace", ["ns"], [.. _meta, "status.phase"]);
 
+    /// <summary>core/v1 serviceaccounts: only their <c>token</c> subresource (TokenRequest) is used by clients here.</summary>
+    public static readonly ResourceType ServiceAccounts = new("", "v1", "serviceaccounts", "ServiceAccount", true, "serviceaccount", ["sa"], _meta);
+
     /// <summary>apps/v1 daemonsets (kubectl drain GETs the owner of every DaemonSet pod).</summary>
     public static readonly ResourceType DaemonSets = new("apps", "v1", "daemonsets", "DaemonSet", true, "daemonset", ["ds"], _meta);
 
@@ -48,7 +51,7 @@ public static class ResourceTypes
 
     /// <summary>Every served resource.</summary>
     public static IReadOnlyList<ResourceType> All { get; } =
-        [Nodes, Pods, Events, Namespaces, DaemonSets, ReplicaSets, StatefulSets, PodDisruptionBudgets, Leases, EventsV1];
+        [Nodes, Pods, Events, Namespaces, ServiceAccounts, DaemonSets, ReplicaSets, StatefulSets, PodDisruptionBudgets, Leases, EventsV1];
 
     /// <summary>The resource at <c>group/version/resource</c>, or null.</summary>
     public static ResourceType? Find(string group, string version, string resource) =>

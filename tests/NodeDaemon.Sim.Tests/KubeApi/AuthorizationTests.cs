@@ -30,6 +30,7 @@ public sealed class AuthorizationTests : IAsyncLifetime
     [InlineData("list", "coordination.k8s.io", "leases", null, "nodedaemon", "", true)]
     [InlineData("watch", "coordination.k8s.io", "leases", null, "nodedaemon", "", true)]
     [InlineData("update", "coordination.k8s.io", "leases", null, "nodedaemon", "slot-0", true)]
+    [InlineData("create", "", "serviceaccounts", "token", "nodedaemon", "nodedaemon", true)]
     // What it must not do.
     [InlineData("delete", "", "pods", null, "shop", "web-1", false)]
     [InlineData("update", "", "nodes", null, "", "worker-1", false)]
@@ -41,6 +42,10 @@ public sealed class AuthorizationTests : IAsyncLifetime
     // The Leases Role is bound in its namespace only.
     [InlineData("update", "coordination.k8s.io", "leases", null, "kube-node-lease", "worker-1", false)]
     [InlineData("list", "coordination.k8s.io", "leases", null, "", "", false)]
+    // Tokens of its own account only, in its own namespace only.
+    [InlineData("create", "", "serviceaccounts", "token", "nodedaemon", "default", false)]
+    [InlineData("create", "", "serviceaccounts", "token", "kube-system", "nodedaemon", false)]
+    [InlineData("get", "", "serviceaccounts", null, "nodedaemon", "nodedaemon", false)]
     public void The_shipped_manifest_grants_the_daemon_what_it_does_and_nothing_more(string verb, string group, string resource, string? sub, string ns, string name, bool allowed)
     {
         var request = new RequestAttributes(verb, group, resource, sub, ns, name, "/");
@@ -52,7 +57,7 @@ public sealed class AuthorizationTests : IAsyncLifetime
     [Fact]
     public async Task A_refused_request_is_403_with_the_real_servers_Status()
     {
-        using var client = Client(ApiAuthorization.TokenFor("nodedaemon", "nodedaemon"));
+        using var client = Client(NodeToken("node-a"));
 
         using var delete = await client.DeleteAsync("/api/v1/namespaces/shop/pods/web-7d9f8c6b5-abcde");
         Assert.Equal(403, (int)delete.StatusCode);
@@ -76,7 +81,7 @@ public sealed class AuthorizationTests : IAsyncLifetime
     [Fact]
     public async Task What_the_manifest_grants_is_served_and_the_admin_may_do_anything()
     {
-        using var daemon = Client(ApiAuthorization.TokenFor("nodedaemon", "nodedaemon"));
+        using var daemon = Client(NodeToken("node-a"));
         using var admin = Client(Kubeconfig.Token);
 
         Assert.Equal(200, (int)(await daemon.GetAsync("/api/v1/pods?fieldSelector=spec.nodeName%3Dnode-a")).StatusCode);
@@ -101,12 +106,29 @@ public sealed class AuthorizationTests : IAsyncLifetime
     }
 
     [Fact]
-    public void The_daemons_kubeconfig_carries_its_service_accounts_token()
+    public void A_daemons_kubeconfig_carries_a_token_bound_to_its_own_node()
     {
-        Assert.NotEqual(_server.KubeconfigPath, _server.DaemonKubeconfigPath);
-        Assert.Contains($"token: {ApiAuthorization.TokenFor("nodedaemon", "nodedaemon")}", File.ReadAllText(_server.DaemonKubeconfigPath), StringComparison.Ordinal);
+        var kubeconfig = _server.DaemonKubeconfig("node-a");
+        var token = kubeconfig.Split('\n').Single(l => l.Trim().StartsWith("token: ", StringComparison.Ordinal)).Trim()["token: ".Length..];
+
+        Assert.Equal(3, token.Split('.').Length);
+        var claims = _server.Authorization!.Tokens.Read(token)!;
+        Assert.Equal(("nodedaemon", "nodedaemon", "node-a"), (claims.Namespace, claims.ServiceAccount, claims.NodeName));
+        Assert.Equal(_server.Store.Get(NodeDaemon.Sim.KubeApi.Store.ResourceTypes.Nodes, null, "node-a")!["metadata"]!["uid"]!.GetValue<string>(), claims.NodeUid);
         Assert.Contains($"token: {Kubeconfig.Token}", File.ReadAllText(_server.KubeconfigPath), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_old_shared_service_account_token_is_refused()
+    {
+        using var shared = Client("serviceaccount-nodedaemon-nodedaemon");
+
+        using var patch = await Cluster.SendAsync(shared, HttpMethod.Patch, "/api/v1/nodes/node-a", """{"metadata":{"annotations":{"nodedaemon.io/state":"Done"}}}""",
+            "application/merge-patch+json");
+        Assert.Equal(401, (int)patch.StatusCode);
+    }
+
+    private string NodeToken(string node) => _server.Authorization!.MintDaemonToken(_server.Store, node, TimeSpan.FromHours(1));
 
     private HttpClient Client(string token)
     {

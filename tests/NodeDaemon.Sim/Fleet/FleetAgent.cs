@@ -36,6 +36,13 @@ public sealed class FleetAgent : IAsyncDisposable
         var state = Path.Combine(setup.StateRoot, name);
         Directory.CreateDirectory(state);
         _options = setup.Options with { NodeName = name, StateDirectory = state };
+        if (setup.NodeKubeconfig is { } kubeconfig)
+        {
+            // Beside the state directory, not in it: the daemon owns what is inside.
+            var path = Path.Combine(setup.StateRoot, name + ".kubeconfig");
+            File.WriteAllText(path, kubeconfig(name));
+            _options = _options with { Kubeconfig = path };
+        }
         // Pulls differ from node to node (mirrors, caches, links): half to one and a half times the nominal time. Identical
         // pulls would also make the whole pool ask for slots in the same instant, which no real pool does. A failing
         // node pulls fastest, so it is among the first to take a slot: a halt then has nodes left to stop.

@@ -4,13 +4,17 @@ using NodeDaemon.Kubernetes;
 namespace NodeDaemon.Sim.Fleet;
 
 /// <summary>What every simulated node shares: the API server, the daemon's options and the (already scaled) real-time delays.</summary>
-/// <param name="KubeconfigPath">The test API server's kubeconfig.</param>
+/// <param name="KubeconfigPath">The test API server's kubeconfig, for a node without <see cref="NodeKubeconfig"/>.</param>
 /// <param name="Options">The daemon's options, for any node (the node name is set per node).</param>
 /// <param name="Transport">The Kubernetes clients' retries and polls, for any node.</param>
 /// <param name="StateRoot">Where each node's state directory is made.</param>
 /// <param name="BootedImage">The pullspec every host boots at first.</param>
 public sealed record FleetAgentSetup(string KubeconfigPath, NodeDaemonOptions Options, KubeNodeClientOptions Transport, string StateRoot, string BootedImage)
 {
+    /// <summary>The kubeconfig text of one node's daemon (its own identity), by node name; null: every node uses
+    /// <see cref="KubeconfigPath"/>.</summary>
+    public Func<string, string>? NodeKubeconfig { get; init; }
+
     /// <summary>How long a pull takes.</summary>
     public TimeSpan StageDelay { get; init; }
 

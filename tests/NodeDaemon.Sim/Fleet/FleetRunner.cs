@@ -48,7 +48,9 @@ public sealed class FleetRunner(FleetSettings settings)
             RandomSeed = run.Seed,
             // Hundreds of watches on a busy store: enough history that a reconnecting watch resumes instead of re-listing.
             HistoryLimit = 50_000,
-            Authorization = run.Rbac ? ApiAuthorization.Shipped() : null,
+            // The shipped RBAC manifest and admission policy, the policy's pool label set to the fleet's (as an admin
+            // edits it to match fleet.poolLabel).
+            Authorization = run.Rbac ? ApiAuthorization.Shipped(FleetSeed.PoolLabel) : null,
         }, cancellationToken).ConfigureAwait(false);
         var agents = new List<FleetAgent>();
         try
@@ -57,7 +59,8 @@ public sealed class FleetRunner(FleetSettings settings)
             var observer = new FleetObserver(server.Store, run.MaxUnavailable, run.HaltAfter, Prefix, clock);
             server.Store.AddReactor(observer);
             var failing = new Random(run.Seed).GetItems(Enumerable.Range(0, run.Nodes).ToArray(), run.Nodes).Distinct().Take(run.FailNodes).ToHashSet();
-            var setup = Setup(run, server.DaemonKubeconfigPath, stateRoot);
+            // Each node its own identity: a token bound to its Node.
+            var setup = Setup(run, server.KubeconfigPath, stateRoot) with { NodeKubeconfig = node => server.DaemonKubeconfig(node) };
             for (var i = 0; i < run.Nodes; i++)
             {
                 agents.Add(new FleetAgent(FleetSeed.NodeName(i), setup, failing.Contains(i), run.CrashRate, run.Seed * 7919 + i));

@@ -21,6 +21,7 @@ public sealed partial class ScenarioWorld : IAsyncDisposable
     private readonly OciRegistry? _registry;
     private DaemonProcess? _daemon;
     private string? _apiKubeconfig;
+    private string _nodeName = "";
     private StateDisk? _stateDisk;
     private int? _diskFullFromBoot;
 
@@ -306,13 +307,15 @@ public sealed partial class ScenarioWorld : IAsyncDisposable
     private void WriteRunnerFaults(IEnumerable<ScenarioFault> active)
     {
         File.WriteAllText(_dir.File("clock-offset"), ScenarioClock.OffsetFile(active));
-        // The daemon's own identity (its service account under RBAC), unless a fault swaps in a broken file.
-        _apiKubeconfig ??= File.ReadAllText(Api.DaemonKubeconfigPath);
+        // The daemon's own identity (under RBAC, its service account's token bound to its Node, minted by the server as
+        // the install flow's TokenRequest does), unless a fault swaps in a broken file.
+        _apiKubeconfig ??= Api.DaemonKubeconfig(_nodeName);
         File.WriteAllText(_dir.File("daemon-kubeconfig.yaml"), ScenarioFaults.Kubeconfig(active) ?? _apiKubeconfig);
     }
 
     private void WriteConfig(Scenario scenario)
     {
+        _nodeName = scenario.Node.Name;
         var config = Directory.CreateDirectory(_dir.File("config.d")).FullName;
         File.WriteAllText(_dir.File("boot_id"), "scenario-boot-0\n");
         File.WriteAllText(Path.Combine(config, "10-world.json"), new JsonObject
