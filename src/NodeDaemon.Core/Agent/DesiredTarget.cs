@@ -17,7 +17,8 @@ public sealed record DesiredTarget(ImageReference Image)
     /// reference pinned by a multi-arch index's digest, or by tag).</summary>
     public bool IsMatchedBy(HostDeployment? deployment) => TargetMatch.IsSatisfiedBy(Image, deployment);
 
-    /// <summary>Parses the annotation; null with a reason when it is malformed, missing a digest or outside allowedImages.</summary>
+    /// <summary>Parses the annotation; null with a reason when it is malformed, missing a digest, outside allowedImages,
+    /// or to be verified by a host whose containers policy accepts it unverified.</summary>
     /// <remarks>The allow-list is checked here, before any action exists, so a refused image is never pulled and the
     /// node is never cordoned or drained for it; it is matched on the parsed reference (<see cref="ImageRepositoryPrefix"/>).</remarks>
     public static DesiredTarget? TryCreate(string annotation, NodeDaemonOptions options, out string error)
@@ -33,6 +34,13 @@ public sealed record DesiredTarget(ImageReference Image)
         {
             error = $"desired image repository {image!.Name} is not allowed by allowedImages "
                 + $"({string.Join(", ", options.AllowedImages)}); add its prefix there to accept it";
+            return null;
+        }
+
+        // Asked to verify on a host that would not: refused like an image outside allowedImages, before any pull.
+        if (options.SignaturePolicy == SignaturePolicy.Verified && options.HostSignaturePolicy?.RefusalFor(image!) is { } unverified)
+        {
+            error = unverified;
             return null;
         }
 

@@ -219,4 +219,23 @@ public enum LogEventId
 
     /// <summary>The configuration is valid but unsafe (e.g. any image is booted unverified); the daemon starts anyway.</summary>
     ConfigurationWarning = 4,
+
+    /// <summary>The API credential in use at start: which service account and Node its token names, its life, where it came from.</summary>
+    CredentialsLoaded = 5,
+
+    /// <summary>The kubeconfig's credential is not a service-account token with a life (a client certificate, a static
+    /// or exec token, a token bound to no Node): it is used as it is, and never rotated.</summary>
+    CredentialsNotRotated = 6,
+
+    /// <summary>The daemon rotated its service-account token through the TokenRequest API (authentication.k8s.io/v1).</summary>
+    TokenRotated = 216,
+
+    /// <summary>A token rotation failed; it is retried with backoff, and the current token stays in use while it is valid.</summary>
+    TokenRotationFailed = 217,
+
+    /// <summary>The token expired before it could be rotated: nothing authenticates until a new bootstrap token is installed.</summary>
+    TokenExpired = 218,
+
+    /// <summary>The stored rotated token could not be written, or was not used at start (unreadable, another identity).</summary>
+    TokenNotKept = 219,
 }

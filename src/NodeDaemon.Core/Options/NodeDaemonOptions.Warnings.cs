@@ -16,6 +16,11 @@ public sealed partial record NodeDaemonOptions
                 + "or set signaturePolicy to \"verified\"");
         }
 
+        if (SignaturePolicy == SignaturePolicy.Verified && HostSignaturePolicy?.FallbackWarning() is { } unverified)
+        {
+            warnings.Add(unverified);
+        }
+
         return warnings;
     }
 }

@@ -21,6 +21,10 @@ public sealed partial record NodeDaemonOptions
     /// <summary>How rpm-ostree verifies the pulled image.</summary>
     public SignaturePolicy SignaturePolicy { get; init; } = SignaturePolicy.Unverified;
 
+    /// <summary>The host's containers policy, read at start when <see cref="SignaturePolicy"/> is verified (not a key of
+    /// the configuration); null: not checked. A desired image it accepts unverified is refused (<see cref="Agent.DesiredTarget"/>).</summary>
+    public Images.HostSignaturePolicy? HostSignaturePolicy { get; init; }
+
     /// <summary>Which host service stages and finalizes images.</summary>
     public HostBackend Backend { get; init; } = HostBackend.Auto;
 

@@ -1,8 +1,9 @@
 using NodeDaemon.Core.Cluster;
+using NodeDaemon.Kubernetes.Credentials;
 
 namespace NodeDaemon.Kubernetes.Api;
 
-/// <summary>How one client talks to the API server: timeouts, retries and backoff; the defaults are for a real cluster.</summary>
+/// <summary>How one client talks to the API server: timeouts, retries, backoff and whose token it carries; the defaults are for a real cluster.</summary>
 public sealed record ApiTransportOptions
 {
     /// <summary>
@@ -24,4 +25,8 @@ public sealed record ApiTransportOptions
 
     /// <summary>Attempts of one write before it fails with a <see cref="ClusterException"/>.</summary>
     public int WriteAttempts { get; init; } = 8;
+
+    /// <summary>The rotated service-account token every request carries instead of the kubeconfig's own credential;
+    /// null: the kubeconfig's credential as it is (a client certificate, a static token). See <see cref="NodeCredentials"/>.</summary>
+    public BearerTokenSource? Token { get; init; }
 }

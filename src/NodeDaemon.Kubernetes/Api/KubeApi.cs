@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using k8s;
+using NodeDaemon.Kubernetes.Credentials;
 
 namespace NodeDaemon.Kubernetes.Api;
 
@@ -22,19 +23,33 @@ internal sealed class KubeApi : IDisposable
 
     private readonly TimeSpan _requestTimeout;
     private readonly IApiRequestObserver _observer;
+    private readonly BearerTokenSource? _token;
 
-    public KubeApi(KubernetesClientConfiguration configuration, TimeSpan requestTimeout, IApiRequestObserver? observer = null)
+    /// <summary>A client for <paramref name="configuration"/>; with <paramref name="token"/>, every request carries that
+    /// source's current token instead of the kubeconfig's own credential (TLS settings still come from the kubeconfig).</summary>
+    public KubeApi(KubernetesClientConfiguration configuration, TimeSpan requestTimeout, IApiRequestObserver? observer = null, BearerTokenSource? token = null)
     {
         (_http, _baseUri, _credentials) = KubeHttp.Create(configuration);
         _requestTimeout = requestTimeout;
         _observer = observer ?? NoApiRequestObserver.Instance;
+        _token = token;
+    }
+
+    /// <summary>A client over <paramref name="handler"/> (a test's hand-written transport), carrying <paramref name="token"/>.</summary>
+    internal KubeApi(HttpMessageHandler handler, Uri baseUri, TimeSpan requestTimeout, BearerTokenSource? token)
+    {
+        _http = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+        _baseUri = baseUri;
+        _requestTimeout = requestTimeout;
+        _observer = NoApiRequestObserver.Instance;
+        _token = token;
     }
 
     /// <summary>A client for the kubeconfig at <paramref name="path"/>; empty: the default locations, then in-cluster.</summary>
-    public static KubeApi FromKubeconfig(string path, TimeSpan requestTimeout, IApiRequestObserver? observer = null) =>
+    public static KubeApi FromKubeconfig(string path, TimeSpan requestTimeout, IApiRequestObserver? observer = null, BearerTokenSource? token = null) =>
         new(path.Length > 0 ? KubernetesClientConfiguration.BuildConfigFromConfigFile(path)
             : KubernetesClientConfiguration.IsInCluster() ? KubernetesClientConfiguration.InClusterConfig()
-            : KubernetesClientConfiguration.BuildDefaultConfig(), requestTimeout, observer);
+            : KubernetesClientConfiguration.BuildDefaultConfig(), requestTimeout, observer, token);
 
     /// <summary>Sends one request and reads the whole JSON answer, whatever its status.</summary>
     /// <remarks>Every request of the client passes here or through <see cref="OpenStreamAsync"/> (the sender's
@@ -125,7 +140,12 @@ internal sealed class KubeApi : IDisposable
         request.Headers.TryAddWithoutValidation("Accept", accept);
         // The server names a write without a field manager after this prefix (the part before '/'), and the audit log shows it.
         request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
-        if (_credentials is { } credentials)
+        if (_token is { } token)
+        {
+            // Read per request: a rotation takes effect on the next one.
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Current.Value);
+        }
+        else if (_credentials is { } credentials)
         {
             await credentials.ProcessHttpRequestAsync(request, cancellationToken).ConfigureAwait(false);
         }

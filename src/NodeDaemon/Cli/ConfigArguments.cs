@@ -44,6 +44,12 @@ internal sealed class ConfigArguments
     public OptionsLoadResult LoadForRun(ParseResult result)
     {
         var loaded = Load(result);
+        if (loaded.Options is { SignaturePolicy: Core.Options.SignaturePolicy.Verified } verified)
+        {
+            // What the host would verify: read once here, for validate-config's warnings and the agent's refusals.
+            loaded = loaded with { Options = verified with { HostSignaturePolicy = Core.Images.HostSignaturePolicy.LoadSystem() } };
+        }
+
         if (loaded.Options is not { } options || State.StateDirectoryCheck.Problems(options.StateDirectory) is not { Count: > 0 } problems)
         {
             return loaded;

@@ -5,13 +5,14 @@ using NodeDaemon.Core.Fleet;
 using NodeDaemon.Core.Host;
 using NodeDaemon.Core.Options;
 using NodeDaemon.Kubernetes;
+using NodeDaemon.Kubernetes.Credentials;
 using NodeDaemon.Kubernetes.Fleet;
 using NodeDaemon.RpmOstree;
 using NodeDaemon.State;
 
 namespace NodeDaemon.Hosting;
 
-/// <summary>The agent wired once: the host backend, the Kubernetes node and slot clients, the record store and the <see cref="AgentLoop"/> over them.</summary>
+/// <summary>The agent wired once: the host backend, the API credentials, the Kubernetes node and slot clients, the record store and the <see cref="AgentLoop"/> over them.</summary>
 /// <remarks>
 /// The daemon (<see cref="AgentService"/>) and the fleet simulation build the agent here, so that what the simulation
 /// runs is what the daemon runs; what differs between them comes in through <see cref="AgentCompositionParts"/>. It
@@ -50,6 +51,14 @@ public sealed class AgentComposition : IDisposable
             step = options.Kubeconfig.Length > 0 ? $"kubeconfig {options.Kubeconfig}" : "the in-cluster or default kubeconfig";
             KubeconfigFile.Check(options.Kubeconfig);
             var nodeOptions = parts.NodeClient ?? KubeNodeClientOptions.From(options);
+            // A node-bound service-account token in the kubeconfig is rotated; every client carries the current one.
+            var credentials = Own(owned, NodeCredentials.Open(options.Kubeconfig, options.NodeName, options.StateDirectory, nodeOptions.Transport, parts.Time,
+                parts.Loggers.CreateLogger<NodeCredentials>(), parts.ApiRequests));
+            if (credentials is not null)
+            {
+                nodeOptions = nodeOptions with { Transport = nodeOptions.Transport with { Token = credentials.Source } };
+            }
+
             var node = Own(owned, KubeNodeClient.Create(options.Kubeconfig, nodeOptions, parts.Time, parts.Loggers.CreateLogger<KubeNodeClient>(), parts.ApiRequests));
             ISlotClient slots = NoSlotClient.Instance;
             if (options.Fleet.Enabled)
@@ -59,6 +68,7 @@ public sealed class AgentComposition : IDisposable
                     parts.Time, parts.Loggers.CreateLogger<LeaseSlotClient>(), parts.ApiRequests));
             }
 
+            credentials?.Start();
             return new AgentComposition(NewLoop(options, parts, host, node, slots), owned);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -75,7 +85,7 @@ public sealed class AgentComposition : IDisposable
         }
     }
 
-    /// <summary>Closes the adapters built here: the slot client, the node client, the host backend.</summary>
+    /// <summary>Closes the adapters built here: the slot client, the node client, the token rotator, the host backend.</summary>
     public void Dispose() => Dispose(_owned);
 
     // The one place that builds the loop: what it is given and how it is tuned.
