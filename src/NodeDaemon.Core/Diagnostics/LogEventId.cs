@@ -219,4 +219,10 @@ public enum LogEventId
 
     /// <summary>The configuration is valid but unsafe (e.g. any image is booted unverified); the daemon starts anyway.</summary>
     ConfigurationWarning = 4,
+
+    /// <summary>The agent's conditions (OSUpdateProgressing, OSUpdateDegraded) were written to its node's status (a strategic merge patch of nodes/status).</summary>
+    NodeConditionsWritten = 220,
+
+    /// <summary>The agent's conditions could not be written to its node's status; the next report tries again.</summary>
+    NodeConditionsFailed = 221,
 }
