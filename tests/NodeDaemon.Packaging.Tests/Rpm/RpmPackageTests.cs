@@ -49,6 +49,8 @@ public sealed class RpmPackageTests(BuiltRpm rpm) : IClassFixture<BuiltRpm>
         Assert.Equal(Sha256("packaging", "nodedaemon.sysusers"), digests["/usr/lib/sysusers.d/nodedaemon.conf"]);
         Assert.Equal(Sha256("packaging", "nodedaemon.tmpfiles"), digests["/usr/lib/tmpfiles.d/nodedaemon.conf"]);
         Assert.Equal(Sha256("packaging", "60-nodedaemon.rules"), digests["/usr/share/polkit-1/rules.d/60-nodedaemon.rules"]);
+        Assert.Equal(Sha256("docs", "nodedaemon-alerts.yaml"), digests["/usr/share/nodedaemon/nodedaemon-alerts.yaml"]);
+        Assert.Equal(Sha256("docs", "nodedaemon-dashboard.json"), digests["/usr/share/nodedaemon/nodedaemon-dashboard.json"]);
     }
 
     [Fact]
