@@ -48,9 +48,9 @@ need_debs() {
 # (the clock fault); e2fsprogs: mkfs.ext4 for the scenario whose state directory is a small loop-mounted file system
 # (util-linux's mount and losetup come with Debian). polkitd: the real polkitd and pkcheck, which judge the RPM's
 # polkit rules in the packaging tests (pkexec is not needed: pkcheck asks polkitd directly; setpriv, of util-linux,
-# runs it as the daemon's user).
+# runs it as the daemon's user). prometheus: its promtool checks and unit-tests the shipped alerting rules.
 test_debs=(dbus-daemon python3-gi gir1.2-glib-2.0 libglib2.0-bin systemd systemd-journal-remote rpm rpmlint
-  python3-prometheus-client curl docker-registry buildah skopeo apache2-utils faketime e2fsprogs polkitd)
+  python3-prometheus-client curl docker-registry buildah skopeo apache2-utils faketime e2fsprogs polkitd prometheus)
 
 # need_kubectl makes sure some kubectl exists: the machine's versioned ones, else Debian's kubernetes-client.
 need_kubectl() {

@@ -16,6 +16,9 @@ public sealed partial class KubeNodeClient
     [LoggerMessage((int)LogEventId.NodeAnnotated, LogLevel.Debug, "annotated node {NodeName}: state {State}, phase {Phase} (resourceVersion {ResourceVersion})")]
     private partial void LogAnnotated(string nodeName, string state, string phase, string resourceVersion);
 
+    [LoggerMessage((int)LogEventId.NodeConditionsWritten, LogLevel.Debug, "wrote the conditions of node {NodeName}: {Conditions} (resourceVersion {ResourceVersion})")]
+    private partial void LogConditionsWritten(string nodeName, string conditions, string resourceVersion);
+
     [LoggerMessage((int)LogEventId.CordonLeftAlone, LogLevel.Information, "cordon of node {NodeName} left alone: {Why}")]
     private partial void LogCordonLeftAlone(string nodeName, string why);
 }

@@ -61,6 +61,19 @@ public sealed partial class KubeNodeClient : INodeClient, IDisposable
         Remember(node);
     }
 
+    /// <inheritdoc/>
+    public async Task SetConditionsAsync(IReadOnlyList<NodeConditionValue> conditions, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(conditions);
+        // A strategic merge patch of nodes/status merges conditions by type (core/v1 patchMergeKey), so the kubelet's
+        // stay; a JSON merge patch would replace the whole list. No resourceVersion: only our own types are named.
+        var stamped = NodeConditionRules.Stamp(conditions, _latest?.Conditions ?? [], _time.GetUtcNow());
+        var written = await _sender.SendOkAsync(HttpMethod.Patch, KubePaths.NodeStatus(_options.NodeName), NodePatches.Conditions(stamped, _time.GetUtcNow()),
+            KubePaths.StrategicMergePatch, cancellationToken).ConfigureAwait(false);
+        var node = Remember(NodeReader.Read(written));
+        LogConditionsWritten(_options.NodeName, string.Join(", ", stamped.Select(c => $"{c.Type}={c.Status} ({c.Reason})")), node.ResourceVersion);
+    }
+
     /// <summary>Cordons without a report; see <see cref="CordonAsync(NodeReport?, CancellationToken)"/>.</summary>
     public Task<CordonResult> CordonAsync(CancellationToken cancellationToken) => CordonAsync(null, cancellationToken);
 

@@ -20,6 +20,12 @@ public interface INodeClient
     Task ReportAsync(NodeReport report, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Writes <paramref name="conditions"/> (the daemon's own types only) to the node's status, merged by type so the
+    /// kubelet's conditions stay as they are; each keeps the transition time the node shows while its status is unchanged.
+    /// </summary>
+    Task SetConditionsAsync(IReadOnlyList<NodeConditionValue> conditions, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Cordons the node and marks the cordon as ours, in one write that also carries <paramref name="report"/> when
     /// given; not <see cref="CordonResult.Changed"/> (no mark, no report written) when it was already unschedulable.
     /// The result carries the node as written, or as read.

@@ -18,6 +18,9 @@ public sealed record NodeSnapshot(
     IReadOnlyDictionary<string, string> Annotations,
     IReadOnlyDictionary<string, string> Labels)
 {
+    /// <summary>The node's status conditions, every type (the kubelet's and ours); empty when none were read.</summary>
+    public IReadOnlyList<NodeConditionValue> Conditions { get; init; } = [];
+
     /// <summary>The annotation <paramref name="key"/>, or null when absent.</summary>
     public string? Annotation(string key) => Annotations.TryGetValue(key, out var value) ? value : null;
 

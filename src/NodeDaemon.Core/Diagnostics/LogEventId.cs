@@ -238,4 +238,9 @@ public enum LogEventId
 
     /// <summary>The stored rotated token could not be written, or was not used at start (unreadable, another identity).</summary>
     TokenNotKept = 219,
+    /// <summary>The agent's conditions (OSUpdateProgressing, OSUpdateDegraded) were written to its node's status (a strategic merge patch of nodes/status).</summary>
+    NodeConditionsWritten = 220,
+
+    /// <summary>The agent's conditions could not be written to its node's status; the next report tries again.</summary>
+    NodeConditionsFailed = 221,
 }

@@ -12,6 +12,29 @@ internal static class NodePatches
         new() { ["metadata"] = WithReport(new JsonObject(), report, new JsonObject(), keys) };
 
     /// <summary>
+    /// The status patch of <paramref name="conditions"/> (stamped with their transition times), heartbeat
+    /// <paramref name="now"/>: sent as a strategic merge patch, it merges into the node's conditions by <c>type</c>.
+    /// </summary>
+    public static JsonObject Conditions(IReadOnlyList<NodeConditionValue> conditions, DateTimeOffset now) => new()
+    {
+        ["status"] = new JsonObject
+        {
+            ["conditions"] = new JsonArray([.. conditions.Select(c => (JsonNode)new JsonObject
+            {
+                ["type"] = c.Type,
+                ["status"] = c.Status,
+                ["lastHeartbeatTime"] = Time(now),
+                ["lastTransitionTime"] = Time(c.LastTransitionTime ?? now),
+                ["reason"] = c.Reason,
+                ["message"] = ReasonText.Truncate(c.Message),
+            })]),
+        },
+    };
+
+    // RFC 3339 in whole seconds, UTC, as metav1.Time is written.
+    private static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
     /// <c>spec.unschedulable: true</c> and the mark together, conditional on <paramref name="resourceVersion"/>: one
     /// write, so a crash cannot leave our cordon unmarked (it would look like an admin's and never be lifted), and a
     /// concurrent change fails with 409 instead of being overwritten. A <paramref name="report"/> rides along, so the

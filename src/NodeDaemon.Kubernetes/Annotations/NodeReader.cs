@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using NodeDaemon.Core.Cluster;
@@ -31,7 +32,10 @@ public static class NodeReader
             Text(Member(metadata, "resourceVersion")),
             Member(Member(node, "spec"), "unschedulable").ValueKind == JsonValueKind.True,
             Map(Member(metadata, "annotations")),
-            Map(Member(metadata, "labels")));
+            Map(Member(metadata, "labels")))
+        {
+            Conditions = Conditions(Member(Member(node, "status"), "conditions")),
+        };
     }
 
     /// <summary>Parses a Node object as <c>kubectl get node NAME -o json</c> prints it; throws <see cref="FormatException"/> in words otherwise.</summary>
@@ -120,6 +124,26 @@ public static class NodeReader
         }
 
         return map;
+    }
+
+    // Elements that are no object or have no type are skipped; a transition time that does not parse reads as absent.
+    private static List<NodeConditionValue> Conditions(JsonElement list)
+    {
+        var conditions = new List<NodeConditionValue>();
+        if (list.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in list.EnumerateArray())
+            {
+                var type = Text(Member(item, "type"));
+                if (item.ValueKind == JsonValueKind.Object && type.Length > 0)
+                {
+                    conditions.Add(new NodeConditionValue(type, Text(Member(item, "status")), Text(Member(item, "reason")), Text(Member(item, "message")),
+                        DateTimeOffset.TryParse(Text(Member(item, "lastTransitionTime")), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null));
+                }
+            }
+        }
+
+        return conditions;
     }
 
     private static Dictionary<string, string> Map(JsonElement element)

@@ -6,6 +6,9 @@ internal static class KubePaths
     /// <summary>The content type of an RFC 7386 merge patch.</summary>
     public const string MergePatch = "application/merge-patch+json";
 
+    /// <summary>The strategic merge patch media type: lists with a patchMergeKey (a node's conditions: <c>type</c>) merge by it.</summary>
+    public const string StrategicMergePatch = "application/strategic-merge-patch+json";
+
     /// <summary>The content type of a JSON body.</summary>
     public const string Json = "application/json";
 
@@ -20,6 +23,9 @@ internal static class KubePaths
 
     /// <summary>One node.</summary>
     public static string Node(string name) => $"api/v1/nodes/{Esc(name)}";
+
+    /// <summary>The node's status subresource (its conditions).</summary>
+    public static string NodeStatus(string name) => Node(name) + "/status";
 
     /// <summary>The list of the one node (a list carries the resourceVersion a watch starts from).</summary>
     public static string NodeList(string name) => $"api/v1/nodes?fieldSelector={Esc("metadata.name=" + name)}";

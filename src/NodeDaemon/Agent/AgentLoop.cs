@@ -124,6 +124,7 @@ public sealed partial class AgentLoop
             State = decision.State;
         }
 
+        Metrics.Observed(NodeSignals.From(snapshot, view, decision, _slot.LastAnswerHalted, _options.AnnotationPrefix));
         if (hostStatus.Booted is { ImageDigest: { } bootedDigest } booted)
         {
             Metrics.Booted(booted.Image?.Name ?? booted.ContainerImageReference ?? "", bootedDigest.ToString());

@@ -43,11 +43,19 @@ internal sealed partial class NodeReporter(
     /// <summary>Reports <paramref name="decision"/> with <paramref name="message"/> when the node does not show it yet.</summary>
     /// <remarks>With <paramref name="passing"/>, a report that differs from the last one only in its message is not written.</remarks>
     public Task ReportAsync(Decision decision, string message, CancellationToken cancellationToken, bool passing = false) =>
-        OneAtATimeAsync(() => ReportInsideAsync(decision, message, cancellationToken, passing));
+        OneAtATimeAsync(async () =>
+        {
+            await ReportInsideAsync(decision, message, cancellationToken, passing).ConfigureAwait(false);
+            await ConditionsInsideAsync(decision, cancellationToken).ConfigureAwait(false);
+        });
 
     /// <summary>Cordons or lifts our cordon with the decision's report in the same write; the report goes alone when nothing was written.</summary>
     public Task CordonAsync(Decision decision, bool cordon, CancellationToken cancellationToken) =>
-        OneAtATimeAsync(() => CordonInsideAsync(decision, cordon, cancellationToken));
+        OneAtATimeAsync(async () =>
+        {
+            await CordonInsideAsync(decision, cordon, cancellationToken).ConfigureAwait(false);
+            await ConditionsInsideAsync(decision, cancellationToken).ConfigureAwait(false);
+        });
 
     /// <summary>A progress line of the running action: to the STATUS line always, to the node at most once per interval.</summary>
     /// <param name="decision">The decision whose action runs.</param>

@@ -23,6 +23,9 @@ internal sealed partial class SlotExecutor(ISlotClient client, TimeProvider time
     /// </summary>
     public TimeSpan Recheck { get; set; } = AgentLoop.DefaultSlotRecheck;
 
+    /// <summary>Whether the last answer to a slot request was <c>Halted</c> (the halt alert's series; docs/operations.md).</summary>
+    public bool LastAnswerHalted { get; private set; }
+
     /// <summary>What the node knows about its slot now.</summary>
     public SlotView View { get; private set; } = SlotView.None;
 
@@ -63,6 +66,7 @@ internal sealed partial class SlotExecutor(ISlotClient client, TimeProvider time
 
         var answer = await client.AcquireAsync(new SlotRequest(member, digest.ToString()), cancellationToken).ConfigureAwait(false);
         _learned = true;
+        LastAnswerHalted = answer is SlotAnswer.Halted;
         View = SlotView.Answered(answer, member, digest, SlotView.RetryAt(time.GetUtcNow(), Recheck, Random.Shared.NextDouble()));
         // A watch started by a refusal runs on until the release: a second slot handed to us by a holder that read
         // the pool before our cordon showed arrives after a slot taken, and the client hands it on from the watch.

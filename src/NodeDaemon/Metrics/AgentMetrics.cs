@@ -11,7 +11,7 @@ namespace NodeDaemon.Metrics;
 /// add to numbers, and a scrape copies them into text while holding it, so neither waits on the other's I/O.
 /// The set of metrics is fixed and small, so it is a class of fields rather than a general registry.
 /// </remarks>
-public sealed class AgentMetrics(AgentHeartbeat heartbeat) : IAgentMetrics, IApiRequestObserver
+public sealed partial class AgentMetrics(AgentHeartbeat heartbeat) : IAgentMetrics, IApiRequestObserver
 {
     /// <summary>Bounds of the stage histogram: a small layer pulls in seconds, a multi-gigabyte image on a slow link in an hour.</summary>
     internal static readonly double[] StageBuckets = [10, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200];
@@ -36,6 +36,7 @@ public sealed class AgentMetrics(AgentHeartbeat heartbeat) : IAgentMetrics, IApi
     private AgentState _phase = AgentState.Starting;
     private AgentCondition? _condition;
     private (string Image, string Digest)? _booted;
+    private NodeSignals _signals = NodeSignals.None;
 
     /// <inheritdoc />
     public void Transitioned(AgentState previous, AgentState current, AgentCondition condition)
@@ -72,6 +73,16 @@ public sealed class AgentMetrics(AgentHeartbeat heartbeat) : IAgentMetrics, IApi
         lock (_gate)
         {
             _booted = (image, digest);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Observed(NodeSignals signals)
+    {
+        ArgumentNullException.ThrowIfNull(signals);
+        lock (_gate)
+        {
+            _signals = signals;
         }
     }
 
@@ -126,6 +137,8 @@ public sealed class AgentMetrics(AgentHeartbeat heartbeat) : IAgentMetrics, IApi
             {
                 writer.Sample("nodedaemon_booted_image_info", 1, ("digest", digest), ("image", image));
             }
+
+            WriteSignals(writer, _signals);
 
             writer.Family("nodedaemon_api_requests_total", "counter",
                 "Requests to the Kubernetes API by HTTP verb (WATCH for a watch stream) and status code (error: no answer).");

@@ -24,4 +24,7 @@ public interface IAgentMetrics
 
     /// <summary>The host runs <paramref name="image"/> (a repository) at <paramref name="digest"/>.</summary>
     void Booted(string image, string digest);
+
+    /// <summary>What a turn saw that the alerts watch: our cordon, a halted pool, a rejected image.</summary>
+    void Observed(NodeSignals signals);
 }

@@ -38,6 +38,11 @@ public sealed class NoAgentMetrics : IAgentMetrics
     }
 
     /// <inheritdoc />
+    public void Observed(NodeSignals signals)
+    {
+    }
+
+    /// <inheritdoc />
     public void Booted(string image, string digest)
     {
     }

@@ -17,7 +17,7 @@ public sealed class RbacTests
     /// the blocking budget, and a list names the budgets of a pod under two. The scenarios enforce the same file.</summary>
     private static readonly string[] s_clusterWide =
     [
-        "/nodes:get", "/nodes:list", "/nodes:watch", "/nodes:patch",
+        "/nodes:get", "/nodes:list", "/nodes:watch", "/nodes:patch", "/nodes/status:patch",
         "/pods:get", "/pods:list", "/pods:watch",
         "/pods/eviction:create",
         "/events:create", "/events:patch",

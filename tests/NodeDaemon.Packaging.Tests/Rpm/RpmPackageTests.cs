@@ -53,6 +53,8 @@ public sealed class RpmPackageTests(BuiltRpm rpm) : IClassFixture<BuiltRpm>
         Assert.Equal(Sha256("packaging", "60-nodedaemon.rules"), digests["/usr/share/polkit-1/rules.d/60-nodedaemon.rules"]);
         Assert.Equal(Sha256("docs", "admission-policy.yaml"), digests["/usr/share/nodedaemon/admission-policy.yaml"]);
         Assert.Equal(Sha256("docs", "rbac.yaml"), digests["/usr/share/nodedaemon/rbac.yaml"]);
+        Assert.Equal(Sha256("docs", "nodedaemon-alerts.yaml"), digests["/usr/share/nodedaemon/nodedaemon-alerts.yaml"]);
+        Assert.Equal(Sha256("docs", "nodedaemon-dashboard.json"), digests["/usr/share/nodedaemon/nodedaemon-dashboard.json"]);
     }
 
     [Fact]

@@ -202,7 +202,7 @@ internal sealed class ResourceHandler
             "application/merge-patch+json" => current => MergePatch.Apply(current, patch) as JsonObject ?? [],
             "application/strategic-merge-patch+json" => current => StrategicMergePatch.Apply(current, patch) as JsonObject
                 ?? throw new ApiException(StatusErrors.Status(415, "UnsupportedMediaType",
-                    "nodedaemon-sim applies strategic merge patches without lists or $-directives only (what kubectl cordon, uncordon and drain send)")),
+                    "nodedaemon-sim applies strategic merge patches without $-directives, and lists only where core/v1 gives a merge key it knows (status.conditions, status.addresses)")),
             // JSON patch is left out: neither the daemon nor kubectl as the tests and the demo use it sends one.
             _ => throw new ApiException(StatusErrors.Status(415, "UnsupportedMediaType",
                 $"the body of the request was in an unknown format - accepted media types include: application/merge-patch+json, application/strategic-merge-patch+json")),
@@ -212,7 +212,7 @@ internal sealed class ResourceHandler
         var updated = _store.Update(target.Type, target.Namespace, name, current =>
         {
             var currentRv = ObjectMeta.ResourceVersion(current);
-            var patched = apply(current);
+            var patched = SubresourceRules.Confine(target, current, apply(current));
 
             // A patch that names a resourceVersion is an optimistic lock on it, as with PUT.
             var wanted = ObjectMeta.ResourceVersion(patched);

@@ -42,7 +42,8 @@ public sealed class WriteTests : ClusterTest
     }
 
     [Theory]
-    [InlineData("""{"status":{"conditions":[{"type":"DiskPressure","status":"False"}]}}""", "application/strategic-merge-patch+json")]
+    [InlineData("""{"metadata":{"finalizers":["example.com/keep"]}}""", "application/strategic-merge-patch+json")]
+    [InlineData("""{"status":{"conditions":[{"type":"OSUpdateDegraded","status":"False","$patch":"delete"}]}}""", "application/strategic-merge-patch+json")]
     [InlineData("""{"spec":{"unschedulable":true},"$setElementOrder/conditions":[{"type":"Ready"}]}""", "application/strategic-merge-patch+json")]
     [InlineData("""[{"op":"remove","path":"/spec/unschedulable"}]""", "application/json-patch+json")]
     public async Task A_patch_no_client_of_the_simulator_sends_is_415_and_changes_nothing(string body, string contentType)
@@ -55,6 +56,49 @@ public sealed class WriteTests : ClusterTest
         Assert.Equal("UnsupportedMediaType", (string?)(await Cluster.JsonAsync(response))["reason"]);
         Assert.Equal(before, Server.Store.ResourceVersion);
     }
+
+    [Fact]
+    public async Task A_strategic_merge_patch_of_nodes_status_merges_conditions_by_type_and_keeps_the_kubelets()
+    {
+        var node = await Patch("/api/v1/nodes/node-a/status",
+            """{"status":{"conditions":[{"type":"OSUpdateProgressing","status":"True","reason":"Staging"},{"type":"OSUpdateDegraded","status":"False","reason":"AsExpected"}]}}""",
+            "application/strategic-merge-patch+json");
+        Assert.Equal(["Ready", "OSUpdateProgressing", "OSUpdateDegraded"], Types(node));
+
+        node = await Patch("/api/v1/nodes/node-a/status",
+            """{"status":{"conditions":[{"type":"OSUpdateProgressing","status":"False","reason":"UpToDate"}]}}""", "application/strategic-merge-patch+json");
+
+        Assert.Equal(["Ready", "OSUpdateProgressing", "OSUpdateDegraded"], Types(node));
+        var progressing = node["status"]!["conditions"]!.AsArray().Single(c => (string?)c!["type"] == "OSUpdateProgressing")!;
+        Assert.Equal("False", (string?)progressing["status"]);
+        Assert.Equal("UpToDate", (string?)progressing["reason"]);
+        Assert.Equal("True", (string?)node["status"]!["conditions"]![0]!["status"]);
+    }
+
+    [Fact]
+    public async Task A_json_merge_patch_of_conditions_replaces_the_whole_list()
+    {
+        // Why the daemon sends a strategic merge patch: RFC 7386 replaces lists, the kubelet's Ready would be gone.
+        var node = await Patch("/api/v1/nodes/node-a/status",
+            """{"status":{"conditions":[{"type":"OSUpdateProgressing","status":"True"}]}}""", "application/merge-patch+json");
+
+        Assert.Equal(["OSUpdateProgressing"], Types(node));
+    }
+
+    [Fact]
+    public async Task A_status_write_keeps_the_spec_and_a_node_write_keeps_the_status()
+    {
+        var node = await Patch("/api/v1/nodes/node-a/status",
+            """{"spec":{"unschedulable":true},"status":{"conditions":[{"type":"OSUpdateDegraded","status":"True"}]}}""", "application/strategic-merge-patch+json");
+        Assert.Null(node["spec"]?["unschedulable"]);
+        Assert.Contains("OSUpdateDegraded", Types(node));
+
+        node = await Patch("/api/v1/nodes/node-a", """{"spec":{"unschedulable":true},"status":{"conditions":[]}}""", "application/merge-patch+json");
+        Assert.Equal("true", node["spec"]!["unschedulable"]!.ToJsonString());
+        Assert.Equal(["Ready", "OSUpdateDegraded"], Types(node));
+    }
+
+    private static string[] Types(JsonNode node) => [.. node["status"]!["conditions"]!.AsArray().Select(c => (string?)c!["type"] ?? "")];
 
     [Fact]
     public async Task Put_with_the_current_resource_version_succeeds_and_with_a_stale_one_is_409()

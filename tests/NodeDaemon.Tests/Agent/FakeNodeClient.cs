@@ -68,7 +68,36 @@ internal sealed class FakeNodeClient : INodeClient
     }
 
     public NodeSnapshot Snapshot() => new("worker-1", "uid-1", "1", Unschedulable,
-        new Dictionary<string, string>(_annotations), new Dictionary<string, string>(_labels));
+        new Dictionary<string, string>(_annotations), new Dictionary<string, string>(_labels)) { Conditions = [.. _conditions] };
+
+    private readonly List<NodeConditionValue> _conditions = [];
+
+    /// <summary>Every status write of conditions, in order (not counted in <see cref="Writes"/>: another subresource).</summary>
+    public List<IReadOnlyList<NodeConditionValue>> ConditionWrites { get; } = [];
+
+    /// <summary>The node's conditions now, merged by type as the API server merges them.</summary>
+    public IReadOnlyList<NodeConditionValue> Conditions => _conditions;
+
+    /// <summary>The next status write of conditions fails with this API error.</summary>
+    public ClusterException? FailNextConditions { get; set; }
+
+    public Task SetConditionsAsync(IReadOnlyList<NodeConditionValue> conditions, CancellationToken cancellationToken)
+    {
+        if (FailNextConditions is { } failure)
+        {
+            FailNextConditions = null;
+            throw failure;
+        }
+
+        ConditionWrites.Add(conditions);
+        foreach (var condition in conditions)
+        {
+            _conditions.RemoveAll(c => c.Type == condition.Type);
+            _conditions.Add(condition);
+        }
+
+        return Task.CompletedTask;
+    }
 
     /// <summary>How often the node was read with <see cref="GetAsync"/> (the watch and the cordon answers are not counted).</summary>
     public int Gets { get; private set; }

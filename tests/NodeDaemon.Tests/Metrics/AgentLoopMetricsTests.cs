@@ -35,6 +35,20 @@ public sealed class AgentLoopMetricsTests : IDisposable
     }
 
     [Fact]
+    public async Task Every_turn_tells_the_alert_series_about_our_cordon_and_a_rejected_image()
+    {
+        _world.Node.Annotate(DesiredKey, "quay.io/example/os@" + s_new);
+        _world.Node.Annotate("nodedaemon.io/rejected-image", "quay.io/example/os@sha256:" + new string('9', 64));
+
+        await SettleAsync(Loop());
+
+        // The drain ran under our cordon; the rejected image is there from the first turn on.
+        Assert.Contains(_metrics.Signals, s => s.CordonedByUs);
+        Assert.False(_metrics.Signals[0].CordonedByUs);
+        Assert.All(_metrics.Signals, s => Assert.Equal("quay.io/example/os@sha256:" + new string('9', 64), s.RejectedImage));
+    }
+
+    [Fact]
     public async Task An_update_reports_its_transitions_and_how_long_the_stage_the_drain_and_the_reboot_took()
     {
         _world.Node.Annotate(DesiredKey, "quay.io/example/os@" + s_new);

@@ -24,4 +24,8 @@ internal sealed class FakeAgentMetrics : IAgentMetrics
     public void Failed(FailureKind kind) => Failures.Add(kind);
 
     void IAgentMetrics.Booted(string image, string digest) => Booted = (image, digest);
+
+    public List<NodeSignals> Signals { get; } = [];
+
+    public void Observed(NodeSignals signals) => Signals.Add(signals);
 }

@@ -85,7 +85,7 @@ public sealed class MetricsServerTests : IAsyncLifetime, IDisposable
         Assert.Contains("Content-Type: text/plain; version=0.0.4; charset=utf-8\r\n", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("Connection: close\r\n", result.Stdout, StringComparison.Ordinal);
         var body = result.Stdout[(result.Stdout.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..];
-        Assert.Equal(10, (await ReferenceParser.ParseAsync(body)).Count);
+        Assert.Equal(13, (await ReferenceParser.ParseAsync(body)).Count);
     }
 
     [Fact]

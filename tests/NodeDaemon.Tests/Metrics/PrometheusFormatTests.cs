@@ -46,7 +46,8 @@ public sealed class PrometheusFormatTests
                 ("nodedaemon_state", "gauge"), ("nodedaemon_phase", "gauge"), ("nodedaemon_transitions", "counter"),
                 ("nodedaemon_stage_duration_seconds", "histogram"), ("nodedaemon_drain_duration_seconds", "histogram"),
                 ("nodedaemon_reboot_duration_seconds", "histogram"), ("nodedaemon_failures", "counter"),
-                ("nodedaemon_booted_image_info", "gauge"), ("nodedaemon_api_requests", "counter"),
+                ("nodedaemon_booted_image_info", "gauge"), ("nodedaemon_cordoned", "gauge"), ("nodedaemon_pool_halted", "gauge"),
+                ("nodedaemon_rejected_image_info", "gauge"), ("nodedaemon_api_requests", "counter"),
                 ("nodedaemon_loop_last_progress_seconds", "gauge"),
             ],
             families.Select(f => (f.Name, f.Type)));
@@ -77,6 +78,27 @@ public sealed class PrometheusFormatTests
         Assert.Equal(["GET 200=2", "PATCH 409=1", "WATCH error=1"], requests);
 
         Assert.Equal(12.5, Assert.Single(families["nodedaemon_loop_last_progress_seconds"].Samples).Value);
+    }
+
+    [Fact]
+    public async Task The_alert_series_say_what_the_last_turn_saw_and_replace_what_it_saw_before()
+    {
+        var metrics = Fed();
+        metrics.Observed(new NodeSignals(CordonedByUs: true, Pool: "blue", PoolHalted: true, RejectedImage: "quay.io/example/os@" + Digest));
+        var families = (await ReferenceParser.ParseAsync(metrics.Render())).ToDictionary(f => f.Name);
+
+        Assert.Equal(1, Assert.Single(families["nodedaemon_cordoned"].Samples).Value);
+        var halted = Assert.Single(families["nodedaemon_pool_halted"].Samples);
+        Assert.Equal(("blue", 1.0), (halted.Labels["pool"], halted.Value));
+        var rejected = Assert.Single(families["nodedaemon_rejected_image_info"].Samples);
+        Assert.Equal(("quay.io/example/os@" + Digest, 1.0), (rejected.Labels["image"], rejected.Value));
+
+        metrics.Observed(new NodeSignals(CordonedByUs: false, Pool: "blue", PoolHalted: false, RejectedImage: null));
+        families = (await ReferenceParser.ParseAsync(metrics.Render())).ToDictionary(f => f.Name);
+
+        Assert.Equal(0, Assert.Single(families["nodedaemon_cordoned"].Samples).Value);
+        Assert.Equal(0, Assert.Single(families["nodedaemon_pool_halted"].Samples).Value);
+        Assert.Empty(families["nodedaemon_rejected_image_info"].Samples);
     }
 
     [Fact]
@@ -112,7 +134,10 @@ public sealed class PrometheusFormatTests
         var families = await ReferenceParser.ParseAsync(new AgentMetrics(new AgentHeartbeat(_time)).Render());
 
         var byName = families.ToDictionary(f => f.Name);
-        Assert.Equal(10, families.Count);
+        Assert.Equal(13, families.Count);
+        Assert.Equal(0, Assert.Single(byName["nodedaemon_cordoned"].Samples).Value);
+        Assert.Empty(byName["nodedaemon_pool_halted"].Samples);
+        Assert.Empty(byName["nodedaemon_rejected_image_info"].Samples);
         Assert.All(byName["nodedaemon_state"].Samples, s => Assert.Equal(0, s.Value));
         Assert.Equal(1, byName["nodedaemon_phase"].Samples.Single(s => s.Labels["phase"] == "Starting").Value);
         Assert.Empty(byName["nodedaemon_transitions"].Samples);

@@ -1,0 +1,55 @@
+using NodeDaemon.Core.Agent;
+using NodeDaemon.Core.Cluster;
+using static NodeDaemon.Tests.Agent.AgentLoopWorld;
+
+namespace NodeDaemon.Tests.Agent;
+
+/// <summary>The node's conditions beside its reports: one status write per phase change, none for a progress line or a restart.</summary>
+public sealed class NodeConditionReportTests : IDisposable
+{
+    private static readonly string s_new = "sha256:" + new string('2', 64);
+    private readonly AgentLoopWorld _world = new("nodedaemon-conditions-");
+
+    [Fact]
+    public async Task An_update_writes_the_conditions_once_per_phase_change()
+    {
+        _world.Node.Annotate("nodedaemon.io/desired-image", "quay.io/example/os@" + s_new);
+        await SettleAsync(_world.Loop());
+        _world.Host.Reboot();
+        _world.BootId = "boot-2";
+        await SettleAsync(_world.Loop());
+
+        // Staging, the cordon (Draining), Rebooting, the uncordon (Done): the phases the annotations show, no more.
+        Assert.Equal(["Staging", "Draining", "Rebooting", "UpToDate"], _world.Node.ConditionWrites.Select(w => w[0].Reason));
+        Assert.All(_world.Node.ConditionWrites, w => Assert.Equal(NodeConditionRules.Types, w.Select(c => c.Type)));
+        Assert.Equal(("False", "False"), (_world.Node.Conditions[0].Status, _world.Node.Conditions[1].Status));
+    }
+
+    [Fact]
+    public async Task A_restart_that_finds_its_conditions_on_the_node_writes_none_and_one_that_finds_none_writes_them_once()
+    {
+        await _world.Loop().TurnAsync(CancellationToken.None);
+        Assert.Single(_world.Node.ConditionWrites);
+
+        // The daemon restarts on a settled node that shows its conditions already: nothing to write.
+        await _world.Loop().TurnAsync(CancellationToken.None);
+        Assert.Single(_world.Node.ConditionWrites);
+    }
+
+    [Fact]
+    public async Task A_failed_condition_write_is_written_again_at_the_next_turn_even_when_the_report_is_not()
+    {
+        _world.Node.FailNextConditions = new ClusterException("nodes/status: 503", 503);
+        var loop = _world.Loop();
+        await loop.TurnAsync(CancellationToken.None);
+        Assert.Empty(_world.Node.ConditionWrites);
+        var reports = _world.Node.Reports.Count;
+
+        await loop.TurnAsync(CancellationToken.None);
+
+        Assert.Equal(reports, _world.Node.Reports.Count);
+        Assert.Equal("UpToDate", Assert.Single(_world.Node.ConditionWrites)[0].Reason);
+    }
+
+    public void Dispose() => _world.Dispose();
+}
