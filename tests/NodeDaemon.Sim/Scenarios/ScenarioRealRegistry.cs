@@ -44,6 +44,10 @@ public sealed record ScenarioRealRegistry
         var node = scenario.Node with { Annotations = scenario.Node.Annotations.ToDictionary(p => p.Key, p => Expand(p.Value)!) };
         // The options too, as JSON text: allowedImages names the registry, whose port is known only now.
         var options = scenario.Options is null ? null : JsonNode.Parse(Expand(scenario.Options.ToJsonString())!)!.AsObject();
-        return (registry, scenario with { DesiredImage = Expand(scenario.DesiredImage), Node = node, Actions = actions, Registry = map, Options = options });
+        // A boot fault names its image the same way.
+        var faults = scenario.Faults.Select(f => ScenarioFaults.IsBoot(f) && f.Fields is { } fields
+            ? f with { Fields = JsonNode.Parse(Expand(fields.ToJsonString())!)!.AsObject() }
+            : f).ToList();
+        return (registry, scenario with { DesiredImage = Expand(scenario.DesiredImage), Node = node, Actions = actions, Registry = map, Options = options, Faults = faults });
     }
 }

@@ -20,10 +20,16 @@ public sealed partial class ScenarioWorld
         _service.Stop();
         var state = (JsonObject)JsonNode.Parse(await File.ReadAllTextAsync(Host.StatePath).ConfigureAwait(false))!;
         var faults = JsonNode.Parse(await File.ReadAllTextAsync(Host.FaultsPath).ConfigureAwait(false));
-        BootTransition.Apply(state, finalizationLost: (bool?)faults?["finalization-lost"] ?? false);
+        var booted = BootTransition.Apply(state, finalizationLost: (bool?)faults?["finalization-lost"] ?? false);
         await File.WriteAllTextAsync(Host.StatePath, state.ToJsonString()).ConfigureAwait(false);
         Boot++;
         await File.WriteAllTextAsync(_dir.File("boot_id"), $"scenario-boot-{Boot}\n").ConfigureAwait(false);
+        if (_kubelet)
+        {
+            // The machine is up: its kubelet starts with the daemon, as the booted image lets it.
+            Api.BootNode(_nodeName, booted.BootedDigest);
+        }
+
         BootEventsStart = Host.Events.Count;
         if (_stateDisk is { } disk && Boot == _diskFullFromBoot)
         {

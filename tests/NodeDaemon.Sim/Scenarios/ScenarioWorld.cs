@@ -23,6 +23,8 @@ public sealed partial class ScenarioWorld : IAsyncDisposable
     private string? _apiKubeconfig;
     private StateDisk? _stateDisk;
     private int? _diskFullFromBoot;
+    private string _nodeName = "";
+    private bool _kubelet;
 
     private ScenarioWorld(TempDirectory dir, DaemonCommandLine daemonCommand, PrivateBus bus, RpmOstreedProcess host, TestApiServer api, SystemdUnit unit,
         OciRegistry? registry)
@@ -116,6 +118,7 @@ public sealed partial class ScenarioWorld : IAsyncDisposable
             }
 
             var world = new ScenarioWorld(dir, daemon, bus, host, api, unit, registry) { DaemonEnvironment = environment };
+            (world._nodeName, world._kubelet) = (scenario.Node.Name, scenario.Kubelet);
             world.WriteConfig(scenario);
             world.WriteRunnerFaults(faults);
             if (scenario.StateDisk is { } disk)
