@@ -318,6 +318,7 @@ public sealed partial class ScenarioWorld : IAsyncDisposable
     {
         var config = Directory.CreateDirectory(_dir.File("config.d")).FullName;
         File.WriteAllText(_dir.File("boot_id"), "scenario-boot-0\n");
+        WriteBootTime();
         File.WriteAllText(Path.Combine(config, "10-world.json"), new JsonObject
         {
             ["nodeName"] = scenario.Node.Name,
