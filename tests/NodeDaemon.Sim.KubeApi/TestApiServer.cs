@@ -41,6 +41,7 @@ public sealed class TestApiServer : IAsyncDisposable
         var evictor = new Evictor(Store, Terminator);
         Store.AddReactor(new ReplicaController(_scheduler, options.ReplacementReadyDelay, new Random(options.RandomSeed)));
         Store.AddReactor(new DisruptionController());
+        Kubelets = new KubeletModel(Store, _scheduler, options.Kubelet);
         if (options.NodeChurn)
         {
             // The real controller acts on its informer's event, a moment after the cordon: as a write of its own.
@@ -106,6 +107,9 @@ public sealed class TestApiServer : IAsyncDisposable
     /// <summary>The authentication and authorization mode, or null when every request is allowed.</summary>
     public Auth.ApiAuthorization? Authorization => _options.Authorization;
 
+    /// <summary>The nodes' kubelets after a boot (<see cref="BootNode"/>).</summary>
+    public KubeletModel Kubelets { get; }
+
     /// <summary>Graceful pod deletion, for tests that delete pods as the kubelet or a user would.</summary>
     public PodTerminator Terminator { get; }
 
@@ -140,6 +144,28 @@ public sealed class TestApiServer : IAsyncDisposable
         await StopHostAsync();
         await Task.Delay(duration, cancellationToken);
         await StartHostAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Node <paramref name="node"/> has just booted <paramref name="bootedDigest"/>: its kubelet starts again
+    /// (<see cref="KubeletModel"/>), broken as the <see cref="FaultSettings.BootFaults"/> keyed by that digest say. Under
+    /// <c>api-unreachable-after-boot</c> the whole server stops listening from now on for that long (a scenario has one
+    /// node), and the kubelet, on the same network, posts only once it is back.
+    /// </summary>
+    /// <returns>What this boot goes through.</returns>
+    public BootPlan BootNode(string node, string? bootedDigest)
+    {
+        var plan = BootPlan.For(Faults.Current.BootFaults, bootedDigest);
+        if (plan.ApiUnreachable is { } outage)
+        {
+            lock (_outages)
+            {
+                _outages.Add(Task.Run(() => MakeUnavailableAsync(outage, _life.Token)));
+            }
+        }
+
+        Kubelets.Boot(node, plan, plan.ApiUnreachable ?? TimeSpan.Zero);
+        return plan;
     }
 
     /// <inheritdoc/>

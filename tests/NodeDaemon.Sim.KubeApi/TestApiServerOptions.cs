@@ -50,6 +50,9 @@ public sealed record TestApiServerOptions
     /// kubelet's <c>nodeStatusReportFrequency</c> (default 5 min).</summary>
     public TimeSpan NodeStatusReportFrequency { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>The kubelet model's nominal timings after a boot (<see cref="TestApiServer.BootNode"/>).</summary>
+    public Controllers.KubeletTimings Kubelet { get; init; } = new();
+
     /// <summary>Faults in force from the start.</summary>
     public FaultSettings? Faults { get; init; }
 }

@@ -23,9 +23,15 @@ public sealed class SimScheduler : IDisposable
     }
 
     /// <summary>Runs <paramref name="action"/> once, after the scaled <paramref name="nominal"/> delay (at once for zero).</summary>
-    public void After(TimeSpan nominal, Action action)
+    public void After(TimeSpan nominal, Action action) => AfterReal(Real(nominal), action);
+
+    /// <summary>The real time a <paramref name="nominal"/> delay takes.</summary>
+    public TimeSpan Real(TimeSpan nominal) => nominal * _scale;
+
+    /// <summary>Runs <paramref name="action"/> once, after <paramref name="due"/> of real (clock) time, unscaled: for
+    /// delays a test states in real time.</summary>
+    public void AfterReal(TimeSpan due, Action action)
     {
-        var due = nominal * _scale;
         lock (_gate)
         {
             if (_disposed)

@@ -28,6 +28,9 @@ public sealed record FaultSettings
 
     /// <summary>Latency added before every API answer.</summary>
     public int LatencyMilliseconds { get; init; }
+
+    /// <summary>Faults of a node after it boots a given image (<see cref="BootFault"/>), applied by <see cref="TestApiServer.BootNode"/>.</summary>
+    public IReadOnlyList<BootFault> BootFaults { get; init; } = [];
 }
 
 /// <summary>One injected error: answer <see cref="Status"/> to a fraction <see cref="Rate"/> of the matching requests.</summary>

@@ -18,6 +18,23 @@ public sealed class FleetRunTests
     };
 
     [Fact]
+    public async Task With_a_bad_image_every_node_booted_on_it_has_a_kubelet_that_never_turns_Ready()
+    {
+        // Holds with the health gate absent (every node boots it and stays there) and present (the rolled-back nodes boot
+        // the old image, whose kubelet turns Ready): the kubelet model follows each node's last boot.
+        var run = await FleetRunner.RunPoolAsync(s_pool with { Nodes = 6, MaxUnavailable = 2, BadImage = true, Timeout = TimeSpan.FromSeconds(60) },
+            CancellationToken.None);
+
+        var onBad = run.Agents.Where(a => a.BootedDigests[^1] == FleetRunner.TargetDigest).Select(a => a.Name).Order().ToList();
+        Assert.NotEmpty(onBad);
+        Assert.Equal(onBad, run.NotReadyNodes.Order());
+        Assert.Equal(0, run.Observer.CordonViolations);
+        var blast = BlastRadius.Of(run.Agents, FleetRunner.TargetDigest);
+        Assert.Equal(onBad.Count, blast.Still);
+        Assert.Equal(blast.Booted, blast.Still + blast.RolledBack);
+    }
+
+    [Fact]
     public async Task Twelve_nodes_with_three_slots_converge_never_more_than_three_cordoned_and_no_budget_broken()
     {
         var run = await FleetRunner.RunPoolAsync(s_pool, CancellationToken.None);

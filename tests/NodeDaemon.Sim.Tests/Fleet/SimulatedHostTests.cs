@@ -54,4 +54,30 @@ public sealed class SimulatedHostTests
         var other = Digest.Parse("sha256:" + new string('3', 64));
         await Assert.ThrowsAsync<HostException>(() => host.FinalizeAsync(other, CancellationToken.None));
     }
+
+    [Fact]
+    public async Task Rollback_boots_the_previous_deployment_as_rpm_ostree_rollback_does()
+    {
+        var reboots = 0;
+        var host = new SimulatedHost(Old, TimeSpan.Zero, () => reboots++);
+        var refused = await Assert.ThrowsAsync<HostException>(() => host.RollbackAsync(CancellationToken.None));
+        Assert.Equal("No rollback deployment found", refused.Message);
+
+        await host.StageAsync(OstreeRefspec.Parse("ostree-unverified-registry:" + New), s_new, null, CancellationToken.None);
+        await host.FinalizeAsync(s_new, CancellationToken.None);
+        host.Boot(loseStage: false);
+        var old = (await host.ReadStatusAsync(CancellationToken.None)).Rollback!.ImageDigest;
+        await host.StageAsync(OstreeRefspec.Parse("ostree-unverified-registry:" + Old), old, null, CancellationToken.None);
+        refused = await Assert.ThrowsAsync<HostException>(() => host.RollbackAsync(CancellationToken.None));
+        Assert.Equal("Staged deployment (remove with cleanup -p)", refused.Message);
+        await host.CleanupStagedAsync(CancellationToken.None);
+
+        await host.RollbackAsync(CancellationToken.None);
+        Assert.Equal(2, reboots);
+        Assert.True(host.Boot(loseStage: false));
+        var status = await host.ReadStatusAsync(CancellationToken.None);
+        Assert.Equal(old, status.Booted.ImageDigest);
+        Assert.Equal(s_new, status.Rollback!.ImageDigest);
+        Assert.Equal(old, host.BootedDigest);
+    }
 }

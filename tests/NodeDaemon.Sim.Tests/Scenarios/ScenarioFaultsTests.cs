@@ -77,4 +77,30 @@ public sealed class ScenarioFaultsTests
         Assert.Equal(new FaultSettings().LatencyMilliseconds, ScenarioFaults.Api([]).LatencyMilliseconds);
         Assert.Empty(ScenarioFaults.Api([]).Errors);
     }
+
+    [Fact]
+    public void Boot_faults_go_to_the_api_servers_boot_faults_not_to_the_hosts_faults_file()
+    {
+        var bad = "sha256:" + new string('2', 64);
+        ScenarioFault[] active =
+        [
+            Fault("kubelet-ready-after", new JsonObject { ["image"] = "{registry}/nodedaemon/os@" + bad, ["seconds"] = 30 }),
+            Fault("critical-pod-crashloop", new JsonObject { ["image"] = bad, ["selector"] = "app=cni" }),
+            Fault("api", new JsonObject { ["latencyMilliseconds"] = 5 }),
+            Fault("pull-hang"),
+        ];
+
+        var settings = ScenarioFaults.Api(active);
+        Assert.Equal(["kubelet-ready-after", "critical-pod-crashloop"], settings.BootFaults.Select(f => f.Kind));
+        Assert.Equal((bad, 30.0), (settings.BootFaults[0].Digest, settings.BootFaults[0].Seconds));
+        Assert.Equal("app=cni", settings.BootFaults[1].Selector);
+        Assert.Equal(5, settings.LatencyMilliseconds);
+        Assert.Equal(["pull-hang"], JsonNode.Parse(ScenarioFaults.HostFile(active))!.AsObject().Select(p => p.Key));
+
+        // Placeholders are checked with a stand-in digest; a missing field or an unknown one is refused at load.
+        ScenarioFaults.Check(Fault("kubelet-never-ready", new JsonObject { ["image"] = "{registry}/nodedaemon/os@{single}" }));
+        Assert.Throws<ScenarioException>(() => ScenarioFaults.Check(Fault("kubelet-ready-after", new JsonObject { ["image"] = bad })));
+        Assert.Throws<ScenarioException>(() => ScenarioFaults.Check(Fault("api-unreachable-after-boot", new JsonObject { ["image"] = bad, ["secs"] = 120 })));
+        Assert.Throws<ScenarioException>(() => ScenarioFaults.Check(Fault("critical-pod-crashloop", new JsonObject { ["image"] = "quay.io/x:latest", ["selector"] = "app=cni" })));
+    }
 }

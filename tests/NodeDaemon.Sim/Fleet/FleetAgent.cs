@@ -23,6 +23,7 @@ public sealed class FleetAgent : IAsyncDisposable
     private int _boots = 1;
     private int _crashes;
     private int _failures;
+    private readonly List<string> _bootedDigests = [];
 
     /// <summary>Node <paramref name="name"/>, which loses its stage at every boot when <paramref name="losesStage"/>.</summary>
     public FleetAgent(string name, FleetAgentSetup setup, bool losesStage, double crashRate, int seed)
@@ -48,6 +49,7 @@ public sealed class FleetAgent : IAsyncDisposable
         // node pulls fastest, so it is among the first to take a slot: a halt then has nodes left to stop.
         var pull = setup.StageDelay * (losesStage ? 0.5 : 0.6 + (0.9 * new Random(seed).NextDouble()));
         Host = new SimulatedHost(setup.BootedImage, pull, () => _ = Task.Run(RebootAsync));
+        _bootedDigests.Add(Host.BootedDigest!.ToString()!);
     }
 
     /// <summary>The node's name.</summary>
@@ -61,6 +63,18 @@ public sealed class FleetAgent : IAsyncDisposable
 
     /// <summary>Boots so far, the first one included.</summary>
     public int Boots => Volatile.Read(ref _boots);
+
+    /// <summary>The digest booted in each boot, the first one included, in order.</summary>
+    public IReadOnlyList<string> BootedDigests
+    {
+        get
+        {
+            lock (_bootedDigests)
+            {
+                return [.. _bootedDigests];
+            }
+        }
+    }
 
     /// <summary>Simulated crashes.</summary>
     public int Crashes => Volatile.Read(ref _crashes);
@@ -175,6 +189,13 @@ public sealed class FleetAgent : IAsyncDisposable
             await Task.Delay(_setup.RebootDelay).ConfigureAwait(false);
             Host.Boot(loseStage: _losesStage);
             Interlocked.Increment(ref _boots);
+            var booted = Host.BootedDigest?.ToString();
+            lock (_bootedDigests)
+            {
+                _bootedDigests.Add(booted ?? "");
+            }
+
+            _setup.Booted?.Invoke(Name, booted);
             _process = _disposed ? null : StartProcess();
         }
         finally

@@ -33,6 +33,10 @@ public sealed record FleetAgentSetup(string KubeconfigPath, NodeDaemonOptions Op
     /// <summary><c>AgentLoop.IdleTick</c>.</summary>
     public TimeSpan IdleTick { get; init; }
 
+    /// <summary>Told of every boot after the first: the node's name and the digest it booted (the API server's kubelet
+    /// model starts the node's kubelet, <c>TestApiServer.BootNode</c>).</summary>
+    public Action<string, string?>? Booted { get; init; }
+
     /// <summary><c>AgentLoop.ProgressReportInterval</c>.</summary>
     public TimeSpan ProgressReportInterval { get; init; }
 }

@@ -28,7 +28,17 @@ public static class FleetReport
             failures.Add($"{observer.BudgetViolations} budget violations");
         }
 
-        var haltExpected = run.FailNodes >= run.HaltAfter;
+        var haltExpected = run.BadImage || run.FailNodes >= run.HaltAfter;
+        var blast = BlastRadius.Of(pool.Agents, FleetRunner.TargetDigest);
+        if (run.BadImage && blast.Booted > run.HaltAfter)
+        {
+            failures.Add($"{blast.Booted} nodes booted the bad image, more than haltAfterFailures {run.HaltAfter}");
+        }
+
+        if (run.BadImage && !pool.Halted)
+        {
+            failures.Add("the pool did not halt on the bad image");
+        }
         if (pool.Halted && !haltExpected)
         {
             failures.Add($"the pool halted with {run.FailNodes} failing nodes and haltAfterFailures {run.HaltAfter}");
@@ -55,6 +65,10 @@ public static class FleetReport
             Nodes = run.Nodes,
             MaxUnavailable = run.MaxUnavailable,
             Converged = pool.Converged,
+            BadImage = run.BadImage,
+            NodesBootedBadImage = run.BadImage ? blast.Booted : 0,
+            NodesRolledBack = run.BadImage ? blast.RolledBack : 0,
+            NodesOnBadImage = run.BadImage ? blast.Still : 0,
             Halted = pool.Halted,
             Passed = failures.Count == 0,
             Failures = failures,

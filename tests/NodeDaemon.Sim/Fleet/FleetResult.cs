@@ -21,6 +21,18 @@ public sealed record FleetResult
     /// <summary>Why it did not pass.</summary>
     public IReadOnlyList<string> Failures { get; init; } = [];
 
+    /// <summary>The target was a bad image (<c>--bad-image</c>).</summary>
+    public bool BadImage { get; init; }
+
+    /// <summary>With <see cref="BadImage"/>: nodes whose host booted the bad image at least once (the blast radius).</summary>
+    public int NodesBootedBadImage { get; init; }
+
+    /// <summary>With <see cref="BadImage"/>: nodes that booted the bad image and later booted another one again (rolled back).</summary>
+    public int NodesRolledBack { get; init; }
+
+    /// <summary>With <see cref="BadImage"/>: nodes left on the bad image at the end.</summary>
+    public int NodesOnBadImage { get; init; }
+
     /// <summary>Nominal seconds from the annotation to the last node Done (or to the halt).</summary>
     public double MakespanSeconds { get; init; }
 

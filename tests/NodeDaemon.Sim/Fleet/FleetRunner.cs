@@ -22,13 +22,16 @@ public sealed class FleetRunner(FleetSettings settings)
     private const string Prefix = NodeDaemonOptionsDefaults.AnnotationPrefix;
     private static readonly string s_old = "sha256:" + new string('1', 64);
     private static readonly string s_new = "sha256:" + new string('2', 64);
+
+    /// <summary>The digest the pool is pointed at (with <see cref="FleetSettings.BadImage"/>, the bad image).</summary>
+    public static string TargetDigest => s_new;
     private const string Repository = "quay.io/example/fcos-layered";
 
     /// <summary>The calibration, then the pool; the result compares the two.</summary>
     public async Task<FleetResult> RunAsync(CancellationToken cancellationToken)
     {
         var wall = Stopwatch.StartNew();
-        var lone = await RunPoolAsync(settings with { Nodes = 2, MaxUnavailable = 1, FailNodes = 0, CrashRate = 0, ApiErrorRate = 0 }, cancellationToken)
+        var lone = await RunPoolAsync(settings with { Nodes = 2, MaxUnavailable = 1, FailNodes = 0, CrashRate = 0, ApiErrorRate = 0, BadImage = false }, cancellationToken)
             .ConfigureAwait(false);
         var pool = await RunPoolAsync(settings, cancellationToken).ConfigureAwait(false);
         return FleetReport.Build(pool, lone.MeanCordonToDoneMs, wall.Elapsed);
@@ -59,8 +62,13 @@ public sealed class FleetRunner(FleetSettings settings)
             var observer = new FleetObserver(server.Store, run.MaxUnavailable, run.HaltAfter, Prefix, clock);
             server.Store.AddReactor(observer);
             var failing = new Random(run.Seed).GetItems(Enumerable.Range(0, run.Nodes).ToArray(), run.Nodes).Distinct().Take(run.FailNodes).ToHashSet();
-            // Each node its own identity: a token bound to its Node.
-            var setup = Setup(run, server.KubeconfigPath, stateRoot) with { NodeKubeconfig = node => server.DaemonKubeconfig(node) };
+            // Each node its own identity: a token bound to its Node. Every boot after the first starts the node's kubelet
+            // again in the API server, broken as the booted image says.
+            var setup = Setup(run, server.KubeconfigPath, stateRoot) with
+            {
+                NodeKubeconfig = node => server.DaemonKubeconfig(node),
+                Booted = (node, digest) => server.BootNode(node, digest),
+            };
             for (var i = 0; i < run.Nodes; i++)
             {
                 agents.Add(new FleetAgent(FleetSeed.NodeName(i), setup, failing.Contains(i), run.CrashRate, run.Seed * 7919 + i));
@@ -84,9 +92,14 @@ public sealed class FleetRunner(FleetSettings settings)
             await WaitAsync(() => observer.Nodes().Values.All(n => n.Phase == "Idle"), run.Timeout, cancellationToken).ConfigureAwait(false);
             var startup = server.Requests.Snapshot();
             server.Requests.Reset();
-            if (run.ApiErrorRate > 0)
+            if (run.ApiErrorRate > 0 || run.BadImage)
             {
-                server.Faults.Set(new FaultSettings { Seed = run.Seed, Errors = [new ErrorFault { Status = 500, Rate = run.ApiErrorRate }] });
+                server.Faults.Set(new FaultSettings
+                {
+                    Seed = run.Seed,
+                    Errors = run.ApiErrorRate > 0 ? [new ErrorFault { Status = 500, Rate = run.ApiErrorRate }] : [],
+                    BootFaults = run.BadImage ? [new BootFault { Kind = BootFault.KubeletNeverReady, Image = s_new }] : [],
+                });
             }
 
             var start = clock.ElapsedMilliseconds;
@@ -96,7 +109,7 @@ public sealed class FleetRunner(FleetSettings settings)
             var (converged, halted) = (false, false);
             await WaitAsync(() =>
             {
-                (converged, halted) = Outcome(observer.Nodes(), agents);
+                (converged, halted) = Outcome(observer.Nodes(), agents, run.BadImage);
                 return converged || halted;
             }, run.Timeout, cancellationToken).ConfigureAwait(false);
             var settled = clock.ElapsedMilliseconds;
@@ -105,13 +118,16 @@ public sealed class FleetRunner(FleetSettings settings)
                 // Halted is a resting state: watch it a while longer for a slot that should not be granted, long enough
                 // for every waiting node to have asked again at least once (a recheck waits 1-2 times SlotRecheck).
                 await Task.Delay(run.Scaled(run.SlotRecheck) * 2, cancellationToken).ConfigureAwait(false);
-                (converged, halted) = Outcome(observer.Nodes(), agents);
+                (converged, halted) = Outcome(observer.Nodes(), agents, run.BadImage);
             }
 
             var nodes = observer.Nodes();
             var ended = nodes.Values.Select(n => n.DoneAtMs ?? n.DegradedAtMs ?? 0).DefaultIfEmpty(0).Max();
             return new FleetRun(run, observer, Shifted(nodes, start), agents, server.Requests.Snapshot(), startup, server.Requests.Errors(),
-                (halted || !converged ? settled : ended) - start, converged, halted);
+                (halted || !converged ? settled : ended) - start, converged, halted)
+            {
+                NotReadyNodes = [.. server.Store.List(ResourceTypes.Nodes).Where(n => !IsReady(n)).Select(n => ObjectMeta.Name(n)!)],
+            };
         }
         finally
         {
@@ -180,14 +196,18 @@ public sealed class FleetRunner(FleetSettings settings)
         }
     }
 
-    private static (bool Converged, bool Halted) Outcome(IReadOnlyDictionary<string, NodeTrack> nodes, IReadOnlyList<FleetAgent> agents)
+    private static (bool Converged, bool Halted) Outcome(IReadOnlyDictionary<string, NodeTrack> nodes, IReadOnlyList<FleetAgent> agents, bool badImage)
     {
         var converged = agents.All(a => a.LosesStage ? nodes[a.Name].State == "Degraded" : nodes[a.Name].DoneAtMs is not null && !nodes[a.Name].Cordoned);
-        var halted = !converged && nodes.Values.All(n => !n.Cordoned)
+        // A node rolled back from a bad image may keep its cordon (the daemon's policy after a rollback); nobody else may.
+        var halted = !converged && nodes.Values.All(n => !n.Cordoned || (badImage && n.State == "Degraded"))
             && nodes.Values.All(n => n.DoneAtMs is not null || n.State == "Degraded" || (n.Message ?? "").StartsWith("pool halted", StringComparison.Ordinal))
             && nodes.Values.Any(n => (n.Message ?? "").StartsWith("pool halted", StringComparison.Ordinal));
         return (converged, halted);
     }
+
+    private static bool IsReady(JsonObject node) =>
+        (node["status"]?["conditions"] as JsonArray ?? []).Any(c => (string?)c?["type"] == "Ready" && (string?)c?["status"] == "True");
 
     private static Dictionary<string, NodeTrack> Shifted(IReadOnlyDictionary<string, NodeTrack> nodes, long start)
     {

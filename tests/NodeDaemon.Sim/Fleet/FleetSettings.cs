@@ -20,6 +20,10 @@ public sealed record FleetSettings
     /// <summary>Nodes whose stage is lost at every reboot, so they end Degraded after <c>reboot.maxAttempts</c>.</summary>
     public int FailNodes { get; init; }
 
+    /// <summary>The pool's target is a bad image: every node that boots it has a kubelet that never turns Ready
+    /// (<c>kubelet-never-ready</c>), so it must fail the daemon's health gate.</summary>
+    public bool BadImage { get; init; }
+
     /// <summary>The pool's <c>fleet.haltAfterFailures</c>.</summary>
     public int HaltAfter { get; init; } = 1;
 

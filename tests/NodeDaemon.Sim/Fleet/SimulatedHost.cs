@@ -23,6 +23,7 @@ public sealed class SimulatedHost : IHostSystem
     private HostDeployment? _rollback;
     private bool _stagedLocked;
     private bool _rebootPending;
+    private bool _rollbackPending;
     private int _serial;
 
     /// <summary>A host booted on <paramref name="bootedPullspec"/> (a digest pullspec) whose pulls take <paramref name="stageDelay"/> each.</summary>
@@ -137,12 +138,55 @@ public sealed class SimulatedHost : IHostSystem
         }
     }
 
+    /// <summary>
+    /// rpm-ostree's <c>Rollback</c> with <c>reboot</c> (<c>rpm-ostree rollback -r</c>; <c>rpmostreed-transaction-types.cxx</c>,
+    /// <c>rollback_transaction_execute</c>, v2026.2): the rollback deployment is moved to be the first, to boot next, and the
+    /// reboot is asked for as <see cref="FinalizeAsync"/> asks for it. A staged deployment refuses it (<c>Staged deployment
+    /// (remove with cleanup -p)</c>); with no rollback deployment: <c>No rollback deployment found</c>, unless a rollback is
+    /// already pending, which the booted deployment then undoes (moved back on top).
+    /// </summary>
+    /// <remarks>What the daemon's rollback seam will call once it exists; the fleet's gate needs it.</remarks>
+    public Task RollbackAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_staged is not null)
+            {
+                throw new HostException("Staged deployment (remove with cleanup -p)");
+            }
+
+            if (_rollback is null)
+            {
+                throw new HostException("No rollback deployment found");
+            }
+
+            _rollbackPending = !_rollbackPending;
+            if (_rebootPending)
+            {
+                return Task.CompletedTask;
+            }
+
+            _rebootPending = true;
+        }
+
+        _rebootRequested();
+        return Task.CompletedTask;
+    }
+
     /// <summary>The machine comes up again: an unlocked stage becomes booted unless <paramref name="loseStage"/> (ostree-finalize-staged failed); a locked one is dropped.</summary>
     /// <returns>Whether the stage was applied.</returns>
     public bool Boot(bool loseStage)
     {
         lock (_gate)
         {
+            if (_rollbackPending && _rollback is { } previous)
+            {
+                // The rollback deployment was made the first: it boots, and the one it replaces is the rollback now.
+                (_booted, _rollback) = (previous with { Booted = true }, _booted with { Booted = false });
+                (_staged, _stagedLocked, _rebootPending, _rollbackPending) = (null, false, false, false);
+                return true;
+            }
+
             var applied = _staged is { } staged && !_stagedLocked && !loseStage;
             if (applied)
             {

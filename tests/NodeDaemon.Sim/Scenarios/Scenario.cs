@@ -77,6 +77,11 @@ public sealed record Scenario
     /// actions write the node).</summary>
     public bool NodeChurn { get; init; } = true;
 
+    /// <summary>After each boot the node's kubelet posts <c>Ready=False</c>, then <c>Ready=True</c>, and its DaemonSet pods come
+    /// back (<see cref="NodeDaemon.Sim.KubeApi.Controllers.KubeletModel"/>), as the boot faults allow (false: the node's
+    /// status stays as it was before the reboot).</summary>
+    public bool Kubelet { get; init; } = true;
+
     /// <summary>Nominal seconds between the kubelet's status reports (its <c>nodeStatusReportFrequency</c>, 5 min), scaled by
     /// <see cref="ApiTimeScale"/>.</summary>
     public double KubeletStatusSeconds { get; init; } = 300;

@@ -13,7 +13,9 @@ namespace NodeDaemon.Sim.Scenarios;
 /// <see cref="FaultSettings"/> fields, and several of them add up (their error rules are concatenated). Kinds
 /// <c>kubeconfig</c> and <c>clock</c> belong to the runner: while on, the daemon's kubeconfig file holds the fault's
 /// <c>content</c> instead of the API server's, and the daemon's wall clock is off by <c>offsetSeconds</c>
-/// (<see cref="ScenarioClock"/>).</remarks>
+/// (<see cref="ScenarioClock"/>). The boot faults (<c>kubelet-never-ready</c>, <c>kubelet-ready-after</c>,
+/// <c>critical-pod-crashloop</c>, <c>api-unreachable-after-boot</c>; fields <c>image</c>, <c>seconds</c>, <c>selector</c>)
+/// go to the API server's <see cref="FaultSettings.BootFaults"/>, consulted at each boot.</remarks>
 public static class ScenarioFaults
 {
     private static readonly JsonSerializerOptions s_api = new(JsonSerializerDefaults.Web)
@@ -33,6 +35,16 @@ public static class ScenarioFaults
         if (fault.Kind == "api")
         {
             _ = Api([fault]);
+        }
+        else if (IsBoot(fault))
+        {
+            // The image's placeholders ({single}, …) are known only once the registry runs: check the rest with a stand-in.
+            var boot = Boot(fault);
+            var image = boot.Image.Contains('{', StringComparison.Ordinal) ? "sha256:" + new string('0', 64) : boot.Image;
+            if ((boot with { Image = image }).Problem() is { } problem)
+            {
+                throw new ScenarioException($"{fault.Kind} fault: {problem}");
+            }
         }
         else if (fault.Kind == ScenarioRealRegistry.DownFault)
         {
@@ -54,12 +66,16 @@ public static class ScenarioFaults
         }
         else if (!s_hostKinds.Contains(fault.Kind))
         {
-            throw new ScenarioException($"unknown fault kind \"{fault.Kind}\"; known: api, kubeconfig, clock, {ScenarioRealRegistry.DownFault}, {string.Join(", ", s_hostKinds)}");
+            throw new ScenarioException($"unknown fault kind \"{fault.Kind}\"; known: api, kubeconfig, clock, {ScenarioRealRegistry.DownFault}, {string.Join(", ", s_hostKinds)}, {string.Join(", ", BootFault.Kinds)}");
         }
     }
 
     /// <summary>Whether the fault belongs to the API server.</summary>
     public static bool IsApi(ScenarioFault fault) => fault?.Kind == "api";
+
+    /// <summary>Whether the fault is a boot fault of the API server's kubelet model (<see cref="BootFault"/>): keyed by the
+    /// booted image, consulted at each boot.</summary>
+    public static bool IsBoot(ScenarioFault fault) => fault is not null && BootFault.Kinds.Contains(fault.Kind);
 
     /// <summary>The kubeconfig the daemon is to find while these faults are on, or null for the API server's own.</summary>
     public static string? Kubeconfig(IEnumerable<ScenarioFault> active) =>
@@ -69,7 +85,7 @@ public static class ScenarioFaults
     public static string HostFile(IEnumerable<ScenarioFault> active)
     {
         var file = new JsonObject();
-        foreach (var fault in active.Where(f => !IsApi(f) && f.Kind is not "kubeconfig" and not "clock" && f.Kind != ScenarioRealRegistry.DownFault))
+        foreach (var fault in active.Where(f => !IsApi(f) && !IsBoot(f) && f.Kind is not "kubeconfig" and not "clock" && f.Kind != ScenarioRealRegistry.DownFault))
         {
             var fields = fault.Fields?.DeepClone() as JsonObject;
             file[fault.Kind] = fields switch
@@ -83,7 +99,23 @@ public static class ScenarioFaults
         return file.ToJsonString();
     }
 
-    /// <summary>The API server's settings for the active API faults.</summary>
+    /// <summary>A boot fault's settings: its fields (<c>image</c>, <c>seconds</c>, <c>selector</c>) and its kind.</summary>
+    public static BootFault Boot(ScenarioFault fault)
+    {
+        ArgumentNullException.ThrowIfNull(fault);
+        try
+        {
+            var fields = fault.Fields?.DeepClone() as JsonObject ?? [];
+            fields["kind"] = fault.Kind;
+            return fields.Deserialize<BootFault>(s_api) ?? new BootFault();
+        }
+        catch (JsonException e)
+        {
+            throw new ScenarioException($"{fault.Kind} fault: {e.Message}");
+        }
+    }
+
+    /// <summary>The API server's settings for the active API faults and boot faults.</summary>
     public static FaultSettings Api(IEnumerable<ScenarioFault> active)
     {
         var merged = new JsonObject();
@@ -109,7 +141,7 @@ public static class ScenarioFaults
         merged["errors"] = errors;
         try
         {
-            return merged.Deserialize<FaultSettings>(s_api) ?? new FaultSettings();
+            return (merged.Deserialize<FaultSettings>(s_api) ?? new FaultSettings()) with { BootFaults = [.. active.Where(IsBoot).Select(Boot)] };
         }
         catch (JsonException e)
         {

@@ -36,6 +36,12 @@ public sealed record ScenarioResult(JsonObject Document, IReadOnlyList<string> F
                 ["annotations"] = annotations.DeepClone(),
                 ["unschedulable"] = (bool?)node["spec"]?["unschedulable"] ?? false,
                 ["managers"] = new JsonArray([.. (node["metadata"]?["managedFields"] as JsonArray ?? []).Select(e => (JsonNode?)(string?)e?["manager"])]),
+                // The kubelet model's and anyone else's, as `kubectl describe node` shows them.
+                ["conditions"] = new JsonArray([.. (node["status"]?["conditions"] as JsonArray ?? []).Select(c => (JsonNode?)new JsonObject
+                {
+                    ["type"] = (string?)c?["type"], ["status"] = (string?)c?["status"], ["reason"] = (string?)c?["reason"],
+                    ["lastTransitionTime"] = (string?)c?["lastTransitionTime"],
+                })]),
             },
             ["host"] = new JsonObject
             {

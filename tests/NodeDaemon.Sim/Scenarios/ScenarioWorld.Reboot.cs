@@ -13,6 +13,12 @@ public sealed partial class ScenarioWorld
         await RebootAsync().ConfigureAwait(false);
     }
 
+    /// <summary>The simulated boot's start, unix seconds as <c>/proc/stat</c>'s <c>btime</c>, in the file <c>boot_time</c>
+    /// beside <c>boot_id</c>: the machine's own btime is hours before any simulated boot, so a check of "Ready since this
+    /// boot" needs this one. On the API server's clock, as the kubelet model's timestamps.</summary>
+    private void WriteBootTime() =>
+        File.WriteAllText(_dir.File("boot_time"), $"{Api.Store.Time.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)}\n");
+
     /// <summary>The reboot: stop the daemon (SIGTERM, then SIGKILL), boot the host state, new boot id, start both again.</summary>
     private async Task RebootAsync()
     {
@@ -20,10 +26,17 @@ public sealed partial class ScenarioWorld
         _service.Stop();
         var state = (JsonObject)JsonNode.Parse(await File.ReadAllTextAsync(Host.StatePath).ConfigureAwait(false))!;
         var faults = JsonNode.Parse(await File.ReadAllTextAsync(Host.FaultsPath).ConfigureAwait(false));
-        BootTransition.Apply(state, BootFaults.Parse(faults));
+        var booted = BootTransition.Apply(state, BootFaults.Parse(faults));
         await File.WriteAllTextAsync(Host.StatePath, state.ToJsonString()).ConfigureAwait(false);
         Boot++;
         await File.WriteAllTextAsync(_dir.File("boot_id"), $"scenario-boot-{Boot}\n").ConfigureAwait(false);
+        WriteBootTime();
+        if (_kubelet)
+        {
+            // The machine is up: its kubelet starts with the daemon, as the booted image lets it.
+            Api.BootNode(_nodeName, booted.BootedDigest);
+        }
+
         BootEventsStart = Host.Events.Count;
         if (_stateDisk is { } disk && Boot == _diskFullFromBoot)
         {

@@ -24,6 +24,8 @@ public sealed partial class ScenarioWorld : IAsyncDisposable
     private string _nodeName = "";
     private StateDisk? _stateDisk;
     private int? _diskFullFromBoot;
+    private string _nodeName = "";
+    private bool _kubelet;
 
     private ScenarioWorld(TempDirectory dir, DaemonCommandLine daemonCommand, PrivateBus bus, RpmOstreedProcess host, TestApiServer api, SystemdUnit unit,
         OciRegistry? registry)
@@ -117,6 +119,7 @@ public sealed partial class ScenarioWorld : IAsyncDisposable
             }
 
             var world = new ScenarioWorld(dir, daemon, bus, host, api, unit, registry) { DaemonEnvironment = environment };
+            (world._nodeName, world._kubelet) = (scenario.Node.Name, scenario.Kubelet);
             world.WriteConfig(scenario);
             world.WriteRunnerFaults(faults);
             if (scenario.StateDisk is { } disk)
@@ -318,6 +321,7 @@ public sealed partial class ScenarioWorld : IAsyncDisposable
         _nodeName = scenario.Node.Name;
         var config = Directory.CreateDirectory(_dir.File("config.d")).FullName;
         File.WriteAllText(_dir.File("boot_id"), "scenario-boot-0\n");
+        WriteBootTime();
         File.WriteAllText(Path.Combine(config, "10-world.json"), new JsonObject
         {
             ["nodeName"] = scenario.Node.Name,
