@@ -24,7 +24,6 @@ public sealed partial class ScenarioWorld : IAsyncDisposable
     private string _nodeName = "";
     private StateDisk? _stateDisk;
     private int? _diskFullFromBoot;
-    private string _nodeName = "";
     private bool _kubelet;
 
     private ScenarioWorld(TempDirectory dir, DaemonCommandLine daemonCommand, PrivateBus bus, RpmOstreedProcess host, TestApiServer api, SystemdUnit unit,
