@@ -243,4 +243,18 @@ public enum LogEventId
 
     /// <summary>The agent's conditions could not be written to its node's status; the next report tries again.</summary>
     NodeConditionsFailed = 221,
+    /// <summary>The health gate passed after the boot into a target: every configured check since this boot.</summary>
+    HealthGatePassed = 600,
+
+    /// <summary>What the health gate awaits changed (logged once per change, not per check).</summary>
+    HealthGateWaiting = 601,
+
+    /// <summary>The health gate failed for this boot; the reason is the Degraded reason the agent reports.</summary>
+    HealthGateFailed = 602,
+
+    /// <summary>The API server gave the health gate no evidence; silence is waited out, never a failure by itself.</summary>
+    HealthApiSilent = 603,
+
+    /// <summary>The API server answered the health gate (first, or again after a silence).</summary>
+    HealthApiAnswering = 604,
 }
