@@ -47,10 +47,13 @@ internal static class Build
         string? pool = Pool,
         bool staleMark = false,
         TimeSpan? monotonic = null,
-        string? notesUnwritable = null) =>
+        string? notesUnwritable = null,
+        HostDeployment? rollback = null,
+        HostDeployment? defaultDeployment = null,
+        string? rejectedMark = null) =>
         new(
-            new NodeView(desired, paused, unschedulable || cordonedByUs, cordonedByUs, pool, staleMark),
-            new HostView(booted ?? Deployment(D1), staged, bootId),
+            new NodeView(desired, paused, unschedulable || cordonedByUs, cordonedByUs, pool, staleMark, rejectedMark),
+            new HostView(booted ?? Deployment(D1), staged, bootId, rollback, defaultDeployment),
             record ?? AgentRecord.Empty,
             options ?? new NodeDaemonOptions(),
             now ?? Now,
