@@ -23,6 +23,7 @@ public sealed class SimulatedHost : IHostSystem
     private HostDeployment? _rollback;
     private bool _stagedLocked;
     private bool _rebootPending;
+    private bool _rollbackQueued;
     private int _serial;
 
     /// <summary>A host booted on <paramref name="bootedPullspec"/> (a digest pullspec) whose pulls take <paramref name="stageDelay"/> each.</summary>
@@ -57,7 +58,7 @@ public sealed class SimulatedHost : IHostSystem
     {
         lock (_gate)
         {
-            return Task.FromResult(new HostStatus(_booted, _staged, _rollback, null, []));
+            return Task.FromResult(new HostStatus(_booted, _staged, _rollbackQueued ? null : _rollback, null, []) { Default = _rollbackQueued ? _rollback : null });
         }
     }
 
@@ -137,12 +138,50 @@ public sealed class SimulatedHost : IHostSystem
         }
     }
 
+    /// <summary>Successful rollbacks (each one a reboot request).</summary>
+    public int Rollbacks { get; private set; }
+
+    /// <inheritdoc />
+    /// <remarks>rpm-ostree's Rollback moves the rollback deployment on top; asked again once queued, only the reboot is asked.</remarks>
+    public Task RollbackAsync(string previousChecksum, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_rollback?.Checksum != previousChecksum)
+            {
+                throw new HostException($"the previous deployment (commit {previousChecksum}) is not the rollback deployment any more");
+            }
+
+            if (!_rollbackQueued)
+            {
+                (_rollbackQueued, Rollbacks) = (true, Rollbacks + 1);
+            }
+
+            if (_rebootPending)
+            {
+                return Task.CompletedTask;
+            }
+
+            _rebootPending = true;
+        }
+
+        _rebootRequested();
+        return Task.CompletedTask;
+    }
+
     /// <summary>The machine comes up again: an unlocked stage becomes booted unless <paramref name="loseStage"/> (ostree-finalize-staged failed); a locked one is dropped.</summary>
     /// <returns>Whether the stage was applied.</returns>
     public bool Boot(bool loseStage)
     {
         lock (_gate)
         {
+            if (_rollbackQueued && _rollback is { } previous)
+            {
+                // The rollback queued: the previous deployment boots, and the one left becomes the rollback deployment.
+                (_rollback, _booted, _rollbackQueued, _rebootPending) = (_booted with { Booted = false }, previous with { Booted = true }, false, false);
+                return false;
+            }
+
             var applied = _staged is { } staged && !_stagedLocked && !loseStage;
             if (applied)
             {
