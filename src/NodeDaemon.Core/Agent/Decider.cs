@@ -117,9 +117,9 @@ public static class Decider
         // passed: until then our cordon and slot stay, and a failure rolls back.
         if (record.Reboot is not null)
         {
-            if (HealthRules.On(inputs))
+            if (GateRules.On(inputs))
             {
-                var (step, final) = HealthRules.Step(inputs, record, digest);
+                var (step, final) = GateRules.Step(inputs, record, digest);
                 if (step is not null)
                 {
                     return step;

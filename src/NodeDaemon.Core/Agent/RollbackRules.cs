@@ -91,7 +91,7 @@ internal static class RollbackRules
             return Fail(what, AgentState.Verifying, keep, rejected);
         }
 
-        var (step, final) = HealthRules.Step(inputs, record, previous, $"{what}; the previous image: ");
+        var (step, final) = GateRules.Step(inputs, record, previous, $"{what}; the previous image: ");
         return step ?? (final is HealthVerdict.Failed failed
             ? Fail($"{what}; the previous image fails the health gate too: {failed.Reason}", AgentState.Verifying, keepCordon: true, rejected)
             : Fail(what, AgentState.Verifying, keep, rejected));

@@ -59,7 +59,4 @@ public sealed partial record NodeDaemonOptions
 
     /// <summary>The metrics and health endpoint.</summary>
     public MetricsOptions Metrics { get; init; } = new();
-
-    /// <summary>The health gate after the boot into a target.</summary>
-    public HealthOptions Health { get; init; } = new();
 }

@@ -6,7 +6,7 @@ namespace NodeDaemon.Core.Agent;
 /// <summary>The decider's health-gate step after a boot of ours: ask the gate, wait between asks, or hand on its final answer.</summary>
 /// <remarks>The gate's own rules (its timeout, API silence, grace periods) are the gate's (<see cref="IHealthGate"/>); here only
 /// when to ask, and what its noted answer means for the turn. Our cordon and slot stay while it runs: nothing is given back before Passed.</remarks>
-internal static class HealthRules
+internal static class GateRules
 {
     /// <summary>How long after a Waiting answer the gate is asked again (a node change wakes the loop too, and waits for this).</summary>
     internal static readonly TimeSpan Recheck = TimeSpan.FromSeconds(5);
