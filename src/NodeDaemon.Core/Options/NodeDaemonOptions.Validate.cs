@@ -57,6 +57,11 @@ public sealed partial record NodeDaemonOptions
             ValidateMaintenance(checks, Maintenance);
         }
 
+        if (checks.NotNull("health", Health))
+        {
+            ValidateHealth(checks, Health);
+        }
+
         MetricsListenAddress? listen = null;
         if (checks.NotNull("metrics", Metrics) && !MetricsListenAddress.TryParse(Metrics.Listen, out listen, out var listenError))
         {

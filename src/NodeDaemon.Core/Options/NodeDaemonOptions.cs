@@ -57,6 +57,9 @@ public sealed partial record NodeDaemonOptions
     /// <summary>When the node may be disrupted.</summary>
     public MaintenanceOptions Maintenance { get; init; } = new();
 
+    /// <summary>The health gate after the boot into a target.</summary>
+    public HealthOptions Health { get; init; } = new();
+
     /// <summary>The metrics and health endpoint.</summary>
     public MetricsOptions Metrics { get; init; } = new();
 }

@@ -65,4 +65,17 @@ public static class NodeDaemonOptionsDefaults
 
     /// <summary>Default zone of maintenance windows: UTC reads the same on every node, whatever its clock setting.</summary>
     public const string MaintenanceTimeZone = "UTC";
+
+    /// <summary>
+    /// Default health gate timeout: a kubelet is Ready within a minute or two of boot, but the node's DaemonSet pods
+    /// (CNI first) may have to pull new images after an OS update; ten minutes covers that on a slow registry and
+    /// still rolls a bad image back before a maintenance window is gone.
+    /// </summary>
+    public static readonly TimeSpan HealthTimeout = TimeSpan.FromMinutes(10);
+
+    /// <summary>Default time a critical pod selector may match nothing on the node: long enough for a DaemonSet controller to place its pod.</summary>
+    public static readonly TimeSpan HealthCriticalPodGrace = TimeSpan.FromMinutes(5);
+
+    /// <summary>The kubelet's own healthz endpoint (KubeletConfiguration healthzBindAddress 127.0.0.1, healthzPort 10248), the value to set to turn the check on.</summary>
+    public const string KubeletHealthzUrl = "http://127.0.0.1:10248/healthz";
 }

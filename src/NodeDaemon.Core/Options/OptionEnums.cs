@@ -55,3 +55,14 @@ public enum HostBackend
     /// <summary>The <c>bootc</c> command line (image-mode hosts without rpm-ostree).</summary>
     Bootc,
 }
+
+/// <summary>What the health gate does while the API server cannot be reached after the boot.</summary>
+/// <remarks>Neither choice ever fails the gate on silence alone: a partition is not evidence against the image.</remarks>
+public enum ApiSilencePolicy
+{
+    /// <summary>Local checks may fail the gate at its timeout, but only the API's evidence (kubelet Ready, critical pods) can pass it.</summary>
+    Wait,
+
+    /// <summary>Local checks alone decide while the API is silent: all configured and passing passes the gate.</summary>
+    Local,
+}

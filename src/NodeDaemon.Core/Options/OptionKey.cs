@@ -61,6 +61,8 @@ internal sealed class OptionKey
         IReadOnlyList<MaintenanceWindowOptions> windows => MaintenanceWindowsJson.Write(windows),
         IReadOnlyList<Images.ImageRepositoryPrefix> prefixes =>
             "[" + string.Join(", ", prefixes.Select(p => $"\"{JsonEncodedText.Encode(p.ToString(), JavaScriptEncoder.UnsafeRelaxedJsonEscaping)}\"")) + "]",
+        IReadOnlyList<string> items =>
+            "[" + string.Join(", ", items.Select(i => $"\"{JsonEncodedText.Encode(i, JavaScriptEncoder.UnsafeRelaxedJsonEscaping)}\"")) + "]",
         var other => $"\"{Choices.FirstOrDefault(c => c.Value.Equals(other))?.Name ?? other.ToString()}\"",
     };
 

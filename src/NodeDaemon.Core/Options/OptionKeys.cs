@@ -4,7 +4,7 @@ namespace NodeDaemon.Core.Options;
 internal static class OptionKeys
 {
     /// <summary>The keys that hold objects rather than values.</summary>
-    public static readonly IReadOnlyList<string> Sections = ["staging", "reboot", "drain", "fleet", "maintenance", "metrics"];
+    public static readonly IReadOnlyList<string> Sections = ["staging", "reboot", "drain", "fleet", "maintenance", "health", "metrics"];
 
     /// <summary>Every leaf key, in documentation order.</summary>
     public static readonly IReadOnlyList<OptionKey> All =
@@ -57,6 +57,17 @@ internal static class OptionKeys
             (o, v) => o with { Maintenance = o.Maintenance with { Windows = (IReadOnlyList<MaintenanceWindowOptions>)v! } }),
         Text("maintenance.timeZone", o => o.Maintenance.TimeZone, (o, v) => o with { Maintenance = o.Maintenance with { TimeZone = v } }),
 
+        Seconds("health.timeoutSeconds", o => o.Health.Timeout, (o, v) => o with { Health = o.Health with { Timeout = v } }),
+        TextList("health.criticalPodSelectors", o => o.Health.CriticalPodSelectors, (o, v) => o with { Health = o.Health with { CriticalPodSelectors = v } }),
+        Seconds("health.criticalPodGraceSeconds", o => o.Health.CriticalPodGrace, (o, v) => o with { Health = o.Health with { CriticalPodGrace = v } }),
+        TextList("health.units", o => o.Health.Units, (o, v) => o with { Health = o.Health with { Units = v } }),
+        Boolean("health.bootComplete", o => o.Health.BootComplete, (o, v) => o with { Health = o.Health with { BootComplete = v } }),
+        Text("health.kubeletHealthz", o => o.Health.KubeletHealthz, (o, v) => o with { Health = o.Health with { KubeletHealthz = v } }),
+        Choice("health.onApiSilence", o => o.Health.OnApiSilence, (o, v) => o with { Health = o.Health with { OnApiSilence = v } },
+            ("wait", ApiSilencePolicy.Wait), ("local", ApiSilencePolicy.Local)),
+        Boolean("health.keepCordonAfterRollback", o => o.Health.KeepCordonAfterRollback,
+            (o, v) => o with { Health = o.Health with { KeepCordonAfterRollback = v } }),
+
         Text("metrics.listen", o => o.Metrics.Listen, (o, v) => o with { Metrics = o.Metrics with { Listen = v } }),
     ];
 
@@ -70,6 +81,9 @@ internal static class OptionKeys
 
     private static OptionKey Text(string path, Func<NodeDaemonOptions, string> get, Func<NodeDaemonOptions, string, NodeDaemonOptions> set) =>
         new(path, OptionKind.Text, o => get(o), (o, v) => set(o, (string)v!));
+
+    private static OptionKey TextList(string path, Func<NodeDaemonOptions, IReadOnlyList<string>> get, Func<NodeDaemonOptions, IReadOnlyList<string>, NodeDaemonOptions> set) =>
+        new(path, OptionKind.TextList, o => get(o), (o, v) => set(o, (IReadOnlyList<string>)v!));
 
     private static OptionKey Boolean(string path, Func<NodeDaemonOptions, bool> get, Func<NodeDaemonOptions, bool, NodeDaemonOptions> set) =>
         new(path, OptionKind.Boolean, o => get(o), (o, v) => set(o, (bool)v!));

@@ -35,4 +35,10 @@ internal enum OptionKind
     /// the entries separated by commas or white space.
     /// </summary>
     ImagePrefixList,
+
+    /// <summary>
+    /// A list of strings (label selectors, unit names): a JSON array of strings; in an environment variable the same
+    /// JSON text, because a label selector holds commas of its own.
+    /// </summary>
+    TextList,
 }

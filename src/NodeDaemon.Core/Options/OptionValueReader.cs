@@ -69,6 +69,8 @@ internal static class OptionValueReader
                 return TryReadWindows(element, out value, out detail);
             case OptionKind.ImagePrefixList when element.ValueKind == JsonValueKind.Array:
                 return ImagePrefixListText.TryRead(element, out value, out detail);
+            case OptionKind.TextList when element.ValueKind == JsonValueKind.Array:
+                return TextListText.TryRead(element, out value, out detail);
             default:
                 return false;
         }
@@ -106,6 +108,8 @@ internal static class OptionValueReader
                 return TryParseWindows(trimmed, out value, ref expected, out detail);
             case OptionKind.ImagePrefixList:
                 return ImagePrefixListText.TryParse(trimmed, out value, out detail);
+            case OptionKind.TextList:
+                return TextListText.TryParse(trimmed, out value, out detail);
             default:
                 return false;
         }
@@ -192,6 +196,7 @@ internal static class OptionValueReader
         OptionKind.Choice => "one of " + string.Join(", ", key.Choices.Select(c => $"\"{c.Name}\"")),
         OptionKind.WindowList => MaintenanceWindowsJson.Expected,
         OptionKind.ImagePrefixList => ImagePrefixListText.Expected,
+        OptionKind.TextList => TextListText.Expected,
         _ => "a value",
     };
 

@@ -51,6 +51,11 @@ public class OptionsLoaderTests
               },
               "fleet": { "enabled": true, "poolLabel": "pool", "maxUnavailable": 2, "leaseNamespace": "kube-system", "haltAfterFailures": 3 },
               "maintenance": { "windows": [{ "days": ["Sat"], "start": "22:30", "lengthMinutes": 120 }], "timeZone": "Europe/Berlin" },
+              "health": {
+                "timeoutSeconds": 900, "criticalPodSelectors": ["k8s-app=cilium", "app in (node-exporter, fluent-bit)"],
+                "criticalPodGraceSeconds": 120, "units": ["crio.service", "getty@tty1.service"], "bootComplete": true,
+                "kubeletHealthz": "http://127.0.0.1:10248/healthz", "onApiSilence": "Local", "keepCordonAfterRollback": false,
+              },
               "metrics": { "listen": "unix:/run/nodedaemon/metrics.sock" }
             }
             """));
@@ -80,6 +85,12 @@ public class OptionsLoaderTests
                 },
                 Fleet = new() { Enabled = true, PoolLabel = "pool", MaxUnavailable = "2", LeaseNamespace = "kube-system", HaltAfterFailures = 3 },
                 Maintenance = new() { Windows = [new() { Days = ["Sat"], Start = "22:30", LengthMinutes = 120 }], TimeZone = "Europe/Berlin" },
+                Health = new()
+                {
+                    Timeout = TimeSpan.FromMinutes(15), CriticalPodSelectors = ["k8s-app=cilium", "app in (node-exporter, fluent-bit)"],
+                    CriticalPodGrace = TimeSpan.FromMinutes(2), Units = ["crio.service", "getty@tty1.service"], BootComplete = true,
+                    KubeletHealthz = "http://127.0.0.1:10248/healthz", OnApiSilence = ApiSilencePolicy.Local, KeepCordonAfterRollback = false,
+                },
                 Metrics = new() { Listen = "unix:/run/nodedaemon/metrics.sock" },
             },
             // A record compares lists by reference: the prefixes are compared on their own, below.
@@ -185,6 +196,38 @@ public class OptionsLoaderTests
     }
 
     [Fact]
+    public void Health_lists_from_the_environment_are_json_arrays_because_a_selector_holds_commas()
+    {
+        var result = LoadEnvironment(
+            ("NODEDAEMON_HEALTH__CRITICAL_POD_SELECTORS", """["app=cni,tier=node", "k8s-app in (a,b)"]"""),
+            ("NODEDAEMON_HEALTH__UNITS", """["crio.service"]"""));
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(["app=cni,tier=node", "k8s-app in (a,b)"], result.Options!.Health.CriticalPodSelectors);
+        Assert.Equal(["crio.service"], result.Options.Health.Units);
+    }
+
+    [Fact]
+    public void An_empty_environment_value_clears_a_health_list_a_file_set()
+    {
+        var result = OptionsLoader.Load(
+            [new ConfigFile(Admin, """{ "health": { "units": ["crio.service"] } }""")],
+            new Dictionary<string, string> { ["NODEDAEMON_HEALTH__UNITS"] = "" });
+
+        Assert.True(result.Succeeded);
+        Assert.Empty(result.Options.Health.Units);
+    }
+
+    [Fact]
+    public void A_health_list_in_the_environment_that_is_no_json_array_is_an_error()
+    {
+        var result = LoadEnvironment(("NODEDAEMON_HEALTH__UNITS", "crio.service"));
+
+        Assert.Null(result.Options);
+        Assert.Equal(["health.units in environment variable NODEDAEMON_HEALTH__UNITS must be a list of strings like [\"k8s-app=cilium\"], got \"crio.service\""], result.Errors);
+    }
+
+    [Fact]
     public void A_bad_allowed_image_in_the_environment_is_an_error()
     {
         var result = LoadEnvironment(("NODEDAEMON_ALLOWED_IMAGES", "quay.io/a,quay.io/../b"));
@@ -223,6 +266,9 @@ public class OptionsLoaderTests
         { """{ "drain": 5 }""", $"drain in {Admin} must be an object, got 5" },
         { """{ "allowedImages": "quay.io/x" }""", $"allowedImages in {Admin} must be a list of image repository prefixes like [\"quay.io/fedora/fedora-coreos\"], got \"quay.io/x\"" },
         { """{ "allowedImages": ["quay.io/x", 5] }""", $"allowedImages in {Admin} item [1] must be a string, got 5" },
+        { """{ "health": { "units": "crio.service" } }""", $"health.units in {Admin} must be a list of strings like [\"k8s-app=cilium\"], got \"crio.service\"" },
+        { """{ "health": { "criticalPodSelectors": ["app=x", 5] } }""", $"health.criticalPodSelectors in {Admin} item [1] must be a string, got 5" },
+        { """{ "health": { "onApiSilence": "rollback" } }""", $"health.onApiSilence in {Admin} must be one of \"wait\", \"local\", got \"rollback\"" },
         { """{ "allowedImages": ["fedora/x"] }""", $"allowedImages in {Admin} item [0] must start with a registry host like \"quay.io\" (with a '.' or a port, or localhost), got \"fedora/x\"" },
     };
 
