@@ -15,8 +15,8 @@ public sealed class DeciderHealthTableTests
         public override string ToString() => Name;
     }
 
-    private static readonly NodeDaemonOptions s_gate = new() { Health = new HealthOptions { Timeout = TimeSpan.FromMinutes(10) } };
-    private static readonly NodeDaemonOptions s_keep = new() { Health = new HealthOptions { Timeout = TimeSpan.FromMinutes(10), KeepCordonAfterRollback = true } };
+    private static readonly NodeDaemonOptions s_gate = new() { Health = new HealthOptions { Timeout = TimeSpan.FromMinutes(20), KeepCordonAfterRollback = false } };
+    private static readonly NodeDaemonOptions s_keep = new() { Health = new HealthOptions { Timeout = TimeSpan.FromMinutes(20), KeepCordonAfterRollback = true } };
     private const string Reason = "kubelet not Ready 600 s after boot";
     private static readonly string s_bad = Pull(D2);
     private static Digest Dg(string d) => Digest.Parse(d);
@@ -48,7 +48,7 @@ public sealed class DeciderHealthTableTests
     private static readonly Row[] s_rows =
     [
         // The gate after our reboot into the target: cordon and slot kept, the phase Verifying.
-        new("gate off: verified at once, as before the gate", OnTarget(Rebooted(), new NodeDaemonOptions()), AgentState.Verifying, new AgentAction.CompleteVerification(Dg(D2))),
+        new("gate off: verified at once, as before the gate", OnTarget(Rebooted(), GateOff(new NodeDaemonOptions())), AgentState.Verifying, new AgentAction.CompleteVerification(Dg(D2))),
         new("gate on, not asked yet: ask", OnTarget(Rebooted()), AgentState.Verifying, new AgentAction.CheckHealth(Dg(D2))),
         new("gate waiting, asked 2 s ago: wait for the recheck", OnTarget(Gate(new HealthVerdict.Waiting("waiting for kubelet Ready"), checkedAt: Now.AddSeconds(-2))),
             AgentState.Verifying, new AgentAction.Wait(Now.AddSeconds(3))),
@@ -85,9 +85,9 @@ public sealed class DeciderHealthTableTests
             AgentState.Degraded, new AgentAction.None()),
 
         // A fallback the daemon did not ask for.
-        new("fallback: the target left as the rollback deployment (greenboot's rollback)", Inputs(desired: s_bad, cordonedByUs: true, record: Rebooted(), rollback: Deployment(D2)), AgentState.Degraded,
+        new("fallback: the target left as the rollback deployment (greenboot's rollback)", Inputs(desired: s_bad, cordonedByUs: true, record: Rebooted(), rollback: Deployment(D2), options: s_gate), AgentState.Degraded,
             Fails($"the host fell back to {Pull(D1)} after our reboot into {s_bad}, without a rollback of ours (a bootloader or greenboot fallback); it is not tried again", AgentState.Rebooting, keepCordon: false)),
-        new("fallback: the target still the default (boot counting in the bootloader)", Inputs(desired: s_bad, cordonedByUs: true, record: Rebooted(), defaultDeployment: Deployment(D2)), AgentState.Degraded,
+        new("fallback: the target still the default (boot counting in the bootloader)", Inputs(desired: s_bad, cordonedByUs: true, record: Rebooted(), defaultDeployment: Deployment(D2), options: s_gate), AgentState.Degraded,
             Fails($"the host fell back to {Pull(D1)} after our reboot into {s_bad}, without a rollback of ours (a bootloader or greenboot fallback); it is not tried again", AgentState.Rebooting, keepCordon: false)),
         new("the target gone after our reboot (stage lost): the retry budget, as before", Inputs(desired: s_bad, cordonedByUs: true, record: Rebooted(), rollback: Deployment(D3)), AgentState.Staging, new AgentAction.Uncordon()),
 

@@ -17,7 +17,7 @@ public sealed class DeciderTableTests
 
     private static readonly NodeDaemonOptions s_fleet = new() { Fleet = new FleetOptions { Enabled = true } };
     private static readonly NodeDaemonOptions s_tags = new() { AllowTags = true };
-    private static readonly NodeDaemonOptions s_gate = new() { Health = new HealthOptions { Timeout = TimeSpan.FromMinutes(10) } };
+    private static readonly NodeDaemonOptions s_gate = new() { Health = new HealthOptions { Timeout = TimeSpan.FromMinutes(20) } };
     private static Digest Dg(string d) => Digest.Parse(d);
 
     private static AgentRecord Staged(string d) => Record(d).WithStaged(Dg(d));
