@@ -111,6 +111,16 @@ internal sealed class RpmOstreeBus(string address) : IDisposable
             return writer.CreateMessage();
         });
 
+    /// <summary><c>OS.Rollback(options)</c>; returns the transaction address.</summary>
+    public Task<string> RollbackAsync(string osPath, Dictionary<string, VariantValue> options) =>
+        CallForAddressAsync(connection =>
+        {
+            using var writer = connection.GetMessageWriter();
+            writer.WriteMethodCallHeader(RpmOstreeNames.BusName, osPath, RpmOstreeNames.Os, "Rollback", "a{sv}");
+            writer.WriteDictionary(options);
+            return writer.CreateMessage();
+        });
+
     /// <summary><c>OS.Cleanup(elements)</c>; returns the transaction address.</summary>
     public Task<string> CleanupAsync(string osPath, string[] elements) =>
         CallForAddressAsync(connection =>

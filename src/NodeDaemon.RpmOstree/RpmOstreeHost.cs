@@ -15,6 +15,7 @@ public sealed class RpmOstreeHost : IHostSystem, IDisposable
     private readonly RpmOstreeStatusReader _status;
     private readonly RpmOstreeStager _stager;
     private readonly RpmOstreeFinalizer _finalizer;
+    private readonly RpmOstreeRollback _rollback;
 
     /// <summary>Creates the client; nothing connects before the first call.</summary>
     public RpmOstreeHost(RpmOstreeHostOptions options, AuthFileInstaller? auth, IRebooter rebooter, TimeProvider time,
@@ -27,6 +28,7 @@ public sealed class RpmOstreeHost : IHostSystem, IDisposable
         var transactions = new RpmOstreeTransactions(_bus, _registration, options, time, logger);
         _stager = new RpmOstreeStager(_bus, _status, transactions, auth, options.ClientId, logger);
         _finalizer = new RpmOstreeFinalizer(_bus, _status, transactions, rebooter, logger);
+        _rollback = new RpmOstreeRollback(_bus, _status, transactions, rebooter, logger);
     }
 
     /// <inheritdoc />
@@ -52,6 +54,15 @@ public sealed class RpmOstreeHost : IHostSystem, IDisposable
         _registration.ForOneOperationAsync(async () =>
         {
             await _finalizer.FinalizeAsync(digest, cancellationToken).ConfigureAwait(false);
+            return true;
+        });
+
+    /// <inheritdoc />
+    /// <remarks>rpm-ostree's <c>Rollback</c> without <c>reboot</c>, then logind (see <see cref="RpmOstreeRollback"/>).</remarks>
+    public Task RollbackAsync(string previousChecksum, CancellationToken cancellationToken) =>
+        _registration.ForOneOperationAsync(async () =>
+        {
+            await _rollback.RollbackAsync(previousChecksum, cancellationToken).ConfigureAwait(false);
             return true;
         });
 

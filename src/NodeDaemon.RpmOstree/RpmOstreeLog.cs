@@ -40,4 +40,10 @@ internal static partial class RpmOstreeLog
     [LoggerMessage((int)LogEventId.FinalizeByCommit, LogLevel.Warning,
         "rpm-ostree compares the stage's ostree commit, not the image digest {Digest} (before v2025.7); finalizing again with commit {Commit}")]
     public static partial void FinalizeByCommit(ILogger logger, string digest, string commit);
+
+    [LoggerMessage((int)LogEventId.RollbackRequested, LogLevel.Warning, "Rollback to commit {Checksum}: {RollbackPath}; reboot requested through logind")]
+    public static partial void RollbackRequested(ILogger logger, string checksum, string rollbackPath);
+
+    [LoggerMessage((int)LogEventId.RollbackAlreadyDefault, LogLevel.Information, "Commit {Checksum} already boots next (a rollback asked before); only the reboot is asked again")]
+    public static partial void RollbackAlreadyDefault(ILogger logger, string checksum);
 }

@@ -33,6 +33,8 @@ internal sealed class RpmOstreeStatusReader(RpmOstreeBus bus, RpmOstreeRegistrat
                 .OfType<HostDeployment>()
                 .ToList();
             var rollback = DeploymentMapper.Map(await bus.GetOsDeploymentAsync(osPath, "RollbackDeployment").ConfigureAwait(false), warnings);
+            // rpm-ostreed's DefaultDeployment is the pending one (before the booted in the boot order), else the booted one.
+            var next = DeploymentMapper.Map(await bus.GetOsDeploymentAsync(osPath, "DefaultDeployment").ConfigureAwait(false), warnings);
             var (method, _, _) = await bus.GetActiveTransactionAsync().ConfigureAwait(false);
             var (booted, staged) = DeploymentChoice.Pick(deployments, warnings);
             foreach (var warning in warnings)
@@ -41,7 +43,12 @@ internal sealed class RpmOstreeStatusReader(RpmOstreeBus bus, RpmOstreeRegistrat
             }
 
             var status = new HostStatus(booted ?? throw new HostException("rpm-ostreed lists no booted deployment"), staged, rollback,
-                method.Length == 0 ? null : method, warnings);
+                method.Length == 0 ? null : method, warnings)
+            {
+                // Only a default that is neither booted nor staged says something the rest does not: a rollback asked in this
+                // boot, or a bootloader that fell back without changing the order.
+                Default = next is { Booted: false, Staged: false } && next.Checksum != booted.Checksum && next.Checksum != staged?.Checksum ? next : null,
+            };
             return (status, osPath);
         }
         catch (DBusExceptionBase e)

@@ -53,5 +53,24 @@ public abstract record AgentAction
     public sealed record CompleteVerification(Digest Digest) : AgentAction;
 
     /// <summary>Give up on the target: persist <paramref name="Failure"/> so that no retry or reboot follows.</summary>
-    public sealed record RecordFailure(RecordedFailure Failure) : AgentAction;
+    /// <param name="Failure">Why, where, and whether the cordon stays.</param>
+    /// <param name="Rejects">The image not to stage again (a rollback, a fallback); null for a failure that may be retried.</param>
+    public sealed record RecordFailure(RecordedFailure Failure, RejectedImage? Rejects = null) : AgentAction;
+
+    /// <summary>Ask the health gate about <paramref name="Digest"/>, booted after a reboot of ours, and note its answer.</summary>
+    public sealed record CheckHealth(Digest Digest) : AgentAction;
+
+    /// <summary>Note the rollback, make the previous deployment the default and reboot into it through logind (never twice for one target).</summary>
+    /// <param name="From">The digest that failed the gate (booted now).</param>
+    /// <param name="FromReference">Its digest reference, for the rejected mark.</param>
+    /// <param name="Reason">The gate's reason.</param>
+    /// <param name="PreviousChecksum">The ostree commit of the deployment to boot.</param>
+    /// <param name="PreviousDigest">Its image digest; null when it is not a container image.</param>
+    public sealed record Rollback(Digest From, string FromReference, string Reason, string PreviousChecksum, Digest? PreviousDigest) : AgentAction;
+
+    /// <summary>Note that the node now carries the rejected mark, so that its later absence means an admin cleared it.</summary>
+    public sealed record NoteRejectionMarked : AgentAction;
+
+    /// <summary>Forget the rejected image: the desired image names another digest, or an admin cleared the mark.</summary>
+    public sealed record ForgetRejection : AgentAction;
 }

@@ -1,4 +1,5 @@
 using NodeDaemon.Core.Cluster;
+using NodeDaemon.Core.Health;
 using NodeDaemon.Core.Images;
 
 namespace NodeDaemon.Core.Agent;
@@ -66,13 +67,36 @@ public abstract record AgentOutcome
     /// <summary>The host booted the target after our reboot.</summary>
     public sealed record Verified : AgentOutcome;
 
-    /// <summary>The agent gave up on the target with <paramref name="Failure"/>.</summary>
-    public sealed record GaveUp(RecordedFailure Failure) : AgentOutcome
+    /// <summary>The agent gave up on the target with <paramref name="Failure"/>; <paramref name="Rejects"/> is not staged again.</summary>
+    public sealed record GaveUp(RecordedFailure Failure, RejectedImage? Rejects = null) : AgentOutcome
     {
         /// <inheritdoc/>
-        /// <remarks>Stage and drain failures were counted as they happened; a reboot that did not bring the target is only known now.</remarks>
-        public override FailureClass? Counts => Failure.FailedIn == AgentState.Rebooting ? FailureClass.Verify : null;
+        /// <remarks>Stage and drain failures were counted as they happened; a reboot that did not bring the target, or a
+        /// boot that failed the health gate, is only known now.</remarks>
+        public override FailureClass? Counts => Failure.FailedIn is AgentState.Rebooting or AgentState.Verifying ? FailureClass.Verify : null;
     }
+
+    /// <summary>The health gate answered <paramref name="Verdict"/> about <paramref name="Image"/> at <paramref name="At"/>.</summary>
+    public sealed record HealthChecked(Digest Image, HealthVerdict Verdict, Moment At) : AgentOutcome;
+
+    /// <summary>About to ask the host for the rollback described by <paramref name="Request"/>.</summary>
+    public sealed record RollbackRequested(RollbackRequest Request) : AgentOutcome;
+
+    /// <summary>The host made the previous deployment the default and the reboot was asked for.</summary>
+    public sealed record RollbackAccepted : AgentOutcome;
+
+    /// <summary>The host refused the rollback with <paramref name="Refusal"/>: the node stays on the image that failed the gate.</summary>
+    public sealed record RollbackRefused(string Refusal) : AgentOutcome
+    {
+        /// <inheritdoc/>
+        public override FailureClass? Counts => FailureClass.Verify;
+    }
+
+    /// <summary>The node was seen carrying the rejected mark.</summary>
+    public sealed record RejectionMarked : AgentOutcome;
+
+    /// <summary>The rejected image is forgotten (another digest desired, or the mark cleared by an admin).</summary>
+    public sealed record RejectionForgotten : AgentOutcome;
 
     /// <summary>Nothing is desired any more: every note is forgotten.</summary>
     public sealed record Forgotten : AgentOutcome;

@@ -1,3 +1,4 @@
+using NodeDaemon.Core.Health;
 using NodeDaemon.Core.Images;
 using NodeDaemon.Core.Options;
 
@@ -45,11 +46,24 @@ public sealed record AgentRecord
     /// <summary>We gave up on <see cref="Target"/>.</summary>
     public RecordedFailure? Failure { get; init; }
 
+    /// <summary>The health gate's last answer after a boot of ours (into the target, or back on the previous image).</summary>
+    public HealthNote? Health { get; init; }
+
+    /// <summary>The automatic rollback asked for after the gate failed on <see cref="Target"/>; at most one per target.</summary>
+    public RollbackRequest? Rollback { get; init; }
+
+    /// <summary>The image not to stage again; not about one target, so fresh notes for another target keep it (see <see cref="RejectedImage"/>).</summary>
+    public RejectedImage? Rejected { get; init; }
+
     /// <summary>Fresh notes for <paramref name="target"/>.</summary>
     public static AgentRecord For(string target) => new() { Target = target };
 
-    /// <summary>These notes when they are about <paramref name="target"/>, else fresh ones: a new target starts clean.</summary>
-    public AgentRecord About(string target) => Target == target ? this : For(target);
+    /// <summary>These notes when they are about <paramref name="target"/>, else fresh ones: a new target starts clean, and
+    /// only the rejected image is carried over (the decider forgets it when the new target names another digest).</summary>
+    public AgentRecord About(string target) => Target == target ? this : For(target) with { Rejected = Rejected };
+
+    /// <summary>These notes without the rejected image: what is left about the target alone.</summary>
+    public AgentRecord WithoutRejection() => this with { Rejected = null };
 
     /// <summary>Notes after a successful stage of <paramref name="digest"/>.</summary>
     public AgentRecord WithStaged(Digest digest) =>
@@ -130,4 +144,29 @@ public sealed record AgentRecord
 
     /// <summary>Notes after giving up.</summary>
     public AgentRecord WithFailure(RecordedFailure failure) => this with { Failure = failure };
+
+    /// <summary>Notes after the health gate answered <paramref name="verdict"/> on <paramref name="image"/> at <paramref name="at"/>;
+    /// the gate's start is kept while the note is about the same image and boot.</summary>
+    public AgentRecord WithHealth(Digest image, HealthVerdict verdict, Moment at)
+    {
+        ArgumentNullException.ThrowIfNull(at);
+        var started = Health is { } note && note.IsAbout(image, at.BootId) ? note.Started : at;
+        return this with { Health = new HealthNote(image, started, at.Wall, verdict) };
+    }
+
+    /// <summary>Notes just before asking for the rollback: a request asked again in the same boot keeps the first.</summary>
+    public AgentRecord WithRollbackRequested(RollbackRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return Rollback is { } asked && asked.FromBootId == request.FromBootId ? this : this with { Rollback = request };
+    }
+
+    /// <summary>Notes after the host accepted the rollback: the previous deployment boots next, and the reboot is asked for.</summary>
+    public AgentRecord WithRollbackAccepted() => Rollback is null ? this : this with { Rollback = Rollback with { Accepted = true } };
+
+    /// <summary>Notes after giving up on the target for good with <paramref name="failure"/>: <paramref name="rejected"/> is not staged again.</summary>
+    public AgentRecord WithRejection(RecordedFailure failure, RejectedImage rejected) => this with { Failure = failure, Rejected = rejected };
+
+    /// <summary>Notes once the node was seen carrying the rejected mark.</summary>
+    public AgentRecord WithRejectionMarked() => Rejected is null ? this : this with { Rejected = Rejected with { Marked = true } };
 }

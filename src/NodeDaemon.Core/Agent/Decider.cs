@@ -29,10 +29,11 @@ public static class Decider
         var desired = inputs.Node.DesiredImage;
         // Parsed once, here: the decision carries the notes' key, so no executor parses the annotation again.
         var target = string.IsNullOrEmpty(desired) ? null : DesiredTarget.TryCreate(desired, inputs.Options, out _);
-        var decision = DecideTarget(inputs) with
+        var decision = (RejectionRules.Decide(inputs, target) ?? DecideTarget(inputs)) with
         {
             CurrentImage = ReportedImage.Of(desired, target, inputs.Host.Booted),
             Key = target?.Key,
+            RejectedImage = RejectionRules.Mark(inputs, target),
         };
         // Our mark on a schedulable node (kubectl uncordon clears spec.unschedulable only) goes first, in one small write:
         // left there, an admin's later cordon would carry it and look like ours, and be lifted. A cordon of ours
@@ -56,6 +57,11 @@ public static class Decider
         }
 
         var record = inputs.Record.About(target.Key);
+        if (RollbackRules.Decide(inputs, target, record) is { } rollback)
+        {
+            return rollback;
+        }
+
         if (target.IsMatchedBy(inputs.Host.Booted))
         {
             return OnDesiredImage(inputs, target, record);
@@ -75,6 +81,7 @@ public static class Decider
 
         return outcome
             ?? GiveUpRules.Failed(inputs, target, record)
+            ?? Rejected(inputs, target)
             ?? (inputs.Node.Paused ? Paused(inputs, target) : null)
             ?? (target.IsMatchedBy(inputs.Host.Staged) ? Disrupt(inputs, target, record) : Stage(inputs, target, record));
     }
@@ -92,7 +99,8 @@ public static class Decider
             return new(AgentState.Idle, new AgentAction.CleanupStaged(), $"no desired image; dropping our staged {Short(staged)}");
         }
 
-        if (inputs.Record != AgentRecord.Empty)
+        // The rejected image is not about the last desired image: it outlives it (set again, it is not staged).
+        if (inputs.Record.WithoutRejection() != AgentRecord.Empty)
         {
             return new(AgentState.Idle, new AgentAction.ResetRecord(), "no desired image; forgetting notes about the last one");
         }
@@ -105,9 +113,24 @@ public static class Decider
         var booted = inputs.Host.Booted;
         var digest = booted.ImageDigest!.Value;
         // Verified before the cordon is lifted, so that the uncordon's write can say Done: one PATCH, and no moment in
-        // which the node is schedulable again but still says it is being worked on.
+        // which the node is schedulable again but still says it is being worked on. With the health gate on, only once it
+        // passed: until then our cordon and slot stay, and a failure rolls back.
         if (record.Reboot is not null)
         {
+            if (GateRules.On(inputs))
+            {
+                var (step, final) = GateRules.Step(inputs, record, digest);
+                if (step is not null)
+                {
+                    return step;
+                }
+
+                if (final is Health.HealthVerdict.Failed failed)
+                {
+                    return RollbackRules.Start(inputs, target, digest, failed.Reason);
+                }
+            }
+
             return new(AgentState.Verifying, new AgentAction.CompleteVerification(digest), $"verified: booted {target.Image.Name}@{digest}");
         }
 
@@ -133,6 +156,19 @@ public static class Decider
     }
 
     private static string UpToDate(DesiredTarget target, Digest digest) => $"up to date: booted {target.Image.Name}@{digest}";
+
+    /// <summary>A rejected image (rolled back or fallen back from) is never staged again while it is desired; what we hold goes back.</summary>
+    private static Decision? Rejected(AgentInputs inputs, DesiredTarget target)
+    {
+        if (RejectionRules.Blocking(inputs, target) is not { } rejected)
+        {
+            return null;
+        }
+
+        var reason = $"{rejected} was rejected after a failed health gate or a fallback; it is not staged again until another digest "
+            + "is desired or the node's rejected-image annotation is removed";
+        return GiveBack(inputs, AgentState.Degraded, reason, reason);
+    }
 
     /// <summary>Paused: staging goes on (it disrupts nothing), but nothing past it, and our cordon is given back.</summary>
     private static Decision? Paused(AgentInputs inputs, DesiredTarget target)

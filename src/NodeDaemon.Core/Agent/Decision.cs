@@ -10,6 +10,10 @@ public sealed record Decision(AgentState State, AgentAction Action, string Messa
     /// <summary>What <c>current-image</c> says about the booted deployment (<see cref="ReportedImage"/>); null leaves it as it is.</summary>
     public string? CurrentImage { get; init; }
 
+    /// <summary>What the <c>rejected-image</c> annotation must say (<see cref="RejectionRules.Mark"/>): a digest reference, empty to
+    /// remove it, null to leave it as it is.</summary>
+    public string? RejectedImage { get; init; }
+
     /// <summary>The key of the notes (<see cref="AgentRecord.Target"/>) about the desired image this decision works on;
     /// null when none is desired or the annotation is invalid. Executors note outcomes under it, never parsing the image again.</summary>
     public string? Key { get; init; }
@@ -20,6 +24,8 @@ public sealed record Decision(AgentState State, AgentAction Action, string Messa
         AgentAction.Cordon or AgentAction.Uncordon => ReportMode.WithCordon,
         AgentAction.AcquireSlot => ReportMode.SlotAnswer,
         AgentAction.CompleteVerification => ReportMode.None,
+        // Only notes: the next turn reports what follows (the gate's answer, the mark noted, the image tried again).
+        AgentAction.CheckHealth or AgentAction.NoteRejectionMarked or AgentAction.ForgetRejection => ReportMode.None,
         AgentAction.ResetRecord => ReportMode.UnlessOnlyMessage,
         _ => ReportMode.BeforeAction,
     };

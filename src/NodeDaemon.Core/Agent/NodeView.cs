@@ -16,4 +16,6 @@ namespace NodeDaemon.Core.Agent;
 /// Our mark on a schedulable node: someone lifted our cordon and left the mark. It is removed at once, else an admin's
 /// later cordon would look like ours and be lifted.
 /// </param>
-public sealed record NodeView(string? DesiredImage, bool Paused, bool Unschedulable, bool CordonedByUs, string? Pool = null, bool StaleMark = false);
+/// <param name="RejectedImage">The <c>rejected-image</c> annotation: the digest reference the daemon will not stage again; null when absent.</param>
+public sealed record NodeView(string? DesiredImage, bool Paused, bool Unschedulable, bool CordonedByUs, string? Pool = null, bool StaleMark = false,
+    string? RejectedImage = null);

@@ -17,7 +17,7 @@ public static class ObservedInputs
         ArgumentNullException.ThrowIfNull(schedule);
         var open = schedule.IsOpen(now);
         // The opening goes into the decision's Wait, which is how the loop wakes when the window opens.
-        return new AgentInputs(node, new HostView(host.Booted, host.Staged, bootId), record, options, now,
+        return new AgentInputs(node, new HostView(host.Booted, host.Staged, bootId, host.Rollback, host.Default), record, options, now,
             WindowOpen: open, NextWindowOpening: open ? null : schedule.NextOpening(now));
     }
 }

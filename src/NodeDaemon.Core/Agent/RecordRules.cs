@@ -22,7 +22,19 @@ public static class RecordRules
         ArgumentNullException.ThrowIfNull(options);
         if (outcome is AgentOutcome.Forgotten)
         {
-            return AgentRecord.Empty;
+            // Nothing desired forgets the target, not the rejected image: set again, it must not be staged.
+            return AgentRecord.Empty with { Rejected = record.Rejected };
+        }
+
+        if (outcome is AgentOutcome.RejectionMarked)
+        {
+            return record.WithRejectionMarked();
+        }
+
+        if (outcome is AgentOutcome.RejectionForgotten)
+        {
+            // The failure it caused goes with it: an admin who cleared the mark asks for the image to be tried again.
+            return key is null ? record.WithoutRejection() : AgentRecord.For(key);
         }
 
         var about = record.About(key ?? throw new ArgumentException($"{outcome} needs the target's record key", nameof(key)));
@@ -39,10 +51,28 @@ public static class RecordRules
             AgentOutcome.FinalizeInhibited inhibited => about.WithRebootInhibited(inhibited.Refusal, now, inhibited.Monotonic),
             AgentOutcome.FinalizeRefused refused => about.WithRebootRefused(refused.Refusal),
             // Verified: the notes start over for the target, so nothing about this update counts against the next one.
-            AgentOutcome.Verified => AgentRecord.For(about.Target!),
+            AgentOutcome.Verified => AgentRecord.For(about.Target!) with { Rejected = about.Rejected },
+            AgentOutcome.GaveUp { Rejects: { } rejects } gaveUp => about.WithRejection(gaveUp.Failure, rejects),
             AgentOutcome.GaveUp gaveUp => about.WithFailure(gaveUp.Failure),
+            AgentOutcome.HealthChecked checkedHealth => about.WithHealth(checkedHealth.Image, checkedHealth.Verdict, checkedHealth.At),
+            AgentOutcome.RollbackRequested requested => about.WithRollbackRequested(requested.Request),
+            AgentOutcome.RollbackAccepted => about.WithRollbackAccepted(),
+            AgentOutcome.RollbackRefused refused => RollbackRefused(about, refused.Refusal),
             _ => throw new InvalidOperationException($"no rule for {outcome}"),
         };
+    }
+
+    /// <summary>A rollback the host refused: given up, the image that failed the gate rejected, and our cordon kept (the
+    /// node still runs that image).</summary>
+    private static AgentRecord RollbackRefused(AgentRecord about, string refusal)
+    {
+        if (about.Rollback is not { } rollback)
+        {
+            return about;
+        }
+
+        var reason = $"health gate failed on {rollback.FromReference}: {rollback.Reason}; the rollback was refused: {refusal}";
+        return about.WithRejection(new RecordedFailure(reason, AgentState.Verifying, KeepCordon: true), new RejectedImage(rollback.FromReference, rollback.From));
     }
 
     /// <summary>A drain that did not drain: given up on, and the cordon kept only when it timed out under <c>stayCordoned</c>.</summary>

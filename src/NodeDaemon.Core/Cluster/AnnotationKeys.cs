@@ -39,6 +39,7 @@ public sealed record AnnotationKeys(
             prefix + "cordoned-by")
         {
             DegradedLabel = prefix + "degraded",
+            RejectedImage = prefix + "rejected-image",
         };
         // The MCO has no paused, phase, message or cordon mark: those stay under our prefix, so the cordon is
         // still lifted only when it is ours.
@@ -58,6 +59,12 @@ public sealed record AnnotationKeys(
     /// find the few Degraded nodes of a pool (the halt) without reading every node of it.
     /// </summary>
     public string DegradedLabel { get; init; } = "nodedaemon.io/degraded";
+
+    /// <summary>
+    /// Output (cleared by an admin): the digest reference of an image the daemon rolled back from or the host fell back from,
+    /// which it does not stage again while it is desired. Under our prefix in every protocol: the MCO has no such key.
+    /// </summary>
+    public string RejectedImage { get; init; } = "nodedaemon.io/rejected-image";
 
     /// <summary>The keys the daemon itself writes.</summary>
     public IReadOnlyList<string> Outputs => [CurrentImage, State, Phase, Reason, Message, CordonedBy];

@@ -20,4 +20,7 @@ public enum NodeEventKind
 
     /// <summary>Gave up on the desired image.</summary>
     Degraded,
+
+    /// <summary>The health gate failed on the desired image: rolling back to the previous deployment, then rebooting.</summary>
+    RollingBack,
 }

@@ -65,6 +65,7 @@ public sealed record NodeSnapshot(
             Unschedulable,
             marked && Unschedulable,
             poolLabel is not null && Labels.TryGetValue(poolLabel, out var pool) ? pool : null,
-            StaleMark: marked && !Unschedulable);
+            StaleMark: marked && !Unschedulable,
+            RejectedImage: Annotation(keys.RejectedImage) is { Length: > 0 } rejected ? rejected : null);
     }
 }

@@ -257,4 +257,18 @@ public enum LogEventId
 
     /// <summary>The API server answered the health gate (first, or again after a silence).</summary>
     HealthApiAnswering = 604,
+    /// <summary>The host made the previous deployment the default (rpm-ostree Rollback, bootc rollback) and a reboot into it is asked of logind.</summary>
+    RollbackRequested = 115,
+
+    /// <summary>The previous deployment was already the default (a rollback asked before a restart): only the reboot is asked again.</summary>
+    RollbackAlreadyDefault = 116,
+
+    /// <summary>The health gate answered after a boot of ours (Passed, Waiting or Failed).</summary>
+    HealthChecked = 430,
+
+    /// <summary>The health gate failed on the target: the agent rolls back to the previous deployment.</summary>
+    HealthGateFailed = 431,
+
+    /// <summary>The host refused the automatic rollback; the node stays Degraded on the image that failed the gate.</summary>
+    RollbackRefused = 432,
 }

@@ -11,4 +11,9 @@ public sealed record HostStatus(
     HostDeployment? Staged,
     HostDeployment? Rollback,
     string? ActiveTransaction,
-    IReadOnlyList<string> Warnings);
+    IReadOnlyList<string> Warnings)
+{
+    /// <summary>The deployment the next boot starts when it is neither the booted nor a staged one (rpm-ostree's
+    /// <c>DefaultDeployment</c> then; bootc's rollback once queued); null otherwise.</summary>
+    public HostDeployment? Default { get; init; }
+}

@@ -23,4 +23,10 @@ public interface IHostSystem
 
     /// <summary>Drops the staged deployment, if any.</summary>
     Task CleanupStagedAsync(CancellationToken cancellationToken);
+
+    /// <summary>Makes the deployment of commit <paramref name="previousChecksum"/> (the host's rollback deployment) boot next,
+    /// unless it already does, and reboots into it through logind: never the host's own reboot, never a soft reboot.</summary>
+    /// <remarks>Idempotent, since asking the host twice would undo it (rpm-ostree and bootc both put the booted deployment back
+    /// on top when the rollback is already queued): a request asked again after a restart only reboots.</remarks>
+    Task RollbackAsync(string previousChecksum, CancellationToken cancellationToken);
 }

@@ -77,6 +77,12 @@ internal static class NodePatches
             annotations[keys.CurrentImage] = image;
         }
 
+        if (report.RejectedImage is { } rejected)
+        {
+            // Empty removes the mark (null in a merge patch deletes the key).
+            annotations[keys.RejectedImage] = rejected.Length == 0 ? null : rejected;
+        }
+
         return metadata;
     }
 }

@@ -18,4 +18,10 @@ public sealed partial class BootcHost
 
     [LoggerMessage((int)LogEventId.RebootRequested, LogLevel.Warning, "Reboot requested into {Digest} through {RebootPath}")]
     private partial void LogRebootRequested(string digest, string rebootPath);
+
+    [LoggerMessage((int)LogEventId.RollbackRequested, LogLevel.Warning, "Rollback to commit {Checksum}: {RollbackPath}; reboot requested through logind")]
+    private partial void LogRollbackRequested(string checksum, string rollbackPath);
+
+    [LoggerMessage((int)LogEventId.RollbackAlreadyDefault, LogLevel.Information, "Commit {Checksum} already boots next (a rollback asked before); only the reboot is asked again")]
+    private partial void LogRollbackAlreadyQueued(string checksum);
 }

@@ -110,6 +110,38 @@ public sealed partial class BootcHost : IHostSystem
         }
     }
 
+    /// <inheritdoc />
+    /// <remarks><c>bootc rollback</c> with neither <c>--apply</c> (bootc's own reboot) nor <c>--soft-reboot</c> (a userspace
+    /// restart would keep the kernel of the image that failed the gate, and skip the bootloader's view of the boot): the reboot
+    /// goes through logind, like an update's. bootc swaps the boot order on every call, so a rollback already queued
+    /// (<c>rollbackQueued</c>) is not asked again. A stage is refused first: bootc writes the deployments without it (dropping
+    /// it), where rpm-ostree refuses a rollback over a stage; the agent never has one here.</remarks>
+    public async Task RollbackAsync(string previousChecksum, CancellationToken cancellationToken)
+    {
+        var status = await ReadAsync(cancellationToken).ConfigureAwait(false);
+        if (status.Host.Default?.Checksum == previousChecksum)
+        {
+            LogRollbackAlreadyQueued(previousChecksum);
+        }
+        else if (status.Host.Rollback?.Checksum != previousChecksum)
+        {
+            throw new HostException(HostErrorKind.Failed,
+                $"the previous deployment (commit {previousChecksum}) is not the rollback deployment any more (rollback: {status.Host.Rollback?.Checksum ?? "none"})");
+        }
+        else if (status.Host.Staged is { } staged)
+        {
+            throw new HostException(HostErrorKind.Failed,
+                $"a staged deployment ({staged.ContainerImageReference ?? staged.Checksum}) is in the way of the rollback");
+        }
+        else
+        {
+            await RunAsync(["rollback"], progress: null, cancellationToken).ConfigureAwait(false);
+        }
+
+        LogRollbackRequested(previousChecksum, "bootc rollback");
+        await _rebooter.RebootAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     private static bool IsWanted(HostDeployment? staged, ImageReference image, Digest? expectedDigest) =>
         staged is not null && (expectedDigest is { } digest ? TargetMatch.IsSatisfiedBy(image.WithDigest(digest), staged) : staged.Image == image);
 

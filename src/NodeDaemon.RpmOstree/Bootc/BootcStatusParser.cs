@@ -45,8 +45,13 @@ internal static class BootcStatusParser
                 "bootc status lists no booted deployment (this host was not booted from a bootc image)");
             var staged = Entry(status, "staged", warnings);
             var rollback = Entry(status, "rollback", warnings);
+            // rollbackQueued (bootc status.rs: the rollback deployment sorts before the booted one) means it boots next.
+            var queued = status.TryGetProperty("rollbackQueued", out var q) && q.ValueKind == JsonValueKind.True;
             var hostStatus = new HostStatus(booted.Deployment with { Booted = true }, staged is null ? null : staged.Deployment with { Staged = true },
-                rollback?.Deployment, ActiveTransaction: null, warnings);
+                rollback?.Deployment, ActiveTransaction: null, warnings)
+            {
+                Default = queued ? rollback?.Deployment : null,
+            };
             return new BootcStatus(hostStatus, staged?.DownloadOnly, (staged ?? booted).DownloadOnly is not null);
         }
     }

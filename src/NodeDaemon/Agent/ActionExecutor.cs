@@ -68,7 +68,19 @@ internal sealed partial class ActionExecutor(
                 await reporter.EventAsync(NodeEventKind.Verified, $"booted {verified.Digest}, the desired image", false, cancellationToken).ConfigureAwait(false);
                 break;
             case AgentAction.RecordFailure failure:
-                await NoteAsync(decision, new AgentOutcome.GaveUp(failure.Failure), cancellationToken).ConfigureAwait(false);
+                await NoteAsync(decision, new AgentOutcome.GaveUp(failure.Failure, failure.Rejects), cancellationToken).ConfigureAwait(false);
+                break;
+            case AgentAction.CheckHealth check:
+                await CheckHealthAsync(decision, check, inputs, cancellationToken).ConfigureAwait(false);
+                break;
+            case AgentAction.Rollback rollback:
+                await RollbackAsync(decision, rollback, inputs, cancellationToken).ConfigureAwait(false);
+                break;
+            case AgentAction.NoteRejectionMarked:
+                Note(decision, new AgentOutcome.RejectionMarked());
+                break;
+            case AgentAction.ForgetRejection:
+                Note(decision, new AgentOutcome.RejectionForgotten());
                 break;
             case AgentAction.ResetRecord:
                 Note(decision, new AgentOutcome.Forgotten());
@@ -175,7 +187,7 @@ internal sealed partial class ActionExecutor(
     private async Task NoteAsync(Decision decision, AgentOutcome outcome, CancellationToken cancellationToken)
     {
         Note(decision, outcome);
-        if (notes.Current.About(decision.Key!).Failure is { } failure && outcome is AgentOutcome.GaveUp or AgentOutcome.DrainFailed)
+        if (notes.Current.About(decision.Key!).Failure is { } failure && outcome is AgentOutcome.GaveUp or AgentOutcome.DrainFailed or AgentOutcome.RollbackRefused)
         {
             await reporter.EventAsync(NodeEventKind.Degraded, failure.Reason, warning: true, cancellationToken).ConfigureAwait(false);
         }

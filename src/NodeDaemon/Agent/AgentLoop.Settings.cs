@@ -1,3 +1,4 @@
+using NodeDaemon.Core.Health;
 using NodeDaemon.Metrics;
 
 namespace NodeDaemon.Agent;
@@ -23,6 +24,10 @@ public sealed partial class AgentLoop
 
     /// <summary>How long the first turn waits for the watch's first snapshot before it reads the node itself.</summary>
     public TimeSpan FirstSnapshotWait { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The health gate asked after a boot of ours while <c>health.timeoutSeconds</c> is on; by default one that
+    /// waits for ever (<see cref="NoHealthGate"/>): never Done unjudged, never rolled back on no evidence.</summary>
+    public IHealthGate HealthGate { get => _settings.HealthGate; init => _settings.HealthGate = value; }
 
     /// <summary>Failed turns in a row after which the node's <c>reason</c> says so.</summary>
     public int FailedTurnsReported { get => _settings.FailedTurnsReported; init => _settings.FailedTurnsReported = value; }

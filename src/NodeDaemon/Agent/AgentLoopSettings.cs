@@ -1,3 +1,4 @@
+using NodeDaemon.Core.Health;
 using NodeDaemon.Metrics;
 
 namespace NodeDaemon.Agent;
@@ -20,6 +21,9 @@ internal sealed class AgentLoopSettings(TimeSpan progressReportInterval)
 
     /// <summary>See <see cref="AgentLoop.TurnRetryDelay"/>.</summary>
     public TimeSpan TurnRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>See <see cref="AgentLoop.HealthGate"/>.</summary>
+    public IHealthGate HealthGate { get; set; } = NoHealthGate.Instance;
 
     /// <summary>See <see cref="AgentLoop.MaxTurnRetryDelay"/>.</summary>
     public TimeSpan MaxTurnRetryDelay { get; set; } = TimeSpan.FromMinutes(5);

@@ -37,8 +37,8 @@ internal sealed partial class AgentNotes(AgentRecordStore store, NodeDaemonOptio
     public bool Note(string? key, AgentOutcome outcome) =>
         Save(RecordRules.Apply(Current, key, outcome, options, time.GetUtcNow()));
 
-    /// <summary>Notes a reboot request; when that cannot be written it is not kept either: the reboot was not asked for.</summary>
-    public bool NoteBeforeReboot(string key, AgentOutcome.RebootRequested requested)
+    /// <summary>Notes a reboot or rollback request; when that cannot be written it is not kept either: the reboot was not asked for.</summary>
+    public bool NoteBeforeReboot(string key, AgentOutcome requested)
     {
         var before = Current;
         if (Note(key, requested))

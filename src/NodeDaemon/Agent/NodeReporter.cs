@@ -129,7 +129,10 @@ internal sealed partial class NodeReporter(
     private NodeReport? Due(Decision decision, string message, bool passing = false)
     {
         status.Report(decision.State.ToString(), message);
-        var report = new NodeReport(decision.Condition, decision.State, decision.Reason ?? TurnTrouble ?? "", message, decision.CurrentImage);
+        var report = new NodeReport(decision.Condition, decision.State, decision.Reason ?? TurnTrouble ?? "", message, decision.CurrentImage)
+        {
+            RejectedImage = decision.RejectedImage,
+        };
         if (!_wroteAny && _reported is null && observer.Latest is { } seen && Shows(seen, report))
         {
             // A restart (a daemon upgrade, a crash) finds its last report still on the node: nothing to write. Only
@@ -146,7 +149,8 @@ internal sealed partial class NodeReporter(
         && snapshot.Annotation(keys.Phase) == report.Phase.ToString()
         && (snapshot.Annotation(keys.Reason) ?? "") == report.Reason
         && snapshot.Annotation(keys.Message) == report.Message
-        && (report.CurrentImage is null || snapshot.Annotation(keys.CurrentImage) == report.CurrentImage);
+        && (report.CurrentImage is null || snapshot.Annotation(keys.CurrentImage) == report.CurrentImage)
+        && (report.RejectedImage is null || (snapshot.Annotation(keys.RejectedImage) ?? "") == report.RejectedImage);
 
     private void Written(NodeReport report)
     {

@@ -26,6 +26,9 @@ internal sealed record AgentRecordDocument
     [JsonPropertyName("drainStartedAt")] public DateTimeOffset? DrainStartedAt { get; init; }
     [JsonPropertyName("reboot")] public RebootDocument? Reboot { get; init; }
     [JsonPropertyName("failure")] public FailureDocument? Failure { get; init; }
+    [JsonPropertyName("health")] public HealthDocument? Health { get; init; }
+    [JsonPropertyName("rollback")] public RollbackDocument? Rollback { get; init; }
+    [JsonPropertyName("rejected")] public RejectedDocument? Rejected { get; init; }
 
     /// <summary>The file form of <paramref name="record"/>.</summary>
     public static AgentRecordDocument From(AgentRecord record) => new()
@@ -42,6 +45,9 @@ internal sealed record AgentRecordDocument
             ? new RebootDocument(r.Attempts, r.FromBootId, r.RequestedAt, r.Accepted, r.Refusal, r.Monotonic?.Ticks, r.InhibitedSince, r.InhibitedMonotonic?.Ticks)
             : null,
         Failure = record.Failure is { } f ? new FailureDocument(f.Reason, f.FailedIn.ToString(), f.KeepCordon) : null,
+        Health = record.Health is { } h ? HealthDocument.From(h) : null,
+        Rollback = record.Rollback is { } rb ? RollbackDocument.From(rb) : null,
+        Rejected = record.Rejected is { } rj ? new RejectedDocument(rj.Reference, rj.Digest.ToString(), rj.Marked) : null,
     };
 
     /// <summary>The domain record; throws <see cref="FormatException"/> naming the bad field.</summary>
@@ -81,8 +87,15 @@ internal sealed record AgentRecordDocument
             DrainStarted = DrainStarted?.ToMoment("drainStarted") ?? (DrainStartedAt is { } wall ? Moment.WallOnly(wall) : null),
             Reboot = Reboot?.ToRequest(),
             Failure = failure,
+            Health = Health?.ToNote(),
+            Rollback = Rollback?.ToRequest(),
+            Rejected = Rejected?.ToRejected(),
         };
     }
+
+    /// <summary>A digest, checked: <paramref name="field"/> names it in the error.</summary>
+    internal static Digest DigestOf(string? text, string field) =>
+        Digest.TryParse(text, out var digest, out var error) ? digest : throw new FormatException($"{field}: {error}");
 
     /// <summary>A monotonic reading in ticks, checked: it counts from the boot, so it is never negative.</summary>
     internal static TimeSpan Monotonic(long ticks, string field) =>

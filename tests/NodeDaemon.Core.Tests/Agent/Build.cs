@@ -28,6 +28,14 @@ internal static class Build
 
     public static AgentRecord Record(string digest) => AgentRecord.For(Key(digest));
 
+    /// <summary><paramref name="options"/> with the health gate off: today's behaviour, which the rows from before the gate describe.</summary>
+    public static NodeDaemonOptions GateOff(NodeDaemonOptions options) => options with { Health = options.Health with { Timeout = TimeSpan.Zero } };
+
+    /// <summary><paramref name="options"/> as the rows read them: a health section left at its defaults means the gate off, so the
+    /// rows from before the gate keep describing today's behaviour; rows about the gate set a health section of their own.</summary>
+    public static NodeDaemonOptions Rows(NodeDaemonOptions? options) =>
+        options is null || options.Health == new HealthOptions() ? GateOff(options ?? new NodeDaemonOptions()) : options;
+
     public static AgentInputs Inputs(
         string? desired = null,
         HostDeployment? booted = null,
@@ -47,12 +55,15 @@ internal static class Build
         string? pool = Pool,
         bool staleMark = false,
         TimeSpan? monotonic = null,
-        string? notesUnwritable = null) =>
+        string? notesUnwritable = null,
+        HostDeployment? rollback = null,
+        HostDeployment? defaultDeployment = null,
+        string? rejectedMark = null) =>
         new(
-            new NodeView(desired, paused, unschedulable || cordonedByUs, cordonedByUs, pool, staleMark),
-            new HostView(booted ?? Deployment(D1), staged, bootId),
+            new NodeView(desired, paused, unschedulable || cordonedByUs, cordonedByUs, pool, staleMark, rejectedMark),
+            new HostView(booted ?? Deployment(D1), staged, bootId, rollback, defaultDeployment),
             record ?? AgentRecord.Empty,
-            options ?? new NodeDaemonOptions(),
+            Rows(options),
             now ?? Now,
             slotHeld ? new HeldSlot("slot-0", slotDigest is null ? null : Digest.Parse(slotDigest)) : null,
             windowOpen,

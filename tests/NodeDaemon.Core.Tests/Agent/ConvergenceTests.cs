@@ -1,4 +1,5 @@
 using NodeDaemon.Core.Agent;
+using NodeDaemon.Core.Health;
 using NodeDaemon.Core.Images;
 using NodeDaemon.Core.Options;
 using NodeDaemon.Core.Tests.Fleet;
@@ -271,5 +272,97 @@ public sealed class ConvergenceTests
         world.Paused = false;
         world.Run();
         AssertConverged(world, D2);
+    }
+
+    private static readonly NodeDaemonOptions s_gateOn = new() { Health = new HealthOptions { Timeout = TimeSpan.FromMinutes(20), KeepCordonAfterRollback = false } };
+
+    /// <summary>A world whose gate fails on D2 (kubelet never Ready there) and passes on D1.</summary>
+    private static ModelWorld BadImage(NodeDaemonOptions? options = null) => new()
+    {
+        Desired = Pull(D2),
+        Options = options ?? s_gateOn,
+        Gate = digest => digest == Digest.Parse(D2) ? new HealthVerdict.Failed("kubelet not Ready 600 s after boot") : new HealthVerdict.Passed(),
+    };
+
+    private static void AssertRolledBack(ModelWorld world)
+    {
+        Assert.Equal(Digest.Parse(D1), world.Booted.ImageDigest);
+        Assert.Equal(2, world.Reboots);
+        Assert.Equal(1, world.Rollbacks);
+        Assert.Equal(AgentState.Degraded, world.Decisions[^1].State);
+        Assert.Equal($"rolled back from {Pull(D2)}: kubelet not Ready 600 s after boot", world.Decisions[^1].Reason);
+        Assert.Equal(Pull(D2), world.RejectedMark);
+        Assert.Equal(Digest.Parse(D2), world.Record.Rejected?.Digest);
+        Assert.False(world.CordonedByUs);
+    }
+
+    [Fact]
+    public void A_good_image_passes_the_gate_with_one_reboot()
+    {
+        var world = new ModelWorld { Desired = Pull(D2), Options = s_gateOn };
+
+        world.Run();
+
+        AssertConverged(world, D2);
+        Assert.Equal(0, world.Rollbacks);
+    }
+
+    [Fact]
+    public void A_bad_image_is_rolled_back_once_and_never_staged_again()
+    {
+        var world = BadImage();
+
+        world.Run();
+        AssertRolledBack(world);
+
+        // A restart (a new process) and more turns: nothing is staged again, no third reboot.
+        world.Run();
+        AssertRolledBack(world);
+        Assert.Equal(1, world.Drains);
+    }
+
+    [Theory]
+    [MemberData(nameof(RollbackSteps))]
+    public void A_crash_midway_through_any_step_of_a_rollback_ends_the_same(int step)
+    {
+        var world = BadImage();
+
+        world.Run(crashAt: new HashSet<int> { step });
+
+        AssertRolledBack(world);
+    }
+
+    public static TheoryData<int> RollbackSteps() => [.. Enumerable.Range(0, 16)];
+
+    [Fact]
+    public void After_a_rollback_the_admin_points_the_node_at_a_fixed_image_and_it_converges()
+    {
+        var world = BadImage();
+        world.Run();
+
+        world.Desired = Pull(D3);
+        world.Run();
+
+        Assert.Equal(Digest.Parse(D3), world.Booted.ImageDigest);
+        Assert.Equal(3, world.Reboots);
+        Assert.Null(world.RejectedMark);
+        Assert.Null(world.Record.Rejected);
+        Assert.Equal(AgentState.Idle, world.Decisions[^1].State);
+    }
+
+    [Fact]
+    public void Cleared_by_an_admin_the_image_is_tried_again()
+    {
+        var world = BadImage();
+        world.Run();
+
+        world.RejectedMark = null;
+        world.Run();
+
+        // Tried again as a new attempt (the admin asked for it): staged, rebooted into, failed the gate, rolled back once more.
+        Assert.Equal(4, world.Reboots);
+        Assert.Equal(2, world.Rollbacks);
+        Assert.Equal(Digest.Parse(D1), world.Booted.ImageDigest);
+        Assert.Equal(Pull(D2), world.RejectedMark);
     }
 }

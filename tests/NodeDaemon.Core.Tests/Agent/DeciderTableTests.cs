@@ -1,4 +1,5 @@
 using NodeDaemon.Core.Agent;
+using NodeDaemon.Core.Health;
 using NodeDaemon.Core.Images;
 using NodeDaemon.Core.Options;
 using static NodeDaemon.Core.Tests.Agent.Build;
@@ -16,6 +17,7 @@ public sealed class DeciderTableTests
 
     private static readonly NodeDaemonOptions s_fleet = new() { Fleet = new FleetOptions { Enabled = true } };
     private static readonly NodeDaemonOptions s_tags = new() { AllowTags = true };
+    private static readonly NodeDaemonOptions s_gate = new() { Health = new HealthOptions { Timeout = TimeSpan.FromMinutes(20) } };
     private static Digest Dg(string d) => Digest.Parse(d);
 
     private static AgentRecord Staged(string d) => Record(d).WithStaged(Dg(d));
@@ -118,6 +120,16 @@ public sealed class DeciderTableTests
         new("finalized twice, reboot never came: give up", Inputs(desired: Pull(D2), staged: Deployment(D2), cordonedByUs: true, record: Rebooted(D2, 2, BootId, Now.AddMinutes(-11))), AgentState.Degraded,
             new AgentAction.RecordFailure(new($"gave up on {Pull(D2)} after 2 reboot(s): the reboot requested at {Now.AddMinutes(-11):u} did not happen", AgentState.Rebooting))),
         new("came back on the old image: retry, pulling without the cordon", Inputs(desired: Pull(D2), cordonedByUs: true, record: Rebooted(D2, 1)), AgentState.Staging, new AgentAction.Uncordon()),
+
+        // The health gate (the full table: DeciderHealthTableTests).
+        new("gate on, booted after our reboot: ask the gate", Inputs(desired: Pull(D2), booted: Deployment(D2), cordonedByUs: true, record: Rebooted(D2, 1), options: s_gate), AgentState.Verifying, new AgentAction.CheckHealth(Dg(D2))),
+        new("gate failed: roll back", Inputs(desired: Pull(D2), booted: Deployment(D2), rollback: Deployment(D1), cordonedByUs: true, options: s_gate,
+            record: Rebooted(D2, 1) with { Health = new HealthNote(Dg(D2), new Moment(Now, BootId, TimeSpan.Zero), Now, new HealthVerdict.Failed("kubelet not Ready")) }),
+            AgentState.Rebooting, new AgentAction.Rollback(Dg(D2), Pull(D2), "kubelet not Ready", Deployment(D1).Checksum, Dg(D1))),
+        new("rejected mark seen on the node: note it", Inputs(desired: Pull(D2), rejectedMark: Pull(D2), record: Record(D2).WithRejection(new("rolled back", AgentState.Verifying), new RejectedImage(Pull(D2), Dg(D2)))),
+            AgentState.Degraded, new AgentAction.NoteRejectionMarked()),
+        new("another digest desired after a rejection: forget it", Inputs(desired: Pull(D3), record: Record(D2).WithRejection(new("rolled back", AgentState.Verifying), new RejectedImage(Pull(D2), Dg(D2)))),
+            AgentState.Staging, new AgentAction.ForgetRejection()),
         new("came back on the old image, cordon lifted: stage again", Inputs(desired: Pull(D2), record: Rebooted(D2, 1)), AgentState.Staging, StageOf(Pull(D2))),
         new("came back on the old image twice: give up, no third reboot", Inputs(desired: Pull(D2), cordonedByUs: true, record: Rebooted(D2, 2)), AgentState.Degraded,
             new AgentAction.RecordFailure(new($"gave up on {Pull(D2)} after 2 reboot(s): the host booted {Pull(D1)} instead (the staged deployment was lost or finalization failed)", AgentState.Rebooting))),

@@ -2,6 +2,7 @@ using NodeDaemon.Core.Host;
 using NodeDaemon.Core.Agent;
 using NodeDaemon.Core.Images;
 using NodeDaemon.Core.Fleet;
+using NodeDaemon.Core.Health;
 using NodeDaemon.Core.Options;
 using NodeDaemon.Core.Tests.Fleet;
 using static NodeDaemon.Core.Tests.Agent.Build;
@@ -28,7 +29,25 @@ internal sealed class ModelWorld
     public string BootId { get; private set; } = "boot-1";
     public AgentRecord Record { get; private set; } = AgentRecord.Empty;
     public DateTimeOffset Now { get; private set; } = Build.Now;
-    public NodeDaemonOptions Options { get; init; } = new();
+    /// <summary>The options; the health gate off unless a test turns it on (the rows from before the gate run without it).</summary>
+    public NodeDaemonOptions Options { get => _options; init => _options = Build.Rows(value); }
+
+    private readonly NodeDaemonOptions _options = Build.GateOff(new());
+
+    /// <summary>What the health gate says about a booted digest (with the gate on); Passed for every image unless set.</summary>
+    public Func<Digest, HealthVerdict> Gate { get; init; } = _ => new HealthVerdict.Passed();
+
+    /// <summary>The deployment a rollback boots (the one booted before the last applied stage); null when none.</summary>
+    public HostDeployment? Previous { get; private set; }
+
+    /// <summary>A rollback was asked and the previous deployment boots next.</summary>
+    public bool RollbackQueued { get; private set; }
+
+    /// <summary>Rollbacks asked of the host.</summary>
+    public int Rollbacks { get; private set; }
+
+    /// <summary>The node's rejected-image annotation, as the decisions' reports wrote it.</summary>
+    public string? RejectedMark { get; set; }
     /// <summary>What the agent knows about its slot, changed by the daemon's own rules (<see cref="SlotView"/>).</summary>
     public SlotView Slot { get; private set; } = SlotView.None;
     public bool SlotHeld => Slot.Held is not null;
@@ -57,8 +76,8 @@ internal sealed class ModelWorld
     public List<Decision> Decisions { get; } = [];
 
     public AgentInputs Inputs => new(
-        new NodeView(Desired, Paused, Unschedulable, CordonedByUs, Pool),
-        new HostView(Booted, Staged, BootId),
+        new NodeView(Desired, Paused, Unschedulable, CordonedByUs, Pool, RejectedImage: RejectedMark),
+        new HostView(Booted, Staged, BootId, RollbackQueued ? null : Previous, RollbackQueued ? Previous : null),
         Record,
         Options,
         Now,
@@ -73,6 +92,12 @@ internal sealed class ModelWorld
         var decision = Decider.Decide(Inputs);
         Decisions.Add(decision);
         Steps++;
+        if (decision.RejectedImage is { } mark && decision.Report != ReportMode.None)
+        {
+            // The report (before the action, or with the cordon's write) carries the mark.
+            RejectedMark = mark.Length == 0 ? null : mark;
+        }
+
         Execute(decision.Action, crashMidway);
         if (crashMidway)
         {
@@ -175,7 +200,38 @@ internal sealed class ModelWorld
                 Record = AgentRecord.For(Key);
                 break;
             case AgentAction.RecordFailure failure:
-                Record = Record.About(Key).WithFailure(failure.Failure);
+                Record = failure.Rejects is { } rejects ? Record.About(Key).WithRejection(failure.Failure, rejects) : Record.About(Key).WithFailure(failure.Failure);
+                break;
+            case AgentAction.CheckHealth check:
+                if (!crashMidway)
+                {
+                    // Killed while the gate was asked: its answer was never noted.
+                    Record = Record.About(Key).WithHealth(check.Digest, Gate(check.Digest), new Moment(Now, BootId, TimeSpan.Zero));
+                }
+
+                Now += TimeSpan.FromSeconds(10);
+                break;
+            case AgentAction.Rollback rollback:
+                Assert.Equal(rollback.PreviousChecksum, Previous?.Checksum);
+                Record = Record.About(Key).WithRollbackRequested(new RollbackRequest(rollback.From, rollback.FromReference, rollback.Reason,
+                    rollback.PreviousChecksum, rollback.PreviousDigest, BootId, Now));
+                if (!RollbackQueued)
+                {
+                    (RollbackQueued, Rollbacks) = (true, Rollbacks + 1);
+                }
+
+                if (!crashMidway)
+                {
+                    Record = Record.WithRollbackAccepted();
+                    Reboot();
+                }
+
+                break;
+            case AgentAction.NoteRejectionMarked:
+                Record = Record.WithRejectionMarked();
+                break;
+            case AgentAction.ForgetRejection:
+                Record = RecordRules.Apply(Record, Key, new AgentOutcome.RejectionForgotten(), Options, Now);
                 break;
             default:
                 throw new InvalidOperationException($"the model does not know {action}");
@@ -223,9 +279,13 @@ internal sealed class ModelWorld
         {
             LostStages--;
         }
+        else if (RollbackQueued && Previous is { } previous)
+        {
+            (Previous, Booted, RollbackQueued) = (Booted, previous, false);
+        }
         else if (Staged is not null)
         {
-            Booted = Staged;
+            (Previous, Booted) = (Booted, Staged);
         }
 
         // A locked staged deployment lives in /run: it is applied or gone, never staged across a reboot.

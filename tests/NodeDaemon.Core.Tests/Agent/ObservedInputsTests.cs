@@ -30,7 +30,7 @@ public sealed class ObservedInputsTests
         var inputs = ObservedInputs.From(s_node, host, BootId, AgentRecord.Empty, new NodeDaemonOptions(), schedule, Now);
 
         Assert.Equal((open, next), (inputs.WindowOpen, inputs.NextWindowOpening?.ToString("yyyy-MM-ddTHH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture)));
-        Assert.Equal(new HostView(host.Booted, staged, BootId), inputs.Host);
+        Assert.Equal(new HostView(host.Booted, staged, BootId, host.Rollback), inputs.Host);
         Assert.Equal((s_node, AgentRecord.Empty, Now), (inputs.Node, inputs.Record, inputs.Now));
     }
 }

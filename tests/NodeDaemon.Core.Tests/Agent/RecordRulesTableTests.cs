@@ -1,5 +1,6 @@
 using NodeDaemon.Core.Agent;
 using NodeDaemon.Core.Cluster;
+using NodeDaemon.Core.Health;
 using NodeDaemon.Core.Images;
 using NodeDaemon.Core.Options;
 using static NodeDaemon.Core.Tests.Agent.Build;
@@ -21,6 +22,8 @@ public sealed class RecordRulesTableTests
     private static readonly NodeDaemonOptions s_retry10 = new() { Staging = new StagingOptions { RetryDelay = TimeSpan.FromSeconds(10) } };
     private static readonly NodeDaemonOptions s_stayCordoned = new() { Drain = new DrainOptions { OnTimeout = DrainTimeoutPolicy.StayCordoned } };
     private static Digest Dg(string d) => Digest.Parse(d);
+    private static readonly RejectedImage s_rejected = new(Pull(D2), Digest.Parse(D2));
+    private static readonly RollbackRequest s_rollback = new(Digest.Parse(D2), Pull(D2), "kubelet not Ready", "c0abc", Digest.Parse(D1), BootId, Now, s_monotonic);
 
     private static AgentRecord Staged(string d) => Record(d).WithStaged(Dg(d));
 
@@ -73,6 +76,32 @@ public sealed class RecordRulesTableTests
         new("gave up: the failure is noted", Requested(D2, 2, accepted: true), Key(D2), new AgentOutcome.GaveUp(new("gave up", AgentState.Rebooting)),
             Requested(D2, 2, accepted: true) with { Failure = new("gave up", AgentState.Rebooting) }),
         new("forgotten: no notes at all", Requested(D2, 2, accepted: true), null, new AgentOutcome.Forgotten(), AgentRecord.Empty),
+
+        // The health gate, the rollback and the rejected image.
+        new("forgotten: the rejected image outlives the notes", Requested(D2, 2, accepted: true) with { Rejected = s_rejected }, null, new AgentOutcome.Forgotten(), AgentRecord.Empty with { Rejected = s_rejected }),
+        new("verified: the rejected image is kept", Requested(D2, 2, accepted: true) with { Rejected = s_rejected }, Key(D2), new AgentOutcome.Verified(), Record(D2) with { Rejected = s_rejected }),
+        new("a new target's notes keep the rejected image", Staged(D3) with { Rejected = s_rejected }, Key(D2), new AgentOutcome.Cordoning(), Record(D2) with { Rejected = s_rejected }),
+        new("gate answered first: its start noted", Requested(D2, 1, accepted: true), Key(D2), new AgentOutcome.HealthChecked(Dg(D2), new HealthVerdict.Waiting("w"), s_at),
+            Requested(D2, 1, accepted: true) with { Health = new HealthNote(Dg(D2), s_at, Now, new HealthVerdict.Waiting("w")) }),
+        new("gate answered again in the same boot: the start kept", Requested(D2, 1, accepted: true) with { Health = new HealthNote(Dg(D2), s_earlier, Now.AddMinutes(-1), new HealthVerdict.Waiting("w")) }, Key(D2),
+            new AgentOutcome.HealthChecked(Dg(D2), new HealthVerdict.Failed("f"), s_at),
+            Requested(D2, 1, accepted: true) with { Health = new HealthNote(Dg(D2), s_earlier, Now, new HealthVerdict.Failed("f")) }),
+        new("gate answered on another image (after the rollback): a new start", Requested(D2, 1, accepted: true) with { Health = new HealthNote(Dg(D2), s_earlier, Now.AddMinutes(-1), new HealthVerdict.Failed("f")) }, Key(D2),
+            new AgentOutcome.HealthChecked(Dg(D1), new HealthVerdict.Passed(), s_at),
+            Requested(D2, 1, accepted: true) with { Health = new HealthNote(Dg(D1), s_at, Now, new HealthVerdict.Passed()) }),
+        new("rollback requested: noted", Requested(D2, 1, accepted: true), Key(D2), new AgentOutcome.RollbackRequested(s_rollback), Requested(D2, 1, accepted: true) with { Rollback = s_rollback }),
+        new("rollback asked again in the same boot: the first request kept", Requested(D2, 1, accepted: true) with { Rollback = s_rollback }, Key(D2),
+            new AgentOutcome.RollbackRequested(s_rollback with { RequestedAt = Now.AddMinutes(1) }), Requested(D2, 1, accepted: true) with { Rollback = s_rollback }),
+        new("rollback accepted: noted", Requested(D2, 1, accepted: true) with { Rollback = s_rollback }, Key(D2), new AgentOutcome.RollbackAccepted(),
+            Requested(D2, 1, accepted: true) with { Rollback = s_rollback with { Accepted = true } }),
+        new("rollback refused: given up on the target, rejected, the cordon kept", Requested(D2, 1, accepted: true) with { Rollback = s_rollback }, Key(D2), new AgentOutcome.RollbackRefused("No rollback deployment found"),
+            (Requested(D2, 1, accepted: true) with { Rollback = s_rollback }).WithRejection(
+                new($"health gate failed on {Pull(D2)}: kubelet not Ready; the rollback was refused: No rollback deployment found", AgentState.Verifying, KeepCordon: true), s_rejected)),
+        new("gave up with a rejection: both noted", Requested(D2, 1, accepted: true), Key(D2), new AgentOutcome.GaveUp(new("rolled back", AgentState.Verifying), s_rejected),
+            Requested(D2, 1, accepted: true) with { Failure = new("rolled back", AgentState.Verifying), Rejected = s_rejected }),
+        new("rejection marked: noted", Record(D2) with { Rejected = s_rejected }, Key(D2), new AgentOutcome.RejectionMarked(), Record(D2) with { Rejected = s_rejected with { Marked = true } }),
+        new("rejection forgotten: the target's notes start over", Record(D2).WithRejection(new("rolled back", AgentState.Verifying), s_rejected), Key(D2), new AgentOutcome.RejectionForgotten(), Record(D2)),
+        new("rejection forgotten with nothing desired: only it goes", AgentRecord.Empty with { Rejected = s_rejected }, null, new AgentOutcome.RejectionForgotten(), AgentRecord.Empty),
 
         // Notes about another target never leak into this one.
         new("an outcome for a new target starts from clean notes", Failing(2) with { Failure = new("old", AgentState.Staging) }, Key(D3), new AgentOutcome.Staged(Dg(D3)), Staged(D3)),

@@ -7,12 +7,14 @@ namespace NodeDaemon.Packaging.Tests.Polkit;
 /// user is logged in) or reboot-ignore-inhibit (a block inhibitor is held).</remarks>
 internal static class PolkitActions
 {
-    /// <summary>What the daemon's calls need: Rebase, FinalizeDeployment, Cleanup, RegisterClient/UnregisterClient, logind Reboot.</summary>
+    /// <summary>What the daemon's calls need: Rebase, FinalizeDeployment, Cleanup, Rollback (the health gate's automatic
+    /// rollback), RegisterClient/UnregisterClient, logind Reboot.</summary>
     public static readonly string[] Granted =
     [
         "org.projectatomic.rpmostree1.rebase",
         "org.projectatomic.rpmostree1.finalize-deployment",
         "org.projectatomic.rpmostree1.cleanup",
+        "org.projectatomic.rpmostree1.rollback",
         "org.projectatomic.rpmostree1.client-management",
         "org.freedesktop.login1.reboot",
         "org.freedesktop.login1.reboot-multiple-sessions",
@@ -28,7 +30,6 @@ internal static class PolkitActions
         "org.projectatomic.rpmostree1.override",
         "org.projectatomic.rpmostree1.install-uninstall-packages",
         "org.projectatomic.rpmostree1.install-local-packages",
-        "org.projectatomic.rpmostree1.rollback",
         "org.projectatomic.rpmostree1.reload-daemon",
         "org.projectatomic.rpmostree1.bootconfig",
         "org.projectatomic.rpmostree1.cancel",

@@ -35,6 +35,17 @@ public sealed class BootcStatusParserTests
         """;
 
     [Fact]
+    public void A_queued_rollback_is_the_deployment_that_boots_next()
+    {
+        // bootc status.rs: rollbackQueued when the rollback deployment sorts before the booted one (after `bootc rollback`).
+        var queued = BootcStatusParser.Parse(StagedBooted.Replace("\"rollbackQueued\":false", "\"rollbackQueued\":true", StringComparison.Ordinal));
+        var notQueued = BootcStatusParser.Parse(StagedBooted);
+
+        Assert.Equal("abc", queued.Host.Default?.Checksum);
+        Assert.Null(notQueued.Host.Default);
+    }
+
+    [Fact]
     public void Staged_booted_and_rollback_entries_are_read()
     {
         var status = BootcStatusParser.Parse(StagedBooted);

@@ -23,7 +23,7 @@ public sealed class SimulatedHost : IHostSystem
     private HostDeployment? _rollback;
     private bool _stagedLocked;
     private bool _rebootPending;
-    private bool _rollbackPending;
+    private bool _rollbackQueued;
     private int _serial;
 
     /// <summary>A host booted on <paramref name="bootedPullspec"/> (a digest pullspec) whose pulls take <paramref name="stageDelay"/> each.</summary>
@@ -58,7 +58,7 @@ public sealed class SimulatedHost : IHostSystem
     {
         lock (_gate)
         {
-            return Task.FromResult(new HostStatus(_booted, _staged, _rollback, null, []));
+            return Task.FromResult(new HostStatus(_booted, _staged, _rollbackQueued ? null : _rollback, null, []) { Default = _rollbackQueued ? _rollback : null });
         }
     }
 
@@ -138,29 +138,25 @@ public sealed class SimulatedHost : IHostSystem
         }
     }
 
-    /// <summary>
-    /// rpm-ostree's <c>Rollback</c> with <c>reboot</c> (<c>rpm-ostree rollback -r</c>; <c>rpmostreed-transaction-types.cxx</c>,
-    /// <c>rollback_transaction_execute</c>, v2026.2): the rollback deployment is moved to be the first, to boot next, and the
-    /// reboot is asked for as <see cref="FinalizeAsync"/> asks for it. A staged deployment refuses it (<c>Staged deployment
-    /// (remove with cleanup -p)</c>); with no rollback deployment: <c>No rollback deployment found</c>, unless a rollback is
-    /// already pending, which the booted deployment then undoes (moved back on top).
-    /// </summary>
-    /// <remarks>What the daemon's rollback seam will call once it exists; the fleet's gate needs it.</remarks>
-    public Task RollbackAsync(CancellationToken cancellationToken)
+    /// <summary>Successful rollbacks (each one a reboot request).</summary>
+    public int Rollbacks { get; private set; }
+
+    /// <inheritdoc />
+    /// <remarks>rpm-ostree's Rollback moves the rollback deployment on top; asked again once queued, only the reboot is asked.</remarks>
+    public Task RollbackAsync(string previousChecksum, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            if (_staged is not null)
+            if (_rollback?.Checksum != previousChecksum)
             {
-                throw new HostException("Staged deployment (remove with cleanup -p)");
+                throw new HostException($"the previous deployment (commit {previousChecksum}) is not the rollback deployment any more");
             }
 
-            if (_rollback is null)
+            if (!_rollbackQueued)
             {
-                throw new HostException("No rollback deployment found");
+                (_rollbackQueued, Rollbacks) = (true, Rollbacks + 1);
             }
 
-            _rollbackPending = !_rollbackPending;
             if (_rebootPending)
             {
                 return Task.CompletedTask;
@@ -179,12 +175,11 @@ public sealed class SimulatedHost : IHostSystem
     {
         lock (_gate)
         {
-            if (_rollbackPending && _rollback is { } previous)
+            if (_rollbackQueued && _rollback is { } previous)
             {
-                // The rollback deployment was made the first: it boots, and the one it replaces is the rollback now.
-                (_booted, _rollback) = (previous with { Booted = true }, _booted with { Booted = false });
-                (_staged, _stagedLocked, _rebootPending, _rollbackPending) = (null, false, false, false);
-                return true;
+                // The rollback queued: the previous deployment boots, and the one left becomes the rollback deployment.
+                (_rollback, _booted, _rollbackQueued, _rebootPending) = (_booted with { Booted = false }, previous with { Booted = true }, false, false);
+                return false;
             }
 
             var applied = _staged is { } staged && !_stagedLocked && !loseStage;

@@ -1,3 +1,4 @@
+using NodeDaemon.Core.Health;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using NodeDaemon.Agent;
@@ -39,6 +40,13 @@ internal sealed class AgentLoopWorld(string prefix, ISlotClient? slots = null) :
     public AgentLoop Loop(NodeDaemonOptions? options = null, LoopTuning? tuning = null, TimeProvider? clock = null)
     {
         options ??= new NodeDaemonOptions();
+        // A health section left at its defaults means the gate off here: the loop's tests from before the gate describe
+        // today's behaviour; the gate's own tests set a health section and a gate (LoopTuning.HealthGate).
+        if (options.Health == new HealthOptions())
+        {
+            options = options with { Health = options.Health with { Timeout = TimeSpan.Zero } };
+        }
+
         if (tuning is null)
         {
             return Plain(options, clock ?? Time);
@@ -55,6 +63,7 @@ internal sealed class AgentLoopWorld(string prefix, ISlotClient? slots = null) :
             SlotRecheck = tuning.SlotRecheck ?? defaults.SlotRecheck,
             Metrics = tuning.Metrics ?? defaults.Metrics,
             IdleTick = tuning.IdleTick ?? defaults.IdleTick,
+            HealthGate = tuning.HealthGate ?? defaults.HealthGate,
         };
     }
 
@@ -106,4 +115,5 @@ internal sealed record LoopTuning(
     TimeSpan? MaxTurnRetryDelay = null,
     TimeSpan? SlotRecheck = null,
     IAgentMetrics? Metrics = null,
-    TimeSpan? IdleTick = null);
+    TimeSpan? IdleTick = null,
+    IHealthGate? HealthGate = null);

@@ -36,7 +36,7 @@ internal sealed class FakeHostSystem : IHostSystem
             throw StatusFailure;
         }
 
-        return Task.FromResult(new HostStatus(Booted, Staged, null, null, []));
+        return Task.FromResult(new HostStatus(Booted, Staged, RollbackQueued ? null : Previous, null, []) { Default = RollbackQueued ? Previous : null });
     }
 
     public Task<HostDeployment> StageAsync(OstreeRefspec refspec, Digest? expectedDigest, IProgress<StageProgress>? progress,
@@ -77,10 +77,36 @@ internal sealed class FakeHostSystem : IHostSystem
         return Task.CompletedTask;
     }
 
-    /// <summary>The machine reboots: the staged deployment is applied, or with <paramref name="loseStage"/> lost (finalization failed).</summary>
+    /// <summary>The rollback deployment (the previous one); null when none.</summary>
+    public HostDeployment? Previous { get; set; }
+
+    /// <summary>A rollback was asked and the previous deployment boots next.</summary>
+    public bool RollbackQueued { get; private set; }
+
+    /// <summary>Rollbacks asked for (each one a reboot request).</summary>
+    public int Rollbacks { get; private set; }
+
+    public Task RollbackAsync(string previousChecksum, CancellationToken cancellationToken)
+    {
+        Assert.Equal(previousChecksum, Previous?.Checksum);
+        Rollbacks++;
+        RollbackQueued = true;
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The machine reboots: the staged deployment is applied, or with <paramref name="loseStage"/> lost (finalization
+    /// failed); a queued rollback boots the previous deployment instead.</summary>
     public void Reboot(bool loseStage = false)
     {
+        if (RollbackQueued && Previous is { } previous)
+        {
+            (Previous, Booted, RollbackQueued) = (Booted, previous, false);
+            return;
+        }
+
+        var before = Booted;
         Booted = loseStage ? Booted : Staged ?? Booted;
+        Previous = Booted == before ? Previous : before;
         Staged = null;
     }
 }

@@ -68,5 +68,7 @@ public sealed class AgentCompositionTests : IDisposable
         public Task FinalizeAsync(Digest digest, CancellationToken cancellationToken) => throw new InvalidOperationException("not asked");
 
         public Task CleanupStagedAsync(CancellationToken cancellationToken) => throw new InvalidOperationException("not asked");
+
+        public Task RollbackAsync(string previousChecksum, CancellationToken cancellationToken) => throw new InvalidOperationException("not asked");
     }
 }

@@ -1,0 +1,72 @@
+using NodeDaemon.Core.Agent;
+using NodeDaemon.Core.Cluster;
+using NodeDaemon.Core.Health;
+using NodeDaemon.Core.Images;
+using NodeDaemon.Core.Options;
+using static NodeDaemon.Tests.Agent.AgentLoopWorld;
+
+namespace NodeDaemon.Tests.Agent;
+
+/// <summary>The loop with the health gate on: the gate asked after our reboot, the rollback carried out once, the rejected image reported.</summary>
+public sealed class AgentLoopHealthTests : IDisposable
+{
+    private static readonly string s_old = "sha256:" + new string('1', 64);
+    private static readonly string s_new = "sha256:" + new string('2', 64);
+    private static readonly NodeDaemonOptions s_gate = new() { Health = new HealthOptions { Timeout = TimeSpan.FromMinutes(10), KeepCordonAfterRollback = false } };
+    private readonly AgentLoopWorld _world = new("nodedaemon-loop-health-");
+    private readonly ScriptedGate _gate = new();
+
+    public void Dispose() => _world.Dispose();
+
+    private NodeDaemon.Agent.AgentLoop Loop() => _world.Loop(s_gate, new LoopTuning(HealthGate: _gate));
+
+    [Fact]
+    public async Task A_failed_gate_rolls_back_once_reboots_through_the_host_and_ends_degraded_with_the_image_rejected()
+    {
+        _world.Node.Annotate("nodedaemon.io/desired-image", "quay.io/example/os@" + s_new);
+        await SettleAsync(Loop());
+        _world.Host.Reboot();
+        _world.BootId = "boot-2";
+
+        // Booted into the target: the gate waits, then fails; the loop rolls back (one Rollback, asked of the host).
+        _gate.Answers.Enqueue(new HealthVerdict.Waiting("waiting for kubelet Ready (9 min left)"));
+        _gate.Answers.Enqueue(new HealthVerdict.Failed("kubelet not Ready 600 s after boot"));
+        var loop = Loop();
+        var waiting = await TurnUntilAsync(loop, d => d.Action is AgentAction.Wait);
+        Assert.Equal("waiting for kubelet Ready (9 min left)", waiting[^1].Message);
+        Assert.True(_world.Node.Unschedulable);
+        _world.Time.Advance(TimeSpan.FromSeconds(10));
+        await SettleAsync(loop);
+        Assert.Equal(1, _world.Host.Rollbacks);
+        Assert.Contains(_world.Node.Events, e => e.Kind == NodeEventKind.RollingBack);
+
+        // The rollback boot: the previous image, the gate passes on it, Degraded with the reason, the mark reported.
+        _world.Host.Reboot();
+        _world.BootId = "boot-3";
+        _gate.Answers.Enqueue(new HealthVerdict.Passed());
+        var after = await SettleAsync(Loop());
+
+        Assert.Equal(Digest.Parse(s_old), _world.Host.Booted.ImageDigest);
+        Assert.Equal(1, _world.Host.Rollbacks);
+        Assert.Equal(AgentState.Degraded, after[^1].State);
+        var last = _world.Node.Reports[^1];
+        Assert.Equal($"rolled back from quay.io/example/os@{s_new}: kubelet not Ready 600 s after boot", last.Reason);
+        Assert.Equal("quay.io/example/os@" + s_new, last.RejectedImage);
+        Assert.False(_world.Node.Unschedulable);
+
+        // A restart of the daemon afterwards does not stage the image again.
+        var restarted = await SettleAsync(Loop());
+        Assert.Equal(AgentState.Degraded, restarted[^1].State);
+        Assert.Equal(1, _world.Host.Stages);
+        Assert.Equal(Digest.Parse(s_new), _world.Store().Load().Rejected?.Digest);
+    }
+
+    /// <summary>A gate that answers from a queue, and Waiting when it runs dry.</summary>
+    private sealed class ScriptedGate : IHealthGate
+    {
+        public Queue<HealthVerdict> Answers { get; } = new();
+
+        public ValueTask<HealthVerdict> CheckAsync(HealthCheckContext context, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(Answers.TryDequeue(out var answer) ? answer : new HealthVerdict.Waiting("no answer scripted"));
+    }
+}
