@@ -26,6 +26,18 @@ internal sealed class RolloutCluster : IDisposable
         return [.. (list["items"] as JsonArray ?? []).OfType<JsonObject>()];
     }
 
+    /// <summary>One node, or null when it is gone (404).</summary>
+    public async Task<JsonObject?> GetNodeAsync(string name, CancellationToken cancellationToken)
+    {
+        var response = await _sender.SendAsync(HttpMethod.Get, KubePaths.Node(name), null, KubePaths.Json, cancellationToken).ConfigureAwait(false);
+        return response switch
+        {
+            { StatusCode: 404 } => null,
+            { IsSuccess: true, Body: JsonObject body } => body,
+            _ => throw new ClusterException($"GET node {name}: {response.Message}", response.StatusCode),
+        };
+    }
+
     /// <summary>The Leases of <paramref name="ns"/>; empty when the namespace has none or the admin may not list them.</summary>
     public async Task<IReadOnlyList<JsonObject>> ListLeasesAsync(string ns, CancellationToken cancellationToken)
     {

@@ -9,5 +9,9 @@ internal static class RolloutCommand
     public static Command Create() => new("rollout", "Start, watch, pause, resume, undo and explain an OS image rollout over a pool of nodes, with your kubeconfig")
     {
         RolloutStatusCommand.Create(),
+        RolloutStartCommand.Create(),
+        RolloutWriteCommands.Pause(),
+        RolloutWriteCommands.Resume(),
+        RolloutWriteCommands.Undo(),
     };
 }

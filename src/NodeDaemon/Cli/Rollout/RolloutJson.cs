@@ -8,6 +8,7 @@ namespace NodeDaemon.Cli.Rollout;
 /// <summary>Source-generated JSON for the rollout documents (Native AOT: no reflection).</summary>
 [JsonSourceGenerationOptions(WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(RolloutView))]
+[JsonSerializable(typeof(RolloutPlan))]
 
 internal sealed partial class RolloutJsonContext : JsonSerializerContext;
 
