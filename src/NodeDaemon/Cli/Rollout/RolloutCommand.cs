@@ -13,5 +13,6 @@ internal static class RolloutCommand
         RolloutWriteCommands.Pause(),
         RolloutWriteCommands.Resume(),
         RolloutWriteCommands.Undo(),
+        RolloutExplainCommand.Create(),
     };
 }
