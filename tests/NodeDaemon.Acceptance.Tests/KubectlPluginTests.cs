@@ -48,7 +48,7 @@ public sealed class KubectlPluginTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Kubectl_runs_rollout_status_through_the_plugin_link()
+    public async Task Kubectl_runs_rollout_status_through_the_plugin_link()
     {
         var binary = Environment.GetEnvironmentVariable("SCENARIO_DAEMON_BINARY") ?? Path.Combine(RepositoryPaths.Root, "artifacts", "bin", "nodedaemon");
         Assert.True(File.Exists(binary), $"{binary} is missing: run ./build.sh publish (./build.sh test does)");
@@ -70,14 +70,20 @@ public sealed class KubectlPluginTests : IAsyncLifetime
         using var kubectl = Process.Start(start)!;
         var output = kubectl.StandardOutput.ReadToEndAsync();
         var error = kubectl.StandardError.ReadToEndAsync();
-        if (!kubectl.WaitForExit(s_bound))
+        using var bound = new CancellationTokenSource(s_bound);
+        try
+        {
+            await kubectl.WaitForExitAsync(bound.Token);
+        }
+        catch (OperationCanceledException)
         {
             kubectl.Kill(entireProcessTree: true);
             Assert.Fail("kubectl nodedaemon did not end within the bound");
         }
 
-        Assert.True(kubectl.ExitCode == 0, $"exit {kubectl.ExitCode}: {error.Result}");
-        Assert.Contains("pool nodedaemon.io/pool=workers: 1/1 Done", output.Result, StringComparison.Ordinal);
-        Assert.Contains("converged", output.Result, StringComparison.Ordinal);
+        Assert.True(kubectl.ExitCode == 0, $"exit {kubectl.ExitCode}: {await error}");
+        var text = await output;
+        Assert.Contains("pool nodedaemon.io/pool=workers: 1/1 Done", text, StringComparison.Ordinal);
+        Assert.Contains("converged", text, StringComparison.Ordinal);
     }
 }
