@@ -18,6 +18,7 @@ internal static class NodeDaemonCommand
             ValidateConfigCommand.Create(),
             ExplainCommand.Create(),
             StatusCommand.Create(),
+            Rollout.RolloutCommand.Create(),
         };
         return root;
     }

@@ -1,0 +1,144 @@
+using System.Text.Json.Nodes;
+using NodeDaemon.Kubernetes.Fleet;
+
+namespace NodeDaemon.Cli.Rollout;
+
+/// <summary>The pure rules of <c>rollout status</c>: from the listed Nodes and slot Leases and the time to a <see cref="RolloutView"/>.</summary>
+internal static class RolloutViewBuilder
+{
+    /// <summary>The view of every pool among <paramref name="nodes"/> (only <paramref name="pool"/> when given).</summary>
+    public static RolloutView Build(IReadOnlyList<JsonObject> nodes, IReadOnlyList<JsonObject> leases, RolloutSettings settings, DateTimeOffset now,
+        string? pool = null)
+    {
+        ArgumentNullException.ThrowIfNull(nodes);
+        ArgumentNullException.ThrowIfNull(settings);
+        var read = nodes.Where(n => n["metadata"]?["labels"] is JsonObject labels && labels.ContainsKey(settings.PoolLabel))
+            .Select(n => RolloutNode.Read(n, settings))
+            .Where(n => pool is null || n.Pool == pool)
+            .ToList();
+        var leaseList = new JsonObject { ["items"] = new JsonArray([.. leases.Select(l => (JsonNode)l.DeepClone())]) };
+        var pools = read.GroupBy(n => n.Pool, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => Pool(g.Key, [.. g.OrderBy(n => n.Name, StringComparer.Ordinal)], SlotLease.ReadList(leaseList, g.Key, settings.SlotKeys), settings, now))
+            .ToList();
+        return new RolloutView(settings.PoolLabel, now, pools);
+    }
+
+    /// <summary>The bucket of one node.</summary>
+    public static NodeProgress Progress(RolloutNode node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        if (node.State == SlotRules.Degraded)
+        {
+            return NodeProgress.Degraded;
+        }
+
+        if (IsDone(node))
+        {
+            return NodeProgress.Done;
+        }
+
+        if (node.Paused)
+        {
+            return NodeProgress.Paused;
+        }
+
+        return node.Phase switch
+        {
+            "Staging" => NodeProgress.Staging,
+            "Draining" => NodeProgress.Draining,
+            "Rebooting" => NodeProgress.Rebooting,
+            "Verifying" => NodeProgress.Verifying,
+            // Idle (not started yet), Staged (waiting for its window), WaitingForSlot, or a phase this CLI does not know.
+            _ => NodeProgress.Waiting,
+        };
+    }
+
+    /// <summary>Done and, when the desired image pins a digest, booted on that digest (a node just annotated still says Done about its old image).</summary>
+    public static bool IsDone(RolloutNode node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        return node.State == SlotRules.Done && (node.DesiredImage.Length == 0 || node.DesiredDigest is null || node.DesiredDigest == node.CurrentDigest);
+    }
+
+    private static PoolView Pool(string pool, List<RolloutNode> nodes, List<SlotLease> leases, RolloutSettings settings, DateTimeOffset now)
+    {
+        var lines = nodes.Select(n => new NodeLine(n.Name, Progress(n), n.Phase, n.Message)).ToList();
+        var counts = Enum.GetValues<NodeProgress>().ToDictionary(p => p.ToString(), p => lines.Count(l => l.Progress == p), StringComparer.Ordinal);
+        var byName = nodes.ToDictionary(n => n.Name, StringComparer.Ordinal);
+        var holders = leases.Where(l => l.IsHeld)
+            .Select(l => new SlotHolderView(l.Holder, l.Name, byName.TryGetValue(l.Holder, out var h) ? h.Phase : "",
+                l.AcquiredAt is { } at ? Math.Max(0, (now - at).TotalSeconds) : null))
+            .ToList();
+        var degraded = nodes.Where(n => n.State == SlotRules.Degraded).Select(n => new FailedNodeView(n.Name, FirstLine(n.Reason))).ToList();
+        var halt = Halt(nodes, settings.Options.Fleet.HaltAfterFailures);
+        var rejected = nodes.Where(n => n.RejectedImage.Length > 0)
+            .GroupBy(n => n.RejectedImage, StringComparer.Ordinal)
+            .Select(g => new RejectedImageView(g.Key, [.. g.Select(n => n.Name)]))
+            .OrderBy(r => r.Image, StringComparer.Ordinal)
+            .ToList();
+        var targets = nodes.Where(n => n.DesiredImage.Length > 0)
+            .GroupBy(n => n.DesiredImage, StringComparer.Ordinal)
+            .Select(g => new TargetView(g.Key, g.Count()))
+            .OrderByDescending(t => t.Nodes).ThenBy(t => t.Image, StringComparer.Ordinal)
+            .ToList();
+        var inMotion = lines.Count(l => l.Progress is not (NodeProgress.Done or NodeProgress.Degraded or NodeProgress.Paused));
+        var outcome = lines.All(l => l.Progress == NodeProgress.Done) ? RolloutOutcome.Converged
+            : halt is not null || (inMotion == 0 && degraded.Count > 0) ? RolloutOutcome.Failed
+            : RolloutOutcome.Progressing;
+        return new PoolView(pool, nodes.Count, targets, counts, holders, halt, degraded, rejected, EtaSeconds(nodes, now), outcome, lines);
+    }
+
+    /// <summary>The halt, by the daemons' own rule (<see cref="SlotRules.DegradedOn"/>): at least <paramref name="haltAfter"/> nodes Degraded on a desired digest that other nodes still want.</summary>
+    private static HaltView? Halt(List<RolloutNode> nodes, int haltAfter)
+    {
+        var pool = nodes.Select(n => n.AsPoolNode()).ToList();
+        // A halt stops the nodes that still want its digest; when no node is left wanting one, the Degraded nodes' own digests.
+        var wanting = nodes.Where(n => !IsDone(n) && n.State != Kubernetes.Fleet.SlotRules.Degraded && n.DesiredDigest is not null).ToList();
+        var digests = (wanting.Count > 0 ? wanting : nodes.Where(n => n.State == Kubernetes.Fleet.SlotRules.Degraded && n.DesiredDigest is not null))
+            .Select(n => n.DesiredDigest!).Distinct().Order(StringComparer.Ordinal);
+        foreach (var digest in digests)
+        {
+            // The self name is one no node has: every Degraded node counts, as for any node of the pool that asks.
+            var failed = SlotRules.DegradedOn(pool, digest, "");
+            if (failed.Count >= haltAfter && failed.Count > 0)
+            {
+                var reasons = nodes.ToDictionary(n => n.Name, n => FirstLine(n.Reason), StringComparer.Ordinal);
+                return new HaltView(digest, [.. failed.Select(name => new FailedNodeView(name, reasons[name]))]);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The time left at the pace this rollout has had: the time since <c>rollout start</c> annotated the first node, per
+    /// node that has finished since, times the nodes still to go (Degraded and paused nodes are not waited for). Null
+    /// until one node has finished, or when <c>rollout start</c> did not annotate the pool.
+    /// </summary>
+    private static double? EtaSeconds(List<RolloutNode> nodes, DateTimeOffset now)
+    {
+        var started = nodes.Where(n => n.StartedAt is not null).ToList();
+        if (started.Count == 0)
+        {
+            return null;
+        }
+
+        var since = started.Min(n => n.StartedAt!.Value);
+        // Finished in this rollout: Done on an image other than the one it had before start (a node already there took no time).
+        var finished = started.Count(n => IsDone(n) && PoolNode.DigestOf(n.PreviousImage ?? "") != n.DesiredDigest);
+        var remaining = nodes.Count(n => Progress(n) is not (NodeProgress.Done or NodeProgress.Degraded or NodeProgress.Paused));
+        if (remaining == 0)
+        {
+            return 0;
+        }
+
+        return finished == 0 || now <= since ? null : (now - since).TotalSeconds / finished * remaining;
+    }
+
+    private static string FirstLine(string text)
+    {
+        var end = text.IndexOf('\n', StringComparison.Ordinal);
+        return end < 0 ? text : text[..end];
+    }
+}
