@@ -267,7 +267,7 @@ public enum LogEventId
     HealthChecked = 430,
 
     /// <summary>The health gate failed on the target: the agent rolls back to the previous deployment.</summary>
-    HealthGateFailed = 431,
+    RollingBackAfterGate = 431,
 
     /// <summary>The host refused the automatic rollback; the node stays Degraded on the image that failed the gate.</summary>
     RollbackRefused = 432,

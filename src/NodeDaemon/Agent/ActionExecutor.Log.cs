@@ -18,7 +18,7 @@ internal sealed partial class ActionExecutor
     [LoggerMessage((int)LogEventId.HealthChecked, LogLevel.Information, "Health gate on {Digest}: {Verdict}")]
     private partial void LogHealthChecked(string digest, string verdict);
 
-    [LoggerMessage((int)LogEventId.HealthGateFailed, LogLevel.Error, "Health gate failed on {Image}: {Reason}; rolling back to the previous deployment")]
+    [LoggerMessage((int)LogEventId.RollingBackAfterGate, LogLevel.Error, "Health gate failed on {Image}: {Reason}; rolling back to the previous deployment")]
     private partial void LogHealthGateFailed(string image, string reason);
 
     [LoggerMessage((int)LogEventId.RollbackRefused, LogLevel.Error, "Rolling back from {Image} was refused: {Problem}")]

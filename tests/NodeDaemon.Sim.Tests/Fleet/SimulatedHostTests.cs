@@ -60,21 +60,23 @@ public sealed class SimulatedHostTests
     {
         var reboots = 0;
         var host = new SimulatedHost(Old, TimeSpan.Zero, () => reboots++);
-        var refused = await Assert.ThrowsAsync<HostException>(() => host.RollbackAsync(CancellationToken.None));
+        var refused = await Assert.ThrowsAsync<HostException>(() => host.RollbackAsync("none", CancellationToken.None));
         Assert.Equal("No rollback deployment found", refused.Message);
 
         await host.StageAsync(OstreeRefspec.Parse("ostree-unverified-registry:" + New), s_new, null, CancellationToken.None);
         await host.FinalizeAsync(s_new, CancellationToken.None);
         host.Boot(loseStage: false);
-        var old = (await host.ReadStatusAsync(CancellationToken.None)).Rollback!.ImageDigest;
+        var previous = (await host.ReadStatusAsync(CancellationToken.None)).Rollback!;
+        var old = previous.ImageDigest;
         await host.StageAsync(OstreeRefspec.Parse("ostree-unverified-registry:" + Old), old, null, CancellationToken.None);
-        refused = await Assert.ThrowsAsync<HostException>(() => host.RollbackAsync(CancellationToken.None));
+        refused = await Assert.ThrowsAsync<HostException>(() => host.RollbackAsync(previous.Checksum, CancellationToken.None));
         Assert.Equal("Staged deployment (remove with cleanup -p)", refused.Message);
         await host.CleanupStagedAsync(CancellationToken.None);
 
-        await host.RollbackAsync(CancellationToken.None);
+        await host.RollbackAsync(previous.Checksum, CancellationToken.None);
         Assert.Equal(2, reboots);
-        Assert.True(host.Boot(loseStage: false));
+        Assert.False(host.Boot(loseStage: false)); // no stage was applied: the previous deployment boots
+        Assert.Equal(1, host.Rollbacks);
         var status = await host.ReadStatusAsync(CancellationToken.None);
         Assert.Equal(old, status.Booted.ImageDigest);
         Assert.Equal(s_new, status.Rollback!.ImageDigest);

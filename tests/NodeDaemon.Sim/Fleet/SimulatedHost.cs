@@ -147,7 +147,19 @@ public sealed class SimulatedHost : IHostSystem
     {
         lock (_gate)
         {
-            if (_rollback?.Checksum != previousChecksum)
+            // rpmostreed-transaction-types.cxx rollback_transaction_execute (v2026.2): a stage refuses it, and so does a
+            // host with no rollback deployment.
+            if (_staged is not null)
+            {
+                throw new HostException("Staged deployment (remove with cleanup -p)");
+            }
+
+            if (_rollback is null)
+            {
+                throw new HostException("No rollback deployment found");
+            }
+
+            if (_rollback.Checksum != previousChecksum)
             {
                 throw new HostException($"the previous deployment (commit {previousChecksum}) is not the rollback deployment any more");
             }
