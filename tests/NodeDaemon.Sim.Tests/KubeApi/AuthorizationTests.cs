@@ -31,10 +31,12 @@ public sealed class AuthorizationTests : IAsyncLifetime
     [InlineData("watch", "coordination.k8s.io", "leases", null, "nodedaemon", "", true)]
     [InlineData("update", "coordination.k8s.io", "leases", null, "nodedaemon", "slot-0", true)]
     [InlineData("create", "", "serviceaccounts", "token", "nodedaemon", "nodedaemon", true)]
+    // Its conditions (OSUpdateProgressing, OSUpdateDegraded) go to the status subresource.
+    [InlineData("patch", "", "nodes", "status", "", "worker-1", true)]
     // What it must not do.
     [InlineData("delete", "", "pods", null, "shop", "web-1", false)]
     [InlineData("update", "", "nodes", null, "", "worker-1", false)]
-    [InlineData("patch", "", "nodes", "status", "", "worker-1", false)]
+    [InlineData("update", "", "nodes", "status", "", "worker-1", false)]
     [InlineData("create", "events.k8s.io", "events", null, "default", "", false)]
     [InlineData("list", "apps", "daemonsets", null, "", "", false)]
     [InlineData("get", "", "secrets", null, "nodedaemon", "token", false)]
