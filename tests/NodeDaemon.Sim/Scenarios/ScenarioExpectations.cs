@@ -124,6 +124,11 @@ public static class ScenarioExpectations
             Equal(failures, "booted on the desired image", bootedDesired, booted is not null && booted == (string?)result["desiredDigest"]);
         }
 
+        if (expect.BootedChecksum is { } checksum)
+        {
+            Equal(failures, "booted commit", checksum, (string?)result["host"]!["booted"]?["checksum"]);
+        }
+
         if (unfired > 0)
         {
             failures.Add($"{unfired} trigger(s) never fired: the scenario did not exercise what it meant to");
