@@ -60,9 +60,18 @@ public static class ScenarioExpectations
             failures.Add($"the node's managedFields do not name {DaemonManager}");
         }
 
-        if (annotations.ContainsKey(keys.CordonedBy))
+        if (annotations.ContainsKey(keys.CordonedBy) != expect.CordonKept)
         {
-            failures.Add("our cordon mark is still on the node");
+            failures.Add(expect.CordonKept ? "our cordon mark is not on the node" : "our cordon mark is still on the node");
+        }
+
+        foreach (var (key, text) in expect.Annotations)
+        {
+            var value = (string?)annotations[key];
+            if (text is null ? value is not null : value?.Contains(text, StringComparison.Ordinal) != true)
+            {
+                failures.Add(text is null ? $"annotation {key} is \"{value}\", expected none" : $"annotation {key} is \"{value}\", expected it to contain \"{text}\"");
+            }
         }
 
         if ((bool)result["measurements"]!["pullingWhileCordoned"]!)
@@ -113,6 +122,11 @@ public static class ScenarioExpectations
         {
             var booted = (string?)result["host"]!["booted"]?["digest"];
             Equal(failures, "booted on the desired image", bootedDesired, booted is not null && booted == (string?)result["desiredDigest"]);
+        }
+
+        if (expect.BootedChecksum is { } checksum)
+        {
+            Equal(failures, "booted commit", checksum, (string?)result["host"]!["booted"]?["checksum"]);
         }
 
         if (unfired > 0)

@@ -45,7 +45,7 @@ public static class ScenarioFiles
         return (string?)entry?["index"]?[Platform] ?? digest;
     }
 
-    /// <summary>The booted deployment's image and digest.</summary>
+    /// <summary>The booted deployment's image, digest and commit.</summary>
     public static DeploymentImage? Booted(JsonObject state) => Find(state, d => (bool?)d["booted"] == true);
 
     /// <summary>The staged deployment's image and digest.</summary>
@@ -55,7 +55,8 @@ public static class ScenarioFiles
     {
         var deployment = (state["deployments"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault(which);
         return deployment is null ? null
-            : new DeploymentImage((string?)deployment["container-image-reference"], (string?)deployment["container-image-reference-digest"]);
+            : new DeploymentImage((string?)deployment["container-image-reference"], (string?)deployment["container-image-reference-digest"],
+                (string?)deployment["checksum"]);
     }
 
     private static IEnumerable<string> Candidates(string name, string scenarioDirectory)
@@ -80,4 +81,5 @@ public static class ScenarioFiles
 /// <summary>A deployment's container image reference and the digest it resolved to.</summary>
 /// <param name="Image">The <c>container-image-reference</c>.</param>
 /// <param name="Digest">The <c>container-image-reference-digest</c>.</param>
-public sealed record DeploymentImage(string? Image, string? Digest);
+/// <param name="Checksum">The ostree commit (<c>checksum</c>): what tells a deployment without an image (an ostree commit) apart.</param>
+public sealed record DeploymentImage(string? Image, string? Digest, string? Checksum = null);

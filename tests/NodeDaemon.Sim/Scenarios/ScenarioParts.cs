@@ -176,4 +176,14 @@ public sealed record ScenarioExpect
 
     /// <summary>Text that a daemon run's output (stderr) must contain, e.g. the one line of a failed start.</summary>
     public string? LogContains { get; init; }
+
+    /// <summary>The ostree commit the host ends booted on (a rollback's previous deployment); null: not checked.</summary>
+    public string? BootedChecksum { get; init; }
+
+    /// <summary>Our cordon (and its mark) stays at the end, as <c>health.keepCordonAfterRollback</c> keeps it after a rollback;
+    /// false (the default): no mark of ours may be left.</summary>
+    public bool CordonKept { get; init; }
+
+    /// <summary>Node annotations at the end: each key's value must contain the text (placeholders expanded); null: the key must be absent.</summary>
+    public IReadOnlyDictionary<string, string?> Annotations { get; init; } = new Dictionary<string, string?>();
 }

@@ -4,7 +4,7 @@ using NodeDaemon.Sim.Harness;
 namespace NodeDaemon.Sim.Scenarios;
 
 /// <summary>A scenario's <c>realRegistry</c>: its images come from a real OCI registry (<see cref="OciRegistry"/>) instead
-/// of the in-memory registry map. In the desired image, the options and the node's and the actions' annotations, <c>{registry}</c>,
+/// of the in-memory registry map. In the desired image, the options, the node's and the actions' annotations, the expected reason and annotations, <c>{registry}</c>,
 /// <c>{single}</c>, <c>{index}</c> and <c>{amd64}</c> (there and in the faults' fields) stand for the registry's <c>127.0.0.1:PORT</c>, the single-arch
 /// image's digest, the index's digest and the index's amd64 manifest's digest (a second image, pinned by its own digest).</summary>
 public sealed record ScenarioRealRegistry
@@ -46,6 +46,15 @@ public sealed record ScenarioRealRegistry
         var options = scenario.Options is null ? null : JsonNode.Parse(Expand(scenario.Options.ToJsonString())!)!.AsObject();
         // And the faults: those keyed by image digest (host-fallback, unit-failed) name {single} or {amd64}.
         var faults = scenario.Faults.Select(f => f with { Fields = f.Fields is null ? null : JsonNode.Parse(Expand(f.Fields.ToJsonString())!)!.AsObject() }).ToList();
-        return (registry, scenario with { DesiredImage = Expand(scenario.DesiredImage), Node = node, Actions = actions, Registry = map, Options = options, Faults = faults });
+        // And what is expected at the end: a rollback's reason and the rejected-image mark name the image.
+        var expect = scenario.Expect with
+        {
+            ReasonContains = Expand(scenario.Expect.ReasonContains),
+            Annotations = scenario.Expect.Annotations.ToDictionary(p => p.Key, p => Expand(p.Value)),
+        };
+        return (registry, scenario with
+        {
+            DesiredImage = Expand(scenario.DesiredImage), Node = node, Actions = actions, Registry = map, Options = options, Faults = faults, Expect = expect,
+        });
     }
 }

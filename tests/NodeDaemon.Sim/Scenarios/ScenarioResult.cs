@@ -123,7 +123,7 @@ public sealed record ScenarioResult(JsonObject Document, IReadOnlyList<string> F
     };
 
     private static JsonObject? Image(DeploymentImage? image) =>
-        image is null ? null : new JsonObject { ["image"] = image.Image, ["digest"] = image.Digest };
+        image is null ? null : new JsonObject { ["image"] = image.Image, ["digest"] = image.Digest, ["checksum"] = image.Checksum };
 
     private static List<HostTransaction> Transactions(ScenarioWorld world, RunClock clock)
     {

@@ -1,6 +1,8 @@
+using NodeDaemon.Core.Health;
 using NodeDaemon.Core.Host;
 using NodeDaemon.Core.Images;
 using NodeDaemon.Core.Options;
+using NodeDaemon.Health;
 using NodeDaemon.Hosting;
 using NodeDaemon.Sim.Fleet;
 using NodeDaemon.Sim.KubeApi;
@@ -8,7 +10,7 @@ using NodeDaemon.Systemd;
 
 namespace NodeDaemon.Tests.Hosting;
 
-/// <summary>What the composition owns: the adapters it built are closed with it, a host it was given is the caller's.</summary>
+/// <summary>What the composition wires and owns: the daemon's health gate in the loop; the adapters it built are closed with it, a host it was given is the caller's.</summary>
 public sealed class AgentCompositionTests : IDisposable
 {
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("nodedaemon-composition-");
@@ -29,6 +31,21 @@ public sealed class AgentCompositionTests : IDisposable
         }
 
         Assert.False(host.Disposed);
+    }
+
+    [Fact]
+    public async Task The_loop_asks_the_daemons_health_gate_built_from_the_options()
+    {
+        // health.timeoutSeconds 0 turns the gate off: the daemon's gate passes at once, where a loop left with its
+        // default gate (one that waits for ever) would never report Done.
+        var options = Options(Kubeconfig.Render(new Uri("http://127.0.0.1:1/"))) with { Health = new HealthOptions { Timeout = TimeSpan.Zero } };
+
+        using var agent = await AgentComposition.CreateAsync(options, Parts(new OwnedHost()), CancellationToken.None);
+
+        Assert.IsType<HealthGate>(agent.Loop.HealthGate);
+        var verdict = await agent.Loop.HealthGate.CheckAsync(
+            new HealthCheckContext("node-a", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch), CancellationToken.None);
+        Assert.IsType<HealthVerdict.Passed>(verdict);
     }
 
     [Fact]
