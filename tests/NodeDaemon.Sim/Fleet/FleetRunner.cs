@@ -156,6 +156,14 @@ public sealed class FleetRunner(FleetSettings settings)
             Staging = new StagingOptions { RetryDelay = run.Scaled(NodeDaemonOptionsDefaults.StageRetryDelay) },
             Reboot = new RebootOptions { RequestTimeout = Floor(run.Scaled(NodeDaemonOptionsDefaults.RebootRequestTimeout)), MaxAttempts = run.RebootAttempts },
             Drain = new DrainOptions { Timeout = Floor(run.Scaled(NodeDaemonOptionsDefaults.DrainTimeout)) },
+            // The gate on the fleet's clock: its timeout and grace scaled like every other duration, so that a bad image's
+            // failure costs a node what it would in a real pool relative to a pull and a reboot. Not floored: a busy machine
+            // delays the kubelet model's posts by milliseconds, not by a scaled 10 minutes.
+            Health = new HealthOptions
+            {
+                Timeout = run.Scaled(run.HealthTimeout),
+                CriticalPodGrace = run.Scaled(NodeDaemonOptionsDefaults.HealthCriticalPodGrace),
+            },
         };
         var transport = KubeNodeClientOptions.From(options with { NodeName = "any" }) with
         {
