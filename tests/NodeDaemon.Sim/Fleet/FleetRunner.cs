@@ -156,12 +156,12 @@ public sealed class FleetRunner(FleetSettings settings)
             Staging = new StagingOptions { RetryDelay = run.Scaled(NodeDaemonOptionsDefaults.StageRetryDelay) },
             Reboot = new RebootOptions { RequestTimeout = Floor(run.Scaled(NodeDaemonOptionsDefaults.RebootRequestTimeout)), MaxAttempts = run.RebootAttempts },
             Drain = new DrainOptions { Timeout = Floor(run.Scaled(NodeDaemonOptionsDefaults.DrainTimeout)) },
-            // The gate on the fleet's clock: its timeout and grace scaled like every other duration, so that a bad image's
-            // failure costs a node what it would in a real pool relative to a pull and a reboot. Not floored: a busy machine
-            // delays the kubelet model's posts by milliseconds, not by a scaled 10 minutes.
+            // The gate on the fleet's clock, its timeout floored like the guard rails above: the decider asks the gate again
+            // every 5 real seconds (GateRules.Recheck, not scaled), which at a scale of 0.01 is 500 nominal seconds, so a
+            // timeout scaled to 6 s timed out healthy nodes (3 of 100 rolled back from a good image). Zero stays zero: off.
             Health = new HealthOptions
             {
-                Timeout = run.Scaled(run.HealthTimeout),
+                Timeout = run.HealthTimeout > TimeSpan.Zero ? Floor(run.Scaled(run.HealthTimeout)) : TimeSpan.Zero,
                 CriticalPodGrace = run.Scaled(NodeDaemonOptionsDefaults.HealthCriticalPodGrace),
             },
         };
