@@ -109,7 +109,7 @@ public sealed class FleetRunner(FleetSettings settings)
             var (converged, halted) = (false, false);
             await WaitAsync(() =>
             {
-                (converged, halted) = Outcome(observer.Nodes(), agents, run.BadImage);
+                (converged, halted) = Outcome(observer.Nodes(), agents, run.BadImage, run.MaxUnavailable);
                 return converged || halted;
             }, run.Timeout, cancellationToken).ConfigureAwait(false);
             var settled = clock.ElapsedMilliseconds;
@@ -118,7 +118,7 @@ public sealed class FleetRunner(FleetSettings settings)
                 // Halted is a resting state: watch it a while longer for a slot that should not be granted, long enough
                 // for every waiting node to have asked again at least once (a recheck waits 1-2 times SlotRecheck).
                 await Task.Delay(run.Scaled(run.SlotRecheck) * 2, cancellationToken).ConfigureAwait(false);
-                (converged, halted) = Outcome(observer.Nodes(), agents, run.BadImage);
+                (converged, halted) = Outcome(observer.Nodes(), agents, run.BadImage, run.MaxUnavailable);
             }
 
             var nodes = observer.Nodes();
@@ -156,6 +156,14 @@ public sealed class FleetRunner(FleetSettings settings)
             Staging = new StagingOptions { RetryDelay = run.Scaled(NodeDaemonOptionsDefaults.StageRetryDelay) },
             Reboot = new RebootOptions { RequestTimeout = Floor(run.Scaled(NodeDaemonOptionsDefaults.RebootRequestTimeout)), MaxAttempts = run.RebootAttempts },
             Drain = new DrainOptions { Timeout = Floor(run.Scaled(NodeDaemonOptionsDefaults.DrainTimeout)) },
+            // The gate on the fleet's clock, its timeout floored like the guard rails above: the decider asks the gate again
+            // every 5 real seconds (GateRules.Recheck, not scaled), which at a scale of 0.01 is 500 nominal seconds, so a
+            // timeout scaled to 6 s timed out healthy nodes (3 of 100 rolled back from a good image). Zero stays zero: off.
+            Health = new HealthOptions
+            {
+                Timeout = run.HealthTimeout > TimeSpan.Zero ? Floor(run.Scaled(run.HealthTimeout)) : TimeSpan.Zero,
+                CriticalPodGrace = run.Scaled(NodeDaemonOptionsDefaults.HealthCriticalPodGrace),
+            },
         };
         var transport = KubeNodeClientOptions.From(options with { NodeName = "any" }) with
         {
@@ -196,15 +204,23 @@ public sealed class FleetRunner(FleetSettings settings)
         }
     }
 
-    private static (bool Converged, bool Halted) Outcome(IReadOnlyDictionary<string, NodeTrack> nodes, IReadOnlyList<FleetAgent> agents, bool badImage)
+    private static (bool Converged, bool Halted) Outcome(IReadOnlyDictionary<string, NodeTrack> nodes, IReadOnlyList<FleetAgent> agents, bool badImage, int maxUnavailable)
     {
         var converged = agents.All(a => a.LosesStage ? nodes[a.Name].State == "Degraded" : nodes[a.Name].DoneAtMs is not null && !nodes[a.Name].Cordoned);
         // A node rolled back from a bad image may keep its cordon (the daemon's policy after a rollback); nobody else may.
+        // Stopped as well when every slot is held by a node rolled back and kept cordoned (health.keepCordonAfterRollback):
+        // the slot goes with the cordon, so the waiting nodes hear "all slots are held", not "pool halted", and wait
+        // just the same, on the old image.
+        var slotsHeldByRolledBack = badImage && nodes.Values.Count(n => n.Cordoned && n.State == "Degraded") >= maxUnavailable;
         var halted = !converged && nodes.Values.All(n => !n.Cordoned || (badImage && n.State == "Degraded"))
-            && nodes.Values.All(n => n.DoneAtMs is not null || n.State == "Degraded" || (n.Message ?? "").StartsWith("pool halted", StringComparison.Ordinal))
-            && nodes.Values.Any(n => (n.Message ?? "").StartsWith("pool halted", StringComparison.Ordinal));
+            && nodes.Values.All(n => n.DoneAtMs is not null || n.State == "Degraded" || Waiting(n, slotsHeldByRolledBack))
+            && (slotsHeldByRolledBack || nodes.Values.Any(n => (n.Message ?? "").StartsWith("pool halted", StringComparison.Ordinal)));
         return (converged, halted);
     }
+
+    private static bool Waiting(NodeTrack node, bool slotsHeldByRolledBack) =>
+        (node.Message ?? "").StartsWith("pool halted", StringComparison.Ordinal)
+        || (slotsHeldByRolledBack && node.Phase == "WaitingForSlot");
 
     private static bool IsReady(JsonObject node) =>
         (node["status"]?["conditions"] as JsonArray ?? []).Any(c => (string?)c?["type"] == "Ready" && (string?)c?["status"] == "True");
