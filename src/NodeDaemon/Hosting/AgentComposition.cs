@@ -2,8 +2,10 @@ using Microsoft.Extensions.Logging;
 using NodeDaemon.Agent;
 using NodeDaemon.Core.Cluster;
 using NodeDaemon.Core.Fleet;
+using NodeDaemon.Core.Health;
 using NodeDaemon.Core.Host;
 using NodeDaemon.Core.Options;
+using NodeDaemon.Health;
 using NodeDaemon.Kubernetes;
 using NodeDaemon.Kubernetes.Credentials;
 using NodeDaemon.Kubernetes.Fleet;
@@ -12,7 +14,7 @@ using NodeDaemon.State;
 
 namespace NodeDaemon.Hosting;
 
-/// <summary>The agent wired once: the host backend, the API credentials, the Kubernetes node and slot clients, the record store and the <see cref="AgentLoop"/> over them.</summary>
+/// <summary>The agent wired once: the host backend, the API credentials, the Kubernetes node and slot clients, the record store, the health gate and the <see cref="AgentLoop"/> over them.</summary>
 /// <remarks>
 /// The daemon (<see cref="AgentService"/>) and the fleet simulation build the agent here, so that what the simulation
 /// runs is what the daemon runs; what differs between them comes in through <see cref="AgentCompositionParts"/>. It
@@ -45,8 +47,8 @@ public sealed class AgentComposition : IDisposable
         var step = "the host backend";
         try
         {
-            var host = parts.Host ?? Own(owned, await HostSystemFactory.CreateAsync(options,
-                parts.BusAddress ?? RpmOstreeNames.SystemBusAddress(Environment.GetEnvironmentVariable), parts.Time, parts.Loggers, cancellationToken)
+            var busAddress = parts.BusAddress ?? RpmOstreeNames.SystemBusAddress(Environment.GetEnvironmentVariable);
+            var host = parts.Host ?? Own(owned, await HostSystemFactory.CreateAsync(options, busAddress, parts.Time, parts.Loggers, cancellationToken)
                 .ConfigureAwait(false));
             step = options.Kubeconfig.Length > 0 ? $"kubeconfig {options.Kubeconfig}" : "the in-cluster or default kubeconfig";
             KubeconfigFile.Check(options.Kubeconfig);
@@ -68,8 +70,11 @@ public sealed class AgentComposition : IDisposable
                     parts.Time, parts.Loggers.CreateLogger<LeaseSlotClient>(), parts.ApiRequests));
             }
 
+            // The gate reads this node's Ready and critical pods through the node client, and the units over the same bus as the host.
+            step = "the health gate";
+            var gate = HealthGateFactory.Create(options.Health, node.HealthReader(), busAddress, parts.Time, parts.Loggers, owned);
             credentials?.Start();
-            return new AgentComposition(NewLoop(options, parts, host, node, slots), owned);
+            return new AgentComposition(NewLoop(options, parts, host, node, slots, gate), owned);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -89,7 +94,8 @@ public sealed class AgentComposition : IDisposable
     public void Dispose() => Dispose(_owned);
 
     // The one place that builds the loop: what it is given and how it is tuned.
-    private static AgentLoop NewLoop(NodeDaemonOptions options, AgentCompositionParts parts, IHostSystem host, INodeClient node, ISlotClient slots) =>
+    private static AgentLoop NewLoop(NodeDaemonOptions options, AgentCompositionParts parts, IHostSystem host, INodeClient node, ISlotClient slots,
+        IHealthGate gate) =>
         new(node, host, slots, new AgentRecordStore(options.StateDirectory, parts.Time, parts.Loggers.CreateLogger<AgentRecordStore>()),
             parts.BootId ?? new FileBootIdSource(options.BootIdFile), options, parts.Time, parts.Heartbeat, parts.Status,
             parts.Loggers.CreateLogger<AgentLoop>())
@@ -98,6 +104,7 @@ public sealed class AgentComposition : IDisposable
             SlotRecheck = parts.SlotRecheck,
             ProgressReportInterval = parts.ProgressReportInterval ?? options.ProgressInterval,
             Metrics = parts.Metrics,
+            HealthGate = gate,
         };
 
     private static T Own<T>(List<IDisposable> owned, T adapter)

@@ -35,6 +35,27 @@ public sealed class FleetRunTests
     }
 
     [Fact]
+    public async Task With_the_gate_a_bad_image_boots_on_no_more_than_haltAfterFailures_nodes_and_the_rest_stay_schedulable_on_the_old_one()
+    {
+        // The daemon's gate (health.timeoutSeconds 600, scaled): every node that boots the bad image fails it, rolls back and
+        // ends Degraded, still cordoned; the pool stops there. Without the gate every node boots it (docs/benchmarks.md).
+        var settings = s_pool with { Nodes = 8, MaxUnavailable = 2, HaltAfter = 2, BadImage = true, Timeout = TimeSpan.FromSeconds(120) };
+        var run = await FleetRunner.RunPoolAsync(settings, CancellationToken.None);
+
+        var blast = BlastRadius.Of(run.Agents, FleetRunner.TargetDigest);
+        Assert.InRange(blast.Booted, 1, settings.HaltAfter);
+        Assert.Equal(blast.Booted, blast.RolledBack);
+        Assert.Equal(0, blast.Still);
+        Assert.True(run.Halted, Describe(run));
+        Assert.Equal(0, run.Observer.CordonViolations);
+        var rolledBack = run.Agents.Where(a => a.BootedDigests.Contains(FleetRunner.TargetDigest)).Select(a => a.Name).ToList();
+        Assert.All(rolledBack, n => Assert.Equal("Degraded", run.Nodes[n].State));
+        Assert.Empty(FleetReport.Bystanders(run));
+        Assert.All(run.Agents.Where(a => !rolledBack.Contains(a.Name)), a => Assert.False(run.Nodes[a.Name].Cordoned, a.Name));
+        Assert.Empty(run.NotReadyNodes);
+    }
+
+    [Fact]
     public async Task Twelve_nodes_with_three_slots_converge_never_more_than_three_cordoned_and_no_budget_broken()
     {
         var run = await FleetRunner.RunPoolAsync(s_pool, CancellationToken.None);

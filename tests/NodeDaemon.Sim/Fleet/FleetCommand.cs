@@ -24,11 +24,12 @@ internal static class FleetCommand
         var stage = Number("--stage-seconds", "Nominal pull-and-stage time.", defaults.Stage.TotalSeconds);
         var reboot = Number("--reboot-seconds", "Nominal reboot time, from the request to the daemon running again.", defaults.Reboot.TotalSeconds);
         var timeout = Number("--timeout-seconds", "Real seconds after which the run stops.", defaults.Timeout.TotalSeconds);
+        var health = Number("--health-timeout-seconds", "Nominal health.timeoutSeconds of every agent; 0 turns the health gate off (the daemon before the gate).", defaults.HealthTimeout.TotalSeconds);
         var badImage = new Option<bool>("--bad-image") { Description = "The target image is bad: a node that boots it has a kubelet that never turns Ready (it must fail the health gate). The result counts nodesBootedBadImage and nodesRolledBack; the run passes only when at most --halt-after nodes booted it and the pool halted." };
         var noRbac = new Option<bool>("--no-rbac") { Description = "Allow every request (by default the API server enforces docs/rbac.yaml and the agents use the daemon's service account)." };
         var command = new Command("fleet", "Run a pool of real agent loops (real Kubernetes clients over HTTP, simulated hosts) against one in-process API server, point every node at one image, and check that no more than maxUnavailable nodes are ever cordoned. Prints one JSON result; exit 0 when the invariant held and the pool converged (or halted as expected), 1 otherwise, 2 for bad options.")
         {
-            nodes, maxUnavailable, failNodes, haltAfter, seed, crashRate, errorRate, timeScale, recheck, stage, reboot, timeout, badImage, noRbac,
+            nodes, maxUnavailable, failNodes, haltAfter, seed, crashRate, errorRate, timeScale, recheck, stage, reboot, timeout, health, badImage, noRbac,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -48,6 +49,7 @@ internal static class FleetCommand
                 Timeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
                 Rbac = !parse.GetValue(noRbac),
                 BadImage = parse.GetValue(badImage),
+                HealthTimeout = TimeSpan.FromSeconds(parse.GetValue(health)),
             };
             if (settings.Problems() is { Count: > 0 } problems)
             {

@@ -39,6 +39,12 @@ public static class FleetReport
         {
             failures.Add("the pool did not halt on the bad image");
         }
+
+        var bystanders = run.BadImage ? Bystanders(pool) : [];
+        if (bystanders.Count > 0)
+        {
+            failures.Add($"{bystanders.Count} nodes that never booted the bad image are not schedulable on the old one: {string.Join(", ", bystanders.Take(5))}");
+        }
         if (pool.Halted && !haltExpected)
         {
             failures.Add($"the pool halted with {run.FailNodes} failing nodes and haltAfterFailures {run.HaltAfter}");
@@ -69,6 +75,8 @@ public static class FleetReport
             NodesBootedBadImage = run.BadImage ? blast.Booted : 0,
             NodesRolledBack = run.BadImage ? blast.RolledBack : 0,
             NodesOnBadImage = run.BadImage ? blast.Still : 0,
+            UnschedulableBystanders = bystanders,
+            HealthTimeoutSeconds = run.HealthTimeout.TotalSeconds,
             Halted = pool.Halted,
             Passed = failures.Count == 0,
             Failures = failures,
@@ -113,5 +121,14 @@ public static class FleetReport
             SlotRecheckSeconds = run.SlotRecheck.TotalSeconds,
             WatchTimeoutSeconds = Math.Round(run.WatchTimeout.TotalSeconds / run.TimeScale, 1),
         };
+    }
+
+    /// <summary>The nodes that never booted the target but end cordoned or on another image than the one they started on.</summary>
+    internal static IReadOnlyList<string> Bystanders(FleetRun pool)
+    {
+        ArgumentNullException.ThrowIfNull(pool);
+        return [.. pool.Agents.Where(a => !a.BootedDigests.Contains(FleetRunner.TargetDigest))
+            .Where(a => a.BootedDigests[^1] != a.BootedDigests[0] || (pool.Nodes.TryGetValue(a.Name, out var n) && n.Cordoned))
+            .Select(a => a.Name).Order(StringComparer.Ordinal)];
     }
 }

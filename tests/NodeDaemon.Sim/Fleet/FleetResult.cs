@@ -33,6 +33,13 @@ public sealed record FleetResult
     /// <summary>With <see cref="BadImage"/>: nodes left on the bad image at the end.</summary>
     public int NodesOnBadImage { get; init; }
 
+    /// <summary>With <see cref="BadImage"/>: nodes that never booted the bad image and are not schedulable on the old one at
+    /// the end (cordoned, or booted on another image): with the blast radius bounded, none.</summary>
+    public IReadOnlyList<string> UnschedulableBystanders { get; init; } = [];
+
+    /// <summary>The agents' nominal <c>health.timeoutSeconds</c> (0: the gate off).</summary>
+    public double HealthTimeoutSeconds { get; init; }
+
     /// <summary>Nominal seconds from the annotation to the last node Done (or to the halt).</summary>
     public double MakespanSeconds { get; init; }
 

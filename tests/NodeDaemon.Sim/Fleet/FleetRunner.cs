@@ -123,7 +123,7 @@ public sealed class FleetRunner(FleetSettings settings)
             // A caller that gave up before pointing the pool anywhere: nothing will move, end now.
             await WaitAsync(() =>
             {
-                (converged, halted) = Outcome(observer.Nodes(), agents, run.BadImage);
+                (converged, halted) = Outcome(observer.Nodes(), agents, run.BadImage, run.MaxUnavailable);
                 return converged || halted || driving is { IsCompleted: true } && !Annotated(server.Store);
             }, run.Timeout, cancellationToken).ConfigureAwait(false);
             var settled = clock.ElapsedMilliseconds;
@@ -132,7 +132,7 @@ public sealed class FleetRunner(FleetSettings settings)
                 // Halted is a resting state: watch it a while longer for a slot that should not be granted, long enough
                 // for every waiting node to have asked again at least once (a recheck waits 1-2 times SlotRecheck).
                 await Task.Delay(run.Scaled(run.SlotRecheck) * 2, cancellationToken).ConfigureAwait(false);
-                (converged, halted) = Outcome(observer.Nodes(), agents, run.BadImage);
+                (converged, halted) = Outcome(observer.Nodes(), agents, run.BadImage, run.MaxUnavailable);
             }
 
             var nodes = observer.Nodes();
@@ -181,6 +181,14 @@ public sealed class FleetRunner(FleetSettings settings)
             Staging = new StagingOptions { RetryDelay = run.Scaled(NodeDaemonOptionsDefaults.StageRetryDelay) },
             Reboot = new RebootOptions { RequestTimeout = Floor(run.Scaled(NodeDaemonOptionsDefaults.RebootRequestTimeout)), MaxAttempts = run.RebootAttempts },
             Drain = new DrainOptions { Timeout = Floor(run.Scaled(NodeDaemonOptionsDefaults.DrainTimeout)) },
+            // The gate on the fleet's clock: its timeout and grace scaled like every other duration, so that a bad image's
+            // failure costs a node what it would in a real pool relative to a pull and a reboot. Not floored: a busy machine
+            // delays the kubelet model's posts by milliseconds, not by a scaled 10 minutes.
+            Health = new HealthOptions
+            {
+                Timeout = run.Scaled(run.HealthTimeout),
+                CriticalPodGrace = run.Scaled(NodeDaemonOptionsDefaults.HealthCriticalPodGrace),
+            },
         };
         var transport = KubeNodeClientOptions.From(options with { NodeName = "any" }) with
         {
@@ -225,15 +233,23 @@ public sealed class FleetRunner(FleetSettings settings)
     private static bool Annotated(ObjectStore store) =>
         store.List(ResourceTypes.Nodes).All(n => ObjectMeta.Metadata(n)["annotations"]?[Prefix + "desired-image"] is not null);
 
-    private static (bool Converged, bool Halted) Outcome(IReadOnlyDictionary<string, NodeTrack> nodes, IReadOnlyList<FleetAgent> agents, bool badImage)
+    private static (bool Converged, bool Halted) Outcome(IReadOnlyDictionary<string, NodeTrack> nodes, IReadOnlyList<FleetAgent> agents, bool badImage, int maxUnavailable)
     {
         var converged = agents.All(a => a.LosesStage ? nodes[a.Name].State == "Degraded" : nodes[a.Name].DoneAtMs is not null && !nodes[a.Name].Cordoned);
         // A node rolled back from a bad image may keep its cordon (the daemon's policy after a rollback); nobody else may.
+        // Stopped as well when every slot is held by a node rolled back and kept cordoned (health.keepCordonAfterRollback):
+        // the slot goes with the cordon, so the waiting nodes hear "all slots are held", not "pool halted", and wait
+        // just the same, on the old image.
+        var slotsHeldByRolledBack = badImage && nodes.Values.Count(n => n.Cordoned && n.State == "Degraded") >= maxUnavailable;
         var halted = !converged && nodes.Values.All(n => !n.Cordoned || (badImage && n.State == "Degraded"))
-            && nodes.Values.All(n => n.DoneAtMs is not null || n.State == "Degraded" || (n.Message ?? "").StartsWith("pool halted", StringComparison.Ordinal))
-            && nodes.Values.Any(n => (n.Message ?? "").StartsWith("pool halted", StringComparison.Ordinal));
+            && nodes.Values.All(n => n.DoneAtMs is not null || n.State == "Degraded" || Waiting(n, slotsHeldByRolledBack))
+            && (slotsHeldByRolledBack || nodes.Values.Any(n => (n.Message ?? "").StartsWith("pool halted", StringComparison.Ordinal)));
         return (converged, halted);
     }
+
+    private static bool Waiting(NodeTrack node, bool slotsHeldByRolledBack) =>
+        (node.Message ?? "").StartsWith("pool halted", StringComparison.Ordinal)
+        || (slotsHeldByRolledBack && node.Phase == "WaitingForSlot");
 
     private static bool IsReady(JsonObject node) =>
         (node["status"]?["conditions"] as JsonArray ?? []).Any(c => (string?)c?["type"] == "Ready" && (string?)c?["status"] == "True");

@@ -24,6 +24,10 @@ public sealed record FleetSettings
     /// (<c>kubelet-never-ready</c>), so it must fail the daemon's health gate.</summary>
     public bool BadImage { get; init; }
 
+    /// <summary>Nominal <c>health.timeoutSeconds</c> of every agent (the daemon's default, 10 min); zero turns the gate off,
+    /// which is the daemon before the gate: Done as soon as the target is booted.</summary>
+    public TimeSpan HealthTimeout { get; init; } = NodeDaemonOptionsDefaults.HealthTimeout;
+
     /// <summary>The pool's <c>fleet.haltAfterFailures</c>.</summary>
     public int HaltAfter { get; init; } = 1;
 
@@ -94,6 +98,11 @@ public sealed record FleetSettings
         if (FailNodes < 0 || FailNodes > Nodes)
         {
             problems.Add("--fail-nodes must be between 0 and --nodes");
+        }
+
+        if (HealthTimeout < TimeSpan.Zero)
+        {
+            problems.Add("--health-timeout-seconds must be 0 (gate off) or more");
         }
 
         if (HaltAfter < 1)
