@@ -14,14 +14,14 @@ namespace NodeDaemon.Acceptance.Tests;
 public sealed class RolloutEndToEndTests : IDisposable
 {
     private static readonly TimeSpan s_startBound = TimeSpan.FromSeconds(60);
-    private static readonly TimeSpan s_watchBound = TimeSpan.FromSeconds(240);
+    private static readonly TimeSpan s_watchBound = TimeSpan.FromSeconds(180);
 
     private static readonly FleetSettings s_pool = new()
     {
         Nodes = 6,
         MaxUnavailable = 2,
         Seed = 7,
-        Timeout = TimeSpan.FromSeconds(180),
+        Timeout = TimeSpan.FromSeconds(120),
         // Short, so that a halted pool's waiting nodes each ask again (and see the halt) within a second of real time.
         SlotRecheck = TimeSpan.FromMinutes(1),
     };
@@ -38,7 +38,7 @@ public sealed class RolloutEndToEndTests : IDisposable
         var run = await FleetRunner.RunPoolAsync(s_pool, new FleetExternalTarget(cli.StartThenWatchAsync), CancellationToken.None);
 
         Assert.True(cli.Start is { ExitCode: 0 }, $"rollout start: {cli.Start}");
-        Assert.True(run.Converged, "the pool did not converge");
+        Assert.True(run.Converged, $"the pool did not converge: {Describe(run)}\n{cli.Watch}");
         Assert.True(cli.Watch is { ExitCode: 0 }, $"rollout status --watch: {cli.Watch}");
         Assert.Contains("6/6 Done", cli.Watch!.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("converged", cli.Watch!.StandardOutput, StringComparison.Ordinal);
@@ -54,12 +54,15 @@ public sealed class RolloutEndToEndTests : IDisposable
             CancellationToken.None);
 
         Assert.True(cli.Start is { ExitCode: 0 }, $"rollout start: {cli.Start}");
-        Assert.True(run.Halted, "the pool did not halt");
+        Assert.True(run.Halted, $"the pool did not halt: {Describe(run)}\n{cli.Watch}");
         var failed = Assert.Single(run.Agents, a => a.LosesStage).Name;
         Assert.True(cli.Watch is { ExitCode: not 0 }, $"rollout status --watch: {cli.Watch}");
         Assert.Contains($"halted: {failed} Degraded", cli.Watch!.StandardError, StringComparison.Ordinal);
         Assert.DoesNotContain("timed out", cli.Watch!.StandardError, StringComparison.Ordinal);
     }
+
+    private static string Describe(FleetRun run) =>
+        string.Join("; ", run.Nodes.OrderBy(n => n.Key, StringComparer.Ordinal).Select(n => $"{n.Key} {n.Value.State}/{n.Value.Phase}: {n.Value.Message}"));
 
     /// <summary>The admin's side: the published binary with a config naming the fleet's pool label and lease namespace.</summary>
     private sealed class Cli(DirectoryInfo dir)
@@ -86,7 +89,7 @@ public sealed class RolloutEndToEndTests : IDisposable
             }
 
             // --timeout below the test's bound: a watch that never sees the end exits "timed out" instead of being killed.
-            Watch = await Tool.RunAsync(_binary, ["rollout", "status", "--pool", target.Pool, "--watch", "--timeout", "180s", .. cluster], s_watchBound);
+            Watch = await Tool.RunAsync(_binary, ["rollout", "status", "--pool", target.Pool, "--watch", "--timeout", "120s", .. cluster], s_watchBound);
         }
     }
 }
