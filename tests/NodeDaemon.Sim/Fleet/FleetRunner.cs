@@ -120,11 +120,11 @@ public sealed class FleetRunner(FleetSettings settings)
                 await WaitAsync(() => driving.IsCompleted || Annotated(server.Store), run.Timeout, cancellationToken).ConfigureAwait(false);
             }
 
-            // A caller that gave up before pointing the pool anywhere: nothing will move, end now.
+            // An outside caller that is done (it watched the pool to its end, or gave up before pointing it anywhere): end now.
             await WaitAsync(() =>
             {
                 (converged, halted) = Outcome(observer.Nodes(), agents, run.BadImage, run.MaxUnavailable);
-                return converged || halted || driving is { IsCompleted: true } && !Annotated(server.Store);
+                return converged || halted || driving is { IsCompleted: true };
             }, run.Timeout, cancellationToken).ConfigureAwait(false);
             var settled = clock.ElapsedMilliseconds;
             if (halted)
