@@ -38,7 +38,10 @@ public sealed class FleetRunner(FleetSettings settings)
     }
 
     /// <summary>One pool run.</summary>
-    public static async Task<FleetRun> RunPoolAsync(FleetSettings run, CancellationToken cancellationToken)
+    public static Task<FleetRun> RunPoolAsync(FleetSettings run, CancellationToken cancellationToken) => RunPoolAsync(run, null, cancellationToken);
+
+    /// <summary>One pool run; with <paramref name="external"/>, the caller points the pool at its target, not the runner.</summary>
+    public static async Task<FleetRun> RunPoolAsync(FleetSettings run, FleetExternalTarget? external, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
         // The record files are fsynced on every save: on tmpfs that costs nothing, which is what 500 nodes need.
@@ -56,6 +59,7 @@ public sealed class FleetRunner(FleetSettings settings)
             Authorization = run.Rbac ? ApiAuthorization.Shipped(FleetSeed.PoolLabel) : null,
         }, cancellationToken).ConfigureAwait(false);
         var agents = new List<FleetAgent>();
+        Task? driving = null;
         try
         {
             var clock = new RunClock();
@@ -104,13 +108,23 @@ public sealed class FleetRunner(FleetSettings settings)
 
             var start = clock.ElapsedMilliseconds;
             observer.Expect(s_new);
-            Annotate(server.Store, $"{Repository}@{s_new}");
-
             var (converged, halted) = (false, false);
+            if (external is null)
+            {
+                Annotate(server.Store, $"{Repository}@{s_new}");
+            }
+            else
+            {
+                driving = external.DriveAsync(new FleetTarget(server.KubeconfigPath, $"{Repository}@{s_new}", FleetSeed.PoolLabel, FleetSeed.Pool,
+                    FleetSeed.LeaseNamespace), cancellationToken);
+                await WaitAsync(() => driving.IsCompleted || Annotated(server.Store), run.Timeout, cancellationToken).ConfigureAwait(false);
+            }
+
+            // An outside caller that is done (it watched the pool to its end, or gave up before pointing it anywhere): end now.
             await WaitAsync(() =>
             {
                 (converged, halted) = Outcome(observer.Nodes(), agents, run.BadImage, run.MaxUnavailable);
-                return converged || halted;
+                return converged || halted || driving is { IsCompleted: true };
             }, run.Timeout, cancellationToken).ConfigureAwait(false);
             var settled = clock.ElapsedMilliseconds;
             if (halted)
@@ -131,9 +145,20 @@ public sealed class FleetRunner(FleetSettings settings)
         }
         finally
         {
-            await Task.WhenAll(agents.Select(a => a.DisposeAsync().AsTask())).ConfigureAwait(false);
-            await server.DisposeAsync().ConfigureAwait(false);
-            Directory.Delete(stateRoot, recursive: true);
+            try
+            {
+                // The outside caller may still be reading the pool (rollout status --watch): serve it until it is done.
+                if (driving is not null)
+                {
+                    await driving.ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                await Task.WhenAll(agents.Select(a => a.DisposeAsync().AsTask())).ConfigureAwait(false);
+                await server.DisposeAsync().ConfigureAwait(false);
+                Directory.Delete(stateRoot, recursive: true);
+            }
         }
     }
 
@@ -203,6 +228,10 @@ public sealed class FleetRunner(FleetSettings settings)
             });
         }
     }
+
+    // Every node of the pool carries a desired image: the outside caller's start wrote them all.
+    private static bool Annotated(ObjectStore store) =>
+        store.List(ResourceTypes.Nodes).All(n => ObjectMeta.Metadata(n)["annotations"]?[Prefix + "desired-image"] is not null);
 
     private static (bool Converged, bool Halted) Outcome(IReadOnlyDictionary<string, NodeTrack> nodes, IReadOnlyList<FleetAgent> agents, bool badImage, int maxUnavailable)
     {
