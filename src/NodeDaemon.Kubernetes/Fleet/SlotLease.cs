@@ -28,6 +28,9 @@ internal sealed record SlotLease(string Name, int Index, string ResourceVersion,
     /// <summary><c>spec.renewTime</c>: the Lease's last write by a holder; null when absent.</summary>
     public DateTimeOffset? RenewedAt { get; init; }
 
+    /// <summary>The slot's last finished holds, newest first (<see cref="SlotLeaseKeys.Holds"/>).</summary>
+    public IReadOnlyList<SlotHold> Holds { get; init; } = [];
+
     /// <summary>The slot Leases of <paramref name="pool"/> among the items of a LeaseList, by index.</summary>
     public static List<SlotLease> ReadList(JsonNode list, string pool, SlotLeaseKeys keys)
     {
@@ -64,6 +67,7 @@ internal sealed record SlotLease(string Name, int Index, string ResourceVersion,
             HandedOverBy = by.Length == 0 ? null : by,
             AcquiredAt = Time(spec?["acquireTime"]),
             RenewedAt = Time(spec?["renewTime"]),
+            Holds = SlotHold.Parse(NodeReader.Text(annotations?[keys.Holds])),
             Slots = int.TryParse(NodeReader.Text(annotations?[keys.Slots]), NumberStyles.None, CultureInfo.InvariantCulture, out var slots) && slots > 0
                 ? slots : null,
         };

@@ -37,8 +37,12 @@ internal static class SlotLeaseBodies
         Give(lease, holder, digest, slots, keys, now, duration, handedOverBy: null);
 
     /// <summary><paramref name="lease"/>, held by us, handed straight to <paramref name="successor"/> waiting for <paramref name="digest"/>.</summary>
-    public static JsonObject HandOver(SlotLease lease, string successor, string digest, int slots, SlotLeaseKeys keys, DateTimeOffset now, TimeSpan duration) =>
-        Give(lease, successor, digest, slots, keys, now, duration, handedOverBy: lease.Holder);
+    public static JsonObject HandOver(SlotLease lease, string successor, string digest, int slots, SlotLeaseKeys keys, DateTimeOffset now, TimeSpan duration)
+    {
+        var body = Give(lease, successor, digest, slots, keys, now, duration, handedOverBy: lease.Holder);
+        RecordHold(body, lease, keys, now);
+        return body;
+    }
 
     /// <summary>
     /// <paramref name="lease"/> renewed now by its holder, naming <paramref name="digest"/> when given (the holder's target
@@ -66,6 +70,7 @@ internal static class SlotLeaseBodies
     public static JsonObject Release(SlotLease lease, SlotLeaseKeys keys, DateTimeOffset now)
     {
         var body = Base(lease);
+        RecordHold(body, lease, keys, now);
         var annotations = Annotations(body);
         annotations.Remove(keys.Digest);
         annotations.Remove(keys.HandedOverBy);
@@ -105,6 +110,18 @@ internal static class SlotLeaseBodies
         // As client-go's leader election counts them: every change of holder.
         spec["leaseTransitions"] = (spec["leaseTransitions"] is JsonValue v && v.TryGetValue<int>(out var transitions) ? transitions : 0) + 1;
         return body;
+    }
+
+    /// <summary>Notes the hold that ends with this write: the next holder's acquireTime overwrites its start, and the ETA of
+    /// <c>rollout status</c> needs how long each node held a slot. No write of its own: it rides on the release. A slot
+    /// handed to a node that never took it up (one it passes on as a stray) was no hold.</summary>
+    private static void RecordHold(JsonObject body, SlotLease lease, SlotLeaseKeys keys, DateTimeOffset now)
+    {
+        if (lease is { IsHeld: true, HandedOverBy: null, Digest: { } digest, AcquiredAt: { } acquired } && now >= acquired)
+        {
+            var annotations = Annotations(body);
+            annotations[keys.Holds] = SlotHold.Prepend(annotations[keys.Holds]?.GetValue<string>(), new SlotHold(lease.Holder, digest, acquired, now));
+        }
     }
 
     private static string Count(int slots) => slots.ToString(CultureInfo.InvariantCulture);

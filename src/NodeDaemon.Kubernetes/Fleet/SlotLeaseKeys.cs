@@ -12,8 +12,12 @@ namespace NodeDaemon.Kubernetes.Fleet;
 /// </param>
 public sealed record SlotLeaseKeys(string Digest, string HandedOverBy, string Slots, string Holder)
 {
+    /// <summary>Annotation: the slot's last finished holds (<see cref="SlotHold"/>), newest first, for the rollout's ETA.</summary>
+    public string Holds { get; init; } = NodeDaemonOptionsDefaults.AnnotationPrefix + "slot-holds";
+
     /// <summary>The keys under <paramref name="prefix"/> (<c>nodedaemon.io/</c>).</summary>
-    public static SlotLeaseKeys For(string prefix) => new(prefix + "desired-digest", prefix + "handed-over-by", prefix + "pool-slots", prefix + "slot-holder");
+    public static SlotLeaseKeys For(string prefix) =>
+        new(prefix + "desired-digest", prefix + "handed-over-by", prefix + "pool-slots", prefix + "slot-holder") { Holds = prefix + "slot-holds" };
 
     /// <summary>The keys under the default prefix.</summary>
     public static SlotLeaseKeys Default { get; } = For(NodeDaemonOptionsDefaults.AnnotationPrefix);

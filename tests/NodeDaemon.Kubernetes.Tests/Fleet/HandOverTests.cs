@@ -94,6 +94,41 @@ public sealed class HandOverTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task The_lease_keeps_each_finished_hold_through_a_hand_over_and_a_release_for_the_rollout_eta()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 5, 10, 0, 0, TimeSpan.Zero));
+        await using var world = await StartAsync(3, output: output, time: time);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await world.Client("node-a").AcquireAsync(Request("node-a"), cts.Token);
+        Wait(world, "node-b", D1);
+        time.Advance(TimeSpan.FromMinutes(3));
+
+        // Handed over: node-b's acquireTime replaces node-a's, so only the holds annotation still says how long node-a took.
+        await world.Client("node-a").ReleaseAsync(Member("node-a"), cts.Token);
+        Assert.Equal("node-b", world.Holder("nodedaemon-workers-0"));
+        await world.Client("node-b").AcquireAsync(Request("node-b"), cts.Token);
+        time.Advance(TimeSpan.FromMinutes(2));
+        await world.Client("node-b").ReleaseAsync(Member("node-b"), cts.Token);
+
+        Assert.Equal("", world.Holder("nodedaemon-workers-0"));
+        var holds = SlotHold.Parse((string?)world.Lease("nodedaemon-workers-0")!["metadata"]!["annotations"]!["nodedaemon.io/slot-holds"]);
+        Assert.Equal([("node-b", D1, TimeSpan.FromMinutes(2)), ("node-a", D1, TimeSpan.FromMinutes(3))], holds.Select(h => (h.Node, h.Digest, h.Duration)));
+    }
+
+    [Fact]
+    public void A_lease_keeps_only_the_last_holds_and_skips_lines_it_cannot_read()
+    {
+        var at = new DateTimeOffset(2026, 12, 5, 10, 0, 0, TimeSpan.Zero);
+        var text = "garbage line\nnode-x sha256:1 not-a-time 2026-12-05T10:00:00Z";
+        for (var i = 0; i < SlotHold.Kept + 2; i++)
+        {
+            text = SlotHold.Prepend(text, new SlotHold($"node-{i}", D1, at.AddMinutes(i), at.AddMinutes(i + 1)));
+        }
+
+        Assert.Equal(["node-6", "node-5", "node-4", "node-3", "node-2"], SlotHold.Parse(text).Select(h => h.Node));
+    }
+
+    [Fact]
     public async Task No_hand_over_into_a_halted_pool()
     {
         await using var world = await StartAsync(4, output: output);

@@ -86,7 +86,7 @@ internal static class RolloutViewBuilder
         var outcome = lines.All(l => l.Progress == NodeProgress.Done) ? RolloutOutcome.Converged
             : halt is not null || (inMotion == 0 && degraded.Count > 0) ? RolloutOutcome.Failed
             : RolloutOutcome.Progressing;
-        return new PoolView(pool, nodes.Count, targets, counts, holders, halt, degraded, rejected, EtaSeconds(nodes, now), outcome, lines);
+        return new PoolView(pool, nodes.Count, targets, counts, holders, halt, degraded, rejected, EtaSeconds(nodes, leases, settings, now), outcome, lines);
     }
 
     /// <summary>The halt, by the daemons' own rule (<see cref="SlotRules.DegradedOn"/>): at least <paramref name="haltAfter"/> nodes Degraded on a desired digest that other nodes still want.</summary>
@@ -112,28 +112,24 @@ internal static class RolloutViewBuilder
     }
 
     /// <summary>
-    /// The time left at the pace this rollout has had: the time since <c>rollout start</c> annotated the first node, per
-    /// node that has finished since, times the nodes still to go (Degraded and paused nodes are not waited for). Null
-    /// until one node has finished, or when <c>rollout start</c> did not annotate the pool.
+    /// The time left, from the slot holds observed in this rollout (<see cref="RolloutEta"/>): the holds each slot Lease
+    /// keeps (<see cref="SlotHold"/>) on a digest the pool's nodes want, since <c>rollout start</c> annotated the first
+    /// node (when it did), and the current holders' time so far. Null until one hold finished; 0 when nothing is left.
     /// </summary>
-    private static double? EtaSeconds(List<RolloutNode> nodes, DateTimeOffset now)
+    private static double? EtaSeconds(List<RolloutNode> nodes, List<SlotLease> leases, RolloutSettings settings, DateTimeOffset now)
     {
-        var started = nodes.Where(n => n.StartedAt is not null).ToList();
-        if (started.Count == 0)
-        {
-            return null;
-        }
-
-        var since = started.Min(n => n.StartedAt!.Value);
-        // Finished in this rollout: Done on an image other than the one it had before start (a node already there took no time).
-        var finished = started.Count(n => IsDone(n) && PoolNode.DigestOf(n.PreviousImage ?? "") != n.DesiredDigest);
-        var remaining = nodes.Count(n => Progress(n) is not (NodeProgress.Done or NodeProgress.Degraded or NodeProgress.Paused));
-        if (remaining == 0)
-        {
-            return 0;
-        }
-
-        return finished == 0 || now <= since ? null : (now - since).TotalSeconds / finished * remaining;
+        var digests = nodes.Select(n => n.DesiredDigest).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var since = nodes.Select(n => n.StartedAt).OfType<DateTimeOffset>().DefaultIfEmpty(DateTimeOffset.MinValue).Min();
+        var observed = leases.SelectMany(l => l.Holds).Where(h => digests.Contains(h.Digest) && h.Acquired >= since).Select(h => h.Duration).ToList();
+        bool ToGo(RolloutNode n) => Progress(n) is not (NodeProgress.Done or NodeProgress.Degraded or NodeProgress.Paused);
+        var byName = nodes.ToDictionary(n => n.Name, StringComparer.Ordinal);
+        var holding = leases.Where(l => l.IsHeld && byName.TryGetValue(l.Holder, out var holder) && ToGo(holder)).ToList();
+        var inFlight = holding.Select(l => l.AcquiredAt is { } at && now > at ? now - at : TimeSpan.Zero).ToList();
+        var holders = holding.Select(l => l.Holder).ToHashSet(StringComparer.Ordinal);
+        var waiting = nodes.Count(n => ToGo(n) && !holders.Contains(n.Name));
+        // The count the daemons wrote on their Leases (their own list of the pool); this CLI's reading of maxUnavailable otherwise.
+        var slots = leases.Max(l => l.Slots) ?? settings.Options.Fleet.SlotsFor(nodes.Count);
+        return RolloutEta.Estimate(waiting, slots, observed, inFlight)?.TotalSeconds;
     }
 
     private static string FirstLine(string text)

@@ -155,26 +155,42 @@ public sealed class RolloutViewBuilderTests
         Assert.Equal([(New, "a,b")], pool.RejectedImages.Select(r => (r.Image, string.Join(',', r.Nodes))));
     }
 
-    public static TheoryData<string, JsonObject[], double?> Etas => new()
+    /// <summary>A slot Lease whose holds annotation lists (node, digest, minutes before now acquired, minutes before now released).</summary>
+    internal static JsonObject LeaseWithHolds(string name, string holder, DateTimeOffset? acquired, params (string Node, string Digest, double From, double To)[] holds)
     {
-        { "no node finished yet: no pace to go by", [Node("a", started: Now.AddMinutes(-10), previous: Old), Node("b", started: Now.AddMinutes(-10))], null },
-        // 20 min for 2 nodes: 10 min a node, 2 to go.
-        { "two finished in 20 minutes, two to go",
-            [Node("a", current: New, state: "Done", started: Now.AddMinutes(-20), previous: Old), Node("b", current: New, state: "Done", started: Now.AddMinutes(-20), previous: Old),
-             Node("c", started: Now.AddMinutes(-20), previous: Old, phase: "Draining"), Node("d", started: Now.AddMinutes(-20), previous: Old)], 1200 },
-        // A node already on the image took no time: it does not count as finished.
-        { "a node already there is not a finished one",
-            [Node("a", current: New, state: "Done", started: Now.AddMinutes(-20), previous: New), Node("b", started: Now.AddMinutes(-20), previous: Old)], null },
-        { "not started by rollout start", [Node("a", current: New, state: "Done"), Node("b")], null },
-        { "nothing left", [Node("a", current: New, state: "Done", started: Now.AddMinutes(-20), previous: Old)], 0 },
+        var lease = Lease(name, holder, acquired);
+        lease["metadata"]!["annotations"]!["nodedaemon.io/pool-slots"] = "2";
+        lease["metadata"]!["annotations"]!["nodedaemon.io/slot-holds"] = string.Join('\n', holds.Select(h =>
+            new Kubernetes.Fleet.SlotHold(h.Node, h.Digest, Now.AddMinutes(-h.From), Now.AddMinutes(-h.To)).ToString()));
+        return lease;
+    }
+
+    public static TheoryData<string, JsonObject[], JsonObject[], double?> Etas => new()
+    {
+        { "no hold finished yet: no pace to go by",
+            [Node("a", phase: "Draining"), Node("b", phase: "WaitingForSlot")], [LeaseWithHolds("nodedaemon-workers-0", "a", Now.AddMinutes(-3))], null },
+        // Two slots (the Leases say so), holds of 10 and 12 min: median 11. a is 3 min in (8 left), slot 1 is free: b goes now
+        // (11), c after a (8 + 11 = 19).
+        { "holds on the target digest, a holder, two to go",
+            [Node("a", phase: "Draining"), Node("b", phase: "WaitingForSlot"), Node("c", phase: "Staged"), Node("d", current: New, state: "Done"),
+             Node("e", current: New, state: "Done")],
+            [LeaseWithHolds("nodedaemon-workers-0", "a", Now.AddMinutes(-3), ("d", NewDigest, 13, 3)), LeaseWithHolds("nodedaemon-workers-1", "", null, ("e", NewDigest, 14, 2))],
+            19 },
+        { "holds on another digest (an earlier rollout) do not count",
+            [Node("a", phase: "WaitingForSlot")], [LeaseWithHolds("nodedaemon-workers-0", "", null, ("x", "sha256:" + new string('9', 64), 20, 10))], null },
+        { "holds before rollout start do not count",
+            [Node("a", phase: "WaitingForSlot", started: Now.AddMinutes(-5))], [LeaseWithHolds("nodedaemon-workers-0", "", null, ("x", NewDigest, 20, 10))], null },
+        { "degraded and paused nodes are not waited for",
+            [Node("a", state: "Degraded", reason: "x"), Node("b", paused: true), Node("c", current: New, state: "Done")],
+            [LeaseWithHolds("nodedaemon-workers-0", "", null, ("c", NewDigest, 20, 10))], 0 },
     };
 
     [Theory]
     [MemberData(nameof(Etas))]
-    public void The_eta_goes_by_the_pace_of_this_rollout(string why, JsonObject[] nodes, double? expected)
+    public void The_eta_goes_by_the_slot_holds_of_this_rollout(string why, JsonObject[] nodes, JsonObject[] leases, double? minutes)
     {
-        var pool = RolloutViewBuilder.Build(nodes, [], Settings(), Now).Pools.Single();
-        Assert.True(expected == pool.EtaSeconds, $"{why}: {pool.EtaSeconds}");
+        var pool = RolloutViewBuilder.Build(nodes, leases, Settings(haltAfter: 2), Now).Pools.Single();
+        Assert.True(minutes == pool.EtaSeconds / 60, $"{why}: {pool.EtaSeconds}");
     }
 
     [Fact]
