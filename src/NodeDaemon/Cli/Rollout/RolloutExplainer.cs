@@ -64,10 +64,14 @@ internal static class RolloutExplainer
         }
 
         var pool = nodes.Select(n => RolloutNode.Read(n, settings)).Where(n => inPool && n.Pool == node.Pool).Select(n => n.AsPoolNode()).ToList();
+        var halted = false;
         if (node.DesiredDigest is { } digest && inPool && SlotRules.DegradedOn(pool, digest, node.Name) is { } failed
             && failed.Count >= settings.Options.Fleet.HaltAfterFailures && failed.Count > 0)
         {
-            lines.Add($"the pool is halted: {Join(failed)} Degraded on {digest}");
+            // The halt, not the slots, is what it waits on: a freed slot is handed to no node wanting this digest
+            // (SlotRules.Successor), and a node asking is answered Halted, whatever its last message says.
+            halted = true;
+            lines.Add($"the pool is halted: {Join(failed)} Degraded on {digest}; no node gets a slot for that image while the halt lasts");
         }
 
         var schedule = MaintenanceSchedule.From(settings.Options.Maintenance);
@@ -77,7 +81,7 @@ internal static class RolloutExplainer
                 ? $" (it {OpeningText.Describe(opening, settings.Options.Maintenance.TimeZone, now)})" : ""));
         }
 
-        if (node.Phase == SlotRules.WaitingForSlot && inPool)
+        if (node.Phase == SlotRules.WaitingForSlot && inPool && !halted)
         {
             var list = new JsonObject { ["items"] = new JsonArray([.. leases.Select(l => (JsonNode)l.DeepClone())]) };
             var holders = SlotLease.ReadList(list, node.Pool, settings.SlotKeys).Where(l => l.IsHeld).Select(l => l.Holder).ToList();

@@ -38,6 +38,11 @@ internal static class RolloutRenderer
             {
                 lines.Add(Invariant($"  HALTED on {halt.Digest}: {halt.Failed.Count} node{(halt.Failed.Count == 1 ? "" : "s")} Degraded"));
                 lines.AddRange(halt.Failed.Select(f => $"    {f.Node}: {f.Reason}"));
+                var stopped = pool.NodeProgress.Where(n => n.Note == RolloutViewBuilder.HaltedNote).Select(n => n.Node).ToList();
+                if (stopped.Count > 0)
+                {
+                    lines.Add($"  waiting on the halt, not on a slot (none is given out for this image): {string.Join(", ", stopped)}");
+                }
             }
             else if (pool.Degraded.Count > 0)
             {

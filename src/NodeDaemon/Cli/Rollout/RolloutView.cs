@@ -96,4 +96,10 @@ internal sealed record NodeLine(
     [property: JsonPropertyName("node")] string Node,
     [property: JsonPropertyName("progress")] NodeProgress Progress,
     [property: JsonPropertyName("phase")] string Phase,
-    [property: JsonPropertyName("message")] string Message);
+    [property: JsonPropertyName("message")] string Message)
+{
+    /// <summary>What this CLI knows better than the daemon's last message, e.g. that a waiting node waits on the pool's halt
+    /// (its message may still say the slots were all held when it last asked); empty otherwise.</summary>
+    [JsonPropertyName("note")]
+    public string Note { get; init; } = "";
+}

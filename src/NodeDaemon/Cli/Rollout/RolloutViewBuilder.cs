@@ -24,6 +24,9 @@ internal static class RolloutViewBuilder
         return new RolloutView(settings.PoolLabel, now, pools);
     }
 
+    /// <summary>The note of a node that waits on its pool's halt.</summary>
+    public const string HaltedNote = "waits on the halt: no slot is given out for this image while it lasts";
+
     /// <summary>The bucket of one node.</summary>
     public static NodeProgress Progress(RolloutNode node)
     {
@@ -72,6 +75,14 @@ internal static class RolloutViewBuilder
             .ToList();
         var degraded = nodes.Where(n => n.State == SlotRules.Degraded).Select(n => new FailedNodeView(n.Name, FirstLine(n.Reason))).ToList();
         var halt = Halt(nodes, settings.Options.Fleet.HaltAfterFailures);
+        if (halt is not null)
+        {
+            // A node waiting for the halted digest waits on the halt: no slot is handed or given to it (SlotRules.Successor),
+            // though its message may still be the "all slots are held" of its last ask.
+            var stopped = nodes.Where(n => n.DesiredDigest == halt.Digest).Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
+            lines = [.. lines.Select(l => l.Progress == NodeProgress.Waiting && stopped.Contains(l.Node) ? l with { Note = HaltedNote } : l)];
+        }
+
         var rejected = nodes.Where(n => n.RejectedImage.Length > 0)
             .GroupBy(n => n.RejectedImage, StringComparer.Ordinal)
             .Select(g => new RejectedImageView(g.Key, [.. g.Select(n => n.Name)]))

@@ -34,7 +34,22 @@ public sealed class RolloutExplainerTests
         Assert.True(lines.Any(l => l.StartsWith(expected, StringComparison.Ordinal)), $"{why}: {string.Join(" | ", lines)}");
     }
 
-    private static JsonObject With(JsonObject node, string key, string value)
+    [Fact]
+    public void A_waiting_node_of_a_halted_pool_is_told_of_the_halt_not_of_the_slots()
+    {
+        // Its last ask was answered "all 2 slots are held"; since then d went Degraded and halted the pool.
+        JsonObject[] nodes =
+        [
+            With(Node("n", phase: "WaitingForSlot"), "nodedaemon.io/message", "waiting for a slot: all 2 slots are held"),
+            Node("x", phase: "Draining"), Node("d", state: "Degraded", reason: "booted the old image"),
+        ];
+
+        var lines = RolloutExplainer.Explain("n", nodes, [Lease("nodedaemon-workers-0", "x"), Lease("nodedaemon-workers-1", "")], Settings(), Now);
+
+        Assert.Equal([$"the pool is halted: d Degraded on {NewDigest}; no node gets a slot for that image while the halt lasts"], lines);
+    }
+
+    internal static JsonObject With(JsonObject node, string key, string value)
     {
         node["metadata"]!["annotations"]![key] = value;
         return node;

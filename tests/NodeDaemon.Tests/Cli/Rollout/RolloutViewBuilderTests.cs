@@ -194,6 +194,19 @@ public sealed class RolloutViewBuilderTests
     }
 
     [Fact]
+    public void Waiting_nodes_of_a_halted_pool_are_shown_waiting_on_the_halt()
+    {
+        var view = RolloutViewBuilder.Build(
+            [RolloutExplainerTests.With(Node("a", phase: "WaitingForSlot"), "nodedaemon.io/message", "waiting for a slot: all 1 slots are held"),
+             Node("b", phase: "Staged"), Node("c", state: "Degraded", reason: "x"), Node("e", desired: Old, phase: "WaitingForSlot")],
+            [], Settings(), Now);
+
+        var pool = view.Pools.Single();
+        Assert.Equal(["a", "b"], pool.NodeProgress.Where(n => n.Note.Contains("halt", StringComparison.Ordinal)).Select(n => n.Node));
+        Assert.Contains("  waiting on the halt, not on a slot (none is given out for this image): a, b", RolloutRenderer.Lines(view));
+    }
+
+    [Fact]
     public void One_block_per_pool_and_a_pool_filter()
     {
         JsonObject[] nodes = [Node("a", pool: "infra"), Node("b"), Node("c", pool: "workers")];
