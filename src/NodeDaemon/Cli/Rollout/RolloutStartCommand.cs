@@ -9,8 +9,6 @@ internal static class RolloutStartCommand
     /// <summary>Builds the verb.</summary>
     public static Command Create()
     {
-        var cluster = new ClusterArguments();
-        var selection = new NodeSelection();
         var image = new Argument<string>("IMAGE") { Description = "The OS image, registry/repo@sha256:<digest>" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the plan and write nothing" };
         var output = OutputFormat.Create();
@@ -18,71 +16,46 @@ internal static class RolloutStartCommand
         {
             image, dryRun, output,
         };
-        selection.AddTo(command);
-        cluster.AddTo(command);
-        command.SetAction(async (result, cancellation) =>
+        return SelectionVerb.Create(command, async (selected, cancellation) =>
         {
-            var (stdout, error) = (result.InvocationConfiguration.Output, result.InvocationConfiguration.Error);
-            if (cluster.Config.LoadOrReport(result) is not { } options)
-            {
-                return NodeDaemonCommand.ConfigErrorExitCode;
-            }
-
-            var settings = RolloutSettings.From(options);
-            if (selection.SelectorOrReport(result, settings) is not { } selector)
-            {
-                return 1;
-            }
-
-            using var api = cluster.ConnectOrReport(result);
-            if (api is null)
-            {
-                return 1;
-            }
-
+            var (result, nodes, settings, stdout) = (selected.Result, selected.Nodes, selected.Settings, selected.Output);
             var reference = result.GetValue(image)!;
-            return await NodeSelection.GuardAsync(error, async () =>
+            var now = TimeProvider.System.GetUtcNow();
+            if (RolloutPlanner.Plan(nodes, reference, settings, now, out var refusal) is not { } plan)
             {
-                var nodes = await NodeSelection.ReadAsync(api, selector, settings, cancellation).ConfigureAwait(false);
-                var now = TimeProvider.System.GetUtcNow();
-                if (RolloutPlanner.Plan(nodes, reference, settings, now, out var refusal) is not { } plan)
-                {
-                    // The daemon's own words: the nodes would write this reason and go Degraded.
-                    await error.WriteLineAsync($"error: the daemons would refuse this image: {refusal}").ConfigureAwait(false);
-                    return 1;
-                }
+                // The daemon's own words: the nodes would write this reason and go Degraded.
+                await selected.Error.WriteLineAsync($"error: the daemons would refuse this image: {refusal}").ConfigureAwait(false);
+                return 1;
+            }
 
-                if (nodes.Count == 0)
-                {
-                    await error.WriteLineAsync($"error: no nodes match {selector}").ConfigureAwait(false);
-                    return 1;
-                }
+            if (nodes.Count == 0)
+            {
+                return await SelectionVerb.NoneMatchAsync(selected).ConfigureAwait(false);
+            }
 
-                if (result.GetValue(output) is { } format)
+            if (result.GetValue(output) is { } format)
+            {
+                await stdout.WriteLineAsync(OutputFormat.Format(format, JsonSerializer.Serialize(plan, RolloutJsonContext.Default.RolloutPlan))).ConfigureAwait(false);
+            }
+            else
+            {
+                foreach (var line in PlanText(plan, settings))
                 {
-                    await stdout.WriteLineAsync(OutputFormat.Format(format, JsonSerializer.Serialize(plan, RolloutJsonContext.Default.RolloutPlan))).ConfigureAwait(false);
+                    await stdout.WriteLineAsync(line).ConfigureAwait(false);
                 }
-                else
-                {
-                    foreach (var line in PlanText(plan, settings))
-                    {
-                        await stdout.WriteLineAsync(line).ConfigureAwait(false);
-                    }
-                }
+            }
 
-                if (result.GetValue(dryRun))
-                {
-                    return 0;
-                }
+            if (result.GetValue(dryRun))
+            {
+                return 0;
+            }
 
-                var planned = plan.Nodes.Where(n => n.Action != PlannedAction.AlreadyThere).ToDictionary(n => n.Node, StringComparer.Ordinal);
-                var failures = await NodeSelection.AnnotateEachAsync(api, nodes.Where(n => planned.ContainsKey(n.Name)), settings,
-                    node => RolloutPlanner.StartAnnotations(planned[node.Name] with { PreviousImage = RolloutPlanner.PreviousOf(node) }, reference, settings, now),
-                    stdout, cancellation).ConfigureAwait(false);
-                return failures == 0 ? 0 : 1;
-            }).ConfigureAwait(false);
+            var planned = plan.Nodes.Where(n => n.Action != PlannedAction.AlreadyThere).ToDictionary(n => n.Node, StringComparer.Ordinal);
+            var failures = await NodeSelection.AnnotateEachAsync(selected.Api, nodes.Where(n => planned.ContainsKey(n.Name)), settings,
+                node => RolloutPlanner.StartAnnotations(planned[node.Name] with { PreviousImage = RolloutPlanner.PreviousOf(node) }, reference, settings, now),
+                stdout, cancellation).ConfigureAwait(false);
+            return failures == 0 ? 0 : 1;
         });
-        return command;
     }
 
     /// <summary>The plan as text: the image, the window, per pool its slots, then one line per node.</summary>

@@ -17,52 +17,22 @@ internal static class RolloutWriteCommands
     public static Command Undo() => Create("undo", "Point each node back at the image it wanted before rollout start (recorded in rollout-previous-image)",
         RolloutPlanner.UndoAnnotations);
 
-    private static Command Create(string name, string description, Func<RolloutNode, RolloutSettings, IReadOnlyDictionary<string, string?>?> change)
-    {
-        var cluster = new ClusterArguments();
-        var selection = new NodeSelection();
-        var command = new Command(name, description);
-        selection.AddTo(command);
-        cluster.AddTo(command);
-        command.SetAction(async (result, cancellation) =>
+    private static Command Create(string name, string description, Func<RolloutNode, RolloutSettings, IReadOnlyDictionary<string, string?>?> change) =>
+        SelectionVerb.Create(new Command(name, description), async (selected, cancellation) =>
         {
-            var (output, error) = (result.InvocationConfiguration.Output, result.InvocationConfiguration.Error);
-            if (cluster.Config.LoadOrReport(result) is not { } options)
+            var (nodes, settings, output) = (selected.Nodes, selected.Settings, selected.Output);
+            if (nodes.Count == 0)
             {
-                return NodeDaemonCommand.ConfigErrorExitCode;
+                return await SelectionVerb.NoneMatchAsync(selected).ConfigureAwait(false);
             }
 
-            var settings = RolloutSettings.From(options);
-            if (selection.SelectorOrReport(result, settings) is not { } selector)
+            var untouched = nodes.Count(n => change(n, settings) is null);
+            var failures = await NodeSelection.AnnotateEachAsync(selected.Api, nodes, settings, n => change(n, settings), output, cancellation).ConfigureAwait(false);
+            if (untouched > 0)
             {
-                return 1;
+                await output.WriteLineAsync($"{untouched} node{(untouched == 1 ? "" : "s")} unchanged (nothing to {name})").ConfigureAwait(false);
             }
 
-            using var api = cluster.ConnectOrReport(result);
-            if (api is null)
-            {
-                return 1;
-            }
-
-            return await NodeSelection.GuardAsync(error, async () =>
-            {
-                var nodes = await NodeSelection.ReadAsync(api, selector, settings, cancellation).ConfigureAwait(false);
-                if (nodes.Count == 0)
-                {
-                    await error.WriteLineAsync($"error: no nodes match {selector}").ConfigureAwait(false);
-                    return 1;
-                }
-
-                var untouched = nodes.Count(n => change(n, settings) is null);
-                var failures = await NodeSelection.AnnotateEachAsync(api, nodes, settings, n => change(n, settings), output, cancellation).ConfigureAwait(false);
-                if (untouched > 0)
-                {
-                    await output.WriteLineAsync($"{untouched} node{(untouched == 1 ? "" : "s")} unchanged (nothing to {name})").ConfigureAwait(false);
-                }
-
-                return failures == 0 ? 0 : 1;
-            }).ConfigureAwait(false);
+            return failures == 0 ? 0 : 1;
         });
-        return command;
-    }
 }
