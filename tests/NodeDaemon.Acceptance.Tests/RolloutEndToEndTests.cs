@@ -42,6 +42,7 @@ public sealed class RolloutEndToEndTests : IDisposable
         Assert.True(cli.Watch is { ExitCode: 0 }, $"rollout status --watch: {cli.Watch}");
         Assert.Contains("6/6 Done", cli.Watch!.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("converged", cli.Watch!.StandardOutput, StringComparison.Ordinal);
+        await cli.KeepTranscriptAsync("converged");
     }
 
     [Fact]
@@ -59,6 +60,7 @@ public sealed class RolloutEndToEndTests : IDisposable
         Assert.True(cli.Watch is { ExitCode: not 0 }, $"rollout status --watch: {cli.Watch}");
         Assert.Contains($"halted: {failed} Degraded", cli.Watch!.StandardError, StringComparison.Ordinal);
         Assert.DoesNotContain("timed out", cli.Watch!.StandardError, StringComparison.Ordinal);
+        await cli.KeepTranscriptAsync("halted");
     }
 
     private static string Describe(FleetRun run) =>
@@ -90,6 +92,21 @@ public sealed class RolloutEndToEndTests : IDisposable
 
             // --timeout below the test's bound: a watch that never sees the end exits "timed out" instead of being killed.
             Watch = await Tool.RunAsync(_binary, ["rollout", "status", "--pool", target.Pool, "--watch", "--timeout", "120s", .. cluster], s_watchBound);
+            _pool = target.Pool;
+        }
+
+        private string _pool = "";
+
+        /// <summary>
+        /// Writes the watch as a terminal session would show it (into a pipe: one block per change) to
+        /// <c>artifacts/rollout-watch-NAME.txt</c>: the README's transcripts are copied from these files, never written by hand.
+        /// </summary>
+        public async Task KeepTranscriptAsync(string name)
+        {
+            var folder = Directory.CreateDirectory(Path.Combine(RepositoryPaths.Root, "artifacts"));
+            var text = $"$ nodedaemon rollout status --pool {_pool} --watch --timeout 120s --kubeconfig $KUBECONFIG --config fleet.json\n"
+                + Watch!.StandardOutput + Watch.StandardError + $"$ echo $?\n{Watch.ExitCode}\n";
+            await File.WriteAllTextAsync(Path.Combine(folder.FullName, $"rollout-watch-{name}.txt"), text);
         }
     }
 }
