@@ -77,11 +77,15 @@ internal static class YamlText
     // Plain when it is a word (every key these documents have); quoted otherwise.
     private static string Key(string key) => key.Length > 0 && char.IsAsciiLetter(key[0]) && key.All(char.IsAsciiLetterOrDigit) ? key : JsonValue.Create(key).ToJsonString();
 
+    // JSON's default encoder writes "+" as \u002B (HTML-safe): valid YAML, but not what a person reads; the relaxed
+    // encoder still escapes what YAML's double quotes need (quote, backslash, control characters).
+    private static readonly JsonSerializerOptions s_plain = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private static string Scalar(JsonNode? node) => node switch
     {
         null => "null",
         JsonObject => "{}",
         JsonArray => "[]",
-        _ => node.ToJsonString(),
+        _ => node.ToJsonString(s_plain),
     };
 }

@@ -40,6 +40,8 @@ public sealed class RolloutStatusCliTests : IAsyncLifetime
         var yaml = Run("rollout", "status", "-o", "yaml");
         Assert.Contains("- pool: \"workers\"\n    nodes: 3\n", yaml.Output, StringComparison.Ordinal);
         Assert.Contains("\n    counts:\n      Done: 1\n", yaml.Output, StringComparison.Ordinal);
+        // The time's offset as written, not JSON's HTML-safe \u002B.
+        Assert.Matches("\ntime: \"[0-9T:.-]+\\+00:00\"\n", yaml.Output);
     }
 
     [Fact]
