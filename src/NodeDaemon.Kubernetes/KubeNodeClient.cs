@@ -61,16 +61,25 @@ public sealed partial class KubeNodeClient : INodeClient, IDisposable
         Remember(node);
     }
 
+    /// <summary>Writes the conditions alone; see <see cref="SetConditionsAsync(IReadOnlyList{NodeConditionValue}, NodeReport?, CancellationToken)"/>.</summary>
+    public Task SetConditionsAsync(IReadOnlyList<NodeConditionValue> conditions, CancellationToken cancellationToken) =>
+        SetConditionsAsync(conditions, null, cancellationToken);
+
     /// <inheritdoc/>
-    public async Task SetConditionsAsync(IReadOnlyList<NodeConditionValue> conditions, CancellationToken cancellationToken)
+    public async Task SetConditionsAsync(IReadOnlyList<NodeConditionValue> conditions, NodeReport? report, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(conditions);
         // A strategic merge patch of nodes/status merges conditions by type (core/v1 patchMergeKey), so the kubelet's
-        // stay; a JSON merge patch would replace the whole list. No resourceVersion: only our own types are named.
+        // stay; a JSON merge patch would replace the whole list. No resourceVersion: only our own types and keys are named.
         var stamped = NodeConditionRules.Stamp(conditions, _latest?.Conditions ?? [], _time.GetUtcNow());
-        var written = await _sender.SendOkAsync(HttpMethod.Patch, KubePaths.NodeStatus(_options.NodeName), NodePatches.Conditions(stamped, _time.GetUtcNow()),
-            KubePaths.StrategicMergePatch, cancellationToken).ConfigureAwait(false);
+        var written = await _sender.SendOkAsync(HttpMethod.Patch, KubePaths.NodeStatus(_options.NodeName),
+            NodePatches.Conditions(stamped, _time.GetUtcNow(), report, _options.Keys), KubePaths.StrategicMergePatch, cancellationToken).ConfigureAwait(false);
         var node = Remember(NodeReader.Read(written));
+        if (report is not null)
+        {
+            LogAnnotated(_options.NodeName, report.State.ToString(), report.Phase.ToString(), node.ResourceVersion);
+        }
+
         LogConditionsWritten(_options.NodeName, string.Join(", ", stamped.Select(c => $"{c.Type}={c.Status} ({c.Reason})")), node.ResourceVersion);
     }
 

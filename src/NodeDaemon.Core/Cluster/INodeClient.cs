@@ -22,8 +22,10 @@ public interface INodeClient
     /// <summary>
     /// Writes <paramref name="conditions"/> (the daemon's own types only) to the node's status, merged by type so the
     /// kubelet's conditions stay as they are; each keeps the transition time the node shows while its status is unchanged.
+    /// A <paramref name="report"/> rides along in the same write (the status subresource keeps metadata changes), so a
+    /// phase change costs one request, not two.
     /// </summary>
-    Task SetConditionsAsync(IReadOnlyList<NodeConditionValue> conditions, CancellationToken cancellationToken);
+    Task SetConditionsAsync(IReadOnlyList<NodeConditionValue> conditions, NodeReport? report, CancellationToken cancellationToken);
 
     /// <summary>
     /// Cordons the node and marks the cordon as ours, in one write that also carries <paramref name="report"/> when

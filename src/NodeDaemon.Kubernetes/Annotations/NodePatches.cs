@@ -15,7 +15,25 @@ internal static class NodePatches
     /// The status patch of <paramref name="conditions"/> (stamped with their transition times), heartbeat
     /// <paramref name="now"/>: sent as a strategic merge patch, it merges into the node's conditions by <c>type</c>.
     /// </summary>
-    public static JsonObject Conditions(IReadOnlyList<NodeConditionValue> conditions, DateTimeOffset now) => new()
+    /// <remarks>
+    /// With <paramref name="report"/>, its output annotations and Degraded label ride in the same patch of
+    /// <c>nodes/status</c>: kube-apiserver's nodeStatusStrategy resets only <c>spec</c> on that subresource, so metadata
+    /// changes are kept (pkg/registry/core/node/strategy.go); a strategic merge patch merges and deletes map keys as a
+    /// JSON merge patch does.
+    /// </remarks>
+    public static JsonObject Conditions(IReadOnlyList<NodeConditionValue> conditions, DateTimeOffset now, NodeReport? report = null, AnnotationKeys? keys = null)
+    {
+        var patch = StatusOnly(conditions, now);
+        if (report is not null)
+        {
+            ArgumentNullException.ThrowIfNull(keys);
+            patch["metadata"] = WithReport(new JsonObject(), report, new JsonObject(), keys);
+        }
+
+        return patch;
+    }
+
+    private static JsonObject StatusOnly(IReadOnlyList<NodeConditionValue> conditions, DateTimeOffset now) => new()
     {
         ["status"] = new JsonObject
         {

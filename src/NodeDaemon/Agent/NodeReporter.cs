@@ -42,12 +42,9 @@ internal sealed partial class NodeReporter(
 
     /// <summary>Reports <paramref name="decision"/> with <paramref name="message"/> when the node does not show it yet.</summary>
     /// <remarks>With <paramref name="passing"/>, a report that differs from the last one only in its message is not written.</remarks>
+    /// <remarks>The conditions it means, when they change, go in the same write (one request per phase change).</remarks>
     public Task ReportAsync(Decision decision, string message, CancellationToken cancellationToken, bool passing = false) =>
-        OneAtATimeAsync(async () =>
-        {
-            await ReportInsideAsync(decision, message, cancellationToken, passing).ConfigureAwait(false);
-            await ConditionsInsideAsync(decision, cancellationToken).ConfigureAwait(false);
-        });
+        OneAtATimeAsync(() => ReportInsideAsync(decision, message, cancellationToken, passing));
 
     /// <summary>Cordons or lifts our cordon with the decision's report in the same write; the report goes alone when nothing was written.</summary>
     public Task CordonAsync(Decision decision, bool cordon, CancellationToken cancellationToken) =>
@@ -183,25 +180,50 @@ internal sealed partial class NodeReporter(
         }
     }
 
-    /// <summary>The report write itself; the caller holds the write gate.</summary>
+    /// <summary>The report write itself, with the conditions when they change too (one write); the caller holds the write gate.</summary>
     private async Task ReportInsideAsync(Decision decision, string message, CancellationToken cancellationToken, bool passing = false)
     {
-        if (Due(decision, message, passing) is not { } report)
+        var report = Due(decision, message, passing);
+        var conditions = ConditionsDue(decision);
+        if (report is null && conditions is null)
         {
             return;
         }
 
-        Written(report);
+        if (report is not null)
+        {
+            Written(report);
+        }
+
         try
         {
-            await node.ReportAsync(report, cancellationToken).ConfigureAwait(false);
+            if (conditions is null)
+            {
+                await node.ReportAsync(report!, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await node.SetConditionsAsync(conditions, report, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (ClusterException e)
         {
             // Reporting is best effort: the next turn reports again; the update itself must not stop for it.
-            LogReportFailed(e.Message);
+            if (report is null)
+            {
+                LogConditionsFailed(e.Message);
+            }
+            else
+            {
+                LogReportFailed(e.Message);
+                _reported = null;
+            }
+
             settings.Metrics.Failed(FailureKind.Api);
-            _reported = null;
+            if (conditions is not null)
+            {
+                _conditions = null;
+            }
         }
     }
 }

@@ -54,4 +54,25 @@ public sealed class ConditionTests
         Assert.Equal("2026-03-07T22:30:00Z", (string?)progressing["lastTransitionTime"]);
         Assert.Equal("2026-03-07T22:33:00Z", (string?)progressing["lastHeartbeatTime"]);
     }
+
+    [Fact]
+    public async Task A_report_rides_with_the_conditions_in_one_status_write_that_keeps_its_annotations_and_label()
+    {
+        var time = new FakeTimeProvider(Start);
+        await using var world = await World.StartAsync(time: time);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var report = new NodeReport(AgentCondition.Degraded, AgentState.Idle, "the pull failed", "gave up", null);
+
+        await world.Client.SetConditionsAsync(NodeConditionRules.For(report), report, cts.Token);
+
+        // nodeStatusStrategy resets only the spec on nodes/status: the metadata of the same patch is kept.
+        var node = world.Node();
+        var annotations = node["metadata"]!["annotations"]!;
+        Assert.Equal(("Degraded", "Idle", "the pull failed"),
+            ((string?)annotations["nodedaemon.io/state"], (string?)annotations["nodedaemon.io/phase"], (string?)annotations["nodedaemon.io/reason"]));
+        Assert.Equal("true", (string?)node["metadata"]!["labels"]!["nodedaemon.io/degraded"]);
+        Assert.Equal("True", (string?)node["status"]!["conditions"]!.AsArray().Single(c => (string?)c!["type"] == NodeConditionRules.Degraded)!["status"]);
+        Assert.Equal(1, world.Server.Requests["patch nodes/status"]);
+        Assert.Equal(0, world.Server.Requests["patch nodes"]);
+    }
 }

@@ -81,12 +81,22 @@ internal sealed class FakeNodeClient : INodeClient
     /// <summary>The next status write of conditions fails with this API error.</summary>
     public ClusterException? FailNextConditions { get; set; }
 
-    public Task SetConditionsAsync(IReadOnlyList<NodeConditionValue> conditions, CancellationToken cancellationToken)
+    /// <summary>Status writes of conditions that carried a report (one request for both).</summary>
+    public int ReportsWithConditions { get; private set; }
+
+    public async Task SetConditionsAsync(IReadOnlyList<NodeConditionValue> conditions, NodeReport? report, CancellationToken cancellationToken)
     {
         if (FailNextConditions is { } failure)
         {
             FailNextConditions = null;
             throw failure;
+        }
+
+        if (report is not null)
+        {
+            // The report rides in the same write: recorded (and failed, or held) as a report alone would be.
+            await ReportAsync(report, cancellationToken);
+            ReportsWithConditions++;
         }
 
         ConditionWrites.Add(conditions);
@@ -95,8 +105,6 @@ internal sealed class FakeNodeClient : INodeClient
             _conditions.RemoveAll(c => c.Type == condition.Type);
             _conditions.Add(condition);
         }
-
-        return Task.CompletedTask;
     }
 
     /// <summary>How often the node was read with <see cref="GetAsync"/> (the watch and the cordon answers are not counted).</summary>

@@ -37,18 +37,34 @@ public sealed class NodeConditionReportTests : IDisposable
     }
 
     [Fact]
-    public async Task A_failed_condition_write_is_written_again_at_the_next_turn_even_when_the_report_is_not()
+    public async Task A_failed_write_of_a_report_and_its_conditions_is_written_again_at_the_next_turn()
     {
         _world.Node.FailNextConditions = new ClusterException("nodes/status: 503", 503);
         var loop = _world.Loop();
         await loop.TurnAsync(CancellationToken.None);
         Assert.Empty(_world.Node.ConditionWrites);
-        var reports = _world.Node.Reports.Count;
+        Assert.Empty(_world.Node.Reports);
 
         await loop.TurnAsync(CancellationToken.None);
 
-        Assert.Equal(reports, _world.Node.Reports.Count);
+        Assert.Single(_world.Node.Reports);
         Assert.Equal("UpToDate", Assert.Single(_world.Node.ConditionWrites)[0].Reason);
+        Assert.Equal(1, _world.Node.ReportsWithConditions);
+    }
+
+    [Fact]
+    public async Task A_phase_change_without_a_cordon_writes_its_report_and_its_conditions_in_one_request()
+    {
+        _world.Node.Annotate("nodedaemon.io/desired-image", "quay.io/example/os@" + s_new);
+        await SettleAsync(_world.Loop());
+        _world.Host.Reboot();
+        _world.BootId = "boot-2";
+        await SettleAsync(_world.Loop());
+
+        // Staging and Rebooting ride with their reports; the cordon and the uncordon go through nodes (the status
+        // subresource keeps the old spec), so their conditions follow in a write of their own.
+        var alone = _world.Node.ConditionWrites.Count - _world.Node.ReportsWithConditions;
+        Assert.Equal((2, 2), (_world.Node.ReportsWithConditions, alone));
     }
 
     public void Dispose() => _world.Dispose();
