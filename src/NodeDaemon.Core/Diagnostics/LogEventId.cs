@@ -271,4 +271,7 @@ public enum LogEventId
 
     /// <summary>The host refused the automatic rollback; the node stays Degraded on the image that failed the gate.</summary>
     RollbackRefused = 432,
+
+    /// <summary>A disruption budget that refused an eviction now allows one (its watched status): the eviction is asked again before the fallback tick.</summary>
+    EvictionBudgetAllows = 240,
 }

@@ -55,6 +55,12 @@ internal static class KubePaths
     /// <summary>The policy/v1 PodDisruptionBudgets of a namespace.</summary>
     public static string Budgets(string ns) => $"apis/policy/v1/namespaces/{Esc(ns)}/poddisruptionbudgets";
 
+    /// <summary>A watch of the PodDisruptionBudgets of a namespace from <paramref name="resourceVersion"/>.</summary>
+    /// <remarks>An empty <paramref name="resourceVersion"/> is left out: the watch then starts with every budget as ADDED.</remarks>
+    public static string BudgetsWatch(string ns, string resourceVersion, int timeoutSeconds) =>
+        $"{Budgets(ns)}?watch=true" + (resourceVersion.Length > 0 ? $"&resourceVersion={Esc(resourceVersion)}" : "") +
+        $"&allowWatchBookmarks=true&timeoutSeconds={timeoutSeconds}";
+
     /// <summary>The core/v1 events of a namespace.</summary>
     public static string Events(string ns) => $"api/v1/namespaces/{Esc(ns)}/events";
 

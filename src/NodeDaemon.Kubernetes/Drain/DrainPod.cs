@@ -18,6 +18,9 @@ internal sealed record DrainPod(string Namespace, string Name, string Uid, bool 
     /// <summary>The pod's labels: which disruption budgets select it.</summary>
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Whether the pod's Ready condition is True: a budget lets a pod that is not Ready go on other terms.</summary>
+    public bool Ready { get; init; } = true;
+
     /// <summary><c>namespace/name</c>.</summary>
     public string Key => $"{Namespace}/{Name}";
 
@@ -40,6 +43,8 @@ internal sealed record DrainPod(string Namespace, string Name, string Uid, bool 
             metadata?["deletionTimestamp"] is not null)
         {
             Labels = NodeReader.Map(metadata?["labels"]),
+            Ready = (pod["status"]?["conditions"] as JsonArray)?
+                .Any(c => NodeReader.Text(c?["type"]) == "Ready" && NodeReader.Text(c?["status"]) == "True") ?? false,
         };
     }
 }

@@ -47,15 +47,17 @@ internal sealed partial class PodDrainer
 
         using var deadline = new CancellationTokenSource(left, _time);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-        // The watch of the node's pods lasts as long as this drain, however it ends.
+        // The watches of the node's pods and of the budgets that refuse evictions last as long as this drain, however it ends.
         var pods = new PodGoneWatch(_api, _options, _time, _logger);
+        var budgets = new BlockingBudgets(_api, _options, _time, _logger);
         await using (pods.ConfigureAwait(false))
+        await using (budgets.ConfigureAwait(false))
         {
-            return await DrainAsync(pods, stop, cancellationToken).ConfigureAwait(false);
+            return await DrainAsync(pods, budgets, stop, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task<DrainResult> DrainAsync(PodGoneWatch pods, CancellationTokenSource stop, CancellationToken cancellationToken)
+    private async Task<DrainResult> DrainAsync(PodGoneWatch pods, BlockingBudgets budgets, CancellationTokenSource stop, CancellationToken cancellationToken)
     {
         var drain = _request.Options;
         List<DrainPod> toMove = [];
@@ -81,7 +83,7 @@ internal sealed partial class PodDrainer
             toMove = [.. plan.ToMove];
             _tally.Begin(toMove.Count);
             using var slots = new SemaphoreSlim(Math.Max(1, drain.Concurrency));
-            await Task.WhenAll(toMove.Select(pod => MovePodAsync(pod, pods, slots, stop))).ConfigureAwait(false);
+            await Task.WhenAll(toMove.Select(pod => MovePodAsync(pod, pods, budgets, slots, stop))).ConfigureAwait(false);
             return Finish(new DrainResult(DrainOutcome.Drained, $"drained: {toMove.Count} pods evicted", toMove.Count, toMove.Count, [], []));
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -156,9 +158,9 @@ internal sealed partial class PodDrainer
 
     private static List<DrainPod> Pods(JsonNode list) => [.. (list["items"] as JsonArray ?? []).OfType<JsonNode>().Select(DrainPod.Read)];
 
-    private async Task MovePodAsync(DrainPod pod, PodGoneWatch pods, SemaphoreSlim slots, CancellationTokenSource stop)
+    private async Task MovePodAsync(DrainPod pod, PodGoneWatch pods, BlockingBudgets budgets, SemaphoreSlim slots, CancellationTokenSource stop)
     {
-        if (!pod.Terminating && !await _evictor.EvictAsync(pod, slots, stop).ConfigureAwait(false))
+        if (!pod.Terminating && !await _evictor.EvictAsync(pod, slots, budgets, stop).ConfigureAwait(false))
         {
             _tally.Gone(pod.Key);
             return;

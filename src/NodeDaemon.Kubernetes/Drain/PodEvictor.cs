@@ -18,16 +18,20 @@ internal sealed partial class PodEvictor(KubeApi api, KubeNodeClientOptions opti
     /// <summary>Evicts until accepted (true) or the pod is found gone (false); stops the whole drain on a fatal answer.</summary>
     /// <remarks>A slot bounds the eviction requests in flight, not the pods being waited on: a pod a budget holds back
     /// gives its slot up while it waits, so it never keeps the pods of other budgets from going (holding it made a
-    /// 60-pod, 6-budget drain 2.5 times slower than kubectl's).</remarks>
-    public async Task<bool> EvictAsync(DrainPod pod, SemaphoreSlim slots, CancellationTokenSource stop)
+    /// 60-pod, 6-budget drain 2.5 times slower than kubectl's). A pod a budget refused waits on that budget's status
+    /// (<paramref name="budgets"/>), each pod on its own budget.</remarks>
+    public async Task<bool> EvictAsync(DrainPod pod, SemaphoreSlim slots, BlockingBudgets budgets, CancellationTokenSource stop)
     {
         var backoff = new Backoff(options.Transport.BackoffInitial, options.Transport.BackoffMax, time);
         while (true)
         {
             EvictionAnswer answer;
+            long mark;
             await slots.WaitAsync(stop.Token).ConfigureAwait(false);
             try
             {
+                // Taken before the request: only a budget status seen after it can tell more than a refusal would.
+                mark = budgets.Mark();
                 answer = await RequestEvictionAsync(pod, stop.Token).ConfigureAwait(false);
             }
             finally
@@ -49,14 +53,16 @@ internal sealed partial class PodEvictor(KubeApi api, KubeNodeClientOptions opti
                     stop.Token.ThrowIfCancellationRequested();
                     return false;
                 case EvictionKind.Blocked:
-                    // A budget frees up only when a replacement turns Ready elsewhere: wait the server's hint, at
-                    // least what kubectl waits (5 s), give or take 10 % so parallel pods do not knock in step; on
-                    // average the server sees kubectl's rate, and no pod waits a fixed extra on top of it.
+                    // A budget frees up only when a replacement turns Ready elsewhere, which its status tells: ask again
+                    // as soon as it can allow this pod. The fallback tick is the server's hint, at least what kubectl
+                    // waits (5 s), give or take 10 % so parallel pods do not knock in step: without the budget's status
+                    // (no watch to be had) the server sees kubectl's rate, and no pod waits longer than kubectl's would.
                     var hint = answer.RetryAfter is { } after && after > options.EvictionRetryMinimum ? after : options.EvictionRetryMinimum;
                     var why = answer.Why ?? answer.Message;
-                    tally.WaitingOn(pod.Key, why, answer.Budget is { } budget ? $"{pod.Namespace}/{budget}" : null);
-                    LogEvictionRetried(pod.Key, why, hint);
-                    await Task.Delay(hint * 0.7 + Backoff.Jitter(hint * 0.4), time, stop.Token).ConfigureAwait(false);
+                    var budget = answer.Budget!;
+                    tally.WaitingOn(pod.Key, why, $"{pod.Namespace}/{budget}");
+                    LogEvictionWaits(pod.Key, why, hint);
+                    await budgets.WaitAsync(pod, pod.Namespace, budget, mark, hint * 0.7 + Backoff.Jitter(hint * 0.4), stop.Token).ConfigureAwait(false);
                     break;
                 default:
                     // The server's hint when it gave one, but never a hot loop on a hint of 0.

@@ -5,10 +5,14 @@ using NodeDaemon.Sim.KubeApi.Store;
 namespace NodeDaemon.Sim.KubeApi.Controllers;
 
 /// <summary>
-/// Keeps every PodDisruptionBudget's status current, with the arithmetic of kubernetes pkg/controller/disruption:
-/// <c>currentHealthy</c> counts selected Ready pods that are neither terminating nor recently evicted
-/// (<c>status.disruptedPods</c>), <c>desiredHealthy</c> comes from minAvailable or maxUnavailable (percentages round up),
-/// and <c>disruptionsAllowed = max(0, currentHealthy - desiredHealthy)</c>.
+/// Keeps every PodDisruptionBudget's status current, with the arithmetic of kubernetes pkg/controller/disruption
+/// (disruption.go): <c>currentHealthy</c> counts selected Ready pods that are neither terminating nor recently evicted
+/// (<c>status.disruptedPods</c>, an entry kept until its pod terminates or 2 minutes pass), <c>desiredHealthy</c> comes
+/// from an integer minAvailable (expecting the selected pods), or from maxUnavailable or a percentage over the
+/// controllers' scale (rounded up; pods without a controller left out), and <c>disruptionsAllowed</c> is
+/// <c>max(0, currentHealthy - desiredHealthy)</c>, 0 while no pod is expected. A sync that fails (a controller that
+/// cannot be found) sets only disruptionsAllowed to 0 (failSafe). The real controller recomputes from a work queue a
+/// moment after each pod or budget event; this one does it in the same store change.
 /// </summary>
 public sealed class DisruptionController : IStoreReactor
 {
@@ -67,24 +71,23 @@ public sealed class DisruptionController : IStoreReactor
         }
 
         var currentHealthy = pods.Count(p => !PodStatus.IsTerminating(p) && !disrupted.ContainsKey(ObjectMeta.Name(p)!) && PodStatus.IsReady(p));
-        var expected = ExpectedPods(store, pods);
-        var desiredHealthy = 0;
-        var minAvailable = pdb["spec"]?["minAvailable"];
-        var maxUnavailable = pdb["spec"]?["maxUnavailable"];
-        if (maxUnavailable is not null)
+        var generation = pdb["metadata"]?["generation"]?.DeepClone() ?? 1;
+        int expected, desiredHealthy;
+        try
         {
-            desiredHealthy = Math.Max(0, expected - Scaled(maxUnavailable, expected));
+            (expected, desiredHealthy) = ExpectedAndDesired(store, pdb, pods);
         }
-        else if (minAvailable is not null)
+        catch (InvalidOperationException e)
         {
-            desiredHealthy = Scaled(minAvailable, expected);
+            // failSafe: the sync failed, so the one field the eviction registry trusts is set to allow nothing.
+            var failed = old.DeepClone().AsObject();
+            failed["disruptionsAllowed"] = 0;
+            failed["conditions"] = new JsonArray(Condition(old, "False", "SyncFailed", e.Message, (JsonNode?)old["observedGeneration"]?.DeepClone() ?? 0, now));
+            return failed;
         }
 
-        var allowed = Math.Max(0, currentHealthy - desiredHealthy);
-        var generation = pdb["metadata"]?["generation"]?.DeepClone() ?? 1;
-        var conditionStatus = allowed > 0 ? "True" : "False";
-        var oldCondition = (old["conditions"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault(c => (string?)c["type"] == "DisruptionAllowed");
-        var transition = (string?)oldCondition?["status"] == conditionStatus ? (string?)oldCondition?["lastTransitionTime"] : null;
+        // updatePdbStatus: nothing is allowed while the budget expects no pods (its first pods may not be counted yet).
+        var allowed = expected <= 0 ? 0 : Math.Max(0, currentHealthy - desiredHealthy);
         var status = new JsonObject
         {
             ["observedGeneration"] = generation,
@@ -92,15 +95,8 @@ public sealed class DisruptionController : IStoreReactor
             ["currentHealthy"] = currentHealthy,
             ["desiredHealthy"] = desiredHealthy,
             ["expectedPods"] = expected,
-            ["conditions"] = new JsonArray(new JsonObject
-            {
-                ["type"] = "DisruptionAllowed",
-                ["status"] = conditionStatus,
-                ["observedGeneration"] = generation.DeepClone(),
-                ["lastTransitionTime"] = transition ?? ObjectMeta.Timestamp(now),
-                ["reason"] = allowed > 0 ? "SufficientPods" : "InsufficientPods",
-                ["message"] = "",
-            }),
+            ["conditions"] = new JsonArray(Condition(old, allowed > 0 ? "True" : "False", allowed > 0 ? "SufficientPods" : "InsufficientPods", "",
+                generation.DeepClone(), now)),
         };
         if (disrupted.Count > 0)
         {
@@ -110,27 +106,77 @@ public sealed class DisruptionController : IStoreReactor
         return status;
     }
 
-    // The real controller asks the pods' controllers for their scale; owners in the store with spec.replicas are used the
-    // same way, any other pod counts as one.
-    private static int ExpectedPods(ObjectStore store, List<JsonObject> pods)
+    /// <summary>The DisruptionAllowed condition (pdbhelper.UpdateDisruptionAllowedCondition): its transition time moves only when its status does.</summary>
+    internal static JsonObject Condition(JsonObject oldStatus, string status, string reason, string message, JsonNode observedGeneration, DateTimeOffset now)
+    {
+        var oldCondition = (oldStatus["conditions"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault(c => (string?)c["type"] == "DisruptionAllowed");
+        var transition = (string?)oldCondition?["status"] == status ? (string?)oldCondition?["lastTransitionTime"] : null;
+        return new JsonObject
+        {
+            ["type"] = "DisruptionAllowed",
+            ["status"] = status,
+            ["observedGeneration"] = observedGeneration,
+            ["lastTransitionTime"] = transition ?? ObjectMeta.Timestamp(now),
+            ["reason"] = reason,
+            ["message"] = message,
+        };
+    }
+
+    // getExpectedPodCount: an integer minAvailable expects the selected pods as they are; maxUnavailable and a percentage
+    // expect the sum of their controllers' scale. Neither set: nothing expected, nothing desired.
+    private static (int Expected, int Desired) ExpectedAndDesired(ObjectStore store, JsonObject pdb, List<JsonObject> pods)
+    {
+        var minAvailable = pdb["spec"]?["minAvailable"];
+        var maxUnavailable = pdb["spec"]?["maxUnavailable"];
+        if (maxUnavailable is not null)
+        {
+            var expected = ExpectedScale(store, pods);
+            return (expected, Math.Max(0, expected - Scaled(maxUnavailable, expected)));
+        }
+
+        if (minAvailable is JsonValue number && number.GetValueKind() == System.Text.Json.JsonValueKind.Number)
+        {
+            return (pods.Count, Scaled(minAvailable, pods.Count));
+        }
+
+        if (minAvailable is not null)
+        {
+            var expected = ExpectedScale(store, pods);
+            return (expected, Scaled(minAvailable, expected));
+        }
+
+        return (0, 0);
+    }
+
+    // getExpectedScale: the sum of the scale of the selected pods' controllers, each counted once. A pod without a
+    // controller is left out (the real controller records an UnmanagedPods event); a controller that cannot be found, or
+    // of a kind without a scale, fails the sync. An owner the store holds without spec.replicas stands for as many
+    // replicas as it has pods here (a seed leaves the number out; a real one always has it).
+    private static int ExpectedScale(ObjectStore store, List<JsonObject> pods)
     {
         var expected = 0;
         var seenOwners = new HashSet<string>(StringComparer.Ordinal);
         foreach (var pod in pods)
         {
-            var owner = ObjectMeta.ControllerRef(pod);
-            var type = (string?)owner?["kind"] switch
+            if (ObjectMeta.ControllerRef(pod) is not { } owner)
+            {
+                continue;
+            }
+
+            var type = (string?)owner["kind"] switch
             {
                 "ReplicaSet" => ResourceTypes.ReplicaSets,
                 "StatefulSet" => ResourceTypes.StatefulSets,
-                _ => null,
+                var kind => throw new InvalidOperationException($"found no controllers for pod \"{ObjectMeta.Name(pod)}\" ({kind} has no scale here)"),
             };
-            var replicas = type is null ? null : JsonNumber.ReadSmall(store.Get(type, ObjectMeta.Namespace(pod), (string?)owner!["name"] ?? "")?["spec"]?["replicas"]);
+            var controller = store.Get(type, ObjectMeta.Namespace(pod), (string?)owner["name"] ?? "")
+                ?? throw new InvalidOperationException($"found no controllers for pod \"{ObjectMeta.Name(pod)}\"");
+            var replicas = JsonNumber.ReadSmall(controller["spec"]?["replicas"]);
             if (replicas is null)
             {
                 expected++;
             }
-            else if (seenOwners.Add($"{type!.Resource}/{owner!["name"]}"))
+            else if (seenOwners.Add($"{type.Resource}/{owner["name"]}"))
             {
                 expected += replicas.Value;
             }

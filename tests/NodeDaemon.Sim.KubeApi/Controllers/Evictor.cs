@@ -100,6 +100,13 @@ public sealed class Evictor
             var s = budget["status"] as JsonObject ?? [];
             budget["status"] = s;
             s["disruptionsAllowed"] = allowed - 1;
+            if (allowed - 1 == 0)
+            {
+                // checkAndDecrement updates the DisruptionAllowed condition when the last disruption is used.
+                s["conditions"] = new JsonArray(DisruptionController.Condition(s, "False", "InsufficientPods", "",
+                    s["observedGeneration"]?.DeepClone() ?? 0, _store.Time.GetUtcNow()));
+            }
+
             var disrupted = s["disruptedPods"] as JsonObject ?? [];
             disrupted[ObjectMeta.Name(pod)!] = ObjectMeta.Timestamp(_store.Time.GetUtcNow());
             s["disruptedPods"] = disrupted;
