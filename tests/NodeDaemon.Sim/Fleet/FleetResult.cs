@@ -55,6 +55,32 @@ public sealed record FleetResult
     /// <summary>The pool's mean cordon-to-Done time (nominal seconds): T under the load of the whole pool.</summary>
     public double MeanCordonToDoneSeconds { get; init; }
 
+    /// <summary><see cref="MeanCordonToDoneSeconds"/> / <see cref="LoneNodeSeconds"/>: how much slower one node's update is
+    /// in the loaded pool than alone.</summary>
+    public double CordonToDoneInflation { get; init; }
+
+    /// <summary>
+    /// Nominal seconds of the makespan that the slower updates of the loaded pool add: ceil(N/K) × (pool's mean
+    /// cordon-to-Done − T). On a harness whose process runs every agent and the API server, mostly its own CPU starvation.
+    /// </summary>
+    public double StarvationSeconds { get; init; }
+
+    /// <summary>Mean real milliseconds a 200 ms timer of the harness fired late during the run (0 on an idle machine).</summary>
+    public double TimerLagMs { get; init; }
+
+    /// <summary>The 99th percentile of <see cref="TimerLagMs"/>.</summary>
+    public double TimerLagP99Ms { get; init; }
+
+    /// <summary>Sockets the process held with every agent idle, halved (both ends are in the process) and divided by the
+    /// nodes: each daemon's connections to the API server at rest.</summary>
+    public double ConnectionsPerNode { get; init; }
+
+    /// <summary>The same at the run's peak.</summary>
+    public double PeakConnectionsPerNode { get; init; }
+
+    /// <summary>The most file descriptors the process held at once (the hard limit here is 20,000).</summary>
+    public int PeakOpenFiles { get; init; }
+
     /// <summary>Mean nominal cordon-to-Done seconds of the nodes that cordoned in each quarter of the run.</summary>
     public IReadOnlyList<double> CordonToDoneSecondsByQuarter { get; init; } = [];
 

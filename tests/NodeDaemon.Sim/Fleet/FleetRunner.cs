@@ -60,6 +60,7 @@ public sealed class FleetRunner(FleetSettings settings)
         }, cancellationToken).ConfigureAwait(false);
         var agents = new List<FleetAgent>();
         Task? driving = null;
+        HarnessProbe? probe = null;
         try
         {
             var clock = new RunClock();
@@ -96,6 +97,9 @@ public sealed class FleetRunner(FleetSettings settings)
             await WaitAsync(() => observer.Nodes().Values.All(n => n.Phase == "Idle"), run.Timeout, cancellationToken).ConfigureAwait(false);
             var startup = server.Requests.Snapshot();
             server.Requests.Reset();
+            // Every agent idle, each with its watches open: the connections a pool at rest holds.
+            var (_, idleSockets) = HarnessProbe.CountDescriptors();
+            probe = HarnessProbe.Start();
             if (run.ApiErrorRate > 0 || run.BadImage)
             {
                 server.Faults.Set(new FaultSettings
@@ -135,12 +139,14 @@ public sealed class FleetRunner(FleetSettings settings)
                 (converged, halted) = Outcome(observer.Nodes(), agents, run.BadImage, run.MaxUnavailable);
             }
 
+            await probe.DisposeAsync().ConfigureAwait(false);
             var nodes = observer.Nodes();
             var ended = nodes.Values.Select(n => n.DoneAtMs ?? n.DegradedAtMs ?? 0).DefaultIfEmpty(0).Max();
             return new FleetRun(run, observer, Shifted(nodes, start), agents, server.Requests.Snapshot(), startup, server.Requests.Errors(),
                 (halted || !converged ? settled : ended) - start, converged, halted)
             {
                 NotReadyNodes = [.. server.Store.List(ResourceTypes.Nodes).Where(n => !IsReady(n)).Select(n => ObjectMeta.Name(n)!)],
+                Harness = new HarnessFigures(probe.MeanLagMs, probe.P99LagMs, probe.PeakOpenFiles, probe.PeakSockets, idleSockets),
             };
         }
         finally
@@ -155,6 +161,11 @@ public sealed class FleetRunner(FleetSettings settings)
             }
             finally
             {
+                if (probe is not null)
+                {
+                    await probe.DisposeAsync().ConfigureAwait(false);
+                }
+
                 await Task.WhenAll(agents.Select(a => a.DisposeAsync().AsTask())).ConfigureAwait(false);
                 await server.DisposeAsync().ConfigureAwait(false);
                 Directory.Delete(stateRoot, recursive: true);
