@@ -99,6 +99,7 @@ public static class FleetReport
             ApiRequestsPerNode = Math.Round((double)total / run.Nodes, 1),
             ApiRequestsPerNodeByKind = pool.Requests.OrderByDescending(r => r.Value)
                 .ToDictionary(r => r.Key, r => Math.Round((double)r.Value / run.Nodes, 2), StringComparer.Ordinal),
+            ObjectsListedPerNode = pool.Listed.ToDictionary(l => l.Key, l => Math.Round((double)l.Value / run.Nodes, 1), StringComparer.Ordinal),
             ApiErrors = pool.Errors,
             StartupRequestsPerNode = Math.Round((double)pool.StartupRequests.Values.Sum() / run.Nodes, 1),
             LeaseConflicts = pool.Errors.Where(e => e.Key.Contains(" leases 409", StringComparison.Ordinal)).Sum(e => e.Value),

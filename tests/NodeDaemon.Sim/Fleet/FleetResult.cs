@@ -99,6 +99,10 @@ public sealed record FleetResult
     /// <summary>Requests per node by <c>"verb resource"</c>, the largest first.</summary>
     public IReadOnlyDictionary<string, double> ApiRequestsPerNodeByKind { get; init; } = new Dictionary<string, double>();
 
+    /// <summary>Objects returned by lists, per node, by <c>"list resource"</c>: a list that reads the whole pool costs N here,
+    /// so a figure that grows with N is a read that grows with the pool.</summary>
+    public IReadOnlyDictionary<string, double> ObjectsListedPerNode { get; init; } = new Dictionary<string, double>();
+
     /// <summary>Requests answered with an error, by <c>"verb resource status"</c>.</summary>
     public IReadOnlyDictionary<string, int> ApiErrors { get; init; } = new Dictionary<string, int>();
 

@@ -26,6 +26,9 @@ public sealed record FleetRun(
     /// <summary>Nodes whose <c>Ready</c> condition was not <c>True</c> at the end (the kubelet model's last word).</summary>
     public IReadOnlyList<string> NotReadyNodes { get; init; } = [];
 
+    /// <summary>Objects the server answered to the lists of each kind (<c>"list nodes"</c>), from the annotation to the end.</summary>
+    public IReadOnlyDictionary<string, long> Listed { get; init; } = new Dictionary<string, long>();
+
     /// <summary>The harness's own figures over the run: its timer lag and the descriptors it held.</summary>
     public HarnessFigures Harness { get; init; } = new(0, 0, 0, 0, 0);
 

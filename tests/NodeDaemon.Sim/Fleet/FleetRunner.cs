@@ -146,6 +146,7 @@ public sealed class FleetRunner(FleetSettings settings)
                 (halted || !converged ? settled : ended) - start, converged, halted)
             {
                 NotReadyNodes = [.. server.Store.List(ResourceTypes.Nodes).Where(n => !IsReady(n)).Select(n => ObjectMeta.Name(n)!)],
+                Listed = ListedBy(server.Requests),
                 Harness = new HarnessFigures(probe.MeanLagMs, probe.P99LagMs, probe.PeakOpenFiles, probe.PeakSockets, idleSockets),
             };
         }
@@ -261,6 +262,10 @@ public sealed class FleetRunner(FleetSettings settings)
     private static bool Waiting(NodeTrack node, bool slotsHeldByRolledBack) =>
         (node.Message ?? "").StartsWith("pool halted", StringComparison.Ordinal)
         || (slotsHeldByRolledBack && node.Phase == "WaitingForSlot");
+
+    // Objects answered by the lists of each resource: a read of the whole pool per request shows here as N per list.
+    private static Dictionary<string, long> ListedBy(RequestCounter requests) =>
+        new[] { "list nodes", "list leases", "list pods" }.ToDictionary(k => k, requests.Listed, StringComparer.Ordinal);
 
     private static bool IsReady(JsonObject node) =>
         (node["status"]?["conditions"] as JsonArray ?? []).Any(c => (string?)c?["type"] == "Ready" && (string?)c?["status"] == "True");
