@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
 
 namespace NodeDaemon.Sim.KubeApi;
 
@@ -32,6 +33,15 @@ public sealed class ConnectionCounter
 
     /// <summary>How many accepted connections negotiated <paramref name="protocol"/>.</summary>
     public int this[string protocol] => _byProtocol.TryGetValue(protocol, out var count) ? count : 0;
+
+    /// <summary>The counts as JSON: <c>{"accepted":…,"open":…,"peakOpen":…,"byProtocol":{"h2":…,"http/1.1":…}}</c>.</summary>
+    public JsonObject ToJson() => new()
+    {
+        ["accepted"] = Accepted,
+        ["open"] = Open,
+        ["peakOpen"] = PeakOpen,
+        ["byProtocol"] = new JsonObject([.. ByProtocol().Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))]),
+    };
 
     /// <summary>Forgets the accepted and per-protocol counts; the peak restarts from the connections open now.</summary>
     public void Reset()

@@ -29,7 +29,7 @@ public sealed class ApiServerCommandTests : IDisposable
     {
         var (code, output) = await RunToEndAsync("apiserver", "--help");
         Assert.Equal(0, code);
-        foreach (var option in new[] { "--listen", "--seed", "--kubeconfig-out", "--faults", "--time-scale", "--replacement-ready-seconds", "--bookmark-interval-seconds", "--history" })
+        foreach (var option in new[] { "--listen", "--seed", "--kubeconfig-out", "--faults", "--time-scale", "--replacement-ready-seconds", "--bookmark-interval-seconds", "--history", "--transport" })
         {
             Assert.Contains(option, output, StringComparison.Ordinal);
         }
