@@ -71,12 +71,20 @@ public sealed record FleetResult
     /// <summary>The 99th percentile of <see cref="TimerLagMs"/>.</summary>
     public double TimerLagP99Ms { get; init; }
 
-    /// <summary>Sockets the process held with every agent idle, halved (both ends are in the process) and divided by the
-    /// nodes: each daemon's connections to the API server at rest.</summary>
+    /// <summary>The API server's open connections with every agent idle, per node: each daemon's connections at rest.</summary>
     public double ConnectionsPerNode { get; init; }
 
-    /// <summary>The same at the run's peak.</summary>
+    /// <summary>The most connections open at once during the run, per node.</summary>
     public double PeakConnectionsPerNode { get; init; }
+
+    /// <summary>Connections the API server accepted during the run, per node, and by protocol (<c>h2</c>, <c>http/1.1</c>).</summary>
+    public double AcceptedConnectionsPerNode { get; init; }
+
+    /// <summary>Connections accepted during the run by protocol.</summary>
+    public IReadOnlyDictionary<string, int> ConnectionsByProtocol { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>The most sockets the harness process held at once (both ends of every loopback connection are in it).</summary>
+    public int PeakSockets { get; init; }
 
     /// <summary>The most file descriptors the process held at once (the hard limit here is 20,000).</summary>
     public int PeakOpenFiles { get; init; }

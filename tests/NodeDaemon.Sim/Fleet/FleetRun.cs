@@ -29,6 +29,9 @@ public sealed record FleetRun(
     /// <summary>Objects the server answered to the lists of each kind (<c>"list nodes"</c>), from the annotation to the end.</summary>
     public IReadOnlyDictionary<string, long> Listed { get; init; } = new Dictionary<string, long>();
 
+    /// <summary>The API server's connections: open with every agent idle, at the run's peak, accepted during the run.</summary>
+    public ConnectionFigures Connections { get; init; } = new(0, 0, 0, new Dictionary<string, int>());
+
     /// <summary>The harness's own figures over the run: its timer lag and the descriptors it held.</summary>
     public HarnessFigures Harness { get; init; } = new(0, 0, 0, 0, 0);
 
@@ -57,3 +60,10 @@ public sealed record FleetRun(
 /// <param name="PeakSockets">The most sockets held at once (both ends of each loopback connection).</param>
 /// <param name="IdleSockets">Sockets held with every agent idle, just before the annotation.</param>
 public sealed record HarnessFigures(double MeanLagMs, double P99LagMs, int PeakOpenFiles, int PeakSockets, int IdleSockets);
+
+/// <summary>The test API server's count of its connections over one pool run.</summary>
+/// <param name="Idle">Open with every agent idle, just before the annotation.</param>
+/// <param name="Peak">The most open at once during the run.</param>
+/// <param name="Accepted">Accepted during the run (reconnects, restarts, reboots).</param>
+/// <param name="ByProtocol">Those accepted during the run by protocol (<c>h2</c>, <c>http/1.1</c>).</param>
+public sealed record ConnectionFigures(int Idle, int Peak, long Accepted, IReadOnlyDictionary<string, int> ByProtocol);

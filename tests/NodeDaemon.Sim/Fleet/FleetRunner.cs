@@ -96,6 +96,7 @@ public sealed class FleetRunner(FleetSettings settings)
             // the update, not the start-up.
             await WaitAsync(() => observer.Nodes().Values.All(n => n.Phase == "Idle"), run.Timeout, cancellationToken).ConfigureAwait(false);
             var startup = server.Requests.Snapshot();
+            var idleConnections = server.Requests.Connections.Open;
             server.Requests.Reset();
             // Every agent idle, each with its watches open: the connections a pool at rest holds.
             var (_, idleSockets) = HarnessProbe.CountDescriptors();
@@ -147,6 +148,8 @@ public sealed class FleetRunner(FleetSettings settings)
             {
                 NotReadyNodes = [.. server.Store.List(ResourceTypes.Nodes).Where(n => !IsReady(n)).Select(n => ObjectMeta.Name(n)!)],
                 Listed = ListedBy(server.Requests),
+                Connections = new ConnectionFigures(idleConnections, server.Requests.Connections.PeakOpen, server.Requests.Connections.Accepted,
+                    server.Requests.Connections.ByProtocol()),
                 Harness = new HarnessFigures(probe.MeanLagMs, probe.P99LagMs, probe.PeakOpenFiles, probe.PeakSockets, idleSockets),
             };
         }
