@@ -39,6 +39,7 @@ public sealed record AnnotationKeys(
             prefix + "cordoned-by")
         {
             DegradedLabel = prefix + "degraded",
+            WaitingLabel = prefix + "waiting-for-slot",
             RejectedImage = prefix + "rejected-image",
         };
         // The MCO has no paused, phase, message or cordon mark: those stay under our prefix, so the cordon is
@@ -59,6 +60,12 @@ public sealed record AnnotationKeys(
     /// find the few Degraded nodes of a pool (the halt) without reading every node of it.
     /// </summary>
     public string DegradedLabel { get; init; } = "nodedaemon.io/degraded";
+
+    /// <summary>
+    /// Output label: <c>true</c> while the node reports the phase <c>WaitingForSlot</c> (and is not Degraded), absent
+    /// otherwise. A label so that a holder handing its slot on reads a page of the waiting nodes, not every node of the pool.
+    /// </summary>
+    public string WaitingLabel { get; init; } = "nodedaemon.io/waiting-for-slot";
 
     /// <summary>
     /// Output (cleared by an admin): the digest reference of an image the daemon rolled back from or the host fell back from,

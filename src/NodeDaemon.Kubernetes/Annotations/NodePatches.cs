@@ -84,7 +84,11 @@ internal static class NodePatches
         }
 
         // Removing a label that is not there is a no-op in a merge patch.
-        metadata["labels"] = new JsonObject { [keys.DegradedLabel] = report.State == AgentCondition.Degraded ? "true" : null };
+        metadata["labels"] = new JsonObject
+        {
+            [keys.DegradedLabel] = report.State == AgentCondition.Degraded ? "true" : null,
+            [keys.WaitingLabel] = report.Phase == AgentState.WaitingForSlot && report.State != AgentCondition.Degraded ? "true" : null,
+        };
 
         annotations[keys.State] = report.State.ToString();
         annotations[keys.Phase] = report.Phase.ToString();

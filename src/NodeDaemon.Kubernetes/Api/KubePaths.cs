@@ -73,6 +73,10 @@ internal static class KubePaths
     /// <summary>The nodes <paramref name="labelSelector"/> selects.</summary>
     public static string NodesSelected(string labelSelector) => $"api/v1/nodes?labelSelector={Esc(labelSelector)}";
 
+    /// <summary>The first <paramref name="limit"/> nodes (in name order, as the API lists them) that <paramref name="labelSelector"/> selects.</summary>
+    public static string NodesSelected(string labelSelector, int limit) =>
+        $"{NodesSelected(labelSelector)}&limit={limit.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+
     /// <summary>The coordination.k8s.io/v1 Leases of a namespace.</summary>
     public static string Leases(string ns) => $"apis/coordination.k8s.io/v1/namespaces/{Esc(ns)}/leases";
 

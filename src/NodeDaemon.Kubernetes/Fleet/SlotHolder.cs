@@ -39,11 +39,10 @@ internal sealed class SlotHolder(SlotLeaseStore store, PoolNodeReader nodes, Lea
     /// <summary>Hands <paramref name="lease"/> (ours) to the next waiting node of the pool, or frees it; false when it changed since it was read.</summary>
     public async Task<bool> PassOnAsync(SlotLease lease, SlotMember member, CancellationToken cancellationToken)
     {
-        var pool = await nodes.ListPoolAsync(member.Pool, cancellationToken).ConfigureAwait(false);
+        var (candidates, slots) = await ReadSuccessorsAsync(member, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
-        if (SlotRules.Successor(pool.Values, lease, options.Fleet.HaltAfterFailures) is { } next)
+        if (SlotRules.Successor(candidates, lease, options.Fleet.HaltAfterFailures) is { } next)
         {
-            var slots = options.Fleet.SlotsFor(pool.Count + (pool.ContainsKey(member.NodeName) ? 0 : 1));
             var handOver = SlotLeaseBodies.HandOver(lease, next.Name, next.DesiredDigest!, slots, Keys, now, options.LeaseDuration);
             if (!await store.PutAsync(lease, handOver, member.Pool, ours: false, cancellationToken).ConfigureAwait(false))
             {
@@ -61,6 +60,23 @@ internal sealed class SlotHolder(SlotLeaseStore store, PoolNodeReader nodes, Lea
 
         SlotLog.Released(logger, lease.Name, member.NodeName);
         return true;
+    }
+
+    /// <summary>
+    /// The nodes a successor is chosen from, and the slot count to write. With a count of slots, the first that many
+    /// waiting nodes and the Degraded ones (<see cref="PoolNodeReader.ListSuccessorsAsync"/>): the successor is the same
+    /// as from the whole pool, since a slot's index picks among the first slot-count waiters. A percentage needs the pool
+    /// counted, so it still reads every node.
+    /// </summary>
+    private async Task<(IReadOnlyCollection<PoolNode> Candidates, int Slots)> ReadSuccessorsAsync(SlotMember member, CancellationToken cancellationToken)
+    {
+        if (options.Fleet.FixedSlots is { } slots)
+        {
+            return (await nodes.ListSuccessorsAsync(member.Pool, slots, cancellationToken).ConfigureAwait(false), slots);
+        }
+
+        var pool = await nodes.ListPoolAsync(member.Pool, cancellationToken).ConfigureAwait(false);
+        return (pool.Values, options.Fleet.SlotsFor(pool.Count + (pool.ContainsKey(member.NodeName) ? 0 : 1)));
     }
 
     /// <summary>Hands a slot given to us while we hold another on; a failure is logged (the Lease stays handed to us until our release).</summary>

@@ -60,6 +60,20 @@ public sealed class ReportTests
     }
 
     [Fact]
+    public async Task A_WaitingForSlot_report_labels_the_node_waiting_and_the_next_report_takes_the_label_away()
+    {
+        await using var world = await World.StartAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        string? Label() => world.Node()["metadata"]?["labels"]?["nodedaemon.io/waiting-for-slot"]?.GetValue<string>();
+
+        await world.Client.ReportAsync(new NodeReport(AgentCondition.Working, AgentState.WaitingForSlot, "", "waiting for a slot", null), cts.Token);
+        Assert.Equal("true", Label());
+
+        await world.Client.ReportAsync(new NodeReport(AgentCondition.Working, AgentState.Draining, "", "draining", null), cts.Token);
+        Assert.Null(Label());
+    }
+
+    [Fact]
     public async Task Report_is_retried_through_server_errors()
     {
         await using var world = await World.StartAsync();

@@ -47,6 +47,29 @@ public sealed class HandOverTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_hand_over_reads_a_slot_count_page_of_the_waiting_nodes_and_the_degraded_ones_not_the_whole_pool()
+    {
+        // Ten nodes wait behind two slots: each hand-over goes to one of the first two waiters, as it would from a read of
+        // every node, but it reads two nodes, not twelve (a pool of 2,000 read once per update is 4 million objects).
+        await using var world = await StartAsync(12, maxUnavailable: "2", output: output);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await world.Client("node-a").AcquireAsync(Request("node-a"), cts.Token);
+        await world.Client("node-b").AcquireAsync(Request("node-b"), cts.Token);
+        foreach (var node in NodeNames(12).Skip(2))
+        {
+            Wait(world, node, D1);
+        }
+
+        world.Server.Requests.Reset();
+        await world.Client("node-a").ReleaseAsync(Member("node-a"), cts.Token);
+        await world.Client("node-b").ReleaseAsync(Member("node-b"), cts.Token);
+
+        Assert.Equal(["node-c", "node-d"], world.Holders());
+        Assert.Equal(4, world.Server.Requests["list nodes"]);
+        Assert.Equal(4, world.Server.Requests.Listed("list nodes"));
+    }
+
+    [Fact]
     public async Task With_nobody_waiting_the_slot_is_freed_and_a_watching_node_hears_of_it()
     {
         await using var world = await StartAsync(3, output: output);
@@ -250,6 +273,5 @@ public sealed class HandOverTests(ITestOutputHelper output)
     }
 
     /// <summary>Reports <paramref name="node"/> waiting for a slot to update to <paramref name="digest"/>, as its daemon would.</summary>
-    private static void Wait(SlotWorld world, string node, string digest) =>
-        world.Annotate(node, (world.Keys.State, "Working"), (world.Keys.Phase, "WaitingForSlot"), (world.Keys.DesiredImage, $"quay.io/example/os@{digest}"));
+    private static void Wait(SlotWorld world, string node, string digest) => world.Waiting(node, digest);
 }

@@ -20,7 +20,7 @@ public sealed class SlotMemoryTests(ITestOutputHelper output) : IDisposable
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         Assert.IsType<SlotAnswer.Acquired>(await world.Client("node-a", memoryPath: MemoryPath).AcquireAsync(Request("node-a"), cts.Token));
         Assert.IsType<SlotAnswer.Full>(await world.Client("node-b").AcquireAsync(Request("node-b"), cts.Token));
-        world.Annotate("node-b", (world.Keys.State, "Working"), (world.Keys.Phase, "WaitingForSlot"), (world.Keys.DesiredImage, $"quay.io/example/os@{D1}"));
+        world.Waiting("node-b", D1);
         var lists = world.Server.Requests["list leases"];
 
         // A new process (the reboot), with the same state directory.

@@ -177,6 +177,18 @@ internal sealed class SlotWorld : IAsyncDisposable
             return obj;
         });
 
+    /// <summary>Reports <paramref name="node"/> waiting for a slot to update to <paramref name="digest"/>, as its daemon would:
+    /// the phase annotation and the waiting label in one write.</summary>
+    public void Waiting(string node, string digest)
+    {
+        Annotate(node, (Keys.State, "Working"), (Keys.Phase, "WaitingForSlot"), (Keys.DesiredImage, $"quay.io/example/os@{digest}"));
+        Server.Store.Update(ResourceTypes.Nodes, null, node, obj =>
+        {
+            obj["metadata"]!["labels"]![Keys.WaitingLabel] = "true";
+            return obj;
+        });
+    }
+
     /// <summary>Reports a node's state and images as its daemon would.</summary>
     public void Report(string node, string state, string? currentDigest, string? desiredDigest)
     {

@@ -44,11 +44,18 @@ internal sealed class ResourceHandler
         {
             // The resourceVersion and the items are taken together, so the list is the state at that version.
             var (version, items) = _store.Snapshot(target.Type, target.Namespace, o => fields.Matches(o) && labels.Matches(ObjectMeta.Labels(o)));
+            var (page, next) = ListPage.Cut(items, context.Request.Query["limit"], context.Request.Query["continue"]);
+            items = page;
             writer.WriteStartObject();
             writer.WriteString("kind", shape.MetadataOnly ? "PartialObjectMetadataList" : target.Type.ListKind);
             writer.WriteString("apiVersion", shape.MetadataApiVersion ?? target.Type.ApiVersion);
             writer.WriteStartObject("metadata");
             writer.WriteString("resourceVersion", version.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (next is not null)
+            {
+                writer.WriteString("continue", next);
+            }
+
             writer.WriteEndObject();
             writer.WritePropertyName("items");
             ObjectStore.WriteItems(items, writer, HttpIo.Wire, shape.MetadataApiVersion);

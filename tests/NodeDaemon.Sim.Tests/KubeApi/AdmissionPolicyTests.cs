@@ -149,7 +149,7 @@ public sealed class AdmissionPolicyTests : IAsyncLifetime
         var written = own.Outputs.Concat(mco.Outputs).Append(prefix + "rejected-image").ToHashSet(StringComparer.Ordinal);
 
         Assert.Equal(written.Order(StringComparer.Ordinal), policy.AllowedAnnotations.Order(StringComparer.Ordinal));
-        Assert.Equal([own.DegradedLabel], policy.AllowedLabels);
+        Assert.Equal([own.DegradedLabel, own.WaitingLabel], policy.AllowedLabels);
         Assert.DoesNotContain(own.DesiredImage, policy.AllowedAnnotations);
         Assert.DoesNotContain(own.Paused, policy.AllowedAnnotations);
         Assert.DoesNotContain(mco.DesiredImage, policy.AllowedAnnotations);

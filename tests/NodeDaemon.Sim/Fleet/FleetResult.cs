@@ -55,6 +55,40 @@ public sealed record FleetResult
     /// <summary>The pool's mean cordon-to-Done time (nominal seconds): T under the load of the whole pool.</summary>
     public double MeanCordonToDoneSeconds { get; init; }
 
+    /// <summary><see cref="MeanCordonToDoneSeconds"/> / <see cref="LoneNodeSeconds"/>: how much slower one node's update is
+    /// in the loaded pool than alone.</summary>
+    public double CordonToDoneInflation { get; init; }
+
+    /// <summary>
+    /// Nominal seconds of the makespan that the slower updates of the loaded pool add: ceil(N/K) × (pool's mean
+    /// cordon-to-Done − T). On a harness whose process runs every agent and the API server, mostly its own CPU starvation.
+    /// </summary>
+    public double StarvationSeconds { get; init; }
+
+    /// <summary>Mean real milliseconds a 200 ms timer of the harness fired late during the run (0 on an idle machine).</summary>
+    public double TimerLagMs { get; init; }
+
+    /// <summary>The 99th percentile of <see cref="TimerLagMs"/>.</summary>
+    public double TimerLagP99Ms { get; init; }
+
+    /// <summary>The API server's open connections with every agent idle, per node: each daemon's connections at rest.</summary>
+    public double ConnectionsPerNode { get; init; }
+
+    /// <summary>The most connections open at once during the run, per node.</summary>
+    public double PeakConnectionsPerNode { get; init; }
+
+    /// <summary>Connections the API server accepted during the run, per node, and by protocol (<c>h2</c>, <c>http/1.1</c>).</summary>
+    public double AcceptedConnectionsPerNode { get; init; }
+
+    /// <summary>Connections accepted during the run by protocol.</summary>
+    public IReadOnlyDictionary<string, int> ConnectionsByProtocol { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>The most sockets the harness process held at once (both ends of every loopback connection are in it).</summary>
+    public int PeakSockets { get; init; }
+
+    /// <summary>The most file descriptors the process held at once (the hard limit here is 20,000).</summary>
+    public int PeakOpenFiles { get; init; }
+
     /// <summary>Mean nominal cordon-to-Done seconds of the nodes that cordoned in each quarter of the run.</summary>
     public IReadOnlyList<double> CordonToDoneSecondsByQuarter { get; init; } = [];
 
@@ -72,6 +106,10 @@ public sealed record FleetResult
 
     /// <summary>Requests per node by <c>"verb resource"</c>, the largest first.</summary>
     public IReadOnlyDictionary<string, double> ApiRequestsPerNodeByKind { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>Objects returned by lists, per node, by <c>"list resource"</c>: a list that reads the whole pool costs N here,
+    /// so a figure that grows with N is a read that grows with the pool.</summary>
+    public IReadOnlyDictionary<string, double> ObjectsListedPerNode { get; init; } = new Dictionary<string, double>();
 
     /// <summary>Requests answered with an error, by <c>"verb resource status"</c>.</summary>
     public IReadOnlyDictionary<string, int> ApiErrors { get; init; } = new Dictionary<string, int>();

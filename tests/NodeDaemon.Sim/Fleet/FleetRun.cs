@@ -26,6 +26,15 @@ public sealed record FleetRun(
     /// <summary>Nodes whose <c>Ready</c> condition was not <c>True</c> at the end (the kubelet model's last word).</summary>
     public IReadOnlyList<string> NotReadyNodes { get; init; } = [];
 
+    /// <summary>Objects the server answered to the lists of each kind (<c>"list nodes"</c>), from the annotation to the end.</summary>
+    public IReadOnlyDictionary<string, long> Listed { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>The API server's connections: open with every agent idle, at the run's peak, accepted during the run.</summary>
+    public ConnectionFigures Connections { get; init; } = new(0, 0, 0, new Dictionary<string, int>());
+
+    /// <summary>The harness's own figures over the run: its timer lag and the descriptors it held.</summary>
+    public HarnessFigures Harness { get; init; } = new(0, 0, 0, 0, 0);
+
     /// <summary>Mean real milliseconds from a node's first cordon to its Done, over the nodes that got there.</summary>
     public double MeanCordonToDoneMs =>
         Nodes.Values.Where(n => n is { CordonedAtMs: not null, DoneAtMs: not null }).Select(n => (double)(n.DoneAtMs!.Value - n.CordonedAtMs!.Value))
@@ -43,3 +52,18 @@ public sealed record FleetRun(
             .Select(n => (double)(n.DoneAtMs!.Value - n.CordonedAtMs!.Value)).DefaultIfEmpty(0).Average())];
     }
 }
+
+/// <summary>What <see cref="HarnessProbe"/> saw over one pool run.</summary>
+/// <param name="MeanLagMs">Mean real milliseconds a timer fired late: the harness's CPU starvation.</param>
+/// <param name="P99LagMs">Its 99th percentile.</param>
+/// <param name="PeakOpenFiles">The most file descriptors held at once.</param>
+/// <param name="PeakSockets">The most sockets held at once (both ends of each loopback connection).</param>
+/// <param name="IdleSockets">Sockets held with every agent idle, just before the annotation.</param>
+public sealed record HarnessFigures(double MeanLagMs, double P99LagMs, int PeakOpenFiles, int PeakSockets, int IdleSockets);
+
+/// <summary>The test API server's count of its connections over one pool run.</summary>
+/// <param name="Idle">Open with every agent idle, just before the annotation.</param>
+/// <param name="Peak">The most open at once during the run.</param>
+/// <param name="Accepted">Accepted during the run (reconnects, restarts, reboots).</param>
+/// <param name="ByProtocol">Those accepted during the run by protocol (<c>h2</c>, <c>http/1.1</c>).</param>
+public sealed record ConnectionFigures(int Idle, int Peak, long Accepted, IReadOnlyDictionary<string, int> ByProtocol);

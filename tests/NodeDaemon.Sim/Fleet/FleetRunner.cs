@@ -60,6 +60,7 @@ public sealed class FleetRunner(FleetSettings settings)
         }, cancellationToken).ConfigureAwait(false);
         var agents = new List<FleetAgent>();
         Task? driving = null;
+        HarnessProbe? probe = null;
         try
         {
             var clock = new RunClock();
@@ -95,7 +96,11 @@ public sealed class FleetRunner(FleetSettings settings)
             // the update, not the start-up.
             await WaitAsync(() => observer.Nodes().Values.All(n => n.Phase == "Idle"), run.Timeout, cancellationToken).ConfigureAwait(false);
             var startup = server.Requests.Snapshot();
+            var idleConnections = server.Requests.Connections.Open;
             server.Requests.Reset();
+            // Every agent idle, each with its watches open: the connections a pool at rest holds.
+            var (_, idleSockets) = HarnessProbe.CountDescriptors();
+            probe = HarnessProbe.Start();
             if (run.ApiErrorRate > 0 || run.BadImage)
             {
                 server.Faults.Set(new FaultSettings
@@ -135,12 +140,17 @@ public sealed class FleetRunner(FleetSettings settings)
                 (converged, halted) = Outcome(observer.Nodes(), agents, run.BadImage, run.MaxUnavailable);
             }
 
+            await probe.DisposeAsync().ConfigureAwait(false);
             var nodes = observer.Nodes();
             var ended = nodes.Values.Select(n => n.DoneAtMs ?? n.DegradedAtMs ?? 0).DefaultIfEmpty(0).Max();
             return new FleetRun(run, observer, Shifted(nodes, start), agents, server.Requests.Snapshot(), startup, server.Requests.Errors(),
                 (halted || !converged ? settled : ended) - start, converged, halted)
             {
                 NotReadyNodes = [.. server.Store.List(ResourceTypes.Nodes).Where(n => !IsReady(n)).Select(n => ObjectMeta.Name(n)!)],
+                Listed = ListedBy(server.Requests),
+                Connections = new ConnectionFigures(idleConnections, server.Requests.Connections.PeakOpen, server.Requests.Connections.Accepted,
+                    server.Requests.Connections.ByProtocol()),
+                Harness = new HarnessFigures(probe.MeanLagMs, probe.P99LagMs, probe.PeakOpenFiles, probe.PeakSockets, idleSockets),
             };
         }
         finally
@@ -155,6 +165,11 @@ public sealed class FleetRunner(FleetSettings settings)
             }
             finally
             {
+                if (probe is not null)
+                {
+                    await probe.DisposeAsync().ConfigureAwait(false);
+                }
+
                 await Task.WhenAll(agents.Select(a => a.DisposeAsync().AsTask())).ConfigureAwait(false);
                 await server.DisposeAsync().ConfigureAwait(false);
                 Directory.Delete(stateRoot, recursive: true);
@@ -250,6 +265,10 @@ public sealed class FleetRunner(FleetSettings settings)
     private static bool Waiting(NodeTrack node, bool slotsHeldByRolledBack) =>
         (node.Message ?? "").StartsWith("pool halted", StringComparison.Ordinal)
         || (slotsHeldByRolledBack && node.Phase == "WaitingForSlot");
+
+    // Objects answered by the lists of each resource: a read of the whole pool per request shows here as N per list.
+    private static Dictionary<string, long> ListedBy(RequestCounter requests) =>
+        new[] { "list nodes", "list leases", "list pods" }.ToDictionary(k => k, requests.Listed, StringComparer.Ordinal);
 
     private static bool IsReady(JsonObject node) =>
         (node["status"]?["conditions"] as JsonArray ?? []).Any(c => (string?)c?["type"] == "Ready" && (string?)c?["status"] == "True");
