@@ -9,6 +9,9 @@ namespace NodeDaemon.Core.Fleet;
 /// </remarks>
 public interface IStagingSlotClient
 {
+    /// <summary>How often a holder renews its staging slot while it pulls (a fraction of the slot's lease duration).</summary>
+    TimeSpan RenewInterval { get; }
+
     /// <summary>Takes a staging slot of the member's pool for <paramref name="digest"/>, or says the pool's pulls are full.</summary>
     Task<StagingAnswer> AcquireAsync(SlotMember member, string digest, CancellationToken cancellationToken);
 

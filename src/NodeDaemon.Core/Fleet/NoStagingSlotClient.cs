@@ -13,6 +13,9 @@ public sealed class NoStagingSlotClient : IStagingSlotClient
     }
 
     /// <inheritdoc/>
+    public TimeSpan RenewInterval => Timeout.InfiniteTimeSpan;
+
+    /// <inheritdoc/>
     public Task<StagingAnswer> AcquireAsync(SlotMember member, string digest, CancellationToken cancellationToken) =>
         throw new InvalidOperationException("a staging slot was asked for with fleet.maxStaging unbounded");
 
