@@ -26,6 +26,9 @@ public sealed record FleetRun(
     /// <summary>Nodes whose <c>Ready</c> condition was not <c>True</c> at the end (the kubelet model's last word).</summary>
     public IReadOnlyList<string> NotReadyNodes { get; init; } = [];
 
+    /// <summary>The most pulls under way at once across the pool's hosts.</summary>
+    public int PeakConcurrentPulls { get; init; }
+
     /// <summary>Mean real milliseconds from a node's first cordon to its Done, over the nodes that got there.</summary>
     public double MeanCordonToDoneMs =>
         Nodes.Values.Where(n => n is { CordonedAtMs: not null, DoneAtMs: not null }).Select(n => (double)(n.DoneAtMs!.Value - n.CordonedAtMs!.Value))
