@@ -34,6 +34,13 @@ public abstract record AgentAction
     /// <summary>Give the pool's slot back.</summary>
     public sealed record ReleaseSlot : AgentAction;
 
+    /// <summary>Take a staging slot of the pool before pulling <paramref name="Target"/> (<c>fleet.maxStaging</c>).</summary>
+    /// <param name="Target">The desired image's notes key (<see cref="Decision.Key"/>): what the slot's Lease says is pulled.</param>
+    public sealed record AcquireStagingSlot(string Target) : AgentAction;
+
+    /// <summary>Give the pool's staging slot back: the pull ended (or is not wanted any more).</summary>
+    public sealed record ReleaseStagingSlot : AgentAction;
+
     /// <summary>Mark the node unschedulable and record that we did.</summary>
     public sealed record Cordon : AgentAction;
 

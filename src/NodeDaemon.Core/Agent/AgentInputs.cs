@@ -15,6 +15,8 @@ namespace NodeDaemon.Core.Agent;
 /// <param name="SlotRefusal">The last answer that gave no slot (full, or halted), with when to ask again; null when none.</param>
 /// <param name="Monotonic">The boot's monotonic clock (see <see cref="Moment"/>); null when not known, and waits then use <paramref name="Now"/>.</param>
 /// <param name="NotesUnwritable">Why the last write of the notes failed (a full disk); null once a write succeeds.</param>
+/// <param name="StagingSlotHeld">This node holds a staging slot of its pool (<c>fleet.maxStaging</c>); always false when pulls are unbounded.</param>
+/// <param name="StagingRefusal">The last staging slot request that got none, with when to ask again; null when none.</param>
 public sealed record AgentInputs(
     NodeView Node,
     HostView Host,
@@ -26,7 +28,9 @@ public sealed record AgentInputs(
     DateTimeOffset? NextWindowOpening = null,
     SlotRefusal? SlotRefusal = null,
     TimeSpan? Monotonic = null,
-    string? NotesUnwritable = null)
+    string? NotesUnwritable = null,
+    bool StagingSlotHeld = false,
+    StagingRefusal? StagingRefusal = null)
 {
     /// <summary>This node holds a slot of its pool.</summary>
     public bool SlotHeld => Slot is not null;

@@ -11,7 +11,7 @@ namespace NodeDaemon.Core.Agent;
 /// executor runs it, observes again, and asks again. So a crash or reboot at any point resumes correctly: the
 /// next decision is computed from what the node, the host and the persisted notes say, never from memory of
 /// what the process was doing. See docs/states.md for the table in prose. Cohesive rule groups live in their own
-/// static classes (<see cref="GiveUpRules"/>, <see cref="InhibitorRule"/>, <see cref="SlotRule"/>,
+/// static classes (<see cref="GiveUpRules"/>, <see cref="InhibitorRule"/>, <see cref="SlotRule"/>, <see cref="StagingSlotRule"/>,
 /// <see cref="StageReplacement"/>, <see cref="DecisionClock"/>); this class holds their order: the one table.
 /// </remarks>
 public static class Decider
@@ -35,6 +35,11 @@ public static class Decider
             Key = target?.Key,
             RejectedImage = RejectionRules.Mark(inputs, target),
         };
+        if (StagingSlotRule.Release(inputs, decision) is { } release)
+        {
+            return release;
+        }
+
         // Our mark on a schedulable node (kubectl uncordon clears spec.unschedulable only) goes first, in one small write:
         // left there, an admin's later cordon would carry it and look like ours, and be lifted. A cordon of ours
         // rewrites the mark anyway. On a schedulable node the uncordon's patch changes nothing but the mark.
@@ -209,7 +214,8 @@ public static class Decider
         var verified = inputs.Options.SignaturePolicy == SignaturePolicy.Verified;
         var refspec = OstreeRefspec.ForImage(target.Image, verified);
         var note = inputs.Node.Paused ? " (paused: holding before the cordon)" : "";
-        return new(AgentState.Staging, new AgentAction.Stage(refspec, target.Image.Digest), $"staging {target.Image}{note}{replaced}");
+        return StagingSlotRule.BeforePull(inputs, target)
+            ?? new(AgentState.Staging, new AgentAction.Stage(refspec, target.Image.Digest), $"staging {target.Image}{note}{replaced}");
     }
 
     /// <summary>Staged and wanted: slot, cordon, drain, finalize, each once.</summary>

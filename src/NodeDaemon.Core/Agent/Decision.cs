@@ -22,7 +22,9 @@ public sealed record Decision(AgentState State, AgentAction Action, string Messa
     public ReportMode Report => Action switch
     {
         AgentAction.Cordon or AgentAction.Uncordon => ReportMode.WithCordon,
-        AgentAction.AcquireSlot => ReportMode.SlotAnswer,
+        AgentAction.AcquireSlot or AgentAction.AcquireStagingSlot => ReportMode.SlotAnswer,
+        // Put before whatever the turn decided (see StagingSlotRule.Release): that turn's report comes with it, next turn.
+        AgentAction.ReleaseStagingSlot => ReportMode.None,
         AgentAction.CompleteVerification => ReportMode.None,
         // Only notes: the next turn reports what follows (the gate's answer, the mark noted, the image tried again).
         AgentAction.CheckHealth or AgentAction.NoteRejectionMarked or AgentAction.ForgetRejection => ReportMode.None,

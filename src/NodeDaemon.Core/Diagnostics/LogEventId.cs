@@ -274,4 +274,18 @@ public enum LogEventId
 
     /// <summary>A disruption budget that refused an eviction now allows one (its watched status): the eviction is asked again before the fallback tick.</summary>
     EvictionBudgetAllows = 240,
+    /// <summary>A staging slot of the pool was taken (or found held) before a pull (<c>fleet.maxStaging</c>).</summary>
+    StagingSlotTaken = 120,
+
+    /// <summary>Every staging slot of the pool is held by a node still pulling: the pull waits.</summary>
+    StagingSlotsFull = 121,
+
+    /// <summary>A staging slot was given back after the pull.</summary>
+    StagingSlotReleased = 122,
+
+    /// <summary>A staging slot whose holder stopped renewing it (crashed, killed, gone) was taken by another node.</summary>
+    StagingSlotExpiredTaken = 123,
+
+    /// <summary>A staging slot could not be renewed during a pull (taken after it expired, or the API failed); the pull goes on.</summary>
+    StagingSlotRenewFailed = 124,
 }

@@ -12,6 +12,9 @@ public sealed partial record FleetOptions
     /// <summary>Slots of a pool: a count (<c>2</c>) or a percentage of its nodes (<c>10%</c>).</summary>
     public string MaxUnavailable { get; init; } = NodeDaemonOptionsDefaults.MaxUnavailable;
 
+    /// <summary>Concurrent pulls of a pool: a count (<c>20</c>) or a percentage of its nodes (<c>4%</c>); <c>0</c> is unbounded.</summary>
+    public string MaxStaging { get; init; } = NodeDaemonOptionsDefaults.MaxStaging;
+
     /// <summary>Namespace of the slot Leases.</summary>
     public string LeaseNamespace { get; init; } = NodeDaemonOptionsDefaults.LeaseNamespace;
 

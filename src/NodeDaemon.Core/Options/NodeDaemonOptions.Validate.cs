@@ -148,6 +148,12 @@ public sealed partial record NodeDaemonOptions
                 $"must be a positive integer like \"2\" or a percentage from 1% to 100% like \"10%\", got {ValueText.Quote(fleet.MaxUnavailable)}");
         }
 
+        if (!MaxUnavailableValue.TryParse(fleet.MaxStaging, out var staging) || (staging.IsPercent && staging.Amount > 100))
+        {
+            checks.Add("fleet.maxStaging",
+                $"must be 0 (unbounded), a positive integer like \"20\" or a percentage from 0% to 100% like \"4%\", got {ValueText.Quote(fleet.MaxStaging)}");
+        }
+
         checks.Name("fleet.leaseNamespace", fleet.LeaseNamespace, KubernetesNames.CheckDnsLabel, "a namespace name (a DNS-1123 label)");
         checks.AtLeast("fleet.haltAfterFailures", fleet.HaltAfterFailures, 1);
     }

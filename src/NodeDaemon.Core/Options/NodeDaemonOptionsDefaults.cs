@@ -57,6 +57,9 @@ public static class NodeDaemonOptionsDefaults
     /// <summary>Default slots per pool.</summary>
     public const string MaxUnavailable = "1";
 
+    /// <summary>Default concurrent pulls per pool: unbounded (docs/protocol.md, "Staging slots", says why).</summary>
+    public const string MaxStaging = "0";
+
     /// <summary>Default Lease namespace.</summary>
     public const string LeaseNamespace = "nodedaemon";
 

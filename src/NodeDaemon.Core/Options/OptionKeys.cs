@@ -50,6 +50,7 @@ internal static class OptionKeys
         Boolean("fleet.enabled", o => o.Fleet.Enabled, (o, v) => o with { Fleet = o.Fleet with { Enabled = v } }),
         Text("fleet.poolLabel", o => o.Fleet.PoolLabel, (o, v) => o with { Fleet = o.Fleet with { PoolLabel = v } }),
         new OptionKey("fleet.maxUnavailable", OptionKind.IntegerOrText, o => o.Fleet.MaxUnavailable, (o, v) => o with { Fleet = o.Fleet with { MaxUnavailable = (string)v! } }),
+        new OptionKey("fleet.maxStaging", OptionKind.IntegerOrText, o => o.Fleet.MaxStaging, (o, v) => o with { Fleet = o.Fleet with { MaxStaging = (string)v! } }),
         Text("fleet.leaseNamespace", o => o.Fleet.LeaseNamespace, (o, v) => o with { Fleet = o.Fleet with { LeaseNamespace = v } }),
         Integer("fleet.haltAfterFailures", o => o.Fleet.HaltAfterFailures, (o, v) => o with { Fleet = o.Fleet with { HaltAfterFailures = v } }),
 

@@ -19,6 +19,7 @@ internal sealed partial class ActionExecutor(
     NodeReporter reporter,
     DrainExecutor drainer,
     SlotExecutor slot,
+    StagingSlotExecutor staging,
     NodeDaemonOptions options,
     AgentHeartbeat heartbeat,
     TimeProvider time,
@@ -95,6 +96,17 @@ internal sealed partial class ActionExecutor(
                 }
 
                 break;
+            case AgentAction.AcquireStagingSlot acquireStaging:
+                // Asked only with a pool label on the node, as for a slot.
+                if (await staging.AcquireAsync(Member(inputs)!, acquireStaging.Target, cancellationToken).ConfigureAwait(false) is StagingAnswer.Full full)
+                {
+                    await reporter.ReportAsync(decision, full.Message, cancellationToken).ConfigureAwait(false);
+                }
+
+                break;
+            case AgentAction.ReleaseStagingSlot:
+                await staging.ReleaseAsync(cancellationToken).ConfigureAwait(false);
+                break;
             case AgentAction.ReleaseSlot:
                 await slot.ReleaseAsync(Member(inputs), cancellationToken).ConfigureAwait(false);
                 break;
@@ -114,7 +126,13 @@ internal sealed partial class ActionExecutor(
         try
         {
             var progress = new InlineProgress<StageProgress>(p => reporter.OnProgress(decision, p.Describe(), cancellationToken));
-            var staged = await host.StageAsync(stage.Refspec, stage.ExpectedDigest, progress, cancellationToken).ConfigureAwait(false);
+            HostDeployment staged;
+            // A staging slot held is renewed while the pull runs, and no longer: the next turn gives it back.
+            await using (staging.Renewing().ConfigureAwait(false))
+            {
+                staged = await host.StageAsync(stage.Refspec, stage.ExpectedDigest, progress, cancellationToken).ConfigureAwait(false);
+            }
+
             settings.Metrics.StageCompleted(time.GetElapsedTime(started));
             Note(decision, new AgentOutcome.Staged(staged.ImageDigest!.Value));
             await reporter.EventAsync(NodeEventKind.Staged, $"staged {stage.Refspec} ({staged.ImageDigest})", false, cancellationToken).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using NodeDaemon.Core.Fleet;
 using NodeDaemon.Core.Health;
 using NodeDaemon.Metrics;
 
@@ -21,6 +22,16 @@ public sealed partial class AgentLoop
 
     /// <summary>The base time before a full or halted pool is asked again for a slot; the wait is 1–2 times this.</summary>
     public TimeSpan SlotRecheck { get => _slot.Recheck; init => _slot.Recheck = value; }
+
+    /// <summary>The daemon's <see cref="StagingRecheck"/>: a node refused a staging slot asks again after 30 to 60 seconds.</summary>
+    /// <remarks>Short, as pulls take minutes; each ask is one small Lease list (docs/protocol.md, "Staging slots").</remarks>
+    public static readonly TimeSpan DefaultStagingRecheck = TimeSpan.FromSeconds(30);
+
+    /// <summary>The base time before a full pool is asked again for a staging slot; the wait is 1–2 times this.</summary>
+    public TimeSpan StagingRecheck { get => _staging.Recheck; init => _staging.Recheck = value; }
+
+    /// <summary>The staging slot seam (<c>fleet.maxStaging</c>); by default one that is never asked (pulls unbounded).</summary>
+    public IStagingSlotClient StagingSlots { get => _staging.Client; init => _staging.Client = value; }
 
     /// <summary>How long the first turn waits for the watch's first snapshot before it reads the node itself.</summary>
     public TimeSpan FirstSnapshotWait { get; init; } = TimeSpan.FromSeconds(2);

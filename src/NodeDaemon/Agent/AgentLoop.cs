@@ -31,6 +31,7 @@ public sealed partial class AgentLoop
     private readonly MaintenanceSchedule _schedule;
     private readonly AgentLoopSettings _settings;
     private readonly SlotExecutor _slot;
+    private readonly StagingSlotExecutor _staging;
     private readonly NodeObserver _observer;
     private readonly AgentNotes _notes;
     private readonly NodeReporter _reporter;
@@ -47,13 +48,14 @@ public sealed partial class AgentLoop
         _schedule = MaintenanceSchedule.From(options.Maintenance);
         _settings = new AgentLoopSettings(options.ProgressInterval);
         _slot = new SlotExecutor(slots, time, logger);
+        _staging = new StagingSlotExecutor(time, logger);
         _observer = new NodeObserver(node, time);
         _notes = new AgentNotes(store, options, time, logger);
         _reporter = new NodeReporter(node, _observer, _keys, status, heartbeat, time, _settings, logger);
         _failures = new TurnFailures(_reporter, status, _settings, logger);
         _waiter = new TurnWaiter(_observer, _slot, time, _settings);
         var drainer = new DrainExecutor(node, _observer, _notes, _reporter, options, heartbeat, time, _settings, logger);
-        _actions = new ActionExecutor(host, _observer, _notes, _reporter, drainer, _slot, options, heartbeat, time, _settings, logger);
+        _actions = new ActionExecutor(host, _observer, _notes, _reporter, drainer, _slot, _staging, options, heartbeat, time, _settings, logger);
     }
 
     /// <summary>The state the agent is in.</summary>
@@ -150,5 +152,6 @@ public sealed partial class AgentLoop
         ObservedInputs.From(view, hostStatus, _bootId.Read(), _notes.Current, _options, _schedule, _time.GetUtcNow()) with
         {
             Slot = _slot.View.Held, SlotRefusal = _slot.View.Refusal, Monotonic = BootClock.Monotonic(_time), NotesUnwritable = _notes.Unwritable,
+            StagingSlotHeld = _staging.Holder is not null, StagingRefusal = _staging.Refusal,
         };
 }

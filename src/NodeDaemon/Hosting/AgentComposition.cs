@@ -74,11 +74,20 @@ public sealed class AgentComposition : IDisposable
                     parts.Time, parts.Loggers.CreateLogger<LeaseSlotClient>(), parts.ApiRequests));
             }
 
+            IStagingSlotClient staging = NoStagingSlotClient.Instance;
+            if (options.Fleet.StagingBounded)
+            {
+                var stagingOptions = LeaseStagingSlotClientOptions.From(options) with { Transport = nodeOptions.Transport };
+                staging = Own(owned, LeaseStagingSlotClient.Create(options.Kubeconfig,
+                    parts.StagingLeaseDuration is { } duration ? stagingOptions with { LeaseDuration = duration } : stagingOptions,
+                    parts.Time, parts.Loggers.CreateLogger<LeaseStagingSlotClient>(), parts.ApiRequests));
+            }
+
             // The gate reads this node's Ready and critical pods through the node client, and the units over the same bus as the host.
             step = "the health gate";
             var gate = HealthGateFactory.Create(options.Health, node.HealthReader(), busAddress, parts.Time, parts.Loggers, owned);
             credentials?.Start();
-            return new AgentComposition(NewLoop(options, parts, host, node, slots, gate), owned);
+            return new AgentComposition(NewLoop(options, parts, host, node, slots, staging, gate), owned);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -99,13 +108,15 @@ public sealed class AgentComposition : IDisposable
 
     // The one place that builds the loop: what it is given and how it is tuned.
     private static AgentLoop NewLoop(NodeDaemonOptions options, AgentCompositionParts parts, IHostSystem host, INodeClient node, ISlotClient slots,
-        IHealthGate gate) =>
+        IStagingSlotClient staging, IHealthGate gate) =>
         new(node, host, slots, new AgentRecordStore(options.StateDirectory, parts.Time, parts.Loggers.CreateLogger<AgentRecordStore>()),
             parts.BootId ?? new FileBootIdSource(options.BootIdFile), options, parts.Time, parts.Heartbeat, parts.Status,
             parts.Loggers.CreateLogger<AgentLoop>())
         {
             IdleTick = parts.IdleTick,
             SlotRecheck = parts.SlotRecheck,
+            StagingSlots = staging,
+            StagingRecheck = parts.StagingRecheck,
             ProgressReportInterval = parts.ProgressReportInterval ?? options.ProgressInterval,
             Metrics = parts.Metrics,
             HealthGate = gate,

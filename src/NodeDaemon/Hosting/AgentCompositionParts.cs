@@ -50,6 +50,12 @@ public sealed record AgentCompositionParts(TimeProvider Time, AgentHeartbeat Hea
     /// <summary><c>AgentLoop.SlotRecheck</c>.</summary>
     public TimeSpan SlotRecheck { get; init; } = AgentLoop.DefaultSlotRecheck;
 
+    /// <summary><c>AgentLoop.StagingRecheck</c>.</summary>
+    public TimeSpan StagingRecheck { get; init; } = AgentLoop.DefaultStagingRecheck;
+
+    /// <summary><c>LeaseStagingSlotClientOptions.LeaseDuration</c>; its default when unset.</summary>
+    public TimeSpan? StagingLeaseDuration { get; init; }
+
     /// <summary><c>AgentLoop.ProgressReportInterval</c>; the <c>progressIntervalSeconds</c> option when unset.</summary>
     public TimeSpan? ProgressReportInterval { get; init; }
 }

@@ -68,6 +68,8 @@ public sealed class DeciderTableTests
 
         // Staged: slot, cordon, drain, finalize.
         new("staged (crash after staging): never stage again", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2)), AgentState.Draining, new AgentAction.Cordon()),
+        new("fleet on, pulls bounded: a staging slot before the pull (more rows: StagingSlotTableTests)", Inputs(desired: Pull(D2), options: s_fleet with { Fleet = s_fleet.Fleet with { MaxStaging = "2" } }), AgentState.Staging, new AgentAction.AcquireStagingSlot(Key(D2))),
+        new("staged with a staging slot held: give it back first", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), options: s_fleet) with { StagingSlotHeld = true }, AgentState.WaitingForSlot, new AgentAction.ReleaseStagingSlot()),
         new("staged, fleet on: take a slot first", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), options: s_fleet), AgentState.WaitingForSlot, new AgentAction.AcquireSlot(Dg(D2))),
         new("staged, slot held for this digest: cordon", Inputs(desired: Pull(D2), staged: Deployment(D2), record: Staged(D2), options: s_fleet, slotHeld: true, slotDigest: D2), AgentState.Draining, new AgentAction.Cordon()),
 

@@ -49,7 +49,7 @@ public class OptionsLoaderTests
                 "timeoutSeconds": 600, "onTimeout": "stayCordoned", "deleteEmptyDirData": true, "evictUnreplicated": true,
                 "concurrency": 4, "blockingPodSelector": "backup=running", "podGracePeriodSeconds": 30,
               },
-              "fleet": { "enabled": true, "poolLabel": "pool", "maxUnavailable": 2, "leaseNamespace": "kube-system", "haltAfterFailures": 3 },
+              "fleet": { "enabled": true, "poolLabel": "pool", "maxUnavailable": 2, "maxStaging": "4%", "leaseNamespace": "kube-system", "haltAfterFailures": 3 },
               "maintenance": { "windows": [{ "days": ["Sat"], "start": "22:30", "lengthMinutes": 120 }], "timeZone": "Europe/Berlin" },
               "health": {
                 "timeoutSeconds": 900, "criticalPodSelectors": ["k8s-app=cilium", "app in (node-exporter, fluent-bit)"],
@@ -83,7 +83,7 @@ public class OptionsLoaderTests
                     Timeout = TimeSpan.FromMinutes(10), OnTimeout = DrainTimeoutPolicy.StayCordoned, DeleteEmptyDirData = true,
                     EvictUnreplicated = true, Concurrency = 4, BlockingPodSelector = "backup=running", PodGracePeriod = TimeSpan.FromSeconds(30),
                 },
-                Fleet = new() { Enabled = true, PoolLabel = "pool", MaxUnavailable = "2", LeaseNamespace = "kube-system", HaltAfterFailures = 3 },
+                Fleet = new() { Enabled = true, PoolLabel = "pool", MaxUnavailable = "2", MaxStaging = "4%", LeaseNamespace = "kube-system", HaltAfterFailures = 3 },
                 Maintenance = new() { Windows = [new() { Days = ["Sat"], Start = "22:30", LengthMinutes = 120 }], TimeZone = "Europe/Berlin" },
                 Health = new()
                 {

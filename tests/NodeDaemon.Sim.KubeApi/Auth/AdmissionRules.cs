@@ -106,14 +106,21 @@ public static class AdmissionRules
             : 0;
     }
 
-    // nodedaemon-pool-leases, validation 1 for the requester's own Node as the param: the Lease is a slot of its pool.
+    // nodedaemon-pool-leases, validation 1 for the requester's own Node as the param: the Lease is a slot of its pool, a
+    // disruption slot (digits after the pool) or a staging slot ('s' and digits): matches('^s?[0-9]+$').
     private static bool OwnPoolLease(AdmissionPolicy policy, JsonObject node, string leaseName)
     {
         var labels = ObjectMeta.Labels(node);
         var segment = labels.TryGetValue(policy.PoolLabel, out var pool) ? (pool.Length == 0 ? policy.EmptyPoolSegment : pool) : "";
         var head = policy.LeasePrefix + segment + "-";
-        return segment.Length > 0 && leaseName.StartsWith(head, StringComparison.Ordinal) && leaseName.Length > head.Length
-            && leaseName[head.Length..].All(char.IsAsciiDigit);
+        if (segment.Length == 0 || !leaseName.StartsWith(head, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var rest = leaseName.AsSpan(head.Length);
+        var digits = rest.StartsWith("s", StringComparison.Ordinal) ? rest[1..] : rest;
+        return !digits.IsEmpty && !digits.ContainsAnyExceptInRange('0', '9');
     }
 
     // Keys added, changed or removed.

@@ -118,6 +118,23 @@ public sealed class AdmissionPolicyTests : IAsyncLifetime
         Assert.Equal(403, (int)lookalike.StatusCode);
     }
 
+    [Fact]
+    public async Task Node_A_takes_a_staging_slot_of_its_own_pool_but_not_one_of_another_pool()
+    {
+        using var own = await PutLeaseAsync(_nodeA, "nodedaemon-" + EmptyPoolSegment() + "-s0");
+        Assert.Equal(201, (int)own.StatusCode);
+
+        using var other = await PutLeaseAsync(_nodeA, "nodedaemon-gpu-s0");
+        Assert.Equal(403, (int)other.StatusCode);
+        Assert.EndsWith("the daemon may write only the slot Leases of its own Node's pool", (string?)(await Cluster.JsonAsync(other))["message"], StringComparison.Ordinal);
+
+        // Only 's' and digits after its own pool: not another suffix, not a bare 's'.
+        using var bare = await PutLeaseAsync(_nodeA, "nodedaemon-" + EmptyPoolSegment() + "-s");
+        Assert.Equal(403, (int)bare.StatusCode);
+        using var lookalike = await PutLeaseAsync(_nodeA, "nodedaemon-" + EmptyPoolSegment() + "-x0");
+        Assert.Equal(403, (int)lookalike.StatusCode);
+    }
+
     [Theory]
     [InlineData("DELETE", "/api/v1/namespaces/shop/pods/web-7d9f8c6b5-abcde", null)]
     [InlineData("PUT", "/api/v1/nodes/node-a", """{"apiVersion":"v1","kind":"Node","metadata":{"name":"node-a"}}""")]

@@ -24,6 +24,8 @@ public sealed class AgentProcess : IAsyncDisposable
             NodeClient = setup.Transport with { NodeName = options.NodeName },
             PoolRecheck = setup.PoolRecheck,
             SlotRecheck = setup.SlotRecheck,
+            StagingRecheck = setup.StagingRecheck,
+            StagingLeaseDuration = setup.StagingLeaseDuration,
             IdleTick = setup.IdleTick,
             ProgressReportInterval = setup.ProgressReportInterval,
         };

@@ -48,7 +48,7 @@ public sealed class FleetAgent : IAsyncDisposable
         // pulls would also make the whole pool ask for slots in the same instant, which no real pool does. A failing
         // node pulls fastest, so it is among the first to take a slot: a halt then has nodes left to stop.
         var pull = setup.StageDelay * (losesStage ? 0.5 : 0.6 + (0.9 * new Random(seed).NextDouble()));
-        Host = new SimulatedHost(setup.BootedImage, pull, () => _ = Task.Run(RebootAsync));
+        Host = new SimulatedHost(setup.BootedImage, pull, () => _ = Task.Run(RebootAsync), setup.Pulls);
         _bootedDigests.Add(Host.BootedDigest!.ToString()!);
     }
 

@@ -30,6 +30,15 @@ public sealed record FleetAgentSetup(string KubeconfigPath, NodeDaemonOptions Op
     /// <summary><c>AgentLoop.SlotRecheck</c>.</summary>
     public TimeSpan SlotRecheck { get; init; }
 
+    /// <summary><c>AgentLoop.StagingRecheck</c>.</summary>
+    public TimeSpan StagingRecheck { get; init; }
+
+    /// <summary><c>LeaseStagingSlotClientOptions.LeaseDuration</c>.</summary>
+    public TimeSpan? StagingLeaseDuration { get; init; }
+
+    /// <summary>Counts the pulls of every host of the run (the registry's view).</summary>
+    public PullGauge Pulls { get; init; } = new();
+
     /// <summary><c>AgentLoop.IdleTick</c>.</summary>
     public TimeSpan IdleTick { get; init; }
 

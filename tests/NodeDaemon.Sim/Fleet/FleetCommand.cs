@@ -14,6 +14,7 @@ internal static class FleetCommand
         var defaults = new FleetSettings();
         var nodes = Int("--nodes", "Nodes in the pool, one agent each.", defaults.Nodes);
         var maxUnavailable = Int("--max-unavailable", "The pool's slots (fleet.maxUnavailable).", defaults.MaxUnavailable);
+        var maxStaging = Int("--max-staging", "The pool's pulls at once (fleet.maxStaging); 0 is unbounded.", defaults.MaxStaging);
         var failNodes = Int("--fail-nodes", "Nodes whose stage is lost at every reboot (they end Degraded after reboot.maxAttempts).", 0);
         var haltAfter = Int("--halt-after", "fleet.haltAfterFailures.", defaults.HaltAfter);
         var seed = Int("--seed", "Seed of every random draw.", defaults.Seed);
@@ -29,7 +30,7 @@ internal static class FleetCommand
         var noRbac = new Option<bool>("--no-rbac") { Description = "Allow every request (by default the API server enforces docs/rbac.yaml and the agents use the daemon's service account)." };
         var command = new Command("fleet", "Run a pool of real agent loops (real Kubernetes clients over HTTP, simulated hosts) against one in-process API server, point every node at one image, and check that no more than maxUnavailable nodes are ever cordoned. Prints one JSON result; exit 0 when the invariant held and the pool converged (or halted as expected), 1 otherwise, 2 for bad options.")
         {
-            nodes, maxUnavailable, failNodes, haltAfter, seed, crashRate, errorRate, timeScale, recheck, stage, reboot, timeout, health, badImage, noRbac,
+            nodes, maxUnavailable, maxStaging, failNodes, haltAfter, seed, crashRate, errorRate, timeScale, recheck, stage, reboot, timeout, health, badImage, noRbac,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -37,6 +38,7 @@ internal static class FleetCommand
             {
                 Nodes = parse.GetValue(nodes),
                 MaxUnavailable = parse.GetValue(maxUnavailable),
+                MaxStaging = parse.GetValue(maxStaging),
                 FailNodes = parse.GetValue(failNodes),
                 HaltAfter = parse.GetValue(haltAfter),
                 Seed = parse.GetValue(seed),

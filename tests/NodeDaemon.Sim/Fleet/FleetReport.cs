@@ -23,6 +23,11 @@ public static class FleetReport
             failures.Add($"{observer.MaxConcurrentCordoned} nodes cordoned at once, more than maxUnavailable {run.MaxUnavailable}");
         }
 
+        if (run.MaxStaging > 0 && pool.PeakConcurrentPulls > run.MaxStaging)
+        {
+            failures.Add($"{pool.PeakConcurrentPulls} pulls at once, more than maxStaging {run.MaxStaging}");
+        }
+
         if (observer.BudgetViolations > 0)
         {
             failures.Add($"{observer.BudgetViolations} budget violations");
@@ -70,6 +75,8 @@ public static class FleetReport
         {
             Nodes = run.Nodes,
             MaxUnavailable = run.MaxUnavailable,
+            MaxStaging = run.MaxStaging,
+            PeakConcurrentPulls = pool.PeakConcurrentPulls,
             Converged = pool.Converged,
             BadImage = run.BadImage,
             NodesBootedBadImage = run.BadImage ? blast.Booted : 0,

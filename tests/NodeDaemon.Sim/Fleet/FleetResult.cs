@@ -9,6 +9,12 @@ public sealed record FleetResult
     /// <summary>The pool's slots.</summary>
     public int MaxUnavailable { get; init; }
 
+    /// <summary>The pool's <c>fleet.maxStaging</c> (0: unbounded).</summary>
+    public int MaxStaging { get; init; }
+
+    /// <summary>The most pulls under way at once across the pool's simulated hosts (what the registry saw).</summary>
+    public int PeakConcurrentPulls { get; init; }
+
     /// <summary>Every node Done on the desired image, except the failing ones, which are Degraded.</summary>
     public bool Converged { get; init; }
 

@@ -34,6 +34,8 @@ public sealed record FleetRun(
 
     /// <summary>The harness's own figures over the run: its timer lag and the descriptors it held.</summary>
     public HarnessFigures Harness { get; init; } = new(0, 0, 0, 0, 0);
+    /// <summary>The most pulls under way at once across the pool's hosts.</summary>
+    public int PeakConcurrentPulls { get; init; }
 
     /// <summary>Mean real milliseconds from a node's first cordon to its Done, over the nodes that got there.</summary>
     public double MeanCordonToDoneMs =>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using NodeDaemon.Agent;
 using NodeDaemon.Core.Options;
 using NodeDaemon.Kubernetes;
 using NodeDaemon.Kubernetes.Api;
@@ -151,6 +152,7 @@ public sealed class FleetRunner(FleetSettings settings)
                 Connections = new ConnectionFigures(idleConnections, server.Requests.Connections.PeakOpen, server.Requests.Connections.Accepted,
                     server.Requests.Connections.ByProtocol()),
                 Harness = new HarnessFigures(probe.MeanLagMs, probe.P99LagMs, probe.PeakOpenFiles, probe.PeakSockets, idleSockets),
+                PeakConcurrentPulls = setup.Pulls.Peak,
             };
         }
         finally
@@ -192,6 +194,7 @@ public sealed class FleetRunner(FleetSettings settings)
                 MaxUnavailable = run.MaxUnavailable.ToString(CultureInfo.InvariantCulture),
                 LeaseNamespace = FleetSeed.LeaseNamespace,
                 HaltAfterFailures = run.HaltAfter,
+                MaxStaging = run.MaxStaging.ToString(CultureInfo.InvariantCulture),
             },
             Staging = new StagingOptions { RetryDelay = run.Scaled(NodeDaemonOptionsDefaults.StageRetryDelay) },
             Reboot = new RebootOptions { RequestTimeout = Floor(run.Scaled(NodeDaemonOptionsDefaults.RebootRequestTimeout)), MaxAttempts = run.RebootAttempts },
@@ -224,6 +227,9 @@ public sealed class FleetRunner(FleetSettings settings)
             RebootDelay = run.Scaled(run.Reboot),
             RestartDelay = run.Scaled(TimeSpan.FromSeconds(10)),
             SlotRecheck = run.Scaled(run.SlotRecheck),
+            StagingRecheck = run.Scaled(AgentLoop.DefaultStagingRecheck),
+            // Floored like the guard rails: a renewal late on a busy machine must not hand a slot to a second puller.
+            StagingLeaseDuration = Floor(run.Scaled(TimeSpan.FromMinutes(2))),
             IdleTick = run.Scaled(TimeSpan.FromSeconds(30)),
             ProgressReportInterval = run.Scaled(NodeDaemonOptionsDefaults.ProgressInterval),
         };

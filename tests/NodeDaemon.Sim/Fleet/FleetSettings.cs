@@ -17,6 +17,9 @@ public sealed record FleetSettings
     /// <summary>The pool's <c>fleet.maxUnavailable</c>.</summary>
     public int MaxUnavailable { get; init; } = 3;
 
+    /// <summary>The pool's <c>fleet.maxStaging</c>: pulls at once; 0 is unbounded.</summary>
+    public int MaxStaging { get; init; }
+
     /// <summary>Nodes whose stage is lost at every reboot, so they end Degraded after <c>reboot.maxAttempts</c>.</summary>
     public int FailNodes { get; init; }
 
@@ -93,6 +96,11 @@ public sealed record FleetSettings
         if (MaxUnavailable < 1)
         {
             problems.Add("--max-unavailable must be at least 1");
+        }
+
+        if (MaxStaging < 0)
+        {
+            problems.Add("--max-staging must be 0 (unbounded) or more");
         }
 
         if (FailNodes < 0 || FailNodes > Nodes)

@@ -18,6 +18,7 @@ public sealed class SimulatedHost : IHostSystem
     private readonly object _gate = new();
     private readonly TimeSpan _stageDelay;
     private readonly Action _rebootRequested;
+    private readonly PullGauge? _pulls;
     private HostDeployment _booted;
     private HostDeployment? _staged;
     private HostDeployment? _rollback;
@@ -26,9 +27,11 @@ public sealed class SimulatedHost : IHostSystem
     private bool _rollbackQueued;
     private int _serial;
 
-    /// <summary>A host booted on <paramref name="bootedPullspec"/> (a digest pullspec) whose pulls take <paramref name="stageDelay"/> each.</summary>
-    public SimulatedHost(string bootedPullspec, TimeSpan stageDelay, Action rebootRequested)
+    /// <summary>A host booted on <paramref name="bootedPullspec"/> (a digest pullspec) whose pulls take <paramref name="stageDelay"/> each,
+    /// counted in <paramref name="pulls"/> while they run.</summary>
+    public SimulatedHost(string bootedPullspec, TimeSpan stageDelay, Action rebootRequested, PullGauge? pulls = null)
     {
+        _pulls = pulls;
         ArgumentNullException.ThrowIfNull(bootedPullspec);
         _stageDelay = stageDelay;
         _rebootRequested = rebootRequested;
@@ -71,11 +74,19 @@ public sealed class SimulatedHost : IHostSystem
         var digest = expectedDigest ?? throw new HostException("nodedaemon-sim fleet: the simulated host pulls digest pullspecs only");
         const int layers = 5;
         const long bytes = 900_000_000;
-        for (var layer = 1; layer <= layers; layer++)
+        _pulls?.Begin();
+        try
         {
-            // Cancelled like a transaction: the wait ends and nothing is staged.
-            await Task.Delay(_stageDelay / layers, cancellationToken).ConfigureAwait(false);
-            progress?.Report(new StageProgress("Fetching layers", layer, layers, bytes * layer / layers, bytes));
+            for (var layer = 1; layer <= layers; layer++)
+            {
+                // Cancelled like a transaction: the wait ends and nothing is staged.
+                await Task.Delay(_stageDelay / layers, cancellationToken).ConfigureAwait(false);
+                progress?.Report(new StageProgress("Fetching layers", layer, layers, bytes * layer / layers, bytes));
+            }
+        }
+        finally
+        {
+            _pulls?.End();
         }
 
         lock (_gate)

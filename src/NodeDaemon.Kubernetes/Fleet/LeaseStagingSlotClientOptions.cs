@@ -1,0 +1,47 @@
+using NodeDaemon.Core.Cluster;
+using NodeDaemon.Core.Options;
+using NodeDaemon.Kubernetes.Api;
+
+namespace NodeDaemon.Kubernetes.Fleet;
+
+/// <summary>How the staging slot client finds its pool's staging Leases and how long one lasts unrenewed; the defaults are for a real cluster.</summary>
+public sealed record LeaseStagingSlotClientOptions
+{
+    /// <summary>The fleet options: pool label, <c>maxStaging</c>, Lease namespace.</summary>
+    public required FleetOptions Fleet { get; init; }
+
+    /// <summary>Retries and timeouts of the client's requests.</summary>
+    public ApiTransportOptions Transport { get; init; } = new();
+
+    /// <summary>The node annotation keys of the protocol in force (the pool's nodes are listed for a percentage).</summary>
+    public AnnotationKeys NodeKeys { get; init; } = AnnotationKeys.For(AnnotationProtocol.NodeDaemon, NodeDaemonOptionsDefaults.AnnotationPrefix);
+
+    /// <summary>The label that marks a pool's staging Leases (its value: the pool's segment of the names), so one small list finds them.</summary>
+    public string PoolLabelKey { get; init; } = NodeDaemonOptionsDefaults.AnnotationPrefix + "staging-pool";
+
+    /// <summary>The annotation naming the image the holder pulls, for people and tools.</summary>
+    public string ImageKey { get; init; } = NodeDaemonOptionsDefaults.AnnotationPrefix + "staging-image";
+
+    /// <summary>
+    /// How long a staging slot stays held without a renewal (<c>spec.leaseDurationSeconds</c>). The holder renews it every
+    /// third of this while it pulls; one that stops (crashed, killed, its node gone) loses it this long after its last
+    /// renewal. Short, because a slot held too long stalls pulls, while one taken too early costs one extra pull for a while.
+    /// </summary>
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long the pool's size from a node list answers a percentage <c>maxStaging</c> before the nodes are listed again.</summary>
+    public TimeSpan PoolRecheck { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Options for <paramref name="options"/>: its fleet section, protocol and prefix.</summary>
+    public static LeaseStagingSlotClientOptions From(NodeDaemonOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new LeaseStagingSlotClientOptions
+        {
+            Fleet = options.Fleet,
+            NodeKeys = AnnotationKeys.For(options.Protocol, options.AnnotationPrefix),
+            PoolLabelKey = options.AnnotationPrefix + "staging-pool",
+            ImageKey = options.AnnotationPrefix + "staging-image",
+        };
+    }
+}

@@ -1,0 +1,84 @@
+using System.Text.Json.Nodes;
+
+namespace NodeDaemon.Kubernetes.Fleet;
+
+/// <summary>The staging Lease bodies: a create, or a PUT on a listed Lease carrying its resourceVersion (409 if anyone wrote since).</summary>
+internal static class StagingLeaseBodies
+{
+    /// <summary>A new staging Lease held by <paramref name="holder"/> pulling <paramref name="image"/>.</summary>
+    public static JsonObject Create(LeaseStagingSlotClientOptions options, string name, string pool, string holder, string image, DateTimeOffset now) => new()
+    {
+        ["apiVersion"] = "coordination.k8s.io/v1",
+        ["kind"] = "Lease",
+        ["metadata"] = new JsonObject
+        {
+            ["name"] = name,
+            ["namespace"] = options.Fleet.LeaseNamespace,
+            ["labels"] = new JsonObject { [options.PoolLabelKey] = SlotLeaseNames.Segment(pool) },
+            ["annotations"] = new JsonObject { [options.ImageKey] = image },
+        },
+        ["spec"] = new JsonObject
+        {
+            ["holderIdentity"] = holder,
+            ["leaseDurationSeconds"] = Seconds(options.LeaseDuration),
+            ["acquireTime"] = SlotLeaseBodies.MicroTime(now),
+            ["renewTime"] = SlotLeaseBodies.MicroTime(now),
+            ["leaseTransitions"] = 0,
+        },
+    };
+
+    /// <summary><paramref name="lease"/> taken by <paramref name="holder"/> (free, or expired).</summary>
+    public static JsonObject Take(LeaseStagingSlotClientOptions options, StagingLease lease, string pool, string holder, string image, DateTimeOffset now)
+    {
+        var body = Base(lease);
+        Map(body, "labels")[options.PoolLabelKey] = SlotLeaseNames.Segment(pool);
+        Map(body, "annotations")[options.ImageKey] = image;
+        var spec = Spec(body);
+        spec["holderIdentity"] = holder;
+        spec["leaseDurationSeconds"] = Seconds(options.LeaseDuration);
+        spec["acquireTime"] = SlotLeaseBodies.MicroTime(now);
+        spec["renewTime"] = SlotLeaseBodies.MicroTime(now);
+        spec["leaseTransitions"] = (spec["leaseTransitions"] is JsonValue v && v.TryGetValue<int>(out var transitions) ? transitions : 0) + 1;
+        return body;
+    }
+
+    /// <summary><paramref name="lease"/> renewed now by its holder.</summary>
+    public static JsonObject Renew(LeaseStagingSlotClientOptions options, StagingLease lease, DateTimeOffset now)
+    {
+        var body = Base(lease);
+        var spec = Spec(body);
+        spec["leaseDurationSeconds"] = Seconds(options.LeaseDuration);
+        spec["renewTime"] = SlotLeaseBodies.MicroTime(now);
+        return body;
+    }
+
+    /// <summary><paramref name="lease"/> with no holder: free for the next node.</summary>
+    public static JsonObject Release(LeaseStagingSlotClientOptions options, StagingLease lease, DateTimeOffset now)
+    {
+        var body = Base(lease);
+        Map(body, "annotations").Remove(options.ImageKey);
+        var spec = Spec(body);
+        spec.Remove("holderIdentity");
+        spec["renewTime"] = SlotLeaseBodies.MicroTime(now);
+        return body;
+    }
+
+    private static int Seconds(TimeSpan duration) => (int)Math.Max(1, Math.Ceiling(duration.TotalSeconds));
+
+    private static JsonObject Base(StagingLease lease)
+    {
+        var body = lease.Object.DeepClone().AsObject();
+        // Items of a list carry no kind on the wire; a PUT names it.
+        body["apiVersion"] = "coordination.k8s.io/v1";
+        body["kind"] = "Lease";
+        return body;
+    }
+
+    private static JsonObject Spec(JsonObject body) => body["spec"] as JsonObject ?? (JsonObject)(body["spec"] = new JsonObject());
+
+    private static JsonObject Map(JsonObject body, string name)
+    {
+        var metadata = body["metadata"] as JsonObject ?? (JsonObject)(body["metadata"] = new JsonObject());
+        return metadata[name] as JsonObject ?? (JsonObject)(metadata[name] = new JsonObject());
+    }
+}

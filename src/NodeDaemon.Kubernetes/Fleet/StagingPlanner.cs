@@ -1,0 +1,62 @@
+namespace NodeDaemon.Kubernetes.Fleet;
+
+/// <summary>What a staging slot request does with the pool's staging Leases it just listed: a pure choice, table-tested.</summary>
+internal static class StagingPlanner
+{
+    /// <summary>
+    /// Held: a Lease names <paramref name="node"/> (a restart mid-pull, or a repeated request), renew it. Full: at least
+    /// <paramref name="slots"/> Leases are held and renewed within their duration. Else take one: a missing index below
+    /// <paramref name="slots"/> (create) or a free or expired Lease there (a PUT on its version), chosen among them by
+    /// <paramref name="spread"/> so that nodes asking at once do not all race for the first.
+    /// </summary>
+    /// <remarks>An expired Lease is one whose holder stopped renewing (crashed, killed, its node gone): taking it may let
+    /// one pull too many run for as long as a holder that is alive but late keeps pulling, which costs bandwidth, never a
+    /// workload. Held Leases at indices at or above <paramref name="slots"/> (the limit was lowered) still count.</remarks>
+    public static StagingStep Choose(IReadOnlyList<StagingLease> leases, string node, int slots, DateTimeOffset now, int spread)
+    {
+        ArgumentNullException.ThrowIfNull(leases);
+        if (leases.FirstOrDefault(l => l.Holder == node) is { } own)
+        {
+            return new StagingStep.Renew(own);
+        }
+
+        if (leases.Count(l => l.IsLive(now)) >= slots)
+        {
+            return new StagingStep.Full();
+        }
+
+        var byIndex = leases.ToDictionary(l => l.Index);
+        var open = Enumerable.Range(0, Math.Min(slots, StagingLeaseNames.MaxSlots))
+            .Where(i => !byIndex.TryGetValue(i, out var lease) || !lease.IsLive(now))
+            .ToList();
+        if (open.Count == 0)
+        {
+            return new StagingStep.Full();
+        }
+
+        var index = open[(int)((uint)spread % (uint)open.Count)];
+        return byIndex.TryGetValue(index, out var existing)
+            ? new StagingStep.Take(index, existing, existing.Holder.Length > 0 ? existing.Holder : null)
+            : new StagingStep.Take(index, null, null);
+    }
+}
+
+/// <summary>The closed set of steps <see cref="StagingPlanner"/> chooses.</summary>
+internal abstract record StagingStep
+{
+    private StagingStep()
+    {
+    }
+
+    /// <summary>Our own Lease: renew it (it is ours already).</summary>
+    public sealed record Renew(StagingLease Lease) : StagingStep;
+
+    /// <summary>Every staging slot is held by a live holder.</summary>
+    public sealed record Full : StagingStep;
+
+    /// <summary>Take a staging slot: create its Lease, or PUT on the listed one's version.</summary>
+    /// <param name="Index">The slot's index.</param>
+    /// <param name="Existing">The listed Lease to PUT on; null: it is missing, create it.</param>
+    /// <param name="ExpiredFrom">The holder whose Lease expired; null for a free or missing one.</param>
+    public sealed record Take(int Index, StagingLease? Existing, string? ExpiredFrom) : StagingStep;
+}
