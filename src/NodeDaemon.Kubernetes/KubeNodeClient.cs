@@ -42,7 +42,7 @@ public sealed partial class KubeNodeClient : INodeClient, IDisposable
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(logger);
         ArgumentNullException.ThrowIfNull(requests);
-        return new KubeNodeClient(KubeApi.FromKubeconfig(kubeconfigPath, options.Transport.RequestTimeout, requests, options.Transport.Token), options, time, logger);
+        return new KubeNodeClient(KubeApi.FromKubeconfig(kubeconfigPath, options.Transport.RequestTimeout, requests, options.Transport.Token, options.Transport.Connection), options, time, logger);
     }
 
     /// <inheritdoc/>

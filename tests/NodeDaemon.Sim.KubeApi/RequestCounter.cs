@@ -12,6 +12,9 @@ public sealed class RequestCounter
     private readonly ConcurrentDictionary<string, int> _bookmarks = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _unmanaged = new(StringComparer.Ordinal);
 
+    /// <summary>The connections the requests came on: accepted, open, by protocol.</summary>
+    public ConnectionCounter Connections { get; } = new();
+
     /// <summary>How many requests of this kind arrived.</summary>
     public int this[string key] => _counts.TryGetValue(key, out var count) ? count : 0;
 
@@ -35,7 +38,7 @@ public sealed class RequestCounter
     /// the User-Agent's prefix the server names them after (<c>"nodedaemon patch nodes"</c>), sorted by key.</summary>
     public IReadOnlyDictionary<string, int> Unmanaged() => new SortedDictionary<string, int>(_unmanaged, StringComparer.Ordinal);
 
-    /// <summary>Forgets every count.</summary>
+    /// <summary>Forgets every count (of connections: the accepted ones; those open stay open).</summary>
     public void Reset()
     {
         _counts.Clear();
@@ -44,6 +47,7 @@ public sealed class RequestCounter
         _listed.Clear();
         _bookmarks.Clear();
         _unmanaged.Clear();
+        Connections.Reset();
     }
 
     internal void Add(string key) => _counts.AddOrUpdate(key, 1, (_, count) => count + 1);

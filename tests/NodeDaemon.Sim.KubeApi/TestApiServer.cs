@@ -14,11 +14,11 @@ using NodeDaemon.Sim.KubeApi.Store;
 namespace NodeDaemon.Sim.KubeApi;
 
 /// <summary>
-/// A loopback kube-apiserver stand-in over real HTTP/1.1 (Kestrel): the surface of specs/kube-api-subset.md, PDB
+/// A loopback kube-apiserver stand-in over real HTTPS with HTTP/2 and HTTP/1.1 (Kestrel): the surface of specs/kube-api-subset.md, PDB
 /// arithmetic, graceful deletion, controller replacement of evicted pods, watch with 410 expiry, fault knobs and request
 /// counts. Start one per test with <see cref="StartAsync(JsonObject?, TestApiServerOptions?, CancellationToken)"/>.
 /// </summary>
-public sealed class TestApiServer : IAsyncDisposable
+public sealed partial class TestApiServer : IAsyncDisposable
 {
     private readonly TestApiServerOptions _options;
     private readonly ApiHandler _handler;
@@ -29,6 +29,8 @@ public sealed class TestApiServer : IAsyncDisposable
     private readonly bool _ownsKubeconfig;
     private readonly List<ApiCaller> _callers = [];
     private readonly NodeLifecycle? _nodeLifecycle;
+    private readonly TestCertificates? _pki;
+    private readonly System.Security.Cryptography.X509Certificates.X509Certificate2? _certificate;
     private WebApplication? _app;
     private int _port;
 
@@ -59,6 +61,17 @@ public sealed class TestApiServer : IAsyncDisposable
             options.Authorization,
             new TokenRequestHandler(Store, options.Authorization),
             Store);
+        if (options.ServerCertificate is { } given)
+        {
+            _certificate = given;
+        }
+        else if (options.Transport != ApiServerTransport.PlainHttp1)
+        {
+            // Made once, kept across outages: a client that reconnects finds the same server certificate.
+            _pki = TestCertificates.Create();
+            _certificate = _pki.Server;
+        }
+
         _ownsKubeconfig = options.KubeconfigPath is null;
         KubeconfigPath = options.KubeconfigPath ?? Path.Combine(Path.GetTempPath(), $"nodedaemon-sim-kubeconfig-{Guid.NewGuid():N}.yaml");
     }
@@ -66,8 +79,16 @@ public sealed class TestApiServer : IAsyncDisposable
     /// <summary>How long the token of <see cref="DaemonKubeconfig"/> lasts unless told otherwise: TokenRequest's default.</summary>
     public static readonly TimeSpan DaemonTokenLifetime = TimeSpan.FromHours(1);
 
-    /// <summary>The server's base URL, <c>http://127.0.0.1:PORT/</c>.</summary>
-    public Uri Url { get; private set; } = new("http://127.0.0.1/");
+    /// <summary>The server's base URL, <c>https://127.0.0.1:PORT/</c> (<c>http://</c> with <see cref="ApiServerTransport.PlainHttp1"/>).</summary>
+    public Uri Url { get; private set; } = new("https://127.0.0.1/");
+
+    /// <summary>The CA that issued the server's certificate, written into every kubeconfig this server writes; null with
+    /// <see cref="ApiServerTransport.PlainHttp1"/> or a <see cref="TestApiServerOptions.ServerCertificate"/> of the test's own.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? CertificateAuthority => _pki?.Ca;
+
+    /// <summary>An HTTP client for test code that talks to <see cref="Url"/> directly, trusting <see cref="CertificateAuthority"/>.</summary>
+    public HttpClient CreateHttpClient(TimeSpan timeout) =>
+        new(CertificateAuthority is { } ca ? TestCertificates.TrustingHandler(ca) : new SocketsHttpHandler(), disposeHandler: true) { BaseAddress = Url, Timeout = timeout };
 
     /// <summary>The kubeconfig written for clients (kubectl, the daemon): the admin's token.</summary>
     public string KubeconfigPath { get; }
@@ -80,8 +101,8 @@ public sealed class TestApiServer : IAsyncDisposable
     /// <see cref="DaemonTokenLifetime"/>); the Node must exist. Without authorization: the admin's.
     /// </summary>
     public string DaemonKubeconfig(string nodeName, TimeSpan? lifetime = null) => _options.Authorization is { } authorization
-        ? Kubeconfig.Render(Url, authorization.MintDaemonToken(Store, nodeName, lifetime ?? DaemonTokenLifetime))
-        : Kubeconfig.Render(Url);
+        ? Kubeconfig.Render(Url, authorization.MintDaemonToken(Store, nodeName, lifetime ?? DaemonTokenLifetime), CertificateAuthority)
+        : Kubeconfig.Render(Url, ca: CertificateAuthority);
 
     /// <summary>Every object; tests read and change the world through it directly.</summary>
     public ObjectStore Store { get; }
@@ -89,7 +110,7 @@ public sealed class TestApiServer : IAsyncDisposable
     /// <summary>The fault knobs.</summary>
     public FaultInjector Faults { get; } = new();
 
-    /// <summary>Requests seen, by <c>"verb resource"</c>.</summary>
+    /// <summary>Requests seen, by <c>"verb resource"</c>, and the connections they came on.</summary>
     public RequestCounter Requests { get; } = new();
 
     /// <summary>Who called, request by request: the Authorization header and the TLS client certificate's subject.</summary>
@@ -123,7 +144,7 @@ public sealed class TestApiServer : IAsyncDisposable
             server._nodeLifecycle?.Start(server.Store);
             server._port = server._options.Port;
             await server.StartHostAsync(cancellationToken);
-            Kubeconfig.Write(server.KubeconfigPath, server.Url);
+            Kubeconfig.Write(server.KubeconfigPath, server.Url, ca: server.CertificateAuthority);
             if (server._options.Faults is { } faults)
             {
                 server.Faults.Set(faults);
@@ -185,6 +206,7 @@ public sealed class TestApiServer : IAsyncDisposable
         _scheduler.Dispose();
         _life.Dispose();
         _hostGate.Dispose();
+        _pki?.Dispose();
         if (_ownsKubeconfig)
         {
             File.Delete(KubeconfigPath);
@@ -214,21 +236,7 @@ public sealed class TestApiServer : IAsyncDisposable
             }
 
             var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-            builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.Listen(IPAddress.Loopback, _port, listen =>
-            {
-                if (_options.ServerCertificate is { } certificate)
-                {
-                    listen.UseHttps(https =>
-                    {
-                        https.ServerCertificate = certificate;
-                        https.ClientCertificateMode = _options.RequireClientCertificate
-                            ? Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.RequireCertificate
-                            : Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.AllowCertificate;
-                        // Test certificates come from a throwaway CA; which one was presented is recorded, not judged here.
-                        https.ClientCertificateValidation = (_, _, _) => true;
-                    });
-                }
-            }));
+            builder.WebHost.UseKestrelCore().ConfigureKestrel(ConfigureListener);
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
             var app = builder.Build();
             var stopping = app.Lifetime.ApplicationStopping;

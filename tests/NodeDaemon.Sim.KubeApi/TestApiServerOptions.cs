@@ -29,7 +29,11 @@ public sealed record TestApiServerOptions
     /// <summary>Where to write the kubeconfig; null writes a temporary file that is deleted on dispose.</summary>
     public string? KubeconfigPath { get; init; }
 
-    /// <summary>Serve HTTPS with this certificate (with its key) instead of plain HTTP; null: plain HTTP.</summary>
+    /// <summary>HTTPS with HTTP/2 and HTTP/1.1 (the default, as kube-apiserver), HTTPS with HTTP/1.1 only, or plain HTTP/1.1.</summary>
+    public ApiServerTransport Transport { get; init; } = ApiServerTransport.Https;
+
+    /// <summary>Serve HTTPS with this certificate (with its key; its CA is the test's, so the kubeconfigs this server
+    /// writes carry none); null: a certificate of a CA the server makes at start (unless <see cref="ApiServerTransport.PlainHttp1"/>).</summary>
     public System.Security.Cryptography.X509Certificates.X509Certificate2? ServerCertificate { get; init; }
 
     /// <summary>With <see cref="ServerCertificate"/>: refuse a TLS handshake without a client certificate (any one is

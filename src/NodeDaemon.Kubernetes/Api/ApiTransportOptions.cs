@@ -9,8 +9,8 @@ public sealed record ApiTransportOptions
     /// <summary>
     /// The least <c>timeoutSeconds</c> a watch asks for (each connection asks for 1–2 times this, as kube-apiserver
     /// itself picks when a client names none: 30–60 min); the watch reconnects when the server closes it. Long, because
-    /// every reconnect is one more request from every node of a cluster; a dead connection is found by TCP keepalive
-    /// within about a minute instead (see <c>KubeHttp</c>).
+    /// every reconnect is one more request from every node of a cluster; a dead connection is found within about a
+    /// minute instead, by the HTTP/2 PING (or, over HTTP/1.1, TCP keepalive; see <c>KubeHttp</c>).
     /// </summary>
     public TimeSpan WatchTimeout { get; init; } = TimeSpan.FromMinutes(30);
 
@@ -29,4 +29,8 @@ public sealed record ApiTransportOptions
     /// <summary>The rotated service-account token every request carries instead of the kubeconfig's own credential;
     /// null: the kubeconfig's credential as it is (a client certificate, a static token). See <see cref="NodeCredentials"/>.</summary>
     public BearerTokenSource? Token { get; init; }
+
+    /// <summary>The connection every client of the daemon shares (its owner closes it), so that all of them are streams
+    /// of one HTTP/2 connection; null: each client opens a connection of its own.</summary>
+    public KubeConnection? Connection { get; init; }
 }

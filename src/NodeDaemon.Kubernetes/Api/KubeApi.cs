@@ -20,6 +20,8 @@ internal sealed class KubeApi : IDisposable
     private readonly HttpClient _http;
     private readonly Uri _baseUri;
     private readonly k8s.Authentication.ServiceClientCredentials? _credentials;
+    // A shared connection belongs to whoever made it (the composition root), not to any one client over it.
+    private readonly bool _ownsHttp;
 
     private readonly TimeSpan _requestTimeout;
     private readonly IApiRequestObserver _observer;
@@ -28,8 +30,21 @@ internal sealed class KubeApi : IDisposable
     /// <summary>A client for <paramref name="configuration"/>; with <paramref name="token"/>, every request carries that
     /// source's current token instead of the kubeconfig's own credential (TLS settings still come from the kubeconfig).</summary>
     public KubeApi(KubernetesClientConfiguration configuration, TimeSpan requestTimeout, IApiRequestObserver? observer = null, BearerTokenSource? token = null)
+        : this(KubeConnection.For(configuration), owns: true, requestTimeout, observer, token)
     {
-        (_http, _baseUri, _credentials) = KubeHttp.Create(configuration);
+    }
+
+    /// <summary>A client sending on <paramref name="connection"/>, which it shares with others and does not close.</summary>
+    public KubeApi(KubeConnection connection, TimeSpan requestTimeout, IApiRequestObserver? observer = null, BearerTokenSource? token = null)
+        : this(connection, owns: false, requestTimeout, observer, token)
+    {
+    }
+
+    private KubeApi(KubeConnection connection, bool owns, TimeSpan requestTimeout, IApiRequestObserver? observer, BearerTokenSource? token)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        (_http, _baseUri, _credentials) = (connection.Http, connection.BaseUri, connection.Credentials);
+        _ownsHttp = owns;
         _requestTimeout = requestTimeout;
         _observer = observer ?? NoApiRequestObserver.Instance;
         _token = token;
@@ -39,17 +54,19 @@ internal sealed class KubeApi : IDisposable
     internal KubeApi(HttpMessageHandler handler, Uri baseUri, TimeSpan requestTimeout, BearerTokenSource? token)
     {
         _http = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+        _ownsHttp = true;
         _baseUri = baseUri;
         _requestTimeout = requestTimeout;
         _observer = NoApiRequestObserver.Instance;
         _token = token;
     }
 
-    /// <summary>A client for the kubeconfig at <paramref name="path"/>; empty: the default locations, then in-cluster.</summary>
-    public static KubeApi FromKubeconfig(string path, TimeSpan requestTimeout, IApiRequestObserver? observer = null, BearerTokenSource? token = null) =>
-        new(path.Length > 0 ? KubernetesClientConfiguration.BuildConfigFromConfigFile(path)
-            : KubernetesClientConfiguration.IsInCluster() ? KubernetesClientConfiguration.InClusterConfig()
-            : KubernetesClientConfiguration.BuildDefaultConfig(), requestTimeout, observer, token);
+    /// <summary>A client for the kubeconfig at <paramref name="path"/> (empty: the default locations, then in-cluster), on
+    /// <paramref name="connection"/> when given (<see cref="ApiTransportOptions.Connection"/>), else on a connection of its own.</summary>
+    public static KubeApi FromKubeconfig(string path, TimeSpan requestTimeout, IApiRequestObserver? observer = null, BearerTokenSource? token = null,
+        KubeConnection? connection = null) =>
+        connection is not null ? new(connection, requestTimeout, observer, token)
+        : new(KubeConnection.FromKubeconfig(path), owns: true, requestTimeout, observer, token);
 
     /// <summary>Sends one request and reads the whole JSON answer, whatever its status.</summary>
     /// <remarks>Every request of the client passes here or through <see cref="OpenStreamAsync"/> (the sender's
@@ -130,12 +147,23 @@ internal sealed class KubeApi : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
-        _http.Dispose();
+        // A test's own handler, or a connection of its own: closed with this client; a shared one is left to its owner.
+        if (_ownsHttp)
+        {
+            _http.Dispose();
+        }
     }
 
     private async Task<HttpRequestMessage> CreateRequestAsync(HttpMethod method, string path, string accept, CancellationToken cancellationToken)
     {
-        var request = new HttpRequestMessage(method, new Uri(_baseUri, path));
+        // HTTP/2 when the server offers it in the TLS handshake (ALPN "h2"), so that every watch and request of the daemon
+        // is a stream of one connection, as client-go's; HTTP/1.1 otherwise (plain http://, or a server or proxy without
+        // h2). Set here: HttpClient.DefaultRequestVersion applies only to messages the client builds itself.
+        var request = new HttpRequestMessage(method, new Uri(_baseUri, path))
+        {
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+        };
         // Verbatim: parsed header values would be re-serialized with spaces after each ';'.
         request.Headers.TryAddWithoutValidation("Accept", accept);
         // The server names a write without a field manager after this prefix (the part before '/'), and the audit log shows it.

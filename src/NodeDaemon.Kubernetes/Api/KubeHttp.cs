@@ -9,7 +9,7 @@ using NodeDaemon.Core.Files;
 namespace NodeDaemon.Kubernetes.Api;
 
 /// <summary>The HTTP client and credentials a kubeconfig describes: server CA or skip-verify, client certificate,
-/// token (static, file or exec provider) or basic auth.</summary>
+/// token (static, file or exec provider) or basic auth; HTTP/2 over TLS where the server offers it, else HTTP/1.1.</summary>
 /// <remarks>
 /// Built here from <see cref="KubernetesClientConfiguration"/> rather than by constructing <c>k8s.Kubernetes</c>: that
 /// constructor roots the whole generated client and its model metadata, 12 MB of the native binary (and of its resident
@@ -27,7 +27,22 @@ internal static class KubeHttp
             throw new k8s.Exceptions.KubeConfigException($"the kubeconfig's server is not a URL: \"{config.Host}\"");
         }
 
-        var handler = new SocketsHttpHandler { ConnectCallback = ConnectWithKeepAliveAsync };
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = ConnectWithKeepAliveAsync,
+            // One connection, every stream on it, as client-go (golang.org/x/net/http2 keeps one per host). The daemon
+            // holds at most a few watches and drain.concurrency (<= 64) evictions at once, fewer than the 100 streams
+            // kube-apiserver allows by default, so nothing waits for a stream; if one ever did, it would queue.
+            EnableMultipleHttp2Connections = false,
+            // client-go's HTTP/2 health check (k8s.io/apimachinery pkg/util/net/http.go: ReadIdleTimeout 30 s,
+            // PingTimeout 15 s): a PING after 30 s without a frame, the connection closed if no answer in 15 s. A watch
+            // that hears nothing for minutes is normal, so the ping, not the stream, tells a dead peer from a quiet one.
+            KeepAlivePingDelay = Http2ReadIdleTimeout,
+            KeepAlivePingTimeout = Http2PingTimeout,
+            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
+            // Go's http.DefaultTransport IdleConnTimeout, which client-go's SetTransportDefaults keeps.
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(90),
+        };
         handler.SslOptions.ClientCertificates = [];
         if (config.SkipTlsVerify)
         {
@@ -112,4 +127,10 @@ internal static class KubeHttp
     }
 
     private const int MaxPemBytes = 1024 * 1024;
+
+    /// <summary>How long a connection may hear no frame before a PING is sent: client-go's HTTP/2 ReadIdleTimeout.</summary>
+    internal static readonly TimeSpan Http2ReadIdleTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a PING may go unanswered before the connection is closed: client-go's HTTP/2 PingTimeout.</summary>
+    internal static readonly TimeSpan Http2PingTimeout = TimeSpan.FromSeconds(15);
 }

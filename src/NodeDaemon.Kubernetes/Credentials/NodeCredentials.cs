@@ -34,7 +34,7 @@ public sealed partial class NodeCredentials : IDisposable
     /// <param name="kubeconfigPath">The kubeconfig; empty: in-cluster or default, never rotated here.</param>
     /// <param name="nodeName">The Node this daemon manages: a token bound to another Node is refused.</param>
     /// <param name="stateDirectory">Where the rotated token is kept.</param>
-    /// <param name="transport">The requests' timeout.</param>
+    /// <param name="transport">The requests' timeout, and the shared connection if any.</param>
     /// <param name="time">The clock.</param>
     /// <param name="logger">Where the loaded identity and each rotation are logged.</param>
     /// <param name="requests">Told of every TokenRequest.</param>
@@ -73,7 +73,7 @@ public sealed partial class NodeCredentials : IDisposable
                 (stored is null ? "" : $", and the rotated one in {store.Path} at {stored.ExpiresAt:O}") +
                 " (the node was off longer than the token lives): install a new bootstrap token for this node (docs/install.md)");
         var source = new BearerTokenSource(chosen);
-        var api = KubeApi.FromKubeconfig(kubeconfigPath, transport.RequestTimeout, requests, source);
+        var api = KubeApi.FromKubeconfig(kubeconfigPath, transport.RequestTimeout, requests, source, transport.Connection);
         var rotator = new TokenRotator(source, new TokenRequestClient(api), store, time, logger);
         log.Loaded(chosen.Describe(), ReferenceEquals(chosen, bootstrap) ? "the kubeconfig" : store.Path, chosen.IssuedAt, chosen.ExpiresAt, rotator.RotateAt);
         return new NodeCredentials(source, rotator, api);

@@ -56,7 +56,7 @@ public sealed class LeaseSlotClient : ISlotClient, IDisposable
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(logger);
         ArgumentNullException.ThrowIfNull(requests);
-        return new LeaseSlotClient(KubeApi.FromKubeconfig(kubeconfigPath, options.Transport.RequestTimeout, requests, options.Transport.Token), options, time, logger);
+        return new LeaseSlotClient(KubeApi.FromKubeconfig(kubeconfigPath, options.Transport.RequestTimeout, requests, options.Transport.Token, options.Transport.Connection), options, time, logger);
     }
 
     /// <inheritdoc/>

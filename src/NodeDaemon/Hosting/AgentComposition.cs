@@ -7,6 +7,7 @@ using NodeDaemon.Core.Host;
 using NodeDaemon.Core.Options;
 using NodeDaemon.Health;
 using NodeDaemon.Kubernetes;
+using NodeDaemon.Kubernetes.Api;
 using NodeDaemon.Kubernetes.Credentials;
 using NodeDaemon.Kubernetes.Fleet;
 using NodeDaemon.RpmOstree;
@@ -53,6 +54,9 @@ public sealed class AgentComposition : IDisposable
             step = options.Kubeconfig.Length > 0 ? $"kubeconfig {options.Kubeconfig}" : "the in-cluster or default kubeconfig";
             KubeconfigFile.Check(options.Kubeconfig);
             var nodeOptions = parts.NodeClient ?? KubeNodeClientOptions.From(options);
+            // One connection for the token rotator, the node client and the slot client: one HTTP/2 connection per daemon.
+            var connection = Own(owned, KubeConnection.FromKubeconfig(options.Kubeconfig));
+            nodeOptions = nodeOptions with { Transport = nodeOptions.Transport with { Connection = connection } };
             // A node-bound service-account token in the kubeconfig is rotated; every client carries the current one.
             var credentials = Own(owned, NodeCredentials.Open(options.Kubeconfig, options.NodeName, options.StateDirectory, nodeOptions.Transport, parts.Time,
                 parts.Loggers.CreateLogger<NodeCredentials>(), parts.ApiRequests));
@@ -90,7 +94,7 @@ public sealed class AgentComposition : IDisposable
         }
     }
 
-    /// <summary>Closes the adapters built here: the slot client, the node client, the token rotator, the host backend.</summary>
+    /// <summary>Closes the adapters built here: the slot client, the node client, the token rotator, their connection, the host backend.</summary>
     public void Dispose() => Dispose(_owned);
 
     // The one place that builds the loop: what it is given and how it is tuned.

@@ -8,7 +8,7 @@ namespace NodeDaemon.Sim.KubeApi.Handlers;
 
 /// <summary>
 /// Endpoints for tests driving a server in another process; never counted, never faulted:
-/// <c>GET|DELETE /debug/requests</c>, <c>GET|POST /debug/faults</c>, <c>POST /debug/compact</c>.
+/// <c>GET|DELETE /debug/requests</c>, <c>GET /debug/connections</c>, <c>GET|POST /debug/faults</c>, <c>POST /debug/compact</c>.
 /// </summary>
 internal sealed class DebugEndpoints
 {
@@ -38,6 +38,9 @@ internal sealed class DebugEndpoints
                 }
 
                 await HttpIo.WriteJsonAsync(context, 200, counts);
+                break;
+            case ("GET", "/debug/connections"):
+                await HttpIo.WriteJsonAsync(context, 200, _counter.Connections.ToJson());
                 break;
             case ("DELETE", "/debug/requests"):
                 _counter.Reset();

@@ -1,5 +1,8 @@
 using System.Diagnostics;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using NodeDaemon.Sim.KubeApi;
 
 namespace NodeDaemon.Sim.Tests.KubeApi;
 
@@ -26,7 +29,7 @@ public sealed class ApiServerCommandTests : IDisposable
     {
         var (code, output) = await RunToEndAsync("apiserver", "--help");
         Assert.Equal(0, code);
-        foreach (var option in new[] { "--listen", "--seed", "--kubeconfig-out", "--faults", "--time-scale", "--replacement-ready-seconds", "--bookmark-interval-seconds", "--history" })
+        foreach (var option in new[] { "--listen", "--seed", "--kubeconfig-out", "--faults", "--time-scale", "--replacement-ready-seconds", "--bookmark-interval-seconds", "--history", "--transport" })
         {
             Assert.Contains(option, output, StringComparison.Ordinal);
         }
@@ -49,16 +52,25 @@ public sealed class ApiServerCommandTests : IDisposable
         _process = Start("apiserver", "--listen", "127.0.0.1:0", "--seed", Seed(), "--kubeconfig-out", kubeconfig, "--faults", faults, "--time-scale", "0.01");
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var url = await _process.StandardOutput.ReadLineAsync(cts.Token);
-        Assert.Matches("^http://127\\.0\\.0\\.1:[0-9]+$", url);
+        Assert.Matches("^https://127\\.0\\.0\\.1:[0-9]+$", url);
         Assert.Contains($"server: {url}", await File.ReadAllTextAsync(kubeconfig), StringComparison.Ordinal);
 
         var (code, output) = await Kubectl.RunAsync(kubeconfig, TimeSpan.FromSeconds(60), "get", "pods", "-n", "shop", "-o", "name");
         Assert.True(code == 0, output);
         Assert.Contains("pod/cache-0", output, StringComparison.Ordinal);
 
-        using var client = new HttpClient { BaseAddress = new Uri(url!), Timeout = TimeSpan.FromSeconds(10) };
+        // The server's CA, as the kubeconfig carries it for kubectl: this client checks the server the same way.
+        using var ca = CertificateAuthority(await File.ReadAllTextAsync(kubeconfig));
+        using var client = new HttpClient(TestCertificates.TrustingHandler(ca)) { BaseAddress = new Uri(url!), Timeout = TimeSpan.FromSeconds(10) };
         using var lease = await client.GetAsync("/apis/coordination.k8s.io/v1/namespaces/default/leases");
         Assert.Equal(500, (int)lease.StatusCode);
+    }
+
+    private static X509Certificate2 CertificateAuthority(string kubeconfig)
+    {
+        const string key = "certificate-authority-data: ";
+        var line = kubeconfig.Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith(key, StringComparison.Ordinal));
+        return X509Certificate2.CreateFromPem(Encoding.UTF8.GetString(Convert.FromBase64String(line[key.Length..])));
     }
 
     private static string Seed() => Path.Combine(AppContext.BaseDirectory, "KubeApi", "Seeds", "drain-cluster.json");

@@ -24,7 +24,7 @@ internal static class Cluster
     public static TestApiServerOptions Fast { get; } = new() { TimeScale = 0.01, ReplacementReadyDelay = TimeSpan.FromSeconds(50) };
 
     /// <summary>An HttpClient on the server with a bounded timeout.</summary>
-    public static HttpClient Client(TestApiServer server) => new() { BaseAddress = server.Url, Timeout = TimeSpan.FromSeconds(20) };
+    public static HttpClient Client(TestApiServer server) => server.CreateHttpClient(TimeSpan.FromSeconds(20));
 
     /// <summary>Sends a JSON body with a content type.</summary>
     public static Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string path, string? json = null, string contentType = "application/json")

@@ -25,7 +25,7 @@ internal static class ApiServerCommand
         };
         var kubeconfigOut = new Option<FileInfo>("--kubeconfig-out")
         {
-            Description = "Where to write a kubeconfig (http server URL, a token user, a current context) for kubectl and the daemon.",
+            Description = "Where to write a kubeconfig (the https server URL and its CA, a token user, a current context) for kubectl and the daemon.",
             Required = true,
         };
         var faults = new Option<FileInfo?>("--faults")
@@ -65,9 +65,16 @@ internal static class ApiServerCommand
             Description = "With --node-churn: nominal seconds between a kubelet's status reports (scaled by --time-scale).",
             DefaultValueFactory = _ => 300,
         };
+        var transport = new Option<string>("--transport")
+        {
+            Description = "https: TLS with ALPN h2 and http/1.1, as kube-apiserver (a CA and certificate made at start, written into the kubeconfig); " +
+                "https-http1: TLS offering http/1.1 only; http: plain HTTP/1.1 without TLS.",
+            DefaultValueFactory = _ => "https",
+        };
+        transport.AcceptOnlyFromAmong("https", "https-http1", "http");
         var command = new Command("apiserver", "A loopback test kube-apiserver (see docs/simulator.md, 'Test API server').")
         {
-            listen, seed, kubeconfigOut, faults, timeScale, readyDelay, bookmarks, history, rbac, nodeChurn, statusReport,
+            listen, seed, kubeconfigOut, faults, timeScale, readyDelay, bookmarks, history, rbac, nodeChurn, statusReport, transport,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -82,6 +89,12 @@ internal static class ApiServerCommand
                 var options = new TestApiServerOptions
                 {
                     Port = port,
+                    Transport = parse.GetValue(transport) switch
+                    {
+                        "https-http1" => ApiServerTransport.HttpsHttp1Only,
+                        "http" => ApiServerTransport.PlainHttp1,
+                        _ => ApiServerTransport.Https,
+                    },
                     KubeconfigPath = parse.GetValue(kubeconfigOut)!.FullName,
                     TimeScale = parse.GetValue(timeScale),
                     ReplacementReadyDelay = TimeSpan.FromSeconds(parse.GetValue(readyDelay)),
