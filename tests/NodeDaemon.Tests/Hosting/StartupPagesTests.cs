@@ -2,8 +2,8 @@ using NodeDaemon.Hosting;
 
 namespace NodeDaemon.Tests.Hosting;
 
-/// <summary>Which of the executable's mappings the start-up release may drop: only read-only ones that are exactly the
-/// file (no copy-on-write page), never a writable or relocated one, never another file's.</summary>
+/// <summary>Which mappings the start-up release may drop: only read-only mappings of regular files that are exactly the
+/// file (no copy-on-write page), never a writable or relocated one, a deleted file, a device, a memfd or anonymous memory.</summary>
 public sealed class StartupPagesTests
 {
     private const string Exe = "/usr/bin/nodedaemon";
@@ -16,18 +16,23 @@ public sealed class StartupPagesTests
         { "rw-p", Exe, 0, false },
         { "r--p", Exe, 4, false },
         { "r--p", Exe, null, false },
-        { "r-xp", "/usr/lib64/libc.so.6", 0, false },
+        { "r-xp", "/usr/lib64/libcrypto.so.3", 0, true },
+        { "r--p", "/usr/lib64/libcrypto.so.3", 16, false },
         { "r-xp", Exe + " (deleted)", 0, false },
+        { "r--s", "/dev/dri/card0", 0, false },
+        { "r--s", "/memfd:doublemapper (deleted)", 0, false },
+        { "r--p", "[vvar]", 0, false },
         { "rw-p", "", 0, false },
+        { "r--p", "", 0, false },
     };
 
     [Theory]
     [MemberData(nameof(Table))]
-    public void Only_clean_read_only_mappings_of_the_executable(string perms, string path, long? anonymousKb, bool chosen)
+    public void Only_clean_read_only_mappings_of_regular_files(string perms, string path, long? anonymousKb, bool chosen)
     {
         var smaps = Mapping("55b7a32cb000-55b7a3936000", perms, path, anonymousKb);
 
-        var releasable = StartupPages.Releasable(smaps, Exe);
+        var releasable = StartupPages.Releasable(smaps);
 
         Assert.Equal(chosen ? [(0x55b7a32cb000UL, 0x66b000UL)] : [], releasable);
     }
@@ -40,7 +45,7 @@ public sealed class StartupPagesTests
             + Mapping("4000-6000", "r--p", Exe, 0)
             + Mapping("6000-7000", "rw-p", Exe, 4);
 
-        Assert.Equal([(0x1000UL, 0x2000UL), (0x4000UL, 0x2000UL)], StartupPages.Releasable(smaps, Exe));
+        Assert.Equal([(0x1000UL, 0x2000UL), (0x4000UL, 0x2000UL)], StartupPages.Releasable(smaps));
     }
 
     private static string Mapping(string range, string perms, string path, long? anonymousKb) =>

@@ -22,7 +22,7 @@ public sealed class StartupReleaseTests
             var sum = Touch(view, bytes.Length);
             Assert.True(ResidentKb(path) > 0, "the mapping should be resident after reading it");
 
-            var released = StartupRelease.ReleasePages(path);
+            var released = StartupRelease.ReleasePages();
 
             Assert.True(released >= (ulong)bytes.Length, $"released {released} bytes");
             Assert.Equal(0, ResidentKb(path));
