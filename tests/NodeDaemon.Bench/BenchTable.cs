@@ -18,6 +18,7 @@ internal static class BenchTable
             ("start to READY=1, AOT / JIT, median", $"{N(d?["startToReadyMs"]?["aot"])} ms / {N(d?["startToReadyMs"]?["jit"])} ms"),
             ("idle RSS 5 s after start, AOT / JIT", $"{N(d?["idleRssMb"]?["aot"])} MB / {N(d?["idleRssMb"]?["jit"])} MB"),
             ("idle RSS after converging a node, median", $"{N(d?["idleRssMb"]?["afterConvergingAot"])} MB"),
+            ("idle RSS split (smaps), AOT: anonymous / file (the binary's own, other libraries)", Split(d?["idleSmapsAot"] ?? results["footprint"])),
             ("reaction: annotated → Rebase started, median (max)", $"{N(d?["reactionMs"]?["median"])} ms ({N(d?["reactionMs"]?["max"])})"),
             ("API requests of one update, median", N(d?["apiRequestsPerUpdate"]?["median"])),
             ("drain of 60 pods: ours / kubectl drain", $"{N(drain?["oursSeconds"])} s / {N(drain?["kubectlSeconds"])} s = {N(drain?["ratio"])}, violations {N(drain?["oursViolations"])} / {N(drain?["kubectlViolations"])}"),
@@ -56,6 +57,10 @@ internal static class BenchTable
         return $"{outcome}; **{N(run?["apiRequestsPerNode"])}** requests per node ({string.Join(", ", top)}); "
             + $"{N(run?["leaseConflicts"])} Lease conflicts; max {N(run?["maxConcurrentCordoned"])} cordoned; wall {N(run?["wallSeconds"])} s";
     }
+
+    /// <summary>Anonymous and file-backed resident MB, the file part split into the binary's own pages and the rest.</summary>
+    private static string Split(JsonNode? s) =>
+        $"{N(s?["anonymousMb"])} MB / {N(s?["fileMb"])} MB ({N(s?["binaryFileMb"])} MB binary, {N(s?["otherFileMb"])} MB other)";
 
     private static string N(JsonNode? value) => value is null ? "–" : value.ToJsonString().Trim('"');
 }

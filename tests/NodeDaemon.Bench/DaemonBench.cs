@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json.Nodes;
 using NodeDaemon.Sim.Harness;
 using NodeDaemon.Sim.Scenarios;
@@ -7,11 +6,12 @@ using NodeDaemon.Sim.Scenarios;
 namespace NodeDaemon.Bench;
 
 /// <summary>The daemon as a process: start to READY=1 and idle RSS of the AOT binary (the JIT build as the baseline in the
-/// same run), and from the happy-path scenario the reaction (desired image annotated → Rebase started) and the API
-/// requests of one update.</summary>
+/// same run) with its smaps split, and from the happy-path scenario the reaction (desired image annotated → Rebase
+/// started) and the API requests of one update.</summary>
 internal static class DaemonBench
 {
     private const int Starts = 7;
+    private const int FootprintSamples = 3;
     private const int Updates = 5;
     private static readonly TimeSpan s_readyTimeout = TimeSpan.FromSeconds(30);
 
@@ -21,8 +21,8 @@ internal static class DaemonBench
         var jit = DaemonCommandLine.Jit(Path.Combine(AppContext.BaseDirectory, "nodedaemon.dll"));
         var scenario = Scenario.Load(Path.Combine(root, "tests", "scenarios", "happy-path.json"));
         var library = Path.Combine(root, "tests", "scenarios");
-        var aot = await StartsAsync(scenario, library, native);
-        var baseline = await StartsAsync(scenario, library, jit);
+        var aot = await StartsAsync(scenario, library, native, Starts, 1);
+        var baseline = await StartsAsync(scenario, library, jit, Starts, 1);
 
         var reactions = new List<double>();
         var requests = new List<double>();
@@ -45,49 +45,62 @@ internal static class DaemonBench
         {
             ["startToReadyMs"] = new JsonObject { ["aot"] = Median(aot.Ready), ["jit"] = Median(baseline.Ready), ["samples"] = Starts },
             ["idleRssMb"] = new JsonObject { ["aot"] = Median(aot.Rss), ["jit"] = Median(baseline.Rss), ["afterConvergingAot"] = Median(rss) },
+            ["idleSmapsAot"] = SmapsSplit.Median(aot.Splits).ToJson(),
             ["reactionMs"] = new JsonObject { ["median"] = Median(reactions), ["max"] = reactions.Max(), ["samples"] = Updates },
             ["apiRequestsPerUpdate"] = new JsonObject { ["median"] = Median(requests), ["max"] = requests.Max() },
             ["binaryMb"] = Math.Round(new FileInfo(native.FileName).Length / 1e6, 1),
         };
     }
 
-    /// <summary>Starts the daemon against an idle simulated node: time to READY=1, then RSS after 5 s of nothing to do.</summary>
-    private static async Task<(List<double> Ready, List<double> Rss)> StartsAsync(Scenario scenario, string library, DaemonCommandLine daemon)
+    /// <summary>Only the AOT binary's idle footprint (<c>bench footprint</c>): the smaps split of <see cref="FootprintSamples"/>
+    /// idle starts and the binary's size, without the JIT baseline and the happy paths, to measure one cut quickly.</summary>
+    public static async Task<JsonObject> FootprintAsync(string root)
+    {
+        var native = DaemonCommandLine.Native(Path.Combine(root, "artifacts", "bin", "nodedaemon"));
+        var scenario = Scenario.Load(Path.Combine(root, "tests", "scenarios", "happy-path.json"));
+        var starts = await StartsAsync(scenario, Path.Combine(root, "tests", "scenarios"), native, FootprintSamples, FootprintSamples);
+        var json = SmapsSplit.Median(starts.Splits).ToJson();
+        json["startToReadyMs"] = Median(starts.Ready);
+        json["samples"] = FootprintSamples;
+        json["binaryBytes"] = new FileInfo(native.FileName).Length;
+        return json;
+    }
+
+    /// <summary>Starts the daemon <paramref name="starts"/> times against an idle simulated node: time to READY=1, and for
+    /// the first <paramref name="sampled"/> starts the RSS and its smaps split after 5 s of nothing to do.</summary>
+    private static async Task<(List<double> Ready, List<double> Rss, List<SmapsSplit> Splits)> StartsAsync(Scenario scenario, string library,
+        DaemonCommandLine daemon, int starts, int sampled)
     {
         var ready = new List<double>();
         var rss = new List<double>();
-        using var notify = new NotifyCollector();
+        var splits = new List<SmapsSplit>();
         var host = ScenarioFiles.HostState(scenario.Host, library);
-        await using var world = await ScenarioWorld.StartAsync(scenario, host, daemon, [],
-            new Dictionary<string, string> { ["NOTIFY_SOCKET"] = notify.SocketPath });
-        for (var i = 0; i < Starts; i++)
+        // The world plays systemd: its supervisor gives each run the notify socket and sees READY=1.
+        await using var world = await ScenarioWorld.StartAsync(scenario, host, daemon, []);
+        for (var i = 0; i < starts; i++)
         {
             var start = Stopwatch.GetTimestamp();
             world.StartDaemon();
             var deadline = start + (long)(s_readyTimeout.TotalSeconds * Stopwatch.Frequency);
             long? at;
-            while ((at = notify.Arrival("READY=1", start)) is null && Stopwatch.GetTimestamp() < deadline)
+            while ((at = world.Service.ReadyAt) is null && Stopwatch.GetTimestamp() < deadline)
             {
                 await Task.Delay(1);
             }
 
             ready.Add(Stopwatch.GetElapsedTime(start, at ?? throw new TimeoutException("no READY=1")).TotalMilliseconds);
-            if (i == 0)
+            if (i < sampled)
             {
                 await Task.Delay(TimeSpan.FromSeconds(5));
-                rss.Add(Rss(world.Daemon!.Id));
+                var split = SmapsSplit.Read(world.Daemon!.Id, daemon.FileName);
+                splits.Add(split);
+                rss.Add(Math.Round(split.RssKb / 1024.0, 1));
             }
 
             world.CrashDaemon();
         }
 
-        return (ready, rss);
-    }
-
-    private static double Rss(int pid)
-    {
-        var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-        return Math.Round(long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0, 1);
+        return (ready, rss, splits);
     }
 
     private static double Median(List<double> values)

@@ -10,6 +10,8 @@ var root = Directory.GetCurrentDirectory();
 var benchmarks = new (string Name, Func<Task<JsonNode>> Run)[]
 {
     ("daemon", async () => await DaemonBench.RunAsync(root)),
+    // Only the AOT binary's idle smaps split (part of "daemon" too): a quick measurement of one footprint cut.
+    ("footprint", async () => await DaemonBench.FootprintAsync(root)),
     ("hostStatusRead", async () => await HostStatusReadBench.RunAsync()),
     ("watchReaction", async () => await WatchLatencyBench.RunAsync()),
     ("drain", async () => await DrainBench.RunAsync()),

@@ -28,7 +28,7 @@ public sealed class ConnectionCounter
     public int PeakOpen => Volatile.Read(ref _peakOpen);
 
     /// <summary>Accepted connections by negotiated protocol (<see cref="Http2"/>, <see cref="Http11"/>); one whose TLS
-    /// handshake failed has none and is counted only in <see cref="Accepted"/>.</summary>
+    /// handshake the server refused has none and is counted only in <see cref="Accepted"/>.</summary>
     public IReadOnlyDictionary<string, int> ByProtocol() => new SortedDictionary<string, int>(_byProtocol, StringComparer.Ordinal);
 
     /// <summary>How many accepted connections negotiated <paramref name="protocol"/>.</summary>

@@ -54,6 +54,7 @@ internal static class DaemonHost
 
         builder.Services.AddHostedService<AgentService>();
         builder.Services.AddHostedService<WatchdogService>();
+        builder.Services.AddHostedService<StartupRelease>();
         return builder.Build();
     }
 }

@@ -60,6 +60,9 @@ public sealed class ServiceSupervisor : IDisposable
     /// <summary>A restart is scheduled and not yet done.</summary>
     public bool RestartPending => _restartAt is not null;
 
+    /// <summary>When the current run said READY=1 (a <see cref="Stopwatch"/> timestamp), or null before.</summary>
+    public long? ReadyAt => _readyAt ?? _notify?.LastArrival("READY=1");
+
     /// <summary>Whether the service runs.</summary>
     public bool Running => _process is { HasExited: false };
 

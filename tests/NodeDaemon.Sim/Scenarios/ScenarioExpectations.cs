@@ -109,6 +109,8 @@ public static class ScenarioExpectations
             Equal(failures, $"restarts after {cause}", count, (int?)systemd["restarts"]![cause] ?? 0);
         }
 
+        CheckConnections(failures, expect, result);
+
         if (expect.MaxApiRequests is { } most)
         {
             var requests = result["apiRequests"]!.AsObject().Sum(r => (int)r.Value!);
@@ -142,6 +144,30 @@ public static class ScenarioExpectations
         if (!EqualityComparer<T>.Default.Equals(expected, actual))
         {
             failures.Add($"{what}: expected {expected}, got {actual}");
+        }
+    }
+
+    // Connections are counted by the server (its connection middleware), per run of the daemon, whatever it logged.
+    private static void CheckConnections(List<string> failures, ScenarioExpect expect, JsonObject result)
+    {
+        var connections = result["apiConnections"]!;
+        var accepted = (long)connections["accepted"]!;
+        if (expect.MaxApiConnectionsPerRun is { } most)
+        {
+            var runs = Math.Max(1, (int)result["daemonRuns"]!);
+            if (accepted > (long)most * runs)
+            {
+                failures.Add($"api connections: expected at most {most} per daemon run ({runs} runs), got {accepted}");
+            }
+        }
+
+        if (expect.ApiProtocol is { } protocol)
+        {
+            var negotiated = (int?)connections["byProtocol"]![protocol] ?? 0;
+            if (negotiated != accepted)
+            {
+                failures.Add($"api connections: expected all {accepted} to negotiate {protocol}, got {connections["byProtocol"]!.ToJsonString()}");
+            }
         }
     }
 }

@@ -171,6 +171,13 @@ public sealed record ScenarioExpect
     /// <summary>At most this many API requests in the whole run (null: not checked): a misconfiguration costs a bounded number.</summary>
     public int? MaxApiRequests { get; init; }
 
+    /// <summary>At most this many API server connections per daemon run (null: not checked): 1 says every watch and
+    /// request of a run shared one connection, as client-go's do. A run that lived through an outage reconnects.</summary>
+    public int? MaxApiConnectionsPerRun { get; init; }
+
+    /// <summary>The protocol every API server connection negotiated (<c>h2</c>, <c>http/1.1</c>); null: not checked.</summary>
+    public string? ApiProtocol { get; init; }
+
     /// <summary>Whether the host ends booted on the desired digest; null: not checked (a <c>Done</c> end implies it).</summary>
     public bool? BootedDesired { get; init; }
 

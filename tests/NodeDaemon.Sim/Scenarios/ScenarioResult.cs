@@ -82,6 +82,7 @@ public sealed record ScenarioResult(JsonObject Document, IReadOnlyList<string> F
             ["measurements"] = measurements.ToJson(),
             ["apiRequests"] = new JsonObject([.. world.Api.Requests.Snapshot().Select(r => KeyValuePair.Create(r.Key, (JsonNode?)r.Value))]),
             ["apiConnections"] = world.Api.Requests.Connections.ToJson(),
+            ["daemonRuns"] = world.DaemonLogs.Count + (world.Daemon is null ? 0 : 1),
             ["apiErrors"] = new JsonObject([.. world.Api.Requests.Errors().Select(r => KeyValuePair.Create(r.Key, (JsonNode?)r.Value))]),
             ["unmanagedWrites"] = new JsonObject([.. world.Api.Requests.Unmanaged().Select(r => KeyValuePair.Create(r.Key, (JsonNode?)r.Value))]),
         };
