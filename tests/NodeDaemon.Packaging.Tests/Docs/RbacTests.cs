@@ -14,14 +14,15 @@ public sealed class RbacTests
 
     /// <summary>What the daemon requests, one <c>group/resource:verb</c> each ("" is the core group): pods watch for the
     /// drain's pod-gone wait; no events.k8s.io (core/v1 Events only); no poddisruptionbudgets get: the eviction's 429 names
-    /// the blocking budget, and a list names the budgets of a pod under two. The scenarios enforce the same file.</summary>
+    /// the blocking budget, and a list names the budgets of a pod under two; watch: a refused pod asks again when its budget's
+    /// status allows. The scenarios enforce the same file.</summary>
     private static readonly string[] s_clusterWide =
     [
         "/nodes:get", "/nodes:list", "/nodes:watch", "/nodes:patch", "/nodes/status:patch",
         "/pods:get", "/pods:list", "/pods:watch",
         "/pods/eviction:create",
         "/events:create", "/events:patch",
-        "policy/poddisruptionbudgets:list",
+        "policy/poddisruptionbudgets:list", "policy/poddisruptionbudgets:watch",
     ];
 
     /// <summary>What the Lease slot client uses (docs/protocol.md, Fleet slots): no get (a list shows every slot), no delete; watch while waiting.</summary>
