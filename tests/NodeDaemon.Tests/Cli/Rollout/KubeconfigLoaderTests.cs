@@ -67,7 +67,7 @@ public sealed class KubeconfigLoaderTests : IDisposable
         Assert.Equal("https://other.example:6443/", current.Host.TrimEnd('/') + "/");
         Assert.Equal("first-token", current.AccessToken);
 
-        // --context prod: the first file's "prod" (cluster "shared"), and "shared" as the first file defines it.
+        // --context prod: the first file's prod context, whose cluster (named shared in both files) is taken as the first file defines it.
         var prod = KubeconfigLoader.Load(null, "prod", env, _dir.FullName);
         Assert.StartsWith("https://first.example:6443", prod.Host, StringComparison.Ordinal);
     }
