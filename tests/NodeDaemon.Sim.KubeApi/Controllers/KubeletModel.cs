@@ -60,17 +60,21 @@ public sealed class KubeletModel
         }
 
         var firstPost = Max(_scheduler.Real(Timings.FirstPost), notBefore);
-        _scheduler.AfterReal(firstPost, () => Post(node, boot, () => FirstPost(node)));
-        if (plan.NeverReady)
-        {
-            return;
-        }
-
         var ready = plan.ReadyAfter is { } after ? Max(after, firstPost) : firstPost + _scheduler.Real(Timings.Ready);
-        _scheduler.AfterReal(ready, () => Post(node, boot, () =>
+        // Each post is scheduled by the one before it, as one kubelet posts them in turn: two timers due close together
+        // may run in either order on a busy machine, and a Ready=True overtaken by the first Ready=False would leave the
+        // node not Ready for the whole boot.
+        _scheduler.AfterReal(firstPost, () => Post(node, boot, () =>
         {
-            SetReady(node, true);
-            _scheduler.After(Timings.PodsReady, () => Post(node, boot, () => PodsUp(node, boot, plan)));
+            FirstPost(node);
+            if (!plan.NeverReady)
+            {
+                _scheduler.AfterReal(ready - firstPost, () => Post(node, boot, () =>
+                {
+                    SetReady(node, true);
+                    _scheduler.After(Timings.PodsReady, () => Post(node, boot, () => PodsUp(node, boot, plan)));
+                }));
+            }
         }));
     }
 
