@@ -6,54 +6,43 @@ using NodeDaemon.Sim.KubeApi.Store;
 namespace NodeDaemon.Sim.Tests.KubeApi;
 
 /// <summary>A budget's status as kubernetes pkg/controller/disruption computes it, and as a watch of the budgets sees it change.</summary>
-public sealed class BudgetStatusTests : IAsyncLifetime
+public sealed class BudgetStatusTests : ClusterTest
 {
     private const string Web = "/apis/policy/v1/namespaces/shop/poddisruptionbudgets/web";
-    private TestApiServer _server = null!;
-    private HttpClient _client = null!;
 
-    public async Task InitializeAsync()
-    {
-        _server = await Cluster.StartAsync(Cluster.Fast with { ReplacementReadyDelay = TimeSpan.FromHours(10) });
-        _client = Cluster.Client(_server);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _server.DisposeAsync();
-    }
+    // Replacements never turn Ready within a test here, so budgets stay exhausted.
+    protected override TestApiServerOptions Options => Cluster.Fast with { ReplacementReadyDelay = TimeSpan.FromHours(10) };
 
     [Fact]
     public async Task An_integer_minAvailable_expects_the_selected_pods_not_the_controllers_scale()
     {
         // getExpectedPodCount: for an integer minAvailable, expectedCount = len(pods).
-        _server.Store.Update(ResourceTypes.ReplicaSets, "shop", "web-7d9f8c6b5", rs =>
+        Server.Store.Update(ResourceTypes.ReplicaSets, "shop", "web-7d9f8c6b5", rs =>
         {
             rs["spec"]!["replicas"] = 5;
             return rs;
         });
-        DisruptionController.Recompute(_server.Store, "shop");
+        DisruptionController.Recompute(Server.Store, "shop");
 
-        Assert.Equal((1, 3, 2, 3), Counts(await Cluster.GetAsync(_client, Web)));
+        Assert.Equal((1, 3, 2, 3), Counts(await Cluster.GetAsync(Client, Web)));
     }
 
     [Fact]
     public async Task A_percentage_expects_the_controllers_scale()
     {
-        _server.Store.Update(ResourceTypes.ReplicaSets, "shop", "web-7d9f8c6b5", rs =>
+        Server.Store.Update(ResourceTypes.ReplicaSets, "shop", "web-7d9f8c6b5", rs =>
         {
             rs["spec"]!["replicas"] = 5;
             return rs;
         });
-        _server.Store.Update(ResourceTypes.PodDisruptionBudgets, "shop", "web", b =>
+        Server.Store.Update(ResourceTypes.PodDisruptionBudgets, "shop", "web", b =>
         {
             b["spec"]!["minAvailable"] = "40%";
             return b;
         });
 
         // ceil(40 % of 5) = 2 desired of 5 expected; the 3 Ready pods allow 1.
-        Assert.Equal((1, 3, 2, 5), Counts(await Cluster.GetAsync(_client, Web)));
+        Assert.Equal((1, 3, 2, 5), Counts(await Cluster.GetAsync(Client, Web)));
     }
 
     [Fact]
@@ -62,21 +51,21 @@ public sealed class BudgetStatusTests : IAsyncLifetime
         // getExpectedScale leaves unmanaged pods out, and updatePdbStatus allows nothing while expectedCount <= 0.
         foreach (var name in new[] { "web-7d9f8c6b5-abcde", "web-7d9f8c6b5-fghij", "web-7d9f8c6b5-klmno" })
         {
-            _server.Store.Update(ResourceTypes.Pods, "shop", name, p =>
+            Server.Store.Update(ResourceTypes.Pods, "shop", name, p =>
             {
                 p["metadata"]!.AsObject().Remove("ownerReferences");
                 return p;
             });
         }
 
-        _server.Store.Update(ResourceTypes.PodDisruptionBudgets, "shop", "web", b =>
+        Server.Store.Update(ResourceTypes.PodDisruptionBudgets, "shop", "web", b =>
         {
             b["spec"]!.AsObject().Remove("minAvailable");
             b["spec"]!["maxUnavailable"] = 1;
             return b;
         });
 
-        var budget = await Cluster.GetAsync(_client, Web);
+        var budget = await Cluster.GetAsync(Client, Web);
         Assert.Equal((0, 3, 0, 0), Counts(budget));
         using var refused = await Evict("web-7d9f8c6b5-abcde");
         Assert.Equal(429, (int)refused.StatusCode);
@@ -85,14 +74,14 @@ public sealed class BudgetStatusTests : IAsyncLifetime
     [Fact]
     public async Task A_budget_whose_pods_controller_is_missing_fails_safe_allowing_nothing()
     {
-        _server.Store.Remove(ResourceTypes.ReplicaSets, "shop", "web-7d9f8c6b5");
-        _server.Store.Update(ResourceTypes.PodDisruptionBudgets, "shop", "web", b =>
+        Server.Store.Remove(ResourceTypes.ReplicaSets, "shop", "web-7d9f8c6b5");
+        Server.Store.Update(ResourceTypes.PodDisruptionBudgets, "shop", "web", b =>
         {
             b["spec"]!["minAvailable"] = "50%";
             return b;
         });
 
-        var status = (await Cluster.GetAsync(_client, Web))["status"]!;
+        var status = (await Cluster.GetAsync(Client, Web))["status"]!;
         Assert.Equal(0, (int)status["disruptionsAllowed"]!);
         var condition = Assert.Single(status["conditions"]!.AsArray())!;
         Assert.Equal(("False", "SyncFailed"), ((string)condition["status"]!, (string)condition["reason"]!));
@@ -101,7 +90,7 @@ public sealed class BudgetStatusTests : IAsyncLifetime
     [Fact]
     public async Task A_watch_of_the_namespace_budgets_sees_the_eviction_use_the_last_disruption()
     {
-        await using var watch = await WatchStream.OpenAsync(_client, "/apis/policy/v1/namespaces/shop/poddisruptionbudgets?watch=true");
+        await using var watch = await WatchStream.OpenAsync(Client, "/apis/policy/v1/namespaces/shop/poddisruptionbudgets?watch=true");
         var added = await watch.NextAsync();
         Assert.Equal(("ADDED", 1), ((string)added["type"]!, (int)added["object"]!["status"]!["disruptionsAllowed"]!));
 
@@ -121,7 +110,7 @@ public sealed class BudgetStatusTests : IAsyncLifetime
     }
 
     private Task<HttpResponseMessage> Evict(string name) =>
-        Cluster.SendAsync(_client, HttpMethod.Post, $"/api/v1/namespaces/shop/pods/{name}/eviction",
+        Cluster.SendAsync(Client, HttpMethod.Post, $"/api/v1/namespaces/shop/pods/{name}/eviction",
             $$$"""{"apiVersion":"policy/v1","kind":"Eviction","metadata":{"name":"{{{name}}}","namespace":"shop"}}""");
 
     private static (int Allowed, int Current, int Desired, int Expected) Counts(JsonNode budget)

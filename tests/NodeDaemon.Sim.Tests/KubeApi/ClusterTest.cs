@@ -13,9 +13,12 @@ public abstract class ClusterTest : IAsyncLifetime
     /// <summary>The seed; null is the default drain cluster.</summary>
     protected virtual JsonObject? Seed => null;
 
+    /// <summary>The server's options; null is <see cref="Cluster.Fast"/>.</summary>
+    protected virtual TestApiServerOptions? Options => null;
+
     public async Task InitializeAsync()
     {
-        Server = await Cluster.StartAsync(seed: Seed);
+        Server = await Cluster.StartAsync(Options, Seed);
         Client = Cluster.Client(Server);
     }
 

@@ -5,28 +5,15 @@ using NodeDaemon.Sim.KubeApi.Store;
 namespace NodeDaemon.Sim.Tests.KubeApi;
 
 /// <summary>The eviction subresource: 201, 429 with the budget's counts, 201 with a Failure Status for two budgets, 404, and budget status.</summary>
-public sealed class EvictionTests : IAsyncLifetime
+public sealed class EvictionTests : ClusterTest
 {
-    private TestApiServer _server = null!;
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        // Replacements never turn Ready within a test here, so budgets stay exhausted.
-        _server = await Cluster.StartAsync(Cluster.Fast with { ReplacementReadyDelay = TimeSpan.FromHours(10) });
-        _client = Cluster.Client(_server);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _server.DisposeAsync();
-    }
+    // Replacements never turn Ready within a test here, so budgets stay exhausted.
+    protected override TestApiServerOptions Options => Cluster.Fast with { ReplacementReadyDelay = TimeSpan.FromHours(10) };
 
     [Fact]
     public async Task An_allowed_eviction_is_201_Success_and_the_next_one_is_429_with_the_budget_counts()
     {
-        var budget = await Cluster.GetAsync(_client, "/apis/policy/v1/namespaces/shop/poddisruptionbudgets/web");
+        var budget = await Cluster.GetAsync(Client, "/apis/policy/v1/namespaces/shop/poddisruptionbudgets/web");
         Assert.Equal((1, 3, 2, 3), Counts(budget));
 
         using (var ok = await Evict("shop", "web-7d9f8c6b5-abcde"))
@@ -35,10 +22,10 @@ public sealed class EvictionTests : IAsyncLifetime
             Assert.Equal("""{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Success","code":201}""", await ok.Content.ReadAsStringAsync());
         }
 
-        var pod = _server.Store.Get(ResourceTypes.Pods, "shop", "web-7d9f8c6b5-abcde")!;
+        var pod = Server.Store.Get(ResourceTypes.Pods, "shop", "web-7d9f8c6b5-abcde")!;
         Assert.NotNull(pod["metadata"]!["deletionTimestamp"]);
         Assert.Equal(30, (int)pod["metadata"]!["deletionGracePeriodSeconds"]!);
-        budget = await Cluster.GetAsync(_client, "/apis/policy/v1/namespaces/shop/poddisruptionbudgets/web");
+        budget = await Cluster.GetAsync(Client, "/apis/policy/v1/namespaces/shop/poddisruptionbudgets/web");
         // An integer minAvailable expects the selected pods as they are: the terminating one and its pending replacement.
         Assert.Equal((0, 2, 2, 4), Counts(budget));
 
@@ -48,13 +35,13 @@ public sealed class EvictionTests : IAsyncLifetime
         Assert.Equal(
             """{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"Cannot evict pod as it would violate the pod's disruption budget.","reason":"TooManyRequests","details":{"causes":[{"reason":"DisruptionBudget","message":"The disruption budget web needs 2 healthy pods and has 2 currently"}]},"code":429}""",
             await blocked.Content.ReadAsStringAsync());
-        Assert.Null(_server.Store.Get(ResourceTypes.Pods, "shop", "web-7d9f8c6b5-fghij")!["metadata"]!["deletionTimestamp"]);
+        Assert.Null(Server.Store.Get(ResourceTypes.Pods, "shop", "web-7d9f8c6b5-fghij")!["metadata"]!["deletionTimestamp"]);
     }
 
     [Fact]
     public async Task A_pod_under_two_budgets_is_201_with_a_Failure_Status_of_code_500_and_stays()
     {
-        _server.Store.Create(ResourceTypes.PodDisruptionBudgets, JsonNode.Parse(
+        Server.Store.Create(ResourceTypes.PodDisruptionBudgets, JsonNode.Parse(
             """{"metadata":{"name":"web-too","namespace":"shop"},"spec":{"maxUnavailable":"50%","selector":{"matchExpressions":[{"key":"app","operator":"In","values":["web"]}]}}}""")!.AsObject());
 
         using var response = await Evict("shop", "web-7d9f8c6b5-abcde");
@@ -63,10 +50,10 @@ public sealed class EvictionTests : IAsyncLifetime
         Assert.Equal(
             """{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.","code":500}""",
             await response.Content.ReadAsStringAsync());
-        Assert.Null(_server.Store.Get(ResourceTypes.Pods, "shop", "web-7d9f8c6b5-abcde")!["metadata"]!["deletionTimestamp"]);
+        Assert.Null(Server.Store.Get(ResourceTypes.Pods, "shop", "web-7d9f8c6b5-abcde")!["metadata"]!["deletionTimestamp"]);
 
         // maxUnavailable 50% of 3 rounds up to 2 unavailable: 1 desired healthy.
-        Assert.Equal((2, 3, 1, 3), Counts(await Cluster.GetAsync(_client, "/apis/policy/v1/namespaces/shop/poddisruptionbudgets/web-too")));
+        Assert.Equal((2, 3, 1, 3), Counts(await Cluster.GetAsync(Client, "/apis/policy/v1/namespaces/shop/poddisruptionbudgets/web-too")));
     }
 
     [Fact]
@@ -85,33 +72,33 @@ public sealed class EvictionTests : IAsyncLifetime
     [InlineData("Failed")]
     public async Task Pods_that_are_not_running_are_evicted_without_consulting_budgets(string phase)
     {
-        _server.Store.Update(ResourceTypes.PodDisruptionBudgets, "shop", "web", b =>
+        Server.Store.Update(ResourceTypes.PodDisruptionBudgets, "shop", "web", b =>
         {
             b["spec"]!["minAvailable"] = "100%";
             return b;
         });
-        _server.Store.Update(ResourceTypes.Pods, "shop", "web-7d9f8c6b5-abcde", p =>
+        Server.Store.Update(ResourceTypes.Pods, "shop", "web-7d9f8c6b5-abcde", p =>
         {
             p["status"]!["phase"] = phase;
             return p;
         });
-        Assert.Equal(0, Counts(await Cluster.GetAsync(_client, "/apis/policy/v1/namespaces/shop/poddisruptionbudgets/web")).Allowed);
+        Assert.Equal(0, Counts(await Cluster.GetAsync(Client, "/apis/policy/v1/namespaces/shop/poddisruptionbudgets/web")).Allowed);
 
         using var response = await Evict("shop", "web-7d9f8c6b5-abcde");
         Assert.Equal(201, (int)response.StatusCode);
-        var pod = _server.Store.Get(ResourceTypes.Pods, "shop", "web-7d9f8c6b5-abcde");
+        var pod = Server.Store.Get(ResourceTypes.Pods, "shop", "web-7d9f8c6b5-abcde");
         Assert.True(pod is null || pod["metadata"]!["deletionTimestamp"] is not null);
     }
 
     [Fact]
     public async Task Budgets_are_listed_in_all_namespaces_and_percentages_round_up()
     {
-        _server.Store.Update(ResourceTypes.PodDisruptionBudgets, "shop", "web", b =>
+        Server.Store.Update(ResourceTypes.PodDisruptionBudgets, "shop", "web", b =>
         {
             b["spec"]!["minAvailable"] = "34%";
             return b;
         });
-        var list = await Cluster.GetAsync(_client, "/apis/policy/v1/poddisruptionbudgets");
+        var list = await Cluster.GetAsync(Client, "/apis/policy/v1/poddisruptionbudgets");
         var budget = Assert.Single(list["items"]!.AsArray())!.AsObject();
         Assert.Equal((1, 3, 2, 3), Counts(budget)); // ceil(0.34 * 3) = 2
         Assert.Equal(2, (int)budget["metadata"]!["generation"]!);
@@ -119,7 +106,7 @@ public sealed class EvictionTests : IAsyncLifetime
     }
 
     private Task<HttpResponseMessage> Evict(string ns, string name) =>
-        Cluster.SendAsync(_client, HttpMethod.Post, $"/api/v1/namespaces/{ns}/pods/{name}/eviction",
+        Cluster.SendAsync(Client, HttpMethod.Post, $"/api/v1/namespaces/{ns}/pods/{name}/eviction",
             $$$"""{"apiVersion":"policy/v1","kind":"Eviction","metadata":{"name":"{{{name}}}","namespace":"{{{ns}}}"}}""");
 
     private static (int Allowed, int Current, int Desired, int Expected) Counts(JsonNode budget)
