@@ -48,7 +48,7 @@ internal sealed class BootcCli(BootcHostOptions options, TimeProvider time)
         catch (OperationCanceledException e) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             throw new HostException(HostErrorKind.TimedOut,
-                $"bootc {string.Join(' ', arguments)} did not finish within {options.Staging.TransactionTimeout}; killed", e);
+                $"bootc {string.Join(' ', arguments)} did not finish within {options.Staging.TransactionTimeout.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)} s (staging.transactionTimeoutSeconds); killed", e);
         }
         catch (System.ComponentModel.Win32Exception e)
         {

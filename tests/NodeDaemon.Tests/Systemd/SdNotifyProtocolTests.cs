@@ -20,8 +20,10 @@ public sealed class SdNotifyProtocolTests : IDisposable
         await using var node = await SimulatedNode.StartAsync();
         node.StartDaemon(notify.SocketPath, new Dictionary<string, string> { ["WATCHDOG_USEC"] = "3000000" });
 
-        await node.WaitUntilAsync(() => notify.Messages.Contains("READY=1") && notify.Messages.Count(m => m == "WATCHDOG=1") >= 3,
-            TimeSpan.FromSeconds(30), "READY and three watchdog feeds");
+        // The first turn's STATUS comes when the turn ends, which on a loaded machine can be after the third feed.
+        await node.WaitUntilAsync(() => notify.Messages.Contains("READY=1") && notify.Messages.Count(m => m == "WATCHDOG=1") >= 3
+            && notify.Messages.Any(m => m.StartsWith("STATUS=Idle", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(60), "READY, three watchdog feeds and the first turn's status");
         node.Daemon.Terminate();
 
         Assert.Equal(0, node.Daemon.WaitForExit(TimeSpan.FromSeconds(20)));
