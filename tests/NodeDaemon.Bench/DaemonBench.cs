@@ -67,7 +67,7 @@ internal static class DaemonBench
     }
 
     /// <summary>Starts the daemon <paramref name="starts"/> times against an idle simulated node: time to READY=1, and for
-    /// the first <paramref name="sampled"/> starts the RSS and its smaps split after 5 s of nothing to do.</summary>
+    /// the first <paramref name="sampled"/> starts the RSS and its smaps split <see cref="IdleSample.AfterReady"/> after READY=1, with nothing to do.</summary>
     private static async Task<(List<double> Ready, List<double> Rss, List<SmapsSplit> Splits)> StartsAsync(Scenario scenario, string library,
         DaemonCommandLine daemon, int starts, int sampled)
     {
@@ -91,7 +91,7 @@ internal static class DaemonBench
             ready.Add(Stopwatch.GetElapsedTime(start, at ?? throw new TimeoutException("no READY=1")).TotalMilliseconds);
             if (i < sampled)
             {
-                await Task.Delay(TimeSpan.FromSeconds(5));
+                await Task.Delay(IdleSample.AfterReady);
                 var split = SmapsSplit.Read(world.Daemon!.Id, daemon.FileName);
                 splits.Add(split);
                 rss.Add(Math.Round(split.RssKb / 1024.0, 1));
