@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using NodeDaemon.Sim.Harness;
 
 namespace NodeDaemon.Sim.Scenarios;
 
@@ -70,7 +71,8 @@ public sealed partial class ConsoleNarrator(TextWriter output) : IScenarioNarrat
         output.WriteLine();
         output.WriteLine($"reboots {document["reboots"]}, pods evicted {document["evictions"]!.AsArray().Count}, budget violations {document["budgetViolations"]}; " +
             $"desired-image → rebase started {m["reactionMs"]} ms; pulling {m["pullingMs"]} ms, cordoned {m["cordonedMs"]} ms, " +
-            $"pulled while cordoned: {((bool)m["pullingWhileCordoned"]! ? "yes" : "no")}; daemon RSS {m["daemonRssMb"]} MB");
+            $"pulled while cordoned: {((bool)m["pullingWhileCordoned"]! ? "yes" : "no")}; daemon RSS {m["daemonRssMb"]} MB " +
+            $"({IdleSample.AfterReady.TotalSeconds:0} s after its last READY=1, once its start-up release has run)");
         output.WriteLine(result.Passed ? "every expectation held" : "FAILED: " + string.Join("; ", result.Failures));
         return Task.CompletedTask;
     }

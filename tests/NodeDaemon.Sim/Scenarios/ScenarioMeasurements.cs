@@ -7,7 +7,8 @@ namespace NodeDaemon.Sim.Scenarios;
 /// <param name="PullingMs">Time inside Rebase transactions.</param>
 /// <param name="CordonedMs">Time the node was cordoned by us.</param>
 /// <param name="PullingWhileCordoned">Some Rebase transaction overlapped a cordon of ours.</param>
-/// <param name="DaemonRssMb">The daemon's resident memory at the end, idle.</param>
+/// <param name="DaemonRssMb">The daemon's resident memory at the end, idle: read <see cref="Harness.IdleSample.AfterReady"/> after its
+/// last READY=1 at the earliest, once its start-up release has run.</param>
 public sealed record ScenarioMeasurements(long? ReactionMs, long PullingMs, long CordonedMs, bool PullingWhileCordoned, double? DaemonRssMb)
 {
     /// <summary>Derives them from what the run recorded.</summary>

@@ -96,7 +96,7 @@ public sealed class ScenarioRunner
             if (EndReached(world) && run.RestartAtMs is null && !world.Service.RestartPending)
             {
                 settledSince ??= _clock.ElapsedMilliseconds;
-                if (_clock.ElapsedMilliseconds - settledSince >= _scenario.SettleMilliseconds)
+                if (_clock.ElapsedMilliseconds - settledSince >= _scenario.SettleMilliseconds && !IdleSampleWaits(world, deadline))
                 {
                     run.DaemonRssMb = ReadRssMb(world.Daemon);
                     break;
@@ -308,6 +308,12 @@ public sealed class ScenarioRunner
             return node;
         });
     }
+
+    /// <summary>Whether the end waits for the idle sample (<see cref="IdleSample"/>): the daemon runs, its last start said
+    /// READY=1 less than <see cref="IdleSample.AfterReady"/> ago, and the run's bound leaves room for it.</summary>
+    private bool IdleSampleWaits(ScenarioWorld world, long deadline) =>
+        world.Daemon is { HasExited: false } && world.Service.ReadyAt is { } ready && IdleSample.DueIn(ready) is var due
+        && due > TimeSpan.Zero && _clock.ElapsedMilliseconds + (long)due.TotalMilliseconds < deadline;
 
     private static double? ReadRssMb(DaemonProcess? daemon)
     {
