@@ -29,7 +29,7 @@ internal static class DaemonBench
         var rss = new List<double>();
         for (var i = 0; i < Updates; i++)
         {
-            var result = await new ScenarioRunner(scenario, library, native).RunAsync();
+            var result = await new ScenarioRunner(scenario, library, native) { SampleIdleRss = true }.RunAsync();
             if (!result.Passed)
             {
                 throw new InvalidOperationException("the happy path failed: " + string.Join("; ", result.Failures));

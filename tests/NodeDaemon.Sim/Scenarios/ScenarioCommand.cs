@@ -32,7 +32,7 @@ internal static class ScenarioCommand
                 var binary = Daemon(parseResult.GetValue(daemon));
                 var narrator = parseResult.GetValue(narrate) ? new ConsoleNarrator(Console.Error) : null;
                 var environment = (parseResult.GetValue(env) ?? []).Select(Variable).ToDictionary(v => v.Name, v => v.Value);
-                var runner = new ScenarioRunner(scenario, Path.GetDirectoryName(path)!, binary, narrator) { DaemonEnvironment = environment };
+                var runner = new ScenarioRunner(scenario, Path.GetDirectoryName(path)!, binary, narrator) { DaemonEnvironment = environment, SampleIdleRss = true };
                 var result = await runner.RunAsync(ct).ConfigureAwait(false);
                 Console.WriteLine(result.Document.ToJsonString(s_indented));
                 return result.Passed ? 0 : 1;

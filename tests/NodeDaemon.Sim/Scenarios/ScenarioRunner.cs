@@ -25,6 +25,11 @@ public sealed class ScenarioRunner
     /// <summary>Extra environment for the daemon (runtime settings to compare); none by default.</summary>
     public IReadOnlyDictionary<string, string>? DaemonEnvironment { get; init; }
 
+    /// <summary>Whether the end waits for the idle sample (<see cref="IdleSample"/>) so that the RSS read is the idle
+    /// figure: the demo and the bench ask for it; the scenario library, which asserts nothing about memory, does not
+    /// spend up to 5 s per scenario on it.</summary>
+    public bool SampleIdleRss { get; init; }
+
     /// <summary>A runner for <paramref name="scenario"/>, read from a file in <paramref name="directory"/>.</summary>
     public ScenarioRunner(Scenario scenario, string directory, DaemonCommandLine daemon, IScenarioNarrator? narrator = null)
     {
@@ -312,7 +317,7 @@ public sealed class ScenarioRunner
     /// <summary>Whether the end waits for the idle sample (<see cref="IdleSample"/>): the daemon runs, its last start said
     /// READY=1 less than <see cref="IdleSample.AfterReady"/> ago, and the run's bound leaves room for it.</summary>
     private bool IdleSampleWaits(ScenarioWorld world, long deadline) =>
-        world.Daemon is { HasExited: false } && world.Service.ReadyAt is { } ready && IdleSample.DueIn(ready) is var due
+        SampleIdleRss && world.Daemon is { HasExited: false } && world.Service.ReadyAt is { } ready && IdleSample.DueIn(ready) is var due
         && due > TimeSpan.Zero && _clock.ElapsedMilliseconds + (long)due.TotalMilliseconds < deadline;
 
     private static double? ReadRssMb(DaemonProcess? daemon)
