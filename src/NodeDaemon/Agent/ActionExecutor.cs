@@ -38,7 +38,8 @@ internal sealed partial class ActionExecutor(
                 await host.CleanupStagedAsync(cancellationToken).ConfigureAwait(false);
                 break;
             case AgentAction.Cordon:
-                await reporter.EventAsync(NodeEventKind.Draining, decision.Message, false, cancellationToken).ConfigureAwait(false);
+                // No Event of its own: the kubelet records NodeNotSchedulable for the cordon, and the Rebooting Event
+                // says what the drain evicted and how long it took (docs/protocol.md, "Events").
                 Note(decision, new AgentOutcome.Cordoning());
                 await reporter.CordonAsync(decision, cordon: true, cancellationToken).ConfigureAwait(false);
                 break;
@@ -119,7 +120,8 @@ internal sealed partial class ActionExecutor(
 
     private async Task StageAsync(Decision decision, AgentAction.Stage stage, AgentInputs inputs, CancellationToken cancellationToken)
     {
-        await reporter.EventAsync(NodeEventKind.Staging, decision.Message, warning: false, cancellationToken).ConfigureAwait(false);
+        // No Staging Event: OSUpdateProgressing turns True in this turn's report (its lastTransitionTime is the start), and
+        // the Staged Event says how long the pull took; a pull that fails is told by the Degraded Event.
         // Bounded by rpm-ostree's: a BUSY wait of at most busyWaitSeconds, then the transaction's timeout.
         heartbeat.Bound(options.Staging.BusyWait + options.Staging.TransactionTimeout + DrainExecutor.WindDown);
         var started = time.GetTimestamp();
@@ -133,9 +135,11 @@ internal sealed partial class ActionExecutor(
                 staged = await host.StageAsync(stage.Refspec, stage.ExpectedDigest, progress, cancellationToken).ConfigureAwait(false);
             }
 
-            settings.Metrics.StageCompleted(time.GetElapsedTime(started));
+            var took = time.GetElapsedTime(started);
+            settings.Metrics.StageCompleted(took);
             Note(decision, new AgentOutcome.Staged(staged.ImageDigest!.Value));
-            await reporter.EventAsync(NodeEventKind.Staged, $"staged {stage.Refspec} ({staged.ImageDigest})", false, cancellationToken).ConfigureAwait(false);
+            await reporter.EventAsync(NodeEventKind.Staged, NodeEventText.Staged(stage.Refspec.ToString(), staged.ImageDigest.ToString()!, took), false, cancellationToken)
+                .ConfigureAwait(false);
         }
         catch (HostException e)
         {

@@ -82,7 +82,8 @@ internal sealed partial class DrainExecutor(
 
         settings.Metrics.DrainCompleted(time.GetElapsedTime(clock));
         // No Event of its own: the drain's end and the reboot are one transition, told by the Rebooting Event a turn later.
-        LastSummary = $"drained: {result.Evicted}/{result.Total} pods evicted";
+        // With the drain's length since its persisted start: there is no Draining Event any more to time it from.
+        LastSummary = NodeEventText.Drained(result.Evicted, result.Total, started.ElapsedTo(time.GetUtcNow(), inputs.Host.BootId, BootClock.Monotonic(time)));
         return new AgentOutcome.Drained(result.Evicted, result.Total);
     }
 

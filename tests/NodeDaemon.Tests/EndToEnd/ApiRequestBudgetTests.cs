@@ -80,12 +80,13 @@ public sealed class ApiRequestBudgetTests(ITestOutputHelper output) : IAsyncLife
         // The budget, per kind (measured before the diets: 42, with 8 node reads, 12 node patches and a GET per evicted
         // pod per poll; then 26, with 8 node patches, a budget read and a list of the node's pods per poll; then 18,
         // with the uncordon and Done in two patches; then 21 with the Node conditions and the health gate on, of which
-        // 4 node patches and 4 status patches; now 19, the reports without a cordon riding with the conditions).
+        // 4 node patches and 4 status patches; then 19, the reports without a cordon riding with the conditions; 20-21 with the
+        // refusing budget's watch; now 17-19, without the Staging and Draining Events).
         Assert.Equal(1, counts.GetValueOrDefault("get nodes"));                  // the gate's read of the kubelet's Ready, passed at the first ask
         Assert.Equal(0, counts.GetValueOrDefault("get pods"));                   // the watch of the node's pods instead
         Assert.Equal(0, counts.GetValueOrDefault("list nodes"));                 // the watch starts with the node's state
         Assert.Equal(2, counts.GetValueOrDefault("watch nodes"));                // one per process: before and after the reboot
-        Assert.Equal(5, counts.GetValueOrDefault("create events"));              // Staging, Staged, Draining, Rebooting (with the drain's count), Verified
+        Assert.Equal(3, counts.GetValueOrDefault("create events"));              // Staged (with the pull's length), Rebooting (with the drain's count and length), Verified
         Assert.InRange(counts.GetValueOrDefault("create pods/eviction"), 3, 4);  // 3 pods, one refused once by the budget
         Assert.Equal(0, counts.GetValueOrDefault("get poddisruptionbudgets"));   // the refusal names the budget and its numbers
         Assert.Equal(counts.GetValueOrDefault("create pods/eviction") - 3, counts.GetValueOrDefault("watch poddisruptionbudgets")); // after a refusal: its status says when to ask again
@@ -93,7 +94,7 @@ public sealed class ApiRequestBudgetTests(ITestOutputHelper output) : IAsyncLife
         Assert.Equal(1, counts.GetValueOrDefault("watch pods"));                 // from the plan's list until the evicted pods are gone
         Assert.Equal(2, counts.GetValueOrDefault("patch nodes"));                // cordon+Draining, uncordon+Done: the spec goes through nodes
         Assert.Equal(4, counts.GetValueOrDefault("patch nodes/status"));         // Staging and Rebooting (report and conditions in one), the conditions of Draining and UpToDate
-        Assert.InRange(total, 0, 21);                                            // 20 before the drain watched the refusing budget
+        Assert.InRange(total, 0, 19);                                            // 21 with a Staging and a Draining Event
     }
 
     private string? Annotation(string key) =>
@@ -120,10 +121,13 @@ public sealed class ApiRequestBudgetTests(ITestOutputHelper output) : IAsyncLife
         var run = loop.RunAsync(stop.Token);
         try
         {
-            for (var waited = 0; !done(); waited += 10)
+            // A generous bound on the real clock: beside other test classes on a loaded machine, 30 s of 10 ms polls was
+            // not enough for the update after the reboot (it failed so on main too); alone it takes about 4 s.
+            var waiting = System.Diagnostics.Stopwatch.StartNew();
+            while (!done())
             {
                 Assert.False(run.IsCompleted, $"the loop ended before {what}: {run.Exception?.Message}");
-                Assert.True(waited < 30_000, $"no {what} after 30 s");
+                Assert.True(waiting.Elapsed < TimeSpan.FromMinutes(2), $"no {what} after 2 min");
                 await Task.Delay(10);
             }
 
