@@ -288,4 +288,10 @@ public enum LogEventId
 
     /// <summary>A staging slot could not be renewed during a pull (taken after it expired, or the API failed); the pull goes on.</summary>
     StagingSlotRenewFailed = 124,
+
+    /// <summary>A holder done pulling handed its staging slot to a node of the pool waiting to pull (<c>fleet.maxStaging</c>).</summary>
+    StagingSlotHandedOver = 440,
+
+    /// <summary>The watch for a staging slot handed to the node ended with an error; the node asks again on its recheck only.</summary>
+    StagingSlotWatchEnded = 441,
 }

@@ -18,6 +18,13 @@ public interface IStagingSlotClient
     /// <summary>Records that the holder is still pulling; false when the member holds no staging slot (any more).</summary>
     Task<bool> RenewAsync(SlotMember member, CancellationToken cancellationToken);
 
-    /// <summary>Gives the member's staging slot back; a no-op when it holds none.</summary>
+    /// <summary>Gives the member's staging slot back, or hands it to a node of the pool waiting to pull; a no-op when it holds none.</summary>
     Task ReleaseAsync(SlotMember member, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Until cancelled, yields the name of each staging slot handed to <paramref name="member"/>, refused one before. A
+    /// yield promises nothing (ask with <see cref="AcquireAsync"/>), and a quiet stream is no proof that nothing changed
+    /// (a holder that died frees its slot only by expiring), so a waiting agent still asks again now and then.
+    /// </summary>
+    IAsyncEnumerable<string> WatchAsync(SlotMember member, CancellationToken cancellationToken);
 }

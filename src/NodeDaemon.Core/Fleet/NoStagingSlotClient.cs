@@ -24,4 +24,7 @@ public sealed class NoStagingSlotClient : IStagingSlotClient
 
     /// <inheritdoc/>
     public Task ReleaseAsync(SlotMember member, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc/>
+    public IAsyncEnumerable<string> WatchAsync(SlotMember member, CancellationToken cancellationToken) => AsyncEnumerable.Empty<string>();
 }

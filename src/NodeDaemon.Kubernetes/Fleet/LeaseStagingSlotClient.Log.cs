@@ -17,4 +17,7 @@ public sealed partial class LeaseStagingSlotClient
 
     [LoggerMessage((int)LogEventId.StagingSlotExpiredTaken, LogLevel.Warning, "staging slot {Lease} of {Holder} had expired (not renewed); taken by {NodeName}")]
     private partial void LogExpiredTaken(string lease, string holder, string nodeName);
+
+    [LoggerMessage((int)LogEventId.StagingSlotHandedOver, LogLevel.Information, "handed staging slot {Lease} from {NodeName} to {Successor}, which waits to pull")]
+    private partial void LogHandedOver(string lease, string nodeName, string successor);
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using NodeDaemon.Core.Cluster;
 using NodeDaemon.Core.Fleet;
+using NodeDaemon.Kubernetes.Annotations;
 using NodeDaemon.Kubernetes.Api;
 
 namespace NodeDaemon.Kubernetes.Fleet;
@@ -14,7 +15,8 @@ namespace NodeDaemon.Kubernetes.Fleet;
 /// in between), at an index below the limit, while fewer staging Leases than the limit are live. What differs is that a
 /// staging Lease expires (<see cref="StagingLease.IsLive"/>): its holder renews it while pulling, and one that stops is
 /// taken over after <see cref="LeaseStagingSlotClientOptions.LeaseDuration"/>. What to do with the list is
-/// <see cref="StagingPlanner"/>'s pure choice.
+/// <see cref="StagingPlanner"/>'s pure choice. A holder done pulling hands its slot to a node still waiting to pull
+/// (LeaseStagingSlotClient.HandOver.cs), which its watch tells: a freed staging slot is not raced for by the pool.
 /// </remarks>
 public sealed partial class LeaseStagingSlotClient : IStagingSlotClient, IDisposable
 {
@@ -27,7 +29,9 @@ public sealed partial class LeaseStagingSlotClient : IStagingSlotClient, IDispos
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private (string Pool, int Size, DateTimeOffset At)? _poolSize;
-    private (SlotMember Member, StagingLease Lease)? _own;
+    // Written by the watch as well as by the turn: a reference, so a reader sees one whole value.
+    private OwnLease? _own;
+    private string _listedVersion = "";
 
     private LeaseStagingSlotClient(KubeApi api, LeaseStagingSlotClientOptions options, TimeProvider time, ILogger logger)
     {
@@ -57,6 +61,11 @@ public sealed partial class LeaseStagingSlotClient : IStagingSlotClient, IDispos
     {
         ArgumentNullException.ThrowIfNull(member);
         ArgumentNullException.ThrowIfNull(digest);
+        if (await TakeUpAsync(member, digest, cancellationToken).ConfigureAwait(false) is { } handed)
+        {
+            return handed;
+        }
+
         var slots = await SlotsAsync(member.Pool, cancellationToken).ConfigureAwait(false);
         for (var attempt = 0; attempt < WriteAttempts; attempt++)
         {
@@ -121,32 +130,6 @@ public sealed partial class LeaseStagingSlotClient : IStagingSlotClient, IDispos
     }
 
     /// <inheritdoc/>
-    public async Task ReleaseAsync(SlotMember member, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(member);
-        // The remembered version first (one PUT); after a 409 the list says whether it is still ours, and once more.
-        for (var listed = false; ; listed = true)
-        {
-            if (await OwnAsync(member, cancellationToken, listed).ConfigureAwait(false) is not { } lease)
-            {
-                return;
-            }
-
-            if (await PutAsync(member, lease, StagingLeaseBodies.Release(_options, lease, _time.GetUtcNow()), ours: false, cancellationToken).ConfigureAwait(false))
-            {
-                LogReleased(lease.Name, member.NodeName);
-                return;
-            }
-
-            if (listed)
-            {
-                // Written twice by someone else since we read it: it is not ours to free any more, or it expires.
-                return;
-            }
-        }
-    }
-
-    /// <inheritdoc/>
     public void Dispose() => _api.Dispose();
 
     /// <summary>The staging slots of the pool: a count as it is, a percentage of the pool's nodes (listed at most once per recheck).</summary>
@@ -171,6 +154,7 @@ public sealed partial class LeaseStagingSlotClient : IStagingSlotClient, IDispos
     {
         var path = KubePaths.LeasesSelected(Namespace, $"{_options.PoolLabelKey}={SlotLeaseNames.Segment(pool)}");
         var list = await _sender.SendOkAsync(HttpMethod.Get, path, null, KubePaths.Json, cancellationToken).ConfigureAwait(false);
+        _listedVersion = NodeReader.Text(list["metadata"]?["resourceVersion"]);
         return StagingLease.ReadList(list, pool);
     }
 
@@ -183,7 +167,7 @@ public sealed partial class LeaseStagingSlotClient : IStagingSlotClient, IDispos
         }
 
         var found = (await ListAsync(member.Pool, cancellationToken).ConfigureAwait(false)).FirstOrDefault(l => l.Holder == member.NodeName);
-        _own = found is null ? null : (member, found);
+        _own = found is null ? null : new(member, found);
         return found;
     }
 
@@ -230,7 +214,7 @@ public sealed partial class LeaseStagingSlotClient : IStagingSlotClient, IDispos
     }
 
     private void Remember(SlotMember member, KubeResponse response) =>
-        _own = response.Body is JsonObject written && StagingLease.Read(written, member.Pool) is { } lease ? (member, lease) : null;
+        _own = response.Body is JsonObject written && StagingLease.Read(written, member.Pool) is { } lease ? new(member, lease) : null;
 
     // A stable spread per node (string.GetHashCode is randomized per process), moved on by the attempt after a lost race.
     private static int Spread(string node, int attempt)

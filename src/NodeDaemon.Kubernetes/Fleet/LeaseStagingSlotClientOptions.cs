@@ -19,6 +19,12 @@ public sealed record LeaseStagingSlotClientOptions
     /// <summary>The label that marks a pool's staging Leases (its value: the pool's segment of the names), so one small list finds them.</summary>
     public string PoolLabelKey { get; init; } = NodeDaemonOptionsDefaults.AnnotationPrefix + "staging-pool";
 
+    /// <summary>
+    /// The label naming a staging Lease's holder (<see cref="SlotLeaseNames.HolderLabel"/>), so a node waiting for a slot
+    /// watches only the Leases handed to it. Not the disruption slots' <c>slot-holder</c>, whose watches must not see these.
+    /// </summary>
+    public string HolderLabelKey { get; init; } = NodeDaemonOptionsDefaults.AnnotationPrefix + "staging-holder";
+
     /// <summary>The annotation naming the image the holder pulls, for people and tools.</summary>
     public string ImageKey { get; init; } = NodeDaemonOptionsDefaults.AnnotationPrefix + "staging-image";
 
@@ -28,6 +34,14 @@ public sealed record LeaseStagingSlotClientOptions
     /// renewal. Short, because a slot held too long stalls pulls, while one taken too early costs one extra pull for a while.
     /// </summary>
     public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// The <c>spec.leaseDurationSeconds</c> of a staging slot handed to a waiting node: a third of
+    /// <see cref="LeaseDuration"/>, the holder's own renewal interval. A waiting node watches for it and takes it up within
+    /// moments; one that does not (it crashed, or finished its pull before the hand-over read the pool) stalls the slot
+    /// only this long.
+    /// </summary>
+    public TimeSpan HandOverDuration => LeaseDuration / 3;
 
     /// <summary>How long the pool's size from a node list answers a percentage <c>maxStaging</c> before the nodes are listed again.</summary>
     public TimeSpan PoolRecheck { get; init; } = TimeSpan.FromMinutes(1);
@@ -41,6 +55,7 @@ public sealed record LeaseStagingSlotClientOptions
             Fleet = options.Fleet,
             NodeKeys = AnnotationKeys.For(options.Protocol, options.AnnotationPrefix),
             PoolLabelKey = options.AnnotationPrefix + "staging-pool",
+            HolderLabelKey = options.AnnotationPrefix + "staging-holder",
             ImageKey = options.AnnotationPrefix + "staging-image",
         };
     }

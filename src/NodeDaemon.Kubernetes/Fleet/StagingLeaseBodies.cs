@@ -14,7 +14,7 @@ internal static class StagingLeaseBodies
         {
             ["name"] = name,
             ["namespace"] = options.Fleet.LeaseNamespace,
-            ["labels"] = new JsonObject { [options.PoolLabelKey] = SlotLeaseNames.Segment(pool) },
+            ["labels"] = new JsonObject { [options.PoolLabelKey] = SlotLeaseNames.Segment(pool), [options.HolderLabelKey] = SlotLeaseNames.HolderLabel(holder) },
             ["annotations"] = new JsonObject { [options.ImageKey] = image },
         },
         ["spec"] = new JsonObject
@@ -28,14 +28,26 @@ internal static class StagingLeaseBodies
     };
 
     /// <summary><paramref name="lease"/> taken by <paramref name="holder"/> (free, or expired).</summary>
-    public static JsonObject Take(LeaseStagingSlotClientOptions options, StagingLease lease, string pool, string holder, string image, DateTimeOffset now)
+    public static JsonObject Take(LeaseStagingSlotClientOptions options, StagingLease lease, string pool, string holder, string image, DateTimeOffset now) =>
+        Give(options, lease, pool, holder, image, now, options.LeaseDuration);
+
+    /// <summary>
+    /// <paramref name="lease"/>, ours, handed to <paramref name="successor"/> waiting to pull <paramref name="image"/>: it
+    /// names the successor, with <see cref="LeaseStagingSlotClientOptions.HandOverDuration"/> to take it up (a renewal).
+    /// </summary>
+    public static JsonObject HandOver(LeaseStagingSlotClientOptions options, StagingLease lease, string pool, string successor, string image, DateTimeOffset now) =>
+        Give(options, lease, pool, successor, image, now, options.HandOverDuration);
+
+    private static JsonObject Give(LeaseStagingSlotClientOptions options, StagingLease lease, string pool, string holder, string image, DateTimeOffset now, TimeSpan duration)
     {
         var body = Base(lease);
-        Map(body, "labels")[options.PoolLabelKey] = SlotLeaseNames.Segment(pool);
+        var labels = Map(body, "labels");
+        labels[options.PoolLabelKey] = SlotLeaseNames.Segment(pool);
+        labels[options.HolderLabelKey] = SlotLeaseNames.HolderLabel(holder);
         Map(body, "annotations")[options.ImageKey] = image;
         var spec = Spec(body);
         spec["holderIdentity"] = holder;
-        spec["leaseDurationSeconds"] = Seconds(options.LeaseDuration);
+        spec["leaseDurationSeconds"] = Seconds(duration);
         spec["acquireTime"] = SlotLeaseBodies.MicroTime(now);
         spec["renewTime"] = SlotLeaseBodies.MicroTime(now);
         spec["leaseTransitions"] = (spec["leaseTransitions"] is JsonValue v && v.TryGetValue<int>(out var transitions) ? transitions : 0) + 1;
@@ -46,6 +58,8 @@ internal static class StagingLeaseBodies
     public static JsonObject Renew(LeaseStagingSlotClientOptions options, StagingLease lease, DateTimeOffset now)
     {
         var body = Base(lease);
+        // The label too: a Lease written by a daemon from before the label carries none.
+        Map(body, "labels")[options.HolderLabelKey] = SlotLeaseNames.HolderLabel(lease.Holder);
         var spec = Spec(body);
         spec["leaseDurationSeconds"] = Seconds(options.LeaseDuration);
         spec["renewTime"] = SlotLeaseBodies.MicroTime(now);
@@ -57,6 +71,7 @@ internal static class StagingLeaseBodies
     {
         var body = Base(lease);
         Map(body, "annotations").Remove(options.ImageKey);
+        Map(body, "labels").Remove(options.HolderLabelKey);
         var spec = Spec(body);
         spec.Remove("holderIdentity");
         spec["renewTime"] = SlotLeaseBodies.MicroTime(now);

@@ -1,3 +1,5 @@
+using NodeDaemon.Core.Agent;
+
 namespace NodeDaemon.Kubernetes.Fleet;
 
 /// <summary>What a staging slot request does with the pool's staging Leases it just listed: a pure choice, table-tested.</summary>
@@ -39,6 +41,36 @@ internal static class StagingPlanner
             ? new StagingStep.Take(index, existing, existing.Holder.Length > 0 ? existing.Holder : null)
             : new StagingStep.Take(index, null, null);
     }
+
+    /// <summary>
+    /// The node a holder done pulling hands <paramref name="giving"/> to, or null to free it: a node of the pool that
+    /// still has to pull (its desired digest is not its current one, it is not Degraded, and it reports no phase past
+    /// <c>Staging</c>) and that no staging Lease names. Taken in name order, among the first <paramref name="slots"/>
+    /// of them by the slot's index, so holders finishing together (reading the same pool) hand to different nodes, and
+    /// the pool stages in the order the disruption slots go round (<see cref="SlotRules.Successor"/>: name order).
+    /// </summary>
+    /// <remarks>
+    /// A node that finished its pull but has not yet reported <c>Staged</c> may be chosen; it never takes the slot up,
+    /// which then stalls for the hand-over's short duration only (<see cref="LeaseStagingSlotClientOptions.HandOverDuration"/>).
+    /// </remarks>
+    public static PoolNode? Successor(IReadOnlyCollection<PoolNode> pool, IReadOnlyList<StagingLease> leases, StagingLease giving, int slots)
+    {
+        ArgumentNullException.ThrowIfNull(pool);
+        ArgumentNullException.ThrowIfNull(leases);
+        ArgumentNullException.ThrowIfNull(giving);
+        var named = leases.Select(l => l.Holder).Where(h => h.Length > 0).ToHashSet(StringComparer.Ordinal);
+        var waiting = pool
+            .Where(n => n.Name != giving.Holder && !named.Contains(n.Name) && NeedsPull(n))
+            .OrderBy(n => n.Name, StringComparer.Ordinal)
+            .Take(Math.Max(1, slots))
+            .ToList();
+        return waiting.Count == 0 ? null : waiting[giving.Index % waiting.Count];
+    }
+
+    // Before the pull: Idle (not decided yet), Staging (waiting, or backing off), or nothing reported yet.
+    private static bool NeedsPull(PoolNode node) =>
+        node.State != SlotRules.Degraded && node.DesiredDigest is { } desired && desired != node.CurrentDigest
+        && node.Phase is "" or nameof(AgentState.Idle) or nameof(AgentState.Staging);
 }
 
 /// <summary>The closed set of steps <see cref="StagingPlanner"/> chooses.</summary>

@@ -53,7 +53,7 @@ public sealed partial class AgentLoop
         _notes = new AgentNotes(store, options, time, logger);
         _reporter = new NodeReporter(node, _observer, _keys, status, heartbeat, time, _settings, logger);
         _failures = new TurnFailures(_reporter, status, _settings, logger);
-        _waiter = new TurnWaiter(_observer, _slot, time, _settings);
+        _waiter = new TurnWaiter(_observer, _slot, _staging, time, _settings);
         var drainer = new DrainExecutor(node, _observer, _notes, _reporter, options, heartbeat, time, _settings, logger);
         _actions = new ActionExecutor(host, _observer, _notes, _reporter, drainer, _slot, _staging, options, heartbeat, time, _settings, logger);
     }
@@ -98,6 +98,7 @@ public sealed partial class AgentLoop
             await stop.CancelAsync().ConfigureAwait(false);
             await watch.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             await _slot.StopWatchingAsync().ConfigureAwait(false);
+            await _staging.StopWatchingAsync().ConfigureAwait(false);
         }
     }
 
@@ -108,6 +109,7 @@ public sealed partial class AgentLoop
         _notes.BeginTurn();
         var snapshot = await _observer.CurrentAsync(cancellationToken).ConfigureAwait(false);
         _slot.TakeNews();
+        _staging.TakeNews();
         var view = snapshot.ToView(_options);
         var hostStatus = await _host.ReadStatusAsync(cancellationToken).ConfigureAwait(false);
         if (_options.Fleet.Enabled)
@@ -119,6 +121,12 @@ public sealed partial class AgentLoop
         var inputs = Inputs(view, hostStatus);
         var decision = Decider.Decide(inputs);
         _failures.Decided(decision);
+        if (decision.State != AgentState.Staging)
+        {
+            // Past the pull (or no pull wanted): a staging slot handed over now is no use to this node.
+            await _staging.StopWatchingAsync().ConfigureAwait(false);
+        }
+
         if (decision.State != State)
         {
             LogTransition(decision.State, decision.Action.GetType().Name, decision.Message);

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using NodeDaemon.Core.Agent;
 using NodeDaemon.Core.Cluster;
@@ -11,6 +12,9 @@ namespace NodeDaemon.Agent;
 /// finds the Lease naming it and takes it up; if not, the Lease expires on its own (<see cref="IStagingSlotClient"/>).</remarks>
 internal sealed partial class StagingSlotExecutor(TimeProvider time, ILogger logger)
 {
+    private readonly Channel<string> _news = Channel.CreateBounded<string>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
+    private (SlotMember Member, CancellationTokenSource Stop, Task Pump)? _watch;
+
     /// <summary>The seam; one that refuses every request unless pulls are bounded.</summary>
     public IStagingSlotClient Client { get; set; } = NoStagingSlotClient.Instance;
 
@@ -22,6 +26,21 @@ internal sealed partial class StagingSlotExecutor(TimeProvider time, ILogger log
 
     /// <summary>The last request that got no staging slot, with when to ask again; null after one was taken.</summary>
     public StagingRefusal? Refusal { get; private set; }
+
+    /// <summary>Becomes readable when the watch tells of a staging slot handed to this node; <see cref="TakeNews"/> applies it.</summary>
+    public ChannelReader<string> News => _news.Reader;
+
+    /// <summary>Applies the watch's news, if any: a staging slot handed to us ends the wait, so the next turn takes it up.</summary>
+    public void TakeNews()
+    {
+        while (_news.Reader.TryRead(out _))
+        {
+            if (_watch is not null && Refusal is { } refusal)
+            {
+                Refusal = refusal with { RetryAt = time.GetUtcNow() };
+            }
+        }
+    }
 
     /// <summary>Asks for a staging slot for <paramref name="target"/> and remembers the answer.</summary>
     public async Task<StagingAnswer> AcquireAsync(SlotMember member, string target, CancellationToken cancellationToken)
@@ -37,11 +56,15 @@ internal sealed partial class StagingSlotExecutor(TimeProvider time, ILogger log
         if (answer is StagingAnswer.Taken)
         {
             (Holder, Refusal) = (member, null);
+            await StopWatchingAsync().ConfigureAwait(false);
         }
         else
         {
             var retryAt = time.GetUtcNow() + Recheck * (1 + Random.Shared.NextDouble());
             (Holder, Refusal) = (null, new StagingRefusal(answer.Message, target, retryAt));
+            // Refused: a holder done pulling hands its slot to a waiting node, which learns it here (the recheck is for
+            // what the watch cannot see: a holder that died and whose slot expires).
+            Watch(member);
         }
 
         return answer;
@@ -50,6 +73,7 @@ internal sealed partial class StagingSlotExecutor(TimeProvider time, ILogger log
     /// <summary>Gives the held staging slot back; a no-op when none is held.</summary>
     public async Task ReleaseAsync(CancellationToken cancellationToken)
     {
+        await StopWatchingAsync().ConfigureAwait(false);
         if (Holder is { } member)
         {
             await Client.ReleaseAsync(member, cancellationToken).ConfigureAwait(false);
@@ -97,6 +121,67 @@ internal sealed partial class StagingSlotExecutor(TimeProvider time, ILogger log
             // The pull ended.
         }
     }
+
+    /// <summary>Stops the watch for a handed staging slot, if it runs (a slot was taken, no pull is wanted, or the agent stops).</summary>
+    public async Task StopWatchingAsync()
+    {
+        if (_watch is not { } watch)
+        {
+            return;
+        }
+
+        _watch = null;
+        await watch.Stop.CancelAsync().ConfigureAwait(false);
+        await watch.Pump.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        watch.Stop.Dispose();
+        // News of the stopped watch is no news: no refusal waits for it.
+        while (_news.Reader.TryRead(out _))
+        {
+        }
+    }
+
+    private void Watch(SlotMember member)
+    {
+        if (_watch is { } running && running.Member == member)
+        {
+            return;
+        }
+
+        // A watch of another pool (relabelled) is left to stop here; the old one's stop is not awaited on the turn.
+        if (_watch is { } old)
+        {
+            old.Stop.Cancel();
+        }
+
+        var stop = new CancellationTokenSource();
+        _watch = (member, stop, PumpAsync(member, stop.Token));
+    }
+
+    private async Task PumpAsync(SlotMember member, CancellationToken cancellationToken)
+    {
+        // Off the caller's turn: the watch's connection is opened in the background.
+        await Task.Yield();
+        try
+        {
+            await foreach (var slot in Client.WatchAsync(member, cancellationToken).ConfigureAwait(false))
+            {
+                _news.Writer.TryWrite(slot);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped: a slot was taken, or the agent stops.
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The recheck still comes; the wait is only slower without the watch.
+            LogWatchEnded(member.Pool, e.Message);
+        }
+    }
+
+    [LoggerMessage((int)Core.Diagnostics.LogEventId.StagingSlotWatchEnded, LogLevel.Warning,
+        "the watch for a staging slot handed over in pool {Pool} ended: {Problem}; asking again on the recheck only")]
+    private partial void LogWatchEnded(string pool, string problem);
 
     [LoggerMessage((int)Core.Diagnostics.LogEventId.StagingSlotRenewFailed, LogLevel.Warning,
         "could not renew the staging slot of {NodeName} during the pull: {Problem}")]

@@ -2,8 +2,8 @@ using NodeDaemon.Core.Agent;
 
 namespace NodeDaemon.Agent;
 
-/// <summary>The agent loop's waits between turns: for a change from the node watch, slot news, a deadline or the idle tick.</summary>
-internal sealed class TurnWaiter(NodeObserver observer, SlotExecutor slot, TimeProvider time, AgentLoopSettings settings)
+/// <summary>The agent loop's waits between turns: for a change from the node watch, slot or staging slot news, a deadline or the idle tick.</summary>
+internal sealed class TurnWaiter(NodeObserver observer, SlotExecutor slot, StagingSlotExecutor staging, TimeProvider time, AgentLoopSettings settings)
 {
     /// <summary>After <paramref name="action"/>: waits when it says to (none, or a wait), at most one idle tick; else returns at once.</summary>
     public async Task AfterAsync(AgentAction action, CancellationToken cancellationToken)
@@ -37,10 +37,11 @@ internal sealed class TurnWaiter(NodeObserver observer, SlotExecutor slot, TimeP
         {
             var change = observer.Changes.WaitToReadAsync(linked.Token).AsTask();
             var news = slot.News.WaitToReadAsync(linked.Token).AsTask();
-            await Task.WhenAny(change, news).ConfigureAwait(false);
-            // Whichever came first: the other wait ends with the turn's token, not later on its own.
+            var handed = staging.News.WaitToReadAsync(linked.Token).AsTask();
+            await Task.WhenAny(change, news, handed).ConfigureAwait(false);
+            // Whichever came first: the other waits end with the turn's token, not later on their own.
             await linked.CancelAsync().ConfigureAwait(false);
-            await ((Task)Task.WhenAll(change, news)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await ((Task)Task.WhenAll(change, news, handed)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             cancellationToken.ThrowIfCancellationRequested();
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

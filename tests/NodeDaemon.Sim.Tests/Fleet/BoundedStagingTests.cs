@@ -41,6 +41,18 @@ public sealed class BoundedStagingTests
         Assert.Equal(0, run.Observer.CordonViolations);
     }
 
+    [Fact]
+    public async Task A_freed_staging_slot_reaches_a_waiting_node_without_its_recheck()
+    {
+        // Refused nodes ask again only after 6 h nominal (216 s real here, past the timeout): the pool converges in time only
+        // because each holder done pulling hands its staging slot to a waiting node, whose watch tells it at once.
+        var run = await FleetRunner.RunPoolAsync(s_pool with { StagingRecheck = TimeSpan.FromHours(6) }, CancellationToken.None);
+
+        Assert.True(run.Converged, Describe(run));
+        Assert.InRange(run.PeakConcurrentPulls, 1, 2);
+        Assert.All(run.Agents, a => Assert.Equal(1, a.Host.Stages));
+    }
+
     private static string Describe(FleetRun run) =>
         $"peak pulls {run.PeakConcurrentPulls}; " + string.Join("; ", run.Nodes.Where(n => n.Value.DoneAtMs is null).Select(n => $"{n.Key}: {n.Value.Phase}: {n.Value.Message}"));
 }

@@ -1,3 +1,4 @@
+using NodeDaemon.Agent;
 using NodeDaemon.Core.Options;
 using NodeDaemon.Kubernetes.Api;
 
@@ -57,6 +58,9 @@ public sealed record FleetSettings
 
     /// <summary>Nominal <c>AgentLoop.SlotRecheck</c>: the fallback wait of a node refused a slot (the daemon's default, 30 min).</summary>
     public TimeSpan SlotRecheck { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Nominal <c>AgentLoop.StagingRecheck</c>: the fallback wait of a node refused a staging slot (the daemon's default, 30 s).</summary>
+    public TimeSpan StagingRecheck { get; init; } = AgentLoop.DefaultStagingRecheck;
 
     /// <summary>Nominal grace period of the pods.</summary>
     public TimeSpan PodGrace { get; init; } = TimeSpan.FromSeconds(30);
