@@ -1,4 +1,5 @@
 using NodeDaemon.Core.Fleet;
+using NodeDaemon.Core.Health;
 using NodeDaemon.Core.Options;
 
 namespace NodeDaemon.Core.Agent;
@@ -17,6 +18,7 @@ namespace NodeDaemon.Core.Agent;
 /// <param name="NotesUnwritable">Why the last write of the notes failed (a full disk); null once a write succeeds.</param>
 /// <param name="StagingSlotHeld">This node holds a staging slot of its pool (<c>fleet.maxStaging</c>); always false when pulls are unbounded.</param>
 /// <param name="StagingRefusal">The last staging slot request that got none, with when to ask again; null when none.</param>
+/// <param name="NodeReady">The node's Ready condition as the kubelet last posted it; null when it has none (or it was not read).</param>
 public sealed record AgentInputs(
     NodeView Node,
     HostView Host,
@@ -30,7 +32,8 @@ public sealed record AgentInputs(
     TimeSpan? Monotonic = null,
     string? NotesUnwritable = null,
     bool StagingSlotHeld = false,
-    StagingRefusal? StagingRefusal = null)
+    StagingRefusal? StagingRefusal = null,
+    NodeReadyCondition? NodeReady = null)
 {
     /// <summary>This node holds a slot of its pool.</summary>
     public bool SlotHeld => Slot is not null;

@@ -76,8 +76,9 @@ public abstract record AgentOutcome
         public override FailureClass? Counts => Failure.FailedIn is AgentState.Rebooting or AgentState.Verifying ? FailureClass.Verify : null;
     }
 
-    /// <summary>The health gate answered <paramref name="Verdict"/> about <paramref name="Image"/> at <paramref name="At"/>.</summary>
-    public sealed record HealthChecked(Digest Image, HealthVerdict Verdict, Moment At) : AgentOutcome;
+    /// <summary>The health gate answered <paramref name="Verdict"/> about <paramref name="Image"/> at <paramref name="At"/>, asked when the
+    /// node's Ready condition was <paramref name="SawReady"/>.</summary>
+    public sealed record HealthChecked(Digest Image, HealthVerdict Verdict, Moment At, NodeReadyCondition? SawReady = null) : AgentOutcome;
 
     /// <summary>About to ask the host for the rollback described by <paramref name="Request"/>.</summary>
     public sealed record RollbackRequested(RollbackRequest Request) : AgentOutcome;

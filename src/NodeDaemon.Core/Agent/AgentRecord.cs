@@ -145,13 +145,13 @@ public sealed record AgentRecord
     /// <summary>Notes after giving up.</summary>
     public AgentRecord WithFailure(RecordedFailure failure) => this with { Failure = failure };
 
-    /// <summary>Notes after the health gate answered <paramref name="verdict"/> on <paramref name="image"/> at <paramref name="at"/>;
-    /// the gate's start is kept while the note is about the same image and boot.</summary>
-    public AgentRecord WithHealth(Digest image, HealthVerdict verdict, Moment at)
+    /// <summary>Notes after the health gate answered <paramref name="verdict"/> on <paramref name="image"/> at <paramref name="at"/>, asked
+    /// with the node's Ready condition <paramref name="sawReady"/>; the gate's start is kept while the note is about the same image and boot.</summary>
+    public AgentRecord WithHealth(Digest image, HealthVerdict verdict, Moment at, NodeReadyCondition? sawReady = null)
     {
         ArgumentNullException.ThrowIfNull(at);
         var started = Health is { } note && note.IsAbout(image, at.BootId) ? note.Started : at;
-        return this with { Health = new HealthNote(image, started, at.Wall, verdict) };
+        return this with { Health = new HealthNote(image, started, at.Wall, verdict, sawReady) };
     }
 
     /// <summary>Notes just before asking for the rollback: a request asked again in the same boot keeps the first.</summary>

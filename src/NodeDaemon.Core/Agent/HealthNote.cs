@@ -10,7 +10,8 @@ namespace NodeDaemon.Core.Agent;
 /// <param name="Started">When the gate began to wait on this boot; its boot id ties the note to the boot.</param>
 /// <param name="CheckedAt">When the gate was last asked.</param>
 /// <param name="Verdict">What it answered then.</param>
-public sealed record HealthNote(Digest Image, Moment Started, DateTimeOffset CheckedAt, HealthVerdict Verdict)
+/// <param name="SawReady">The node's Ready condition as the loop saw it when it asked: a different one asks again at once.</param>
+public sealed record HealthNote(Digest Image, Moment Started, DateTimeOffset CheckedAt, HealthVerdict Verdict, NodeReadyCondition? SawReady = null)
 {
     /// <summary>This note is about <paramref name="image"/> booted in <paramref name="bootId"/>: another boot is judged afresh.</summary>
     public bool IsAbout(Digest image, string bootId) => Image == image && Started.BootId == bootId;

@@ -54,7 +54,7 @@ public static class RecordRules
             AgentOutcome.Verified => AgentRecord.For(about.Target!) with { Rejected = about.Rejected },
             AgentOutcome.GaveUp { Rejects: { } rejects } gaveUp => about.WithRejection(gaveUp.Failure, rejects),
             AgentOutcome.GaveUp gaveUp => about.WithFailure(gaveUp.Failure),
-            AgentOutcome.HealthChecked checkedHealth => about.WithHealth(checkedHealth.Image, checkedHealth.Verdict, checkedHealth.At),
+            AgentOutcome.HealthChecked checkedHealth => about.WithHealth(checkedHealth.Image, checkedHealth.Verdict, checkedHealth.At, checkedHealth.SawReady),
             AgentOutcome.RollbackRequested requested => about.WithRollbackRequested(requested.Request),
             AgentOutcome.RollbackAccepted => about.WithRollbackAccepted(),
             AgentOutcome.RollbackRefused refused => RollbackRefused(about, refused.Refusal),

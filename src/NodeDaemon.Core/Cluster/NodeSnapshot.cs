@@ -1,4 +1,5 @@
 using NodeDaemon.Core.Agent;
+using NodeDaemon.Core.Health;
 using NodeDaemon.Core.Options;
 
 namespace NodeDaemon.Core.Cluster;
@@ -20,6 +21,11 @@ public sealed record NodeSnapshot(
 {
     /// <summary>The node's status conditions, every type (the kubelet's and ours); empty when none were read.</summary>
     public IReadOnlyList<NodeConditionValue> Conditions { get; init; } = [];
+
+    /// <summary>The kubelet's <c>Ready</c> condition with its heartbeat, as the health gate reads it; null when the node has none.</summary>
+    /// <remarks>Apart from <see cref="Conditions"/>, which carry no heartbeat: a kubelet that was Ready before the reboot and is Ready
+    /// again after it may post only a new <c>lastHeartbeatTime</c>, and that is what shows the gate this boot's Ready.</remarks>
+    public NodeReadyCondition? Ready { get; init; }
 
     /// <summary>The annotation <paramref name="key"/>, or null when absent.</summary>
     public string? Annotation(string key) => Annotations.TryGetValue(key, out var value) ? value : null;

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using NodeDaemon.Core.Cluster;
 using NodeDaemon.Core.Text;
+using NodeDaemon.Kubernetes.Health;
 
 namespace NodeDaemon.Kubernetes.Annotations;
 
@@ -35,6 +36,7 @@ public static class NodeReader
             Map(Member(metadata, "labels")))
         {
             Conditions = Conditions(Member(Member(node, "status"), "conditions")),
+            Ready = HealthJson.ReadyCondition(node),
         };
     }
 

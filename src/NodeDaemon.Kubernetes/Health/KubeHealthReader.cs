@@ -5,7 +5,7 @@ using NodeDaemon.Kubernetes.Api;
 
 namespace NodeDaemon.Kubernetes.Health;
 
-/// <summary>The gate's evidence from the API server: GET of the own Node, and a LIST of its pods per critical selector.</summary>
+/// <summary>The gate's evidence from the API server: GET of the own Node (unless the node watch has it), and a LIST of its pods per critical selector.</summary>
 /// <remarks>
 /// One attempt per request, no retries: the gate asks again on its own schedule, and a silence is evidence of its own
 /// (the rules wait it out) rather than something to hide behind back-off.
@@ -18,6 +18,13 @@ internal sealed class KubeHealthReader(KubeApi api, string nodeName) : IClusterH
         ArgumentNullException.ThrowIfNull(criticalPodSelectors);
         using var node = await GetAsync(KubePaths.Node(nodeName), cancellationToken).ConfigureAwait(false);
         var ready = HealthJson.ReadyCondition(node.RootElement);
+        return new ClusterReading(ready, await ReadPodsAsync(criticalPodSelectors, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<SelectorEvidence>> ReadPodsAsync(IReadOnlyList<string> criticalPodSelectors, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(criticalPodSelectors);
         var selectors = new List<SelectorEvidence>(criticalPodSelectors.Count);
         foreach (var selector in criticalPodSelectors)
         {
@@ -25,7 +32,7 @@ internal sealed class KubeHealthReader(KubeApi api, string nodeName) : IClusterH
             selectors.Add(new SelectorEvidence(selector, HealthJson.Pods(pods.RootElement)));
         }
 
-        return new ClusterReading(ready, selectors);
+        return selectors;
     }
 
     private async Task<JsonDocument> GetAsync(string path, CancellationToken cancellationToken)

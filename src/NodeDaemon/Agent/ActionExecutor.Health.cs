@@ -22,11 +22,15 @@ internal sealed partial class ActionExecutor
         // says; the later of the two, so that a Ready posted before the reboot never counts as this boot's.
         var asked = record.Rollback is { } rollback && rollback.FromBootId != inputs.Host.BootId ? rollback.RequestedAt : record.Reboot?.RequestedAt ?? now;
         var kernel = now - monotonic;
-        var context = new HealthCheckContext(observer.Latest!.Name, asked > kernel ? asked : kernel, started);
+        var context = new HealthCheckContext(observer.Latest!.Name, asked > kernel ? asked : kernel, started)
+        {
+            // The Ready this turn decided on, from the node watch while it is current: the gate then reads no node of its own.
+            Watched = observer.WatchCurrent ? new WatchedReady(inputs.NodeReady) : null,
+        };
         heartbeat.Bound(s_healthCheckBound);
         var verdict = await settings.HealthGate.CheckAsync(context, cancellationToken).ConfigureAwait(false);
         LogHealthChecked(check.Digest.ToString(), Words(verdict));
-        Note(decision, new AgentOutcome.HealthChecked(check.Digest, verdict, new Moment(now, inputs.Host.BootId, monotonic)));
+        Note(decision, new AgentOutcome.HealthChecked(check.Digest, verdict, new Moment(now, inputs.Host.BootId, monotonic), inputs.NodeReady));
     }
 
     private async Task RollbackAsync(Decision decision, AgentAction.Rollback rollback, AgentInputs inputs, CancellationToken cancellationToken)

@@ -118,7 +118,7 @@ public sealed partial class AgentLoop
             await _slot.LearnAsync(member, HeldSlotRules.RenewsAtStart(view, hostStatus.Booted, _options), cancellationToken).ConfigureAwait(false);
         }
 
-        var inputs = Inputs(view, hostStatus);
+        var inputs = Inputs(view, hostStatus) with { NodeReady = snapshot.Ready };
         var decision = Decider.Decide(inputs);
         _failures.Decided(decision);
         if (decision.State != AgentState.Staging)

@@ -14,9 +14,16 @@ internal sealed class NodeObserver(INodeClient node, TimeProvider time)
 
     private NodeSnapshot? _node;
     private DateTimeOffset _writtenUntil = DateTimeOffset.MinValue;
+    private volatile bool _watchDelivered;
 
     /// <summary>The node last seen; null before the first read.</summary>
     public NodeSnapshot? Latest => _node;
+
+    /// <summary>The node watch is current: it runs and has delivered the node at least once in this process.</summary>
+    /// <remarks>This process starts after the boot, so whatever its watch delivered (its first list, then each change) is the
+    /// API's word from after the boot, and a change of the node since reaches <see cref="Latest"/> as an event. What it cannot
+    /// tell is a connection that broke a moment ago and is not back yet: readers may wait on what it shows, never fail on it.</remarks>
+    public bool WatchCurrent => _watchDelivered;
 
     /// <summary>Becomes readable when the watch brings a change.</summary>
     public ChannelReader<NodeSnapshot> Changes => _changes.Reader;
@@ -47,9 +54,18 @@ internal sealed class NodeObserver(INodeClient node, TimeProvider time)
     /// <summary>Feeds the node watch into <see cref="Changes"/> until cancelled.</summary>
     public async Task WatchAsync(CancellationToken cancellationToken)
     {
-        await foreach (var snapshot in node.WatchAsync(cancellationToken).ConfigureAwait(false))
+        try
         {
-            await _changes.Writer.WriteAsync(snapshot, cancellationToken).ConfigureAwait(false);
+            await foreach (var snapshot in node.WatchAsync(cancellationToken).ConfigureAwait(false))
+            {
+                // Before the snapshot is handed on: the turn it wakes must see the watch as current.
+                _watchDelivered = true;
+                await _changes.Writer.WriteAsync(snapshot, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _watchDelivered = false;
         }
     }
 

@@ -36,17 +36,43 @@ public sealed partial class HealthGate(
             return new HealthVerdict.Passed();
         }
 
-        var evidence = new HealthEvidence(null, null, await LocalAsync(cancellationToken).ConfigureAwait(false));
+        var local = await LocalAsync(cancellationToken).ConfigureAwait(false);
+        if (context.Watched is { } watched)
+        {
+            // The node watch has the Ready condition: no GET of the node, only the pods it does not show. A watch can be behind
+            // (a connection lost and not yet back), so what it shows may pass the gate, or keep it waiting once a read of ours
+            // has shown the API answering (the minute after a silence counts from there), but never fail it: that, and a
+            // wait with no read yet, is judged again below on the API's own answer to a GET made now.
+            var seen = await JudgeAsync(context, local, watched, cancellationToken).ConfigureAwait(false);
+            if (seen is HealthVerdict.Passed || (seen is HealthVerdict.Waiting && _answeringSince is not null))
+            {
+                Log(context, seen);
+                return seen;
+            }
+        }
+
+        var verdict = await JudgeAsync(context, local, null, cancellationToken).ConfigureAwait(false);
+        Log(context, verdict);
+        return verdict;
+    }
+
+    // One reading, judged with the local evidence: the node's Ready from watched (and the pods' lists) or from a GET of the node.
+    // A silence is evidence of its own, never a failure alone; only a request answered tells that the API answers.
+    private async Task<HealthVerdict> JudgeAsync(HealthCheckContext context, LocalEvidence local, WatchedReady? watched, CancellationToken cancellationToken)
+    {
+        var evidence = new HealthEvidence(null, null, local);
         try
         {
-            var reading = await cluster.ReadAsync(options.CriticalPodSelectors, cancellationToken).ConfigureAwait(false);
-            if (_answeringSince is null)
+            var reading = watched is null
+                ? await cluster.ReadAsync(options.CriticalPodSelectors, cancellationToken).ConfigureAwait(false)
+                : new ClusterReading(watched.Ready, await cluster.ReadPodsAsync(options.CriticalPodSelectors, cancellationToken).ConfigureAwait(false));
+            if (_answeringSince is null && (watched is null || options.CriticalPodSelectors.Count > 0))
             {
                 _answeringSince = time.GetUtcNow();
                 LogApiAnswering(context.NodeName);
             }
 
-            evidence = evidence with { Cluster = new ClusterEvidence(reading.Ready, reading.Selectors, _answeringSince.Value) };
+            evidence = evidence with { Cluster = new ClusterEvidence(reading.Ready, reading.Selectors, _answeringSince ?? time.GetUtcNow()) };
         }
         catch (ClusterException e)
         {
@@ -59,9 +85,7 @@ public sealed partial class HealthGate(
             evidence = evidence with { ApiProblem = e.Message };
         }
 
-        var verdict = HealthRules.Judge(evidence, options, context, time.GetUtcNow());
-        Log(context, verdict);
-        return verdict;
+        return HealthRules.Judge(evidence, options, context, time.GetUtcNow());
     }
 
     private async Task<LocalEvidence> LocalAsync(CancellationToken cancellationToken)

@@ -10,7 +10,8 @@ internal sealed record HealthDocument(
     [property: JsonPropertyName("started")] MomentDocument? Started,
     [property: JsonPropertyName("checkedAt")] DateTimeOffset CheckedAt,
     [property: JsonPropertyName("verdict")] string? Verdict,
-    [property: JsonPropertyName("words")] string? Words)
+    [property: JsonPropertyName("words")] string? Words,
+    [property: JsonPropertyName("sawReady")] ReadyDocument? SawReady = null)
 {
     /// <summary>The file form of <paramref name="note"/>.</summary>
     public static HealthDocument From(HealthNote note) => note.Verdict switch
@@ -32,10 +33,24 @@ internal sealed record HealthDocument(
             // A failure with no words still failed: it must lead to the rollback, not to a second look.
             "Failed" => new HealthVerdict.Failed(Words ?? "the health gate failed"),
             _ => throw new FormatException($"health.verdict: unknown verdict \"{Verdict}\""),
-        });
+        },
+        SawReady?.ToCondition());
 
     private static HealthDocument New(HealthNote note, string verdict, string? words) =>
-        new(note.Image.ToString(), new MomentDocument(note.Started.Wall, note.Started.BootId, note.Started.Monotonic.Ticks), note.CheckedAt, verdict, words);
+        new(note.Image.ToString(), new MomentDocument(note.Started.Wall, note.Started.BootId, note.Started.Monotonic.Ticks), note.CheckedAt, verdict, words,
+            note.SawReady is { } ready ? new ReadyDocument(ready.Status, ready.LastHeartbeatTime, ready.LastTransitionTime, ready.Reason, ready.Message) : null);
+}
+
+/// <summary>The on-disk form of <see cref="NodeReadyCondition"/>: what the gate's last ask saw, so a restart does not ask again for nothing.</summary>
+internal sealed record ReadyDocument(
+    [property: JsonPropertyName("status")] string? Status,
+    [property: JsonPropertyName("lastHeartbeatTime")] DateTimeOffset? LastHeartbeatTime,
+    [property: JsonPropertyName("lastTransitionTime")] DateTimeOffset? LastTransitionTime,
+    [property: JsonPropertyName("reason")] string? Reason,
+    [property: JsonPropertyName("message")] string? Message)
+{
+    /// <summary>The domain form; a missing status reads as empty (it then differs from any condition the kubelet posts: one ask more).</summary>
+    public NodeReadyCondition ToCondition() => new(Status ?? "", LastHeartbeatTime, LastTransitionTime, Reason, Message);
 }
 
 /// <summary>The on-disk form of <see cref="RollbackRequest"/>.</summary>

@@ -50,8 +50,13 @@ public sealed class DeciderHealthTableTests
         // The gate after our reboot into the target: cordon and slot kept, the phase Verifying.
         new("gate off: verified at once, as before the gate", OnTarget(Rebooted(), GateOff(new NodeDaemonOptions())), AgentState.Verifying, new AgentAction.CompleteVerification(Dg(D2))),
         new("gate on, not asked yet: ask", OnTarget(Rebooted()), AgentState.Verifying, new AgentAction.CheckHealth(Dg(D2))),
-        new("gate waiting, asked 2 s ago: wait for the recheck", OnTarget(Gate(new HealthVerdict.Waiting("waiting for kubelet Ready"), checkedAt: Now.AddSeconds(-2))),
-            AgentState.Verifying, new AgentAction.Wait(Now.AddSeconds(3))),
+        new("gate waiting, asked 2 s ago, the node unchanged: wait for the fallback recheck", OnTarget(Gate(new HealthVerdict.Waiting("waiting for kubelet Ready"), checkedAt: Now.AddSeconds(-2))),
+            AgentState.Verifying, new AgentAction.Wait(Now.AddSeconds(-2) + GateRules.Recheck)),
+        new("gate waiting, asked 2 s ago, the kubelet posted Ready since: ask now", OnTarget(Gate(new HealthVerdict.Waiting("waiting for kubelet Ready"), checkedAt: Now.AddSeconds(-2))) with
+            {
+                NodeReady = new NodeReadyCondition("True", Now.AddSeconds(-1), Now.AddSeconds(-1), "KubeletReady", "kubelet is posting ready status"),
+            },
+            AgentState.Verifying, new AgentAction.CheckHealth(Dg(D2))),
         new("gate waiting, recheck due: ask again", OnTarget(Gate(new HealthVerdict.Waiting("waiting for kubelet Ready"))), AgentState.Verifying, new AgentAction.CheckHealth(Dg(D2))),
         new("gate waiting, the wall clock stepped back: ask now", OnTarget(Gate(new HealthVerdict.Waiting("waiting"), checkedAt: Now.AddMinutes(5))), AgentState.Verifying, new AgentAction.CheckHealth(Dg(D2))),
         new("a note of another boot is not this boot's answer", OnTarget(Gate(new HealthVerdict.Passed(), bootId: "boot-0")), AgentState.Verifying, new AgentAction.CheckHealth(Dg(D2))),

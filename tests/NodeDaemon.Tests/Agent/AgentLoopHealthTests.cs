@@ -61,12 +61,55 @@ public sealed class AgentLoopHealthTests : IDisposable
         Assert.Equal(Digest.Parse(s_new), _world.Store().Load().Rejected?.Digest);
     }
 
-    /// <summary>A gate that answers from a queue, and Waiting when it runs dry.</summary>
+    [Fact]
+    public async Task The_running_loop_asks_the_gate_when_the_nodes_Ready_flips_not_at_the_recheck()
+    {
+        _world.Node.Annotate("nodedaemon.io/desired-image", "quay.io/example/os@" + s_new);
+        await SettleAsync(Loop());
+        _world.Host.Reboot();
+        _world.BootId = "boot-2";
+        var notReady = new NodeReadyCondition("False", _world.Time.GetUtcNow(), _world.Time.GetUtcNow(), "KubeletNotReady", "container runtime status check may not have completed yet");
+        _world.Node.PostReady(notReady);
+        _gate.Answers.Enqueue(new HealthVerdict.Waiting("waiting for kubelet Ready (10 min left)"));
+        _gate.Answers.Enqueue(new HealthVerdict.Passed());
+
+        using var stop = new CancellationTokenSource();
+        var run = Loop().RunAsync(stop.Token);
+        try
+        {
+            await Eventually.HoldsAsync(() => _gate.Asked.Count == 1, "the first ask after the boot");
+            Assert.Equal(new WatchedReady(notReady), _gate.Asked[0].Watched);
+
+            // The kubelet posts Ready; the fake clock stands still, so only the node watch can bring the second ask.
+            var ready = notReady with { Status = "True", Reason = "KubeletReady", Message = "kubelet is posting ready status" };
+            _world.Node.PostReady(ready);
+            await Eventually.HoldsAsync(() => !_world.Node.Unschedulable, "the uncordon after the gate passed");
+
+            Assert.Equal(2, _gate.Asked.Count);
+            Assert.Equal(new WatchedReady(ready), _gate.Asked[1].Watched);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await run.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+        }
+    }
+
+    /// <summary>A gate that answers from a queue, and Waiting when it runs dry; remembers what it was asked.</summary>
     private sealed class ScriptedGate : IHealthGate
     {
         public Queue<HealthVerdict> Answers { get; } = new();
 
-        public ValueTask<HealthVerdict> CheckAsync(HealthCheckContext context, CancellationToken cancellationToken) =>
-            ValueTask.FromResult(Answers.TryDequeue(out var answer) ? answer : new HealthVerdict.Waiting("no answer scripted"));
+        public List<HealthCheckContext> Asked { get; } = [];
+
+        public ValueTask<HealthVerdict> CheckAsync(HealthCheckContext context, CancellationToken cancellationToken)
+        {
+            lock (Asked)
+            {
+                Asked.Add(context);
+            }
+
+            return ValueTask.FromResult(Answers.TryDequeue(out var answer) ? answer : new HealthVerdict.Waiting("no answer scripted"));
+        }
     }
 }

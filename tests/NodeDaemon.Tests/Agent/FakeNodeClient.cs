@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using NodeDaemon.Core.Agent;
 using NodeDaemon.Core.Cluster;
+using NodeDaemon.Core.Health;
 
 namespace NodeDaemon.Tests.Agent;
 
@@ -68,7 +69,17 @@ internal sealed class FakeNodeClient : INodeClient
     }
 
     public NodeSnapshot Snapshot() => new("worker-1", "uid-1", "1", Unschedulable,
-        new Dictionary<string, string>(_annotations), new Dictionary<string, string>(_labels)) { Conditions = [.. _conditions] };
+        new Dictionary<string, string>(_annotations), new Dictionary<string, string>(_labels)) { Conditions = [.. _conditions], Ready = Ready };
+
+    /// <summary>The kubelet's Ready condition the node shows (null: none posted); set through <see cref="PostReady"/>.</summary>
+    public NodeReadyCondition? Ready { get; private set; }
+
+    /// <summary>The kubelet posts <paramref name="ready"/>: the node changes, and the watch says so.</summary>
+    public void PostReady(NodeReadyCondition ready)
+    {
+        Ready = ready;
+        _watch.Writer.TryWrite(Snapshot());
+    }
 
     private readonly List<NodeConditionValue> _conditions = [];
 

@@ -88,6 +88,62 @@ public sealed class HealthGateTests
         Assert.Equal(new HealthVerdict.Failed("kubelet not Ready 631 s after boot"), await gate.CheckAsync(Context, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task With_a_current_node_watch_the_gate_reads_no_node()
+    {
+        // The watch shows the kubelet's Ready since this boot; the API would say the same, but is not asked for the node.
+        _cluster.Next = new ClusterReading(ReadyAt(Boot.AddSeconds(40)), []);
+        var watched = Context with { Watched = new WatchedReady(ReadyAt(Boot.AddSeconds(40))) };
+
+        var verdict = await Gate().CheckAsync(watched, CancellationToken.None);
+
+        Assert.Equal(new HealthVerdict.Passed(), verdict);
+        Assert.Equal(0, _cluster.Reads);
+        Assert.Equal(1, _cluster.PodReads);
+    }
+
+    [Fact]
+    public async Task A_stale_node_watch_never_fails_the_gate_the_API_read_then_judges()
+    {
+        var gate = Gate();
+        var stale = Context with { Watched = new WatchedReady(new NodeReadyCondition("False", Boot.AddSeconds(5), Boot.AddSeconds(5), "KubeletNotReady", "")) };
+        _cluster.Next = new ClusterReading(null, []);
+        Assert.IsType<HealthVerdict.Waiting>(await gate.CheckAsync(stale, CancellationToken.None));
+
+        Assert.Equal(1, _cluster.Reads); // no read of ours had shown the API answering yet: the wait is the API's word
+
+        // Past the 630 s timeout the watch still shows NotReady (its connection broke), but a read now says Ready since the boot.
+        _cluster.Next = new ClusterReading(ReadyAt(Boot.AddSeconds(600)), []);
+        _time.SetUtcNow(Boot.AddSeconds(631));
+        Assert.Equal(new HealthVerdict.Passed(), await gate.CheckAsync(stale, CancellationToken.None));
+        Assert.Equal(2, _cluster.Reads);
+
+        // With the API silent, the stale NotReady is no evidence to fail on: waited on.
+        _cluster.Next = null;
+        Assert.IsType<HealthVerdict.Waiting>(await gate.CheckAsync(stale, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_node_watch_agreeing_with_the_API_fails_the_gate_at_its_timeout()
+    {
+        var gate = Gate();
+        var notReady = new NodeReadyCondition("False", Boot.AddSeconds(5), Boot.AddSeconds(5), "KubeletNotReady", "");
+        var watched = Context with { Watched = new WatchedReady(notReady) };
+        _cluster.Next = new ClusterReading(notReady, []);
+        Assert.IsType<HealthVerdict.Waiting>(await gate.CheckAsync(watched, CancellationToken.None));
+        Assert.Equal(1, _cluster.Reads); // the first wait is read once: the API's answer starts its minute after a silence
+
+        // Further asks while it waits take the watch's word: no read.
+        _time.SetUtcNow(Boot.AddSeconds(300));
+        Assert.IsType<HealthVerdict.Waiting>(await gate.CheckAsync(watched, CancellationToken.None));
+        Assert.Equal(1, _cluster.Reads);
+
+        // At the timeout the failure is the API's own answer to a read made then.
+        _time.SetUtcNow(Boot.AddSeconds(631));
+        Assert.Equal(new HealthVerdict.Failed("kubelet not Ready 631 s after boot"), await gate.CheckAsync(watched, CancellationToken.None));
+        Assert.Equal(2, _cluster.Reads);
+    }
+
     /// <summary>A cluster reader that answers <see cref="Next"/>, or throws like an unreachable server while it is null.</summary>
     private sealed class FakeCluster : IClusterHealthReader
     {
@@ -102,6 +158,15 @@ public sealed class HealthGateTests
             Reads++;
             LastSelectors = criticalPodSelectors;
             return Next is { } reading ? Task.FromResult(reading) : throw new ClusterException("GET api/v1/nodes/node-a: connection refused");
+        }
+
+        public int PodReads { get; private set; }
+
+        public Task<IReadOnlyList<SelectorEvidence>> ReadPodsAsync(IReadOnlyList<string> criticalPodSelectors, CancellationToken cancellationToken)
+        {
+            PodReads++;
+            LastSelectors = criticalPodSelectors;
+            return Next is { } reading ? Task.FromResult(reading.Selectors) : throw new ClusterException("GET api/v1/pods: connection refused");
         }
     }
 
