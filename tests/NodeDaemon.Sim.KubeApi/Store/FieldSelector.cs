@@ -37,6 +37,9 @@ public sealed class FieldSelector
         return selector;
     }
 
+    /// <summary>The one name the selector pins (<c>metadata.name=X</c>), or null: a daemon's watch of its own Node.</summary>
+    public string? ExactName => _terms.FirstOrDefault(t => t.Field == "metadata.name" && t.Equal).Value;
+
     /// <summary>Whether the object matches every term.</summary>
     public bool Matches(JsonObject obj) => _terms.All(t => (FieldValue(obj, t.Field) == t.Value) == t.Equal);
 
