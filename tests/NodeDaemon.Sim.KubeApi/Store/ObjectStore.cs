@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -20,6 +21,9 @@ public sealed class ObjectStore
     private readonly Dictionary<ResourceType, Dictionary<string, SortedDictionary<string, JsonObject>>> _byNamespace = [];
     private static readonly SortedDictionary<string, JsonObject> s_none = [];
     private readonly Queue<StoreEvent> _history = new();
+    // Every object's uid, read without the lock: authentication checks a node-bound token's Node on every request, and
+    // taking the one lock for it doubled the lock's traffic.
+    private readonly ConcurrentDictionary<(ResourceType Type, string Key), string> _uids = new();
     private readonly WatcherIndex _watchers = new();
     private readonly List<IStoreReactor> _reactors = [];
     private long _rv;
@@ -81,13 +85,8 @@ public sealed class ObjectStore
 
     /// <summary>The uid of one object, or null when there is none: what authentication checks on every request of a
     /// node-bound token, without a copy of the Node.</summary>
-    public string? Uid(ResourceType type, string? ns, string name)
-    {
-        lock (_gate)
-        {
-            return _objects[type].TryGetValue(ObjectMeta.Key(ns, name), out var obj) ? ObjectMeta.Uid(obj) : null;
-        }
-    }
+    public string? Uid(ResourceType type, string? ns, string name) =>
+        _uids.GetValueOrDefault((type, ObjectMeta.Key(type.Namespaced ? ns : null, name)));
 
     /// <summary>Copies of the objects of a type, in one namespace or (null) all of them, ordered by namespace and name.</summary>
     public IReadOnlyList<JsonObject> List(ResourceType type, string? ns = null)
@@ -334,7 +333,8 @@ public sealed class ObjectStore
             }
             else
             {
-                foreach (var change in _history.Where(e => e.ResourceVersion > fromResourceVersion && e.Resource == type))
+                foreach (var change in _history.Where(e => e.ResourceVersion > fromResourceVersion && e.Resource == type
+                    && (name is null || ObjectMeta.Name(e.Item) == name)))
                 {
                     subscription.Offer(change);
                 }
@@ -387,6 +387,7 @@ public sealed class ObjectStore
         if (eventType == "DELETED")
         {
             _objects[type].Remove(key);
+            _uids.TryRemove((type, key), out _);
             if (ns is not null && _byNamespace[type].TryGetValue(ns, out var inNamespace))
             {
                 inNamespace.Remove(key);
@@ -395,6 +396,7 @@ public sealed class ObjectStore
         else
         {
             _objects[type][key] = stored;
+            _uids[(type, key)] = ObjectMeta.Uid(stored) ?? "";
             if (ns is not null)
             {
                 if (!_byNamespace[type].TryGetValue(ns, out var inNamespace))
