@@ -74,6 +74,27 @@ public sealed class StoreFanOutTests
         Assert.Equal("2", (string?)store.Get(ResourceTypes.Nodes, null, Name(1))!["metadata"]!["annotations"]!["a"]);
     }
 
+    [Fact]
+    public async Task Authentication_reads_a_nodes_uid_while_a_write_holds_the_store()
+    {
+        var store = Pool();
+        var uid = ObjectMeta.Uid(store.Get(ResourceTypes.Nodes, null, Name(2))!);
+        using var inside = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        store.AddReactor(new Holding(inside, release));
+        var write = Task.Run(() => Annotate(store, Name(5), "hold", "yes"));
+        Assert.True(inside.Wait(TimeSpan.FromSeconds(30)));
+
+        // A write (or a controller) holds the store's lock now; every request's authentication must not wait for it.
+        var read = Task.Run(() => store.Uid(ResourceTypes.Nodes, null, Name(2)));
+        var finished = await Task.WhenAny(read, Task.Delay(TimeSpan.FromSeconds(10))) == read;
+        release.Set();
+        await write;
+        Assert.True(finished);
+        Assert.Equal(uid, await read);
+        Assert.Null(store.Uid(ResourceTypes.Nodes, null, "node-gone"));
+    }
+
     private static ObjectStore Pool()
     {
         var store = new ObjectStore(TimeProvider.System);
@@ -96,6 +117,16 @@ public sealed class StoreFanOutTests
             annotations[key] = value;
             return n;
         });
+
+    /// <summary>Holds the store's lock inside a write until released.</summary>
+    private sealed class Holding(ManualResetEventSlim inside, ManualResetEventSlim release) : IStoreReactor
+    {
+        public void OnChange(ObjectStore store, StoreEvent change)
+        {
+            inside.Set();
+            release.Wait(TimeSpan.FromSeconds(60));
+        }
+    }
 
     /// <summary>Records every change the store reports.</summary>
     private sealed class Recorder(List<StoreEvent> seen) : IStoreReactor
