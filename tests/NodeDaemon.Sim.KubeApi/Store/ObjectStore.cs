@@ -10,7 +10,7 @@ namespace NodeDaemon.Sim.KubeApi.Store;
 /// and a bounded history of changes so that watches can resume from a resourceVersion until it falls out of the window.
 /// </summary>
 /// <remarks>One lock guards everything; controllers run inside it, so every client sees a consistent state.</remarks>
-public sealed class ObjectStore
+public sealed partial class ObjectStore
 {
     private readonly object _gate = new();
     private readonly TimeProvider _time;
@@ -126,48 +126,6 @@ public sealed class ObjectStore
         {
             return (_rv, [.. InNamespace(type, ns).Where(match)]);
         }
-    }
-
-    /// <summary>
-    /// Writes <paramref name="items"/> (from <see cref="Snapshot"/>) as a JSON array without <c>kind</c> and
-    /// <c>apiVersion</c> (typed list items carry none). With <paramref name="metadataApiVersion"/>, each item is a
-    /// <c>PartialObjectMetadata</c> of that apiVersion instead: <c>kind</c>, <c>apiVersion</c> and <c>metadata</c> only,
-    /// as the real server's <c>asPartialObjectMetadataList</c> makes it.
-    /// </summary>
-    internal static void WriteItems(IEnumerable<JsonObject> items, Utf8JsonWriter writer, JsonSerializerOptions options, string? metadataApiVersion = null)
-    {
-        writer.WriteStartArray();
-        foreach (var obj in items)
-        {
-            writer.WriteStartObject();
-            if (metadataApiVersion is not null)
-            {
-                writer.WriteString("kind", "PartialObjectMetadata");
-                writer.WriteString("apiVersion", metadataApiVersion);
-            }
-
-            foreach (var (name, value) in obj)
-            {
-                if (name is "kind" or "apiVersion" || (metadataApiVersion is not null && name != "metadata"))
-                {
-                    continue;
-                }
-
-                writer.WritePropertyName(name);
-                if (value is null)
-                {
-                    writer.WriteNullValue();
-                }
-                else
-                {
-                    value.WriteTo(writer, options);
-                }
-            }
-
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
     }
 
     /// <summary>Creates an object, filling uid, creationTimestamp and resourceVersion; 409 AlreadyExists on a taken name.</summary>
@@ -307,72 +265,6 @@ public sealed class ObjectStore
     }
 
     /// <summary>
-    /// Starts a watch. <paramref name="fromResourceVersion"/> null or 0 starts with ADDED events for the current objects;
-    /// otherwise events after it are replayed, and a version older than the retained history yields a 410 Expired error.
-    /// <paramref name="name"/>, when the watch's field selector names one object (<c>metadata.name=X</c>), lets the
-    /// store offer it only that object's events; <paramref name="filter"/> still decides.
-    /// </summary>
-    public WatchSubscription Watch(ResourceType type, string? ns, long? fromResourceVersion, Func<JsonObject, bool> filter, string? name = null)
-    {
-        lock (_gate)
-        {
-            var subscription = new WatchSubscription(this, type, ns, filter, name);
-            if (fromResourceVersion is null or 0)
-            {
-                IEnumerable<JsonObject> current = name is null || (type.Namespaced && ns is null) ? InNamespace(type, ns)
-                    : _objects[type].TryGetValue(ObjectMeta.Key(ns, name), out var named) ? [named] : [];
-                foreach (var obj in current)
-                {
-                    subscription.Offer(new StoreEvent("ADDED", type, obj, null, long.Parse(ObjectMeta.ResourceVersion(obj)!, CultureInfo.InvariantCulture)));
-                }
-            }
-            else if (fromResourceVersion < _compactedThrough)
-            {
-                subscription.Fail(StatusErrors.Expired(fromResourceVersion.Value, _compactedThrough));
-                return subscription;
-            }
-            else
-            {
-                foreach (var change in _history.Where(e => e.ResourceVersion > fromResourceVersion && e.Resource == type
-                    && (name is null || ObjectMeta.Name(e.Item) == name)))
-                {
-                    subscription.Offer(change);
-                }
-            }
-
-            _watchers.Add(subscription);
-            return subscription;
-        }
-    }
-
-    /// <summary>Forgets all history, so that any watch from an older resourceVersion gets 410 (as after an etcd compaction).</summary>
-    public void Compact()
-    {
-        lock (_gate)
-        {
-            _history.Clear();
-            _compactedThrough = _rv;
-        }
-    }
-
-    /// <summary>The resourceVersion a bookmark may carry now: the current one if the watcher has nothing queued, else null.</summary>
-    internal long? BookmarkVersion(WatchSubscription subscription)
-    {
-        lock (_gate)
-        {
-            return subscription.Pending == 0 ? _rv : null;
-        }
-    }
-
-    internal void Unsubscribe(WatchSubscription subscription)
-    {
-        lock (_gate)
-        {
-            _watchers.Remove(subscription);
-        }
-    }
-
-    /// <summary>
     /// Stores one copy of <paramref name="obj"/> (stamped with the next resourceVersion) and hands that same copy to the
     /// change's watchers and controllers; <paramref name="previous"/> is the stored object it replaces. A stored object
     /// is never changed after (a write stores a new one), so it is shared instead of copied for each of them: the copies
@@ -429,39 +321,4 @@ public sealed class ObjectStore
         ns is null ? _objects[type].Values
         : _byNamespace[type].TryGetValue(ns, out var inNamespace) ? inNamespace.Values
         : s_none.Values;
-
-    // Through the text, so that every number in a copy is element-backed and any numeric cast works on it (a JsonValue
-    // built from a long in memory refuses an (int) cast).
-    private static JsonObject Clone(JsonObject obj) => JsonNode.Parse(obj.ToJsonString())!.AsObject();
-
-    /// <summary>
-    /// Builds every object and array of a parsed copy now: a parsed JsonObject fills in its members on first read, and a
-    /// stored object is read by many threads at once after the lock is released (lists, watches, copies).
-    /// </summary>
-    private static JsonObject Freeze(JsonObject obj)
-    {
-        Walk(obj);
-        return obj;
-
-        static void Walk(JsonNode? node)
-        {
-            switch (node)
-            {
-                case JsonObject o:
-                    foreach (var (_, value) in o)
-                    {
-                        Walk(value);
-                    }
-
-                    break;
-                case JsonArray a:
-                    foreach (var item in a)
-                    {
-                        Walk(item);
-                    }
-
-                    break;
-            }
-        }
-    }
 }
