@@ -109,7 +109,7 @@ public sealed class ApiAuthorization
         var extra = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal) { [ApiUser.CredentialIdKey] = ["JTI=" + claims.Id] };
         if (claims.NodeName is { } nodeName)
         {
-            if (store.Get(ResourceTypes.Nodes, null, nodeName) is not { } node || ObjectMeta.Uid(node) != claims.NodeUid)
+            if (store.Uid(ResourceTypes.Nodes, null, nodeName) is not { } nodeUid || nodeUid != claims.NodeUid)
             {
                 return null;
             }

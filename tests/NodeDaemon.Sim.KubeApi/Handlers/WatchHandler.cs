@@ -49,7 +49,7 @@ internal sealed class WatchHandler
             timeout = TimeSpan.FromMilliseconds(cutMs);
         }
 
-        using var subscription = _store.Watch(target.Type, target.Namespace, from, o => fields.Matches(o) && labels.Matches(ObjectMeta.Labels(o)));
+        using var subscription = _store.Watch(target.Type, target.Namespace, from, o => fields.Matches(o) && labels.Matches(ObjectMeta.Labels(o)), fields.ExactName);
         context.Response.StatusCode = 200;
         context.Response.ContentType = "application/json";
         await context.Response.StartAsync(context.RequestAborted);

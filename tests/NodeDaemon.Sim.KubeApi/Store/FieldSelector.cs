@@ -5,7 +5,7 @@ namespace NodeDaemon.Sim.KubeApi.Store;
 /// <summary>A parsed <c>fieldSelector</c> (<c>a=b,c!=d</c>), limited to the fields the real server supports per resource.</summary>
 public sealed class FieldSelector
 {
-    private readonly List<(string Field, string Value, bool Equal)> _terms = [];
+    private readonly List<(string Field, string[] Path, string Value, bool Equal)> _terms = [];
 
     private FieldSelector()
     {
@@ -31,19 +31,22 @@ public sealed class FieldSelector
                 throw new ApiException(StatusErrors.BadRequest($"field label not supported: {field}"));
             }
 
-            selector._terms.Add((field, term[(at + op.Length)..].Trim(), op != "!="));
+            selector._terms.Add((field, field.Split('.'), term[(at + op.Length)..].Trim(), op != "!="));
         }
 
         return selector;
     }
 
-    /// <summary>Whether the object matches every term.</summary>
-    public bool Matches(JsonObject obj) => _terms.All(t => (FieldValue(obj, t.Field) == t.Value) == t.Equal);
+    /// <summary>The one name the selector pins (<c>metadata.name=X</c>), or null: a daemon's watch of its own Node.</summary>
+    public string? ExactName => _terms.FirstOrDefault(t => t.Field == "metadata.name" && t.Equal).Value;
 
-    private static string FieldValue(JsonObject obj, string path)
+    /// <summary>Whether the object matches every term.</summary>
+    public bool Matches(JsonObject obj) => _terms.All(t => (FieldValue(obj, t.Field, t.Path) == t.Value) == t.Equal);
+
+    private static string FieldValue(JsonObject obj, string path, string[] parts)
     {
         JsonNode? node = obj;
-        foreach (var part in path.Split('.'))
+        foreach (var part in parts)
         {
             node = node is JsonObject o ? o[part] : null;
         }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -9,14 +10,21 @@ namespace NodeDaemon.Sim.KubeApi.Store;
 /// and a bounded history of changes so that watches can resume from a resourceVersion until it falls out of the window.
 /// </summary>
 /// <remarks>One lock guards everything; controllers run inside it, so every client sees a consistent state.</remarks>
-public sealed class ObjectStore
+public sealed partial class ObjectStore
 {
     private readonly object _gate = new();
     private readonly TimeProvider _time;
     private readonly int _historyLimit;
     private readonly Dictionary<ResourceType, SortedDictionary<string, JsonObject>> _objects = [];
+    // The same objects by namespace: a pod's budget recompute lists its namespace, and filtering every pod of a
+    // 2,000-node pool for each pod event was quadratic in the pool.
+    private readonly Dictionary<ResourceType, Dictionary<string, SortedDictionary<string, JsonObject>>> _byNamespace = [];
+    private static readonly SortedDictionary<string, JsonObject> s_none = [];
     private readonly Queue<StoreEvent> _history = new();
-    private readonly List<WatchSubscription> _watchers = [];
+    // Every object's uid, read without the lock: authentication checks a node-bound token's Node on every request, and
+    // taking the one lock for it doubled the lock's traffic.
+    private readonly ConcurrentDictionary<(ResourceType Type, string Key), string> _uids = new();
+    private readonly WatcherIndex _watchers = new();
     private readonly List<IStoreReactor> _reactors = [];
     private long _rv;
     private long _compactedThrough;
@@ -30,6 +38,7 @@ public sealed class ObjectStore
         foreach (var type in ResourceTypes.All)
         {
             _objects[type] = new SortedDictionary<string, JsonObject>(StringComparer.Ordinal);
+            _byNamespace[type] = new Dictionary<string, SortedDictionary<string, JsonObject>>(StringComparer.Ordinal);
         }
     }
 
@@ -61,21 +70,34 @@ public sealed class ObjectStore
     }
 
     /// <summary>A copy of one object, or null.</summary>
+    /// <remarks>Copied after the lock is released: stored objects never change (see <see cref="Commit"/>), and a copy
+    /// under the lock held every other request of the pool up for it.</remarks>
     public JsonObject? Get(ResourceType type, string? ns, string name)
     {
+        JsonObject? found;
         lock (_gate)
         {
-            return _objects[type].TryGetValue(ObjectMeta.Key(ns, name), out var obj) ? Clone(obj) : null;
+            found = _objects[type].GetValueOrDefault(ObjectMeta.Key(ns, name));
         }
+
+        return found is null ? null : Clone(found);
     }
+
+    /// <summary>The uid of one object, or null when there is none: what authentication checks on every request of a
+    /// node-bound token, without a copy of the Node.</summary>
+    public string? Uid(ResourceType type, string? ns, string name) =>
+        _uids.GetValueOrDefault((type, ObjectMeta.Key(type.Namespaced ? ns : null, name)));
 
     /// <summary>Copies of the objects of a type, in one namespace or (null) all of them, ordered by namespace and name.</summary>
     public IReadOnlyList<JsonObject> List(ResourceType type, string? ns = null)
     {
+        List<JsonObject> found;
         lock (_gate)
         {
-            return [.. _objects[type].Values.Where(o => ns is null || ObjectMeta.Namespace(o) == ns).Select(Clone)];
+            found = [.. InNamespace(type, ns)];
         }
+
+        return [.. found.Select(Clone)];
     }
 
     /// <summary>
@@ -102,50 +124,8 @@ public sealed class ObjectStore
     {
         lock (_gate)
         {
-            return (_rv, [.. _objects[type].Values.Where(o => (ns is null || ObjectMeta.Namespace(o) == ns) && match(o))]);
+            return (_rv, [.. InNamespace(type, ns).Where(match)]);
         }
-    }
-
-    /// <summary>
-    /// Writes <paramref name="items"/> (from <see cref="Snapshot"/>) as a JSON array without <c>kind</c> and
-    /// <c>apiVersion</c> (typed list items carry none). With <paramref name="metadataApiVersion"/>, each item is a
-    /// <c>PartialObjectMetadata</c> of that apiVersion instead: <c>kind</c>, <c>apiVersion</c> and <c>metadata</c> only,
-    /// as the real server's <c>asPartialObjectMetadataList</c> makes it.
-    /// </summary>
-    internal static void WriteItems(IEnumerable<JsonObject> items, Utf8JsonWriter writer, JsonSerializerOptions options, string? metadataApiVersion = null)
-    {
-        writer.WriteStartArray();
-        foreach (var obj in items)
-        {
-            writer.WriteStartObject();
-            if (metadataApiVersion is not null)
-            {
-                writer.WriteString("kind", "PartialObjectMetadata");
-                writer.WriteString("apiVersion", metadataApiVersion);
-            }
-
-            foreach (var (name, value) in obj)
-            {
-                if (name is "kind" or "apiVersion" || (metadataApiVersion is not null && name != "metadata"))
-                {
-                    continue;
-                }
-
-                writer.WritePropertyName(name);
-                if (value is null)
-                {
-                    writer.WriteNullValue();
-                }
-                else
-                {
-                    value.WriteTo(writer, options);
-                }
-            }
-
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
     }
 
     /// <summary>Creates an object, filling uid, creationTimestamp and resourceVersion; 409 AlreadyExists on a taken name.</summary>
@@ -154,6 +134,7 @@ public sealed class ObjectStore
     /// <param name="keepIdentity">Keep a given uid and creationTimestamp (seeds name uids that ownerReferences point at).</param>
     public JsonObject Create(ResourceType type, JsonObject obj, bool keepIdentity = false)
     {
+        JsonObject stored;
         lock (_gate)
         {
             var created = Clone(obj);
@@ -202,8 +183,10 @@ public sealed class ObjectStore
 
             meta.Remove("deletionTimestamp");
             meta.Remove("deletionGracePeriodSeconds");
-            return Commit(type, key, "ADDED", created, null);
+            stored = Commit(type, key, "ADDED", created, null);
         }
+
+        return Clone(stored);
     }
 
     /// <summary>
@@ -214,6 +197,7 @@ public sealed class ObjectStore
     /// </summary>
     public JsonObject Update(ResourceType type, string? ns, string name, Func<JsonObject, JsonObject> mutate, bool deleting = false)
     {
+        JsonObject stored;
         lock (_gate)
         {
             var key = ObjectMeta.Key(type.Namespaced ? ns : null, name);
@@ -245,22 +229,27 @@ public sealed class ObjectStore
             meta["resourceVersion"] = oldMeta["resourceVersion"]?.DeepClone();
             if (JsonNode.DeepEquals(updated, current))
             {
-                return Clone(current);
+                stored = current;
             }
-
-            // The real server bumps generation on spec changes of the resources that track it.
-            if (meta["generation"] is not null && !JsonNode.DeepEquals(updated["spec"], current["spec"]))
+            else
             {
-                meta["generation"] = (JsonNumber.Read(meta["generation"]) ?? 0) + 1;
-            }
+                // The real server bumps generation on spec changes of the resources that track it.
+                if (meta["generation"] is not null && !JsonNode.DeepEquals(updated["spec"], current["spec"]))
+                {
+                    meta["generation"] = (JsonNumber.Read(meta["generation"]) ?? 0) + 1;
+                }
 
-            return Commit(type, key, "MODIFIED", updated, current);
+                stored = Commit(type, key, "MODIFIED", updated, current);
+            }
         }
+
+        return Clone(stored);
     }
 
     /// <summary>Removes an object for good (the end of a graceful deletion); null when it was already gone or the uid differs.</summary>
     public JsonObject? Remove(ResourceType type, string? ns, string name, string? uid = null)
     {
+        JsonObject stored;
         lock (_gate)
         {
             var key = ObjectMeta.Key(type.Namespaced ? ns : null, name);
@@ -269,106 +258,67 @@ public sealed class ObjectStore
                 return null;
             }
 
-            var gone = Clone(current);
-            return Commit(type, key, "DELETED", gone, current);
+            stored = Commit(type, key, "DELETED", Clone(current), current);
         }
+
+        return Clone(stored);
     }
 
     /// <summary>
-    /// Starts a watch. <paramref name="fromResourceVersion"/> null or 0 starts with ADDED events for the current objects;
-    /// otherwise events after it are replayed, and a version older than the retained history yields a 410 Expired error.
+    /// Stores one copy of <paramref name="obj"/> (stamped with the next resourceVersion) and hands that same copy to the
+    /// change's watchers and controllers; <paramref name="previous"/> is the stored object it replaces. A stored object
+    /// is never changed after (a write stores a new one), so it is shared instead of copied for each of them: the copies
+    /// were most of what every write did under the one lock.
     /// </summary>
-    public WatchSubscription Watch(ResourceType type, string? ns, long? fromResourceVersion, Func<JsonObject, bool> filter)
-    {
-        lock (_gate)
-        {
-            var subscription = new WatchSubscription(this, type, ns, filter);
-            if (fromResourceVersion is null or 0)
-            {
-                foreach (var obj in _objects[type].Values)
-                {
-                    subscription.Offer(new StoreEvent("ADDED", type, Clone(obj), null, long.Parse(ObjectMeta.ResourceVersion(obj)!, CultureInfo.InvariantCulture)));
-                }
-            }
-            else if (fromResourceVersion < _compactedThrough)
-            {
-                subscription.Fail(StatusErrors.Expired(fromResourceVersion.Value, _compactedThrough));
-                return subscription;
-            }
-            else
-            {
-                foreach (var change in _history.Where(e => e.ResourceVersion > fromResourceVersion && e.Resource == type))
-                {
-                    subscription.Offer(change);
-                }
-            }
-
-            _watchers.Add(subscription);
-            return subscription;
-        }
-    }
-
-    /// <summary>Forgets all history, so that any watch from an older resourceVersion gets 410 (as after an etcd compaction).</summary>
-    public void Compact()
-    {
-        lock (_gate)
-        {
-            _history.Clear();
-            _compactedThrough = _rv;
-        }
-    }
-
-    /// <summary>The resourceVersion a bookmark may carry now: the current one if the watcher has nothing queued, else null.</summary>
-    internal long? BookmarkVersion(WatchSubscription subscription)
-    {
-        lock (_gate)
-        {
-            return subscription.Pending == 0 ? _rv : null;
-        }
-    }
-
-    internal void Unsubscribe(WatchSubscription subscription)
-    {
-        lock (_gate)
-        {
-            _watchers.Remove(subscription);
-        }
-    }
-
     private JsonObject Commit(ResourceType type, string key, string eventType, JsonObject obj, JsonObject? previous)
     {
         _rv++;
         ObjectMeta.Metadata(obj)["resourceVersion"] = _rv.ToString(CultureInfo.InvariantCulture);
+        var stored = Freeze(Clone(obj));
+        var ns = type.Namespaced ? ObjectMeta.Namespace(stored) : null;
         if (eventType == "DELETED")
         {
             _objects[type].Remove(key);
+            _uids.TryRemove((type, key), out _);
+            if (ns is not null && _byNamespace[type].TryGetValue(ns, out var inNamespace))
+            {
+                inNamespace.Remove(key);
+            }
         }
         else
         {
-            _objects[type][key] = obj;
+            _objects[type][key] = stored;
+            _uids[(type, key)] = ObjectMeta.Uid(stored) ?? "";
+            if (ns is not null)
+            {
+                if (!_byNamespace[type].TryGetValue(ns, out var inNamespace))
+                {
+                    _byNamespace[type][ns] = inNamespace = new SortedDictionary<string, JsonObject>(StringComparer.Ordinal);
+                }
+
+                inNamespace[key] = stored;
+            }
         }
 
-        var change = new StoreEvent(eventType, type, Clone(obj), previous is null ? null : Clone(previous), _rv);
+        var change = new StoreEvent(eventType, type, stored, previous, _rv);
         _history.Enqueue(change);
         while (_history.Count > _historyLimit)
         {
             _compactedThrough = _history.Dequeue().ResourceVersion;
         }
 
-        foreach (var watcher in _watchers.Where(w => w.Resource == type))
-        {
-            watcher.Offer(change);
-        }
-
+        _watchers.Offer(change);
         foreach (var reactor in _reactors.ToArray())
         {
             reactor.OnChange(this, change);
         }
 
-        return Clone(obj);
+        return stored;
     }
 
-    // Through the text, so that every number in a copy is element-backed and any numeric cast works on it (a JsonValue
-    // built from a long in memory refuses an (int) cast).
-    private static JsonObject Clone(JsonObject obj) => JsonNode.Parse(obj.ToJsonString())!.AsObject();
+    /// <summary>The stored objects of a type in one namespace, or all of them (null), in key order; call under the lock.</summary>
+    private SortedDictionary<string, JsonObject>.ValueCollection InNamespace(ResourceType type, string? ns) =>
+        ns is null ? _objects[type].Values
+        : _byNamespace[type].TryGetValue(ns, out var inNamespace) ? inNamespace.Values
+        : s_none.Values;
 }

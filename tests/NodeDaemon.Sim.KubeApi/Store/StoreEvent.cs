@@ -11,9 +11,13 @@ namespace NodeDaemon.Sim.KubeApi.Store;
 /// <param name="ResourceVersion">The global resourceVersion of this change.</param>
 public sealed record StoreEvent(string Type, ResourceType Resource, JsonObject Item, JsonObject? Previous, long ResourceVersion)
 {
+    private byte[]? _json;
+
     /// <summary>
-    /// <see cref="Item"/> as it goes on the wire, written once when the change is made: hundreds of watchers of one
-    /// resource (a pool's Leases) each send it, and a copy and a serialization per watcher was most of the fan-out's cost.
+    /// <see cref="Item"/> as it goes on the wire, written once, by the first watcher that sends it (outside the store's
+    /// lock; a change no watch selects is never written): hundreds of watchers of one resource (a pool's Leases) each
+    /// send it, and a copy and a serialization per watcher was most of the fan-out's cost.
     /// </summary>
-    public byte[] Json { get; } = System.Text.Encoding.UTF8.GetBytes(Item.ToJsonString(HttpIo.Wire));
+    /// <remarks>Two watchers may both write it at first; both get the same bytes.</remarks>
+    public byte[] Json => _json ??= System.Text.Encoding.UTF8.GetBytes(Item.ToJsonString(HttpIo.Wire));
 }

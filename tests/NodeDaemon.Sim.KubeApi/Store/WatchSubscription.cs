@@ -14,16 +14,20 @@ public sealed class WatchSubscription : IDisposable
     private readonly Func<JsonObject, bool> _filter;
     private readonly Channel<(string Type, StoreEvent Change)> _events = Channel.CreateUnbounded<(string, StoreEvent)>();
 
-    internal WatchSubscription(ObjectStore store, ResourceType resource, string? ns, Func<JsonObject, bool> filter)
+    internal WatchSubscription(ObjectStore store, ResourceType resource, string? ns, Func<JsonObject, bool> filter, string? name)
     {
         _store = store;
         Resource = resource;
         _namespace = ns;
         _filter = filter;
+        Name = name;
     }
 
     /// <summary>The watched resource.</summary>
     public ResourceType Resource { get; }
+
+    /// <summary>The one object name the watch selects (<c>metadata.name=X</c>), or null: only its events are offered.</summary>
+    public string? Name { get; }
 
     /// <summary>The Status to send as a single ERROR event instead of watching (410 Expired), or null.</summary>
     public JsonObject? Error { get; private set; }
