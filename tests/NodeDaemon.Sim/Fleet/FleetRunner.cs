@@ -199,9 +199,9 @@ public sealed class FleetRunner(FleetSettings settings)
             Staging = new StagingOptions { RetryDelay = run.Scaled(NodeDaemonOptionsDefaults.StageRetryDelay) },
             Reboot = new RebootOptions { RequestTimeout = Floor(run.Scaled(NodeDaemonOptionsDefaults.RebootRequestTimeout)), MaxAttempts = run.RebootAttempts },
             Drain = new DrainOptions { Timeout = Floor(run.Scaled(NodeDaemonOptionsDefaults.DrainTimeout)) },
-            // The gate on the fleet's clock, its timeout floored like the guard rails above: the decider asks the gate again
-            // every 5 real seconds (GateRules.Recheck, not scaled), which at a scale of 0.01 is 500 nominal seconds, so a
-            // timeout scaled to 6 s timed out healthy nodes (3 of 100 rolled back from a good image). Zero stays zero: off.
+            // The gate on the fleet's clock, its timeout floored like the guard rails above: scaled to 6 s it is shorter than
+            // a busy machine's pauses. The decider asks the gate when the node's Ready changes, else 10 real seconds after
+            // its last ask (GateRules.Recheck, not scaled). Zero stays zero: off.
             Health = new HealthOptions
             {
                 Timeout = run.HealthTimeout > TimeSpan.Zero ? Floor(run.Scaled(run.HealthTimeout)) : TimeSpan.Zero,
