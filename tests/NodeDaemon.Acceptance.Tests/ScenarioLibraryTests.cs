@@ -21,7 +21,28 @@ public sealed class ScenarioLibraryTests
 
         var result = await new ScenarioRunner(scenario, s_library, Daemon()).RunAsync();
 
-        Assert.True(result.Passed, $"{name}: {string.Join("; ", result.Failures)}\n{result.Document["daemonLog"]}");
+        AssertRanClean(name, result, "");
+    }
+
+    /// <summary>The demo's scenario (tests/demo/), run as <c>./build.sh demo</c> runs it (<c>nodedaemon-sim scenario --narrate</c>:
+    /// the narrator, the idle RSS sample), so a change that leaves the demo behind fails here and not in front of an audience.</summary>
+    /// <remarks>Not in <see cref="Names"/>: the demo file lives beside its script and is run with the demo's settings.</remarks>
+    [Fact]
+    public async Task Demo_scenario_meets_its_expectations_as_the_demo_runs_it()
+    {
+        var demo = Path.Combine(RepositoryPaths.Root, "tests", "demo");
+        var scenario = Scenario.Load(Path.Combine(demo, "demo-scenario.json"));
+        using var narration = new StringWriter();
+
+        var result = await new ScenarioRunner(scenario, demo, Daemon(), new ConsoleNarrator(narration)) { SampleIdleRss = true }.RunAsync();
+
+        AssertRanClean("demo", result, narration.ToString());
+        Assert.Contains($"scenario {scenario.Name}:", narration.ToString(), StringComparison.Ordinal);
+    }
+
+    private static void AssertRanClean(string name, ScenarioResult result, string narration)
+    {
+        Assert.True(result.Passed, $"{name}: {string.Join("; ", result.Failures)}\n{narration}\n{result.Document["daemonLog"]}");
         Assert.Equal(0, (int)result.Document["budgetViolations"]!);
         Assert.True((int)result.Document["budgetSamples"]! > 0, "the budgets were never sampled");
     }
