@@ -1,21 +1,10 @@
-using NodeDaemon.Core.Cluster;
 using NodeDaemon.Core.Options;
-using NodeDaemon.Kubernetes.Api;
 
 namespace NodeDaemon.Kubernetes.Fleet;
 
 /// <summary>How the Lease slot client finds its pool and writes its Leases; the defaults are for a real cluster.</summary>
-public sealed record LeaseSlotClientOptions
+public sealed record LeaseSlotClientOptions : LeasePoolClientOptions
 {
-    /// <summary>The fleet options: pool label, slots (<c>maxUnavailable</c>), Lease namespace, halt threshold.</summary>
-    public required FleetOptions Fleet { get; init; }
-
-    /// <summary>Retries and timeouts of the Lease client's requests and watch.</summary>
-    public ApiTransportOptions Transport { get; init; } = new();
-
-    /// <summary>The node annotation keys of the protocol in force: how the pool's nodes report state, digests and the Degraded label.</summary>
-    public AnnotationKeys NodeKeys { get; init; } = AnnotationKeys.For(AnnotationProtocol.NodeDaemon, NodeDaemonOptionsDefaults.AnnotationPrefix);
-
     /// <summary>The Lease annotations: the digest the holder works on, and who handed it the slot.</summary>
     public SlotLeaseKeys LeaseKeys { get; init; } = SlotLeaseKeys.Default;
 
@@ -59,7 +48,7 @@ public sealed record LeaseSlotClientOptions
         return new LeaseSlotClientOptions
         {
             Fleet = options.Fleet,
-            NodeKeys = AnnotationKeys.For(options.Protocol, options.AnnotationPrefix),
+            NodeKeys = NodeKeysOf(options),
             LeaseKeys = SlotLeaseKeys.For(options.AnnotationPrefix),
             MemoryPath = Path.Combine(options.StateDirectory, MemoryFileName),
         };

@@ -1,21 +1,10 @@
-using NodeDaemon.Core.Cluster;
 using NodeDaemon.Core.Options;
-using NodeDaemon.Kubernetes.Api;
 
 namespace NodeDaemon.Kubernetes.Fleet;
 
 /// <summary>How the staging slot client finds its pool's staging Leases and how long one lasts unrenewed; the defaults are for a real cluster.</summary>
-public sealed record LeaseStagingSlotClientOptions
+public sealed record LeaseStagingSlotClientOptions : LeasePoolClientOptions
 {
-    /// <summary>The fleet options: pool label, <c>maxStaging</c>, Lease namespace.</summary>
-    public required FleetOptions Fleet { get; init; }
-
-    /// <summary>Retries and timeouts of the client's requests.</summary>
-    public ApiTransportOptions Transport { get; init; } = new();
-
-    /// <summary>The node annotation keys of the protocol in force (the pool's nodes are listed for a percentage).</summary>
-    public AnnotationKeys NodeKeys { get; init; } = AnnotationKeys.For(AnnotationProtocol.NodeDaemon, NodeDaemonOptionsDefaults.AnnotationPrefix);
-
     /// <summary>The label that marks a pool's staging Leases (its value: the pool's segment of the names), so one small list finds them.</summary>
     public string PoolLabelKey { get; init; } = NodeDaemonOptionsDefaults.AnnotationPrefix + "staging-pool";
 
@@ -53,7 +42,7 @@ public sealed record LeaseStagingSlotClientOptions
         return new LeaseStagingSlotClientOptions
         {
             Fleet = options.Fleet,
-            NodeKeys = AnnotationKeys.For(options.Protocol, options.AnnotationPrefix),
+            NodeKeys = NodeKeysOf(options),
             PoolLabelKey = options.AnnotationPrefix + "staging-pool",
             HolderLabelKey = options.AnnotationPrefix + "staging-holder",
             ImageKey = options.AnnotationPrefix + "staging-image",

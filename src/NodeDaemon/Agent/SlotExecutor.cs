@@ -9,11 +9,20 @@ namespace NodeDaemon.Agent;
 /// <summary>Carries out the slot actions against the slot seam and keeps what the node knows about its slot in one
 /// value (<see cref="SlotView"/>, whose pure rules say how each answer and each piece of news changes it).</summary>
 /// <remarks>From a refusal to the release it runs the slot seam's watch, whose news the next turn applies.</remarks>
-internal sealed partial class SlotExecutor(ISlotClient client, TimeProvider time, ILogger logger)
+internal sealed partial class SlotExecutor
 {
-    private readonly Channel<SlotChance> _news = Channel.CreateBounded<SlotChance>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
+    private readonly ISlotClient _client;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly SlotWatch<SlotChance> _watch;
     private bool _learned;
-    private (SlotMember Member, CancellationTokenSource Stop, Task Pump)? _watch;
+
+    /// <summary>An executor asking <paramref name="client"/>.</summary>
+    public SlotExecutor(ISlotClient client, TimeProvider time, ILogger logger)
+    {
+        (_client, _time, _logger) = (client, time, logger);
+        _watch = new(client.WatchAsync, LogWatchEnded);
+    }
 
     /// <summary>
     /// The base time before a refused request is made again; the actual wait is 1–2 times this (jitter). The watch ends
@@ -30,7 +39,7 @@ internal sealed partial class SlotExecutor(ISlotClient client, TimeProvider time
     public SlotView View { get; private set; } = SlotView.None;
 
     /// <summary>Becomes readable when the watch brings news; <see cref="TakeNews"/> applies it.</summary>
-    public ChannelReader<SlotChance> News => _news.Reader;
+    public ChannelReader<SlotChance> News => _watch.News;
 
     /// <summary>
     /// Once, when the pool is known: whether <paramref name="member"/> holds a slot already, and if so, with
@@ -44,8 +53,8 @@ internal sealed partial class SlotExecutor(ISlotClient client, TimeProvider time
             return;
         }
 
-        if (await client.HoldsAsync(member, cancellationToken).ConfigureAwait(false) is { } held
-            && (!renew || await client.RenewAsync(member, cancellationToken).ConfigureAwait(false)))
+        if (await _client.HoldsAsync(member, cancellationToken).ConfigureAwait(false) is { } held
+            && (!renew || await _client.RenewAsync(member, cancellationToken).ConfigureAwait(false)))
         {
             View = SlotView.Found(member, held);
             LogHeldAtStart(member.NodeName, member.Pool, renew ? "renewed it" : "giving it back once it is done");
@@ -64,16 +73,16 @@ internal sealed partial class SlotExecutor(ISlotClient client, TimeProvider time
             await ReleaseAsync(member, cancellationToken).ConfigureAwait(false);
         }
 
-        var answer = await client.AcquireAsync(new SlotRequest(member, digest.ToString()), cancellationToken).ConfigureAwait(false);
+        var answer = await _client.AcquireAsync(new SlotRequest(member, digest.ToString()), cancellationToken).ConfigureAwait(false);
         _learned = true;
         LastAnswerHalted = answer is SlotAnswer.Halted;
-        View = SlotView.Answered(answer, member, digest, SlotView.RetryAt(time.GetUtcNow(), Recheck, Random.Shared.NextDouble()));
+        View = SlotView.Answered(answer, member, digest, SlotView.RetryAt(_time.GetUtcNow(), Recheck, Random.Shared.NextDouble()));
         // A watch started by a refusal runs on until the release: a second slot handed to us by a holder that read
         // the pool before our cordon showed arrives after a slot taken, and the client hands it on from the watch.
         if (View.Refusal is { } refusal)
         {
             LogRefused(digest.ToString(), member.Pool, answer.Message, refusal.RetryAt);
-            await WatchAsync(member).ConfigureAwait(false);
+            await _watch.StartAsync(member).ConfigureAwait(false);
         }
 
         return answer;
@@ -82,11 +91,11 @@ internal sealed partial class SlotExecutor(ISlotClient client, TimeProvider time
     /// <summary>Applies the watch's news, if any: a slot handed to us is held (not taken up yet), a freed one ends the wait.</summary>
     public void TakeNews()
     {
-        while (_news.Reader.TryRead(out var chance))
+        while (_watch.News.TryRead(out var chance))
         {
-            if (_watch is not { Member: var member })
+            if (_watch.Member is not { } member)
             {
-                // News from a watch already stopped (the slot was given back): no refusal is waited out, nothing was handed to us.
+                // No watch runs (its news went when it stopped): no refusal is waited out, nothing was handed to us.
                 continue;
             }
 
@@ -95,7 +104,7 @@ internal sealed partial class SlotExecutor(ISlotClient client, TimeProvider time
                 LogHandedOver(chance.Slot, member.NodeName);
             }
 
-            View = View.After(chance, member, time.GetUtcNow());
+            View = View.After(chance, member, _time.GetUtcNow());
         }
     }
 
@@ -105,58 +114,12 @@ internal sealed partial class SlotExecutor(ISlotClient client, TimeProvider time
         await StopWatchingAsync().ConfigureAwait(false);
         if ((View.Holder ?? current) is { } member)
         {
-            await client.ReleaseAsync(member, cancellationToken).ConfigureAwait(false);
+            await _client.ReleaseAsync(member, cancellationToken).ConfigureAwait(false);
         }
 
         View = SlotView.None;
     }
 
-    /// <summary>Starts the watch for <paramref name="member"/> unless it already runs.</summary>
-    private async Task WatchAsync(SlotMember member)
-    {
-        if (_watch is { } running && running.Member == member)
-        {
-            return;
-        }
-
-        await StopWatchingAsync().ConfigureAwait(false);
-        var stop = new CancellationTokenSource();
-        _watch = (member, stop, PumpAsync(member, stop.Token));
-    }
-
-    private async Task PumpAsync(SlotMember member, CancellationToken cancellationToken)
-    {
-        // Off the caller's turn: the watch's first connection is opened in the background.
-        await Task.Yield();
-        try
-        {
-            await foreach (var chance in client.WatchAsync(member, cancellationToken).ConfigureAwait(false))
-            {
-                _news.Writer.TryWrite(chance);
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Stopped: a slot was taken, or the agent stops.
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // The recheck still comes; the wait is only slower without the watch.
-            LogWatchEnded(member.Pool, e.Message);
-        }
-    }
-
     /// <summary>Stops the slot watch, if it runs (a slot was taken or given back, or the agent stops).</summary>
-    public async Task StopWatchingAsync()
-    {
-        if (_watch is not { } watch)
-        {
-            return;
-        }
-
-        _watch = null;
-        await watch.Stop.CancelAsync().ConfigureAwait(false);
-        await watch.Pump.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        watch.Stop.Dispose();
-    }
+    public Task StopWatchingAsync() => _watch.StopAsync();
 }

@@ -10,10 +10,18 @@ namespace NodeDaemon.Agent;
 /// the node holds one or was refused, and renews the one held while the pull runs.</summary>
 /// <remarks>Nothing here is persisted: a restarted daemon knows of no staging slot. If it still has to pull, its request
 /// finds the Lease naming it and takes it up; if not, the Lease expires on its own (<see cref="IStagingSlotClient"/>).</remarks>
-internal sealed partial class StagingSlotExecutor(TimeProvider time, ILogger logger)
+internal sealed partial class StagingSlotExecutor
 {
-    private readonly Channel<string> _news = Channel.CreateBounded<string>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
-    private (SlotMember Member, CancellationTokenSource Stop, Task Pump)? _watch;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly SlotWatch<string> _watch;
+
+    /// <summary>An executor asking <see cref="Client"/>.</summary>
+    public StagingSlotExecutor(TimeProvider time, ILogger logger)
+    {
+        (_time, _logger) = (time, logger);
+        _watch = new((member, cancellationToken) => Client.WatchAsync(member, cancellationToken), LogWatchEnded);
+    }
 
     /// <summary>The seam; one that refuses every request unless pulls are bounded.</summary>
     public IStagingSlotClient Client { get; set; } = NoStagingSlotClient.Instance;
@@ -28,16 +36,16 @@ internal sealed partial class StagingSlotExecutor(TimeProvider time, ILogger log
     public StagingRefusal? Refusal { get; private set; }
 
     /// <summary>Becomes readable when the watch tells of a staging slot handed to this node; <see cref="TakeNews"/> applies it.</summary>
-    public ChannelReader<string> News => _news.Reader;
+    public ChannelReader<string> News => _watch.News;
 
     /// <summary>Applies the watch's news, if any: a staging slot handed to us ends the wait, so the next turn takes it up.</summary>
     public void TakeNews()
     {
-        while (_news.Reader.TryRead(out _))
+        while (_watch.News.TryRead(out _))
         {
-            if (_watch is not null && Refusal is { } refusal)
+            if (_watch.Member is not null && Refusal is { } refusal)
             {
-                Refusal = refusal with { RetryAt = time.GetUtcNow() };
+                Refusal = refusal with { RetryAt = _time.GetUtcNow() };
             }
         }
     }
@@ -60,11 +68,11 @@ internal sealed partial class StagingSlotExecutor(TimeProvider time, ILogger log
         }
         else
         {
-            var retryAt = time.GetUtcNow() + Recheck * (1 + Random.Shared.NextDouble());
+            var retryAt = _time.GetUtcNow() + Recheck * (1 + Random.Shared.NextDouble());
             (Holder, Refusal) = (null, new StagingRefusal(answer.Message, target, retryAt));
             // Refused: a holder done pulling hands its slot to a waiting node, which learns it here (the recheck is for
             // what the watch cannot see: a holder that died and whose slot expires).
-            Watch(member);
+            await _watch.StartAsync(member).ConfigureAwait(false);
         }
 
         return answer;
@@ -101,7 +109,7 @@ internal sealed partial class StagingSlotExecutor(TimeProvider time, ILogger log
         {
             while (true)
             {
-                await Task.Delay(Client.RenewInterval, time, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(Client.RenewInterval, _time, cancellationToken).ConfigureAwait(false);
                 try
                 {
                     if (!await Client.RenewAsync(member, cancellationToken).ConfigureAwait(false))
@@ -122,62 +130,9 @@ internal sealed partial class StagingSlotExecutor(TimeProvider time, ILogger log
         }
     }
 
-    /// <summary>Stops the watch for a handed staging slot, if it runs (a slot was taken, no pull is wanted, or the agent stops).</summary>
-    public async Task StopWatchingAsync()
-    {
-        if (_watch is not { } watch)
-        {
-            return;
-        }
-
-        _watch = null;
-        await watch.Stop.CancelAsync().ConfigureAwait(false);
-        await watch.Pump.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        watch.Stop.Dispose();
-        // News of the stopped watch is no news: no refusal waits for it.
-        while (_news.Reader.TryRead(out _))
-        {
-        }
-    }
-
-    private void Watch(SlotMember member)
-    {
-        if (_watch is { } running && running.Member == member)
-        {
-            return;
-        }
-
-        // A watch of another pool (relabelled) is left to stop here; the old one's stop is not awaited on the turn.
-        if (_watch is { } old)
-        {
-            old.Stop.Cancel();
-        }
-
-        var stop = new CancellationTokenSource();
-        _watch = (member, stop, PumpAsync(member, stop.Token));
-    }
-
-    private async Task PumpAsync(SlotMember member, CancellationToken cancellationToken)
-    {
-        // Off the caller's turn: the watch's connection is opened in the background.
-        await Task.Yield();
-        try
-        {
-            await foreach (var slot in Client.WatchAsync(member, cancellationToken).ConfigureAwait(false))
-            {
-                _news.Writer.TryWrite(slot);
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Stopped: a slot was taken, or the agent stops.
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // The recheck still comes; the wait is only slower without the watch.
-            LogWatchEnded(member.Pool, e.Message);
-        }
-    }
+    /// <summary>Stops the watch for a handed staging slot, if it runs (a slot was taken, no pull is wanted, or the agent
+    /// stops); its news goes with it, as no refusal waits for it.</summary>
+    public Task StopWatchingAsync() => _watch.StopAsync();
 
     [LoggerMessage((int)Core.Diagnostics.LogEventId.StagingSlotWatchEnded, LogLevel.Warning,
         "the watch for a staging slot handed over in pool {Pool} ended: {Problem}; asking again on the recheck only")]
