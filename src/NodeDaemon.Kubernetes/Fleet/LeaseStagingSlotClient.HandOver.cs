@@ -68,7 +68,7 @@ public sealed partial class LeaseStagingSlotClient
             };
             foreach (var item in seen)
             {
-                if (StagingLease.Read(item, member.Pool) is { } lease && lease.Holder == member.NodeName)
+                if (StagingLease.Read(item, member.Pool, _options.GivenBackByKey) is { } lease && lease.Holder == member.NodeName)
                 {
                     // Kept, so taking it up is one write without a list.
                     _own = new(member, lease);

@@ -155,7 +155,7 @@ public sealed partial class LeaseStagingSlotClient : IStagingSlotClient, IDispos
         var path = KubePaths.LeasesSelected(Namespace, $"{_options.PoolLabelKey}={SlotLeaseNames.Segment(pool)}");
         var list = await _sender.SendOkAsync(HttpMethod.Get, path, null, KubePaths.Json, cancellationToken).ConfigureAwait(false);
         _listedVersion = NodeReader.Text(list["metadata"]?["resourceVersion"]);
-        return StagingLease.ReadList(list, pool);
+        return StagingLease.ReadList(list, pool, _options.GivenBackByKey);
     }
 
     /// <summary>Our staging Lease: the one remembered, or (<paramref name="listed"/>, or none remembered) the one a list finds naming us.</summary>
@@ -214,7 +214,7 @@ public sealed partial class LeaseStagingSlotClient : IStagingSlotClient, IDispos
     }
 
     private void Remember(SlotMember member, KubeResponse response) =>
-        _own = response.Body is JsonObject written && StagingLease.Read(written, member.Pool) is { } lease ? new(member, lease) : null;
+        _own = response.Body is JsonObject written && StagingLease.Read(written, member.Pool, _options.GivenBackByKey) is { } lease ? new(member, lease) : null;
 
     // A stable spread per node (string.GetHashCode is randomized per process), moved on by the attempt after a lost race.
     private static int Spread(string node, int attempt)

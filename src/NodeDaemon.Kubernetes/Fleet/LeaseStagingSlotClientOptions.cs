@@ -18,6 +18,13 @@ public sealed record LeaseStagingSlotClientOptions : LeasePoolClientOptions
     public string ImageKey { get; init; } = NodeDaemonOptionsDefaults.AnnotationPrefix + "staging-image";
 
     /// <summary>
+    /// The annotation naming the node that last gave the slot back, its pull ended. It has not reported <c>Staged</c> yet
+    /// when it gives the slot back (that report comes with its next step), so a holder finishing soon after reads it in
+    /// the pool as waiting to pull; this keeps the hand-over (<see cref="StagingPlanner.Successor"/>) from choosing it.
+    /// </summary>
+    public string GivenBackByKey { get; init; } = NodeDaemonOptionsDefaults.AnnotationPrefix + "staging-given-back-by";
+
+    /// <summary>
     /// How long a staging slot stays held without a renewal (<c>spec.leaseDurationSeconds</c>). The holder renews it every
     /// third of this while it pulls; one that stops (crashed, killed, its node gone) loses it this long after its last
     /// renewal. Short, because a slot held too long stalls pulls, while one taken too early costs one extra pull for a while.
@@ -46,6 +53,7 @@ public sealed record LeaseStagingSlotClientOptions : LeasePoolClientOptions
             PoolLabelKey = options.AnnotationPrefix + "staging-pool",
             HolderLabelKey = options.AnnotationPrefix + "staging-holder",
             ImageKey = options.AnnotationPrefix + "staging-image",
+            GivenBackByKey = options.AnnotationPrefix + "staging-given-back-by",
         };
     }
 }

@@ -33,10 +33,15 @@ internal static class StagingLeaseBodies
 
     /// <summary>
     /// <paramref name="lease"/>, ours, handed to <paramref name="successor"/> waiting to pull <paramref name="image"/>: it
-    /// names the successor, with <see cref="LeaseStagingSlotClientOptions.HandOverDuration"/> to take it up (a renewal).
+    /// names the successor, with <see cref="LeaseStagingSlotClientOptions.HandOverDuration"/> to take it up (a renewal),
+    /// and us as the node that gave it back.
     /// </summary>
-    public static JsonObject HandOver(LeaseStagingSlotClientOptions options, StagingLease lease, string pool, string successor, string image, DateTimeOffset now) =>
-        Give(options, lease, pool, successor, image, now, options.HandOverDuration);
+    public static JsonObject HandOver(LeaseStagingSlotClientOptions options, StagingLease lease, string pool, string successor, string image, DateTimeOffset now)
+    {
+        var body = Give(options, lease, pool, successor, image, now, options.HandOverDuration);
+        Map(body, "annotations")[options.GivenBackByKey] = lease.Holder;
+        return body;
+    }
 
     private static JsonObject Give(LeaseStagingSlotClientOptions options, StagingLease lease, string pool, string holder, string image, DateTimeOffset now, TimeSpan duration)
     {
@@ -66,11 +71,13 @@ internal static class StagingLeaseBodies
         return body;
     }
 
-    /// <summary><paramref name="lease"/> with no holder: free for the next node.</summary>
+    /// <summary><paramref name="lease"/> with no holder: free for the next node; its last holder named as the one that gave it back.</summary>
     public static JsonObject Release(LeaseStagingSlotClientOptions options, StagingLease lease, DateTimeOffset now)
     {
         var body = Base(lease);
-        Map(body, "annotations").Remove(options.ImageKey);
+        var annotations = Map(body, "annotations");
+        annotations.Remove(options.ImageKey);
+        annotations[options.GivenBackByKey] = lease.Holder;
         Map(body, "labels").Remove(options.HolderLabelKey);
         var spec = Spec(body);
         spec.Remove("holderIdentity");

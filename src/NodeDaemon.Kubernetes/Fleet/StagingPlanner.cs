@@ -45,20 +45,24 @@ internal static class StagingPlanner
     /// <summary>
     /// The node a holder done pulling hands <paramref name="giving"/> to, or null to free it: a node of the pool that
     /// still has to pull (its desired digest is not its current one, it is not Degraded, and it reports no phase past
-    /// <c>Staging</c>) and that no staging Lease names. Taken in name order, among the first <paramref name="slots"/>
+    /// <c>Staging</c>), that no staging Lease names as its holder, and that none names as the node that last gave it back
+    /// (<see cref="StagingLease.GivenBackBy"/>). Taken in name order, among the first <paramref name="slots"/>
     /// of them by the slot's index, so holders finishing together (reading the same pool) hand to different nodes, and
     /// the pool stages in the order the disruption slots go round (<see cref="SlotRules.Successor"/>: name order).
     /// </summary>
     /// <remarks>
-    /// A node that finished its pull but has not yet reported <c>Staged</c> may be chosen; it never takes the slot up,
-    /// which then stalls for the hand-over's short duration only (<see cref="LeaseStagingSlotClientOptions.HandOverDuration"/>).
+    /// A node gives its slot back in a step of its own and reports <c>Staged</c> only with its next step, so for a moment
+    /// the pool shows it in <c>Staging</c>, like a node waiting to pull. Chosen, it would never take the slot up, which
+    /// would stall for the hand-over's duration (<see cref="LeaseStagingSlotClientOptions.HandOverDuration"/>); the Lease it
+    /// gave back names it, so it is skipped. Its name stays there until that Lease is given back again, one pull later:
+    /// a node whose desired image changes within that time asks on its own recheck instead of being handed a slot.
     /// </remarks>
     public static PoolNode? Successor(IReadOnlyCollection<PoolNode> pool, IReadOnlyList<StagingLease> leases, StagingLease giving, int slots)
     {
         ArgumentNullException.ThrowIfNull(pool);
         ArgumentNullException.ThrowIfNull(leases);
         ArgumentNullException.ThrowIfNull(giving);
-        var named = leases.Select(l => l.Holder).Where(h => h.Length > 0).ToHashSet(StringComparer.Ordinal);
+        var named = leases.SelectMany(l => new[] { l.Holder, l.GivenBackBy }).Where(h => h.Length > 0).ToHashSet(StringComparer.Ordinal);
         var waiting = pool
             .Where(n => n.Name != giving.Holder && !named.Contains(n.Name) && NeedsPull(n))
             .OrderBy(n => n.Name, StringComparer.Ordinal)

@@ -16,8 +16,10 @@ public sealed class StagingSuccessorTableTests
     private static PoolNode Node(string name, string phase, string state = "Working", string? current = Old, string? desired = New) =>
         new(name, state, current, desired) { Phase = phase };
 
-    /// <summary>One row: the pool, the staging Leases listed (the giver's is index 0, or <see cref="Row.Index"/>), the limit, and the successor expected.</summary>
-    private sealed record Row(string Name, PoolNode[] Pool, string[] OtherHolders, int Slots, string? Expected, int Index = 0)
+    /// <summary>One row: the pool, the staging Leases listed (the giver's is index 0, or <see cref="Row.Index"/>), the limit, the
+    /// successor expected, and who last gave back each of the other Leases (in order, empty for nobody; more than
+    /// <see cref="Row.OtherHolders"/> adds free Leases).</summary>
+    private sealed record Row(string Name, PoolNode[] Pool, string[] OtherHolders, int Slots, string? Expected, int Index = 0, string[]? GivenBackBy = null)
     {
         public override string ToString() => Name;
     }
@@ -38,6 +40,12 @@ public sealed class StagingSuccessorTableTests
         new("slot 1 takes the second of the first two waiters", [Node("b", "Staging"), Node("c", "Staging"), Node("d", "Staging")], [], 2, "c", Index: 1),
         new("slot 3 of 2 slots wraps among the first two, never past them", [Node("b", "Staging"), Node("c", "Staging"), Node("d", "Staging")], [], 2, "c", Index: 3),
         new("fewer waiters than slots: the index wraps among them", [Node("b", "Staging"), Node("c", "Staging")], [], 4, "b", Index: 2),
+        new("a node that gave a slot back (pulled, Staged not reported yet) is skipped",
+            [Node("b", "Staging"), Node("c", "Staging")], [""], 2, "c", GivenBackBy: ["b"]),
+        new("the same with the slot it gave back taken up by another since",
+            [Node("b", "Staging"), Node("c", "Staging"), Node("d", "Staging")], ["d"], 2, "c", GivenBackBy: ["b"]),
+        new("only the node named: a waiter another slot was given back by is not it",
+            [Node("b", "Staging"), Node("c", "Staging")], [""], 2, "b", GivenBackBy: ["x"]),
     ];
 
     public static TheoryData<string> Rows => new(s_rows.Select(r => r.Name));
@@ -48,7 +56,10 @@ public sealed class StagingSuccessorTableTests
     {
         var row = s_rows.Single(r => r.Name == name);
         var giving = Lease(row.Index, "giver");
-        var leases = row.OtherHolders.Select((holder, i) => Lease(row.Index + 1 + i, holder)).Prepend(giving).ToList();
+        var givenBack = row.GivenBackBy ?? [];
+        var leases = Enumerable.Range(0, Math.Max(row.OtherHolders.Length, givenBack.Length))
+            .Select(i => Lease(row.Index + 1 + i, i < row.OtherHolders.Length ? row.OtherHolders[i] : "") with { GivenBackBy = i < givenBack.Length ? givenBack[i] : "" })
+            .Prepend(giving).ToList();
 
         var next = StagingPlanner.Successor(row.Pool, leases, giving, row.Slots);
 
