@@ -127,6 +127,7 @@ public static class FleetReport
                 .ToDictionary(g => g.Key, g => Nominal(g.Sum(p => p.Value) / (double)run.Nodes), StringComparer.Ordinal),
             DoneNodes = pool.Nodes.Values.Count(n => n.DoneAtMs is not null),
             DegradedNodes = [.. pool.Nodes.Where(n => n.Value.State == "Degraded").Select(n => n.Key)],
+            DegradedMessages = pool.Nodes.Where(n => n.Value.State == "Degraded").ToDictionary(n => n.Key, n => n.Value.Message ?? "", StringComparer.Ordinal),
             FailingNodes = [.. pool.Agents.Where(a => a.LosesStage).Select(a => a.Name)],
             Unsettled = unsettled,
             Crashes = pool.Agents.Sum(a => a.Crashes),

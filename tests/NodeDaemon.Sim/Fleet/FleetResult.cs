@@ -162,6 +162,9 @@ public sealed record FleetResult
     /// <summary>Nodes that ended Degraded.</summary>
     public IReadOnlyList<string> DegradedNodes { get; init; } = [];
 
+    /// <summary>Why each of <see cref="DegradedNodes"/> is Degraded: its <c>message</c> annotation as it reported it (the reason, and what it did about it).</summary>
+    public IReadOnlyDictionary<string, string> DegradedMessages { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The nodes made to lose their stage at every boot.</summary>
     public IReadOnlyList<string> FailingNodes { get; init; } = [];
 
