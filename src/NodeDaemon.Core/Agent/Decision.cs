@@ -29,6 +29,8 @@ public sealed record Decision(AgentState State, AgentAction Action, string Messa
         // Only notes: the next turn reports what follows (the gate's answer, the mark noted, the image tried again).
         AgentAction.CheckHealth or AgentAction.NoteRejectionMarked or AgentAction.ForgetRejection => ReportMode.None,
         AgentAction.ResetRecord => ReportMode.UnlessOnlyMessage,
+        // The gate's answer between asks: its words change with each ask, its phase does not (GateRules.Step).
+        AgentAction.Wait when State is AgentState.Verifying => ReportMode.ProgressLine,
         _ => ReportMode.BeforeAction,
     };
 

@@ -10,6 +10,11 @@ public enum ReportMode
     /// already on the node, and the action ends at once (forgetting the notes).</summary>
     UnlessOnlyMessage,
 
+    /// <summary>Report before acting, but a change of the message alone is a progress line: written only when the last write
+    /// to the node is <c>progressIntervalSeconds</c> old, like a pull's or a drain's lines. For the health gate's waiting lines,
+    /// whose words change with every ask ("its Ready is from before the boot", the seconds left) while the phase stays Verifying.</summary>
+    ProgressLine,
+
     /// <summary>The report rides in the cordon's or uncordon's own write: one PATCH instead of two.</summary>
     WithCordon,
 

@@ -48,6 +48,18 @@ public static class NodeConditionRules
         return wanted.All(w => seen.LastOrDefault(s => s.Type == w.Type) is { } s && s.Content == w.Content);
     }
 
+    /// <summary>Whether <paramref name="wanted"/> is worth a status write of its own, with no report to ride on: when a status
+    /// would change (or a type is missing), not for a new reason or message alone.</summary>
+    /// <remarks>A cordon moves the phase to Draining but cannot carry conditions (it goes through <c>nodes</c>); Progressing stays
+    /// True there and only its reason changes, so that reason rides on the phase's next write (a progress line, the
+    /// Rebooting report) rather than costing a request. The uncordon's Done turns Progressing False: written at once.</remarks>
+    public static bool WorthWriteAlone(IReadOnlyList<NodeConditionValue> seen, IReadOnlyList<NodeConditionValue> wanted)
+    {
+        ArgumentNullException.ThrowIfNull(seen);
+        ArgumentNullException.ThrowIfNull(wanted);
+        return wanted.Any(w => seen.LastOrDefault(s => s.Type == w.Type) is not { } s || s.Status != w.Status);
+    }
+
     private static NodeConditionValue ProgressingFor(NodeReport report) => (report.State, report.Phase) switch
     {
         (AgentCondition.Degraded, _) => False(Progressing, "Degraded", "stopped: the update failed, see OSUpdateDegraded"),

@@ -18,6 +18,21 @@ public static partial class HealthRules
     /// </summary>
     public static readonly TimeSpan ApiReturnGrace = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// From when a wait that a current node watch shows is checked by a read of the node, while no read has shown the API
+    /// answering yet: two <see cref="ApiReturnGrace"/>s before the timeout (from the start when the timeout is shorter).
+    /// </summary>
+    /// <remarks>Before then the read changes no verdict: the watch's wait is a wait either way, and a failure is only ever judged
+    /// on a read. A read is needed only to start the API's minute before the timeout; the gate is asked at least every
+    /// 10 s (GateRules.Recheck), so the first read still lands more than a minute before the timeout and the gate fails on time.
+    /// One GET of the node fewer per verification: a gate that passes within minutes of the boot reads none.</remarks>
+    public static DateTimeOffset ReadsWatchedWaitFrom(HealthCheckContext context, HealthOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(options);
+        return context.GateStarted + options.Timeout - ApiReturnGrace - ApiReturnGrace;
+    }
+
     /// <summary>The verdict at <paramref name="now"/> on the boot that <paramref name="context"/> describes.</summary>
     public static HealthVerdict Judge(HealthEvidence evidence, HealthOptions options, HealthCheckContext context, DateTimeOffset now)
     {

@@ -12,12 +12,13 @@ internal sealed partial class NodeReporter
     // What this process last wrote (or found on the node); null: nothing yet, or the last write failed.
     private IReadOnlyList<NodeConditionValue>? _conditions;
 
-    /// <summary>Writes the conditions <paramref name="decision"/> means unless they were written already or the node shows them.</summary>
+    /// <summary>Writes the conditions <paramref name="decision"/> means unless they were written already, the node shows them,
+    /// or they change only a reason (<see cref="NodeConditionRules.WorthWriteAlone"/>: then they ride on the next report).</summary>
     /// <remarks>Best effort, as every report: a failure is logged and the next report writes them again. The caller holds the write gate.
     /// Only after a cordon's write, which cannot carry them (the status subresource keeps the old spec, the node itself the old status).</remarks>
     private async Task ConditionsInsideAsync(Decision decision, CancellationToken cancellationToken)
     {
-        if (ConditionsDue(decision) is not { } wanted)
+        if (ConditionsDue(decision, withReport: false) is not { } wanted)
         {
             return;
         }
@@ -34,14 +35,27 @@ internal sealed partial class NodeReporter
         }
     }
 
-    /// <summary>The conditions <paramref name="decision"/> means, noted as written; null when they were written already or the node shows them.</summary>
-    private IReadOnlyList<NodeConditionValue>? ConditionsDue(Decision decision)
+    /// <summary>The conditions <paramref name="decision"/> means, noted as written; null when they were written already, the node
+    /// shows them, or (without a report to ride on, <paramref name="withReport"/> false) they are not worth a write of their own.</summary>
+    private IReadOnlyList<NodeConditionValue>? ConditionsDue(Decision decision, bool withReport)
     {
         var wanted = NodeConditionRules.For(new NodeReport(decision.Condition, decision.State, decision.Reason ?? TurnTrouble ?? "", "", null));
-        var shown = _conditions is { } last ? last.SequenceEqual(wanted) : observer.Latest is { } seen && NodeConditionRules.Shows(seen.Conditions, wanted);
         // A restart finds its conditions on the node (or a daemon upgrade finds none, and writes them once).
+        var seen = _conditions ?? observer.Latest?.Conditions;
+        if (seen is not null && NodeConditionRules.Shows(seen, wanted))
+        {
+            _conditions = wanted;
+            return null;
+        }
+
+        if (!withReport && seen is not null && !NodeConditionRules.WorthWriteAlone(seen, wanted))
+        {
+            // Not noted as written: the next report (the drain's progress line, the Rebooting report) finds them due and carries them.
+            return null;
+        }
+
         _conditions = wanted;
-        return shown ? null : wanted;
+        return wanted;
     }
 
     [LoggerMessage((int)LogEventId.NodeConditionsFailed, LogLevel.Warning, "Could not write the node's conditions: {Problem}")]

@@ -37,6 +37,7 @@ internal sealed partial class NodeReporter(
     {
         ReportMode.BeforeAction => ReportAsync(decision, decision.Message, cancellationToken),
         ReportMode.UnlessOnlyMessage => ReportAsync(decision, decision.Message, cancellationToken, passing: true),
+        ReportMode.ProgressLine => ReportAsync(decision, decision.Message, cancellationToken, passing: time.GetUtcNow() - _lastWrite < settings.ProgressReportInterval),
         _ => Task.CompletedTask,
     };
 
@@ -184,7 +185,7 @@ internal sealed partial class NodeReporter(
     private async Task ReportInsideAsync(Decision decision, string message, CancellationToken cancellationToken, bool passing = false)
     {
         var report = Due(decision, message, passing);
-        var conditions = ConditionsDue(decision);
+        var conditions = ConditionsDue(decision, withReport: report is not null);
         if (report is null && conditions is null)
         {
             return;

@@ -42,9 +42,11 @@ public sealed partial class HealthGate(
             // The node watch has the Ready condition: no GET of the node, only the pods it does not show. A watch can be behind
             // (a connection lost and not yet back), so what it shows may pass the gate, or keep it waiting once a read of ours
             // has shown the API answering (the minute after a silence counts from there), but never fail it: that, and a
-            // wait with no read yet, is judged again below on the API's own answer to a GET made now.
+            // wait with no read yet once the timeout nears (HealthRules.ReadsWatchedWaitFrom), is judged again below on the
+            // API's own answer to a GET made now.
             var seen = await JudgeAsync(context, local, watched, cancellationToken).ConfigureAwait(false);
-            if (seen is HealthVerdict.Passed || (seen is HealthVerdict.Waiting && _answeringSince is not null))
+            if (seen is HealthVerdict.Passed
+                || (seen is HealthVerdict.Waiting && (_answeringSince is not null || time.GetUtcNow() < HealthRules.ReadsWatchedWaitFrom(context, options))))
             {
                 Log(context, seen);
                 return seen;

@@ -31,6 +31,15 @@ public sealed class DecisionTests
     }
 
     [Theory]
+    [InlineData("the gate's waiting line changes its words at every ask: a progress line", AgentState.Verifying, ReportMode.ProgressLine)]
+    [InlineData("a wait in another phase reports what it says", AgentState.WaitingForSlot, ReportMode.BeforeAction)]
+    [InlineData("a wait of a Degraded node reports what it says", AgentState.Degraded, ReportMode.BeforeAction)]
+    public void A_wait_while_verifying_reports_a_new_message_alone_as_a_progress_line(string name, AgentState state, ReportMode mode)
+    {
+        Assert.True(new Decision(state, new AgentAction.Wait(Now), name).Report == mode, name);
+    }
+
+    [Theory]
     [InlineData("quay.io/example/os@sha256:2222222222222222222222222222222222222222222222222222222222222222", false, "quay.io/example/os@sha256:2222222222222222222222222222222222222222222222222222222222222222")]
     [InlineData("quay.io/example/os:stable", true, "quay.io/example/os:stable")]
     [InlineData("quay.io/example/os:stable", false, null)]

@@ -105,4 +105,26 @@ public sealed class NodeConditionRulesTests
         Assert.False(NodeConditionRules.Shows(seen.Skip(1).ToList(), wanted));
         Assert.False(NodeConditionRules.Shows([seen[0], seen[1] with { Reason = "Other" }], wanted));
     }
+
+    [Theory]
+    [InlineData("the cordon: Progressing stays True, only its reason moves to Draining", AgentState.WaitingForSlot, AgentCondition.Working, AgentState.Draining, AgentCondition.Working, false)]
+    [InlineData("the uncordon: Progressing turns False with Done", AgentState.Verifying, AgentCondition.Working, AgentState.Idle, AgentCondition.Done, true)]
+    [InlineData("a give-up: Degraded turns True", AgentState.Draining, AgentCondition.Working, AgentState.Degraded, AgentCondition.Degraded, true)]
+    [InlineData("the start of an update: Progressing turns True", AgentState.Idle, AgentCondition.Done, AgentState.Staging, AgentCondition.Working, true)]
+    [InlineData("nothing changes", AgentState.Rebooting, AgentCondition.Working, AgentState.Rebooting, AgentCondition.Working, false)]
+    public void A_write_of_conditions_alone_is_worth_it_only_when_a_status_changes(string name, AgentState fromPhase, AgentCondition from, AgentState toPhase, AgentCondition to, bool alone)
+    {
+        var seen = NodeConditionRules.For(new NodeReport(from, fromPhase, "", "", null));
+        var wanted = NodeConditionRules.For(new NodeReport(to, toPhase, "", "", null));
+
+        Assert.True(NodeConditionRules.WorthWriteAlone(seen, wanted) == alone, name);
+    }
+
+    [Fact]
+    public void Conditions_missing_from_the_node_are_worth_a_write_of_their_own()
+    {
+        var wanted = NodeConditionRules.For(new NodeReport(AgentCondition.Working, AgentState.Draining, "", "", null));
+
+        Assert.True(NodeConditionRules.WorthWriteAlone([new NodeConditionValue("Ready", "True", "KubeletReady", "")], wanted));
+    }
 }

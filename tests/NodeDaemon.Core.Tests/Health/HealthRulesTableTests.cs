@@ -137,4 +137,14 @@ public sealed class HealthRulesTableTests
     [Fact]
     public void Row_names_are_unique() =>
         Assert.Equal(s_rows.Length, s_rows.Select(r => r.Name).Distinct().Count());
+
+    [Theory]
+    [InlineData("the default 600 s: from 480 s after the gate started", 600, 480)]
+    [InlineData("a timeout shorter than two minutes: from the start", 90, 0)]
+    public void A_watched_wait_is_read_from_two_api_graces_before_the_timeout(string name, int timeoutSeconds, int fromSeconds)
+    {
+        var from = HealthRules.ReadsWatchedWaitFrom(Context, new HealthOptions { Timeout = TimeSpan.FromSeconds(timeoutSeconds) });
+
+        Assert.True(from <= Gate.AddSeconds(fromSeconds) && (fromSeconds == 0 || from == Gate.AddSeconds(fromSeconds)), name);
+    }
 }

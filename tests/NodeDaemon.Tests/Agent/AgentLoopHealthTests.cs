@@ -95,6 +95,36 @@ public sealed class AgentLoopHealthTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task A_new_waiting_line_of_the_gate_alone_is_written_as_a_progress_line_at_most_once_per_interval()
+    {
+        _world.Node.Annotate("nodedaemon.io/desired-image", "quay.io/example/os@" + s_new);
+        await SettleAsync(Loop());
+        _world.Host.Reboot();
+        _world.BootId = "boot-2";
+        string[] lines = ["waiting for kubelet Ready since this boot (its Ready is from before the boot) (10 min left)", "waiting for kubelet Ready (10 min left)", "waiting for kubelet Ready (9 min left)"];
+        foreach (var line in lines)
+        {
+            _gate.Answers.Enqueue(new HealthVerdict.Waiting(line));
+        }
+
+        _gate.Answers.Enqueue(new HealthVerdict.Passed());
+        var loop = Loop();
+
+        // The first line is the phase's report; the second, 10 s later, changes only the words; the third comes when
+        // the last write is older than progressIntervalSeconds (30 s by default), as a pull's or a drain's line would.
+        await TurnUntilAsync(loop, d => d is { State: AgentState.Verifying, Action: AgentAction.Wait });
+        _world.Time.Advance(TimeSpan.FromSeconds(10));
+        await TurnUntilAsync(loop, d => d is { State: AgentState.Verifying, Action: AgentAction.Wait } && d.Message == lines[1]);
+        _world.Time.Advance(TimeSpan.FromSeconds(30));
+        await TurnUntilAsync(loop, d => d is { State: AgentState.Verifying, Action: AgentAction.Wait } && d.Message == lines[2]);
+        _world.Time.Advance(TimeSpan.FromSeconds(10));
+        await SettleAsync(loop);
+
+        Assert.Equal([lines[0], lines[2]], _world.Node.Reports.Where(r => r.Phase == AgentState.Verifying).Select(r => r.Message));
+        Assert.False(_world.Node.Unschedulable);
+    }
+
     /// <summary>A gate that answers from a queue, and Waiting when it runs dry; remembers what it was asked.</summary>
     private sealed class ScriptedGate : IHealthGate
     {

@@ -19,8 +19,9 @@ public sealed class NodeConditionReportTests : IDisposable
         _world.BootId = "boot-2";
         await SettleAsync(_world.Loop());
 
-        // Staging, the cordon (Draining), Rebooting, the uncordon (Done): the phases the annotations show, no more.
-        Assert.Equal(["Staging", "Draining", "Rebooting", "UpToDate"], _world.Node.ConditionWrites.Select(w => w[0].Reason));
+        // Staging, Rebooting, the uncordon (Done): the phases whose status changes or that write a report. The cordon's
+        // Draining changes only Progressing's reason, and a drain that ends within the progress interval writes no line it could ride on.
+        Assert.Equal(["Staging", "Rebooting", "UpToDate"], _world.Node.ConditionWrites.Select(w => w[0].Reason));
         Assert.All(_world.Node.ConditionWrites, w => Assert.Equal(NodeConditionRules.Types, w.Select(c => c.Type)));
         Assert.Equal(("False", "False"), (_world.Node.Conditions[0].Status, _world.Node.Conditions[1].Status));
     }
@@ -61,10 +62,25 @@ public sealed class NodeConditionReportTests : IDisposable
         _world.BootId = "boot-2";
         await SettleAsync(_world.Loop());
 
-        // Staging and Rebooting ride with their reports; the cordon and the uncordon go through nodes (the status
-        // subresource keeps the old spec), so their conditions follow in a write of their own.
+        // Staging and Rebooting ride with their reports; the uncordon goes through nodes (the status subresource keeps
+        // the old spec), so its Done (Progressing turns False) follows in a write of its own. The cordon's needs none.
         var alone = _world.Node.ConditionWrites.Count - _world.Node.ReportsWithConditions;
-        Assert.Equal((2, 2), (_world.Node.ReportsWithConditions, alone));
+        Assert.Equal((2, 1), (_world.Node.ReportsWithConditions, alone));
+    }
+
+    [Fact]
+    public async Task The_cordons_Draining_reason_rides_on_the_drains_progress_line_not_on_a_write_of_its_own()
+    {
+        _world.Node.Annotate("nodedaemon.io/desired-image", "quay.io/example/os@" + s_new);
+        // Every progress line is written (progressIntervalSeconds 0): the drain's first line is the phase's next write.
+        var loop = _world.Loop(tuning: new LoopTuning(ProgressReportInterval: TimeSpan.Zero));
+        await SettleAsync(loop);
+
+        var draining = Assert.Single(_world.Node.ConditionWrites, w => w[0].Reason == "Draining");
+        Assert.Equal("True", draining[0].Status);
+        Assert.Contains(_world.Node.Reports, r => r is { Phase: AgentState.Draining, Message: "draining: 1/1 pods evicted" });
+        // Staging, Draining and Rebooting each rode on a report: no status write of its own until the uncordon.
+        Assert.Equal(_world.Node.ConditionWrites.Count, _world.Node.ReportsWithConditions);
     }
 
     public void Dispose() => _world.Dispose();

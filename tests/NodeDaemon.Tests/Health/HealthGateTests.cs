@@ -110,13 +110,13 @@ public sealed class HealthGateTests
         _cluster.Next = new ClusterReading(null, []);
         Assert.IsType<HealthVerdict.Waiting>(await gate.CheckAsync(stale, CancellationToken.None));
 
-        Assert.Equal(1, _cluster.Reads); // no read of ours had shown the API answering yet: the wait is the API's word
+        Assert.Equal(0, _cluster.Reads); // far from the timeout the watch's wait is a wait either way: no read
 
         // Past the 630 s timeout the watch still shows NotReady (its connection broke), but a read now says Ready since the boot.
         _cluster.Next = new ClusterReading(ReadyAt(Boot.AddSeconds(600)), []);
         _time.SetUtcNow(Boot.AddSeconds(631));
         Assert.Equal(new HealthVerdict.Passed(), await gate.CheckAsync(stale, CancellationToken.None));
-        Assert.Equal(2, _cluster.Reads);
+        Assert.Equal(1, _cluster.Reads);
 
         // With the API silent, the stale NotReady is no evidence to fail on: waited on.
         _cluster.Next = null;
@@ -131,10 +131,18 @@ public sealed class HealthGateTests
         var watched = Context with { Watched = new WatchedReady(notReady) };
         _cluster.Next = new ClusterReading(notReady, []);
         Assert.IsType<HealthVerdict.Waiting>(await gate.CheckAsync(watched, CancellationToken.None));
-        Assert.Equal(1, _cluster.Reads); // the first wait is read once: the API's answer starts its minute after a silence
+        Assert.Equal(0, _cluster.Reads); // far from the timeout (630 s) the watch's wait is a wait either way: no read
+        _time.SetUtcNow(Boot.AddSeconds(300));
+        Assert.IsType<HealthVerdict.Waiting>(await gate.CheckAsync(watched, CancellationToken.None));
+        Assert.Equal(0, _cluster.Reads);
+
+        // Two minutes before the timeout the wait is read once: the API's answer starts its minute before the timeout judges.
+        _time.SetUtcNow(Boot.AddSeconds(515));
+        Assert.IsType<HealthVerdict.Waiting>(await gate.CheckAsync(watched, CancellationToken.None));
+        Assert.Equal(1, _cluster.Reads);
 
         // Further asks while it waits take the watch's word: no read.
-        _time.SetUtcNow(Boot.AddSeconds(300));
+        _time.SetUtcNow(Boot.AddSeconds(600));
         Assert.IsType<HealthVerdict.Waiting>(await gate.CheckAsync(watched, CancellationToken.None));
         Assert.Equal(1, _cluster.Reads);
 
