@@ -75,16 +75,20 @@ internal static class DaemonBench
         json["idleMedian"] = SmapsSplit.Median(starts.IdleMedians).ToJson();
         json["idleLargest"] = SmapsSplit.Median(starts.IdleLargest).ToJson();
         json["idlePeriodSeconds"] = s_idlePeriod.TotalSeconds;
+        // The daemon's CPU over that idle period (user + system, 10 ms ticks): what its turns and trims cost together.
+        json["idleCpuMs"] = Median(starts.IdleCpuMs);
         return json;
     }
 
     /// <summary>Starts the daemon <paramref name="starts"/> times against an idle simulated node: time to READY=1, and for
     /// the first <paramref name="sampled"/> starts the RSS and its smaps split once the start-up release has run and the node
     /// has been reported once more (<see cref="SampleAfterReady"/>).</summary>
-    private static async Task<(List<double> Ready, List<double> Rss, List<SmapsSplit> Splits, List<SmapsSplit> IdleMedians, List<SmapsSplit> IdleLargest)>
+    private static async Task<(List<double> Ready, List<double> Rss, List<SmapsSplit> Splits, List<SmapsSplit> IdleMedians, List<SmapsSplit> IdleLargest,
+        List<double> IdleCpuMs)>
         StartsAsync(Scenario scenario, string library, DaemonCommandLine daemon, int starts, int sampled, bool idleSeries = false)
     {
         var idleMedians = new List<SmapsSplit>();
+        var idleCpuMs = new List<double>();
         var idleLargest = new List<SmapsSplit>();
         var ready = new List<double>();
         var rss = new List<double>();
@@ -113,6 +117,7 @@ internal static class DaemonBench
                 if (idleSeries)
                 {
                     var series = new List<SmapsSplit>();
+                    var cpuBefore = CpuTicks(world.Daemon!.Id);
                     var end = Stopwatch.GetTimestamp() + (long)(s_idlePeriod.TotalSeconds * Stopwatch.Frequency);
                     while (Stopwatch.GetTimestamp() < end)
                     {
@@ -120,6 +125,7 @@ internal static class DaemonBench
                         await Task.Delay(s_idleStep);
                     }
 
+                    idleCpuMs.Add((CpuTicks(world.Daemon!.Id) - cpuBefore) * 1000.0 / 100);
                     idleMedians.Add(SmapsSplit.Median(series));
                     idleLargest.Add(series.MaxBy(x => x.RssKb)!);
                 }
@@ -128,7 +134,7 @@ internal static class DaemonBench
             world.CrashDaemon();
         }
 
-        return (ready, rss, splits, idleMedians, idleLargest);
+        return (ready, rss, splits, idleMedians, idleLargest, idleCpuMs);
     }
 
     /// <summary>When the idle split is read: <see cref="IdleSample.AfterReady"/> plus one period of the simulated kubelet's
@@ -139,6 +145,15 @@ internal static class DaemonBench
     /// touched: that is the idle figure.</remarks>
     private static TimeSpan SampleAfterReady(Scenario scenario) =>
         IdleSample.AfterReady + TimeSpan.FromSeconds(scenario.KubeletStatusSeconds * scenario.ApiTimeScale);
+
+    /// <summary>User plus system CPU of process <paramref name="pid"/> in clock ticks (USER_HZ, 100 on Linux), from <c>/proc/PID/stat</c>.</summary>
+    private static long CpuTicks(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        // Fields after the command name in parentheses (which may hold spaces): state is field 3, utime 14, stime 15.
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     private static double Median(List<double> values)
     {
