@@ -294,4 +294,7 @@ public enum LogEventId
 
     /// <summary>The watch for a staging slot handed to the node ended with an error; the node asks again on its recheck only.</summary>
     StagingSlotWatchEnded = 441,
+
+    /// <summary>The idle trim gave back what a turn of an idle agent mapped and allocated (issue 19 §5).</summary>
+    IdleTrimmed = 270,
 }

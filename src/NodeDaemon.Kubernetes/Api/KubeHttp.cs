@@ -13,8 +13,8 @@ namespace NodeDaemon.Kubernetes.Api;
 /// <remarks>
 /// Built here from <see cref="KubernetesClientConfiguration"/> rather than by constructing <c>k8s.Kubernetes</c>: that
 /// constructor roots the whole generated client and its model metadata, 12 MB of the native binary (and of its resident
-/// memory), of which the daemon used only the handler. The TLS chain check and the credentials are still the library's
-/// own (<see cref="k8s.Kubernetes.CertificateValidationCallBack"/>, <see cref="k8s.Kubernetes.CreateCredentials"/>).
+/// memory), of which the daemon used only the handler. The credentials are still the library's own
+/// (<see cref="k8s.Kubernetes.CreateCredentials"/>); the server check follows client-go (<see cref="KubeconfigCaPolicy"/>).
 /// </remarks>
 internal static class KubeHttp
 {
@@ -53,9 +53,7 @@ internal static class KubeHttp
         }
         else if (config.SslCaCerts is { Count: > 0 } ca)
         {
-            // The kubeconfig's CA must be the root of the server's chain; the system's trust store alone is not enough.
-            handler.SslOptions.RemoteCertificateValidationCallback = (sender, certificate, chain, errors) =>
-                certificate is not null && chain is not null && k8s.Kubernetes.CertificateValidationCallBack(sender, ca, certificate, chain, errors);
+            handler.SslOptions.CertificateChainPolicy = KubeconfigCaPolicy(ca);
         }
 
         // Without a CA in the kubeconfig the system's trust store decides, as kubectl does.
@@ -67,6 +65,24 @@ internal static class KubeHttp
         // Watches stream for minutes: every other request gets its own bound where it is sent.
         var client = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
         return (client, baseUri, k8s.Kubernetes.CreateCredentials(config));
+    }
+
+    /// <summary>The chain policy when the kubeconfig names a CA: that CA alone is trusted, as client-go trusts its CA pool
+    /// alone (k8s.io/client-go/transport/transport.go: <c>RootCAs</c> is the kubeconfig's CA, never the system's roots).</summary>
+    /// <remarks>SslStream still checks the host name (DNS or IP SAN) and the validity period as for any server, and only a
+    /// chain without errors is accepted. KubernetesClient's own callback, used before, accepted a certificate chaining to
+    /// any system root, and for a private CA it rebuilt the chain and dropped the name check, so a certificate the CA had
+    /// issued for another host passed. Neither revocation nor AIA downloads: Go's verifier does neither.</remarks>
+    internal static X509ChainPolicy KubeconfigCaPolicy(X509Certificate2Collection ca)
+    {
+        var policy = new X509ChainPolicy
+        {
+            TrustMode = X509ChainTrustMode.CustomRootTrust,
+            RevocationMode = X509RevocationMode.NoCheck,
+            DisableCertificateDownloads = true,
+        };
+        policy.CustomTrustStore.AddRange(ca);
+        return policy;
     }
 
     /// <summary>

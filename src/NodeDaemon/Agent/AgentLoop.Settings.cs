@@ -49,6 +49,9 @@ public sealed partial class AgentLoop
     /// <summary>The longest wait between two failed turns.</summary>
     public TimeSpan MaxTurnRetryDelay { get => _settings.MaxTurnRetryDelay; init => _settings.MaxTurnRetryDelay = value; }
 
+    /// <summary>Told when each turn starts and ends (the daemon's idle trim); nothing by default.</summary>
+    public ITurnListener Turns { get; init; } = NoTurnListener.Instance;
+
     /// <summary>Turns that failed in a row, up to now.</summary>
     public int FailedTurnsInARow => _failures.InARow;
 }

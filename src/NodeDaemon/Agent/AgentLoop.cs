@@ -75,6 +75,7 @@ public sealed partial class AgentLoop
             while (!cancellationToken.IsCancellationRequested)
             {
                 Decision decision;
+                Turns.TurnStarted();
                 try
                 {
                     decision = await TurnAsync(cancellationToken).ConfigureAwait(false);
@@ -83,6 +84,7 @@ public sealed partial class AgentLoop
                 {
                     // Not a bug: the API, rpm-ostreed or the disk failed past their own retries. Keep the process (its
                     // watch, slot view and report memory) and try the turn again after a backoff; only a bug ends it.
+                    Turns.TurnEnded(State);
                     var delay = await _failures.FailedAsync(e, State, cancellationToken).ConfigureAwait(false);
                     _heartbeat.Bound(delay);
                     await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
@@ -90,6 +92,7 @@ public sealed partial class AgentLoop
                 }
 
                 _failures.Succeeded();
+                Turns.TurnEnded(State);
                 await _waiter.AfterAsync(decision.Action, cancellationToken).ConfigureAwait(false);
             }
         }

@@ -23,6 +23,7 @@ public sealed partial class AgentService(
     TimeProvider time,
     ILoggerFactory loggers,
     IHostApplicationLifetime lifetime,
+    IdleTrim idleTrim,
     ILogger<AgentService> logger) : BackgroundService
 {
     /// <inheritdoc />
@@ -41,6 +42,7 @@ public sealed partial class AgentService(
             Loggers = loggers,
             Metrics = metrics,
             ApiRequests = apiRequests,
+            Turns = idleTrim,
             IdleTick = watchdog.Timeout is { } timeout && timeout / 4 < idle ? timeout / 4 : idle,
         };
         AgentComposition agent;

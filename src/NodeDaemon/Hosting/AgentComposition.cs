@@ -120,6 +120,7 @@ public sealed class AgentComposition : IDisposable
             ProgressReportInterval = parts.ProgressReportInterval ?? options.ProgressInterval,
             Metrics = parts.Metrics,
             HealthGate = gate,
+            Turns = parts.Turns,
         };
 
     private static T Own<T>(List<IDisposable> owned, T adapter)

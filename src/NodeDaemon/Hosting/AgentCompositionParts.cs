@@ -23,6 +23,9 @@ public sealed record AgentCompositionParts(TimeProvider Time, AgentHeartbeat Hea
     /// <summary>Transitions, durations and failures of the loop; nothing by default.</summary>
     public IAgentMetrics Metrics { get; init; } = NoAgentMetrics.Instance;
 
+    /// <summary><c>AgentLoop.Turns</c>: told when each turn starts and ends (the daemon's <see cref="IdleTrim"/>); nothing by default.</summary>
+    public ITurnListener Turns { get; init; } = NoTurnListener.Instance;
+
     /// <summary>Told of every API request; nothing by default.</summary>
     public IApiRequestObserver ApiRequests { get; init; } = NoApiRequestObserver.Instance;
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;
+using Microsoft.Extensions.Logging;
 using NodeDaemon.Agent;
 using NodeDaemon.Core.Options;
 using NodeDaemon.Kubernetes.Api;
@@ -55,6 +56,8 @@ internal static class DaemonHost
         builder.Services.AddHostedService<AgentService>();
         builder.Services.AddHostedService<WatchdogService>();
         builder.Services.AddHostedService<StartupRelease>();
+        // After the start-up release, the same release between the turns of an idle agent (docs/benchmarks.md, "Footprint: third pass").
+        builder.Services.AddSingleton(s => new IdleTrim(s.GetRequiredService<TimeProvider>(), StartupRelease.Release, s.GetRequiredService<ILogger<IdleTrim>>()));
         return builder.Build();
     }
 }
