@@ -41,6 +41,31 @@ public sealed class Http2LimitsTests
         Assert.True(server.Requests.Connections.Accepted == 1, $"after the patch: {server.Requests.Connections.ToJson()}");
     }
 
+    [Fact]
+    public async Task A_TLS_handshake_that_starts_12_s_after_the_connection_is_still_served()
+    {
+        // kube-apiserver bounds the handshake by its ReadHeaderTimeout (32 s); Kestrel's own default is 10 s, which a
+        // starved harness client overran and then reconnected, each time with a new handshake.
+        await using var server = await Cluster.StartAsync();
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(server.Url.Host, server.Url.Port);
+        await Task.Delay(TimeSpan.FromSeconds(12));
+
+        await using var tls = new System.Net.Security.SslStream(tcp.GetStream());
+        using var trusting = TestCertificates.TrustingHandler(server.CertificateAuthority!);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await tls.AuthenticateAsClientAsync(new System.Net.Security.SslClientAuthenticationOptions
+        {
+            TargetHost = server.Url.Host,
+            ApplicationProtocols = [System.Net.Security.SslApplicationProtocol.Http2],
+            // The server's certificate checked against its CA, as every client of it does.
+            RemoteCertificateValidationCallback = trusting.SslOptions.RemoteCertificateValidationCallback,
+        }, cts.Token);
+
+        Assert.Equal(System.Net.Security.SslApplicationProtocol.Http2, tls.NegotiatedApplicationProtocol);
+        Assert.Empty(server.Requests.Connections.Ends());
+    }
+
     private static async Task<string?> NextTypeAsync(StreamReader events)
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
