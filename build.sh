@@ -111,7 +111,8 @@ cmd_bench() {
   cmd_publish
   say "building the benchmarks (Release)"
   dotnet build tests/NodeDaemon.Bench -c Release -nologo -v:q
-  # Names after the verb run only those benchmarks (daemon, footprint, hostStatusRead, watchReaction, drain, fleet).
+  # Names after the verb run only those benchmarks (daemon, footprint, hostStatusRead, watchReaction, drain, fleet;
+  # fleet2000, 2,000 nodes with 40 slots, runs only when named).
   dotnet "tests/NodeDaemon.Bench/bin/Release/net10.0/NodeDaemon.Bench.dll" "$artifacts/bench.json" "$@"
   say "wrote artifacts/bench.json"
 }
@@ -149,7 +150,8 @@ usage: ./build.sh VERB
   publish   Native AOT binary at artifacts/bin/nodedaemon (installs clang, zlib1g-dev)
   rpm       publish, then the RPM at artifacts/rpm/ and rpmlint on it (installs rpm, rpmlint)
   bench     measurements against the simulated world, to artifacts/bench.json and a table on stdout;
-            ./build.sh bench fleet (or daemon, footprint, hostStatusRead, watchReaction, drain) runs only those
+            ./build.sh bench fleet (or daemon, footprint, hostStatusRead, watchReaction, drain) runs only those;
+            ./build.sh bench fleet2000 runs 2,000 nodes with 40 slots (15-25 min; never part of a plain bench)
 USAGE
 }
 

@@ -26,7 +26,7 @@ internal static class BenchTable
             ("node watch reaction, median (p90)", $"{N(results["watchReaction"]?["medianMs"])} ms ({N(results["watchReaction"]?["p90Ms"])})"),
             ("binary size", $"{N(d?["binaryMb"])} MB"),
         };
-        foreach (var (key, node) in results["fleet"] as JsonObject ?? [])
+        foreach (var (key, node) in (results["fleet"] as JsonObject ?? []).Concat(results["fleet2000"] as JsonObject ?? []))
         {
             rows.Add(($"fleet {node?["nodes"]} nodes, {node?["maxUnavailable"]} slots", Fleet(node)));
         }

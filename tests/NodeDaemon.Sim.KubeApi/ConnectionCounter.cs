@@ -14,6 +14,7 @@ public sealed class ConnectionCounter
     public const string Http11 = "http/1.1";
 
     private readonly ConcurrentDictionary<string, int> _byProtocol = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _ends = new(StringComparer.Ordinal);
     private long _accepted;
     private int _open;
     private int _peakOpen;
@@ -31,6 +32,11 @@ public sealed class ConnectionCounter
     /// handshake the server refused has none and is counted only in <see cref="Accepted"/>.</summary>
     public IReadOnlyDictionary<string, int> ByProtocol() => new SortedDictionary<string, int>(_byProtocol, StringComparer.Ordinal);
 
+    /// <summary>Why connections ended abnormally, by reason as Kestrel logged it (<see cref="KestrelConnectionLog"/>):
+    /// <c>"RequestProcessingError: ConnectionResetException: …"</c> is the client resetting it, a
+    /// <c>…MinimumDataRateNotSatisfied</c> or <c>Http2ConnectionError</c> is Kestrel ending it. Sorted by reason.</summary>
+    public IReadOnlyDictionary<string, int> Ends() => new SortedDictionary<string, int>(_ends, StringComparer.Ordinal);
+
     /// <summary>How many accepted connections negotiated <paramref name="protocol"/>.</summary>
     public int this[string protocol] => _byProtocol.TryGetValue(protocol, out var count) ? count : 0;
 
@@ -41,6 +47,7 @@ public sealed class ConnectionCounter
         ["open"] = Open,
         ["peakOpen"] = PeakOpen,
         ["byProtocol"] = new JsonObject([.. ByProtocol().Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))]),
+        ["ends"] = new JsonObject([.. Ends().Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))]),
     };
 
     /// <summary>Forgets the accepted and per-protocol counts; the peak restarts from the connections open now.</summary>
@@ -48,6 +55,7 @@ public sealed class ConnectionCounter
     {
         Interlocked.Exchange(ref _accepted, 0);
         _byProtocol.Clear();
+        _ends.Clear();
         Volatile.Write(ref _peakOpen, Open);
     }
 
@@ -63,6 +71,13 @@ public sealed class ConnectionCounter
     }
 
     internal void Negotiated(string protocol) => _byProtocol.AddOrUpdate(protocol, 1, (_, count) => count + 1);
+
+    internal void Ended(string reason)
+    {
+        // Bounded: the reasons are few, but a message could carry an id; past 50 they are pooled.
+        var key = _ends.Count < 50 || _ends.ContainsKey(reason) ? reason : "other";
+        _ends.AddOrUpdate(key, 1, (_, count) => count + 1);
+    }
 
     internal void Closed() => Interlocked.Decrement(ref _open);
 }

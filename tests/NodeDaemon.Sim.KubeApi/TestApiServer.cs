@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using NodeDaemon.Sim.KubeApi.Controllers;
 using NodeDaemon.Sim.KubeApi.Faults;
 using NodeDaemon.Sim.KubeApi.Handlers;
@@ -238,6 +239,9 @@ public sealed partial class TestApiServer : IAsyncDisposable
             var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
             builder.WebHost.UseKestrelCore().ConfigureKestrel(ConfigureListener);
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
+            // Why connections end, from Kestrel's own log (nothing else is logged).
+            builder.Logging.ClearProviders().AddProvider(new KestrelConnectionLog(Requests.Connections))
+                .AddFilter(KestrelConnectionLog.Category, LogLevel.Debug);
             var app = builder.Build();
             var stopping = app.Lifetime.ApplicationStopping;
             app.Run(context =>

@@ -23,6 +23,7 @@ public sealed class FleetAgent : IAsyncDisposable
     private int _boots = 1;
     private int _crashes;
     private int _failures;
+    private readonly Dictionary<string, int> _failureReasons = new(StringComparer.Ordinal);
     private readonly List<string> _bootedDigests = [];
 
     /// <summary>Node <paramref name="name"/>, which loses its stage at every boot when <paramref name="losesStage"/>.</summary>
@@ -85,6 +86,15 @@ public sealed class FleetAgent : IAsyncDisposable
     /// <summary>What broke the loop last, if anything did.</summary>
     public string? LastFailure { get; private set; }
 
+    /// <summary>What broke the loop, by exception type and the message's first line, with how often.</summary>
+    public IReadOnlyDictionary<string, int> FailureReasons()
+    {
+        lock (_failureReasons)
+        {
+            return new Dictionary<string, int>(_failureReasons, StringComparer.Ordinal);
+        }
+    }
+
     /// <summary>Starts the daemon in the first boot.</summary>
     public void Start() => _process = StartProcess();
 
@@ -139,6 +149,11 @@ public sealed class FleetAgent : IAsyncDisposable
 
         Interlocked.Increment(ref _failures);
         LastFailure = error.Message;
+        var reason = $"{error.GetType().Name}: {error.Message.Split('\n')[0]}";
+        lock (_failureReasons)
+        {
+            _failureReasons[reason] = _failureReasons.GetValueOrDefault(reason) + 1;
+        }
         await ReplaceAsync(process, _setup.RestartDelay, crashed: false).ConfigureAwait(false);
     }
 

@@ -100,6 +100,9 @@ public static class FleetReport
             PeakConnectionsPerNode = Math.Round((double)pool.Connections.Peak / run.Nodes, 2),
             AcceptedConnectionsPerNode = Math.Round((double)pool.Connections.Accepted / run.Nodes, 2),
             ConnectionsByProtocol = pool.Connections.ByProtocol,
+            StartupConnectionsPerNode = Math.Round((double)pool.Connections.StartupAccepted / run.Nodes, 2),
+            ConnectionEndsAtStartup = pool.Connections.StartupEnds,
+            ConnectionEnds = pool.Connections.Ends,
             PeakSockets = pool.Harness.PeakSockets,
             PeakOpenFiles = pool.Harness.PeakOpenFiles,
             CordonToDoneSecondsByQuarter = [.. pool.CordonToDoneMsByQuarter().Select(Nominal)],
@@ -133,6 +136,9 @@ public static class FleetReport
             Crashes = pool.Agents.Sum(a => a.Crashes),
             LoopFailures = pool.Agents.Sum(a => a.Failures),
             LastLoopFailure = pool.Agents.Select(a => a.LastFailure).LastOrDefault(f => f is not null),
+            LoopFailuresByReason = pool.Agents.SelectMany(a => a.FailureReasons()).GroupBy(r => r.Key, StringComparer.Ordinal)
+                .Select(g => KeyValuePair.Create(g.Key, g.Sum(r => r.Value))).OrderByDescending(r => r.Value).Take(10)
+                .ToDictionary(StringComparer.Ordinal),
             Reboots = pool.Agents.Sum(a => a.Boots - 1),
             WallSeconds = Math.Round(wall.TotalSeconds, 1),
             RunWallSeconds = Math.Round(pool.EndMs / 1000.0, 1),

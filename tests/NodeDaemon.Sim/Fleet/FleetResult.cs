@@ -89,6 +89,17 @@ public sealed record FleetResult
     /// <summary>Connections accepted during the run by protocol.</summary>
     public IReadOnlyDictionary<string, int> ConnectionsByProtocol { get; init; } = new Dictionary<string, int>();
 
+    /// <summary>Connections the API server accepted while the agents started (before the annotation), per node: 1.0
+    /// when no connection broke while the pool came up.</summary>
+    public double StartupConnectionsPerNode { get; init; }
+
+    /// <summary>Why connections ended abnormally while the agents started, by reason as the server's Kestrel logged it
+    /// (a client reset, or one of Kestrel's limits by name).</summary>
+    public IReadOnlyDictionary<string, int> ConnectionEndsAtStartup { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>Why connections ended abnormally during the run, by reason.</summary>
+    public IReadOnlyDictionary<string, int> ConnectionEnds { get; init; } = new Dictionary<string, int>();
+
     /// <summary>The most sockets the harness process held at once (both ends of every loopback connection are in it).</summary>
     public int PeakSockets { get; init; }
 
@@ -179,6 +190,9 @@ public sealed record FleetResult
 
     /// <summary>The last exception that ended a loop.</summary>
     public string? LastLoopFailure { get; init; }
+
+    /// <summary>The ten most frequent reasons loops ended with an exception (type and the message's first line), with their counts.</summary>
+    public IReadOnlyDictionary<string, int> LoopFailuresByReason { get; init; } = new Dictionary<string, int>();
 
     /// <summary>Reboots carried out.</summary>
     public int Reboots { get; init; }

@@ -68,4 +68,14 @@ public sealed record HarnessFigures(double MeanLagMs, double P99LagMs, int PeakO
 /// <param name="Peak">The most open at once during the run.</param>
 /// <param name="Accepted">Accepted during the run (reconnects, restarts, reboots).</param>
 /// <param name="ByProtocol">Those accepted during the run by protocol (<c>h2</c>, <c>http/1.1</c>).</param>
-public sealed record ConnectionFigures(int Idle, int Peak, long Accepted, IReadOnlyDictionary<string, int> ByProtocol);
+public sealed record ConnectionFigures(int Idle, int Peak, long Accepted, IReadOnlyDictionary<string, int> ByProtocol)
+{
+    /// <summary>Accepted while the agents started, before the annotation.</summary>
+    public long StartupAccepted { get; init; }
+
+    /// <summary>Why connections ended abnormally while the agents started, by reason (<c>ConnectionCounter.Ends</c>).</summary>
+    public IReadOnlyDictionary<string, int> StartupEnds { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>Why connections ended abnormally during the run, by reason.</summary>
+    public IReadOnlyDictionary<string, int> Ends { get; init; } = new Dictionary<string, int>();
+}

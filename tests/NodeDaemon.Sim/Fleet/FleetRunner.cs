@@ -98,6 +98,8 @@ public sealed class FleetRunner(FleetSettings settings)
             await WaitAsync(() => observer.Nodes().Values.All(n => n.Phase == "Idle"), run.Timeout, cancellationToken).ConfigureAwait(false);
             var startup = server.Requests.Snapshot();
             var idleConnections = server.Requests.Connections.Open;
+            var startupEnds = server.Requests.Connections.Ends();
+            var startupAccepted = server.Requests.Connections.Accepted;
             server.Requests.Reset();
             // Every agent idle, each with its watches open: the connections a pool at rest holds.
             var (_, idleSockets) = HarnessProbe.CountDescriptors();
@@ -150,7 +152,12 @@ public sealed class FleetRunner(FleetSettings settings)
                 NotReadyNodes = [.. server.Store.List(ResourceTypes.Nodes).Where(n => !IsReady(n)).Select(n => ObjectMeta.Name(n)!)],
                 Listed = ListedBy(server.Requests),
                 Connections = new ConnectionFigures(idleConnections, server.Requests.Connections.PeakOpen, server.Requests.Connections.Accepted,
-                    server.Requests.Connections.ByProtocol()),
+                    server.Requests.Connections.ByProtocol())
+                {
+                    StartupAccepted = startupAccepted,
+                    StartupEnds = startupEnds,
+                    Ends = server.Requests.Connections.Ends(),
+                },
                 Harness = new HarnessFigures(probe.MeanLagMs, probe.P99LagMs, probe.PeakOpenFiles, probe.PeakSockets, idleSockets),
                 PeakConcurrentPulls = setup.Pulls.Peak,
             };
