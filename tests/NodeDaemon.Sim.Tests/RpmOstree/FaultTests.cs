@@ -44,7 +44,9 @@ public sealed class FaultTests
     [Fact]
     public async Task Busy_fault_holds_the_daemon_for_another_client()
     {
-        await using var world = await SimWorld.StartAsync(faults: """{"busy": {"seconds": 1, "title": "zincati upgrade"}}""");
+        // Held for 5 s from start, so that a loaded machine still reaches the first call inside the hold (CI once took
+        // over 1 s from start to the call); the wait for its end is bounded by Until.
+        await using var world = await SimWorld.StartAsync(faults: """{"busy": {"seconds": 5, "title": "zincati upgrade"}}""");
         using var client = await BusClient.ConnectAsync(world.Bus.Address);
         var busy = await Assert.ThrowsAsync<DBusErrorReplyException>(() => client.RebaseAsync(SimWorld.Refspec));
         Assert.StartsWith("Transaction in progress: zincati upgrade\n", busy.ErrorMessage, StringComparison.Ordinal);

@@ -32,7 +32,7 @@ public sealed class LifeTests
     [Fact]
     public async Task A_peer_that_never_closes_is_force_closed_after_the_timeout()
     {
-        await using var world = await SimWorld.StartAsync(faults: """{"lifecycle": {"force-close-seconds": 1}}""");
+        await using var world = await SimWorld.StartAsync(faults: """{"lifecycle": {"force-close-seconds": 4}}""");
         using var caller = await BusClient.ConnectAsync(world.Bus.Address);
         var address = await caller.RebaseAsync(SimWorld.Refspec);
         using var peer = await PeerTransaction.ConnectAsync(address);
@@ -46,7 +46,7 @@ public sealed class LifeTests
     public async Task Busy_client_lingering_keeps_the_daemon_busy_after_its_end()
     {
         await using var world = await SimWorld.StartAsync(
-            faults: """{"busy": {"seconds": 0.5, "title": "zincati upgrade", "lingers": true}, "lifecycle": {"force-close-seconds": 2}}""");
+            faults: """{"busy": {"seconds": 0.5, "title": "zincati upgrade", "lingers": true}, "lifecycle": {"force-close-seconds": 8}}""");
         using var client = await BusClient.ConnectAsync(world.Bus.Address);
         await Task.Delay(1200);
         var busy = await Assert.ThrowsAsync<DBusErrorReplyException>(() => client.RebaseAsync(SimWorld.Refspec));
@@ -58,13 +58,13 @@ public sealed class LifeTests
     [Fact]
     public async Task Sysroot_locked_by_another_program_answers_busy_until_released()
     {
-        await using var world = await SimWorld.StartAsync(faults: """{"sysroot-locked": {"seconds": 1.5, "by": "bootc"}}""");
+        await using var world = await SimWorld.StartAsync(faults: """{"sysroot-locked": {"seconds": 5, "by": "bootc"}}""");
         using var client = await BusClient.ConnectAsync(world.Bus.Address);
         var busy = await Assert.ThrowsAsync<DBusErrorReplyException>(() => client.RebaseAsync(SimWorld.Refspec));
         Assert.Equal(BusyError, busy.ErrorName);
         Assert.Equal("System transaction in progress", busy.ErrorMessage);
         Assert.Equal("", await Busctl.ActiveTransactionPathAsync(world.Bus.Address));
-        await Task.Delay(1600);
+        await Task.Delay(5100);
         Assert.StartsWith("unix:path=", await client.RebaseAsync(SimWorld.Refspec), StringComparison.Ordinal);
     }
 
