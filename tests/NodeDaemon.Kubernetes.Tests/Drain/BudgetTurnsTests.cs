@@ -35,6 +35,20 @@ public sealed class BudgetTurnsTests
     }
 
     [Fact]
+    public void A_first_request_goes_within_the_status_seen_already_and_the_rest_wait_for_the_next()
+    {
+        // Mark 0: no request was refused yet, so the status the watch showed first counts (FirstEvictionRule).
+        var turns = new BudgetTurns<string>();
+        Assert.Empty(turns.Observe(Web, S(1)));
+
+        Assert.Equal(["a"], turns.Wait(Web, "a", 0, ready: true));
+        Assert.Empty(turns.Wait(Web, "b", 0, ready: true));
+        // a's eviction took the disruption; the replacement Ready gives it back.
+        Assert.Empty(turns.Observe(Web, S(0, current: 1)));
+        Assert.Equal(["b"], turns.Observe(Web, S(1)));
+    }
+
+    [Fact]
     public void A_status_seen_before_the_refusal_lets_no_one_go_however_much_it_allows()
     {
         var turns = new BudgetTurns<string>();
