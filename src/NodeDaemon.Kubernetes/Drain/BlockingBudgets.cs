@@ -22,6 +22,9 @@ namespace NodeDaemon.Kubernetes.Drain;
 /// </remarks>
 internal sealed partial class BlockingBudgets(KubeApi api, KubeNodeClientOptions options, TimeProvider time, ILogger logger) : IAsyncDisposable
 {
+    /// <summary>Ticks in a row a wait skips while the watched status holds the pod back: 30 s at kubectl's 5 s.</summary>
+    internal const int HeldTicks = 6;
+
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly BudgetTurns<TaskCompletionSource> _turns = new();
@@ -91,16 +94,15 @@ internal sealed partial class BlockingBudgets(KubeApi api, KubeNodeClientOptions
 
         try
         {
+            await bound.CancelAsync().ConfigureAwait(false);
             if (!turn.Task.IsCompleted)
             {
                 waiting(key);
-                await Task.WhenAny(turn.Task, deadline).ConfigureAwait(false);
-                cancellationToken.ThrowIfCancellationRequested();
+                await AwaitTurnAsync(key, turn, pod.Ready, atMost, cancellationToken).ConfigureAwait(false);
             }
         }
         finally
         {
-            await bound.CancelAsync().ConfigureAwait(false);
             lock (_gate)
             {
                 _turns.Forget(key, turn);
@@ -139,12 +141,9 @@ internal sealed partial class BlockingBudgets(KubeApi api, KubeNodeClientOptions
             SetAll(_turns.Wait(key, turn, mark, pod.Ready));
         }
 
-        using var tick = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
-            var first = await Task.WhenAny(turn.Task, Task.Delay(atMost, time, tick.Token)).ConfigureAwait(false);
-            cancellationToken.ThrowIfCancellationRequested();
-            if (first == turn.Task)
+            if (await AwaitTurnAsync(key, turn, pod.Ready, atMost, cancellationToken).ConfigureAwait(false))
             {
                 LogBudgetAllows(pod.Key, key);
                 return true;
@@ -154,10 +153,47 @@ internal sealed partial class BlockingBudgets(KubeApi api, KubeNodeClientOptions
         }
         finally
         {
-            await tick.CancelAsync().ConfigureAwait(false);
             lock (_gate)
             {
                 _turns.Forget(key, turn);
+            }
+        }
+    }
+
+    /// <summary>Whether the watched status of budget <paramref name="key"/> (<c>namespace/name</c>) holds a Ready pod back now.</summary>
+    internal bool Holds(string key)
+    {
+        lock (_gate)
+        {
+            return _turns.Holds(key, ready: true);
+        }
+    }
+
+    /// <summary>Waits for <paramref name="turn"/>, or for a tick of <paramref name="atMost"/> after which the watched status
+    /// no longer holds the pod back (the tick skipped while it does, at most <see cref="HeldTicks"/> ticks in all).</summary>
+    /// <returns>True when the budget's status let it go, false when a tick ends the wait.</returns>
+    /// <remarks>The tick is the fallback for a budget the watch cannot tell about (no watch, a status not seen yet): asking at
+    /// a tick while the watched status says the budget is spent only collects a 429. A stale watch only delays, never
+    /// sends: at most <see cref="HeldTicks"/> ticks, then the pod asks anyway and the server judges.</remarks>
+    private async Task<bool> AwaitTurnAsync(string key, TaskCompletionSource turn, bool ready, TimeSpan atMost, CancellationToken cancellationToken)
+    {
+        for (var ticks = 1; ; ticks++)
+        {
+            using var tick = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var first = await Task.WhenAny(turn.Task, Task.Delay(atMost, time, tick.Token)).ConfigureAwait(false);
+            await tick.CancelAsync().ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            if (first == turn.Task)
+            {
+                return true;
+            }
+
+            lock (_gate)
+            {
+                if (ticks >= HeldTicks || !_turns.Holds(key, ready))
+                {
+                    return false;
+                }
             }
         }
     }
