@@ -61,6 +61,11 @@ internal static class KubePaths
         $"{Budgets(ns)}?watch=true" + (resourceVersion.Length > 0 ? $"&resourceVersion={Esc(resourceVersion)}" : "") +
         $"&allowWatchBookmarks=true&timeoutSeconds={timeoutSeconds}";
 
+    /// <summary>A streaming list of the PodDisruptionBudgets of a namespace: every budget as ADDED, then a BOOKMARK marking the
+    /// end of that state, then the changes (kube-apiserver's WatchList, which wants exactly these options).</summary>
+    public static string BudgetsStream(string ns, int timeoutSeconds) =>
+        $"{Budgets(ns)}?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true&timeoutSeconds={timeoutSeconds}";
+
     /// <summary>The core/v1 events of a namespace.</summary>
     public static string Events(string ns) => $"api/v1/namespaces/{Esc(ns)}/events";
 

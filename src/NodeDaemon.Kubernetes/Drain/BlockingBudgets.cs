@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using NodeDaemon.Kubernetes.Annotations;
 using NodeDaemon.Kubernetes.Api;
@@ -21,11 +22,93 @@ namespace NodeDaemon.Kubernetes.Drain;
 /// </remarks>
 internal sealed partial class BlockingBudgets(KubeApi api, KubeNodeClientOptions options, TimeProvider time, ILogger logger) : IAsyncDisposable
 {
+    /// <summary>Ticks in a row a wait skips while the watched status holds the pod back: 30 s at kubectl's 5 s.</summary>
+    internal const int HeldTicks = 6;
+
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly BudgetTurns<TaskCompletionSource> _turns = new();
     private readonly Dictionary<string, Task> _watches = new(StringComparer.Ordinal);
+    // The namespaces watched before the first eviction (FirstEvictionRule): the end of their initial state, and their budgets' selectors.
+    private readonly Dictionary<string, Streamed> _streamed = new(StringComparer.Ordinal);
     private bool _disposed;
+
+    /// <summary>Watches the budgets of <paramref name="ns"/> from now on, as a streaming list whose initial state's end is told:
+    /// the first requests of its pods then wait on the budgets that select them (<see cref="BeforeFirstAsync"/>).</summary>
+    public void WatchFirst(string ns)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_watches.ContainsKey(ns))
+            {
+                return;
+            }
+
+            _streamed[ns] = new Streamed();
+            var token = _stop.Token;
+            _watches[ns] = Task.Run(() => FollowAsync(ns, token), CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// Before <paramref name="pod"/>'s first eviction request: when its namespace is watched first and the budget that selects it
+    /// (as the watch's initial state shows) cannot let it go now, waits for that budget's next status that can, or at most
+    /// <paramref name="atMost"/>; <paramref name="waiting"/> is told the budget when it waits. Returns at once otherwise, and after
+    /// <paramref name="atMost"/> when the initial state has not come (a server that ignores the streaming list's options).
+    /// </summary>
+    public async Task BeforeFirstAsync(DrainPod pod, TimeSpan atMost, Action<string> waiting, CancellationToken cancellationToken)
+    {
+        Task<bool> synced;
+        lock (_gate)
+        {
+            if (!_streamed.TryGetValue(pod.Namespace, out var streamed))
+            {
+                return;
+            }
+
+            synced = streamed.Synced.Task;
+        }
+
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var deadline = Task.Delay(atMost, time, bound.Token);
+        if (await Task.WhenAny(synced, deadline).ConfigureAwait(false) != synced || !await synced.ConfigureAwait(false))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return;
+        }
+
+        var turn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        string key;
+        lock (_gate)
+        {
+            if (FirstEvictionRule.WaitsOn(pod, _streamed[pod.Namespace].Selectors) is not { } name)
+            {
+                return;
+            }
+
+            key = $"{pod.Namespace}/{name}";
+            // Mark 0: no request of this pod was refused, so the status seen already may let it go (within its count).
+            SetAll(_turns.Wait(key, turn, 0, pod.Ready));
+        }
+
+        try
+        {
+            await bound.CancelAsync().ConfigureAwait(false);
+            if (!turn.Task.IsCompleted)
+            {
+                waiting(key);
+                await AwaitTurnAsync(key, turn, pod.Ready, atMost, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _turns.Forget(key, turn);
+            }
+        }
+    }
 
     /// <summary>The turn to pass to <see cref="WaitAsync"/> if the request about to be sent is refused.</summary>
     public long Mark()
@@ -58,12 +141,9 @@ internal sealed partial class BlockingBudgets(KubeApi api, KubeNodeClientOptions
             SetAll(_turns.Wait(key, turn, mark, pod.Ready));
         }
 
-        using var tick = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
-            var first = await Task.WhenAny(turn.Task, Task.Delay(atMost, time, tick.Token)).ConfigureAwait(false);
-            cancellationToken.ThrowIfCancellationRequested();
-            if (first == turn.Task)
+            if (await AwaitTurnAsync(key, turn, pod.Ready, atMost, cancellationToken).ConfigureAwait(false))
             {
                 LogBudgetAllows(pod.Key, key);
                 return true;
@@ -73,10 +153,47 @@ internal sealed partial class BlockingBudgets(KubeApi api, KubeNodeClientOptions
         }
         finally
         {
-            await tick.CancelAsync().ConfigureAwait(false);
             lock (_gate)
             {
                 _turns.Forget(key, turn);
+            }
+        }
+    }
+
+    /// <summary>Whether the watched status of budget <paramref name="key"/> (<c>namespace/name</c>) holds a Ready pod back now.</summary>
+    internal bool Holds(string key)
+    {
+        lock (_gate)
+        {
+            return _turns.Holds(key, ready: true);
+        }
+    }
+
+    /// <summary>Waits for <paramref name="turn"/>, or for a tick of <paramref name="atMost"/> after which the watched status
+    /// no longer holds the pod back (the tick skipped while it does, at most <see cref="HeldTicks"/> ticks in all).</summary>
+    /// <returns>True when the budget's status let it go, false when a tick ends the wait.</returns>
+    /// <remarks>The tick is the fallback for a budget the watch cannot tell about (no watch, a status not seen yet): asking at
+    /// a tick while the watched status says the budget is spent only collects a 429. A stale watch only delays, never
+    /// sends: at most <see cref="HeldTicks"/> ticks, then the pod asks anyway and the server judges.</remarks>
+    private async Task<bool> AwaitTurnAsync(string key, TaskCompletionSource turn, bool ready, TimeSpan atMost, CancellationToken cancellationToken)
+    {
+        for (var ticks = 1; ; ticks++)
+        {
+            using var tick = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var first = await Task.WhenAny(turn.Task, Task.Delay(atMost, time, tick.Token)).ConfigureAwait(false);
+            await tick.CancelAsync().ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            if (first == turn.Task)
+            {
+                return true;
+            }
+
+            lock (_gate)
+            {
+                if (ticks >= HeldTicks || !_turns.Holds(key, ready))
+                {
+                    return false;
+                }
             }
         }
     }
@@ -111,16 +228,38 @@ internal sealed partial class BlockingBudgets(KubeApi api, KubeNodeClientOptions
         var watch = new ResourceWatch(api, options.Transport, time, logger, $"the disruption budgets of namespace {ns}");
         try
         {
-            await foreach (var change in watch.WatchAsync(KubePaths.Budgets(ns), (version, timeout) => KubePaths.BudgetsWatch(ns, version, timeout),
-                cancellationToken, noList: true).ConfigureAwait(false))
+            Streamed? streamed;
+            lock (_gate)
             {
-                if (change is WatchEvent.Changed one)
+                streamed = _streamed.GetValueOrDefault(ns);
+            }
+
+            await foreach (var change in watch.WatchAsync(KubePaths.Budgets(ns), (version, timeout) => KubePaths.BudgetsWatch(ns, version, timeout),
+                cancellationToken, noList: true, streaming: streamed is null ? null : timeout => KubePaths.BudgetsStream(ns, timeout)).ConfigureAwait(false))
+            {
+                if (change is WatchEvent.Synced synced)
                 {
-                    var key = $"{ns}/{NodeReader.Text(one.Object["metadata"]?["name"])}";
+                    streamed?.Synced.TrySetResult(synced.Complete);
+                }
+                else if (change is WatchEvent.Changed one)
+                {
+                    var name = NodeReader.Text(one.Object["metadata"]?["name"]);
                     var status = one.Type == "DELETED" ? null : BudgetStatus.Read(one.Object);
                     lock (_gate)
                     {
-                        SetAll(_turns.Observe(key, status));
+                        if (streamed is not null)
+                        {
+                            if (status is null)
+                            {
+                                streamed.Selectors.Remove(name);
+                            }
+                            else
+                            {
+                                streamed.Selectors[name] = one.Object["spec"]?["selector"]?.DeepClone();
+                            }
+                        }
+
+                        SetAll(_turns.Observe($"{ns}/{name}", status));
                     }
                 }
             }
@@ -137,5 +276,13 @@ internal sealed partial class BlockingBudgets(KubeApi api, KubeNodeClientOptions
         {
             turn.TrySetResult();
         }
+    }
+
+    /// <summary>A namespace watched before its first eviction: whether its initial state came complete, and its budgets' selectors.</summary>
+    private sealed class Streamed
+    {
+        public TaskCompletionSource<bool> Synced { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Dictionary<string, JsonNode?> Selectors { get; } = new(StringComparer.Ordinal);
     }
 }

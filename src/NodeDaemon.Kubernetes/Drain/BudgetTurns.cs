@@ -54,6 +54,12 @@ internal sealed class BudgetTurns<T>
         }
     }
 
+    /// <summary>Whether the latest status seen of <paramref name="budget"/> would hold a <paramref name="ready"/> pod back now
+    /// (known, not deleted, and no disruption left for it after those already let go): a request sent now would be refused.</summary>
+    public bool Holds(string budget, bool ready) =>
+        _budgets.TryGetValue(budget, out var state) && state.Turn > 0 && !state.Deleted
+        && !(ready ? state.Status!.AllowsReady && state.LetGo < state.Status.Allowed : state.Status!.AllowsUnready);
+
     /// <summary>How many wait on <paramref name="budget"/>.</summary>
     public int Waiting(string budget) => _budgets.TryGetValue(budget, out var state) ? state.Waiters.Count : 0;
 

@@ -81,6 +81,11 @@ internal sealed partial class PodDrainer
             }
 
             toMove = [.. plan.ToMove];
+            foreach (var ns in FirstEvictionRule.WatchedFirst(toMove))
+            {
+                budgets.WatchFirst(ns);
+            }
+
             _tally.Begin(toMove.Count);
             using var slots = new SemaphoreSlim(Math.Max(1, drain.Concurrency));
             await Task.WhenAll(toMove.Select(pod => MovePodAsync(pod, pods, budgets, slots, stop))).ConfigureAwait(false);

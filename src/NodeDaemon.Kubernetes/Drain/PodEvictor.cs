@@ -23,6 +23,10 @@ internal sealed partial class PodEvictor(KubeApi api, KubeNodeClientOptions opti
     public async Task<bool> EvictAsync(DrainPod pod, SemaphoreSlim slots, BlockingBudgets budgets, CancellationTokenSource stop)
     {
         var backoff = new Backoff(options.Transport.BackoffInitial, options.Transport.BackoffMax, time);
+        // No slot while it waits: a pod its budget holds back must not keep other budgets' pods from going.
+        var tick = options.EvictionRetryMinimum;
+        await budgets.BeforeFirstAsync(pod, tick * 0.7 + Backoff.Jitter(tick * 0.4),
+            budget => tally.WaitingOn(pod.Key, $"PDB {budget} allows no further disruption now; waiting for its next status", budget), stop.Token).ConfigureAwait(false);
         while (true)
         {
             EvictionAnswer answer;

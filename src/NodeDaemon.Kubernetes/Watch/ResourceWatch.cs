@@ -20,15 +20,23 @@ internal sealed partial class ResourceWatch(KubeApi api, ApiTransportOptions opt
     /// <summary>Failed connections in a row, with no event between, after which the watch lists (or starts without a version) again.</summary>
     internal const int FailedResumesBeforeAfresh = 3;
 
+    /// <summary>The annotation on the BOOKMARK that ends a streaming list's initial state (apimachinery
+    /// <c>metav1.InitialEventsAnnotationKey</c>).</summary>
+    internal const string InitialEventsEnd = "k8s.io/initial-events-end";
+
     /// <summary>
     /// The list at <paramref name="listPath"/>, then every change from <paramref name="watchPath"/>(version, timeoutSeconds),
     /// until cancelled. With <paramref name="from"/> (the version of a list the caller has just read) the first list is
     /// skipped: the watch starts there, and lists only if that version has expired. With <paramref name="noList"/> it
     /// never lists: a watch opened without a resourceVersion starts with every object it selects as ADDED (the API's
     /// "get state and start at most recent"), which for one object is the list's answer without the list's request.
+    /// With <paramref name="streaming"/> (and <paramref name="noList"/>), the first watch is that path(timeoutSeconds), a
+    /// streaming list (<c>sendInitialEvents</c>), and the server's marker of its initial state's end is told as
+    /// <see cref="WatchEvent.Synced"/>; a server that refuses it (422: no WatchList) is told as an incomplete one, and
+    /// watched without.
     /// </summary>
     public async IAsyncEnumerable<WatchEvent> WatchAsync(string listPath, Func<string, int, string> watchPath,
-        [EnumeratorCancellation] CancellationToken cancellationToken, string? from = null, bool noList = false)
+        [EnumeratorCancellation] CancellationToken cancellationToken, string? from = null, bool noList = false, Func<int, string>? streaming = null)
     {
         var backoff = new Backoff(options.BackoffInitial, options.BackoffMax, time);
         while (true)
@@ -67,7 +75,16 @@ internal sealed partial class ResourceWatch(KubeApi api, ApiTransportOptions opt
                     break;
                 }
 
-                var (connection, openProblem, gone) = await OpenAsync(watchPath, version, cancellationToken).ConfigureAwait(false);
+                var stream = version.Length == 0 ? streaming : null;
+                var (connection, openProblem, gone) = await OpenAsync(stream is null ? watchPath : (_, seconds) => stream(seconds), version, cancellationToken).ConfigureAwait(false);
+                if (stream is not null && openProblem is { Refused: true })
+                {
+                    // kube-apiserver before 1.32, or 1.33 by default: the streaming list is an invalid option there.
+                    streaming = null;
+                    yield return new WatchEvent.Synced(Complete: false);
+                    continue;
+                }
+
                 if (gone)
                 {
                     expired = true;
@@ -120,6 +137,12 @@ internal sealed partial class ResourceWatch(KubeApi api, ApiTransportOptions opt
                             failed++;
                             await WaitAsync(backoff, $"watch error {code}: {NodeReader.Text(obj?["message"])}", cancellationToken).ConfigureAwait(false);
                             break;
+                        }
+
+                        if (type == "BOOKMARK" && stream is not null
+                            && NodeReader.Text(obj?["metadata"]?["annotations"]?[InitialEventsEnd]) == "true")
+                        {
+                            yield return new WatchEvent.Synced(Complete: true);
                         }
 
                         var itemVersion = NodeReader.Text(obj?["metadata"]?["resourceVersion"]);
@@ -189,7 +212,7 @@ internal sealed partial class ResourceWatch(KubeApi api, ApiTransportOptions opt
 
             if (!response.IsSuccessStatusCode)
             {
-                return (null, new OpenProblem($"watch: HTTP {(int)response.StatusCode}", Unreachable: false), false);
+                return (null, new OpenProblem($"watch: HTTP {(int)response.StatusCode}", Unreachable: false, Refused: (int)response.StatusCode == 422), false);
             }
 
             var connection = await WatchConnection.OpenAsync(response, life, bound).ConfigureAwait(false);
@@ -222,7 +245,8 @@ internal sealed partial class ResourceWatch(KubeApi api, ApiTransportOptions opt
     }
 
     /// <summary>Why a watch could not be opened; <paramref name="Unreachable"/> when no connection to the server was made.</summary>
-    private sealed record OpenProblem(string Text, bool Unreachable);
+    /// <remarks><paramref name="Refused"/>: answered 422, the options invalid (a streaming list the server cannot serve).</remarks>
+    private sealed record OpenProblem(string Text, bool Unreachable, bool Refused = false);
 
     // HttpClient's own message ("an error occurred while sending the request") hides the cause one level down.
     private static string Describe(Exception e) => e.InnerException is { } inner ? $"{e.Message} ({inner.Message})" : e.Message;

@@ -18,4 +18,10 @@ internal abstract record WatchEvent
     /// <param name="Type"><c>ADDED</c>, <c>MODIFIED</c> or <c>DELETED</c>.</param>
     /// <param name="Object">The object as of the change (for a deletion, its last state).</param>
     public sealed record Changed(string Type, JsonObject Object) : WatchEvent;
+
+    /// <summary>The end of the state a streaming watch started with (<c>sendInitialEvents</c>): every object it selects has
+    /// come as ADDED before this. <paramref name="Complete"/> is false when the server refused to stream it (no WatchList):
+    /// the watch then goes on without the marker, and the state's end cannot be told.</summary>
+    /// <param name="Complete">Whether the server marked the end of the initial state.</param>
+    public sealed record Synced(bool Complete) : WatchEvent;
 }

@@ -54,6 +54,30 @@ public sealed class BlockingBudgetsTests(ITestOutputHelper output)
         Assert.False(await wait.WaitAsync(bound.Token));
     }
 
+    [Fact]
+    public async Task While_the_watched_status_says_the_budget_is_spent_a_tick_asks_nothing_until_the_last_one()
+    {
+        // minAvailable 3 of 3: the watch shows no disruption allowed, so asking at a tick would only collect a 429.
+        await using var world = await World.StartAsync(DrainWorld.Seed(DrainWorld.WebMinAvailable(3)), output: output);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var api = Api(world);
+        await using var budgets = new BlockingBudgets(api, world.Options, time, NullLogger.Instance);
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        var wait = budgets.WaitAsync(Web, "shop", "web", budgets.Mark(), Tick, bound.Token);
+        await Poll.UntilAsync(() => budgets.Holds("shop/web"), "the budget's status seen", TimeSpan.FromSeconds(30));
+        for (var tick = 1; tick < BlockingBudgets.HeldTicks; tick++)
+        {
+            time.Advance(Tick);
+            await Task.Delay(20, bound.Token);
+            Assert.False(wait.IsCompleted, $"the wait ended at tick {tick} while the budget was spent");
+        }
+
+        // A watch silent that long is not trusted: the pod asks, and the server judges.
+        time.Advance(Tick);
+        Assert.False(await wait.WaitAsync(bound.Token));
+    }
+
     private static KubeApi Api(World world) => KubeApi.FromKubeconfig(world.Server.KubeconfigPath, TimeSpan.FromSeconds(10), NoApiRequestObserver.Instance, null);
 
     // The watch of the namespace's budgets is open (its first request counted) before the budget changes.

@@ -35,6 +35,50 @@ public sealed class BudgetTurnsTests
     }
 
     [Fact]
+    public void A_first_request_goes_within_the_status_seen_already_and_the_rest_wait_for_the_next()
+    {
+        // Mark 0: no request was refused yet, so the status the watch showed first counts (FirstEvictionRule).
+        var turns = new BudgetTurns<string>();
+        Assert.Empty(turns.Observe(Web, S(1)));
+
+        Assert.Equal(["a"], turns.Wait(Web, "a", 0, ready: true));
+        Assert.Empty(turns.Wait(Web, "b", 0, ready: true));
+        // a's eviction took the disruption; the replacement Ready gives it back.
+        Assert.Empty(turns.Observe(Web, S(0, current: 1)));
+        Assert.Equal(["b"], turns.Observe(Web, S(1)));
+    }
+
+    [Theory]
+    // the latest status: allowed, currentHealthy, desiredHealthy, observed; pods already let go by it; pod Ready; held back
+    [InlineData(0, 2, 2, true, 0, true, true)]
+    [InlineData(1, 3, 2, true, 0, true, false)]
+    [InlineData(1, 3, 2, true, 1, true, true)]
+    [InlineData(1, 3, 2, false, 0, true, true)]
+    [InlineData(0, 2, 2, true, 0, false, false)]
+    [InlineData(0, 1, 2, true, 0, false, true)]
+    public void A_known_status_holds_a_pod_back_exactly_when_a_request_now_would_be_refused(
+        int allowed, int current, int desired, bool observed, int letGo, bool ready, bool holds)
+    {
+        var turns = new BudgetTurns<string>();
+        Assert.Empty(turns.Observe(Web, new BudgetStatus(allowed, current, desired, observed)));
+        for (var i = 0; i < letGo; i++)
+        {
+            Assert.Single(turns.Wait(Web, $"gone-{i}", 0, ready: true));
+        }
+
+        Assert.Equal(holds, turns.Holds(Web, ready));
+    }
+
+    [Fact]
+    public void A_budget_not_seen_or_deleted_holds_no_one_back()
+    {
+        var turns = new BudgetTurns<string>();
+        Assert.False(turns.Holds(Web, ready: true));
+        turns.Observe(Web, null);
+        Assert.False(turns.Holds(Web, ready: true));
+    }
+
+    [Fact]
     public void A_status_seen_before_the_refusal_lets_no_one_go_however_much_it_allows()
     {
         var turns = new BudgetTurns<string>();

@@ -43,6 +43,14 @@ internal sealed class WatchHandler
         var timeout = int.TryParse(query["timeoutSeconds"], NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds > 0
             ? TimeSpan.FromSeconds(seconds) : _defaultTimeout;
         var bookmarks = query["allowWatchBookmarks"] == "true";
+        // A streaming list (WatchList, on by default since 1.34): the current state, then a BOOKMARK marking its end.
+        // kube-apiserver's validation (apimachinery internalversion/validation) wants resourceVersionMatch=NotOlderThan.
+        var streaming = query["sendInitialEvents"] == "true";
+        if (streaming && query["resourceVersionMatch"] != "NotOlderThan")
+        {
+            throw new ApiException(StatusErrors.Status(422, "Invalid", "ListOptions.meta.k8s.io \"\" is invalid: resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan"));
+        }
+
         var faults = _faults.Current;
         if (faults.WatchCutAfterMilliseconds is { } cutMs && TimeSpan.FromMilliseconds(cutMs) < timeout)
         {
@@ -63,6 +71,14 @@ internal sealed class WatchHandler
         using var stream = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
         stream.CancelAfter(timeout);
         var sent = 0;
+        var initialSent = 0;
+        var initialEnd = streaming && bookmarks && from is null ? subscription.Initial : null;
+        if (initialEnd is { Events: 0 } empty)
+        {
+            await WriteEventAsync(context, "BOOKMARK", InitialEventsEnd(target.Type, empty.ResourceVersion));
+            initialEnd = null;
+        }
+
         var nextBookmark = DateTimeOffset.UtcNow + _bookmarkInterval;
         try
         {
@@ -99,6 +115,12 @@ internal sealed class WatchHandler
                 while (subscription.Events.TryRead(out var change))
                 {
                     await WriteEventAsync(context, change.Type, change.Change.Json);
+                    if (initialEnd is { } end && ++initialSent == end.Events)
+                    {
+                        await WriteEventAsync(context, "BOOKMARK", InitialEventsEnd(target.Type, end.ResourceVersion));
+                        initialEnd = null;
+                    }
+
                     if (faults.WatchCutAfterEvents is { } cut && ++sent >= cut)
                     {
                         Cut(context, faults);
@@ -134,6 +156,13 @@ internal sealed class WatchHandler
         ["apiVersion"] = type.ApiVersion,
         ["metadata"] = new JsonObject { ["resourceVersion"] = rv.ToString(CultureInfo.InvariantCulture) },
     };
+
+    private static JsonObject InitialEventsEnd(ResourceType type, long rv)
+    {
+        var bookmark = Bookmark(type, rv);
+        bookmark["metadata"]!["annotations"] = new JsonObject { ["k8s.io/initial-events-end"] = "true" };
+        return bookmark;
+    }
 
     private static Task WriteEventAsync(HttpContext context, string type, JsonObject obj) =>
         WriteEventAsync(context, type, Encoding.UTF8.GetBytes(obj.ToJsonString(HttpIo.Wire)));

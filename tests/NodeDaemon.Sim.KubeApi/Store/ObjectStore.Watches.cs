@@ -25,6 +25,8 @@ public sealed partial class ObjectStore
                 {
                     subscription.Offer(new StoreEvent("ADDED", type, obj, null, long.Parse(ObjectMeta.ResourceVersion(obj)!, CultureInfo.InvariantCulture)));
                 }
+
+                subscription.Initial = (subscription.Pending, _rv);
             }
             else if (fromResourceVersion < _compactedThrough)
             {

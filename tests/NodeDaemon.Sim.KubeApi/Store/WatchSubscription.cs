@@ -37,6 +37,9 @@ public sealed class WatchSubscription : IDisposable
 
     internal int Pending => _events.Reader.Count;
 
+    /// <summary>For a watch started from the current state: how many ADDED events that state is, and the resourceVersion it is at.</summary>
+    public (int Events, long ResourceVersion)? Initial { get; internal set; }
+
     /// <summary>The resourceVersion a BOOKMARK may carry now, or null while events are still queued.</summary>
     public long? BookmarkVersion() => _store.BookmarkVersion(this);
 
