@@ -1,3 +1,5 @@
+using NodeDaemon.Core.Fleet;
+
 namespace NodeDaemon.Kubernetes.Fleet;
 
 /// <summary>What one acquire request has read and tried so far: the executor adds each read and each lost write, and
@@ -42,6 +44,22 @@ internal sealed record SlotPlanState(string Node, string Pool, string Digest)
 
     /// <summary>The count and holders of the last pass that read the pool.</summary>
     public SlotTally Tally { get; init; } = SlotTally.None;
+
+    /// <summary>
+    /// The answer of a write that granted us a slot (a take, or the take-up of one handed to us), before the halt was
+    /// checked again; null while none was. The halt read before the grant is of other objects than the Lease and can be
+    /// stale by the time the write lands (a starved process, seconds between the two); the read after it cannot.
+    /// </summary>
+    public SlotAnswer.Acquired? Granted { get; init; }
+
+    /// <summary>The pool's Degraded nodes as listed after <see cref="Granted"/> was written; null before that read.</summary>
+    public IReadOnlyList<PoolNode>? DegradedAfterGrant { get; init; }
+
+    /// <summary>After a write that granted a slot: the halt is checked once more before the answer.</summary>
+    public SlotPlanState Won(SlotAnswer.Acquired answer) => this with { Granted = answer, DegradedAfterGrant = null };
+
+    /// <summary>After the list of the pool's Degraded nodes that follows a grant.</summary>
+    public SlotPlanState Rechecked(IReadOnlyList<PoolNode> degraded) => this with { DegradedAfterGrant = degraded };
 
     /// <summary>After a Lease list: a new pass.</summary>
     public SlotPlanState Listed(IReadOnlyList<SlotLease> leases, string version, PoolCount? lastCount) =>

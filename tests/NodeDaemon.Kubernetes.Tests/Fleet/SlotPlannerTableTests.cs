@@ -106,6 +106,21 @@ public sealed class SlotPlannerTableTests
                 Lease(0, "b", D2, version: "2")),
             "full: b (1 slots), counted 1"),
 
+        // HaltTests.A_node_Degraded_between_the_halt_read_and_the_take_*: every grant is checked again after its write.
+        new Row("a take that won reads the Degraded nodes again before it answers", Options("1"),
+            () => (Listed(Start()) with { Degraded = [] }).Won(new SlotAnswer.Acquired("nodedaemon-p-0")), "recheck halt"),
+        new Row("a take-up of a slot handed to us reads the Degraded nodes again before it answers", Options("1"),
+            () => Start().Won(new SlotAnswer.Acquired("nodedaemon-p-0", HandedOverBy: "b")), "recheck halt"),
+        new Row("a grant below the threshold after its write is kept", Options("1"),
+            () => Start().Won(new SlotAnswer.Acquired("nodedaemon-p-0")).Rechecked([Degraded("c"), Degraded("d"), Degraded("e", D2)]),
+            "acquired nodedaemon-p-0"),
+        new Row("a grant at the threshold after its write is given back, halted", Options("1"),
+            () => Start().Won(new SlotAnswer.Acquired("nodedaemon-p-0")).Rechecked([Degraded("c"), Degraded("d"), Degraded("e")]),
+            "give back: c, d, e"),
+        new Row("a grant's own Degraded mark does not count in the check after it", Options("1"),
+            () => Start().Won(new SlotAnswer.Acquired("nodedaemon-p-0")).Rechecked([Degraded("a"), Degraded("d"), Degraded("e")]),
+            "acquired nodedaemon-p-0"),
+
         // ContentionTests: the slots keep changing hands.
         new Row("every race lost: Full with the holders and count of the last pool read", Options("2", recheck: TimeSpan.Zero, attempts: 1),
             () => Lost(Listed(Listed(Start()).PoolRead(Pool("a", "b", "c")), Lease(0, "b"))), "full: b (2 slots)"),
@@ -187,6 +202,9 @@ public sealed class SlotPlannerTableTests
             SlotStep.TakeUp up => $"take up {up.Lease.Name}{(up.CountsAsLost ? "" : " (uncounted)")}",
             SlotStep.Take take => $"take {take.Candidate.Name} ({take.Slots} slots)"
                 + (take.Candidate.TakeoverReason is null ? "" : $" over from {take.Candidate.Existing!.Holder}"),
+            SlotStep.RecheckHalt => "recheck halt",
+            SlotStep.GiveBack back => $"give back: {string.Join(", ", back.Reply.DegradedNodes)}",
+            SlotStep.Answer { Reply: SlotAnswer.Acquired acquired } => $"acquired {acquired.Slot}",
             SlotStep.Answer { Reply: SlotAnswer.Held held } => $"held {held.Slot}",
             SlotStep.Answer { Reply: SlotAnswer.Full full } answer => $"full: {string.Join(", ", full.Holders)} ({answer.Slots} slots)",
             SlotStep.Answer { Reply: SlotAnswer.Halted halted } answer => $"halted: {string.Join(", ", halted.DegradedNodes)} ({answer.Slots} slots)",
