@@ -47,6 +47,13 @@ internal static class SlotPlanner
                 return new SlotStep.TakeUp(known, CountsAsLost: false);
             }
 
+            // The Degraded nodes just read halt the pool: the Lease list made before them showed no slot of ours, and no
+            // list after them changes that answer.
+            if (state.Degraded is { } read && Halt(read, state, options) is { } halted)
+            {
+                return new SlotStep.Answer(halted, 0);
+            }
+
             // Lost every race: the slots keep changing hands, which is what waiting for one looks like.
             return state.Lost < options.Transport.WriteAttempts
                 ? new SlotStep.ListLeases()

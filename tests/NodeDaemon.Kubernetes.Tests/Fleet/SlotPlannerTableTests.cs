@@ -58,6 +58,14 @@ public sealed class SlotPlannerTableTests
             () => Listed(Start()) with { Degraded = [Degraded("c", D2), Degraded("d"), Degraded("e")] }, "take nodedaemon-p-0 (1 slots)"),
         new Row("a percentage without a recent count reads the whole pool", Options("50%"), () => Listed(Start()), "read pool"),
 
+        // RaceTests.A_request_that_read_the_Degraded_nodes_reads_the_Leases_again_before_it_writes.
+        new Row("after the Degraded read the Leases are listed again before any write", Options("1"),
+            () => Listed(Start()).DegradedRead([Degraded("c")]), "list leases"),
+        new Row("Degraded nodes read at the threshold answer Halted without another list", Options("1"),
+            () => Listed(Start()).DegradedRead([Degraded("c"), Degraded("d"), Degraded("e")]), "halted: c, d, e (0 slots)"),
+        new Row("after the Degraded read and the list again, a free slot is taken", Options("1"),
+            () => Listed(Listed(Start()).DegradedRead([Degraded("c")])), "take nodedaemon-p-0 (1 slots)"),
+
         // RaceTests.A_request_that_read_the_pool_reads_the_Leases_again_before_it_writes: node-b takes the slot while we read the pool.
         new Row("after the pool read the Leases are listed again before any write", Options(recheck: TimeSpan.Zero),
             () => Listed(Start()).PoolRead(Pool("a", "b", "c", "d")), "list leases"),
