@@ -297,4 +297,7 @@ public enum LogEventId
 
     /// <summary>The idle trim gave back what a turn of an idle agent mapped and allocated (issue 19 §5).</summary>
     IdleTrimmed = 270,
+
+    /// <summary>A slot just granted was given back: the check after the grant found the pool halted (a Degraded node the read before the grant did not show).</summary>
+    SlotGivenBackHalted = 460,
 }

@@ -94,6 +94,14 @@ public sealed class LeaseSlotClient : ISlotClient, IDisposable
                 case SlotStep.TakeUp takeUp:
                     if (await TakeUpAsync(takeUp.Lease, member, digest, cancellationToken).ConfigureAwait(false) is { } answer)
                     {
+                        // A slot handed to us is granted by this take-up: checked like a take. One held already is not
+                        // (we may be cordoned for it; giving it back would let another node cordon too).
+                        if (answer is SlotAnswer.Acquired handed)
+                        {
+                            state = state.Won(handed);
+                            break;
+                        }
+
                         return answer;
                     }
 
@@ -103,12 +111,20 @@ public sealed class LeaseSlotClient : ISlotClient, IDisposable
                 case SlotStep.Take take:
                     if (await _leases.TakeAsync(take.Candidate, member.NodeName, digest, member.Pool, take.Slots, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
                     {
-                        return Acquired(take.Candidate, member, digest);
+                        state = state.Won(Acquired(take.Candidate, member, digest));
+                        break;
                     }
 
                     SlotLog.RaceLost(_logger, take.Candidate.Name, member.NodeName);
                     state = state.RaceLost(step);
                     break;
+                case SlotStep.RecheckHalt:
+                    state = state.Rechecked(await _nodes.ListDegradedAsync(member.Pool, cancellationToken).ConfigureAwait(false));
+                    break;
+                case SlotStep.GiveBack { Reply: var late }:
+                    SlotLog.GivenBackHalted(_logger, state.Granted!.Slot, member.NodeName, late.DegradedNodes.Count, late.DesiredDigest, string.Join(", ", late.DegradedNodes));
+                    await _holder.ReleaseAsync(member, cancellationToken).ConfigureAwait(false);
+                    return late;
                 case SlotStep.Answer { Reply: var reply, Slots: var slots }:
                     Log(reply, member.Pool, slots);
                     return reply;

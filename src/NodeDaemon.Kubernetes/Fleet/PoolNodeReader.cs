@@ -37,7 +37,8 @@ internal sealed class PoolNodeReader(ApiSender sender, LeaseSlotClientOptions op
     /// The first <paramref name="limit"/> nodes of <paramref name="pool"/>, in name order, that carry the waiting label, and
     /// every Degraded one: what choosing a successor needs (<see cref="SlotRules.Successor"/> takes the waiters in name
     /// order and picks at most the slot count's place among them; the halt counts the Degraded). Two small reads instead of
-    /// the whole pool, which a pool of thousands would otherwise send once per update.
+    /// the whole pool, which a pool of thousands would otherwise send once per update. With nobody waiting the Degraded
+    /// nodes are not read: there is no successor whose halt they could decide, and the slot is freed either way.
     /// </summary>
     public async Task<List<PoolNode>> ListSuccessorsAsync(string pool, int limit, CancellationToken cancellationToken)
     {
@@ -45,7 +46,12 @@ internal sealed class PoolNodeReader(ApiSender sender, LeaseSlotClientOptions op
         var list = await sender.ListMetadataAsync(KubePaths.NodesSelected(selector, limit), cancellationToken).ConfigureAwait(false);
         // A server that ignores the limit (an old one, or a proxy) answers more: only the first limit count, as a real one would.
         var waiting = (list["items"] as JsonArray ?? []).OfType<JsonObject>().Select(item => PoolNode.Read(item, options.NodeKeys)).OfType<PoolNode>()
-            .OrderBy(n => n.Name, StringComparer.Ordinal).Take(limit);
+            .OrderBy(n => n.Name, StringComparer.Ordinal).Take(limit).ToList();
+        if (waiting.Count == 0)
+        {
+            return waiting;
+        }
+
         var degraded = await ListDegradedAsync(pool, cancellationToken).ConfigureAwait(false);
         return [.. waiting.Concat(degraded).DistinctBy(n => n.Name, StringComparer.Ordinal)];
     }

@@ -18,6 +18,10 @@ internal static partial class SlotLog
     [LoggerMessage((int)LogEventId.SlotsHalted, LogLevel.Warning, "pool {Pool} halted: {Count} nodes Degraded on {Digest}: {Nodes}")]
     public static partial void Halted(ILogger logger, string pool, int count, string digest, string nodes);
 
+    [LoggerMessage((int)LogEventId.SlotGivenBackHalted, LogLevel.Warning,
+        "gave slot {Lease} back at once (node {NodeName}): the pool halted before the grant was checked, {Count} nodes Degraded on {Digest}: {Nodes}")]
+    public static partial void GivenBackHalted(ILogger logger, string lease, string nodeName, int count, string digest, string nodes);
+
     [LoggerMessage((int)LogEventId.SlotReleased, LogLevel.Information, "gave slot {Lease} back (node {NodeName})")]
     public static partial void Released(ILogger logger, string lease, string nodeName);
 

@@ -25,6 +25,18 @@ internal static class SlotPlanner
     public static SlotStep Next(SlotPlanState state, SlotPlanContext context)
     {
         var options = context.Options;
+        if (state.Granted is { } granted)
+        {
+            // A grant is kept only if the halt, read after its write, still allows it: a node that degraded after the
+            // read before the write is seen now, and the slot goes back before anything is disrupted for it.
+            if (state.DegradedAfterGrant is not { } after)
+            {
+                return new SlotStep.RecheckHalt();
+            }
+
+            return Halt(after, state, options) is { } late ? new SlotStep.GiveBack(late) : new SlotStep.Answer(granted, 0);
+        }
+
         if (state.Leases is not { } leases)
         {
             // A slot known to name us (handed over, as the watch told, or ours since our last write) that needs a write
@@ -33,6 +45,13 @@ internal static class SlotPlanner
             if (state.Known is { } known && NeedsWrite(known, state.Digest))
             {
                 return new SlotStep.TakeUp(known, CountsAsLost: false);
+            }
+
+            // The Degraded nodes just read halt the pool: the Lease list made before them showed no slot of ours, and no
+            // list after them changes that answer.
+            if (state.Degraded is { } read && Halt(read, state, options) is { } halted)
+            {
+                return new SlotStep.Answer(halted, 0);
             }
 
             // Lost every race: the slots keep changing hands, which is what waiting for one looks like.
@@ -113,11 +132,8 @@ internal static class SlotPlanner
     private static bool NeedsWrite(SlotLease lease, string digest) => lease.HandedOverBy is not null || lease.Digest != digest;
 
     /// <summary>The Halted answer when enough of <paramref name="nodes"/> are Degraded on the digest asked for; else null.</summary>
-    private static SlotAnswer.Halted? Halt(IEnumerable<PoolNode> nodes, SlotPlanState state, LeaseSlotClientOptions options)
-    {
-        var degraded = SlotRules.DegradedOn(nodes, state.Digest, state.Node);
-        return degraded.Count < options.Fleet.HaltAfterFailures ? null : new SlotAnswer.Halted(degraded, state.Digest);
-    }
+    private static SlotAnswer.Halted? Halt(IEnumerable<PoolNode> nodes, SlotPlanState state, LeaseSlotClientOptions options) =>
+        SlotRules.Halt(nodes, state.Digest, state.Node, options.Fleet.HaltAfterFailures);
 
     /// <summary>Why each held Lease may be taken over, by name, counting only Leases unchanged since the pool was read.</summary>
     private static Dictionary<string, string> Takeovers(SlotPlanState state, IReadOnlyList<SlotLease> leases, IReadOnlyDictionary<string, PoolNode> nodes,

@@ -1,3 +1,5 @@
+using NodeDaemon.Core.Fleet;
+
 namespace NodeDaemon.Kubernetes.Fleet;
 
 /// <summary>The pure rules of the slots: the halt, when a held slot may be taken over, and what one pass should try.</summary>
@@ -20,6 +22,17 @@ internal static class SlotRules
             .Select(n => n.Name)
             .Order(StringComparer.Ordinal),
     ];
+
+    /// <summary>
+    /// The halt, the one rule every grant of a slot obeys (a take, a hand-over, its take-up, and the check after each):
+    /// the Halted answer when at least <paramref name="haltAfterFailures"/> nodes of <paramref name="pool"/> other than
+    /// <paramref name="self"/> are Degraded on <paramref name="digest"/>; null when the pool goes on.
+    /// </summary>
+    public static SlotAnswer.Halted? Halt(IEnumerable<PoolNode> pool, string digest, string self, int haltAfterFailures)
+    {
+        var degraded = DegradedOn(pool, digest, self);
+        return degraded.Count < haltAfterFailures ? null : new SlotAnswer.Halted(degraded, digest);
+    }
 
     /// <summary>
     /// Why the held <paramref name="lease"/> may be taken over, or null when it may not: only when its holder's node is
@@ -67,7 +80,7 @@ internal static class SlotRules
     public static PoolNode? Successor(IReadOnlyCollection<PoolNode> pool, SlotLease giving, int haltAfterFailures)
     {
         var waiting = pool.Where(n => n.Phase == WaitingForSlot && n.State != Degraded && n.DesiredDigest is not null && n.Name != giving.Holder)
-            .Where(n => DegradedOn(pool, n.DesiredDigest!, n.Name).Count < haltAfterFailures)
+            .Where(n => Halt(pool, n.DesiredDigest!, n.Name, haltAfterFailures) is null)
             .OrderBy(n => n.Name, StringComparer.Ordinal)
             .ToList();
         return waiting.Count == 0 ? null : waiting[giving.Index % waiting.Count];

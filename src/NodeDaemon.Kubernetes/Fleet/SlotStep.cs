@@ -40,6 +40,13 @@ internal abstract record SlotStep
         public SlotTally? Tally { get; init; }
     }
 
+    /// <summary>List the pool's Degraded nodes again after a grant was written (see <see cref="SlotPlanState.Granted"/>).</summary>
+    public sealed record RecheckHalt : SlotStep;
+
+    /// <summary>Give the slot just granted back (hand it on or free it) and answer <paramref name="Reply"/>: the pool halted before the grant.</summary>
+    /// <param name="Reply">The halt the check after the grant found.</param>
+    public sealed record GiveBack(SlotAnswer.Halted Reply) : SlotStep;
+
     /// <summary>The request is answered: held already, full, or halted.</summary>
     /// <param name="Reply">The answer.</param>
     /// <param name="Slots">The slot count the answer was made with, for the log (0 when none was counted).</param>

@@ -1,4 +1,5 @@
 using NodeDaemon.Core.Fleet;
+using NodeDaemon.Sim.KubeApi.Faults;
 using static NodeDaemon.Kubernetes.Tests.Fleet.SlotWorld;
 
 namespace NodeDaemon.Kubernetes.Tests.Fleet;
@@ -59,9 +60,9 @@ public sealed class HaltTests(ITestOutputHelper output)
 
         Assert.IsType<SlotAnswer.Acquired>(await world.Client("node-a", poolRecheck: TimeSpan.FromMinutes(1)).AcquireAsync(Request("node-a"), cts.Token));
 
-        // One list, of node-c alone: a pool annotated at once does not read every node once per node.
-        Assert.Equal(1, world.Server.Requests["list nodes"]);
-        Assert.Equal(1, world.Server.Requests.Listed("list nodes"));
+        // One list before the take and one after it, of node-c alone: a pool annotated at once does not read every node once per node.
+        Assert.Equal(2, world.Server.Requests["list nodes"]);
+        Assert.Equal(2, world.Server.Requests.Listed("list nodes"));
     }
 
     [Fact]
@@ -89,5 +90,53 @@ public sealed class HaltTests(ITestOutputHelper output)
         Assert.IsType<SlotAnswer.Acquired>(await world.Client("node-a", poolRecheck: TimeSpan.FromMinutes(1)).AcquireAsync(Request("node-a"), cts.Token));
 
         Assert.Equal(5, world.Server.Requests.Listed("list nodes"));
+    }
+
+    // The halt is read from the nodes, the grant is a write of a Lease: a node that degrades in between (under starvation a
+    // read can be seconds old when its write lands) is seen by the read after the write, and the slot goes back before
+    // anything is disrupted for it.
+    [Fact]
+    public async Task A_node_Degraded_between_the_halt_read_and_the_take_makes_the_taker_give_the_slot_back()
+    {
+        await using var world = await StartAsync(5, maxUnavailable: "2", haltAfterFailures: 2, output: output);
+        world.Report("node-c", "Degraded", D0, D1);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var a = world.Client("node-a", attempts: 200, poolRecheck: TimeSpan.FromMinutes(1));
+
+        var acquiring = await RaceTests.PausedAtLeaseWriteAsync(world, () => a.AcquireAsync(Request("node-a"), cts.Token), cts.Token);
+        world.Report("node-d", "Degraded", D0, D1);
+        world.Server.Faults.Set(new FaultSettings());
+
+        var halted = Assert.IsType<SlotAnswer.Halted>(await acquiring);
+        Assert.Equal(["node-c", "node-d"], halted.DegradedNodes);
+        Assert.Empty(world.Holders());
+        Assert.Contains(world.Log.Lines, l => l.Contains("gave slot nodedaemon-workers-", StringComparison.Ordinal) && l.Contains("back at once (node node-a)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_node_Degraded_between_the_halt_read_and_the_hand_over_makes_the_successor_give_the_slot_back()
+    {
+        await using var world = await StartAsync(5, maxUnavailable: "1", haltAfterFailures: 2, output: output);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var b = world.Client("node-b", attempts: 200);
+        Assert.IsType<SlotAnswer.Acquired>(await b.AcquireAsync(Request("node-b"), cts.Token));
+        world.Report("node-c", "Degraded", D0, D1);
+        world.Waiting("node-a", D1);
+
+        // node-b reads the waiting and Degraded nodes (one Degraded: the pool goes on) and is held at its hand-over's write.
+        var releasing = await RaceTests.PausedAtLeaseWriteAsync(world, async () =>
+        {
+            await b.ReleaseAsync(Member("node-b"), cts.Token);
+            return new SlotAnswer.Full([]);
+        }, cts.Token);
+        world.Report("node-d", "Degraded", D0, D1);
+        world.Server.Faults.Set(new FaultSettings());
+        await releasing;
+        Assert.Equal(["node-a"], world.Holders());
+
+        var halted = Assert.IsType<SlotAnswer.Halted>(await world.Client("node-a").AcquireAsync(Request("node-a"), cts.Token));
+
+        Assert.Equal(["node-c", "node-d"], halted.DegradedNodes);
+        Assert.Empty(world.Holders());
     }
 }

@@ -80,9 +80,13 @@ public sealed class HandOverTests(ITestOutputHelper output)
         // node-b asked, but its node does not say WaitingForSlot (say it was paused since): it is not handed anything.
         await using var news = other.WatchAsync(Member("node-b"), cts.Token).GetAsyncEnumerator(cts.Token);
         var next = news.MoveNextAsync();
+        world.Report("node-c", "Degraded", D0, D2);
+        world.Server.Requests.Reset();
 
         await holder.ReleaseAsync(Member("node-a"), cts.Token);
 
+        // One list, of the waiting nodes: with none, the Degraded ones decide nothing (there is no successor to halt).
+        Assert.Equal(1, world.Server.Requests["list nodes"]);
         Assert.True(await next);
         Assert.Equal(new SlotChance("nodedaemon-workers-0", HandedToUs: false), news.Current);
         Assert.Equal("", world.Holder("nodedaemon-workers-0"));

@@ -58,6 +58,14 @@ public sealed class SlotPlannerTableTests
             () => Listed(Start()) with { Degraded = [Degraded("c", D2), Degraded("d"), Degraded("e")] }, "take nodedaemon-p-0 (1 slots)"),
         new Row("a percentage without a recent count reads the whole pool", Options("50%"), () => Listed(Start()), "read pool"),
 
+        // RaceTests.A_request_that_read_the_Degraded_nodes_reads_the_Leases_again_before_it_writes.
+        new Row("after the Degraded read the Leases are listed again before any write", Options("1"),
+            () => Listed(Start()).DegradedRead([Degraded("c")]), "list leases"),
+        new Row("Degraded nodes read at the threshold answer Halted without another list", Options("1"),
+            () => Listed(Start()).DegradedRead([Degraded("c"), Degraded("d"), Degraded("e")]), "halted: c, d, e (0 slots)"),
+        new Row("after the Degraded read and the list again, a free slot is taken", Options("1"),
+            () => Listed(Listed(Start()).DegradedRead([Degraded("c")])), "take nodedaemon-p-0 (1 slots)"),
+
         // RaceTests.A_request_that_read_the_pool_reads_the_Leases_again_before_it_writes: node-b takes the slot while we read the pool.
         new Row("after the pool read the Leases are listed again before any write", Options(recheck: TimeSpan.Zero),
             () => Listed(Start()).PoolRead(Pool("a", "b", "c", "d")), "list leases"),
@@ -105,6 +113,21 @@ public sealed class SlotPlannerTableTests
             () => Listed(Lost(Listed(Listed(Start(), Lease(0, "b")).PoolRead(Pool(["a", "b", "c"], Node("b", "Done", D1, D1))), Lease(0, "b"))),
                 Lease(0, "b", D2, version: "2")),
             "full: b (1 slots), counted 1"),
+
+        // HaltTests.A_node_Degraded_between_the_halt_read_and_the_take_*: every grant is checked again after its write.
+        new Row("a take that won reads the Degraded nodes again before it answers", Options("1"),
+            () => (Listed(Start()) with { Degraded = [] }).Won(new SlotAnswer.Acquired("nodedaemon-p-0")), "recheck halt"),
+        new Row("a take-up of a slot handed to us reads the Degraded nodes again before it answers", Options("1"),
+            () => Start().Won(new SlotAnswer.Acquired("nodedaemon-p-0", HandedOverBy: "b")), "recheck halt"),
+        new Row("a grant below the threshold after its write is kept", Options("1"),
+            () => Start().Won(new SlotAnswer.Acquired("nodedaemon-p-0")).Rechecked([Degraded("c"), Degraded("d"), Degraded("e", D2)]),
+            "acquired nodedaemon-p-0"),
+        new Row("a grant at the threshold after its write is given back, halted", Options("1"),
+            () => Start().Won(new SlotAnswer.Acquired("nodedaemon-p-0")).Rechecked([Degraded("c"), Degraded("d"), Degraded("e")]),
+            "give back: c, d, e"),
+        new Row("a grant's own Degraded mark does not count in the check after it", Options("1"),
+            () => Start().Won(new SlotAnswer.Acquired("nodedaemon-p-0")).Rechecked([Degraded("a"), Degraded("d"), Degraded("e")]),
+            "acquired nodedaemon-p-0"),
 
         // ContentionTests: the slots keep changing hands.
         new Row("every race lost: Full with the holders and count of the last pool read", Options("2", recheck: TimeSpan.Zero, attempts: 1),
@@ -187,6 +210,9 @@ public sealed class SlotPlannerTableTests
             SlotStep.TakeUp up => $"take up {up.Lease.Name}{(up.CountsAsLost ? "" : " (uncounted)")}",
             SlotStep.Take take => $"take {take.Candidate.Name} ({take.Slots} slots)"
                 + (take.Candidate.TakeoverReason is null ? "" : $" over from {take.Candidate.Existing!.Holder}"),
+            SlotStep.RecheckHalt => "recheck halt",
+            SlotStep.GiveBack back => $"give back: {string.Join(", ", back.Reply.DegradedNodes)}",
+            SlotStep.Answer { Reply: SlotAnswer.Acquired acquired } => $"acquired {acquired.Slot}",
             SlotStep.Answer { Reply: SlotAnswer.Held held } => $"held {held.Slot}",
             SlotStep.Answer { Reply: SlotAnswer.Full full } answer => $"full: {string.Join(", ", full.Holders)} ({answer.Slots} slots)",
             SlotStep.Answer { Reply: SlotAnswer.Halted halted } answer => $"halted: {string.Join(", ", halted.DegradedNodes)} ({answer.Slots} slots)",

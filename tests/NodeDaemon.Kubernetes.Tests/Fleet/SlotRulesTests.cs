@@ -130,6 +130,27 @@ public sealed class SlotRulesTests
         Assert.Equal(["a", "b"], SlotRules.DegradedOn(pool, D1, "z"));
     }
 
+    /// <summary>The halt every grant obeys, as a table: the pool's nodes (name:state:desired digest), the asker, the threshold, and the answer.</summary>
+    [Theory]
+    [InlineData("b:Degraded:1 c:Degraded:1", "a", 2, "b, c")]
+    [InlineData("b:Degraded:1 c:Degraded:1", "a", 3, null)]
+    [InlineData("b:Degraded:1 c:Degraded:2", "a", 2, null)]
+    [InlineData("a:Degraded:1 b:Degraded:1", "a", 2, null)]
+    [InlineData("a:Degraded:1 b:Degraded:1", "z", 2, "a, b")]
+    [InlineData("b:Working:1 c:Degraded:1", "a", 1, "c")]
+    [InlineData("b:Degraded:- c:Done:1", "a", 1, null)]
+    [InlineData("", "a", 1, null)]
+    public void The_halt_counts_other_nodes_Degraded_on_the_digest_against_the_threshold(string nodes, string self, int haltAfter, string? halted)
+    {
+        var pool = nodes.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(n => n.Split(':'))
+            .Select(p => new PoolNode(p[0], p[1], null, p[2] switch { "1" => D1, "2" => D2, _ => null }));
+
+        var answer = SlotRules.Halt(pool, D1, self, haltAfter);
+
+        Assert.Equal(halted, answer is null ? null : string.Join(", ", answer.DegradedNodes));
+        Assert.True(answer is null || answer.DesiredDigest == D1);
+    }
+
     [Theory]
     [InlineData("quay.io/example/os@" + D1, D1)]
     [InlineData("@" + D1, D1)]
