@@ -48,7 +48,10 @@ public sealed partial class LeaseStagingSlotClient : IStagingSlotClient, IDispos
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(logger);
         ArgumentNullException.ThrowIfNull(requests);
-        return new LeaseStagingSlotClient(KubeApi.FromKubeconfig(kubeconfigPath, options.Transport.RequestTimeout, requests, options.Transport.Token), options, time, logger);
+        // On the daemon's one connection (options.Transport.Connection), as its node and slot clients: a connection of its
+        // own cost every node of a pool a second TLS handshake in the second the pool was pointed at a new image.
+        return new LeaseStagingSlotClient(KubeApi.FromKubeconfig(kubeconfigPath, options.Transport.RequestTimeout, requests, options.Transport.Token,
+            options.Transport.Connection), options, time, logger);
     }
 
     /// <inheritdoc/>

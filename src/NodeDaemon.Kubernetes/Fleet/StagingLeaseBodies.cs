@@ -39,7 +39,12 @@ internal static class StagingLeaseBodies
     public static JsonObject HandOver(LeaseStagingSlotClientOptions options, StagingLease lease, string pool, string successor, string image, DateTimeOffset now)
     {
         var body = Give(options, lease, pool, successor, image, now, options.HandOverDuration);
-        Map(body, "annotations")[options.GivenBackByKey] = lease.Holder;
+        if (lease.Holder.Length > 0)
+        {
+            // A free slot handed on (LeaseStagingSlotClient.FillOpenAsync) keeps the name of the node that gave it back.
+            Map(body, "annotations")[options.GivenBackByKey] = lease.Holder;
+        }
+
         return body;
     }
 

@@ -71,6 +71,23 @@ internal static class StagingPlanner
         return waiting.Count == 0 ? null : waiting[giving.Index % waiting.Count];
     }
 
+    /// <summary>
+    /// The open staging slots a releaser hands on besides its own (free, or expired: the holder stopped renewing), in index
+    /// order, at most as many as leave the live count at <paramref name="slots"/>: never one that would let more than the
+    /// limit pull. None at or above <paramref name="slots"/> (the limit was lowered), none naming <paramref name="node"/>.
+    /// </summary>
+    /// <remarks>Each is handed by a PUT on its listed version, as a take: whoever wrote it since (a node that took it on
+    /// its recheck) wins, and the releaser stops.</remarks>
+    public static IReadOnlyList<StagingLease> Open(IReadOnlyList<StagingLease> leases, string node, int slots, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(leases);
+        var room = slots - leases.Count(l => l.IsLive(now));
+        return room <= 0 ? [] : [.. leases
+            .Where(l => l.Index < Math.Min(slots, StagingLeaseNames.MaxSlots) && !l.IsLive(now) && l.Holder != node)
+            .OrderBy(l => l.Index)
+            .Take(room)];
+    }
+
     // Before the pull: Idle (not decided yet), Staging (waiting, or backing off), or nothing reported yet.
     private static bool NeedsPull(PoolNode node) =>
         node.State != SlotRules.Degraded && node.DesiredDigest is { } desired && desired != node.CurrentDigest

@@ -15,6 +15,8 @@ internal sealed partial class StagingSlotExecutor
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SlotWatch<string> _watch;
+    // Refusals in a row for the refused target: the recheck doubles with each (StagingRecheck).
+    private int _refusals;
 
     /// <summary>An executor asking <see cref="Client"/>.</summary>
     public StagingSlotExecutor(TimeProvider time, ILogger logger)
@@ -26,7 +28,8 @@ internal sealed partial class StagingSlotExecutor
     /// <summary>The seam; one that refuses every request unless pulls are bounded.</summary>
     public IStagingSlotClient Client { get; set; } = NoStagingSlotClient.Instance;
 
-    /// <summary>The base time before a refused request is made again; the actual wait is 1–2 times this (jitter).</summary>
+    /// <summary>The base time before a refused request is made again; the actual wait is 1–2 times this (jitter), doubled
+    /// per refusal in a row up to 8 times (<see cref="StagingRecheck"/>).</summary>
     public TimeSpan Recheck { get; set; } = AgentLoop.DefaultStagingRecheck;
 
     /// <summary>The member the held staging slot was taken as; null when none is held.</summary>
@@ -63,12 +66,13 @@ internal sealed partial class StagingSlotExecutor
         var answer = await Client.AcquireAsync(member, target, cancellationToken).ConfigureAwait(false);
         if (answer is StagingAnswer.Taken)
         {
-            (Holder, Refusal) = (member, null);
+            (Holder, Refusal, _refusals) = (member, null, 0);
             await StopWatchingAsync().ConfigureAwait(false);
         }
         else
         {
-            var retryAt = _time.GetUtcNow() + Recheck * (1 + Random.Shared.NextDouble());
+            _refusals = Refusal?.Target == target ? _refusals + 1 : 1;
+            var retryAt = _time.GetUtcNow() + StagingRecheck.Delay(Recheck, _refusals, Random.Shared.NextDouble());
             (Holder, Refusal) = (null, new StagingRefusal(answer.Message, target, retryAt));
             // Refused: a holder done pulling hands its slot to a waiting node, which learns it here (the recheck is for
             // what the watch cannot see: a holder that died and whose slot expires).

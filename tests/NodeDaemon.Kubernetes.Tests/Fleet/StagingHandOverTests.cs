@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using NodeDaemon.Core.Fleet;
 using NodeDaemon.Kubernetes.Api;
 using NodeDaemon.Kubernetes.Fleet;
@@ -33,11 +34,36 @@ public sealed class StagingHandOverTests(ITestOutputHelper output)
         Assert.Equal(["node-c"], world.Holders());
     }
 
-    private static LeaseStagingSlotClient Client(SlotWorld world) =>
+    [Fact]
+    public async Task A_holder_done_pulling_also_hands_on_a_slot_whose_holder_died()
+    {
+        await using var world = await StartAsync(4, output: output);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        foreach (var node in NodeNames(4))
+        {
+            world.Report(node, "Working", D0, D1);
+            world.Annotate(node, (world.Keys.Phase, "Staging"));
+        }
+
+        using var a = Client(world);
+        using var d = Client(world);
+        Assert.IsType<StagingAnswer.Taken>(await a.AcquireAsync(Member("node-a"), D1, cts.Token));
+        Assert.IsType<StagingAnswer.Taken>(await d.AcquireAsync(Member("node-d"), D1, cts.Token));
+
+        // node-d dies mid-pull. Three minutes on (past the 2 min duration), node-a's pull ends: its slot goes to a waiting
+        // node, and so does node-d's expired one, instead of waiting for a waiting node's recheck to find it.
+        var later = new FakeTimeProvider(DateTimeOffset.UtcNow + TimeSpan.FromMinutes(3));
+        using var releaser = Client(world, later);
+        await releaser.ReleaseAsync(Member("node-a"), cts.Token);
+
+        Assert.Equal(["node-b", "node-c"], world.Holders());
+    }
+
+    private static LeaseStagingSlotClient Client(SlotWorld world, TimeProvider? time = null) =>
         LeaseStagingSlotClient.Create(world.Server.KubeconfigPath, new LeaseStagingSlotClientOptions
         {
             Fleet = world.Fleet with { MaxStaging = "2" },
             Transport = Transport(),
             NodeKeys = world.Keys,
-        }, TimeProvider.System, world.Log, NoApiRequestObserver.Instance);
+        }, time ?? TimeProvider.System, world.Log, NoApiRequestObserver.Instance);
 }

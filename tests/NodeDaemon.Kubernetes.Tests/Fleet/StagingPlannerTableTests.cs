@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using NodeDaemon.Kubernetes.Fleet;
 
@@ -47,6 +48,29 @@ public sealed class StagingPlannerTableTests
             Assert.Equal(row.Index, take.Index);
             Assert.Equal(row.ExpiredFrom, take.ExpiredFrom);
         }
+    }
+
+    [Theory]
+    // Leases as "index:holder[:renewed minutes ago]", the limit, the open indices a releaser (node-a) hands on.
+    [InlineData("", 2, "")]
+    [InlineData("0:node-b,1:", 2, "1")]
+    [InlineData("0:,1:,2:", 3, "0,1,2")]
+    [InlineData("0:node-b:3,1:node-c", 2, "0")] // expired: its holder stopped renewing
+    [InlineData("0:node-b:1,1:node-c", 2, "")] // renewed within its duration: held
+    [InlineData("0:node-b,1:,2:node-c,5:node-d", 3, "")] // the live one above a lowered limit counts: full
+    [InlineData("0:node-b,1:,2:", 2, "1")] // room for one only
+    [InlineData("0:,1:,4:", 2, "0,1")] // none at or above the limit
+    [InlineData("0:node-a:3,1:", 2, "1")] // never one naming the releaser
+    public void Open_slots_are_handed_on_only_while_fewer_than_the_limit_are_live(string listed, int slots, string expected)
+    {
+        var leases = listed.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(entry => entry.Split(':'))
+            .Select(p => Lease(int.Parse(p[0], CultureInfo.InvariantCulture), p[1], p.Length > 2 ? TimeSpan.FromMinutes(int.Parse(p[2], CultureInfo.InvariantCulture)) : null))
+            .ToList();
+
+        var open = StagingPlanner.Open(leases, "node-a", slots, s_now);
+
+        Assert.Equal(expected, string.Join(',', open.Select(l => l.Index)));
+        Assert.True(leases.Count(l => l.IsLive(s_now)) + open.Count <= Math.Max(slots, leases.Count(l => l.IsLive(s_now))));
     }
 
     [Fact]
