@@ -23,7 +23,8 @@ public sealed partial class AgentLoop
     /// <summary>The base time before a full or halted pool is asked again for a slot; the wait is 1–2 times this.</summary>
     public TimeSpan SlotRecheck { get => _slot.Recheck; init => _slot.Recheck = value; }
 
-    /// <summary>The daemon's <see cref="StagingRecheck"/>: a node refused a staging slot asks again after 30 to 60 seconds.</summary>
+    /// <summary>The daemon's <see cref="StagingRecheck"/>: a node refused a staging slot asks again after 30 to 60 seconds, doubling
+    /// with each refusal in a row up to 8 times that (the rule is <c>StagingRecheck</c> in Core).</summary>
     /// <remarks>Short, as pulls take minutes; each ask is one small Lease list (docs/protocol.md, "Staging slots").</remarks>
     public static readonly TimeSpan DefaultStagingRecheck = TimeSpan.FromSeconds(30);
 
