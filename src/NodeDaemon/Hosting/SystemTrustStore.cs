@@ -21,34 +21,35 @@ internal static partial class SystemTrustStore
     private const string CertFile = "SSL_CERT_FILE";
     private const string CertDir = "SSL_CERT_DIR";
     private static readonly Lock s_gate = new();
-    private static bool s_done;
+    private static int? s_loaded;
 
     /// <summary>Makes the process's cached system store empty, once, before any chain is built. Returns the number of
-    /// system certificates the cache holds afterwards: 0, unless a chain had been built before this call (the cache
-    /// was already loaded, and stays as it was).</summary>
+    /// system roots the cache held after that first call: 0, unless a chain had been built before it (the cache was
+    /// already loaded, and stays as it was). Later calls (the fleet simulation composes many agents in one process)
+    /// return the same number and touch nothing.</summary>
     public static int LeaveUnloaded()
     {
         lock (s_gate)
         {
-            if (!s_done)
+            if (s_loaded is { } loaded)
             {
-                s_done = true;
-                var file = GetEnv(CertFile);
-                var dir = GetEnv(CertDir);
-                try
-                {
-                    Set(CertFile, string.Empty);
-                    Set(CertDir, string.Empty);
-                    return LoadedRoots();
-                }
-                finally
-                {
-                    Restore(CertFile, file);
-                    Restore(CertDir, dir);
-                }
+                return loaded;
             }
 
-            return LoadedRoots();
+            var file = GetEnv(CertFile);
+            var dir = GetEnv(CertDir);
+            try
+            {
+                Set(CertFile, string.Empty);
+                Set(CertDir, string.Empty);
+                s_loaded = LoadedRoots();
+                return s_loaded.Value;
+            }
+            finally
+            {
+                Restore(CertFile, file);
+                Restore(CertDir, dir);
+            }
         }
     }
 
