@@ -12,6 +12,8 @@ var benchmarks = new (string Name, Func<Task<JsonNode>> Run)[]
     ("daemon", async () => await DaemonBench.RunAsync(root)),
     // Only the AOT binary's idle smaps split (part of "daemon" too): a quick measurement of one footprint cut.
     ("footprint", async () => await DaemonBench.FootprintAsync(root)),
+    // Only start-up: READY=1's wall time, and the daemon's CPU and minor faults at that moment, over 15 starts.
+    ("ready", async () => await DaemonBench.ReadyAsync(root)),
     ("hostStatusRead", async () => await HostStatusReadBench.RunAsync()),
     ("watchReaction", async () => await WatchLatencyBench.RunAsync()),
     ("drain", async () => await DrainBench.RunAsync()),
@@ -20,7 +22,7 @@ var benchmarks = new (string Name, Func<Task<JsonNode>> Run)[]
     // Only when named: 2,000 nodes with 40 slots, 15-25 minutes on two cores.
     ("fleet2000", async () => await FleetBench.Run2000Async()),
 };
-var onlyWhenNamed = new HashSet<string>(StringComparer.Ordinal) { "fleet2000" };
+var onlyWhenNamed = new HashSet<string>(StringComparer.Ordinal) { "fleet2000", "ready" };
 var chosen = args.Skip(1).ToHashSet(StringComparer.Ordinal);
 if (chosen.Except(benchmarks.Select(b => b.Name)).ToList() is { Count: > 0 } unknown)
 {

@@ -12,12 +12,17 @@ namespace NodeDaemon.Kubernetes.Api;
 /// </remarks>
 public sealed class KubeConnection : IDisposable
 {
-    private KubeConnection(HttpClient http, Uri baseUri, ServiceClientCredentials? credentials)
+    private KubeConnection(HttpClient http, Uri baseUri, ServiceClientCredentials? credentials, bool needsSystemTrust)
     {
         Http = http;
         BaseUri = baseUri;
         Credentials = credentials;
+        NeedsSystemTrust = needsSystemTrust;
     }
+
+    /// <summary>Whether checking the API server reads the system's trust store: only over TLS, with the server checked,
+    /// and no CA in the kubeconfig (<see cref="KubeHttp.NeedsSystemTrust"/>). When false, the daemon keeps the store unloaded.</summary>
+    public bool NeedsSystemTrust { get; }
 
     /// <summary>The client; its handler holds the connection.</summary>
     internal HttpClient Http { get; }
@@ -41,7 +46,7 @@ public sealed class KubeConnection : IDisposable
     public static KubeConnection For(KubernetesClientConfiguration configuration)
     {
         var (http, baseUri, credentials) = KubeHttp.Create(configuration);
-        return new KubeConnection(http, baseUri, credentials);
+        return new KubeConnection(http, baseUri, credentials, KubeHttp.NeedsSystemTrust(configuration, baseUri));
     }
 
     /// <summary>Closes the connection; the clients that shared it fail from then on.</summary>

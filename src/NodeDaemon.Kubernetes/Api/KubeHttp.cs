@@ -67,6 +67,12 @@ internal static class KubeHttp
         return (client, baseUri, k8s.Kubernetes.CreateCredentials(config));
     }
 
+    /// <summary>Whether the server check of <paramref name="config"/> needs the system's trust store: an https server,
+    /// checked (no <c>insecure-skip-tls-verify</c>), with no CA in the kubeconfig (or the in-cluster ca.crt). With a CA
+    /// that CA alone decides (<see cref="KubeconfigCaPolicy"/>), as in client-go, so the system store has nothing to add.</summary>
+    internal static bool NeedsSystemTrust(KubernetesClientConfiguration config, Uri baseUri) =>
+        string.Equals(baseUri.Scheme, Uri.UriSchemeHttps, StringComparison.OrdinalIgnoreCase) && !config.SkipTlsVerify && config.SslCaCerts is not { Count: > 0 };
+
     /// <summary>The chain policy when the kubeconfig names a CA: that CA alone is trusted, as client-go trusts its CA pool
     /// alone (k8s.io/client-go/transport/transport.go: <c>RootCAs</c> is the kubeconfig's CA, never the system's roots).</summary>
     /// <remarks>SslStream still checks the host name (DNS or IP SAN) and the validity period as for any server, and only a

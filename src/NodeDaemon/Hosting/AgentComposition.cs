@@ -56,6 +56,12 @@ public sealed class AgentComposition : IDisposable
             var nodeOptions = parts.NodeClient ?? KubeNodeClientOptions.From(options);
             // One connection for the token rotator, the node client and the slot client: one HTTP/2 connection per daemon.
             var connection = Own(owned, KubeConnection.FromKubeconfig(options.Kubeconfig));
+            if (!connection.NeedsSystemTrust)
+            {
+                // Before the first handshake: the kubeconfig's CA alone decides, so the system's certificates need not load.
+                parts.SystemTrust();
+            }
+
             nodeOptions = nodeOptions with { Transport = nodeOptions.Transport with { Connection = connection } };
             // A node-bound service-account token in the kubeconfig is rotated; every client carries the current one.
             var credentials = Own(owned, NodeCredentials.Open(options.Kubeconfig, options.NodeName, options.StateDirectory, nodeOptions.Transport, parts.Time,

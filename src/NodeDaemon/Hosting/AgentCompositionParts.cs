@@ -29,6 +29,10 @@ public sealed record AgentCompositionParts(TimeProvider Time, AgentHeartbeat Hea
     /// <summary>Told of every API request; nothing by default.</summary>
     public IApiRequestObserver ApiRequests { get; init; } = NoApiRequestObserver.Instance;
 
+    /// <summary>Called once the kubeconfig is known to make the API server's check need no system trust store (its CA
+    /// alone decides): <see cref="SystemTrustStore.LeaveUnloaded"/> by default.</summary>
+    public Action SystemTrust { get; init; } = static () => SystemTrustStore.LeaveUnloaded();
+
     /// <summary>The system bus (rpm-ostreed, logind); read from the environment when unset.</summary>
     public string? BusAddress { get; init; }
 

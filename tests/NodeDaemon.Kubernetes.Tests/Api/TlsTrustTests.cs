@@ -67,6 +67,28 @@ public sealed class TlsTrustTests : IDisposable
         Assert.Equal(X509RevocationMode.NoCheck, policy.RevocationMode);
     }
 
+    /// <summary>The system store is needed only where it can decide: a checked https server without a CA of its own.</summary>
+    [Theory]
+    [InlineData("https://10.0.0.1:6443", true, false, false)]
+    [InlineData("https://10.0.0.1:6443", false, false, true)]
+    [InlineData("https://10.0.0.1:6443", false, true, false)]
+    [InlineData("https://10.0.0.1:6443", true, true, false)]
+    [InlineData("http://10.0.0.1:8080", false, false, false)]
+    public void The_system_trust_store_is_needed_only_by_a_checked_https_server_without_a_kubeconfig_CA(string server, bool withCa, bool skipVerify,
+        bool needed)
+    {
+        var config = new k8s.KubernetesClientConfiguration
+        {
+            Host = server,
+            SkipTlsVerify = skipVerify,
+            SslCaCerts = withCa ? [_ca] : null,
+        };
+
+        using var connection = NodeDaemon.Kubernetes.Api.KubeConnection.For(config);
+
+        Assert.Equal(needed, connection.NeedsSystemTrust);
+    }
+
     private X509ChainPolicy KubeHttpPolicy() => NodeDaemon.Kubernetes.Api.KubeHttp.KubeconfigCaPolicy([_ca]);
 
     /// <summary>Starts the test API server with <paramref name="serverCertificate"/> and reads the node once through the

@@ -60,6 +60,25 @@ public sealed class AgentCompositionTests : IDisposable
         Assert.False(host.Disposed);
     }
 
+    /// <summary>A kubeconfig CA is the only trust anchor, so the composition keeps the system store unloaded; without one
+    /// the system store decides, and is left alone.</summary>
+    [Theory]
+    [InlineData(true, 1)]
+    [InlineData(false, 0)]
+    public async Task The_system_trust_store_is_kept_unloaded_only_when_the_kubeconfig_names_a_CA(bool withCa, int calls)
+    {
+        using var pki = TestCertificates.Create();
+        var options = Options(Kubeconfig.Render(new Uri("https://127.0.0.1:1/"), ca: withCa ? pki.Ca : null));
+        var asked = 0;
+
+        using (var agent = await AgentComposition.CreateAsync(options, Parts(new OwnedHost()) with { SystemTrust = () => asked++ }, CancellationToken.None))
+        {
+            Assert.NotNull(agent.Loop);
+        }
+
+        Assert.Equal(calls, asked);
+    }
+
     private NodeDaemonOptions Options(string kubeconfig)
     {
         var path = Path.Combine(_dir.FullName, "kubeconfig");
