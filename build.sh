@@ -151,7 +151,7 @@ usage: ./build.sh VERB
   rpm       publish, then the RPM at artifacts/rpm/ and rpmlint on it (installs rpm, rpmlint)
   bench     measurements against the simulated world, to artifacts/bench.json and a table on stdout;
             ./build.sh bench fleet (or daemon, footprint, hostStatusRead, watchReaction, drain) runs only those;
-            ./build.sh bench fleet2000 runs 2,000 nodes with 40 slots (15-25 min; never part of a plain bench)
+            ./build.sh bench fleet2000 runs 2,000 nodes with 40 slots (about 26 min; never part of a plain bench)
 USAGE
 }
 
