@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using NodeDaemon.Agent;
 using NodeDaemon.Core.Options;
 using NodeDaemon.Kubernetes.Api;
@@ -58,6 +59,12 @@ internal static class DaemonHost
         builder.Services.AddHostedService<StartupRelease>();
         // After the start-up release, the same release between the turns of an idle agent (docs/benchmarks.md, "Footprint: third pass").
         builder.Services.AddSingleton(s => new IdleTrim(s.GetRequiredService<TimeProvider>(), StartupRelease.Release, s.GetRequiredService<ILogger<IdleTrim>>()));
+        // The builder adds Microsoft.Extensions.Diagnostics' metrics (AddMetrics), whose listener subscription manager
+        // the host builds at start through the options start-up validator; that graph is made of generic types Native
+        // AOT constructs at run time, a third of the main thread's work before READY=1 (docs/benchmarks.md, "READY=1
+        // and reaction"). The daemon has no IMetricsListener (its /metrics is its own) and validates its options
+        // itself, so nothing here needs that validator.
+        builder.Services.RemoveAll<IStartupValidator>();
         return builder.Build();
     }
 }

@@ -40,6 +40,15 @@ public sealed class ScenarioLoadTests : IDisposable
         Assert.Equal("Done", scenario.Expect.State);
         Assert.Equal(1, scenario.Expect.Reboots);
         Assert.Equal(new ScenarioRealRegistry(), scenario.RealRegistry);
+        Assert.False(scenario.PlainHttp);
+    }
+
+    [Fact]
+    public void Plain_http_is_asked_for_by_name()
+    {
+        File.WriteAllText(_dir.File("plain.json"), """{"host": "fcos-container-status.json", "plainHttp": true}""");
+
+        Assert.True(Scenario.Load(_dir.File("plain.json")).PlainHttp);
     }
 
     [Fact]

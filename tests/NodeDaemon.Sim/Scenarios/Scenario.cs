@@ -82,6 +82,10 @@ public sealed record Scenario
     /// status stays as it was before the reboot).</summary>
     public bool Kubelet { get; init; } = true;
 
+    /// <summary>The test API server serves plain HTTP/1.1 without TLS, as the 2026-11-26 figures were measured, to tell TLS's
+    /// part of a measurement from the daemon's (false: HTTPS with h2 and http/1.1, as kube-apiserver serves).</summary>
+    public bool PlainHttp { get; init; }
+
     /// <summary>Nominal seconds between the kubelet's status reports (its <c>nodeStatusReportFrequency</c>, 5 min), scaled by
     /// <see cref="ApiTimeScale"/>.</summary>
     public double KubeletStatusSeconds { get; init; } = 300;

@@ -100,6 +100,7 @@ public sealed partial class ScenarioWorld : IAsyncDisposable
             var api = await TestApiServer.StartAsync(ScenarioSeed.Build(scenario), new TestApiServerOptions
             {
                 TimeScale = scenario.ApiTimeScale,
+                Transport = scenario.PlainHttp ? ApiServerTransport.PlainHttp1 : ApiServerTransport.Https,
                 ReplacementReadyDelay = TimeSpan.FromSeconds(scenario.ReplacementReadySeconds),
                 KubeconfigPath = dir.File("kubeconfig"),
                 Faults = ScenarioFaults.Api(faults),
