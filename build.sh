@@ -99,6 +99,11 @@ cmd_publish() {
   dotnet publish src/NodeDaemon/NodeDaemon.csproj -c Release -r linux-x64 -nologo -v:q \
     -o "$artifacts/bin"
   [ -x "$artifacts/bin/nodedaemon" ] || die "publish produced no artifacts/bin/nodedaemon"
+  # A root daemon keeps ASLR for its own image: the ELF type (e_type, 2 bytes at offset 16) must be ET_DYN, 3, a PIE
+  # (docs/benchmarks.md, "Footprint: fifth pass": a non-PIE build saves memory and was not taken).
+  local elf_type
+  elf_type=$(od -An -t u2 -j 16 -N 2 "$artifacts/bin/nodedaemon" | tr -d ' ')
+  [ "$elf_type" = 3 ] || die "artifacts/bin/nodedaemon is not position-independent (ELF type $elf_type, want 3)"
   rm -f "$artifacts/bin/"*.dbg "$artifacts/bin/"*.pdb "$artifacts/bin/"*.xml
   say "$(du -h "$artifacts/bin/nodedaemon" | cut -f1) artifacts/bin/nodedaemon"
 }
