@@ -123,7 +123,7 @@ public sealed class LeaseSlotClient : ISlotClient, IDisposable
                     break;
                 case SlotStep.GiveBack { Reply: var late }:
                     SlotLog.GivenBackHalted(_logger, state.Granted!.Slot, member.NodeName, late.DegradedNodes.Count, late.DesiredDigest, string.Join(", ", late.DegradedNodes));
-                    await _holder.ReleaseAsync(member, state.DegradedAfterGrant!, cancellationToken).ConfigureAwait(false);
+                    await _holder.ReleaseAsync(member, cancellationToken).ConfigureAwait(false);
                     return late;
                 case SlotStep.Answer { Reply: var reply, Slots: var slots }:
                     Log(reply, member.Pool, slots);

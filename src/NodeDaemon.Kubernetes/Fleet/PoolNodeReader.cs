@@ -34,19 +34,26 @@ internal sealed class PoolNodeReader(ApiSender sender, LeaseSlotClientOptions op
     }
 
     /// <summary>
-    /// The first <paramref name="limit"/> nodes of <paramref name="pool"/>, in name order, that carry the waiting label: what
-    /// choosing a successor needs (<see cref="SlotRules.Successor"/> takes the waiters in name order and picks at most the
-    /// slot count's place among them). One small read instead of the whole pool, which a pool of thousands would otherwise
-    /// send once per update. The Degraded nodes are not read here: the successor's take-up checks the halt after its write
-    /// (the authority), and a slot handed into a halted pool comes back from there with the halt it read.
+    /// The first <paramref name="limit"/> nodes of <paramref name="pool"/>, in name order, that carry the waiting label, and
+    /// every Degraded one: what choosing a successor needs (<see cref="SlotRules.Successor"/> takes the waiters in name
+    /// order and picks at most the slot count's place among them; the halt counts the Degraded). Two small reads instead of
+    /// the whole pool, which a pool of thousands would otherwise send once per update. With nobody waiting the Degraded
+    /// nodes are not read: there is no successor whose halt they could decide, and the slot is freed either way.
     /// </summary>
-    public async Task<List<PoolNode>> ListWaitingAsync(string pool, int limit, CancellationToken cancellationToken)
+    public async Task<List<PoolNode>> ListSuccessorsAsync(string pool, int limit, CancellationToken cancellationToken)
     {
         var selector = $"{options.Fleet.PoolLabel}={pool},{options.NodeKeys.WaitingLabel}=true";
         var list = await sender.ListMetadataAsync(KubePaths.NodesSelected(selector, limit), cancellationToken).ConfigureAwait(false);
         // A server that ignores the limit (an old one, or a proxy) answers more: only the first limit count, as a real one would.
-        return [.. (list["items"] as JsonArray ?? []).OfType<JsonObject>().Select(item => PoolNode.Read(item, options.NodeKeys)).OfType<PoolNode>()
-            .OrderBy(n => n.Name, StringComparer.Ordinal).Take(limit)];
+        var waiting = (list["items"] as JsonArray ?? []).OfType<JsonObject>().Select(item => PoolNode.Read(item, options.NodeKeys)).OfType<PoolNode>()
+            .OrderBy(n => n.Name, StringComparer.Ordinal).Take(limit).ToList();
+        if (waiting.Count == 0)
+        {
+            return waiting;
+        }
+
+        var degraded = await ListDegradedAsync(pool, cancellationToken).ConfigureAwait(false);
+        return [.. waiting.Concat(degraded).DistinctBy(n => n.Name, StringComparer.Ordinal)];
     }
 
     /// <summary>The nodes named <paramref name="names"/>, read one by one; null for one that is gone (404).</summary>

@@ -7,9 +7,8 @@ namespace NodeDaemon.Kubernetes.Fleet;
 /// <summary>The holder's side of the slot Leases: renewing, and giving a slot back or handing it on.</summary>
 /// <remarks>
 /// The slot goes straight to a node of the pool waiting for one (<see cref="SlotRules.Successor"/>), which its watch
-/// tells; only when none waits, or (a give-back after a halt) the pool is halted on what they wait for, is it left
-/// free. That costs the releaser one list of the pool's waiting nodes, and spares every waiting node a list and a racing
-/// write per freed slot.
+/// tells; only when none waits, or the pool is halted on what they wait for, is it left free. That costs the releaser
+/// one list of the pool's nodes, and spares every waiting node a list and a racing write per freed slot.
 /// Clearing or handing on rather than deleting: the Lease keeps its leaseTransitions history, and the daemon needs no
 /// delete permission. The PUT is conditional like every other, so a slot taken over meanwhile is left alone.
 /// </remarks>
@@ -34,29 +33,13 @@ internal sealed class SlotHolder(SlotLeaseStore store, PoolNodeReader nodes, Lea
     }
 
     /// <summary>Hands on or frees every Lease the member holds; a no-op when it holds none.</summary>
-    public Task ReleaseAsync(SlotMember member, CancellationToken cancellationToken) => ReleaseAsync(member, [], cancellationToken);
-
-    /// <summary>
-    /// Like <see cref="ReleaseAsync(SlotMember, CancellationToken)"/>, choosing the successor with the pool's
-    /// <paramref name="degraded"/> nodes as just read: a slot given back because its pool halted goes to nobody waiting on
-    /// the halted digest, so it is not taken up and given back again by one waiter after another.
-    /// </summary>
-    public Task ReleaseAsync(SlotMember member, IReadOnlyList<PoolNode> degraded, CancellationToken cancellationToken) =>
-        ForEachOwnAsync(member, "release", lease => PassOnAsync(lease, member, degraded, cancellationToken), cancellationToken);
+    public Task ReleaseAsync(SlotMember member, CancellationToken cancellationToken) =>
+        ForEachOwnAsync(member, "release", lease => PassOnAsync(lease, member, cancellationToken), cancellationToken);
 
     /// <summary>Hands <paramref name="lease"/> (ours) to the next waiting node of the pool, or frees it; false when it changed since it was read.</summary>
-    public Task<bool> PassOnAsync(SlotLease lease, SlotMember member, CancellationToken cancellationToken) =>
-        PassOnAsync(lease, member, [], cancellationToken);
-
-    /// <summary>
-    /// Hands <paramref name="lease"/> (ours) to the next waiting node of the pool, counting the halt from the
-    /// <paramref name="degraded"/> nodes known (none: the successor's take-up checks it), or frees it; false when it
-    /// changed since it was read.
-    /// </summary>
-    private async Task<bool> PassOnAsync(SlotLease lease, SlotMember member, IReadOnlyList<PoolNode> degraded, CancellationToken cancellationToken)
+    public async Task<bool> PassOnAsync(SlotLease lease, SlotMember member, CancellationToken cancellationToken)
     {
-        var (waiting, slots) = await ReadSuccessorsAsync(member, cancellationToken).ConfigureAwait(false);
-        var candidates = degraded.Count == 0 ? waiting : [.. waiting.Concat(degraded).DistinctBy(n => n.Name, StringComparer.Ordinal)];
+        var (candidates, slots) = await ReadSuccessorsAsync(member, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
         if (SlotRules.Successor(candidates, lease, options.Fleet.HaltAfterFailures) is { } next)
         {
@@ -81,21 +64,15 @@ internal sealed class SlotHolder(SlotLeaseStore store, PoolNodeReader nodes, Lea
 
     /// <summary>
     /// The nodes a successor is chosen from, and the slot count to write. With a count of slots, the first that many
-    /// waiting nodes (<see cref="PoolNodeReader.ListWaitingAsync"/>): the successor is the same as from the whole pool,
-    /// since a slot's index picks among the first slot-count waiters. A percentage needs the pool counted, so it still
-    /// reads every node.
+    /// waiting nodes and the Degraded ones (<see cref="PoolNodeReader.ListSuccessorsAsync"/>): the successor is the same
+    /// as from the whole pool, since a slot's index picks among the first slot-count waiters. A percentage needs the pool
+    /// counted, so it still reads every node.
     /// </summary>
-    /// <remarks>
-    /// No read of the Degraded nodes before the hand-over: the write it would guard is checked after it anyway (the
-    /// successor's take-up lists them, <see cref="SlotPlanner"/>), and a halted pool's successor gives the slot back with
-    /// what it read, to a waiter on another digest or to nobody. That read cost a list per update in every pool, for one
-    /// take-up and give-back per slot released after a halt, at most the slot count per halt.
-    /// </remarks>
     private async Task<(IReadOnlyCollection<PoolNode> Candidates, int Slots)> ReadSuccessorsAsync(SlotMember member, CancellationToken cancellationToken)
     {
         if (options.Fleet.FixedSlots is { } slots)
         {
-            return (await nodes.ListWaitingAsync(member.Pool, slots, cancellationToken).ConfigureAwait(false), slots);
+            return (await nodes.ListSuccessorsAsync(member.Pool, slots, cancellationToken).ConfigureAwait(false), slots);
         }
 
         var pool = await nodes.ListPoolAsync(member.Pool, cancellationToken).ConfigureAwait(false);

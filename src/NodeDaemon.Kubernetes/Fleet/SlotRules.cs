@@ -73,8 +73,7 @@ internal static class SlotRules
 
     /// <summary>
     /// The node to hand <paramref name="giving"/> to when its holder is done: one of the pool waiting for a slot (phase
-    /// <c>WaitingForSlot</c>, not Degraded, naming a desired digest its pool is not halted on by the Degraded nodes in
-    /// <paramref name="pool"/>: none for a release, the check's for a give-back), or null when none is.
+    /// <c>WaitingForSlot</c>, not Degraded, naming a desired digest its pool is not halted on), or null when none is.
     /// The waiters are taken in name order and each slot index picks at its own place in it, so holders finishing at
     /// once hand to different nodes; should two still pick the same one, it takes up one slot and passes the other on.
     /// </summary>

@@ -123,7 +123,7 @@ public sealed class HaltTests(ITestOutputHelper output)
         world.Report("node-c", "Degraded", D0, D1);
         world.Waiting("node-a", D1);
 
-        // node-b reads the waiting nodes and is held at its hand-over's write; the halt is its successor's check.
+        // node-b reads the waiting and Degraded nodes (one Degraded: the pool goes on) and is held at its hand-over's write.
         var releasing = await RaceTests.PausedAtLeaseWriteAsync(world, async () =>
         {
             await b.ReleaseAsync(Member("node-b"), cts.Token);
