@@ -1,3 +1,4 @@
+using NodeDaemon.Core.Health;
 using NodeDaemon.Kubernetes.Api;
 using NodeDaemon.Sim.Fleet;
 
@@ -28,6 +29,22 @@ public sealed class FleetSetupTests
         Assert.Equal(TimeSpan.FromSeconds(3), new FleetSettings { TimeScale = 0.0015 }.WatchTimeout);
         Assert.Equal(TimeSpan.FromSeconds(1), new FleetSettings { TimeScale = 0.0001 }.WatchTimeout);
         Assert.Equal(FleetSettings.NominalWatchTimeout, s_realDefault);
+    }
+
+    [Fact]
+    public void A_good_images_gate_times_out_after_its_two_api_graces_so_it_reads_the_node_watch_as_shipped_and_a_bad_ones_keeps_the_floor()
+    {
+        // 600 nominal s at 0.05 is 30 real s: inside HealthRules.ReadsWatchedWaitFrom's two real minutes, where the gate
+        // GETs the node at its first ask, which a node with the shipped 600 s never does.
+        var good = FleetRunner.Setup(new FleetSettings { TimeScale = 0.05 }, "kubeconfig", "state").Options.Health.Timeout;
+        var bad = FleetRunner.Setup(new FleetSettings { TimeScale = 0.05, BadImage = true }, "kubeconfig", "state").Options.Health.Timeout;
+        var off = FleetRunner.Setup(new FleetSettings { TimeScale = 0.05, HealthTimeout = TimeSpan.Zero }, "kubeconfig", "state").Options.Health.Timeout;
+        var slow = FleetRunner.Setup(new FleetSettings { TimeScale = 1 }, "kubeconfig", "state").Options.Health.Timeout;
+
+        Assert.True(good > HealthRules.ApiReturnGrace * 2, $"{good}");
+        Assert.Equal(TimeSpan.FromSeconds(30), bad);
+        Assert.Equal(TimeSpan.Zero, off);
+        Assert.Equal(TimeSpan.FromSeconds(600), slow);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using NodeDaemon.Agent;
+using NodeDaemon.Core.Health;
 using NodeDaemon.Core.Options;
 using NodeDaemon.Kubernetes;
 using NodeDaemon.Kubernetes.Api;
@@ -211,7 +212,7 @@ public sealed class FleetRunner(FleetSettings settings)
             // its last ask (GateRules.Recheck, not scaled). Zero stays zero: off.
             Health = new HealthOptions
             {
-                Timeout = run.HealthTimeout > TimeSpan.Zero ? Floor(run.Scaled(run.HealthTimeout)) : TimeSpan.Zero,
+                Timeout = run.HealthTimeout > TimeSpan.Zero ? GateTimeout(run, Floor(run.Scaled(run.HealthTimeout))) : TimeSpan.Zero,
                 CriticalPodGrace = run.Scaled(NodeDaemonOptionsDefaults.HealthCriticalPodGrace),
             },
         };
@@ -241,6 +242,23 @@ public sealed class FleetRunner(FleetSettings settings)
             ProgressReportInterval = run.Scaled(NodeDaemonOptionsDefaults.ProgressInterval),
         };
     }
+
+    /// <summary>
+    /// The gate's real timeout for <paramref name="run"/>: <paramref name="floored"/>, but for a good image at least
+    /// <see cref="GoodImageGateTimeout"/>.
+    /// </summary>
+    /// <remarks>
+    /// The gate GETs the node only in the last two <see cref="HealthRules.ApiReturnGrace"/>s before its timeout
+    /// (<see cref="HealthRules.ReadsWatchedWaitFrom"/>); that grace is real time and not scaled, so a timeout floored to
+    /// 30 real seconds made every gate GET at its first ask, a request a node with the shipped 600 s never makes. A good
+    /// image's gate passes long before either timeout, so the longer one only makes it behave as shipped. A bad image's
+    /// gate must time out, and keeps the floor: the run would otherwise wait minutes per failing node.
+    /// </remarks>
+    internal static TimeSpan GateTimeout(FleetSettings run, TimeSpan floored) =>
+        run.BadImage || floored >= GoodImageGateTimeout ? floored : GoodImageGateTimeout;
+
+    /// <summary>The shortest real gate timeout of a good-image run: two API graces and a margin for the asks' 10 s rhythm.</summary>
+    internal static readonly TimeSpan GoodImageGateTimeout = HealthRules.ApiReturnGrace + HealthRules.ApiReturnGrace + TimeSpan.FromSeconds(30);
 
     // What `kubectl annotate nodes -l pool=workers nodedaemon.io/desired-image=...` does: one write per node, in a row.
     private static void Annotate(ObjectStore store, string image)
