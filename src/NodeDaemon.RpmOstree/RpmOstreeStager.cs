@@ -14,14 +14,16 @@ internal sealed class RpmOstreeStager(RpmOstreeBus bus, RpmOstreeStatusReader st
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(refspec);
-        var (before, osPath) = await status.ReadAsync().ConfigureAwait(false);
-        if (IsWanted(before.Staged, refspec, expectedDigest))
+        // Fresh (a restarted rpm-ostreed, another client may have changed it), but only what is used here: the whole
+        // status was read by the caller moments ago, and this read sits between the watch event and the Rebase.
+        var (before, osPath) = await status.ReadStagedAsync().ConfigureAwait(false);
+        if (IsWanted(before, refspec, expectedDigest))
         {
             // Rebasing again would only fail with "Old and new refs are equal"; the stage is there.
-            return before.Staged!;
+            return before!;
         }
 
-        if (before.Staged?.ContainerImageReference == refspec.ToString())
+        if (before?.ContainerImageReference == refspec.ToString())
         {
             // The same reference staged with another digest (an earlier pull got a moved tag or digest): rpm-ostree
             // refuses a rebase to an equal ref, so the stale stage goes first.
@@ -38,7 +40,7 @@ internal sealed class RpmOstreeStager(RpmOstreeBus bus, RpmOstreeStatusReader st
         var address = await transactions.StartAsync(() => bus.RebaseAsync(osPath, options, refspec.ToString()), cancellationToken)
             .ConfigureAwait(false);
         var outcome = await transactions.RunAsync(address, "Rebase", progress, cancellationToken).ConfigureAwait(false);
-        var staged = (await ReadAfterAsync(outcome, refspec).ConfigureAwait(false)).Staged;
+        var staged = await ReadAfterAsync(outcome, refspec).ConfigureAwait(false);
         switch (outcome.End)
         {
             case TransactionEnd.Failed:
@@ -69,8 +71,8 @@ internal sealed class RpmOstreeStager(RpmOstreeBus bus, RpmOstreeStatusReader st
     /// <summary>Drops the staged deployment, if there is one (<c>Cleanup(["pending-deploy"])</c>).</summary>
     public async Task CleanupAsync(CancellationToken cancellationToken)
     {
-        var (read, osPath) = await status.ReadAsync().ConfigureAwait(false);
-        if (read.Staged is null)
+        var (staged, osPath) = await status.ReadStagedAsync().ConfigureAwait(false);
+        if (staged is null)
         {
             return;
         }
@@ -88,12 +90,12 @@ internal sealed class RpmOstreeStager(RpmOstreeBus bus, RpmOstreeStatusReader st
             ? TargetMatch.IsSatisfiedBy(refspec.Image?.WithDigest(digest) ?? throw new ArgumentException($"{refspec} names no registry image", nameof(refspec)), staged)
             : staged.ContainerImageReference == refspec.ToString());
 
-    /// <summary>Reads the deployments after a transaction; when rpm-ostreed went away, says so rather than "not reachable".</summary>
-    private async Task<HostStatus> ReadAfterAsync(TransactionOutcome outcome, OstreeRefspec refspec)
+    /// <summary>Reads the stage after a transaction; when rpm-ostreed went away, says so rather than "not reachable".</summary>
+    private async Task<HostDeployment?> ReadAfterAsync(TransactionOutcome outcome, OstreeRefspec refspec)
     {
         try
         {
-            return (await status.ReadAsync().ConfigureAwait(false)).Status;
+            return (await status.ReadStagedAsync().ConfigureAwait(false)).Staged;
         }
         catch (HostException e) when (outcome.End == TransactionEnd.Vanished)
         {
