@@ -81,6 +81,7 @@ public sealed partial class TestApiServer
                 listen.UseHttps(https =>
                 {
                     https.ServerCertificate = certificate;
+                    https.ServerCertificateChain = _options.ServerCertificateChain;
                     // kube-apiserver's handshake deadline: Go's http.Server takes the least of its positive ReadHeaderTimeout,
                     // ReadTimeout and WriteTimeout (net/http server.go tlsHandshakeTimeout), 32 s there; Kestrel's is 10 s.
                     https.HandshakeTimeout = TlsHandshakeTimeout;

@@ -36,6 +36,10 @@ public sealed record TestApiServerOptions
     /// writes carry none); null: a certificate of a CA the server makes at start (unless <see cref="ApiServerTransport.PlainHttp1"/>).</summary>
     public System.Security.Cryptography.X509Certificates.X509Certificate2? ServerCertificate { get; init; }
 
+    /// <summary>With <see cref="ServerCertificate"/>: the intermediates the handshake sends after it, as a server configured
+    /// with a certificate file that holds the chain; null: the certificate alone (no store here holds its issuers).</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2Collection? ServerCertificateChain { get; init; }
+
     /// <summary>With <see cref="ServerCertificate"/>: refuse a TLS handshake without a client certificate (any one is
     /// accepted; tests look at <see cref="TestApiServer.Callers"/> to see which came).</summary>
     public bool RequireClientCertificate { get; init; }

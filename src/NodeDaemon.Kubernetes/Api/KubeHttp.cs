@@ -53,7 +53,12 @@ internal static class KubeHttp
         }
         else if (config.SslCaCerts is { Count: > 0 } ca)
         {
-            handler.SslOptions.CertificateChainPolicy = KubeconfigCaPolicy(ca);
+            var policy = KubeconfigCaPolicy(ca);
+            handler.SslOptions.CertificateChainPolicy = policy;
+            // .NET takes only a self-signed CA as a root; client-go takes any certificate of the pool (an intermediate too).
+            // The system clock, not an injected one: OpenSSL judged the rest of the chain by it a moment ago.
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, _, chain, errors) =>
+                KubeconfigCaAnchor.Accepts(policy.CustomTrustStore, chain, errors, TimeProvider.System.GetUtcNow());
         }
 
         // Without a CA in the kubeconfig the system's trust store decides, as kubectl does.
@@ -76,7 +81,8 @@ internal static class KubeHttp
     /// <summary>The chain policy when the kubeconfig names a CA: that CA alone is trusted, as client-go trusts its CA pool
     /// alone (k8s.io/client-go/transport/transport.go: <c>RootCAs</c> is the kubeconfig's CA, never the system's roots).</summary>
     /// <remarks>SslStream still checks the host name (DNS or IP SAN) and the validity period as for any server, and only a
-    /// chain without errors is accepted. KubernetesClient's own callback, used before, accepted a certificate chaining to
+    /// chain without errors is accepted, or one whose only fault is that it ends at a pool certificate that is not
+    /// self-signed (<see cref="KubeconfigCaAnchor"/>). KubernetesClient's own callback, used before, accepted a certificate chaining to
     /// any system root, and for a private CA it rebuilt the chain and dropped the name check, so a certificate the CA had
     /// issued for another host passed. Neither revocation nor AIA downloads: Go's verifier does neither.</remarks>
     internal static X509ChainPolicy KubeconfigCaPolicy(X509Certificate2Collection ca)

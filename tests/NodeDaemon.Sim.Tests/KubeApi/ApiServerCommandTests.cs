@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using NodeDaemon.Sim.Harness;
 using NodeDaemon.Sim.KubeApi;
 
 namespace NodeDaemon.Sim.Tests.KubeApi;

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using NodeDaemon.Sim.Harness;
 using NodeDaemon.Sim.KubeApi;
 using NodeDaemon.Sim.KubeApi.Store;
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Time.Testing;
+using NodeDaemon.Sim.Harness;
 using NodeDaemon.Sim.KubeApi;
 using NodeDaemon.Sim.KubeApi.Controllers;
 using NodeDaemon.Sim.KubeApi.Faults;

@@ -2,17 +2,19 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 
-namespace NodeDaemon.Sim.Tests.KubeApi;
+namespace NodeDaemon.Sim.Harness;
 
-/// <summary>Runs the newest real kubectl on the machine against a kubeconfig; the independent check of the test API server.</summary>
-internal static class Kubectl
+/// <summary>Runs the newest real kubectl on the machine against a kubeconfig; the independent check of the test API server
+/// and of the daemon's own client.</summary>
+public static class Kubectl
 {
     private const string CloudSdkBin = "/usr/lib/google-cloud-sdk/bin";
 
     /// <summary>The kubectl to use: the highest google-cloud-sdk <c>kubectl.1.NN</c>, else <c>kubectl</c> on PATH. Fails when none.</summary>
     public static string Path { get; } = Find();
 
-    /// <summary>Runs kubectl with <paramref name="args"/>; returns exit code and combined output. Killed after the timeout.</summary>
+    /// <summary>Runs kubectl with <paramref name="args"/>; returns exit code and combined output. Killed (and a
+    /// <see cref="TimeoutException"/>) after the timeout.</summary>
     public static async Task<(int ExitCode, string Output)> RunAsync(string kubeconfig, TimeSpan timeout, params string[] args)
     {
         var start = new ProcessStartInfo(Path) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -23,7 +25,8 @@ internal static class Kubectl
             start.ArgumentList.Add(arg);
         }
 
-        start.Environment["KUBECACHEDIR"] = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "nodedaemon-sim-kubecache-" + Guid.NewGuid().ToString("N"));
+        // Made here, so that it can be deleted also when kubectl wrote nothing (a refused TLS handshake).
+        start.Environment["KUBECACHEDIR"] = Directory.CreateTempSubdirectory("nodedaemon-sim-kubecache-").FullName;
         using var process = Process.Start(start)!;
         var output = new StringBuilder();
         process.OutputDataReceived += (_, e) => Append(output, e.Data);
@@ -33,13 +36,13 @@ internal static class Kubectl
         using var cts = new CancellationTokenSource(timeout);
         try
         {
-            await process.WaitForExitAsync(cts.Token);
+            await process.WaitForExitAsync(cts.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-            Assert.Fail($"kubectl {string.Join(' ', args)} did not finish within {timeout}:\n{Text(output)}");
+            await process.WaitForExitAsync().ConfigureAwait(false);
+            throw new TimeoutException($"kubectl {string.Join(' ', args)} did not finish within {timeout}:\n{Text(output)}");
         }
         finally
         {
