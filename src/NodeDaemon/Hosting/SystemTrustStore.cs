@@ -10,16 +10,18 @@ namespace NodeDaemon.Hosting;
 /// <c>SSL_CERT_DIR</c>, else their compiled-in defaults) before each chain build, whatever the trust mode, and SslStream
 /// always builds the server's chain (dotnet/runtime <c>OpenSslX509ChainProcessor.InitiateChain</c> →
 /// <c>OpenSslCachedSystemStoreProvider</c>). That cache reads the two variables once, at its first load, through libc's
-/// <c>getenv</c>, and treats an empty value as "no file" and "no directories" without falling back to /etc/ssl/certs. So:
-/// both set empty through libc (the managed <see cref="Environment.SetEnvironmentVariable(string, string)"/> does not
-/// reach libc on Unix), the cache's first load made here, and both put back as they were, so that nothing else (an exec
-/// credential plugin the daemon starts, any later reader) sees a changed environment. client-go does the same check
-/// with the same inputs: its RootCAs are the kubeconfig's CA pool alone and its intermediates only what the server sent.
+/// <c>getenv</c>, and treats an empty value as "no file" and "no directories" without falling back to /etc/ssl/certs.
+/// So the first load is made here while libc's environment says both are empty, and then the environment is what it was,
+/// so that nothing else (an exec credential plugin the daemon starts, any later reader) sees a change. client-go does the
+/// same check with the same inputs: its RootCAs are the kubeconfig's CA pool alone.
+/// <para>The environment is swapped, never edited (<see cref="LibcEnvironment"/>): other threads run by then, and the
+/// runtime reads the environment whenever it starts a thread. <c>setenv</c> would reallocate the array under their
+/// <c>getenv</c> and free the old one, <c>unsetenv</c> would shift it; glibc stopped freeing it only in 2.41 (commit
+/// 7a61e7f557a9, "stdlib: Make getenv thread-safe in more cases"), after RHEL 9's 2.34 and RHEL 10's 2.39.</para>
 /// </remarks>
-internal static partial class SystemTrustStore
+internal static class SystemTrustStore
 {
-    private const string CertFile = "SSL_CERT_FILE";
-    private const string CertDir = "SSL_CERT_DIR";
+    private static readonly string[] s_variables = ["SSL_CERT_FILE", "SSL_CERT_DIR"];
     private static readonly Lock s_gate = new();
     private static int? s_loaded;
 
@@ -31,25 +33,8 @@ internal static partial class SystemTrustStore
     {
         lock (s_gate)
         {
-            if (s_loaded is { } loaded)
-            {
-                return loaded;
-            }
-
-            var file = GetEnv(CertFile);
-            var dir = GetEnv(CertDir);
-            try
-            {
-                Set(CertFile, string.Empty);
-                Set(CertDir, string.Empty);
-                s_loaded = LoadedRoots();
-                return s_loaded.Value;
-            }
-            finally
-            {
-                Restore(CertFile, file);
-                Restore(CertDir, dir);
-            }
+            s_loaded ??= LibcEnvironment.WhileEmpty(s_variables, LoadedRoots);
+            return s_loaded.Value;
         }
     }
 
@@ -67,35 +52,4 @@ internal static partial class SystemTrustStore
 
         return count;
     }
-
-    private static string? GetEnv(string name) => Marshal.PtrToStringUTF8(NativeGetEnv(name));
-
-    private static void Set(string name, string value)
-    {
-        if (NativeSetEnv(name, value, 1) != 0)
-        {
-            throw new InvalidOperationException($"setenv {name}: errno {Marshal.GetLastPInvokeError()}");
-        }
-    }
-
-    private static void Restore(string name, string? value)
-    {
-        if (value is null)
-        {
-            _ = NativeUnsetEnv(name);
-        }
-        else
-        {
-            Set(name, value);
-        }
-    }
-
-    [LibraryImport("libc", EntryPoint = "getenv", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial IntPtr NativeGetEnv(string name);
-
-    [LibraryImport("libc", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    private static partial int NativeSetEnv(string name, string value, int overwrite);
-
-    [LibraryImport("libc", EntryPoint = "unsetenv", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int NativeUnsetEnv(string name);
 }

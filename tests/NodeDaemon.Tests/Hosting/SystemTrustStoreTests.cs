@@ -21,7 +21,8 @@ public sealed partial class SystemTrustStoreTests
         Assert.Equal(first, second);
     }
 
-    private static string? GetEnv(string name) => Marshal.PtrToStringUTF8(NativeGetEnv(name));
+    /// <summary>libc's own getenv, not .NET's managed copy of the environment.</summary>
+    internal static string? GetEnv(string name) => Marshal.PtrToStringUTF8(NativeGetEnv(name));
 
     [LibraryImport("libc", EntryPoint = "getenv", StringMarshalling = StringMarshalling.Utf8)]
     private static partial IntPtr NativeGetEnv(string name);
