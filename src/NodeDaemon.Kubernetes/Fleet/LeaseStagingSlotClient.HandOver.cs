@@ -90,7 +90,7 @@ public sealed partial class LeaseStagingSlotClient
     {
         ArgumentNullException.ThrowIfNull(member);
         var selector = $"{_options.PoolLabelKey}={SlotLeaseNames.Segment(member.Pool)},{_options.HolderLabelKey}={SlotLeaseNames.HolderLabel(member.NodeName)}";
-        var watch = new ResourceWatch(_api, _options.Transport, _time, _logger, $"the staging Leases of pool {member.Pool}");
+        var watch = new ResourceWatch(_api, _options.WaitTransport, _time, _logger, $"the staging Leases of pool {member.Pool}");
         await foreach (var change in watch.WatchAsync(KubePaths.LeasesSelected(Namespace, selector),
             (version, timeout) => KubePaths.LeaseWatch(Namespace, selector, version, timeout), cancellationToken, _listedVersion).ConfigureAwait(false))
         {

@@ -24,7 +24,7 @@ internal sealed class SlotLeaseWatch(KubeApi api, SlotLeaseStore store, SlotHold
         var keys = options.LeaseKeys;
         var from = store.ListedVersion;
         var selector = $"{keys.Holder} in ({SlotLeaseNames.HolderLabel(member.NodeName)},{SlotLeaseNames.FreeLabel})";
-        var watch = new ResourceWatch(api, options.Transport, time, logger, $"the slot Leases of pool {member.Pool}");
+        var watch = new ResourceWatch(api, options.WaitTransport, time, logger, $"the slot Leases of pool {member.Pool}");
         await foreach (var change in watch.WatchAsync(KubePaths.LeasesSelected(ns, selector),
             (version, timeout) => KubePaths.LeaseWatch(ns, selector, version, timeout), cancellationToken, from).ConfigureAwait(false))
         {

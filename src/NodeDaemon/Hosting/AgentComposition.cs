@@ -76,6 +76,7 @@ public sealed class AgentComposition : IDisposable
             if (options.Fleet.Enabled)
             {
                 var slotOptions = LeaseSlotClientOptions.From(options) with { Transport = nodeOptions.Transport };
+                slotOptions = parts.WaitWatchTimeout is { } slotWait ? slotOptions with { WaitWatchTimeout = slotWait } : slotOptions;
                 slots = Own(owned, LeaseSlotClient.Create(options.Kubeconfig, parts.PoolRecheck is { } recheck ? slotOptions with { PoolRecheck = recheck } : slotOptions,
                     parts.Time, parts.Loggers.CreateLogger<LeaseSlotClient>(), parts.ApiRequests));
             }
@@ -84,6 +85,7 @@ public sealed class AgentComposition : IDisposable
             if (options.Fleet.StagingBounded)
             {
                 var stagingOptions = LeaseStagingSlotClientOptions.From(options) with { Transport = nodeOptions.Transport };
+                stagingOptions = parts.WaitWatchTimeout is { } stagingWait ? stagingOptions with { WaitWatchTimeout = stagingWait } : stagingOptions;
                 staging = Own(owned, LeaseStagingSlotClient.Create(options.Kubeconfig,
                     parts.StagingLeaseDuration is { } duration ? stagingOptions with { LeaseDuration = duration } : stagingOptions,
                     parts.Time, parts.Loggers.CreateLogger<LeaseStagingSlotClient>(), parts.ApiRequests));

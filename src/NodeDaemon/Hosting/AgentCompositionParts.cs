@@ -48,6 +48,9 @@ public sealed record AgentCompositionParts(TimeProvider Time, AgentHeartbeat Hea
     /// <summary><c>LeaseSlotClientOptions.PoolRecheck</c>; its default when unset.</summary>
     public TimeSpan? PoolRecheck { get; init; }
 
+    /// <summary><c>LeasePoolClientOptions.WaitWatchTimeout</c> of both slot clients; its default when unset.</summary>
+    public TimeSpan? WaitWatchTimeout { get; init; }
+
     /// <summary>The daemon's <see cref="IdleTick"/> unless the watchdog asks for more.</summary>
     public static readonly TimeSpan DefaultIdleTick = TimeSpan.FromSeconds(30);
 

@@ -116,13 +116,15 @@ internal sealed class SlotWorld : IAsyncDisposable
 
     /// <summary>A new slot client (each with its own connection), disposed with the world.</summary>
     /// <remarks><paramref name="poolRecheck"/> is zero by default, so every acquire reads the pool's nodes (the rules
-    /// under test); the tests of the cheap "all held" answer give it a length.</remarks>
-    public LeaseSlotClient Client(string node = "node-a", int attempts = 20, TimeSpan? poolRecheck = null, string memoryPath = "")
+    /// under test); the tests of the cheap "all held" answer give it a length. <paramref name="watchTimeout"/> is the
+    /// transport's (<see cref="ApiTransportOptions.WatchTimeout"/>), not the wait's.</remarks>
+    public LeaseSlotClient Client(string node = "node-a", int attempts = 20, TimeSpan? poolRecheck = null, string memoryPath = "", TimeSpan? watchTimeout = null)
     {
+        var transport = Transport(attempts);
         var client = LeaseSlotClient.Create(Server.KubeconfigPath, new LeaseSlotClientOptions
         {
             Fleet = Fleet,
-            Transport = Transport(attempts),
+            Transport = watchTimeout is { } timeout ? transport with { WatchTimeout = timeout } : transport,
             NodeKeys = Keys,
             LeaseKeys = SlotLeaseKeys.Default,
             PoolRecheck = poolRecheck ?? TimeSpan.Zero,
@@ -176,6 +178,17 @@ internal sealed class SlotWorld : IAsyncDisposable
 
             return obj;
         });
+
+    /// <summary>Reports the first <paramref name="count"/> nodes working towards <see cref="D1"/> from <see cref="D0"/>, at
+    /// phase Staging: each one pulling or waiting to pull.</summary>
+    public void Staging(int count)
+    {
+        foreach (var node in NodeNames(count))
+        {
+            Report(node, "Working", D0, D1);
+            Annotate(node, (Keys.Phase, "Staging"));
+        }
+    }
 
     /// <summary>Reports <paramref name="node"/> waiting for a slot to update to <paramref name="digest"/>, as its daemon would:
     /// the phase annotation and the waiting label in one write.</summary>

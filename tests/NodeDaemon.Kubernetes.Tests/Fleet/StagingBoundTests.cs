@@ -24,11 +24,7 @@ public sealed class StagingBoundTests(ITestOutputHelper output)
         var census = new HeldCensus();
         world.Server.Store.AddReactor(census);
         var nodes = NodeNames(12).ToList();
-        foreach (var node in nodes)
-        {
-            world.Report(node, "Working", D0, D1);
-            world.Annotate(node, (world.Keys.Phase, "Staging"));
-        }
+        world.Staging(nodes.Count);
 
         var pulling = 0;
         var peak = 0;

@@ -14,11 +14,7 @@ public sealed class StagingHandOverTests(ITestOutputHelper output)
     {
         await using var world = await StartAsync(3, output: output);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        foreach (var node in NodeNames(3))
-        {
-            world.Report(node, "Working", D0, D1);
-            world.Annotate(node, (world.Keys.Phase, "Staging"));
-        }
+        world.Staging(3);
 
         using var a = Client(world);
         using var b = Client(world);
@@ -39,11 +35,7 @@ public sealed class StagingHandOverTests(ITestOutputHelper output)
     {
         await using var world = await StartAsync(4, output: output);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        foreach (var node in NodeNames(4))
-        {
-            world.Report(node, "Working", D0, D1);
-            world.Annotate(node, (world.Keys.Phase, "Staging"));
-        }
+        world.Staging(4);
 
         using var a = Client(world);
         using var d = Client(world);

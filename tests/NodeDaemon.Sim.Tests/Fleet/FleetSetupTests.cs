@@ -55,5 +55,15 @@ public sealed class FleetSetupTests
 
         // 1.8 s at a thousandth of real time is asked for as 2 s: 2000 s nominal, not a real cluster's 1800 s, and the report says so.
         Assert.Equal(2000, result.WatchTimeoutSeconds);
+        // The slot watch's 12 h: 43.2 s asked for as 43 s.
+        Assert.Equal(43000, result.WaitWatchTimeoutSeconds);
+    }
+
+    [Fact]
+    public void The_agents_slot_watches_ask_for_the_daemons_wait_timeout_scaled()
+    {
+        var setup = FleetRunner.Setup(new FleetSettings { TimeScale = 0.05 }, "kubeconfig", "state");
+
+        Assert.Equal(TimeSpan.FromHours(12) * 0.05, setup.WaitWatchTimeout);
     }
 }

@@ -24,6 +24,7 @@ public sealed class AgentProcess : IAsyncDisposable
             NodeClient = setup.Transport with { NodeName = options.NodeName },
             PoolRecheck = setup.PoolRecheck,
             SlotRecheck = setup.SlotRecheck,
+            WaitWatchTimeout = setup.WaitWatchTimeout,
             StagingRecheck = setup.StagingRecheck,
             StagingLeaseDuration = setup.StagingLeaseDuration,
             IdleTick = setup.IdleTick,

@@ -30,6 +30,9 @@ public sealed record FleetAgentSetup(string KubeconfigPath, NodeDaemonOptions Op
     /// <summary><c>AgentLoop.SlotRecheck</c>.</summary>
     public TimeSpan SlotRecheck { get; init; }
 
+    /// <summary><c>LeasePoolClientOptions.WaitWatchTimeout</c> of both slot clients; the daemon's default when unset.</summary>
+    public TimeSpan? WaitWatchTimeout { get; init; }
+
     /// <summary><c>AgentLoop.StagingRecheck</c>.</summary>
     public TimeSpan StagingRecheck { get; init; }
 

@@ -145,6 +145,7 @@ public static class FleetReport
             TimeScale = run.TimeScale,
             SlotRecheckSeconds = run.SlotRecheck.TotalSeconds,
             WatchTimeoutSeconds = Math.Round(run.WatchTimeout.TotalSeconds / run.TimeScale, 1),
+            WaitWatchTimeoutSeconds = Math.Round(run.WaitWatchTimeout.TotalSeconds / run.TimeScale, 1),
         };
     }
 

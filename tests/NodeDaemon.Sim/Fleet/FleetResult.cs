@@ -211,4 +211,7 @@ public sealed record FleetResult
 
     /// <summary>The nominal watch timeout the agents ran with (the real default, unless the time scale made it longer).</summary>
     public double WatchTimeoutSeconds { get; init; }
+
+    /// <summary>The nominal watch timeout of a refused node's slot watch (the daemon's 12 h).</summary>
+    public double WaitWatchTimeoutSeconds { get; init; }
 }

@@ -235,6 +235,7 @@ public sealed class FleetRunner(FleetSettings settings)
             RebootDelay = run.Scaled(run.Reboot),
             RestartDelay = run.Scaled(TimeSpan.FromSeconds(10)),
             SlotRecheck = run.Scaled(run.SlotRecheck),
+            WaitWatchTimeout = run.WaitWatchTimeout,
             StagingRecheck = run.Scaled(run.StagingRecheck),
             // Floored like the guard rails: a renewal late on a busy machine must not hand a slot to a second puller.
             StagingLeaseDuration = Floor(run.Scaled(TimeSpan.FromMinutes(2))),

@@ -1,6 +1,7 @@
 using NodeDaemon.Agent;
 using NodeDaemon.Core.Options;
 using NodeDaemon.Kubernetes.Api;
+using NodeDaemon.Kubernetes.Fleet;
 
 namespace NodeDaemon.Sim.Fleet;
 
@@ -87,6 +88,10 @@ public sealed record FleetSettings
     /// fewer watch reconnects than a real pool would see, and the report's <c>watchTimeoutSeconds</c> says so.
     /// </remarks>
     public TimeSpan WatchTimeout => TimeSpan.FromSeconds(Math.Max(1, Math.Round(Scaled(NominalWatchTimeout).TotalSeconds, MidpointRounding.AwayFromZero)));
+
+    /// <summary>The watch timeout of a refused node's slot watch (<c>LeasePoolClientOptions.WaitWatchTimeout</c>'s default), scaled and rounded like <see cref="WatchTimeout"/>.</summary>
+    public TimeSpan WaitWatchTimeout =>
+        TimeSpan.FromSeconds(Math.Max(1, Math.Round(Scaled(LeasePoolClientOptions.DefaultWaitWatchTimeout).TotalSeconds, MidpointRounding.AwayFromZero)));
 
     /// <summary>The settings' problems, every one at once; empty when the run can start.</summary>
     public IReadOnlyList<string> Problems()
