@@ -19,8 +19,8 @@ public abstract record LeasePoolClientOptions
     /// <see cref="ApiTransportOptions.WatchTimeout"/>: a renewal buys a fresh read of what the stream may have missed,
     /// and a waiting node reads the Leases anyway at each recheck (the disruption slots' 30–60 min, the staging
     /// slots' 30 s to 8 min), which finds a slot handed over or freed behind a broken stream. So while the wait
-    /// lasts, renewing it only costs a request per node per half hour, the one cost of a long queue that grew with
-    /// it (docs/benchmarks.md, "Flatness and the wait"). kube-apiserver keeps a watch open as long as asked.
+    /// lasts, a renewal every 30–60 min only cost each waiting node a request, and a long queue many of them
+    /// (docs/benchmarks.md, "A wait without renewals"). kube-apiserver keeps a watch open as long as asked.
     /// </summary>
     public TimeSpan WaitWatchTimeout { get; init; } = DefaultWaitWatchTimeout;
 
